@@ -1450,6 +1450,13 @@ export type Database = {
             referencedColumns: ['id', 'identity_id'];
           },
           {
+            foreignKeyName: 'memory_items_proposed_by_execution_id_fkey';
+            columns: ['proposed_by_execution_id', 'identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'agent_executions';
+            referencedColumns: ['id', 'identity_id'];
+          },
+          {
             foreignKeyName: 'memory_items_thread_id_identity_id_fkey';
             columns: ['thread_id', 'identity_id'];
             isOneToOne: false;
@@ -1498,6 +1505,13 @@ export type Database = {
           thread_id?: string;
         };
         Relationships: [
+          {
+            foreignKeyName: 'messages_agent_execution_id_fkey';
+            columns: ['agent_execution_id', 'identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'agent_executions';
+            referencedColumns: ['id', 'identity_id'];
+          },
           {
             foreignKeyName: 'messages_author_identity_id_fkey';
             columns: ['author_identity_id'];

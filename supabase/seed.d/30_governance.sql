@@ -511,3 +511,6 @@ values
    encode(sha256(convert_to('chenu_b1demo02.demo-secret-b1', 'UTF8')), 'hex'),
    array['threads:read'], null, '2026-11-10 09:00:00 America/Montreal', '2026-11-12 09:00:00 America/Montreal',
    '2026-11-02 12:00:00 America/Montreal');
+
+-- the thread's consumption matches the summarizer run settled above
+update public.threads set tokens_consumed = 1200 where id = 'a1000000-0000-4000-8000-000400000001';

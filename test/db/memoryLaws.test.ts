@@ -6,6 +6,7 @@ import { inRollback } from '../helpers/rollback.ts';
 const { sql } = useDatabase();
 const item = seedId('a1', '000c', 1);
 const dataspace = seedId('a1', '0003', 1);
+const execution = seedId('a1', '0222', 1); // the seeded summarizer run
 
 // The laws the schema enforces; the pipeline's laws (6, 8, 10) are tested with the pipeline.
 describe('memory laws in the schema', () => {
@@ -84,14 +85,14 @@ describe('memory laws in the schema', () => {
         (
           tx,
         ) => tx`insert into public.memory_items (dataspace_id, source_type, source_id, content, origin, status, proposed_by_execution_id)
-                   values (${dataspace}, 'thread', ${seedId('a1', '0004', 1)}, 'proposition', 'agent', 'committed', gen_random_uuid())`,
+                   values (${dataspace}, 'thread', ${seedId('a1', '0004', 1)}, 'proposition', 'agent', 'committed', ${execution})`,
       );
       expect(committed.state).toBe('23514');
       const proposed = await s.attempt(
         (
           tx,
         ) => tx`insert into public.memory_items (dataspace_id, source_type, source_id, content, origin, status, proposed_by_execution_id)
-                   values (${dataspace}, 'thread', ${seedId('a1', '0004', 1)}, 'proposition', 'agent', 'proposed', gen_random_uuid())`,
+                   values (${dataspace}, 'thread', ${seedId('a1', '0004', 1)}, 'proposition', 'agent', 'proposed', ${execution})`,
       );
       expect(proposed.state).toBe('ok');
     });
