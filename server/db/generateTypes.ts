@@ -9,6 +9,17 @@ const run = promisify(execFile);
 export const TYPES_FILE = path.resolve('shared', 'database.types.ts');
 
 /**
+ * The URL to hand the Supabase CLI: embedded Postgres on loopback speaks no TLS, and the CLI
+ * refuses a plain connection unless told so.
+ */
+export function cliDatabaseUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (loopback && !url.searchParams.has('sslmode')) url.searchParams.set('sslmode', 'disable');
+  return url.toString();
+}
+
+/**
  * The TypeScript `Database` type of schema public, generated from the live schema by the Supabase
  * CLI (the same generator a hosted project uses), formatted with the repo's prettier settings.
  */
@@ -16,7 +27,7 @@ export async function generateTypes(databaseUrl: string): Promise<string> {
   const bin = path.resolve('node_modules', '.bin', 'supabase');
   const { stdout } = await run(
     bin,
-    ['gen', 'types', 'typescript', '--db-url', databaseUrl, '--schema', 'public'],
+    ['gen', 'types', 'typescript', '--db-url', cliDatabaseUrl(databaseUrl), '--schema', 'public'],
     {
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, DO_NOT_TRACK: '1', SUPABASE_TELEMETRY_DISABLED: '1' },

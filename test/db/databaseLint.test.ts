@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
+import { cliDatabaseUrl } from '../../server/db/generateTypes.ts';
 import { useDatabase } from '../helpers/db.ts';
 
 const { sql } = useDatabase(2);
@@ -102,7 +103,7 @@ describe('database lint (Supabase linter rules)', () => {
         'db',
         'advisors',
         '--db-url',
-        inject('databaseUrl'),
+        cliDatabaseUrl(inject('databaseUrl')),
         '--type',
         'security',
         '--level',
