@@ -61,6 +61,7 @@ export type Database = {
           idempotency_key: string | null;
           identity_id: string;
           intent_text: string;
+          request_hash: string | null;
           reservation_id: string | null;
           result: Json | null;
           stages: NonNullable<Json>;
@@ -86,6 +87,7 @@ export type Database = {
           idempotency_key?: string | null;
           identity_id?: string;
           intent_text: string;
+          request_hash?: string | null;
           reservation_id?: string | null;
           result?: Json | null;
           stages?: NonNullable<Json>;
@@ -110,6 +112,7 @@ export type Database = {
           idempotency_key?: string | null;
           identity_id?: string;
           intent_text?: string;
+          request_hash?: string | null;
           reservation_id?: string | null;
           result?: Json | null;
           stages?: NonNullable<Json>;
@@ -1847,6 +1850,7 @@ export type Database = {
           id: string;
           idempotency_key: string | null;
           identity_id: string;
+          request_hash: string | null;
           reservation_id: string | null;
           started_at: string | null;
           status: string;
@@ -1865,6 +1869,7 @@ export type Database = {
           id?: string;
           idempotency_key?: string | null;
           identity_id?: string;
+          request_hash?: string | null;
           reservation_id?: string | null;
           started_at?: string | null;
           status?: string;
@@ -1882,6 +1887,7 @@ export type Database = {
           id?: string;
           idempotency_key?: string | null;
           identity_id?: string;
+          request_hash?: string | null;
           reservation_id?: string | null;
           started_at?: string | null;
           status?: string;

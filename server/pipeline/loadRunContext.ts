@@ -1,0 +1,176 @@
+/**
+ * The validation reads of a run, made AS the request (withUser, so RLS decides reachability): the
+ * active identity, the scope (thread and/or dataspace with its sphere and domain kinds), the encoding
+ * profile and its rules, the agent catalog and matrix for the scope's kinds, and how much content the
+ * scope holds (for the estimate and for memory law 8 at matching time).
+ */
+import type { Tx } from '../db/dataAccess.ts';
+
+/** The scope a run acts in, as the active identity sees it. */
+export interface RunScope {
+  identityId: string;
+  dataspaceId: string;
+  threadId: string | null;
+  sphereId: string;
+  domainId: string | null;
+  sphereKind: string;
+  domainKind: string;
+  encodingProfileId: string | null;
+}
+
+/** Content sizes of the scope. */
+export interface ScopeStats {
+  messages: number;
+  decisions: number;
+  meetingNotes: number;
+  lineItems: number;
+  memory: number;
+  sensitiveMemory: boolean;
+}
+
+/** Everything validation read. */
+export interface RunContext {
+  scope: RunScope;
+  stats: ScopeStats;
+  profile: { id: string; slug: string; rules: unknown; compression_target: number };
+  rules: unknown[];
+  agents: unknown[];
+  matrix: unknown[];
+}
+
+/** The active identity of the request, or null when the claim names none of the user's identities. */
+export async function activeIdentity(tx: Tx): Promise<string | null> {
+  const [row] = await tx<{ id: string | null }[]>`select private.active_identity_id() as id`;
+  return row?.id ?? null;
+}
+
+/**
+ * Reads the run's scope under RLS. Returns the unreachable scope instead when the thread or the
+ * dataspace is not visible to the active identity (or the thread is not in the dataspace).
+ */
+export async function loadScope(
+  tx: Tx,
+  identityId: string,
+  req: { dataspaceId?: string; threadId?: string },
+): Promise<RunScope | { unreachable: { type: 'thread' | 'dataspace'; id: string } }> {
+  const threadId = req.threadId ?? null;
+  const [row] = await tx<
+    {
+      dataspace_id: string;
+      thread_id: string | null;
+      sphere_id: string;
+      domain_id: string | null;
+      sphere_kind: string;
+      domain_kind: string;
+      encoding_profile_id: string | null;
+    }[]
+  >`
+    select d.id as dataspace_id, t.id as thread_id, d.sphere_id, d.domain_id, s.kind as sphere_kind,
+           coalesce(dm.kind, 'general') as domain_kind, t.encoding_profile_id
+    from public.dataspaces d
+    join public.spheres s on s.id = d.sphere_id
+    left join public.domains dm on dm.id = d.domain_id
+    left join public.threads t on t.id = ${threadId}::uuid and t.dataspace_id = d.id
+    where d.id = coalesce(${req.dataspaceId ?? null}::uuid,
+                          (select t2.dataspace_id from public.threads t2 where t2.id = ${threadId}::uuid))`;
+  if (!row) {
+    return req.dataspaceId
+      ? { unreachable: { type: 'dataspace', id: req.dataspaceId } }
+      : { unreachable: { type: 'thread', id: threadId! } };
+  }
+  if (threadId && !row.thread_id) return { unreachable: { type: 'thread', id: threadId } };
+  return {
+    identityId,
+    dataspaceId: row.dataspace_id,
+    threadId: row.thread_id,
+    sphereId: row.sphere_id,
+    domainId: row.domain_id,
+    sphereKind: row.sphere_kind,
+    domainKind: row.domain_kind,
+    encodingProfileId: row.encoding_profile_id,
+  };
+}
+
+/** Reads the profile (explicit, the thread's, else the default), catalogs and content sizes. */
+export async function loadRunContext(
+  tx: Tx,
+  scope: RunScope,
+  profileId?: string,
+): Promise<RunContext | { missingProfile: string }> {
+  const [catalog] = await tx<
+    { profile: RunContext['profile'] | null; rules: unknown[]; agents: unknown[]; matrix: unknown[] }[]
+  >`
+    with p as (
+      select p.id, p.slug, p.rules, p.compression_target from public.encoding_profiles p
+      where p.id = coalesce(${profileId ?? null}::uuid, ${scope.encodingProfileId}::uuid,
+                            (select d.id from public.encoding_profiles d where d.is_default))
+    )
+    select (select to_jsonb(p) from p) as profile,
+           coalesce((select jsonb_agg(to_jsonb(r) order by r.position) from public.encoding_rules r
+                     where r.profile_id = (select p.id from p)), '[]') as rules,
+           coalesce((select jsonb_agg(to_jsonb(a) order by a.slug) from (
+             select id, slug, name, provider, model, task_types, sphere_kinds, domain_kinds, cost_per_1k_tokens,
+                    max_tokens, external, active
+             from public.agents where active) a), '[]') as agents,
+           coalesce((select jsonb_agg(to_jsonb(m)) from (
+             select agent_id, sphere_kind, domain_kind, task_type, score, constraints
+             from public.agent_compatibility_matrix
+             where sphere_kind = ${scope.sphereKind} and domain_kind = ${scope.domainKind}) m), '[]') as matrix`;
+  if (!catalog?.profile) return { missingProfile: profileId ?? scope.encodingProfileId ?? 'default' };
+  const [stats] = await tx<
+    {
+      messages: number;
+      decisions: number;
+      notes: number;
+      lines: number;
+      memory: number;
+      sensitive: boolean;
+    }[]
+  >`
+    select
+      (select count(*)::int from public.messages m where m.thread_id = ${scope.threadId}::uuid) as messages,
+      (select count(*)::int from public.decisions d where d.thread_id = ${scope.threadId}::uuid) as decisions,
+      (select count(*)::int from public.meeting_notes n join public.meetings mt on mt.id = n.meeting_id
+        where mt.dataspace_id = ${scope.dataspaceId}) as notes,
+      (select count(*)::int from public.estimate_line_items li
+        join public.construction_estimates e on e.id = li.estimate_id
+        join public.construction_projects p on p.id = e.project_id
+        where p.dataspace_id = ${scope.dataspaceId}) as lines,
+      m.memory, m.sensitive
+    from (select count(*)::int as memory, coalesce(bool_or(mi.sensitive), false) as sensitive
+          from public.memory_items mi
+          where mi.dataspace_id = ${scope.dataspaceId} and mi.status = 'committed'
+            and (mi.expires_at is null or mi.expires_at > now())
+            and (${scope.threadId}::uuid is null or mi.thread_id is null or mi.thread_id = ${scope.threadId}::uuid)) m`;
+  return {
+    scope,
+    stats: {
+      messages: stats!.messages,
+      decisions: stats!.decisions,
+      meetingNotes: stats!.notes,
+      lineItems: stats!.lines,
+      memory: stats!.memory,
+      sensitiveMemory: stats!.sensitive,
+    },
+    profile: catalog.profile,
+    rules: catalog.rules,
+    agents: catalog.agents,
+    matrix: catalog.matrix,
+  };
+}
+
+/** Number of content items a task type reads (what the estimate prices). */
+export function contextItemsFor(taskType: string, stats: ScopeStats): number {
+  switch (taskType) {
+    case 'summarize_thread':
+      return stats.messages + stats.decisions;
+    case 'extract_tasks':
+      return stats.messages + stats.meetingNotes;
+    case 'draft_estimate':
+      return stats.lineItems;
+    case 'answer_from_memory':
+      return stats.memory;
+    default:
+      return stats.messages + stats.memory;
+  }
+}

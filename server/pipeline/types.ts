@@ -1,0 +1,113 @@
+/**
+ * Public types of the governed execution pipeline: dependencies (injectable: data access, providers,
+ * clock), requests, and the typed Result every run returns. Expected refusals are values with a
+ * code and the refusing scope, never thrown; `throw` is kept for broken invariants.
+ */
+import { z } from 'zod';
+import type { Claims, DataAccess } from '../db/dataAccess.ts';
+import type { AgentProvider } from './providers/AgentProvider.ts';
+
+/** Why a run did not succeed. */
+export const PIPELINE_CODES = [
+  'invalid_request',
+  'scope_not_reachable',
+  'encoding_rejected',
+  'no_compatible_agent',
+  'insufficient_balance',
+  'budget_exceeded',
+  'budget_ended',
+  'idempotency_conflict',
+  'in_progress',
+  'provider_failed',
+  'timeout',
+  'workflow_not_found',
+  'step_failed',
+] as const;
+/** One of {@link PIPELINE_CODES}. */
+export type PipelineCode = (typeof PIPELINE_CODES)[number];
+
+/** The scope that refused a run (a budget's scope, the unreachable thread, the agent...). */
+export interface RefusingScope {
+  type: 'identity' | 'sphere' | 'domain' | 'dataspace' | 'thread' | 'agent' | 'request' | 'workflow';
+  id?: string;
+}
+
+/** One pipeline stage as recorded on `agent_executions.stages`. */
+export interface StageRecord {
+  stage: string;
+  ms: number;
+  ok: boolean;
+  detail?: Record<string, unknown>;
+}
+
+/** Wall clock for timestamps and a monotonic clock for stage timings. */
+export interface Clock {
+  now(): Date;
+  monotonic(): number;
+}
+
+/** The system clock. */
+export const systemClock: Clock = { now: () => new Date(), monotonic: () => performance.now() };
+
+/** What the pipeline needs; everything is injected so edge functions and tests choose. */
+export interface PipelineDeps {
+  data: DataAccess;
+  providers: { builtin: AgentProvider; openaiCompatible?: AgentProvider };
+  clock?: Clock;
+  /** How long a reservation holds before the sweeper may void it. */
+  reservationTtlSeconds?: number;
+  /** Default time an agent may run. */
+  defaultTimeoutMs?: number;
+}
+
+/** A request to run one governed execution (`POST /agents/{id}/execute`). */
+export const ExecutionRequestSchema = z
+  .object({
+    intentText: z.string().trim().min(1).max(20_000),
+    dataspaceId: z.uuid().optional(),
+    threadId: z.uuid().optional(),
+    agentId: z.uuid().optional(),
+    taskType: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{2,62}$/)
+      .optional(),
+    encodingProfileId: z.uuid().optional(),
+    idempotencyKey: z.string().min(1).max(200),
+    timeoutMs: z.number().int().min(100).max(600_000).optional(),
+  })
+  .refine((r) => r.dataspaceId !== undefined || r.threadId !== undefined, {
+    message: 'a run needs a scope: dataspaceId or threadId',
+  });
+/** A parsed execution request. */
+export type ExecutionRequest = z.input<typeof ExecutionRequestSchema>;
+
+/** A refusal or failure. */
+export interface PipelineFailure {
+  ok: false;
+  code: PipelineCode;
+  message: string;
+  scope?: RefusingScope;
+  executionId?: string;
+  replayed: boolean;
+  stages: StageRecord[];
+}
+
+/** A succeeded run. */
+export interface ExecutionSuccess {
+  ok: true;
+  executionId: string;
+  replayed: boolean;
+  agent: { id: string; slug: string };
+  eqs: number;
+  tokens: { estimated: number; reserved: number; used: number; modelTokens: number };
+  result: Record<string, unknown>;
+  messageIds: string[];
+  decisionIds: string[];
+  memoryProposalIds: string[];
+  stages: StageRecord[];
+}
+
+/** What runGovernedExecution returns. */
+export type ExecutionResult = ExecutionSuccess | PipelineFailure;
+
+export type { Claims };
