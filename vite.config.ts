@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 /**
@@ -6,6 +7,7 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   root: 'client',
+  plugins: [react()],
   publicDir: '../assets',
   resolve: { dedupe: ['three', 'react', 'react-dom'] },
   server: { host: '127.0.0.1', port: 5173, strictPort: true },

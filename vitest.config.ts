@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     // one throwaway embedded Postgres for the whole run, shared by every test file
     globalSetup: ['test/helpers/globalSetup.ts'],
     testTimeout: 30_000,

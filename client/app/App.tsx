@@ -1,0 +1,57 @@
+import { Canvas } from '@react-three/fiber';
+import { Suspense, lazy, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import { DesktopControls, lookState } from '../controls/DesktopControls.tsx';
+import { PosePublisher } from '../room/PosePublisher.tsx';
+import { RoomScene } from '../room/RoomScene.tsx';
+import { RoomStoreContext } from '../room/RoomStoreContext.ts';
+import { bindRoomFeed } from '../state/bindRoomFeed.ts';
+import type { RoomFeed } from '../state/RoomFeed.ts';
+import { createRoomStore } from '../state/roomStore.ts';
+import { TouchJoystick } from '../ui/TouchJoystick.tsx';
+import { XRButtons } from '../ui/XRButtons.tsx';
+import { detectXRSupport, loadXRRuntime } from '../xr/xrLoader.ts';
+import { clientStore } from './clientStore.ts';
+
+const XRRoot = lazy(() => loadXRRuntime().then((m) => ({ default: m.XRRoot })));
+
+const isCoarsePointer = () => typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+
+/** One spatial room: the canvas, its controls and the overlay, fed by `feed`. */
+export function App({ feed }: { feed: RoomFeed }) {
+  const [store] = useState(createRoomStore);
+  const xrMounted = useStore(clientStore, (s) => s.xrMounted);
+  const notice = useStore(clientStore, (s) => s.notice);
+  useEffect(() => bindRoomFeed(feed, store), [feed, store]);
+  useEffect(() => void detectXRSupport(), []);
+  const onObjectClick = (id: string) => {
+    if (lookState.controls?.wasDrag()) return;
+    store.select(store.getState().selectedObjectId === id ? null : id);
+  };
+  return (
+    <RoomStoreContext.Provider value={store}>
+      <Canvas className="room-canvas" camera={{ fov: 70, near: 0.05, far: 200 }} dpr={[1, 2]}>
+        <color attach="background" args={['#dde3ea']} />
+        <RoomStoreContext.Provider value={store}>
+          <RoomScene onObjectClick={onObjectClick} />
+          <DesktopControls />
+          <PosePublisher feed={feed} />
+          {xrMounted && (
+            <Suspense fallback={null}>
+              <XRRoot />
+            </Suspense>
+          )}
+        </RoomStoreContext.Provider>
+      </Canvas>
+      <div className="overlay">
+        <XRButtons />
+        {notice && (
+          <p className="notice" role="alert">
+            {notice}
+          </p>
+        )}
+      </div>
+      {isCoarsePointer() && <TouchJoystick />}
+    </RoomStoreContext.Provider>
+  );
+}

@@ -1,0 +1,43 @@
+import { useFrame, type ThreeEvent } from '@react-three/fiber';
+import { useEffect, useLayoutEffect, useMemo } from 'react';
+import { useStore } from 'zustand';
+import { capacityFor } from '../avatars/createAvatarParts.ts';
+import { useRoomStoreApi } from '../room/RoomStoreContext.ts';
+import { roomClock } from '../state/bindRoomFeed.ts';
+import { OBJECT_KINDS, type ObjectKind } from '../state/RoomFeed.ts';
+import { createObjectInstances } from './createObjectInstances.ts';
+
+export interface ObjectInteraction {
+  /** Called on a click or tap on an object (not at the end of a drag-to-look). */
+  onObjectClick?: (objectId: string) => void;
+}
+
+function ObjectKindInstances({ kind, onObjectClick }: { kind: ObjectKind } & ObjectInteraction) {
+  const store = useRoomStoreApi();
+  const objects = useStore(store, (s) => s.objectsByKind[kind]);
+  const selectedId = useStore(store, (s) => s.selectedObjectId);
+  const capacity = capacityFor(objects.length);
+  const instances = useMemo(() => createObjectInstances(kind, capacity), [kind, capacity]);
+  useEffect(() => () => instances.dispose(), [instances]);
+  useLayoutEffect(() => instances.setMembers(objects, selectedId), [instances, objects, selectedId]);
+  useFrame(() => instances.update(store.getState().objectsByKind[kind], roomClock()));
+  const onClick = (event: ThreeEvent<MouseEvent>) => {
+    if (event.instanceId === undefined) return;
+    const entry = store.getState().objectsByKind[kind][event.instanceId];
+    if (!entry) return;
+    event.stopPropagation();
+    onObjectClick?.(entry.id);
+  };
+  return <primitive object={instances.mesh} onClick={onClick} />;
+}
+
+/** Every room object, one instanced mesh (one draw call) per kind. */
+export function ObjectInstances(props: ObjectInteraction) {
+  return (
+    <>
+      {OBJECT_KINDS.map((kind) => (
+        <ObjectKindInstances key={kind} kind={kind} {...props} />
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+import { useMemo } from 'react';
+import { GridHelper } from 'three';
+
+/** Floor, grid and lights of a room: the same in desktop, mobile and VR (hidden by passthrough in AR). */
+export function RoomEnvironment({ size = 40 }: { size?: number }) {
+  const grid = useMemo(() => {
+    const helper = new GridHelper(size, size, '#8a94a6', '#c5ccd8');
+    helper.position.y = 0.002;
+    return helper;
+  }, [size]);
+  return (
+    <>
+      <hemisphereLight args={['#ffffff', '#b9c2cf', 1.6]} />
+      <directionalLight position={[4, 8, 3]} intensity={1.4} />
+      <mesh name="floor" rotation-x={-Math.PI / 2} receiveShadow>
+        <planeGeometry args={[size, size]} />
+        <meshStandardMaterial color="#e9edf2" roughness={1} />
+      </mesh>
+      <primitive object={grid} />
+    </>
+  );
+}

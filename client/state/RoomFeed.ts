@@ -1,0 +1,82 @@
+/**
+ * The seam between the room's network transport and the client's state. The realtime client (issue 5,
+ * `@colyseus/sdk`) implements this interface; `createLocalRoomFeed` implements it in-process for a solo
+ * room and for benchmarks. Callbacks may receive objects the feed reuses: consumers copy what they keep.
+ */
+
+/** A rigid pose in room space: position in metres, rotation as a unit quaternion. */
+export interface Pose {
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+  readonly qx: number;
+  readonly qy: number;
+  readonly qz: number;
+  readonly qw: number;
+}
+
+/** Kinds of repeated room objects; each kind renders as one instanced mesh. */
+export const OBJECT_KINDS = ['thread-panel', 'workspace-panel', 'memory-card', 'note'] as const;
+export type ObjectKind = (typeof OBJECT_KINDS)[number];
+
+export interface AvatarSnapshot {
+  /** Room session id of the participant (one avatar per connection). */
+  readonly id: string;
+  readonly identityId: string;
+  readonly displayName: string;
+  /** Identity colour as `#rrggbb`. */
+  readonly color: string;
+  readonly speaking: boolean;
+  readonly head: Pose;
+  readonly left: Pose;
+  readonly right: Pose;
+}
+
+export interface ObjectSnapshot {
+  readonly id: string;
+  readonly kind: ObjectKind;
+  readonly pose: Pose;
+  /** Uniform scale, 1 = the kind's natural size. */
+  readonly scale: number;
+  /** Session id of the participant holding the server lock, or null. */
+  readonly heldBy: string | null;
+  readonly anchorId: string | null;
+}
+
+export interface AnchorSnapshot {
+  readonly id: string;
+  readonly objectId: string | null;
+  readonly pose: Pose;
+}
+
+/** Why the room refused an intent; shown to the user as is. */
+export const FEED_REFUSALS = ['locked', 'permission', 'not-found', 'offline', 'invalid'] as const;
+export type FeedRefusal = (typeof FEED_REFUSALS)[number];
+
+export type FeedResult<T = undefined> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: FeedRefusal; readonly message: string };
+
+export type Unsubscribe = () => void;
+
+export interface RoomFeed {
+  /** Session id of this client in the room; its own avatar is not rendered from the feed. */
+  readonly selfId: string;
+  onAvatarAdd(cb: (avatar: AvatarSnapshot) => void): Unsubscribe;
+  onAvatarChange(cb: (avatar: AvatarSnapshot) => void): Unsubscribe;
+  onAvatarRemove(cb: (id: string) => void): Unsubscribe;
+  onObjectAdd(cb: (object: ObjectSnapshot) => void): Unsubscribe;
+  onObjectChange(cb: (object: ObjectSnapshot) => void): Unsubscribe;
+  onObjectRemove(cb: (id: string) => void): Unsubscribe;
+  onAnchorAdd(cb: (anchor: AnchorSnapshot) => void): Unsubscribe;
+  onAnchorRemove(cb: (id: string) => void): Unsubscribe;
+  /** Own head and hands, sent at POSE_HZ at most; the room quantises and rebroadcasts them. */
+  sendPose(head: Pose, left: Pose, right: Pose): void;
+  /** Asks for the object's lock; refused with 'locked' while someone else holds it. */
+  grab(objectId: string): Promise<FeedResult>;
+  /** Moves a held object; ignored by the room unless this client holds its lock. */
+  move(objectId: string, pose: Pose): void;
+  release(objectId: string, pose: Pose): void;
+  /** Anchors the object where it stands; the anchor persists and reaches every participant. */
+  placeAnchor(objectId: string, pose: Pose): Promise<FeedResult<{ readonly anchorId: string }>>;
+}

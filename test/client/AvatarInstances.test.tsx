@@ -1,0 +1,116 @@
+// @vitest-environment jsdom
+import ReactThreeTestRenderer from '@react-three/test-renderer';
+import { InstancedMesh, Matrix4, Vector3, type Object3D } from 'three';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AvatarInstances } from '../../client/avatars/AvatarInstances.tsx';
+import { RoomStoreContext } from '../../client/room/RoomStoreContext.ts';
+import { bindRoomFeed } from '../../client/state/bindRoomFeed.ts';
+import { createLocalRoomFeed } from '../../client/state/createLocalRoomFeed.ts';
+import type { AvatarSnapshot, Pose } from '../../client/state/RoomFeed.ts';
+import { PATCH_INTERVAL_MS, createRoomStore } from '../../client/state/roomStore.ts';
+
+const at = (x: number, y: number, z = 0): Pose => ({ x, y, z, qx: 0, qy: 0, qz: 0, qw: 1 });
+const avatar = (id: string, x: number, speaking = false): AvatarSnapshot => ({
+  id,
+  identityId: `identity-${id}`,
+  displayName: `Name ${id}`,
+  color: '#ff0000',
+  speaking,
+  head: at(x, 1.6),
+  left: at(x - 0.2, 1.1),
+  right: at(x + 0.2, 1.1),
+});
+
+const _m = new Matrix4();
+const _v = new Vector3();
+function translationOf(mesh: InstancedMesh, index: number): Vector3 {
+  mesh.getMatrixAt(index, _m);
+  return _v.setFromMatrixPosition(_m).clone();
+}
+function meshNamed(root: Object3D, name: string): InstancedMesh {
+  const found = root.getObjectByName(name);
+  if (!(found instanceof InstancedMesh)) throw new Error(`no instanced mesh ${name}`);
+  return found;
+}
+
+// room changes re-render React: apply them inside act so frames see the committed tree
+const act = (change: () => void) => ReactThreeTestRenderer.act(async () => change());
+let clock = 0;
+// tells React that updates are wrapped in act(), as test-renderer does
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function renderRoom() {
+  vi.spyOn(performance, 'now').mockImplementation(() => clock);
+  const feed = createLocalRoomFeed('me');
+  const store = createRoomStore();
+  bindRoomFeed(feed, store);
+  const renderer = await ReactThreeTestRenderer.create(
+    <RoomStoreContext.Provider value={store}>
+      <AvatarInstances />
+    </RoomStoreContext.Provider>,
+  );
+  const scene = renderer.scene.instance as unknown as Object3D;
+  return { feed, store, renderer, scene };
+}
+
+describe('AvatarInstances', () => {
+  it('draws every avatar with one instance per head, two per pair of hands, one tag each', async () => {
+    clock = 0;
+    const { feed, renderer, scene } = await renderRoom();
+    await act(() => {
+      for (let i = 0; i < 20; i++) feed.putAvatar(avatar(`p${i}`, i));
+      feed.putAvatar(avatar('me', 99));
+    });
+    await renderer.advanceFrames(1, 16);
+    const heads = meshNamed(scene, 'avatar-heads');
+    expect(heads.count).toBe(20);
+    expect(meshNamed(scene, 'avatar-hands').count).toBe(40);
+    expect(meshNamed(scene, 'avatar-name-tags').count).toBe(20);
+    expect(heads.instanceMatrix.array.length).toBeGreaterThanOrEqual(20 * 16);
+    expect(translationOf(heads, 7).toArray()).toEqual([7, expect.closeTo(1.6, 5), 0]);
+    expect(translationOf(meshNamed(scene, 'avatar-hands'), 15).x).toBeCloseTo(7.2, 5);
+    await act(() => feed.removeAvatar('p0'));
+    await renderer.advanceFrames(1, 16);
+    expect(meshNamed(scene, 'avatar-heads').count).toBe(19);
+    expect(translationOf(meshNamed(scene, 'avatar-heads'), 0).x).toBeCloseTo(1, 5);
+    await renderer.unmount();
+  });
+
+  it('moves instance matrices from store patches, interpolated between them frame by frame', async () => {
+    clock = 1000;
+    const { feed, renderer, scene } = await renderRoom();
+    await act(() => feed.putAvatar(avatar('a', 0)));
+    await renderer.advanceFrames(1, 16);
+    const heads = meshNamed(scene, 'avatar-heads');
+    const versionBefore = heads.instanceMatrix.version;
+    clock = 1010;
+    await act(() => feed.putAvatar(avatar('a', 4)));
+    clock = 1010 + PATCH_INTERVAL_MS / 2;
+    await renderer.advanceFrames(1, 16);
+    expect(translationOf(heads, 0).x).toBeCloseTo(2, 4);
+    expect(heads.instanceMatrix.version).toBeGreaterThan(versionBefore);
+    clock = 1010 + PATCH_INTERVAL_MS * 2;
+    await renderer.advanceFrames(1, 16);
+    expect(translationOf(heads, 0).x).toBeCloseTo(4, 4);
+    await renderer.unmount();
+  });
+
+  it('shows the speaking indicator only while the participant speaks', async () => {
+    clock = 0;
+    const { feed, renderer, scene } = await renderRoom();
+    await act(() => feed.putAvatar(avatar('quiet', 0)));
+    await act(() => feed.putAvatar(avatar('talker', 2, true)));
+    await renderer.advanceFrames(1, 16);
+    const indicators = meshNamed(scene, 'avatar-speaking');
+    const scaleOf = (i: number) => (indicators.getMatrixAt(i, _m), new Vector3().setFromMatrixScale(_m).x);
+    expect(scaleOf(0)).toBe(0);
+    expect(scaleOf(1)).toBeGreaterThan(0.5);
+    await act(() => feed.putAvatar(avatar('talker', 2, false)));
+    await renderer.advanceFrames(1, 16);
+    expect(scaleOf(1)).toBe(0);
+    await renderer.unmount();
+  });
+});

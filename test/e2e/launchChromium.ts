@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Debian's Chromium; `.ci/run` installs it when missing. CHENU_CHROMIUM overrides the path. */
+export const CHROMIUM_PATH = process.env.CHENU_CHROMIUM ?? '/usr/bin/chromium';
+
+/** WebGL through SwiftShader (no GPU here); no background traffic, so runs stay on loopback. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+
+export function hasChromium(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+/**
+ * Launches headless Chromium. `webxrEmulation` turns the native WebXR runtime off so an injected IWER
+ * installs its own (it refuses to replace a native `navigator.xr`).
+ */
+export async function launchChromium(options: { webxrEmulation?: boolean } = {}): Promise<Browser> {
+  if (!hasChromium()) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` or set CHENU_CHROMIUM.`,
+    );
+  }
+  const args = [...CHROMIUM_ARGS];
+  if (options.webxrEmulation) args.push('--disable-features=WebXR');
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args });
+}
