@@ -2673,6 +2673,7 @@ export type Database = {
           lifetime_earned: number;
           lifetime_spent: number;
           reserved: number;
+          shard: number;
           updated_at: string;
           user_id: string | null;
         };
@@ -2686,6 +2687,7 @@ export type Database = {
           lifetime_earned?: number;
           lifetime_spent?: number;
           reserved?: number;
+          shard?: number;
           updated_at?: string;
           user_id?: string | null;
         };
@@ -2698,6 +2700,7 @@ export type Database = {
           lifetime_earned?: number;
           lifetime_spent?: number;
           reserved?: number;
+          shard?: number;
           updated_at?: string;
           user_id?: string | null;
         };
@@ -3428,6 +3431,27 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
+      allocate_tokens: {
+        Args: { p_amount: number; p_idempotency_key: string; p_scope_id: string; p_scope_type: string };
+        Returns: {
+          amount: number;
+          budget_id: string | null;
+          created_at: string;
+          from_account_id: string;
+          id: string;
+          identity_id: string;
+          movement_id: string | null;
+          to_scope_id: string;
+          to_scope_type: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'token_allocations';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      chenu_import_thread: { Args: { p_artifact: Json; p_dataspace_id: string }; Returns: Json };
       correct_memory_item: {
         Args: { p_content: string; p_id: string };
         Returns: {
@@ -3456,6 +3480,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      custom_access_token_hook: { Args: { event: Json }; Returns: Json };
       decide_elevation: {
         Args: { p_approve: boolean; p_request_id: string };
         Returns: {
@@ -3504,6 +3529,44 @@ export type Database = {
         SetofOptions: {
           from: '*';
           to: 'memory_items';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      nova_record_guidance: {
+        Args: { p_action: string; p_context_id: string; p_suggestion_id: string };
+        Returns: {
+          action: string;
+          context_id: string;
+          created_at: string;
+          id: string;
+          identity_id: string;
+          suggestion: NonNullable<Json>;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'nova_guidance_history';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      nova_refresh: {
+        Args: { p_dataspace_id?: string; p_session_id: string; p_sphere_id?: string };
+        Returns: {
+          active_suggestions: NonNullable<Json>;
+          context_state: NonNullable<Json>;
+          created_at: string;
+          current_dataspace_id: string | null;
+          current_sphere_id: string | null;
+          id: string;
+          identity_id: string;
+          session_id: string;
+          updated_at: string;
+          user_id: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'nova_contexts';
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -3558,6 +3621,25 @@ export type Database = {
         SetofOptions: {
           from: '*';
           to: 'elevation_requests';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      switch_identity: {
+        Args: { p_identity_id: string };
+        Returns: {
+          color: string;
+          created_at: string;
+          id: string;
+          is_default: boolean;
+          kind: string;
+          name: string;
+          updated_at: string;
+          user_id: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'identities';
           isOneToOne: true;
           isSetofReturn: false;
         };

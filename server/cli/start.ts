@@ -1,13 +1,14 @@
 /**
  * `npm start`: the whole local product on its embedded default. Prints each step and the URLs;
- * Ctrl-C / SIGTERM stop everything cleanly (HTTP server, pool, embedded Postgres).
+ * Ctrl-C / SIGTERM stop everything cleanly (gateway, Deno functions, pool, embedded Postgres).
  */
-import type { Server } from 'node:http';
 import path from 'node:path';
 import { parseEnv } from '../env.ts';
 import { isEmpty, migrate, seed } from '../db/migrate.ts';
 import { openDatabase, type OpenDatabase } from '../db/openDatabase.ts';
-import { startHealthServer } from '../http/healthServer.ts';
+import { startApi, type RunningApi } from '../gateway/startApi.ts';
+import { startLedgerSweeper, LEDGER_SWEEP_INTERVAL_MS, type LedgerSweeper } from '../ledger/sweeper.ts';
+import { ensureSystemAccounts } from '../ledger/systemAccounts.ts';
 
 const step = (n: number, text: string) => console.log(`[${n}/4] ${text}`);
 const log = (line: string) => console.log(`      ${line}`);
@@ -15,14 +16,15 @@ const log = (line: string) => console.log(`      ${line}`);
 async function main(): Promise<void> {
   const env = parseEnv();
   const supabaseDir = path.resolve('supabase');
-  const running: { db?: OpenDatabase; server?: Server } = {};
+  const running: { db?: OpenDatabase; api?: RunningApi; sweeper?: LedgerSweeper } = {};
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping`);
-    const { db, server } = running;
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    const { db, api, sweeper } = running;
+    await api?.stop();
+    await sweeper?.dispose();
     await db?.close();
     console.log('stopped cleanly');
     process.exit(0);
@@ -42,11 +44,28 @@ async function main(): Promise<void> {
   } else {
     log(env.CHENU_SEED ? 'database already has data: seed skipped' : 'CHENU_SEED=false: seed skipped');
   }
-  step(4, 'http');
-  running.server = await startHealthServer(db.sql, env.CHENU_HTTP_PORT);
+  // after the seed, which brings system accounts of its own
+  await ensureSystemAccounts(db.sql);
+  running.sweeper = startLedgerSweeper({
+    sql: db.sql,
+    onSweep: ({ expired, granted }) => {
+      if (expired + granted > 0)
+        log(`ledger sweep: ${expired} expired holds voided, ${granted} plan periods granted`);
+    },
+    onError: (error) => log(`ledger sweep failed: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  log(`ledger sweeper: expired holds and plan grants every ${LEDGER_SWEEP_INTERVAL_MS / 1000} s`);
+  step(4, 'api: gateway + edge functions under Deno');
+  const api = (running.api = await startApi({ sql: db.sql, databaseUrl: db.url, env, log }));
+  log('LOCAL AUTH: development only (seeded/demo secret, no email confirmation); never a production path');
   console.log('\nCHE·NU Spatial is running:');
-  console.log(`  health    http://127.0.0.1:${env.CHENU_HTTP_PORT}/health`);
-  console.log(`  postgres  ${db.embedded ? db.url : '(DATABASE_URL)'}`);
+  console.log(`  health     ${api.url}/health`);
+  console.log(`  API URL    ${api.url}   (VITE_SUPABASE_URL)`);
+  console.log(`  auth       ${api.url}/auth/v1   (local auth)`);
+  console.log(`  functions  ${api.url}/functions/v1/<name>   (Deno ${api.functionsUrl})`);
+  console.log(`  API docs   ${api.url}/functions/v1/docs   (OpenAPI: /functions/v1/docs/openapi.json)`);
+  console.log(`  anon key   ${api.anonKey}`);
+  console.log(`  postgres   ${db.embedded ? db.url : '(DATABASE_URL)'}`);
   console.log('Press Ctrl-C to stop.');
 }
 

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { Sql } from 'postgres';
 
 export interface Health {
@@ -23,36 +22,4 @@ export async function readHealth(sql: Sql, startedAt: number): Promise<Health> {
       uptimeSeconds,
     };
   }
-}
-
-/**
- * The local HTTP entry point on loopback: `/health` for now. Unknown paths get a JSON 404 in the
- * API's error shape.
- */
-export function startHealthServer(sql: Sql, port: number): Promise<http.Server> {
-  const startedAt = Date.now();
-  const server = http.createServer((req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (req.method === 'GET' && req.url === '/health') {
-      readHealth(sql, startedAt).then(
-        (health) => send(health.status === 'ok' ? 200 : 503, health),
-        () => send(503, { error: { code: 'health_failed', message: 'health check failed' } }),
-      );
-      return;
-    }
-    send(404, { error: { code: 'not_found', message: `no route for ${req.method} ${req.url}` } });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`CHE·NU: port ${port} is already in use; set CHENU_HTTP_PORT=<port>.`)
-          : error,
-      );
-    });
-    server.listen(port, '127.0.0.1', () => resolve(server));
-  });
 }

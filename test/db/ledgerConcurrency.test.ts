@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { useDatabase } from '../helpers/db.ts';
+import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 
 // 16 connections that COMMIT: everything happens on fresh identities of this file's own, so the
 // seeded data other files assert on never changes.
-const { sql } = useDatabase(16);
+// commits for real: a database of its own
+const sql = useIsolatedDatabase('ledger_concurrency', 16).sql();
 
 const WORKERS = 16;
 const OPERATIONS = 2000;

@@ -5,16 +5,21 @@ import type { TestProject } from 'vitest/node';
 import { connect } from '../../server/db/connect.ts';
 import { freePort, startEmbeddedPostgres } from '../../server/db/embeddedPostgres.ts';
 import { migrate, seed } from '../../server/db/migrate.ts';
+import { withDatabase } from './databaseUrl.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** A migrated + seeded database nobody connects to, copied by `useIsolatedDatabase`. */
+    templateDatabase: string;
   }
 }
 
+const TEMPLATE = 'chenu_template';
+
 /**
  * One throwaway embedded Postgres per test run (not per file), on a free port, with every
- * migration and the seed applied. Test files read its URL with `inject('databaseUrl')`.
+ * migration and the seed applied, plus a template copy of it for files that commit. Test files read its URL with `inject('databaseUrl')`.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // under /tmp: as root, Postgres runs as the `postgres` user, which must reach the data dir
@@ -32,7 +37,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } finally {
     await sql.end();
   }
+  // the template is copied from the shared database before any test connects to it
+  const admin = connect(withDatabase(db.url, 'template1'), { max: 1 });
+  try {
+    await admin.unsafe(`create database ${TEMPLATE} template postgres`);
+  } finally {
+    await admin.end();
+  }
   project.provide('databaseUrl', db.url);
+  project.provide('templateDatabase', TEMPLATE);
   return async () => {
     await db.stop();
     await rm(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { runGovernedExecution } from '../../server/pipeline/runGovernedExecution
 import type { PipelineDeps } from '../../server/pipeline/types.ts';
 import { asIdentity, seedId } from '../helpers/personas.ts';
 import { startChatServer } from './chatServer.ts';
-import { useIsolatedDatabase } from './isolatedDatabase.ts';
+import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 
 const db = useIsolatedDatabase('laws');
 let chat: Awaited<ReturnType<typeof startChatServer>>;

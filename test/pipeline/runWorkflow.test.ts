@@ -5,7 +5,7 @@ import { runWorkflow } from '../../server/pipeline/runWorkflow.ts';
 import type { PipelineDeps } from '../../server/pipeline/types.ts';
 import { asIdentity, seedId } from '../helpers/personas.ts';
 import { startChatServer } from './chatServer.ts';
-import { useIsolatedDatabase } from './isolatedDatabase.ts';
+import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 
 const db = useIsolatedDatabase('wf');
 let chat: Awaited<ReturnType<typeof startChatServer>>;

@@ -1,0 +1,153 @@
+/**
+ * The local gateway on loopback, with Supabase's paths: `/functions/v1/<name>/…` proxied to the
+ * Deno functions process, `/auth/v1/…` answered by local auth (after the `apikey` check Supabase's
+ * API gateway does), `/health`. Every error is JSON `{ error: { code, message, details } }`.
+ */
+import http from 'node:http';
+import type { Sql } from 'postgres';
+import { readHealth } from '../http/healthServer.ts';
+import type { ProjectKeys } from './jwt.ts';
+import { createLocalAuth } from './localAuth.ts';
+
+export interface GatewayOptions {
+  sql: Sql;
+  port: number;
+  /** Base URL of the Deno functions process; undefined while it starts (answers 503). */
+  functionsUrl: () => string | undefined;
+  jwtSecret: string;
+  accessTokenTtl: number;
+  keys: ProjectKeys;
+  /** Largest /auth/v1 body accepted (function bodies stream through unlimited here). */
+  maxAuthBodyBytes?: number;
+}
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+  'access-control-allow-headers':
+    'authorization, apikey, x-client-info, x-api-key, content-type, idempotency-key, x-supabase-api-version, x-region',
+  'access-control-expose-headers': 'idempotent-replayed, content-disposition',
+};
+
+function send(res: http.ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status, CORS).end();
+    return;
+  }
+  res.writeHead(status, { ...CORS, 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function apiError(res: http.ServerResponse, status: number, code: string, message: string): void {
+  send(res, status, { error: { code, message } });
+}
+
+async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Starts the gateway; resolves once it listens on 127.0.0.1:`port` (0 = any free port). */
+export function startGateway(options: GatewayOptions): Promise<http.Server> {
+  const startedAt = Date.now();
+  const auth = (port: number) =>
+    createLocalAuth({
+      sql: options.sql,
+      secret: options.jwtSecret,
+      accessTokenTtl: options.accessTokenTtl,
+      issuer: `http://127.0.0.1:${port}/auth/v1`,
+    });
+  let handleAuth: ReturnType<typeof createLocalAuth> | undefined;
+
+  async function onAuth(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const apikey = req.headers.apikey;
+    if (apikey !== options.keys.anonKey && apikey !== options.keys.serviceRoleKey) {
+      send(res, 401, {
+        message: 'Invalid API key',
+        error: { code: 'unauthorized', message: 'Invalid API key' },
+      });
+      return;
+    }
+    const raw = await readBody(req, options.maxAuthBodyBytes ?? 64 * 1024);
+    if (raw === undefined) return apiError(res, 413, 'payload_too_large', 'auth request body too large');
+    let body: unknown;
+    try {
+      body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+    } catch {
+      return apiError(res, 400, 'bad_request', 'malformed JSON body');
+    }
+    handleAuth ??= auth((server.address() as { port: number }).port);
+    const reply = await handleAuth(
+      req.method ?? 'GET',
+      url.pathname.slice('/auth/v1'.length) || '/',
+      url.searchParams,
+      { authorization: req.headers.authorization },
+      body,
+    );
+    send(res, reply.status, reply.body);
+  }
+
+  function onFunction(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+    const rest = url.pathname.slice('/functions/v1'.length);
+    if (!/^\/[a-z0-9][a-z0-9_-]*(\/|$)/.test(rest)) {
+      return apiError(res, 404, 'not_found', 'name a function: /functions/v1/<name>');
+    }
+    const base = options.functionsUrl();
+    if (!base) return apiError(res, 503, 'unavailable', 'the functions are starting');
+    const target = new URL(base);
+    const headers = { ...req.headers, host: target.host };
+    delete headers.connection;
+    const upstream = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: rest + url.search,
+        headers,
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, { ...up.headers, ...CORS });
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) apiError(res, 502, 'bad_gateway', 'the functions process is not answering');
+      else res.destroy();
+    });
+    req.pipe(upstream);
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'OPTIONS') return send(res, 204);
+    if (url.pathname.startsWith('/functions/v1')) return onFunction(req, res, url);
+    const done = (p: Promise<void>) =>
+      p.catch((error: unknown) => {
+        console.error('gateway:', error);
+        if (!res.headersSent) apiError(res, 500, 'internal', 'internal error');
+      });
+    if (url.pathname.startsWith('/auth/v1/')) return void done(onAuth(req, res, url));
+    if (req.method === 'GET' && url.pathname === '/health') {
+      return void done(
+        readHealth(options.sql, startedAt).then((h) => send(res, h.status === 'ok' ? 200 : 503, h)),
+      );
+    }
+    apiError(res, 404, 'not_found', `no route for ${req.method} ${url.pathname}`);
+  });
+  server.keepAliveTimeout = 5000;
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`CHE·NU: port ${options.port} is already in use; set CHENU_HTTP_PORT=<port>.`)
+          : error,
+      );
+    });
+    server.listen(options.port, '127.0.0.1', () => resolve(server));
+  });
+}

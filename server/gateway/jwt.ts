@@ -1,0 +1,37 @@
+/**
+ * JWTs of local auth: HS256 with the local secret and Supabase's claim shape, and the project's
+ * anon / service_role keys (long-lived JWTs with only a role), as `supabase start` prints them.
+ */
+import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+
+/** The API keys of the local project (what a hosted project shows under Settings → API). */
+export interface ProjectKeys {
+  anonKey: string;
+  serviceRoleKey: string;
+}
+
+/** Expiry of the project keys: fixed, so the anon key is the same on every start. */
+const PROJECT_KEY_EXP = 1983812996;
+
+function key(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+/** Signs claims as an HS256 JWT. */
+export function signJwt(claims: JWTPayload, secret: string): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(key(secret));
+}
+
+/** Verifies an HS256 JWT of this project; throws on a bad signature or an expired token. */
+export async function verifyJwt(token: string, secret: string): Promise<JWTPayload> {
+  return (await jwtVerify(token, key(secret), { algorithms: ['HS256'] })).payload;
+}
+
+/** The anon and service_role keys for `secret` (deterministic). */
+export async function projectKeys(secret: string): Promise<ProjectKeys> {
+  const base = { iss: 'supabase-demo', exp: PROJECT_KEY_EXP };
+  return {
+    anonKey: await signJwt({ ...base, role: 'anon' }, secret),
+    serviceRoleKey: await signJwt({ ...base, role: 'service_role' }, secret),
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * Local auth: the part of Supabase Auth's (GoTrue's) HTTP API that supabase-js uses for email +
+ * password sessions — POST /signup, POST /token?grant_type=password|refresh_token, GET /user,
+ * POST /logout — on the same auth.users / auth.sessions / auth.refresh_tokens tables. Passwords
+ * are bcrypt hashes (compatible with pgcrypto's `crypt(…, gen_salt('bf'))` of the seed); refresh
+ * tokens rotate, and presenting an already rotated token revokes its whole session. Access tokens
+ * carry Supabase's claims plus `identity_id`, added by public.custom_access_token_hook exactly as
+ * Supabase Auth would call it. FOR LOCAL USE ONLY.
+ */
+import { randomBytes } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import type { Sql, TransactionSql } from 'postgres';
+import { z } from 'zod';
+import { signJwt, verifyJwt } from './jwt.ts';
+
+export interface AuthReply {
+  status: number;
+  body?: unknown;
+}
+
+export interface LocalAuthOptions {
+  sql: Sql;
+  secret: string;
+  accessTokenTtl: number;
+  /** The `iss` claim: `<public url>/auth/v1`. */
+  issuer: string;
+}
+
+interface UserRow {
+  id: string;
+  aud: string | null;
+  role: string | null;
+  email: string;
+  encrypted_password: string | null;
+  email_confirmed_at: Date | null;
+  last_sign_in_at: Date | null;
+  raw_app_meta_data: Record<string, unknown>;
+  raw_user_meta_data: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const BCRYPT_COST = 10;
+/** Compared against when the email is unknown, so both cases take a bcrypt's time. */
+const DUMMY_HASH = bcrypt.hashSync('not-a-password', BCRYPT_COST);
+
+const SignUpBody = z.object({
+  email: z.email().max(320),
+  password: z.string().min(6).max(72),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+const PasswordGrant = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(200) });
+const RefreshGrant = z.object({ refresh_token: z.string().min(1).max(255) });
+
+/** GoTrue's error shape (which supabase-js reads), plus the API's `error` object. */
+function fail(status: number, errorCode: string, message: string, details?: unknown): AuthReply {
+  return {
+    status,
+    body: { code: status, error_code: errorCode, msg: message, error: { code: errorCode, message, details } },
+  };
+}
+
+function userJson(u: UserRow) {
+  return {
+    id: u.id,
+    aud: u.aud ?? 'authenticated',
+    role: u.role ?? 'authenticated',
+    email: u.email,
+    email_confirmed_at: u.email_confirmed_at?.toISOString() ?? null,
+    confirmed_at: u.email_confirmed_at?.toISOString() ?? null,
+    phone: '',
+    last_sign_in_at: u.last_sign_in_at?.toISOString() ?? null,
+    app_metadata: u.raw_app_meta_data,
+    user_metadata: u.raw_user_meta_data,
+    identities: [],
+    created_at: u.created_at.toISOString(),
+    updated_at: u.updated_at.toISOString(),
+    is_anonymous: false,
+  };
+}
+
+/** The local auth handlers, on one pool. */
+export function createLocalAuth(options: LocalAuthOptions) {
+  const { sql, secret, accessTokenTtl, issuer } = options;
+
+  async function accessToken(tx: TransactionSql, user: UserRow, sessionId: string): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const base = {
+      iss: issuer,
+      aud: 'authenticated',
+      sub: user.id,
+      exp: now + accessTokenTtl,
+      iat: now,
+      email: user.email,
+      phone: '',
+      app_metadata: user.raw_app_meta_data,
+      user_metadata: user.raw_user_meta_data,
+      role: 'authenticated',
+      aal: 'aal1',
+      amr: [{ method: 'password', timestamp: now }],
+      session_id: sessionId,
+      is_anonymous: false,
+    };
+    const [hook] = await tx<{ claims: Record<string, unknown> }[]>`
+      select (public.custom_access_token_hook(${tx.json({ user_id: user.id, claims: base, authentication_method: 'password' } as never)})) -> 'claims' as claims`;
+    return signJwt(hook!.claims, secret);
+  }
+
+  async function issueSession(tx: TransactionSql, user: UserRow, sessionId?: string, parent?: string) {
+    let sid = sessionId;
+    if (!sid) {
+      const [s] = await tx<
+        { id: string }[]
+      >`insert into auth.sessions (user_id) values (${user.id}) returning id`;
+      sid = s!.id;
+    } else {
+      await tx`update auth.sessions set updated_at = now() where id = ${sid}`;
+    }
+    const refreshToken = randomBytes(24).toString('base64url');
+    await tx`insert into auth.refresh_tokens (token, user_id, session_id, parent)
+             values (${refreshToken}, ${user.id}, ${sid}, ${parent ?? null})`;
+    const token = await accessToken(tx, user, sid);
+    return {
+      access_token: token,
+      token_type: 'bearer',
+      expires_in: accessTokenTtl,
+      expires_at: Math.floor(Date.now() / 1000) + accessTokenTtl,
+      refresh_token: refreshToken,
+      user: userJson(user),
+    };
+  }
+
+  async function signUp(body: unknown): Promise<AuthReply> {
+    const parsed = SignUpBody.safeParse(body);
+    if (!parsed.success) {
+      const weak = parsed.error.issues.some((i) => i.path[0] === 'password');
+      return weak
+        ? fail(422, 'weak_password', 'Password should be at least 6 characters.')
+        : fail(
+            400,
+            'validation_failed',
+            'Unable to validate email address: invalid format',
+            parsed.error.issues,
+          );
+    }
+    const email = parsed.data.email.toLowerCase();
+    const meta = parsed.data.data ?? {};
+    const hash = await bcrypt.hash(parsed.data.password, BCRYPT_COST);
+    const displayName =
+      typeof meta.display_name === 'string' && meta.display_name.trim() !== ''
+        ? meta.display_name.trim().slice(0, 120)
+        : email.split('@')[0]!.slice(0, 120);
+    return sql.begin(async (tx) => {
+      const [exists] = await tx`select 1 from auth.users where email = ${email}`;
+      if (exists) return fail(422, 'user_already_exists', 'User already registered');
+      const [user] = await tx<UserRow[]>`
+        insert into auth.users (aud, role, email, encrypted_password, email_confirmed_at, last_sign_in_at,
+                                raw_app_meta_data, raw_user_meta_data)
+        values ('authenticated', 'authenticated', ${email}, ${hash}, now(), now(),
+                ${tx.json({ provider: 'email', providers: ['email'] })}, ${tx.json(meta as never)})
+        returning *`;
+      await tx`select private.provision_user(${user!.id}, ${email}, ${displayName})`;
+      return { status: 200, body: await issueSession(tx, user!) };
+    }) as Promise<AuthReply>;
+  }
+
+  async function passwordGrant(body: unknown): Promise<AuthReply> {
+    const parsed = PasswordGrant.safeParse(body);
+    if (!parsed.success) return fail(400, 'validation_failed', 'email and password are required');
+    const [user] = await sql<
+      UserRow[]
+    >`select * from auth.users where email = ${parsed.data.email.toLowerCase()}`;
+    const ok = await bcrypt.compare(parsed.data.password, user?.encrypted_password ?? DUMMY_HASH);
+    if (!user || !ok) return fail(400, 'invalid_credentials', 'Invalid login credentials');
+    return sql.begin(async (tx) => {
+      const [fresh] = await tx<UserRow[]>`
+        update auth.users set last_sign_in_at = now() where id = ${user.id} returning *`;
+      return { status: 200, body: await issueSession(tx, fresh!) };
+    }) as Promise<AuthReply>;
+  }
+
+  async function refreshGrant(body: unknown): Promise<AuthReply> {
+    const parsed = RefreshGrant.safeParse(body);
+    if (!parsed.success) return fail(400, 'validation_failed', 'refresh_token is required');
+    return sql.begin(async (tx) => {
+      const [rt] = await tx<{ id: string; revoked: boolean; session_id: string | null; user_id: string }[]>`
+        select id, revoked, session_id, user_id from auth.refresh_tokens
+        where token = ${parsed.data.refresh_token} for update`;
+      if (!rt || !rt.session_id) {
+        return fail(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+      }
+      if (rt.revoked) {
+        // reuse of a rotated token: someone else may hold the session, so end it
+        await tx`delete from auth.sessions where id = ${rt.session_id}`;
+        return fail(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
+      }
+      await tx`update auth.refresh_tokens set revoked = true, updated_at = now() where id = ${rt.id}`;
+      const [user] = await tx<UserRow[]>`select * from auth.users where id = ${rt.user_id}::uuid`;
+      if (!user) return fail(400, 'user_not_found', 'User from sub claim in JWT does not exist');
+      return { status: 200, body: await issueSession(tx, user, rt.session_id, parsed.data.refresh_token) };
+    }) as Promise<AuthReply>;
+  }
+
+  /** The user and session of a bearer token whose session still exists. */
+  async function session(authorization: string | undefined) {
+    const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+    if (!token) return undefined;
+    try {
+      const claims = await verifyJwt(token, secret);
+      if (claims.role !== 'authenticated' || typeof claims.session_id !== 'string') return undefined;
+      const [user] = await sql<UserRow[]>`
+        select u.* from auth.users u join auth.sessions s on s.user_id = u.id
+        where s.id = ${claims.session_id}::uuid and u.id = ${claims.sub ?? ''}::uuid`;
+      return user ? { user, sessionId: claims.session_id } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Routes one /auth/v1 request (path without the prefix). */
+  return async function handle(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    headers: { authorization?: string },
+    body: unknown,
+  ): Promise<AuthReply> {
+    if (method === 'POST' && path === '/signup') return signUp(body);
+    if (method === 'POST' && path === '/token') {
+      const grant = query.get('grant_type');
+      if (grant === 'password') return passwordGrant(body);
+      if (grant === 'refresh_token') return refreshGrant(body);
+      return fail(400, 'unsupported_grant_type', `unsupported grant_type: ${grant ?? '(none)'}`);
+    }
+    if (method === 'GET' && path === '/user') {
+      const s = await session(headers.authorization);
+      if (!s) return fail(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
+      return { status: 200, body: userJson(s.user) };
+    }
+    if (method === 'POST' && path === '/logout') {
+      const s = await session(headers.authorization);
+      if (!s) return { status: 204 };
+      const scope = query.get('scope') ?? 'global';
+      if (scope === 'local') await sql`delete from auth.sessions where id = ${s.sessionId}`;
+      else if (scope === 'others') {
+        await sql`delete from auth.sessions where user_id = ${s.user.id} and id <> ${s.sessionId}`;
+      } else await sql`delete from auth.sessions where user_id = ${s.user.id}`;
+      return { status: 204 };
+    }
+    if (method === 'GET' && path === '/health') {
+      return { status: 200, body: { name: 'chenu-local-auth', description: 'local development only' } };
+    }
+    return fail(404, 'not_found', `local auth does not implement ${method} /auth/v1${path}`);
+  };
+}

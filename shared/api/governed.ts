@@ -1,0 +1,162 @@
+/**
+ * Schemas of the governed endpoints: agents and their governed execution, the token ledger
+ * (balance, transactions, budgets, allocations) and Nova. The bodies mirror what
+ * server/pipeline, server/ledger and server/nova return (camelCase, dates as ISO strings).
+ */
+import { z } from 'zod';
+import * as t from './tables.generated.ts';
+
+export const Agent = t.agentsRow.meta({ id: 'Agent' });
+export const AgentCompatibility = t.agentCompatibilityMatrixRow.meta({ id: 'AgentCompatibility' });
+
+/** `POST /agents/{id}/execute` (the Idempotency-Key header is required and names the run). */
+export const AgentExecute = z
+  .object({
+    intentText: z.string().trim().min(1).max(20_000),
+    dataspaceId: z.uuid().optional(),
+    threadId: z.uuid().optional(),
+    taskType: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{2,62}$/)
+      .optional(),
+    encodingProfileId: z.uuid().optional(),
+    timeoutMs: z.number().int().min(100).max(600_000).optional(),
+  })
+  .refine((r) => r.dataspaceId !== undefined || r.threadId !== undefined, {
+    message: 'a run needs a scope: dataspaceId or threadId',
+    path: ['dataspaceId'],
+  })
+  .meta({ id: 'AgentExecute' });
+
+const Stage = z.object({ stage: z.string() }).catchall(z.unknown());
+
+/** A succeeded governed run. */
+export const ExecutionSuccess = z
+  .object({
+    ok: z.literal(true),
+    executionId: z.uuid(),
+    replayed: z.boolean(),
+    agent: z.object({ id: z.uuid(), slug: z.string() }),
+    eqs: z.number(),
+    tokens: z.object({
+      estimated: z.number(),
+      reserved: z.number(),
+      used: z.number(),
+      modelTokens: z.number(),
+    }),
+    result: z.record(z.string(), z.unknown()),
+    messageIds: z.array(z.uuid()),
+    decisionIds: z.array(z.uuid()),
+    memoryProposalIds: z.array(z.uuid()),
+    stages: z.array(Stage),
+  })
+  .meta({ id: 'ExecutionSuccess' });
+
+export const TokenBalance = z
+  .object({
+    accountId: z.uuid(),
+    balance: z.number(),
+    reserved: z.number(),
+    available: z.number(),
+    lifetimeEarned: z.number(),
+    lifetimeSpent: z.number(),
+  })
+  .meta({ id: 'TokenBalance' });
+
+export const TokenTransaction = z
+  .object({
+    entryNo: z.number().int(),
+    movementId: z.uuid(),
+    kind: z.string(),
+    type: z.string(),
+    amount: z.number(),
+    balanceAfter: z.number(),
+    reservedAfter: z.number(),
+    referenceType: z.string().nullable(),
+    referenceId: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'TokenTransaction' });
+
+export const TokenBudget = z
+  .object({
+    id: z.uuid(),
+    scopeType: z.string(),
+    scopeId: z.uuid(),
+    period: z.string(),
+    amount: z.number(),
+    spent: z.number(),
+    reserved: z.number(),
+    remaining: z.number().nullable(),
+    periodStart: z.string(),
+    periodEnd: z.string().nullable(),
+    timeZone: z.string(),
+  })
+  .meta({ id: 'TokenBudget' });
+
+/** `POST /tokens/allocate` (the Idempotency-Key header is required). */
+export const TokenAllocate = z
+  .object({
+    scopeType: z.enum(['dataspace', 'thread']),
+    scopeId: z.uuid(),
+    amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  })
+  .meta({ id: 'TokenAllocate' });
+
+export const TokenAllocation = z
+  .object({
+    id: z.uuid(),
+    scopeType: z.enum(['dataspace', 'thread']),
+    scopeId: z.uuid(),
+    amount: z.number(),
+    budgetId: z.uuid(),
+    movementId: z.uuid(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'TokenAllocation' });
+
+const NovaSuggestion = z.object({
+  id: z.string(),
+  kind: z.string(),
+  entity_type: z.string(),
+  entity_id: z.string(),
+  severity: z.enum(['low', 'medium', 'high']),
+  title: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const NovaContextInput = z
+  .object({
+    sessionId: z.string().min(1).max(200),
+    sphereId: z.uuid().optional(),
+    dataspaceId: z.uuid().optional(),
+  })
+  .meta({ id: 'NovaContextInput' });
+
+export const NovaContext = z
+  .object({
+    id: z.uuid(),
+    sessionId: z.string(),
+    currentSphereId: z.uuid().nullable(),
+    currentDataspaceId: z.uuid().nullable(),
+    contextState: z.record(z.string(), z.unknown()),
+    suggestions: z.array(NovaSuggestion),
+  })
+  .meta({ id: 'NovaContext' });
+
+export const NovaGuidanceInput = z
+  .object({
+    contextId: z.uuid(),
+    suggestionId: z.string().min(1).max(200),
+    action: z.enum(['accepted', 'dismissed']),
+  })
+  .meta({ id: 'NovaGuidanceInput' });
+
+export const NovaGuidance = z
+  .object({
+    id: z.uuid(),
+    suggestion: NovaSuggestion,
+    action: z.enum(['shown', 'accepted', 'dismissed']),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'NovaGuidance' });

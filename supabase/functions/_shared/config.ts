@@ -1,0 +1,54 @@
+/**
+ * Configuration of the edge functions, parsed once from Deno.env with zod. On a hosted project
+ * Supabase provides SUPABASE_URL and SUPABASE_DB_URL; the CHENU_* values are function secrets.
+ */
+import { z } from 'zod';
+
+const ConfigSchema = z.object({
+  /** Postgres the functions talk to (Supabase injects it on a hosted project). */
+  SUPABASE_DB_URL: z.string().min(1),
+  /** Public URL of the project (the local gateway locally); used for the OpenAPI servers list. */
+  SUPABASE_URL: z.url().default('http://127.0.0.1:54321'),
+  /** HS256 secret of the JWTs; when unset, tokens are verified against CHENU_JWKS_URL. */
+  CHENU_JWT_SECRET: z.string().min(32).optional(),
+  /** JWKS of Supabase Auth (asymmetric signing keys); defaults to the project's well-known URL. */
+  CHENU_JWKS_URL: z.url().optional(),
+  /** Connections of the functions' pool. */
+  CHENU_FUNCTIONS_DB_POOL: z.coerce.number().int().min(1).max(100).default(10),
+  /** Where uploaded files are stored on the local disk. */
+  CHENU_FILES_DIR: z.string().min(1).default('.chenu/files'),
+  /** Upload size limit in bytes (the database refuses more than 50 MiB whatever this says). */
+  CHENU_FILES_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(52_428_800)
+    .default(10 * 1024 * 1024),
+  /** Webhook delivery: attempts per delivery and the first retry delay (doubles each time). */
+  CHENU_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  CHENU_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  CHENU_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Parses Deno.env (or a given record) and names every bad variable at once. */
+export function parseConfig(source: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  const parsed = ConfigSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`CHE·NU functions: invalid environment\n${lines.join('\n')}`);
+  }
+  if (!parsed.data.CHENU_JWT_SECRET && !parsed.data.CHENU_JWKS_URL) {
+    parsed.data.CHENU_JWKS_URL = new URL('/auth/v1/.well-known/jwks.json', parsed.data.SUPABASE_URL).href;
+  }
+  return parsed.data;
+}
+
+let cached: Config | undefined;
+
+/** The configuration of this process, parsed on first use. */
+export function config(): Config {
+  cached ??= parseConfig();
+  return cached;
+}

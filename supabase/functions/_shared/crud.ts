@@ -1,0 +1,305 @@
+/**
+ * List / get / create / update / delete of one table, declared once. Every statement runs through
+ * `withUser`, so RLS decides what exists: another identity's row is simply not found (404). Bodies
+ * go to Postgres as one JSON value through `jsonb_populate_record`, so column types (uuid[],
+ * jsonb, intervals, dates) are converted by Postgres itself; rows come back as `to_jsonb`.
+ */
+import { z } from 'zod';
+import { IdParam, PageQuery, pageOf } from '../../../shared/api/common.ts';
+import type { Tx } from '../../../server/db/dataAccess.ts';
+import type { Caller } from './auth.ts';
+import type { Access, EdgeFunction } from './edgeFunction.ts';
+import { ApiError, fromPostgres } from './errors.ts';
+
+export type Verb = 'list' | 'get' | 'create' | 'update' | 'delete';
+
+export interface CrudSpec {
+  /** Collection path under the function ('' or `/{thread_id}/messages`). */
+  path: string;
+  /** Table, schema-qualified. */
+  table: string;
+  /** Singular noun for summaries ("thread"). */
+  noun: string;
+  tag: string;
+  row: z.ZodObject;
+  create?: z.ZodObject;
+  update?: z.ZodObject;
+  verbs: Verb[];
+  /** The collection lives under a parent: path parameter → column. */
+  parent?: { param: string; column: string };
+  /** Optional equality filters of the list, query parameter = column. */
+  filters?: Record<string, z.ZodType>;
+  /** Columns the server sets on create (from the caller), never the body. */
+  serverValues?: (caller: Caller) => Record<string, unknown>;
+  /**
+   * How rows are owned. Lists of identity-owned tables show one identity at a time: the active one,
+   * or `?identity_id=` of another whose rows an approved elevation opens (RLS decides either way);
+   * naming the identity lets Postgres use the identity index instead of filtering every row.
+   */
+  owner?: 'identity' | 'user' | 'catalog';
+  /** Who may call the routes (default: any caller, JWT or API key). */
+  access?: Access;
+  /** Extra condition of every read (e.g. memory law 9: expired items are not served). */
+  visible?: (tx: Tx) => ReturnType<Tx>;
+}
+
+type Fragment = ReturnType<Tx>;
+
+function and(tx: Tx, parts: Fragment[]): Fragment {
+  return parts.reduce((a, b) => tx`${a} and ${b}`, tx`true`);
+}
+
+/** Opaque list cursor: the last row's (created_at, id). */
+export function encodeCursor(created: string, id: string): string {
+  return btoa(JSON.stringify([created, id]))
+    .replace(/=+$/, '')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
+}
+
+export function decodeCursor(cursor: string): [string, string] {
+  try {
+    const json = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
+    const value = JSON.parse(json) as unknown;
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      !Number.isNaN(Date.parse(value[0])) &&
+      typeof value[1] === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(value[1])
+    ) {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new ApiError('validation_failed', 'invalid cursor', [
+    { path: 'query.cursor', message: 'not a cursor this API returned', code: 'custom' },
+  ]);
+}
+
+/** Runs a statement, mapping Postgres refusals to API errors. */
+export async function mapped<T>(op: 'read' | 'write' | 'delete', run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw fromPostgres(error, op) ?? error;
+  }
+}
+
+/** Keyset page of `to_jsonb` rows of `table` under `conditions`, newest first. */
+export async function listPage(
+  tx: Tx,
+  table: string,
+  conditions: Fragment[],
+  query: { cursor?: string; limit: number },
+): Promise<{ data: Record<string, unknown>[]; next_cursor: string | null }> {
+  const parts = [...conditions];
+  if (query.cursor) {
+    const [created, id] = decodeCursor(query.cursor);
+    parts.push(tx`(t.created_at, t.id) < (${created}::timestamptz, ${id}::uuid)`);
+  }
+  // rows are chosen and sorted first, then only the page is turned into JSON
+  const rows = await tx<{ r: Record<string, unknown> }[]>`
+    select to_jsonb(p) as r from (
+      select * from ${tx(table)} t
+      where ${and(tx, parts)}
+      order by t.created_at desc, t.id desc
+      limit ${query.limit + 1}
+    ) p
+    order by p.created_at desc, p.id desc`;
+  const data = rows.slice(0, query.limit).map((x) => x.r);
+  const last = data[data.length - 1];
+  const next =
+    rows.length > query.limit && last ? encodeCursor(String(last.created_at), String(last.id)) : null;
+  return { data, next_cursor: next };
+}
+
+/** Inserts one row from a JSON object (only its keys are written) and returns it. */
+export async function insertRow(tx: Tx, table: string, values: Record<string, unknown>) {
+  const cols = Object.keys(values);
+  const [row] = await tx<{ r: Record<string, unknown> }[]>`
+    insert into ${tx(table)} as t (${tx(cols)})
+    select ${tx(cols)} from jsonb_populate_record(null::${tx(table)}, ${tx.json(values as never)})
+    returning to_jsonb(t) as r`;
+  return row!.r;
+}
+
+/** Updates the given columns of the rows matching `conditions`; undefined when none is visible. */
+export async function updateRow(
+  tx: Tx,
+  table: string,
+  values: Record<string, unknown>,
+  conditions: Fragment[],
+): Promise<Record<string, unknown> | undefined> {
+  const cols = Object.keys(values);
+  if (cols.length === 0) throw new ApiError('validation_failed', 'nothing to update', []);
+  const [row] = await tx<{ r: Record<string, unknown> }[]>`
+    update ${tx(table)} as t
+    set (${tx(cols)}) = (select ${tx(cols)} from jsonb_populate_record(null::${tx(table)}, ${tx.json(values as never)}))
+    where ${and(tx, conditions)}
+    returning to_jsonb(t) as r`;
+  return row?.r;
+}
+
+/** Registers the verbs of `spec` on `fn`. */
+export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
+  const parentParams = spec.parent ? z.object({ [spec.parent.param]: z.uuid() }) : z.object({});
+  const itemParams = parentParams.extend(IdParam.shape);
+  const byIdentity = (spec.owner ?? 'identity') === 'identity';
+  const filters = z.object({
+    ...Object.fromEntries(Object.entries(spec.filters ?? {}).map(([k, v]) => [k, v.optional()])),
+    ...(byIdentity
+      ? {
+          identity_id: z.uuid().optional().meta({
+            description: 'another identity whose rows an approved elevation opens (default: the active one)',
+          }),
+        }
+      : {}),
+  });
+  const itemPath = `${spec.path}/{id}`;
+  const scope = (tx: Tx, params: Record<string, string>): Fragment[] => {
+    const parts: Fragment[] = [];
+    if (spec.parent) parts.push(tx`t.${tx(spec.parent.column)} = ${params[spec.parent.param]!}`);
+    if (spec.visible) parts.push(spec.visible(tx));
+    return parts;
+  };
+  const notFound = () => new ApiError('not_found', `${spec.noun} not found`);
+
+  if (spec.verbs.includes('list')) {
+    fn.route(
+      {
+        method: 'get',
+        path: spec.path,
+        summary: `List ${spec.noun}s`,
+        tag: spec.tag,
+        params: spec.parent ? parentParams : undefined,
+        query: PageQuery.extend(filters.shape),
+        response: { status: 200, schema: pageOf(spec.row) },
+        access: spec.access,
+      },
+      async ({ params, query, caller, db }) => {
+        const p = (params ?? {}) as Record<string, string>;
+        const q = query as { cursor?: string; limit: number } & Record<string, unknown>;
+        return mapped('read', () =>
+          db.withUser(caller.claims, (tx) => {
+            const parts = scope(tx, p);
+            for (const column of Object.keys(spec.filters ?? {})) {
+              if (q[column] !== undefined) parts.push(tx`t.${tx(column)} = ${q[column] as string}`);
+            }
+            if (byIdentity) {
+              const identity = q.identity_id as string | undefined;
+              parts.push(
+                identity
+                  ? tx`t.identity_id = ${identity}::uuid`
+                  : tx`t.identity_id = (select private.active_identity_id())`,
+              );
+            }
+            return listPage(tx, spec.table, parts, q);
+          }),
+        );
+      },
+    );
+  }
+  if (spec.verbs.includes('get')) {
+    fn.route(
+      {
+        method: 'get',
+        path: itemPath,
+        summary: `Get a ${spec.noun}`,
+        tag: spec.tag,
+        params: itemParams,
+        response: { status: 200, schema: spec.row },
+        access: spec.access,
+      },
+      async ({ params, caller, db }) => {
+        const p = params as Record<string, string>;
+        const row = await mapped('read', () =>
+          db.withUser(caller.claims, async (tx) => {
+            const [r] = await tx<{ r: unknown }[]>`
+              select to_jsonb(t) as r from ${tx(spec.table)} t where ${and(tx, [tx`t.id = ${p.id!}`, ...scope(tx, p)])}`;
+            return r?.r;
+          }),
+        );
+        if (!row) throw notFound();
+        return row;
+      },
+    );
+  }
+  if (spec.verbs.includes('create') && spec.create) {
+    fn.route(
+      {
+        method: 'post',
+        path: spec.path,
+        summary: `Create a ${spec.noun}`,
+        tag: spec.tag,
+        params: spec.parent ? parentParams : undefined,
+        body: spec.create,
+        response: { status: 201, schema: spec.row },
+        access: spec.access,
+      },
+      async ({ params, body, caller, db }) => {
+        const p = (params ?? {}) as Record<string, string>;
+        const values: Record<string, unknown> = { ...(body as object), ...spec.serverValues?.(caller) };
+        if (spec.parent) values[spec.parent.column] = p[spec.parent.param];
+        return mapped('write', () => db.withUser(caller.claims, (tx) => insertRow(tx, spec.table, values)));
+      },
+    );
+  }
+  if (spec.verbs.includes('update') && spec.update) {
+    fn.route(
+      {
+        method: 'patch',
+        path: itemPath,
+        summary: `Update a ${spec.noun}`,
+        tag: spec.tag,
+        params: itemParams,
+        body: spec.update,
+        response: { status: 200, schema: spec.row },
+        access: spec.access,
+      },
+      async ({ params, body, caller, db }) => {
+        const p = params as Record<string, string>;
+        const row = await mapped('write', () =>
+          db.withUser(caller.claims, (tx) =>
+            updateRow(tx, spec.table, body as Record<string, unknown>, [
+              tx`t.id = ${p.id!}`,
+              ...scope(tx, p),
+            ]),
+          ),
+        );
+        if (!row) throw notFound();
+        return row;
+      },
+    );
+  }
+  if (spec.verbs.includes('delete')) {
+    fn.route(
+      {
+        method: 'delete',
+        path: itemPath,
+        summary: `Delete a ${spec.noun}`,
+        tag: spec.tag,
+        params: itemParams,
+        response: { status: 204 },
+        access: spec.access,
+      },
+      async ({ params, caller, db }) => {
+        const p = params as Record<string, string>;
+        const rows = await mapped('delete', () =>
+          db.withUser(
+            caller.claims,
+            (
+              tx,
+            ) => tx`delete from ${tx(spec.table)} t where ${and(tx, [tx`t.id = ${p.id!}`, ...scope(tx, p)])}
+                       returning t.id`,
+          ),
+        );
+        if (rows.length === 0) throw notFound();
+        return null;
+      },
+    );
+  }
+  return fn;
+}

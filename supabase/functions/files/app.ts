@@ -1,0 +1,159 @@
+/**
+ * Files of a dataspace: upload (raw body, its Content-Type as the media type), metadata, download,
+ * delete. Size and media types are limited before anything is stored; bytes live on the local disk
+ * under CHENU_FILES_DIR (`.chenu/files`), keyed by identity and file id, and the row and the bytes
+ * are written in one transaction (a failed write leaves no row).
+ */
+import { z } from 'zod';
+import { IdParam } from '../../../shared/api/common.ts';
+import * as r from '../../../shared/api/resources.ts';
+import { config } from '../_shared/config.ts';
+import { crud, insertRow, mapped } from '../_shared/crud.ts';
+import { EdgeFunction } from '../_shared/edgeFunction.ts';
+import { ApiError } from '../_shared/errors.ts';
+
+/** Media types accepted for upload. */
+export const ALLOWED_MEDIA_TYPES = [
+  /^image\/(png|jpeg|gif|webp)$/,
+  /^application\/(pdf|json|zip|octet-stream)$/,
+  /^text\/(plain|markdown|csv)$/,
+  /^model\/(gltf-binary|gltf\+json)$/,
+  /^audio\/(mpeg|ogg|wav)$/,
+  /^video\/(mp4|webm)$/,
+];
+
+const fn = new EdgeFunction('files');
+crud(fn, {
+  path: '',
+  table: 'public.files',
+  noun: 'file',
+  tag: 'files',
+  row: r.FileRow,
+  verbs: ['list', 'get'],
+  filters: { dataspace_id: z.uuid() },
+});
+
+async function readCapped(
+  body: ReadableStream<Uint8Array> | null,
+  max: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (body) {
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > max) throw new ApiError('payload_too_large', `files are limited to ${max} bytes`);
+      chunks.push(chunk);
+    }
+  }
+  const bytes = new Uint8Array(new ArrayBuffer(size));
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return bytes;
+}
+
+function pathOf(storagePath: string): string {
+  return `${config().CHENU_FILES_DIR}/${storagePath}`;
+}
+
+fn.route(
+  {
+    method: 'post',
+    path: '/upload',
+    summary: 'Upload a file into a dataspace (raw body)',
+    tag: 'files',
+    query: r.FileUploadQuery,
+    rawBody: ['application/octet-stream', 'image/*', 'application/pdf', 'text/plain'],
+    response: { status: 201, schema: r.FileRow },
+  },
+  async ({ query, caller, db, c }) => {
+    const max = config().CHENU_FILES_MAX_BYTES;
+    const declared = Number(c.req.header('content-length') ?? '0');
+    if (declared > max) throw new ApiError('payload_too_large', `files are limited to ${max} bytes`);
+    const mime = (c.req.header('content-type') ?? 'application/octet-stream')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
+    if (!ALLOWED_MEDIA_TYPES.some((re) => re.test(mime))) {
+      throw new ApiError('unsupported_media_type', `files of type ${mime} are not accepted`);
+    }
+    const bytes = await readCapped(c.req.raw.body, max);
+    const digest = await crypto.subtle.digest('SHA-256', bytes);
+    const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const id = crypto.randomUUID();
+    const storagePath = `${caller.claims.identity_id as string}/${id}`;
+    return mapped('write', () =>
+      db.withUser(caller.claims, async (tx) => {
+        const row = await insertRow(tx, 'public.files', {
+          id,
+          dataspace_id: query.dataspace_id,
+          name: query.name,
+          mime_type: mime,
+          size_bytes: bytes.length,
+          sha256,
+          storage_backend: 'local',
+          storage_path: storagePath,
+        });
+        await Deno.mkdir(pathOf(storagePath).replace(/\/[^/]+$/, ''), { recursive: true });
+        await Deno.writeFile(pathOf(storagePath), bytes);
+        return row;
+      }),
+    );
+  },
+);
+
+fn.route(
+  {
+    method: 'get',
+    path: '/{id}/content',
+    summary: 'Download the bytes of a file',
+    tag: 'files',
+    params: IdParam,
+    response: { status: 200, contentType: 'application/octet-stream', description: 'the file' },
+  },
+  async ({ params, caller, db }) => {
+    const [row] = await mapped('read', () =>
+      db.withUser(
+        caller.claims,
+        (tx) => tx<{ name: string; mime_type: string; storage_path: string }[]>`
+          select name, mime_type, storage_path from public.files where id = ${params.id}`,
+      ),
+    );
+    if (!row) throw new ApiError('not_found', 'file not found');
+    const bytes = await Deno.readFile(pathOf(row.storage_path));
+    return new Response(bytes, {
+      headers: {
+        'content-type': row.mime_type,
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(row.name)}`,
+      },
+    });
+  },
+);
+
+fn.route(
+  {
+    method: 'delete',
+    path: '/{id}',
+    summary: 'Delete a file',
+    tag: 'files',
+    params: IdParam,
+    response: { status: 204 },
+  },
+  async ({ params, caller, db }) => {
+    const [row] = await mapped('delete', () =>
+      db.withUser(
+        caller.claims,
+        (tx) => tx<{ storage_path: string }[]>`
+          delete from public.files where id = ${params.id} returning storage_path`,
+      ),
+    );
+    if (!row) throw new ApiError('not_found', 'file not found');
+    await Deno.remove(pathOf(row.storage_path)).catch(() => {});
+    return null;
+  },
+);
+
+export default fn;

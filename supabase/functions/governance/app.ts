@@ -1,0 +1,136 @@
+/**
+ * Governance: elevation requests (request → approve/deny by the scope owner → revoke), through
+ * the audited SQL functions, and the active identity's audit trail with its chain verification.
+ */
+import { z } from 'zod';
+import { IdParam, pageOf } from '../../../shared/api/common.ts';
+import * as r from '../../../shared/api/resources.ts';
+import { crud, mapped } from '../_shared/crud.ts';
+import { EdgeFunction } from '../_shared/edgeFunction.ts';
+import { ApiError } from '../_shared/errors.ts';
+
+const fn = new EdgeFunction('governance');
+crud(fn, {
+  path: '/elevations',
+  table: 'public.elevation_requests',
+  owner: 'user',
+  noun: 'elevation request',
+  tag: 'governance',
+  row: r.ElevationRequest,
+  verbs: ['list', 'get'],
+  filters: { status: z.enum(['pending', 'approved', 'denied', 'revoked']) },
+});
+
+fn.route(
+  {
+    method: 'post',
+    path: '/elevations',
+    summary: 'Request an elevation to a scope of another identity',
+    tag: 'governance',
+    body: r.ElevationRequestCreate,
+    response: { status: 201, schema: r.ElevationRequest },
+  },
+  async ({ body, caller, db }) => {
+    const [row] = await mapped('write', () =>
+      db.withUser(
+        caller.claims,
+        (tx) => tx<{ r: unknown }[]>`
+          select to_jsonb(public.request_elevation(${body.scope_type}, ${body.scope_id}::uuid, ${body.permission},
+                 ${body.reason}, make_interval(secs => ${body.duration_seconds}))) as r`,
+      ),
+    );
+    return row!.r;
+  },
+);
+
+const decisions = [
+  ['approve', 'Approve an elevation request (as the scope owner)'],
+  ['deny', 'Deny an elevation request (as the scope owner)'],
+  ['revoke', 'Revoke a grant or withdraw a request'],
+] as const;
+
+for (const [verb, summary] of decisions) {
+  fn.route(
+    {
+      method: 'post',
+      path: `/elevations/{id}/${verb}`,
+      summary,
+      tag: 'governance',
+      params: IdParam,
+      response: { status: 200, schema: r.ElevationRequest },
+      access: 'user',
+    },
+    async ({ params, caller, db }) => {
+      const [row] = await mapped('write', () =>
+        db.withUser(caller.claims, (tx) =>
+          verb === 'revoke'
+            ? tx<{ r: unknown }[]>`select to_jsonb(public.revoke_elevation(${params.id})) as r`
+            : tx<
+                { r: unknown }[]
+              >`select to_jsonb(public.decide_elevation(${params.id}, ${verb === 'approve'})) as r`,
+        ),
+      );
+      return row!.r;
+    },
+  );
+}
+
+const AuditQuery = z.object({
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, 'a cursor this API returned')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+fn.route(
+  {
+    method: 'get',
+    path: '/audit',
+    summary: "List the active identity's audit trail, newest first",
+    tag: 'governance',
+    query: AuditQuery,
+    response: { status: 200, schema: pageOf(r.AuditEntry) },
+  },
+  async ({ query, caller, db }) => {
+    const rows = await mapped('read', () =>
+      db.withUser(
+        caller.claims,
+        (tx) => tx<{ seq: string; r: Record<string, unknown> }[]>`
+          select a.seq::text as seq, to_jsonb(a) - 'hash' - 'prev_hash' as r from public.audit_log a
+          where a.identity_id = (select private.active_identity_id())
+            ${query.cursor ? tx`and a.seq < ${query.cursor}::bigint` : tx``}
+          order by a.seq desc limit ${query.limit + 1}`,
+      ),
+    );
+    const page = rows.slice(0, query.limit);
+    return {
+      data: page.map((x) => x.r),
+      next_cursor: rows.length > query.limit ? page[page.length - 1]!.seq : null,
+    };
+  },
+);
+
+fn.route(
+  {
+    method: 'get',
+    path: '/audit/verify',
+    summary: "Verify the hash chain of the active identity's audit trail",
+    tag: 'governance',
+    response: { status: 200, schema: r.AuditVerification },
+  },
+  async ({ caller, db }) => {
+    const [row] = await mapped('read', () =>
+      db.withUser(
+        caller.claims,
+        (tx) => tx<{ checked: string; first_broken_seq: string | null }[]>`
+          select checked, first_broken_seq from public.verify_my_audit_chain()`,
+      ),
+    );
+    if (!row) throw new ApiError('forbidden', 'no active identity in the token');
+    const broken = row.first_broken_seq === null ? null : Number(row.first_broken_seq);
+    return { checked: Number(row.checked), first_broken_seq: broken, intact: broken === null };
+  },
+);
+
+export default fn;

@@ -1,0 +1,176 @@
+/**
+ * Workspaces of a dataspace: panels and their versioned states, and transformations. A
+ * transformation bumps the workspace's version and records the new state in the history, so any
+ * earlier version can be restored (a restore is itself a transformation: history only grows).
+ */
+import { z } from 'zod';
+import { IdParam } from '../../../shared/api/common.ts';
+import * as r from '../../../shared/api/resources.ts';
+import type { Caller } from '../_shared/auth.ts';
+import type { Tx } from '../../../server/db/dataAccess.ts';
+import { crud, listPage, mapped } from '../_shared/crud.ts';
+import { EdgeFunction } from '../_shared/edgeFunction.ts';
+import { ApiError } from '../_shared/errors.ts';
+import { PageQuery, pageOf } from '../../../shared/api/common.ts';
+
+const fn = new EdgeFunction('workspaces');
+crud(fn, {
+  path: '',
+  table: 'public.workspaces',
+  noun: 'workspace',
+  tag: 'workspaces',
+  row: r.Workspace,
+  create: r.WorkspaceCreate,
+  update: r.WorkspaceUpdate,
+  verbs: ['list', 'get', 'create', 'update', 'delete'],
+  filters: { dataspace_id: z.uuid() },
+});
+crud(fn, {
+  path: '/{workspace_id}/panels',
+  table: 'public.panels',
+  noun: 'panel',
+  tag: 'workspaces',
+  row: r.Panel,
+  create: r.PanelCreate,
+  update: r.PanelUpdate,
+  verbs: ['list', 'get', 'create', 'update', 'delete'],
+  parent: { param: 'workspace_id', column: 'workspace_id' },
+});
+crud(fn, {
+  path: '/{workspace_id}/transformations',
+  table: 'public.workspace_transformations',
+  noun: 'transformation',
+  tag: 'workspaces',
+  row: r.WorkspaceTransformation,
+  verbs: ['list', 'get'],
+  parent: { param: 'workspace_id', column: 'workspace_id' },
+});
+crud(fn, {
+  path: '/{workspace_id}/history',
+  table: 'public.workspace_state_history',
+  noun: 'workspace state',
+  tag: 'workspaces',
+  row: r.WorkspaceState,
+  verbs: ['list', 'get'],
+  parent: { param: 'workspace_id', column: 'workspace_id' },
+});
+
+/** Applies one transformation in the caller's transaction; the workspace row is locked first. */
+async function transform(
+  tx: Tx,
+  caller: Caller,
+  workspaceId: string,
+  change: { kind: string; description: string; state: unknown; layout?: string },
+) {
+  const [ws] = await tx<{ identity_id: string; version: number; state: unknown }[]>`
+    select identity_id, version, state from public.workspaces where id = ${workspaceId} for update`;
+  if (!ws) throw new ApiError('not_found', 'workspace not found');
+  const from = Number(ws.version);
+  await tx`insert into public.workspace_state_history (identity_id, workspace_id, version, state)
+           values (${ws.identity_id}, ${workspaceId}, ${from}, ${tx.json(ws.state as never)})
+           on conflict (workspace_id, version) do nothing`;
+  const [tr] = await tx<{ id: string; r: unknown }[]>`
+    insert into public.workspace_transformations as t
+      (identity_id, workspace_id, kind, description, from_version, to_version, created_by)
+    values (${ws.identity_id}, ${workspaceId}, ${change.kind}, ${change.description}, ${from}, ${from + 1},
+            ${(caller.claims.identity_id as string) ?? null})
+    returning t.id, to_jsonb(t) as r`;
+  await tx`insert into public.workspace_state_history (identity_id, workspace_id, version, state, transformation_id)
+           values (${ws.identity_id}, ${workspaceId}, ${from + 1}, ${tx.json(change.state as never)}, ${tr!.id})`;
+  const [updated] = await tx<{ r: unknown }[]>`
+    update public.workspaces as t
+    set state = ${tx.json(change.state as never)}, version = ${from + 1},
+        layout = coalesce(${change.layout ?? null}, t.layout)
+    where t.id = ${workspaceId}
+    returning to_jsonb(t) as r`;
+  return { workspace: updated!.r, transformation: tr!.r };
+}
+
+fn.route(
+  {
+    method: 'post',
+    path: '/{id}/transform',
+    summary: 'Transform a workspace (new state, version + 1)',
+    tag: 'workspaces',
+    params: IdParam,
+    body: r.WorkspaceTransform,
+    response: { status: 201, schema: r.TransformResult },
+  },
+  ({ params, body, caller, db }) =>
+    mapped('write', () => db.withUser(caller.claims, (tx) => transform(tx, caller, params.id, body))),
+);
+
+fn.route(
+  {
+    method: 'post',
+    path: '/{id}/restore',
+    summary: 'Restore an earlier version of a workspace (recorded as a new transformation)',
+    tag: 'workspaces',
+    params: IdParam,
+    body: r.WorkspaceRestore,
+    response: { status: 201, schema: r.TransformResult },
+  },
+  ({ params, body, caller, db }) =>
+    mapped('write', () =>
+      db.withUser(caller.claims, async (tx) => {
+        const [old] = await tx<{ state: unknown }[]>`
+          select state from public.workspace_state_history
+          where workspace_id = ${params.id} and version = ${body.version}`;
+        if (!old) throw new ApiError('not_found', `workspace version ${body.version} not found`);
+        return transform(tx, caller, params.id, {
+          kind: 'restore',
+          description: `restore of version ${body.version}`,
+          state: old.state,
+        });
+      }),
+    ),
+);
+
+const PanelParam = z.object({ panel_id: z.uuid() });
+
+fn.route(
+  {
+    method: 'get',
+    path: '/panels/{panel_id}/states',
+    summary: 'List the states of a panel',
+    tag: 'workspaces',
+    params: PanelParam,
+    query: PageQuery,
+    response: { status: 200, schema: pageOf(r.PanelState) },
+  },
+  ({ params, query, caller, db }) =>
+    mapped('read', () =>
+      db.withUser(caller.claims, (tx) =>
+        listPage(tx, 'public.panel_states', [tx`t.panel_id = ${params.panel_id}`], query),
+      ),
+    ),
+);
+
+fn.route(
+  {
+    method: 'post',
+    path: '/panels/{panel_id}/states',
+    summary: 'Record a new state of a panel (next version)',
+    tag: 'workspaces',
+    params: PanelParam,
+    body: r.PanelStateCreate,
+    response: { status: 201, schema: r.PanelState },
+  },
+  ({ params, body, caller, db }) =>
+    mapped('write', () =>
+      db.withUser(caller.claims, async (tx) => {
+        const [panel] = await tx<{ identity_id: string }[]>`
+          select identity_id from public.panels where id = ${params.panel_id} for update`;
+        if (!panel) throw new ApiError('not_found', 'panel not found');
+        const [row] = await tx<{ r: unknown }[]>`
+          insert into public.panel_states as t (identity_id, panel_id, version, state, author_identity_id)
+          select ${panel.identity_id}, ${params.panel_id}, coalesce(max(s.version), 0) + 1,
+                 ${tx.json(body.state as never)}, ${(caller.claims.identity_id as string) ?? null}
+          from public.panel_states s where s.panel_id = ${params.panel_id}
+          returning to_jsonb(t) as r`;
+        return row!.r;
+      }),
+    ),
+);
+
+export default fn;

@@ -1,0 +1,44 @@
+/** XR rooms of a dataspace, with their spatial anchors and objects. */
+import { z } from 'zod';
+import * as r from '../../../shared/api/resources.ts';
+import { crud, type Verb } from '../_shared/crud.ts';
+import { EdgeFunction } from '../_shared/edgeFunction.ts';
+
+const fn = new EdgeFunction('xr');
+const all: Verb[] = ['list', 'get', 'create', 'update', 'delete'];
+const parent = { param: 'room_id', column: 'room_id' };
+crud(fn, {
+  path: '/rooms',
+  table: 'public.xr_rooms',
+  noun: 'room',
+  tag: 'xr',
+  row: r.XrRoom,
+  create: r.XrRoomCreate,
+  update: r.XrRoomUpdate,
+  verbs: all,
+  filters: { dataspace_id: z.uuid() },
+});
+crud(fn, {
+  path: '/rooms/{room_id}/anchors',
+  table: 'public.spatial_anchors',
+  noun: 'anchor',
+  tag: 'xr',
+  row: r.SpatialAnchor,
+  create: r.SpatialAnchorCreate,
+  update: r.SpatialAnchorUpdate,
+  verbs: all,
+  parent,
+});
+crud(fn, {
+  path: '/rooms/{room_id}/objects',
+  table: 'public.spatial_objects',
+  noun: 'object',
+  tag: 'xr',
+  row: r.SpatialObject,
+  create: r.SpatialObjectCreate,
+  update: r.SpatialObjectUpdate,
+  verbs: all,
+  parent,
+});
+
+export default fn;

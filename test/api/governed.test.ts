@@ -1,0 +1,130 @@
+/**
+ * The governed endpoints through supabase-js: agents (catalog, compatibility, governed execute with
+ * Idempotency-Key replay), tokens (balance, transactions, budgets, allocate) and Nova, for a fresh
+ * user whose identity is credited through the ledger's own credit function.
+ */
+import { describe, expect, it } from 'vitest';
+import { calledRoutes, useApi, type User } from './apiHarness.ts';
+
+const { newUser, sql, client } = useApi();
+const SUMMARIZE = "Peux-tu résumer ce fil de discussion, en liste à puces s'il te plaît ?";
+
+describe('governed endpoints', () => {
+  let u: User;
+  let thread: string;
+  let dataspace: string;
+
+  it('lists agents and the compatibility matrix', async () => {
+    u = await newUser('governed');
+    const agents = await u.call('GET', '/agents');
+    expect(agents.status).toBe(200);
+    expect(agents.body.data.map((a: { slug: string }) => a.slug)).toContain('summarizer');
+    const summarizer = agents.body.data.find((a: { slug: string }) => a.slug === 'summarizer');
+    expect((await u.call('GET', '/agents/{id}', { params: { id: summarizer.id } })).body.slug).toBe(
+      'summarizer',
+    );
+    const matrix = await u.call('GET', '/agents/compatibility', { query: { agent_id: summarizer.id } });
+    expect(matrix.status).toBe(200);
+    expect(matrix.body.data.every((m: { agent_id: string }) => m.agent_id === summarizer.id)).toBe(true);
+  });
+
+  it('refuses a run without tokens, then runs, settles and replays it by Idempotency-Key', async () => {
+    const sphere = (await u.call('POST', '/spheres', { body: { name: 'Maison' } })).body;
+    dataspace = (await u.call('POST', '/dataspaces', { body: { sphere_id: sphere.id, name: 'Cuisine' } }))
+      .body.id;
+    thread = (await u.call('POST', '/threads', { body: { dataspace_id: dataspace, title: 'Armoires' } })).body
+      .id;
+    await u.call('POST', '/threads/{thread_id}/messages', {
+      params: { thread_id: thread },
+      body: { body: 'Érable ou chêne ? Le budget est de 8 000 $.' },
+    });
+    const agents = (await u.call('GET', '/agents')).body.data as { id: string; slug: string }[];
+    const summarizer = agents.find((a) => a.slug === 'summarizer')!.id;
+    const run = (key?: string) =>
+      u.call('POST', '/agents/{id}/execute', {
+        params: { id: summarizer },
+        body: { intentText: SUMMARIZE, threadId: thread },
+        headers: key ? { 'idempotency-key': key } : {},
+      });
+    const noKey = await run();
+    expect(noKey.status).toBe(400);
+    expect(noKey.body.error.details[0].path).toBe('headers.idempotency-key');
+    const broke = await run('run-broke');
+    // sign-up opened an empty token account: refused before anything is reserved
+    expect(broke.status, JSON.stringify(broke.body)).toBe(402);
+    expect(broke.body.error.code).toBe('insufficient_balance');
+    await sql`select private.ledger_credit(${u.identityId}::uuid, 50000, ${`credit-${u.id}`}, 'manual', null)`;
+    const first = await run('run-1');
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ ok: true, replayed: false, agent: { slug: 'summarizer' } });
+    expect(first.body.tokens.used).toBeGreaterThan(0);
+    const again = await run('run-1');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ executionId: first.body.executionId, replayed: true });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const balance = await u.call('GET', '/tokens/balance');
+    expect(balance.body).toMatchObject({ balance: 50000 - first.body.tokens.used, reserved: 0 });
+    const messages = await u.call('GET', '/threads/{thread_id}/messages', { params: { thread_id: thread } });
+    expect(messages.body.data.map((m: { id: string }) => m.id)).toEqual(
+      expect.arrayContaining(first.body.messageIds),
+    );
+  });
+
+  it('pages transactions, allocates to a budget idempotently and lists budgets', async () => {
+    const page1 = await u.call('GET', '/tokens/transactions', { query: { limit: '1' } });
+    expect(page1.body.data).toHaveLength(1);
+    const page2 = await u.call('GET', '/tokens/transactions', {
+      query: { limit: '1', cursor: page1.body.next_cursor },
+    });
+    expect(page2.body.data[0].entryNo).toBeLessThan(page1.body.data[0].entryNo);
+    const body = { scopeType: 'dataspace', scopeId: dataspace, amount: 1000 };
+    const a1 = await u.call('POST', '/tokens/allocate', { body, headers: { 'idempotency-key': 'alloc-1' } });
+    expect(a1.status, JSON.stringify(a1.body)).toBe(201);
+    const a2 = await u.call('POST', '/tokens/allocate', { body, headers: { 'idempotency-key': 'alloc-1' } });
+    expect(a2.body.id).toBe(a1.body.id);
+    const budgets = await u.call('GET', '/tokens/budgets');
+    expect(budgets.body.data.find((b: { scopeId: string }) => b.scopeId === dataspace)).toMatchObject({
+      amount: 1000,
+    });
+    const other = await newUser('other');
+    const steal = await other.call('POST', '/tokens/allocate', {
+      body,
+      headers: { 'idempotency-key': 'alloc-x' },
+    });
+    expect([402, 403, 404]).toContain(steal.status);
+  });
+
+  it('refreshes a Nova context, records guidance and lists it', async () => {
+    const ctx = await u.call('POST', '/nova/context', {
+      body: { sessionId: 'session-1', dataspaceId: dataspace },
+    });
+    expect(ctx.status, JSON.stringify(ctx.body)).toBe(200);
+    expect(ctx.body).toMatchObject({ sessionId: 'session-1', currentDataspaceId: dataspace });
+    const list = await u.call('GET', '/nova/contexts/{id}/guidance', { params: { id: ctx.body.id } });
+    expect(list.status).toBe(200);
+    const suggestion = ctx.body.suggestions[0];
+    if (suggestion) {
+      const g = await u.call('POST', '/nova/guidance', {
+        body: { contextId: ctx.body.id, suggestionId: suggestion.id, action: 'dismissed' },
+      });
+      expect(g.status).toBe(201);
+    } else {
+      const g = await u.call('POST', '/nova/guidance', {
+        body: { contextId: ctx.body.id, suggestionId: 'stale_thread:none', action: 'dismissed' },
+      });
+      expect(g.status).toBe(404);
+    }
+  });
+
+  it('documents every governed route it called', async () => {
+    const doc = (await client().functions.invoke('docs/openapi.json', { method: 'GET' })).data;
+    const documented = new Set(
+      Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+      ),
+    );
+    for (const route of calledRoutes) expect(documented.has(route), route).toBe(true);
+    const governed = [...documented].filter((r) => /^\w+ \/(agents|tokens|nova)\b/.test(r));
+    expect(governed.filter((r) => !calledRoutes.has(r))).toEqual([]);
+  });
+});

