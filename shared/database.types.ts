@@ -3533,6 +3533,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      lock_scope: { Args: { p_dataspace: string; p_execution: string; p_thread: string }; Returns: Json };
       nova_record_guidance: {
         Args: { p_action: string; p_context_id: string; p_suggestion_id: string };
         Returns: {
@@ -3567,6 +3568,26 @@ export type Database = {
         SetofOptions: {
           from: '*';
           to: 'nova_contexts';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      release_scope_lock: {
+        Args: { p_lock: string };
+        Returns: {
+          dataspace_ids: string[];
+          execution_id: string | null;
+          id: string;
+          identity_id: string;
+          locked_at: string;
+          memory_item_ids: string[];
+          released_at: string | null;
+          thread_id: string | null;
+          thread_ids: string[];
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'scope_locks';
           isOneToOne: true;
           isSetofReturn: false;
         };

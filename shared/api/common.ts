@@ -27,6 +27,8 @@ export const API_ERRORS = {
   scope_not_reachable: 404,
   encoding_rejected: 422,
   no_compatible_agent: 422,
+  /** a required step of a workflow run failed (details: the run and its steps) */
+  step_failed: 422,
   internal: 500,
   bad_gateway: 502,
   provider_failed: 502,

@@ -16,7 +16,9 @@ export function useIsolatedDatabase(
   name: string,
   max = 6,
 ): { sql: () => Sql; data: () => DataAccess; url: () => string } {
-  const admin = connect(withDatabase(inject('databaseUrl'), 'template1'), { max: 1 });
+  // admin work from the shared database, never template1: `create database` elsewhere copies template1 and
+  // refuses while anyone is connected to it
+  const admin = connect(inject('databaseUrl'), { max: 1 });
   const dbName = `iso_${name.replace(/\W/g, '_')}_${process.pid}_${counter++}`;
   const url = withDatabase(inject('databaseUrl'), dbName);
   // postgres.js connects lazily: the pool exists now, its first query runs after beforeAll made the database

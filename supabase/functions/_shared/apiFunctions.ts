@@ -8,6 +8,7 @@ import bureau from '../bureau/app.ts';
 import construction from '../construction/app.ts';
 import dataspaces from '../dataspaces/app.ts';
 import domains from '../domains/app.ts';
+import encoding from '../encoding/app.ts';
 import files from '../files/app.ts';
 import governance from '../governance/app.ts';
 import identities from '../identities/app.ts';
@@ -21,6 +22,7 @@ import spheres from '../spheres/app.ts';
 import subscriptions from '../subscriptions/app.ts';
 import threads from '../threads/app.ts';
 import tokens from '../tokens/app.ts';
+import workflows from '../workflows/app.ts';
 import workspaces from '../workspaces/app.ts';
 import xr from '../xr/app.ts';
 import type { EdgeFunction } from './edgeFunction.ts';
@@ -47,4 +49,6 @@ export const API_FUNCTIONS: readonly EdgeFunction[] = [
   agents,
   tokens,
   nova,
+  encoding,
+  workflows,
 ];

@@ -15,6 +15,18 @@ const ConfigSchema = z.object({
   CHENU_JWKS_URL: z.url().optional(),
   /** Connections of the functions' pool. */
   CHENU_FUNCTIONS_DB_POOL: z.coerce.number().int().min(1).max(100).default(10),
+  /** Service key of the project (Supabase injects it); enables Supabase Storage for files. */
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(20).optional(),
+  /**
+   * Where file bytes go: `local` (CHENU_FILES_DIR) or `supabase` (Storage bucket
+   * CHENU_STORAGE_BUCKET). Default: `supabase` when SUPABASE_SERVICE_ROLE_KEY is set, else `local`.
+   */
+  CHENU_FILES_BACKEND: z.enum(['local', 'supabase']).optional(),
+  /** Private Storage bucket of the files (create it in the project first). */
+  CHENU_STORAGE_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'a Storage bucket id')
+    .default('chenu-files'),
   /** Where uploaded files are stored on the local disk. */
   CHENU_FILES_DIR: z.string().min(1).default('.chenu/files'),
   /** Upload size limit in bytes (the database refuses more than 50 MiB whatever this says). */
@@ -30,7 +42,7 @@ const ConfigSchema = z.object({
   CHENU_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = z.infer<typeof ConfigSchema> & { CHENU_FILES_BACKEND: 'local' | 'supabase' };
 
 /** Parses Deno.env (or a given record) and names every bad variable at once. */
 export function parseConfig(source: Record<string, string | undefined> = Deno.env.toObject()): Config {
@@ -42,7 +54,14 @@ export function parseConfig(source: Record<string, string | undefined> = Deno.en
   if (!parsed.data.CHENU_JWT_SECRET && !parsed.data.CHENU_JWKS_URL) {
     parsed.data.CHENU_JWKS_URL = new URL('/auth/v1/.well-known/jwks.json', parsed.data.SUPABASE_URL).href;
   }
-  return parsed.data;
+  const backend =
+    parsed.data.CHENU_FILES_BACKEND ?? (parsed.data.SUPABASE_SERVICE_ROLE_KEY ? 'supabase' : 'local');
+  if (backend === 'supabase' && !parsed.data.SUPABASE_SERVICE_ROLE_KEY) {
+    throw new Error(
+      'CHE·NU functions: invalid environment\n  CHENU_FILES_BACKEND: supabase needs SUPABASE_SERVICE_ROLE_KEY',
+    );
+  }
+  return { ...parsed.data, CHENU_FILES_BACKEND: backend };
 }
 
 let cached: Config | undefined;

@@ -1,8 +1,9 @@
 /**
  * Files of a dataspace: upload (raw body, its Content-Type as the media type), metadata, download,
  * delete. Size and media types are limited before anything is stored; bytes live on the local disk
- * under CHENU_FILES_DIR (`.chenu/files`), keyed by identity and file id, and the row and the bytes
- * are written in one transaction (a failed write leaves no row).
+ * under CHENU_FILES_DIR (`.chenu/files`), or in a private Supabase Storage bucket when the
+ * project's service key is configured (_shared/fileStore.ts), keyed by identity and file id. The
+ * row and the bytes are written in one transaction (a failed write leaves no row).
  */
 import { z } from 'zod';
 import { IdParam } from '../../../shared/api/common.ts';
@@ -11,6 +12,7 @@ import { config } from '../_shared/config.ts';
 import { crud, insertRow, mapped } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
+import { putFile, readFile, removeFile, uploadBackend, type FileBackend } from '../_shared/fileStore.ts';
 
 /** Media types accepted for upload. */
 export const ALLOWED_MEDIA_TYPES = [
@@ -55,10 +57,6 @@ async function readCapped(
   return bytes;
 }
 
-function pathOf(storagePath: string): string {
-  return `${config().CHENU_FILES_DIR}/${storagePath}`;
-}
-
 fn.route(
   {
     method: 'post',
@@ -85,6 +83,7 @@ fn.route(
     const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
     const id = crypto.randomUUID();
     const storagePath = `${caller.claims.identity_id as string}/${id}`;
+    const backend = uploadBackend();
     return mapped('write', () =>
       db.withUser(caller.claims, async (tx) => {
         const row = await insertRow(tx, 'public.files', {
@@ -94,11 +93,10 @@ fn.route(
           mime_type: mime,
           size_bytes: bytes.length,
           sha256,
-          storage_backend: 'local',
+          storage_backend: backend,
           storage_path: storagePath,
         });
-        await Deno.mkdir(pathOf(storagePath).replace(/\/[^/]+$/, ''), { recursive: true });
-        await Deno.writeFile(pathOf(storagePath), bytes);
+        await putFile(backend, storagePath, bytes, mime);
         return row;
       }),
     );
@@ -118,12 +116,12 @@ fn.route(
     const [row] = await mapped('read', () =>
       db.withUser(
         caller.claims,
-        (tx) => tx<{ name: string; mime_type: string; storage_path: string }[]>`
-          select name, mime_type, storage_path from public.files where id = ${params.id}`,
+        (tx) => tx<{ name: string; mime_type: string; storage_backend: FileBackend; storage_path: string }[]>`
+          select name, mime_type, storage_backend, storage_path from public.files where id = ${params.id}`,
       ),
     );
     if (!row) throw new ApiError('not_found', 'file not found');
-    const bytes = await Deno.readFile(pathOf(row.storage_path));
+    const bytes = await readFile(row.storage_backend, row.storage_path);
     return new Response(bytes, {
       headers: {
         'content-type': row.mime_type,
@@ -146,12 +144,12 @@ fn.route(
     const [row] = await mapped('delete', () =>
       db.withUser(
         caller.claims,
-        (tx) => tx<{ storage_path: string }[]>`
-          delete from public.files where id = ${params.id} returning storage_path`,
+        (tx) => tx<{ storage_backend: FileBackend; storage_path: string }[]>`
+          delete from public.files where id = ${params.id} returning storage_backend, storage_path`,
       ),
     );
     if (!row) throw new ApiError('not_found', 'file not found');
-    await Deno.remove(pathOf(row.storage_path)).catch(() => {});
+    await removeFile(row.storage_backend, row.storage_path);
     return null;
   },
 );

@@ -1,11 +1,13 @@
 /**
  * Governance: elevation requests (request → approve/deny by the scope owner → revoke), through
- * the audited SQL functions, and the active identity's audit trail with its chain verification.
+ * the audited SQL functions, scope locks (lock a thread, a dataspace or a run's scope; release;
+ * list), and the active identity's audit trail with its chain verification.
  */
 import { z } from 'zod';
-import { IdParam, pageOf } from '../../../shared/api/common.ts';
+import { IdParam, PageQuery, pageOf } from '../../../shared/api/common.ts';
+import * as p from '../../../shared/api/pipeline.ts';
 import * as r from '../../../shared/api/resources.ts';
-import { crud, mapped } from '../_shared/crud.ts';
+import { crud, decodeCursor, encodeCursor, mapped } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 
@@ -74,6 +76,96 @@ for (const [verb, summary] of decisions) {
     },
   );
 }
+
+crud(fn, {
+  path: '/scope-lock',
+  table: 'public.scope_locks',
+  noun: 'scope lock',
+  tag: 'governance',
+  row: p.ScopeLock,
+  verbs: ['get'],
+});
+
+// scope locks have no created_at: paged by (locked_at, id), newest first
+fn.route(
+  {
+    method: 'get',
+    path: '/scope-lock',
+    summary: "List the active identity's scope locks, newest first",
+    tag: 'governance',
+    query: PageQuery.extend({
+      thread_id: z.uuid().optional(),
+      execution_id: z.uuid().optional(),
+      held: z.enum(['true', 'false']).optional().meta({ description: 'only held (or only released) locks' }),
+    }),
+    response: { status: 200, schema: pageOf(p.ScopeLock) },
+  },
+  async ({ query, caller, db }) => {
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const rows = await mapped('read', () =>
+      db.withUser(
+        caller.claims,
+        (tx) => tx<{ r: Record<string, unknown> }[]>`
+          select to_jsonb(l) as r from public.scope_locks l
+          where l.identity_id = (select private.active_identity_id())
+            ${query.thread_id ? tx`and ${query.thread_id}::uuid = any(l.thread_ids)` : tx``}
+            ${query.execution_id ? tx`and l.execution_id = ${query.execution_id}` : tx``}
+            ${query.held ? tx`and (l.released_at is null) = ${query.held === 'true'}` : tx``}
+            ${after ? tx`and (l.locked_at, l.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : tx``}
+          order by l.locked_at desc, l.id desc limit ${query.limit + 1}`,
+      ),
+    );
+    const page = rows.slice(0, query.limit).map((x) => x.r);
+    const last = page[page.length - 1];
+    return {
+      data: page,
+      next_cursor:
+        rows.length > query.limit && last ? encodeCursor(String(last.locked_at), String(last.id)) : null,
+    };
+  },
+);
+
+fn.route(
+  {
+    method: 'post',
+    path: '/scope-lock',
+    summary: "Lock a scope of the active identity (a thread, a dataspace, or an agent run's)",
+    tag: 'governance',
+    body: p.ScopeLockCreate,
+    response: { status: 201, schema: p.ScopeLockAcquired },
+  },
+  async ({ body, caller, db }) => {
+    const [row] = await mapped('write', () =>
+      db.withUser(
+        caller.claims,
+        (tx) => tx<{ r: unknown }[]>`
+          select public.lock_scope(${body.thread_id ?? null}::uuid, ${body.dataspace_id ?? null}::uuid,
+                                   ${body.execution_id ?? null}::uuid) as r`,
+      ),
+    );
+    return row!.r;
+  },
+);
+
+fn.route(
+  {
+    method: 'post',
+    path: '/scope-lock/{id}/release',
+    summary: 'Release a scope lock (idempotent; refused while its run is in flight)',
+    tag: 'governance',
+    params: IdParam,
+    response: { status: 200, schema: p.ScopeLock },
+  },
+  async ({ params, caller, db }) => {
+    const [row] = await mapped('write', () =>
+      db.withUser(
+        caller.claims,
+        (tx) => tx<{ r: unknown }[]>`select to_jsonb(public.release_scope_lock(${params.id})) as r`,
+      ),
+    );
+    return row!.r;
+  },
+);
 
 const AuditQuery = z.object({
   cursor: z
