@@ -9,20 +9,24 @@ import { openDatabase, type OpenDatabase } from '../db/openDatabase.ts';
 import { startApi, type RunningApi } from '../gateway/startApi.ts';
 import { startLedgerSweeper, LEDGER_SWEEP_INTERVAL_MS, type LedgerSweeper } from '../ledger/sweeper.ts';
 import { ensureSystemAccounts } from '../ledger/systemAccounts.ts';
+import { createRealtimeServer, type RealtimeServer } from '../realtime/createRealtimeServer.ts';
+import { createLogger } from '../realtime/logger.ts';
 
-const step = (n: number, text: string) => console.log(`[${n}/4] ${text}`);
+const step = (n: number, text: string) => console.log(`[${n}/5] ${text}`);
 const log = (line: string) => console.log(`      ${line}`);
 
 async function main(): Promise<void> {
   const env = parseEnv();
   const supabaseDir = path.resolve('supabase');
-  const running: { db?: OpenDatabase; api?: RunningApi; sweeper?: LedgerSweeper } = {};
+  const running: { db?: OpenDatabase; api?: RunningApi; sweeper?: LedgerSweeper; realtime?: RealtimeServer } =
+    {};
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping`);
-    const { db, api, sweeper } = running;
+    const { db, api, sweeper, realtime } = running;
+    await realtime?.stop();
     await api?.stop();
     await sweeper?.dispose();
     await db?.close();
@@ -58,6 +62,16 @@ async function main(): Promise<void> {
   step(4, 'api: gateway + edge functions under Deno');
   const api = (running.api = await startApi({ sql: db.sql, databaseUrl: db.url, env, log }));
   log('LOCAL AUTH: development only (seeded/demo secret, no email confirmation); never a production path');
+  step(5, `realtime: Colyseus rooms (${env.REDIS_URL ? 'Redis presence + driver' : 'local presence'})`);
+  const realtime = (running.realtime = await createRealtimeServer({
+    sql: db.sql,
+    jwtSecret: env.CHENU_JWT_SECRET,
+    redisUrl: env.REDIS_URL,
+    adminIdentityIds: env.CHENU_ADMIN_IDENTITY_IDS.split(',').filter(Boolean),
+    publicAddress: env.CHENU_REALTIME_PUBLIC_ADDRESS,
+    log: createLogger({ component: 'realtime' }),
+  }));
+  await realtime.listen(env.CHENU_REALTIME_PORT);
   console.log('\nCHE·NU Spatial is running:');
   console.log(`  health     ${api.url}/health`);
   console.log(`  API URL    ${api.url}   (VITE_SUPABASE_URL)`);
@@ -65,6 +79,9 @@ async function main(): Promise<void> {
   console.log(`  functions  ${api.url}/functions/v1/<name>   (Deno ${api.functionsUrl})`);
   console.log(`  API docs   ${api.url}/functions/v1/docs   (OpenAPI: /functions/v1/docs/openapi.json)`);
   console.log(`  anon key   ${api.anonKey}`);
+  console.log(
+    `  realtime   ws://127.0.0.1:${env.CHENU_REALTIME_PORT}   (health /health, monitor /monitor: admin token)`,
+  );
   console.log(`  postgres   ${db.embedded ? db.url : '(DATABASE_URL)'}`);
   console.log('Press Ctrl-C to stop.');
 }

@@ -1,0 +1,83 @@
+import type { Client, Room } from '@colyseus/core';
+import type { z } from 'zod';
+import {
+  REALTIME_ERRORS,
+  SPATIAL_SERVER,
+  type RealtimeErrorCode,
+  type RealtimeErrorMessage,
+} from '../../shared/protocol/spatialProtocol.ts';
+import { RateLimiter } from './rateLimiter.ts';
+import type { RealtimeTimings } from './realtimeContext.ts';
+
+/** Rate limits per message class; `high` is for pose-like streams. */
+interface ClientBuckets {
+  high: RateLimiter;
+  action: RateLimiter;
+  lastRateErrorAt: number;
+}
+
+/** Sends an error to one client only. */
+export function sendError(client: Client, code: RealtimeErrorCode, message: string, type?: string): void {
+  const body: RealtimeErrorMessage = type === undefined ? { code, message } : { code, message, type };
+  client.send(SPATIAL_SERVER.error, body);
+}
+
+/**
+ * Registers every message of a protocol table on a room with the same guard: per-client rate limit,
+ * zod validation (size caps live in the schemas), and an error message to the sender alone on
+ * refusal; unknown types are refused the same way. The room and the other clients carry on.
+ */
+export function registerGuardedMessages<S extends Record<string, z.ZodType>>(
+  room: Room,
+  schemas: S,
+  highRate: ReadonlySet<keyof S>,
+  rates: Pick<RealtimeTimings, 'poseRate' | 'actionRate'>,
+  handle: <K extends keyof S & string>(client: Client, type: K, message: z.output<S[K]>) => void,
+): { forget(sessionId: string): void } {
+  const buckets = new Map<string, ClientBuckets>();
+  const bucketsOf = (client: Client): ClientBuckets => {
+    let b = buckets.get(client.sessionId);
+    if (!b) {
+      b = {
+        high: new RateLimiter(rates.poseRate.perSecond, rates.poseRate.burst),
+        action: new RateLimiter(rates.actionRate.perSecond, rates.actionRate.burst),
+        lastRateErrorAt: -Infinity,
+      };
+      buckets.set(client.sessionId, b);
+    }
+    return b;
+  };
+  for (const type of Object.keys(schemas) as (keyof S & string)[]) {
+    const schema = schemas[type]!;
+    room.onMessage(type, (client: Client, raw: unknown) => {
+      const b = bucketsOf(client);
+      if (!(highRate.has(type) ? b.high : b.action).take()) {
+        // one error per second at most, so a flood cannot turn the server into an amplifier
+        const now = performance.now();
+        if (now - b.lastRateErrorAt >= 1000) {
+          b.lastRateErrorAt = now;
+          sendError(client, REALTIME_ERRORS.rateLimited, `too many '${type}' messages; slow down`, type);
+        }
+        return;
+      }
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+        sendError(
+          client,
+          REALTIME_ERRORS.invalidMessage,
+          `'${type}'${where}: ${issue?.message ?? 'invalid'}`,
+          type,
+        );
+        return;
+      }
+      handle(client, type, parsed.data as z.output<S[typeof type]>);
+    });
+  }
+  room.onMessage('*', (client: Client, type: string | number) => {
+    if (!bucketsOf(client).action.take()) return;
+    sendError(client, REALTIME_ERRORS.unknownMessage, `unknown message type '${String(type).slice(0, 64)}'`);
+  });
+  return { forget: (sessionId) => void buckets.delete(sessionId) };
+}

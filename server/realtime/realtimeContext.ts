@@ -1,0 +1,40 @@
+import type { Claims, DataAccess } from '../db/dataAccess.ts';
+import type { NotifyBridge } from './notifyBridge.ts';
+import type { SpatialStore } from './spatialStore.ts';
+import type { Logger } from './logger.ts';
+
+/** Timings a deployment (or a test) may shorten; production uses the protocol's constants. */
+export interface RealtimeTimings {
+  reconnectSeconds: number;
+  grabLockMs: number;
+  writeBehindMs: number;
+  /** Per-client token buckets: pose-like streams and every other message. */
+  poseRate: { perSecond: number; burst: number };
+  actionRate: { perSecond: number; burst: number };
+}
+
+/** What rooms need from the process: database, LISTEN/NOTIFY bridge, token check, logs. */
+export interface RealtimeDeps {
+  db: DataAccess;
+  store: SpatialStore;
+  bridge: NotifyBridge;
+  verify: (token: string | undefined) => Promise<Claims>;
+  log: Logger;
+  timings: RealtimeTimings;
+}
+
+let current: RealtimeDeps | undefined;
+
+/**
+ * Colyseus keeps one matchmaker per process and calls a room's static `onAuth` unbound, so the
+ * process's dependencies are registered here once by `createRealtimeServer`.
+ */
+export function setRealtimeDeps(deps: RealtimeDeps | undefined): void {
+  current = deps;
+}
+
+/** The process's realtime dependencies; throws when the server was not created through the bootstrap. */
+export function realtimeDeps(): RealtimeDeps {
+  if (!current) throw new Error('realtime: rooms need createRealtimeServer() to run first');
+  return current;
+}

@@ -1,0 +1,108 @@
+import type { DataAccess } from '../db/dataAccess.ts';
+
+/** An anchor as persisted (spatial_anchors). */
+export interface AnchorRow {
+  id: string;
+  label: string;
+  position: number[];
+  orientation: number[];
+  xrAnchorId: string | null;
+  createdBy: string | null;
+}
+
+/** An object as persisted (spatial_objects). */
+export interface ObjectRow {
+  id: string;
+  kind: string;
+  refId: string | null;
+  anchorId: string | null;
+  position: number[];
+  orientation: number[];
+  scale: number[];
+  data: Record<string, unknown>;
+  version: number;
+}
+
+/** What a flush writes: upserts and deletions since the last flush. */
+export interface SpatialChanges {
+  anchors: AnchorRow[];
+  objects: ObjectRow[];
+  deletedAnchors: string[];
+  deletedObjects: string[];
+}
+
+/**
+ * Persistence of a spatial room's layout. Room persistence is system work done on behalf of the
+ * dataspace's owner (who entered was decided by RLS at the door), so it runs `withService` and
+ * stamps `identity_id` with the owner explicitly; composite FKs keep every row inside that identity.
+ */
+export function createSpatialStore(db: DataAccess) {
+  return {
+    /** The room row of a dataspace, created for its owner on first use. */
+    async ensureRoom(ownerIdentityId: string, dataspaceId: string, name: string): Promise<string> {
+      return db.withService(async (tx) => {
+        const [existing] = await tx<{ id: string }[]>`
+          select id from public.xr_rooms
+          where dataspace_id = ${dataspaceId} and identity_id = ${ownerIdentityId} and kind = 'dataspace'
+          order by created_at limit 1`;
+        if (existing) return existing.id;
+        const [created] = await tx<{ id: string }[]>`
+          insert into public.xr_rooms (identity_id, dataspace_id, name, kind)
+          values (${ownerIdentityId}, ${dataspaceId}, ${name.slice(0, 160)}, 'dataspace') returning id`;
+        return created!.id;
+      });
+    },
+
+    /** Everything placed in a room, to restore its state on creation. */
+    async load(roomId: string): Promise<{ anchors: AnchorRow[]; objects: ObjectRow[] }> {
+      return db.withService(async (tx) => {
+        const anchors = await tx<AnchorRow[]>`
+          select id, label, position, orientation, xr_anchor_id as "xrAnchorId",
+                 created_by_identity_id as "createdBy"
+          from public.spatial_anchors where room_id = ${roomId} order by created_at, id`;
+        const objects = await tx<ObjectRow[]>`
+          select id, kind, ref_id as "refId", anchor_id as "anchorId", position, orientation, scale, data,
+                 version::int as version
+          from public.spatial_objects where room_id = ${roomId} order by created_at, id`;
+        return { anchors: [...anchors], objects: [...objects] };
+      });
+    },
+
+    /** Writes one batch of changes in one transaction (all or nothing). */
+    async save(ownerIdentityId: string, roomId: string, changes: SpatialChanges): Promise<void> {
+      await db.withService(async (tx) => {
+        for (const a of changes.anchors) {
+          await tx`
+            insert into public.spatial_anchors
+              (id, identity_id, room_id, label, position, orientation, xr_anchor_id, created_by_identity_id)
+            values (${a.id}, ${ownerIdentityId}, ${roomId}, ${a.label}, ${a.position}::real[],
+                    ${a.orientation}::real[], ${a.xrAnchorId}, ${a.createdBy})
+            on conflict (id) do update set label = excluded.label, position = excluded.position,
+              orientation = excluded.orientation, xr_anchor_id = excluded.xr_anchor_id`;
+        }
+        for (const o of changes.objects) {
+          await tx`
+            insert into public.spatial_objects
+              (id, identity_id, room_id, anchor_id, kind, ref_id, position, orientation, scale, data, version)
+            values (${o.id}, ${ownerIdentityId}, ${roomId}, ${o.anchorId}, ${o.kind}, ${o.refId},
+                    ${o.position}::real[], ${o.orientation}::real[], ${o.scale}::real[], ${tx.json(o.data as never)},
+                    ${o.version})
+            on conflict (id) do update set anchor_id = excluded.anchor_id, position = excluded.position,
+              orientation = excluded.orientation, scale = excluded.scale, data = excluded.data,
+              version = greatest(public.spatial_objects.version, excluded.version)`;
+        }
+        if (changes.deletedObjects.length > 0) {
+          await tx`delete from public.spatial_objects
+                   where room_id = ${roomId} and id = any(${changes.deletedObjects}::uuid[])`;
+        }
+        if (changes.deletedAnchors.length > 0) {
+          await tx`delete from public.spatial_anchors
+                   where room_id = ${roomId} and id = any(${changes.deletedAnchors}::uuid[])`;
+        }
+      });
+    },
+  };
+}
+
+/** The store a room persists through. */
+export type SpatialStore = ReturnType<typeof createSpatialStore>;

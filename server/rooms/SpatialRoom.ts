@@ -1,0 +1,485 @@
+import { ErrorCode, matchMaker, Room, ServerError, type Client, type Delayed } from '@colyseus/core';
+import { StateView } from '@colyseus/schema';
+import { COARSE_POSE_HZ, CHAT_HISTORY, NEAR_RADIUS_M, POSE_HZ } from '../../shared/protocol/limits.ts';
+import { canEdit, canGrab, canModerate, distanceSq } from '../../shared/protocol/roomRules.ts';
+import {
+  REALTIME_ERRORS,
+  SPATIAL_SERVER,
+  SpatialJoinOptions,
+  spatialClientSchemas,
+  type SpatialClientType,
+} from '../../shared/protocol/spatialProtocol.ts';
+import {
+  Anchor,
+  Avatar,
+  ChatLine,
+  NEAR_TAG,
+  POSE_KEYS,
+  SpatialObject,
+  SpatialState,
+} from '../../shared/schema/SpatialState.ts';
+import { AuthError } from '../realtime/verifyToken.ts';
+import { AccessDenied, checkDataspaceAccess, type DataspaceAccess } from '../realtime/roomAccess.ts';
+import { registerGuardedMessages, sendError } from '../realtime/guardedMessages.ts';
+import { realtimeDeps, type RealtimeDeps } from '../realtime/realtimeContext.ts';
+import { WriteBehind } from '../realtime/WriteBehind.ts';
+import type { z } from 'zod';
+
+type Msg<K extends SpatialClientType> = z.output<(typeof spatialClientSchemas)[K]>;
+type PartPose = readonly [number, number, number, number, number, number, number];
+
+/** Patches per coarse-pose / view refresh of each avatar: POSE_HZ / COARSE_POSE_HZ. */
+const SLICES = Math.max(1, Math.round(POSE_HZ / COARSE_POSE_HZ));
+
+/** Close code a kicked client receives. */
+export const KICKED_CLOSE_CODE = 4001;
+
+/** What the room's listing tells the door. */
+interface DoorMetadata {
+  dataspaceId: string;
+  locked: boolean;
+  banned: string[];
+}
+
+/** The room id of a dataspace's spatial room: one room per dataspace, cluster-wide. */
+export function spatialRoomId(dataspaceId: string): string {
+  return `ds-${dataspaceId}`;
+}
+
+/** Turns any refusal at the door into the matchmaker's error shape (code + clear message). */
+export function refuseJoin(error: unknown): never {
+  if (error instanceof AuthError || error instanceof AccessDenied) {
+    throw new ServerError(ErrorCode.AUTH_FAILED, error.message);
+  }
+  if (error instanceof ServerError) throw error;
+  throw new ServerError(
+    ErrorCode.AUTH_FAILED,
+    'realtime: invalid join options (expected { dataspaceId: uuid })',
+  );
+}
+
+/**
+ * A spatial room per dataspace: avatars (head + hands, quantised), anchors and objects placed in
+ * space with server-granted grab locks, text chat, moderation. Identity comes from the token
+ * (static onAuth, before any room exists), never from payloads; Postgres' RLS decides entry.
+ */
+export class SpatialRoom extends Room<{ state: SpatialState }> {
+  override state = new SpatialState();
+  override patchRate = 1000 / POSE_HZ;
+  // a hard ceiling that disconnects; the per-type rate limits below refuse long before it
+  override maxMessagesPerSecond = 400;
+
+  private deps!: RealtimeDeps;
+  private ownerIdentityId = '';
+  private xrRoomId = '';
+  private readonly lockTimers = new Map<string, Delayed>();
+  private readonly nearOf = new Map<string, Set<string>>();
+  private readonly banned = new Set<string>();
+  private writeBehind!: WriteBehind;
+  private guard!: { forget(sessionId: string): void };
+  private unsubscribe: (() => void)[] = [];
+  private patchTick = 0;
+
+  static override async onAuth(token: string, options: unknown): Promise<DataspaceAccess> {
+    const deps = realtimeDeps();
+    try {
+      const claims = await deps.verify(token);
+      const { dataspaceId } = SpatialJoinOptions.parse(options);
+      const access = await checkDataspaceAccess(deps.db, claims, dataspaceId);
+      // the room's listing (cluster-wide with the Redis driver) carries its lock and bans
+      const [listing] = await matchMaker.query({ roomId: spatialRoomId(dataspaceId) });
+      const door = listing?.metadata as DoorMetadata | undefined;
+      if (door?.banned?.includes(access.identityId)) {
+        throw new ServerError(ErrorCode.AUTH_FAILED, 'realtime: you were removed from this room');
+      }
+      if (door?.locked && !canModerate(access.role)) {
+        throw new ServerError(ErrorCode.AUTH_FAILED, 'realtime: the room is locked by its host');
+      }
+      return access;
+    } catch (error) {
+      deps.log('room.auth_refused', { room: 'spatial', reason: (error as Error).message });
+      refuseJoin(error);
+    }
+  }
+
+  override async onCreate(options: unknown): Promise<void> {
+    this.deps = realtimeDeps();
+    const { dataspaceId } = SpatialJoinOptions.parse(options);
+    this.roomId = spatialRoomId(dataspaceId);
+    // a full or locked room is not listed as available: refuse instead of creating a twin
+    if ((await matchMaker.query({ roomId: this.roomId })).length > 0) {
+      throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'realtime: this room is full');
+    }
+    const owner = await this.deps.db.withService(
+      (tx) => tx<{ identity_id: string; name: string; capacity: number | null; locked: boolean | null }[]>`
+        select d.identity_id, d.name, r.capacity, r.locked from public.dataspaces d
+        left join lateral (select x.capacity, x.locked from public.xr_rooms x
+                           where x.dataspace_id = d.id and x.kind = 'dataspace' order by x.created_at limit 1) r on true
+        where d.id = ${dataspaceId}`,
+    );
+    if (!owner[0]) throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'realtime: no such dataspace');
+    this.ownerIdentityId = owner[0].identity_id;
+    this.xrRoomId = await this.deps.store.ensureRoom(this.ownerIdentityId, dataspaceId, owner[0].name);
+    this.state.dataspaceId = dataspaceId;
+    this.state.name = owner[0].name;
+    this.state.capacity = owner[0].capacity ?? 16;
+    this.state.locked = owner[0].locked ?? false;
+    this.maxClients = this.state.capacity;
+    // filterBy keeps `dataspaceId` in the listing's metadata: the door fields go beside it
+    this.metadata = { dataspaceId, locked: this.state.locked, banned: [] } satisfies DoorMetadata;
+    await this.restore();
+
+    const { poseRate, actionRate } = this.deps.timings;
+    this.maxMessagesPerSecond = Math.max(this.maxMessagesPerSecond, 2 * (poseRate.burst + actionRate.burst));
+    this.writeBehind = new WriteBehind(this, this.deps, this.ownerIdentityId, this.xrRoomId);
+    this.guard = registerGuardedMessages(
+      this,
+      spatialClientSchemas,
+      new Set(['pose']),
+      this.deps.timings,
+      (client, type, msg) => this.dispatch(client, type, msg),
+    );
+    this.unsubscribe.push(
+      this.deps.bridge.subscribe(`dataspace:${dataspaceId}`, (event) =>
+        this.broadcast(SPATIAL_SERVER.db, event),
+      ),
+    );
+    this.deps.log('room.created', { room: 'spatial', roomId: this.roomId, dataspaceId });
+  }
+
+  override onJoin(client: Client, options: unknown): void {
+    const auth = client.auth as DataspaceAccess;
+    if (this.banned.has(auth.identityId)) {
+      throw new ServerError(ErrorCode.AUTH_FAILED, 'realtime: you were removed from this room');
+    }
+    if (this.state.locked && !canModerate(auth.role)) {
+      throw new ServerError(ErrorCode.AUTH_FAILED, 'realtime: the room is locked by its host');
+    }
+    const parsed = SpatialJoinOptions.safeParse(options);
+    const avatar = new Avatar();
+    avatar.sessionId = client.sessionId;
+    avatar.identityId = auth.identityId;
+    avatar.displayName = auth.displayName;
+    avatar.color = auth.color;
+    avatar.role = auth.role;
+    avatar.mode = (parsed.success && parsed.data.mode) || 'desktop';
+    this.state.avatars.set(client.sessionId, avatar);
+    client.view = new StateView();
+    client.view.add(avatar, NEAR_TAG);
+    this.nearOf.set(client.sessionId, new Set([client.sessionId]));
+    this.deps.log('room.join', {
+      roomId: this.roomId,
+      sessionId: client.sessionId,
+      identityId: auth.identityId,
+    });
+  }
+
+  override onDrop(client: Client): void {
+    // a kicked client is not dropped but removed: no reconnection window
+    if (this.banned.has((client.auth as DataspaceAccess).identityId)) return;
+    const avatar = this.state.avatars.get(client.sessionId);
+    if (avatar) avatar.connected = false;
+    // locks survive the window: their timeouts pause until the holder is back
+    for (const [objectId, timer] of this.lockTimers) {
+      if (this.state.objects.get(objectId)?.lockedBy === client.sessionId) {
+        timer.clear();
+        this.lockTimers.delete(objectId);
+      }
+    }
+    this.deps.log('room.drop', { roomId: this.roomId, sessionId: client.sessionId });
+    // not awaited: Colyseus calls onReconnect on success, onLeave once the window closes
+    // (rejects at once while the room is disposing: then the client is simply gone)
+    this.allowReconnection(client, this.deps.timings.reconnectSeconds).catch(() => undefined);
+  }
+
+  override onReconnect(client: Client): void {
+    const avatar = this.state.avatars.get(client.sessionId);
+    if (avatar) avatar.connected = true;
+    this.state.objects.forEach((object) => {
+      if (object.lockedBy === client.sessionId) this.armLock(object);
+    });
+    this.deps.log('room.reconnect', { roomId: this.roomId, sessionId: client.sessionId });
+  }
+
+  override onLeave(client: Client): void {
+    this.state.objects.forEach((object) => {
+      if (object.lockedBy === client.sessionId) this.freeLock(object);
+    });
+    this.state.avatars.delete(client.sessionId);
+    this.nearOf.delete(client.sessionId);
+    for (const near of this.nearOf.values()) near.delete(client.sessionId);
+    this.guard.forget(client.sessionId);
+    client.view?.dispose();
+    this.deps.log('room.leave', { roomId: this.roomId, sessionId: client.sessionId });
+  }
+
+  override async onDispose(): Promise<void> {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    await this.writeBehind?.flush();
+    this.deps?.log('room.disposed', { room: 'spatial', roomId: this.roomId });
+  }
+
+  override onUncaughtException(error: Error, methodName: string): void {
+    this.deps?.log('room.uncaught_error', { roomId: this.roomId, method: methodName, error: error.message });
+  }
+
+  private async restore(): Promise<void> {
+    const { anchors, objects } = await this.deps.store.load(this.xrRoomId);
+    for (const a of anchors) {
+      const anchor = new Anchor();
+      anchor.id = a.id;
+      anchor.label = a.label;
+      [anchor.px, anchor.py, anchor.pz] = a.position as [number, number, number];
+      [anchor.qx, anchor.qy, anchor.qz, anchor.qw] = a.orientation as [number, number, number, number];
+      anchor.xrAnchorId = a.xrAnchorId ?? '';
+      this.state.anchors.set(a.id, anchor);
+    }
+    for (const o of objects) {
+      const object = new SpatialObject();
+      object.id = o.id;
+      object.kind = o.kind as SpatialObject['kind'];
+      object.refId = o.refId ?? '';
+      object.anchorId = o.anchorId ?? '';
+      [object.px, object.py, object.pz] = o.position as [number, number, number];
+      [object.qx, object.qy, object.qz, object.qw] = o.orientation as [number, number, number, number];
+      [object.sx, object.sy, object.sz] = o.scale as [number, number, number];
+      object.data = JSON.stringify(o.data);
+      object.version = o.version;
+      this.state.objects.set(o.id, object);
+    }
+  }
+
+  private dispatch(client: Client, type: SpatialClientType, msg: unknown): void {
+    const avatar = this.state.avatars.get(client.sessionId);
+    if (!avatar) return;
+    switch (type) {
+      case 'pose':
+        return this.onPose(avatar, msg as Msg<'pose'>);
+      case 'mode':
+        avatar.mode = (msg as Msg<'mode'>).mode;
+        return;
+      case 'speaking':
+        avatar.speaking = !avatar.muted && (msg as Msg<'speaking'>).speaking;
+        return;
+      case 'chat':
+        return this.onChat(client, avatar, msg as Msg<'chat'>);
+      case 'grab':
+      case 'move':
+      case 'release':
+      case 'placeAnchor':
+      case 'placeObject':
+      case 'removeObject':
+        if (!canEdit(avatar.role)) {
+          return sendError(client, REALTIME_ERRORS.forbidden, `a ${avatar.role} cannot ${type}`, type);
+        }
+        return this.onEdit(client, type, msg);
+      case 'kick':
+      case 'mute':
+      case 'lockRoom':
+      case 'setRole':
+        return this.onModerate(client, avatar, type, msg);
+      default:
+        return assertNever(type);
+    }
+  }
+
+  private onPose(avatar: Avatar, msg: Msg<'pose'>): void {
+    writePose(avatar, msg.h, msg.l, msg.r);
+    if (msg.t !== undefined) avatar.echo = msg.t;
+    if (msg.j !== undefined) avatar.joints = Buffer.from(Int16Array.from(msg.j).buffer).toString('base64');
+  }
+
+  private onChat(client: Client, avatar: Avatar, msg: Msg<'chat'>): void {
+    if (avatar.muted) return sendError(client, REALTIME_ERRORS.forbidden, 'you are muted', 'chat');
+    const line = new ChatLine();
+    line.identityId = avatar.identityId;
+    line.displayName = avatar.displayName;
+    line.text = msg.text;
+    line.at = Date.now();
+    this.state.chat.push(line);
+    while (this.state.chat.length > CHAT_HISTORY) this.state.chat.shift();
+  }
+
+  private onEdit(client: Client, type: SpatialClientType, msg: unknown): void {
+    if (type === 'placeAnchor') {
+      const m = msg as Msg<'placeAnchor'>;
+      const anchor = new Anchor();
+      anchor.id = crypto.randomUUID();
+      anchor.label = m.label;
+      [anchor.px, anchor.py, anchor.pz] = m.p;
+      [anchor.qx, anchor.qy, anchor.qz, anchor.qw] = normalize(m.q);
+      anchor.xrAnchorId = m.xrAnchorId ?? '';
+      this.state.anchors.set(anchor.id, anchor);
+      this.writeBehind.anchorChanged(anchor.id, (client.auth as DataspaceAccess).identityId);
+      return;
+    }
+    if (type === 'placeObject') {
+      const m = msg as Msg<'placeObject'>;
+      if (m.anchorId && !this.state.anchors.has(m.anchorId)) {
+        return sendError(client, REALTIME_ERRORS.notFound, 'no such anchor in this room', type);
+      }
+      const object = new SpatialObject();
+      object.id = crypto.randomUUID();
+      object.kind = m.kind;
+      object.refId = m.refId ?? '';
+      object.anchorId = m.anchorId ?? '';
+      [object.px, object.py, object.pz] = m.p;
+      [object.qx, object.qy, object.qz, object.qw] = normalize(m.q);
+      [object.sx, object.sy, object.sz] = m.s;
+      object.data = JSON.stringify(m.data ?? {});
+      this.state.objects.set(object.id, object);
+      this.writeBehind.objectChanged(object.id);
+      return;
+    }
+    const { objectId } = msg as { objectId: string };
+    const object = this.state.objects.get(objectId);
+    if (!object) return sendError(client, REALTIME_ERRORS.notFound, 'no such object in this room', type);
+    if (!canGrab(object.lockedBy, client.sessionId)) {
+      if (type === 'grab')
+        client.send(SPATIAL_SERVER.grab, { objectId, granted: false, holder: object.lockedBy });
+      return sendError(client, REALTIME_ERRORS.lockHeld, 'another participant holds this object', type);
+    }
+    switch (type) {
+      case 'grab':
+        object.lockedBy = client.sessionId;
+        this.armLock(object);
+        client.send(SPATIAL_SERVER.grab, { objectId, granted: true });
+        return;
+      case 'move': {
+        if (object.lockedBy !== client.sessionId) {
+          return sendError(client, REALTIME_ERRORS.forbidden, 'grab the object before moving it', type);
+        }
+        const m = msg as Msg<'move'>;
+        [object.px, object.py, object.pz] = m.p;
+        [object.qx, object.qy, object.qz, object.qw] = normalize(m.q);
+        if (m.s) [object.sx, object.sy, object.sz] = m.s;
+        object.version += 1;
+        this.armLock(object);
+        this.writeBehind.objectChanged(object.id);
+        return;
+      }
+      case 'release':
+        if (object.lockedBy === client.sessionId) this.freeLock(object);
+        return;
+      case 'removeObject':
+        this.freeLock(object);
+        this.state.objects.delete(objectId);
+        this.writeBehind.objectRemoved(objectId);
+        return;
+    }
+  }
+
+  private onModerate(client: Client, avatar: Avatar, type: SpatialClientType, msg: unknown): void {
+    const allowed = type === 'setRole' ? avatar.role === 'host' : canModerate(avatar.role);
+    if (!allowed)
+      return sendError(client, REALTIME_ERRORS.forbidden, `a ${avatar.role} cannot ${type}`, type);
+    if (type === 'lockRoom') {
+      this.state.locked = (msg as Msg<'lockRoom'>).locked;
+      void this.publishDoor();
+      return;
+    }
+    const { sessionId } = msg as { sessionId: string };
+    const target = this.state.avatars.get(sessionId);
+    if (!target) return sendError(client, REALTIME_ERRORS.notFound, 'no such participant', type);
+    if (target.role === 'host' && sessionId !== client.sessionId) {
+      return sendError(client, REALTIME_ERRORS.forbidden, 'the host cannot be moderated', type);
+    }
+    if (type === 'mute') {
+      target.muted = (msg as Msg<'mute'>).muted;
+      if (target.muted) target.speaking = false;
+    } else if (type === 'setRole') {
+      target.role = (msg as Msg<'setRole'>).role;
+    } else if (type === 'kick') {
+      this.banned.add(target.identityId);
+      void this.publishDoor();
+      this.kickClient(sessionId, KICKED_CLOSE_CODE, 'removed by a moderator');
+    }
+  }
+
+  /** Lock and bans go to the room's listing so the door (static onAuth) refuses before a seat is taken. */
+  private async publishDoor(): Promise<void> {
+    const door: DoorMetadata = {
+      dataspaceId: this.state.dataspaceId,
+      locked: this.state.locked,
+      banned: [...this.banned],
+    };
+    await this.setMetadata(door);
+  }
+
+  private armLock(object: SpatialObject): void {
+    this.lockTimers.get(object.id)?.clear();
+    this.lockTimers.set(
+      object.id,
+      this.clock.setTimeout(() => this.freeLock(object), this.deps.timings.grabLockMs),
+    );
+  }
+
+  private freeLock(object: SpatialObject): void {
+    this.lockTimers.get(object.id)?.clear();
+    this.lockTimers.delete(object.id);
+    object.lockedBy = '';
+  }
+
+  /**
+   * Spread over patches: each patch refreshes the coarse pose and the view of one slice of the
+   * avatars (1 / SLICES), so every avatar gets both at COARSE_POSE_HZ and no patch pays for all.
+   */
+  override onBeforePatch(): void {
+    const slice = this.patchTick++ % SLICES;
+    let i = 0;
+    this.state.avatars.forEach((avatar) => {
+      if (i++ % SLICES !== slice) return;
+      const { coarse } = avatar;
+      for (const key of POSE_KEYS) coarse[key] = avatar[key];
+    });
+    i = 0;
+    for (const client of this.clients) {
+      if (i++ % SLICES === slice) this.updateView(client);
+    }
+  }
+
+  /** State views: a viewer sees the full-rate pose of avatars within NEAR_RADIUS_M only. */
+  private updateView(client: Client): void {
+    const r2 = NEAR_RADIUS_M * NEAR_RADIUS_M;
+    const me = this.state.avatars.get(client.sessionId);
+    const near = this.nearOf.get(client.sessionId);
+    const view = client.view;
+    if (!me || !near || !view) return;
+    this.state.avatars.forEach((other, sessionId) => {
+      const isNear =
+        sessionId === client.sessionId || distanceSq(me.hx, me.hy, me.hz, other.hx, other.hy, other.hz) <= r2;
+      if (isNear && !near.has(sessionId)) {
+        view.add(other, NEAR_TAG);
+        near.add(sessionId);
+      } else if (!isNear && near.has(sessionId)) {
+        view.remove(other, NEAR_TAG);
+        near.delete(sessionId);
+      }
+    });
+  }
+}
+
+function writePose(pose: Avatar, h: PartPose, l: PartPose, r: PartPose): void {
+  const [hq, lq, rq] = [
+    normalize([h[3], h[4], h[5], h[6]]),
+    normalize([l[3], l[4], l[5], l[6]]),
+    normalize([r[3], r[4], r[5], r[6]]),
+  ];
+  [pose.hx, pose.hy, pose.hz] = [h[0], h[1], h[2]];
+  [pose.hqx, pose.hqy, pose.hqz, pose.hqw] = hq;
+  [pose.lx, pose.ly, pose.lz] = [l[0], l[1], l[2]];
+  [pose.lqx, pose.lqy, pose.lqz, pose.lqw] = lq;
+  [pose.rx, pose.ry, pose.rz] = [r[0], r[1], r[2]];
+  [pose.rqx, pose.rqy, pose.rqz, pose.rqw] = rq;
+}
+
+/** A unit quaternion (identity for a zero one), so quantisation never sees out-of-range parts. */
+function normalize(q: readonly [number, number, number, number]): [number, number, number, number] {
+  const n = Math.hypot(q[0], q[1], q[2], q[3]);
+  return n < 1e-6 ? [0, 0, 0, 1] : [q[0] / n, q[1] / n, q[2] / n, q[3] / n];
+}
+
+function assertNever(value: never): never {
+  throw new Error(`SpatialRoom: unhandled message type ${String(value)}`);
+}

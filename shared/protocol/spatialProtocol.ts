@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { CHAT_MAX_CHARS, HAND_JOINTS, ROOM_HALF_EXTENT_M } from './limits.ts';
+
+/** Message types a client sends to a spatial room. */
+export const SPATIAL_CLIENT = {
+  pose: 'pose',
+  mode: 'mode',
+  speaking: 'speaking',
+  grab: 'grab',
+  move: 'move',
+  release: 'release',
+  placeAnchor: 'placeAnchor',
+  placeObject: 'placeObject',
+  removeObject: 'removeObject',
+  chat: 'chat',
+  kick: 'kick',
+  mute: 'mute',
+  lockRoom: 'lockRoom',
+  setRole: 'setRole',
+} as const;
+/** A message type a client may send to a spatial room. */
+export type SpatialClientType = (typeof SPATIAL_CLIENT)[keyof typeof SPATIAL_CLIENT];
+
+/** Message types the server sends to one client or broadcasts. */
+export const SPATIAL_SERVER = {
+  /** A refused message, sent to its sender only. */
+  error: 'error',
+  /** A database change relevant to the room (LISTEN/NOTIFY). */
+  db: 'db',
+  /** Reply to a grab: whether the lock was granted. */
+  grab: 'grab',
+  /** Acknowledges a write once it is durable in Postgres. */
+  saved: 'saved',
+} as const;
+
+/** Why the server refused a message or a join. */
+export const REALTIME_ERRORS = {
+  invalidMessage: 'invalid_message',
+  unknownMessage: 'unknown_message',
+  rateLimited: 'rate_limited',
+  forbidden: 'forbidden',
+  notFound: 'not_found',
+  lockHeld: 'lock_held',
+  roomLocked: 'room_locked',
+  roomFull: 'room_full',
+  unauthenticated: 'unauthenticated',
+} as const;
+/** A realtime error code. */
+export type RealtimeErrorCode = (typeof REALTIME_ERRORS)[keyof typeof REALTIME_ERRORS];
+
+/** Roles in a room, most powerful first. */
+export const ROOM_ROLES = ['host', 'moderator', 'participant', 'viewer'] as const;
+/** A role in a room. */
+export type RoomRole = (typeof ROOM_ROLES)[number];
+/** How a client is present: desktop, mobile, VR headset or AR. */
+export const AVATAR_MODES = ['desktop', 'mobile', 'vr', 'ar'] as const;
+/** Kinds of object placed in a room (spatial_objects.kind). */
+export const OBJECT_KINDS = ['thread_panel', 'workspace_panel', 'memory_card', 'note', 'model'] as const;
+
+const coord = z.number().finite().min(-ROOM_HALF_EXTENT_M).max(ROOM_HALF_EXTENT_M);
+const unit = z.number().finite().min(-1).max(1);
+/** A position in metres relative to the room origin. */
+export const Vec3 = z.tuple([coord, coord, coord]);
+/** An orientation quaternion (x, y, z, w). */
+export const Quat = z.tuple([unit, unit, unit, unit]);
+/** Position + orientation of a tracked part: [px, py, pz, qx, qy, qz, qw]. */
+export const PartPose = z.tuple([coord, coord, coord, unit, unit, unit, unit]);
+const uuid = z.uuid();
+
+/** The zod schema of every client message, by type. */
+export const spatialClientSchemas = {
+  pose: z.strictObject({
+    h: PartPose,
+    l: PartPose,
+    r: PartPose,
+    /** Hand joints, compressed: millimetres relative to the wrist, both hands, int16 range. */
+    j: z
+      .array(z.number().int().min(-32768).max(32767))
+      .max(HAND_JOINTS * 3 * 2)
+      .optional(),
+    /** Client send time (ms), echoed back to the sender only through its own avatar. */
+    t: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
+  }),
+  mode: z.strictObject({ mode: z.enum(AVATAR_MODES) }),
+  speaking: z.strictObject({ speaking: z.boolean() }),
+  grab: z.strictObject({ objectId: uuid }),
+  move: z.strictObject({ objectId: uuid, p: Vec3, q: Quat, s: Vec3.optional() }),
+  release: z.strictObject({ objectId: uuid }),
+  placeAnchor: z.strictObject({
+    label: z.string().min(1).max(120),
+    p: Vec3,
+    q: Quat,
+    xrAnchorId: z.string().min(1).max(200).optional(),
+  }),
+  placeObject: z.strictObject({
+    kind: z.enum(OBJECT_KINDS),
+    refId: uuid.optional(),
+    anchorId: uuid.optional(),
+    p: Vec3,
+    q: Quat,
+    s: z.tuple([
+      z.number().positive().max(100),
+      z.number().positive().max(100),
+      z.number().positive().max(100),
+    ]),
+    data: z.record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean()])).optional(),
+  }),
+  removeObject: z.strictObject({ objectId: uuid }),
+  chat: z.strictObject({ text: z.string().trim().min(1).max(CHAT_MAX_CHARS) }),
+  kick: z.strictObject({ sessionId: z.string().min(1).max(64) }),
+  mute: z.strictObject({ sessionId: z.string().min(1).max(64), muted: z.boolean() }),
+  lockRoom: z.strictObject({ locked: z.boolean() }),
+  setRole: z.strictObject({
+    sessionId: z.string().min(1).max(64),
+    role: z.enum(['moderator', 'participant', 'viewer']),
+  }),
+} as const satisfies Record<SpatialClientType, z.ZodType>;
+
+/** The payload of a client message of type `T`. */
+export type SpatialClientMessage<T extends SpatialClientType> = z.input<(typeof spatialClientSchemas)[T]>;
+
+/** What the server sends back when it refuses a message. */
+export interface RealtimeErrorMessage {
+  code: RealtimeErrorCode;
+  message: string;
+  /** The refused message's type, when known. */
+  type?: string;
+}
+
+/** Join options of a spatial room. */
+export const SpatialJoinOptions = z.object({ dataspaceId: uuid, mode: z.enum(AVATAR_MODES).optional() });
+/** Join options of a spatial room. */
+export type SpatialJoinOptions = z.infer<typeof SpatialJoinOptions>;
+
+/** A database change forwarded to a room (payload of NOTIFY). */
+export interface DbEventMessage {
+  table: string;
+  op: 'INSERT' | 'UPDATE' | 'DELETE';
+  id: string;
+  identityId: string | null;
+  /** Small, table-specific summary (e.g. a message's thread, a balance). */
+  data: Record<string, unknown>;
+}
+
+/** Types a message payload against the protocol table: a wrong type or shape does not compile. */
+export function spatialMessage<T extends SpatialClientType>(
+  type: T,
+  payload: SpatialClientMessage<T>,
+): [T, SpatialClientMessage<T>] {
+  return [type, payload];
+}

