@@ -31,6 +31,11 @@ const EnvSchema = z.object({
    * CLI's well-known local secret: local use only, never a deployed project.
    */
   CHENU_JWT_SECRET: z.string().min(32).default('super-secret-jwt-token-with-at-least-32-characters-long'),
+  /**
+   * A hosted project's Supabase Auth JWKS (https://<ref>.supabase.co/auth/v1/.well-known/jwks.json):
+   * when set, the realtime server verifies tokens against it instead of CHENU_JWT_SECRET.
+   */
+  CHENU_JWKS_URL: z.url().optional(),
   /** Lifetime of access tokens minted by local auth, in seconds. */
   CHENU_ACCESS_TOKEN_TTL: z.coerce.number().int().min(10).max(86_400).default(3600),
   /** Loopback port of the Deno functions process behind the gateway (0: any free port). */

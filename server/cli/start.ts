@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   const realtime = (running.realtime = await createRealtimeServer({
     sql: db.sql,
     jwtSecret: env.CHENU_JWT_SECRET,
+    jwksUrl: env.CHENU_JWKS_URL,
     redisUrl: env.REDIS_URL,
     adminIdentityIds: env.CHENU_ADMIN_IDENTITY_IDS.split(',').filter(Boolean),
     publicAddress: env.CHENU_REALTIME_PUBLIC_ADDRESS,

@@ -23,6 +23,11 @@ export interface DataAccess {
   withUser<T>(claims: Claims, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction as the connecting role, for system work (sweepers, sign-up). */
   withService<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs ONE statement as the connecting role without BEGIN/COMMIT round trips: a single statement
+   * is its own transaction, so it is all or nothing like withService. `fn` must issue exactly one.
+   */
+  serviceStatement?<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
 }
 
 /** Data access on a postgres.js pool; importable by server code and edge functions alike. */
@@ -41,6 +46,9 @@ export function createDataAccess(sql: Sql): DataAccess {
     },
     async withService<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       return (await sql.begin((tx) => fn(tx))) as T;
+    },
+    serviceStatement<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+      return fn(sql);
     },
   };
 }

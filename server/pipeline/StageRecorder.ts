@@ -22,4 +22,10 @@ export class StageRecorder {
     this.stages.push(record);
     return record;
   }
+
+  /** Appends stages timed elsewhere (by the database, where their work ran); the next stage starts now. */
+  append(records: readonly StageRecord[]): void {
+    this.stages.push(...records);
+    this.mark = this.clock.monotonic();
+  }
 }

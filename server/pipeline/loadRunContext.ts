@@ -91,15 +91,51 @@ export async function loadScope(
   };
 }
 
-/** Reads the profile (explicit, the thread's, else the default), catalogs and content sizes. */
+/** The catalog rows a run reads (the same for every identity: catalog tables). */
+interface Catalog {
+  profile: RunContext['profile'] | null;
+  rules: unknown[];
+  agents: unknown[];
+  matrix: unknown[];
+}
+
+/**
+ * Catalog rows (encoding profile and rules, agents, compatibility matrix) kept for `ttlMs`, keyed by
+ * the profile asked for and the scope's kinds, so runs do not re-read tables that change rarely.
+ * A catalog edit reaches runs within `ttlMs`.
+ */
+export class CatalogCache {
+  private readonly entries = new Map<string, { until: number; catalog: Catalog }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  async get(key: string, load: () => Promise<Catalog | undefined>): Promise<Catalog | undefined> {
+    const hit = this.entries.get(key);
+    const t = this.now();
+    if (hit && hit.until > t) return hit.catalog;
+    const catalog = await load();
+    // a missing profile is not cached: creating it takes effect at once
+    if (catalog?.profile && this.ttlMs > 0) this.entries.set(key, { until: t + this.ttlMs, catalog });
+    return catalog;
+  }
+}
+
+/**
+ * Reads the profile (explicit, the thread's, else the default), catalogs and content sizes. With a
+ * `cache`, the catalog rows come from it while fresh; content sizes are always read.
+ */
 export async function loadRunContext(
   tx: Tx,
   scope: RunScope,
   profileId?: string,
+  cache?: CatalogCache,
+  knownStats?: ScopeStats,
 ): Promise<RunContext | { missingProfile: string }> {
-  const [catalog] = await tx<
-    { profile: RunContext['profile'] | null; rules: unknown[]; agents: unknown[]; matrix: unknown[] }[]
-  >`
+  const readCatalog = async () => {
+    const [row] = await tx<Catalog[]>`
     with p as (
       select p.id, p.slug, p.rules, p.compression_target from public.encoding_profiles p
       where p.id = coalesce(${profileId ?? null}::uuid, ${scope.encodingProfileId}::uuid,
@@ -116,7 +152,25 @@ export async function loadRunContext(
              select agent_id, sphere_kind, domain_kind, task_type, score, constraints
              from public.agent_compatibility_matrix
              where sphere_kind = ${scope.sphereKind} and domain_kind = ${scope.domainKind}) m), '[]') as matrix`;
+    return row;
+  };
+  const catalog = cache
+    ? await cache.get(
+        [profileId ?? '', scope.encodingProfileId ?? '', scope.sphereKind, scope.domainKind].join('|'),
+        readCatalog,
+      )
+    : await readCatalog();
   if (!catalog?.profile) return { missingProfile: profileId ?? scope.encodingProfileId ?? 'default' };
+  if (knownStats) {
+    return {
+      scope,
+      stats: knownStats,
+      profile: catalog.profile,
+      rules: catalog.rules,
+      agents: catalog.agents,
+      matrix: catalog.matrix,
+    };
+  }
   const [stats] = await tx<
     {
       messages: number;
@@ -156,6 +210,117 @@ export async function loadRunContext(
     rules: catalog.rules,
     agents: catalog.agents,
     matrix: catalog.matrix,
+  };
+}
+
+/** What a run reads first, as the request: who acts, an earlier run under its key, the scope and its sizes. */
+export interface RunStart<Existing> {
+  identityId: string | null;
+  existing: Existing | null;
+  scope: RunScope | { unreachable: { type: 'thread' | 'dataspace'; id: string } };
+  stats: ScopeStats | null;
+}
+
+/**
+ * The active identity, the run already recorded under `key` (if any), the scope (as loadScope) and
+ * its content sizes (as loadRunContext), in one round trip under RLS.
+ */
+export async function loadRunStart<Existing>(
+  tx: Tx,
+  key: string,
+  req: { dataspaceId?: string; threadId?: string },
+): Promise<RunStart<Existing>> {
+  const threadId = req.threadId ?? null;
+  const [row] = await tx<
+    {
+      identity_id: string | null;
+      existing: Existing | null;
+      scope: {
+        dataspace_id: string;
+        thread_id: string | null;
+        sphere_id: string;
+        domain_id: string | null;
+        sphere_kind: string;
+        domain_kind: string;
+        encoding_profile_id: string | null;
+      } | null;
+      stats: {
+        messages: number;
+        decisions: number;
+        notes: number;
+        lines: number;
+        memory: number;
+        sensitive: boolean;
+      } | null;
+    }[]
+  >`
+    with sc as (
+      select d.id as dataspace_id, t.id as thread_id, d.sphere_id, d.domain_id, s.kind as sphere_kind,
+             coalesce(dm.kind, 'general') as domain_kind, t.encoding_profile_id
+      from public.dataspaces d
+      join public.spheres s on s.id = d.sphere_id
+      left join public.domains dm on dm.id = d.domain_id
+      left join public.threads t on t.id = ${threadId}::uuid and t.dataspace_id = d.id
+      where d.id = coalesce(${req.dataspaceId ?? null}::uuid,
+                            (select t2.dataspace_id from public.threads t2 where t2.id = ${threadId}::uuid))
+    )
+    select private.active_identity_id() as identity_id,
+           (select to_jsonb(e) from (
+              select id, status, request_hash, result, error, stages, tokens_estimated, tokens_reserved, tokens_used
+              from public.agent_executions where idempotency_key = ${key} limit 1) e) as existing,
+           (select to_jsonb(sc) from sc) as scope,
+           (select jsonb_build_object(
+              'messages', (select count(*)::int from public.messages m where m.thread_id = sc.thread_id),
+              'decisions', (select count(*)::int from public.decisions d where d.thread_id = sc.thread_id),
+              'notes', (select count(*)::int from public.meeting_notes n join public.meetings mt on mt.id = n.meeting_id
+                        where mt.dataspace_id = sc.dataspace_id),
+              'lines', (select count(*)::int from public.estimate_line_items li
+                        join public.construction_estimates e on e.id = li.estimate_id
+                        join public.construction_projects p on p.id = e.project_id
+                        where p.dataspace_id = sc.dataspace_id),
+              'memory', m.memory, 'sensitive', m.sensitive)
+            from sc, lateral (
+              select count(*)::int as memory, coalesce(bool_or(mi.sensitive), false) as sensitive
+              from public.memory_items mi
+              where mi.dataspace_id = sc.dataspace_id and mi.status = 'committed'
+                and (mi.expires_at is null or mi.expires_at > now())
+                and (sc.thread_id is null or mi.thread_id is null or mi.thread_id = sc.thread_id)) m) as stats`;
+  const identityId = row?.identity_id ?? null;
+  const base = { identityId, existing: row?.existing ?? null };
+  const sc = row?.scope;
+  if (!sc) {
+    return {
+      ...base,
+      stats: null,
+      scope: req.dataspaceId
+        ? { unreachable: { type: 'dataspace', id: req.dataspaceId } }
+        : { unreachable: { type: 'thread', id: threadId! } },
+    };
+  }
+  if (threadId && !sc.thread_id) {
+    return { ...base, stats: null, scope: { unreachable: { type: 'thread', id: threadId } } };
+  }
+  const st = row.stats!;
+  return {
+    ...base,
+    scope: {
+      identityId: identityId ?? '',
+      dataspaceId: sc.dataspace_id,
+      threadId: sc.thread_id,
+      sphereId: sc.sphere_id,
+      domainId: sc.domain_id,
+      sphereKind: sc.sphere_kind,
+      domainKind: sc.domain_kind,
+      encodingProfileId: sc.encoding_profile_id,
+    },
+    stats: {
+      messages: st.messages,
+      decisions: st.decisions,
+      meetingNotes: st.notes,
+      lineItems: st.lines,
+      memory: st.memory,
+      sensitiveMemory: st.sensitive,
+    },
   };
 }
 

@@ -1,22 +1,25 @@
 /**
  * The governed execution pipeline: intent → encoding → validation → cost estimate → reservation →
  * scope lock → agent matching → execution → result assembly → settlement → audit → results written
- * into the thread. Three short transactions bracket the agent call: reads as the user (RLS decides
- * reachability), then one service transaction that records the run, reserves, locks and gathers the
- * Backstage context, then one that settles and writes every result at once; a failure after the
- * reservation releases it, marks the run failed and writes nothing else.
+ * into the thread. Three short transactions bracket the agent call, each a few round trips: reads as
+ * the user in one query (RLS decides reachability; catalog rows come from a short-lived cache), then
+ * one service transaction of two calls (private.pipeline_open records the run, reserves and locks;
+ * private.pipeline_gather reads Backstage, marks the run running and audits its stages), then one
+ * statement, private.pipeline_close, that settles and writes every result at once; a failure after
+ * the reservation releases it, marks the run failed and writes nothing else.
  */
 import { encodeIntent, type EncodingResult } from '../../shared/pipeline/encodeIntent.ts';
 import { estimateCost, priceTokens } from '../../shared/pipeline/estimateCost.ts';
 import { matchAgent } from '../../shared/pipeline/matchAgent.ts';
 import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../shared/pipeline/schemas.ts';
+import type { Sql } from 'postgres';
 import type { Tx } from '../db/dataAccess.ts';
-import { commit, ledgerRefusal, release, reserve, type BudgetScopes } from './ledgerCalls.ts';
+import { ledgerRefusal, release, type BudgetScopes } from './ledgerCalls.ts';
 import {
-  activeIdentity,
+  CatalogCache,
   contextItemsFor,
   loadRunContext,
-  loadScope,
+  loadRunStart,
   type RunContext,
 } from './loadRunContext.ts';
 import {
@@ -43,6 +46,20 @@ import {
 
 const DEFAULT_TTL_SECONDS = 900;
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** How long catalog rows (encoding profile and rules, agents, matrix) are reused between runs. */
+const CATALOG_TTL_MS = 5_000;
+
+/** One catalog cache per data access (per database), created on first use. */
+const catalogCaches = new WeakMap<object, CatalogCache>();
+
+function catalogCacheFor(deps: PipelineDeps): CatalogCache {
+  let cache = catalogCaches.get(deps.data);
+  if (!cache) {
+    cache = new CatalogCache(deps.catalogTtlMs ?? CATALOG_TTL_MS);
+    catalogCaches.set(deps.data, cache);
+  }
+  return cache;
+}
 
 /** How a run is paid for when a workflow holds the reservation (one hold, settled step by step). */
 export interface WorkflowFunding {
@@ -77,8 +94,7 @@ async function auditStages(
   stages: StageRecord[],
 ): Promise<void> {
   if (stages.length === 0) return;
-  await tx`select private.audit(${identityId}::uuid, 'pipeline.' || (s ->> 'stage'), 'agent_execution', ${executionId}::uuid, s)
-           from jsonb_array_elements(${tx.json(stages as never)}) s`;
+  await tx`select private.pipeline_audit_stages(${identityId}::uuid, ${executionId}::uuid, ${tx.json(stages as never)})`;
 }
 
 interface ExecutionRow {
@@ -154,10 +170,10 @@ function replay(row: ExecutionRow, requestHash: string): ExecutionResult {
   );
 }
 
-async function findByKey(tx: Tx, key: string): Promise<ExecutionRow | undefined> {
+async function findByKey(tx: Tx, identityId: string, key: string): Promise<ExecutionRow | undefined> {
   const [row] = await tx<ExecutionRow[]>`
     select id, status, request_hash, result, error, stages, tokens_estimated, tokens_reserved, tokens_used
-    from public.agent_executions where idempotency_key = ${key}`;
+    from public.agent_executions where identity_id = ${identityId} and idempotency_key = ${key}`;
   return row;
 }
 
@@ -226,7 +242,9 @@ export async function runGovernedExecution(
     | { kind: 'done'; result: ExecutionResult; identityId: string | null }
     | { kind: 'ready'; identityId: string; ctx: RunContext };
   const prepared: Prepared = await deps.data.withUser(claims, async (tx) => {
-    const identityId = await activeIdentity(tx);
+    // the active identity, an earlier run under this key, the scope and its sizes: one round trip (RLS decides)
+    const start = await loadRunStart<ExecutionRow>(tx, req.idempotencyKey, req);
+    const identityId = start.identityId;
     if (!identityId) {
       return {
         kind: 'done',
@@ -236,10 +254,10 @@ export async function runGovernedExecution(
         }),
       } as const;
     }
-    const existing = await findByKey(tx, req.idempotencyKey);
-    if (existing) return { kind: 'done', identityId, result: replay(existing, requestHash) } as const;
+    if (start.existing)
+      return { kind: 'done', identityId, result: replay(start.existing, requestHash) } as const;
     rec.done('intent', { chars: req.intentText.length });
-    const scope = await loadScope(tx, identityId, req);
+    const scope = start.scope;
     if ('unreachable' in scope) {
       return {
         kind: 'done',
@@ -254,7 +272,13 @@ export async function runGovernedExecution(
         ),
       } as const;
     }
-    const ctx = await loadRunContext(tx, scope, req.encodingProfileId);
+    const ctx = await loadRunContext(
+      tx,
+      scope,
+      req.encodingProfileId,
+      catalogCacheFor(deps),
+      start.stats ?? undefined,
+    );
     if ('missingProfile' in ctx) {
       return {
         kind: 'done',
@@ -376,66 +400,74 @@ export async function runGovernedExecution(
       };
   const opened: Opened = await deps.data
     .withService(async (tx) => {
-      const [intentRow] = await tx<{ id: string }[]>`
-      insert into public.encoded_intents (identity_id, thread_id, profile_id, original_text, encoded, eqs, tokens_original, tokens_encoded)
-      values (${identityId}, ${scope.threadId}, ${ctx.profile.id}, ${req.intentText}, ${tx.json(encoding.intent as never)},
-              ${encoding.eqs}, ${encoding.tokensOriginal}, ${encoding.tokensEncoded})
-      returning id`;
-      const inserted = await tx`
-      insert into public.agent_executions (id, identity_id, user_id, agent_id, thread_id, dataspace_id, status, intent_text, task_type,
-                                           encoded_intent_id, tokens_estimated, idempotency_key, request_hash, started_at, stages)
-      values (${executionId}, ${identityId}, ${claims.sub ?? null}, ${preMatch.agent.id}, ${scope.threadId}, ${scope.dataspaceId},
-              'estimating', ${req.intentText}, ${taskType}, ${intentRow!.id}, ${estimate.tokens}, ${key}, ${requestHash},
-              ${clock.now()}, ${tx.json(rec.stages as never)})
-      on conflict (identity_id, idempotency_key) do nothing
-      returning id`;
-      if (inserted.length === 0) {
-        const row = await findByKey(tx, key);
-        throw Object.assign(new Error('replay'), { replayRow: row });
-      }
+      // intent + run row + reservation + scope lock: one call (a budget refusal comes back as a value)
+      const [open] = await tx<
+        {
+          o: {
+            refused?: { message: string; detail: string | null };
+            reservation_id: string | null;
+            reserved: number | null;
+            lock: { id: string; memory_item_ids: string[]; sensitive_memory_item_ids: string[] };
+          };
+        }[]
+      >`
+      select private.pipeline_open(
+        ${identityId},
+        ${tx.json({
+          thread_id: scope.threadId,
+          profile_id: ctx.profile.id,
+          original_text: req.intentText,
+          encoded: encoding.intent as never,
+          eqs: encoding.eqs,
+          tokens_original: encoding.tokensOriginal,
+          tokens_encoded: encoding.tokensEncoded,
+        })},
+        ${tx.json({
+          id: executionId,
+          user_id: claims.sub ?? null,
+          agent_id: preMatch.agent.id,
+          thread_id: scope.threadId,
+          dataspace_id: scope.dataspaceId,
+          intent_text: req.intentText,
+          task_type: taskType,
+          tokens_estimated: estimate.tokens,
+          idempotency_key: key,
+          request_hash: requestHash,
+          started_at: clock.now().toISOString(),
+          stages: rec.stages as never,
+        })},
+        ${funding ? null : reserveAmount}::bigint, ${`${key}:reserve`}, ${deps.reservationTtlSeconds ?? DEFAULT_TTL_SECONDS}::int,
+        ${tx.json(budgetScopes as Record<string, string>)}, ${[scope.dataspaceId]}::uuid[],
+        ${scope.threadId ? [scope.threadId] : []}::uuid[]) as o`;
+      const o = open!.o;
 
       let reservationId: string;
       let reserved: number;
+      if (o.refused) {
+        const refusal = ledgerRefusal(
+          { code: 'P0001', message: o.refused.message, detail: o.refused.detail ?? undefined },
+          identityId,
+        );
+        if (!refusal) throw new Error(`reservation refused: ${o.refused.message}`);
+        rec.done('reserved', { refused: refusal.code }, false);
+        const result = failure(refusal.code, refusal.message, rec.stages, {
+          scope: refusal.scope,
+          executionId,
+        });
+        await finishRow(tx, executionId, 'refused', result, clock);
+        await auditStages(tx, identityId, executionId, rec.stages);
+        return { kind: 'refused', result } as const;
+      }
       if (funding) {
         reservationId = funding.reservationId;
         reserved = reserveAmount;
         rec.done('reserved', { reservation_id: reservationId, tokens: reserved, covered_by: 'workflow' });
       } else {
-        try {
-          const hold = await tx.savepoint((sp) =>
-            reserve(
-              sp,
-              identityId,
-              reserveAmount,
-              `${key}:reserve`,
-              { type: 'agent_execution', id: executionId },
-              deps.reservationTtlSeconds ?? DEFAULT_TTL_SECONDS,
-              budgetScopes,
-            ),
-          );
-          reservationId = hold.id;
-          reserved = hold.amount;
-        } catch (error) {
-          const refusal = ledgerRefusal(error, identityId);
-          if (!refusal) throw error;
-          rec.done('reserved', { refused: refusal.code }, false);
-          const result = failure(refusal.code, refusal.message, rec.stages, {
-            scope: refusal.scope,
-            executionId,
-          });
-          await finishRow(tx, executionId, 'refused', result, clock);
-          await auditStages(tx, identityId, executionId, rec.stages);
-          return { kind: 'refused', result } as const;
-        }
+        reservationId = o.reservation_id!;
+        reserved = Number(o.reserved);
         rec.done('reserved', { reservation_id: reservationId, tokens: reserved });
       }
-
-      const [lock] = await tx<
-        { lock: { id: string; memory_item_ids: string[]; sensitive_memory_item_ids: string[] } }[]
-      >`
-      select private.scope_lock_acquire(${identityId}, ${executionId}, ${scope.threadId}, ${[scope.dataspaceId]}::uuid[],
-                                        ${scope.threadId ? [scope.threadId] : []}::uuid[]) as lock`;
-      const lockRow = lock!.lock;
+      const lockRow = o.lock;
       rec.done('locked', { scope_lock_id: lockRow.id, memory_items: lockRow.memory_item_ids.length });
 
       const match = matchAgent(ctx.agents, ctx.matrix, {
@@ -464,15 +496,13 @@ export async function runGovernedExecution(
       }
       rec.done('matched', { agent: match.agent.slug, score: match.score, constraints: match.constraints });
 
+      // Backstage + run marked running + stages audited: one call. Built-in agents never read
+      // earlier agent output (see builtinAgents), so it is not gathered for them.
       const [gathered] = await tx<{ ctx: BackstageContext & { backstage_context_id: string } }[]>`
-      select private.backstage_gather(${lockRow.id}, ${CONTEXT_NEEDS[taskType] ?? ['messages', 'memory']}::text[],
-                                      ${match.agent.external}) as ctx`;
-      await tx`
-      update public.agent_executions
-      set status = 'running', agent_id = ${match.agent.id}, reservation_id = ${reservationId}, tokens_reserved = ${reserved},
-          stages = ${tx.json(rec.stages as never)}
-      where id = ${executionId}`;
-      await auditStages(tx, identityId, executionId, rec.stages);
+      select private.pipeline_gather(${identityId}, ${executionId}, ${lockRow.id},
+                                     ${CONTEXT_NEEDS[taskType] ?? ['messages', 'memory']}::text[], ${match.agent.external},
+                                     ${match.agent.provider === 'builtin'}, ${match.agent.id}, ${reservationId},
+                                     ${reserved}, ${tx.json(rec.stages as never)}) as ctx`;
       return {
         kind: 'open',
         reservationId,
@@ -483,9 +513,12 @@ export async function runGovernedExecution(
         humanReview: match.constraints.human_review === true,
       } as const;
     })
-    .catch((error: unknown) => {
-      const row = (error as { replayRow?: ExecutionRow }).replayRow;
-      if (row) return { kind: 'replay', row } as const;
+    .catch(async (error: unknown) => {
+      const e = error as { code?: string; message?: string };
+      if (e.code === '23505' && e.message?.startsWith('pipeline_open:')) {
+        const row = await deps.data.withService((tx) => findByKey(tx, identityId, key));
+        if (row) return { kind: 'replay', row } as const;
+      }
       throw error;
     });
   if (opened.kind === 'replay') return replay(opened.row, requestHash);
@@ -534,85 +567,67 @@ export async function runGovernedExecution(
     memory_proposals: output.memoryProposals.length,
   });
   try {
-    return await deps.data.withService(async (tx) => {
-      if (funding) await funding.settle(tx, { executionId, charge, output });
-      else await commit(tx, opened.reservationId, charge, `${key}:commit`);
-      rec.done('settling', { charged: charge, released: opened.reserved - charge });
-
-      const messageIds: string[] = [];
-      const decisionIds: string[] = [];
-      const memoryIds: string[] = [];
-      if (scope.threadId) {
-        for (const body of output.messages) {
-          const [m] = await tx<{ id: string }[]>`
-            insert into public.messages (identity_id, thread_id, author_kind, agent_execution_id, body)
-            values (${identityId}, ${scope.threadId}, 'agent', ${executionId}, ${body}) returning id`;
-          messageIds.push(m!.id);
-        }
-        for (const d of output.decisions) {
-          const [row] = await tx<{ id: string }[]>`
-            insert into public.decisions (identity_id, thread_id, message_id, title, rationale, status)
-            values (${identityId}, ${scope.threadId}, ${messageIds[0] ?? null}, ${d.title}, ${d.rationale}, 'proposed') returning id`;
-          decisionIds.push(row!.id);
-        }
-      }
-      for (const p of output.memoryProposals) {
-        const [row] = await tx<{ id: string }[]>`
-          insert into public.memory_items (identity_id, user_id, dataspace_id, thread_id, source_type, source_id, kind, content,
-                                           status, origin, proposed_by_execution_id)
-          values (${identityId}, ${claims.sub ?? null}, ${scope.dataspaceId}, ${scope.threadId}, 'agent_execution', ${executionId},
-                  ${p.kind}, ${p.content}, 'proposed', 'agent', ${executionId}) returning id`;
-        memoryIds.push(row!.id);
-      }
-      if (memoryIds.length > 0) {
-        // law 10: every agent write to memory is audited
-        await tx`select private.audit(${identityId}::uuid, 'memory.proposed_by_agent', 'memory_item', id,
-                                      jsonb_build_object('execution_id', ${executionId}::uuid))
-                 from unnest(${memoryIds}::uuid[]) id`;
-      }
-      await tx`select private.scope_lock_release(${opened.lockId})`;
-      rec.done('persisting', {
-        messages: messageIds.length,
-        decisions: decisionIds.length,
-        memory_proposals: memoryIds.length,
-      });
-      rec.done('audited');
-      const result = {
-        output: output.result,
-        agent: { id: opened.agent.id, slug: opened.agent.slug },
-        eqs: encoding.eqs,
-        model_tokens: output.usage.totalTokens,
-        usage: output.usage,
-        human_review: opened.humanReview,
-        message_ids: messageIds,
-        decision_ids: decisionIds,
-        memory_proposal_ids: memoryIds,
-      };
-      await tx`
-        update public.agent_executions
-        set status = 'succeeded', result = ${tx.json(result as never)}, tokens_used = ${charge}, finished_at = ${clock.now()},
-            stages = ${tx.json(rec.stages as never)}
-        where id = ${executionId}`;
-      await auditStages(tx, identityId, executionId, rec.stages.slice(auditedUpTo));
-      return {
-        ok: true,
-        executionId,
-        replayed: false,
-        agent: result.agent,
-        eqs: encoding.eqs,
-        tokens: {
-          estimated: estimate.tokens,
-          reserved: opened.reserved,
-          used: charge,
-          modelTokens: output.usage.totalTokens,
-        },
-        result: output.result,
-        messageIds,
-        decisionIds,
-        memoryProposalIds: memoryIds,
-        stages: rec.stages,
-      } satisfies ExecutionResult;
-    });
+    // a workflow settles its step itself, in the transaction that writes its results; otherwise the
+    // whole close (commit, result rows, lock release, run row, stage audits) is one statement, which
+    // times the settling/persisting/audited stages where their work runs
+    const close = async (tx: Tx | Sql, settleMs: number) => {
+      const [closed] = await tx<
+        {
+          c: {
+            message_ids: string[];
+            decision_ids: string[];
+            memory_proposal_ids: string[];
+            stages: StageRecord[];
+          };
+        }[]
+      >`
+        select private.pipeline_close(
+          ${identityId}, ${executionId}, ${claims.sub ?? null}, ${scope.threadId}, ${scope.dataspaceId},
+          ${funding ? null : opened.reservationId}, ${charge}, ${opened.reserved}, ${`${key}:commit`},
+          ${tx.json({
+            messages: output.messages,
+            decisions: output.decisions.map((d) => ({ title: d.title, rationale: d.rationale })),
+            memory: output.memoryProposals.map((p) => ({ kind: p.kind, content: p.content })),
+          } as never)},
+          ${opened.lockId}, ${tx.json(result as never)}, ${clock.now()}, ${tx.json(rec.stages as never)},
+          ${auditedUpTo}, ${Math.round(settleMs * 1000) / 1000}) as c`;
+      return closed!.c;
+    };
+    const result = {
+      output: output.result,
+      agent: { id: opened.agent.id, slug: opened.agent.slug },
+      eqs: encoding.eqs,
+      model_tokens: output.usage.totalTokens,
+      usage: output.usage,
+      human_review: opened.humanReview,
+    };
+    const c =
+      funding || !deps.data.serviceStatement
+        ? await deps.data.withService(async (tx) => {
+            const settleStarted = clock.monotonic();
+            if (funding) await funding.settle(tx, { executionId, charge, output });
+            return close(tx, clock.monotonic() - settleStarted);
+          })
+        : await deps.data.serviceStatement((sql) => close(sql, 0));
+    rec.append(c.stages);
+    return {
+      ok: true,
+      executionId,
+      replayed: false,
+      agent: result.agent,
+      eqs: encoding.eqs,
+      tokens: {
+        estimated: estimate.tokens,
+        reserved: opened.reserved,
+        used: charge,
+        modelTokens: output.usage.totalTokens,
+      },
+      result: output.result,
+      messageIds: c.message_ids,
+      decisionIds: c.decision_ids,
+      memoryProposalIds: c.memory_proposal_ids,
+      stages: rec.stages,
+    } satisfies ExecutionResult;
   } catch (error) {
     rec.done('persisting', { error: (error as Error).message }, false);
     return failRun(

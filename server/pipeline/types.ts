@@ -58,6 +58,8 @@ export interface PipelineDeps {
   reservationTtlSeconds?: number;
   /** Default time an agent may run. */
   defaultTimeoutMs?: number;
+  /** How long catalog rows (encoding profile, rules, agents, matrix) are reused between runs; 0 re-reads them each run. */
+  catalogTtlMs?: number;
 }
 
 /** A request to run one governed execution (`POST /agents/{id}/execute`). */

@@ -38,6 +38,8 @@ const ENCODER_BUFFER_BYTES = 128 * 1024;
 export interface RealtimeOptions {
   sql: Sql;
   jwtSecret: string;
+  /** A hosted project's JWKS URL: tokens are then verified against its keys instead of the secret. */
+  jwksUrl?: string;
   /** Redis presence + driver (scale-out) when set; local presence otherwise. */
   redisUrl?: string;
   /** Identity ids allowed to open the Colyseus monitor. */
@@ -64,7 +66,7 @@ export interface RealtimeServer {
  */
 export async function createRealtimeServer(options: RealtimeOptions): Promise<RealtimeServer> {
   const log = options.log ?? createLogger({ component: 'realtime' });
-  const verify = createTokenVerifier(options.jwtSecret);
+  const verify = createTokenVerifier({ secret: options.jwtSecret, jwksUrl: options.jwksUrl });
   const db = createDataAccess(options.sql);
   const bridge = new NotifyBridge(options.sql, log);
   await bridge.start();
