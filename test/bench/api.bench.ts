@@ -45,8 +45,10 @@ async function load(name: string, request: (i: number) => Request, total: number
       const { url, init } = request(next++);
       const t0 = performance.now();
       const res = await fetch(url, init);
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`${name}: HTTP ${res.status}`);
+      const body = await res.arrayBuffer();
+      if (res.status !== 200) {
+        throw new Error(`${name}: HTTP ${res.status} ${new TextDecoder().decode(body).slice(0, 300)}`);
+      }
       latencies.push(performance.now() - t0);
     }
   };
@@ -101,10 +103,16 @@ async function main(): Promise<void> {
     const get = (url: string) => () => ({ url, init: { headers } });
     // the governed write: one summarizer run per request, each with its own Idempotency-Key
     await sql`select private.ledger_credit('a1000000-0000-4000-8000-000000000000', 100000000, 'bench-credit', 'manual', null)`;
-    // a thread without a budget of its own, so runs are limited by the balance only
+    // a dataspace and thread without budgets of their own (the seeded dataspace's monthly budget would
+    // refuse a few hundred runs), so runs are limited by the balance only
     const [benchThread] = await sql<{ id: string }[]>`
+      with ds as (
+        insert into public.dataspaces (identity_id, user_id, sphere_id, name)
+        values ('a1000000-0000-4000-8000-000000000000', 'a0000000-0000-4000-8000-000000000000',
+                'a1000000-0000-4000-8000-000100000001', 'Banc d''essai')
+        returning id)
       insert into public.threads (identity_id, dataspace_id, title)
-      values ('a1000000-0000-4000-8000-000000000000', 'a1000000-0000-4000-8000-000300000001', 'Banc d''essai')
+      select 'a1000000-0000-4000-8000-000000000000', ds.id, 'Banc d''essai' from ds
       returning id`;
     const execute = (i: number): Request => ({
       url: `${api!.url}/functions/v1/agents/c0000000-0000-4000-8000-022000000001/execute`,
