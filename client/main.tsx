@@ -1,18 +1,35 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
+import { createSessionStore } from './app/sessionStore.ts';
+import { Shell } from './app/Shell.tsx';
 import { loadUiFont } from './app/loadUiFont.ts';
 import { startDemoRoom } from './app/startDemoRoom.ts';
+import { SessionContext } from './session/SessionContext.ts';
+import { supabase } from './supabaseClient.ts';
 import './styles/app.css';
+import './styles/panels.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('CHENU client: index.html must contain <div id="root">.');
 
 function start(container: HTMLElement) {
-  const { feed } = startDemoRoom();
+  // `?demo`: a solo room with simulated peers, no backend (smoke test, offline demos)
+  if (new URLSearchParams(location.search).has('demo')) {
+    const { feed } = startDemoRoom();
+    createRoot(container).render(
+      <StrictMode>
+        <App feed={feed} />
+      </StrictMode>,
+    );
+    return;
+  }
+  const session = createSessionStore(supabase());
   createRoot(container).render(
     <StrictMode>
-      <App feed={feed} />
+      <SessionContext.Provider value={session}>
+        <Shell />
+      </SessionContext.Provider>
     </StrictMode>,
   );
 }

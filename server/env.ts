@@ -21,6 +21,8 @@ const EnvSchema = z.object({
   CHENU_REALTIME_PUBLIC_ADDRESS: z.string().min(1).optional(),
   /** Comma-separated identity ids allowed to open the Colyseus monitor. */
   CHENU_ADMIN_IDENTITY_IDS: z.string().default(''),
+  /** Port of the WebXR client's dev server started by `npm start`. */
+  CHENU_CLIENT_PORT: z.coerce.number().int().min(1).max(65535).default(5173),
   /** Load supabase/seed.sql into an empty database at start. */
   CHENU_SEED: z
     .enum(['true', 'false'])

@@ -6,6 +6,8 @@ export const CLICK_SLOP_PX = 6;
 export interface LookControls {
   /** True when the last press moved past CLICK_SLOP_PX: its click must not interact. */
   wasDrag(): boolean;
+  /** The scene took this pointer (an object drag): it stops turning the view until released. */
+  claim(pointerId: number): void;
   dispose(): void;
 }
 
@@ -19,6 +21,7 @@ export function attachLookControls(element: HTMLElement, loc: Locomotion): LookC
   let lastY = 0;
   let travel = 0;
   let dragged = false;
+  let claimed: number | null = null;
   const onDown = (e: PointerEvent) => {
     if (active !== null) return;
     active = e.pointerId;
@@ -35,10 +38,11 @@ export function attachLookControls(element: HTMLElement, loc: Locomotion): LookC
     lastY = e.clientY;
     travel += Math.abs(dx) + Math.abs(dy);
     if (travel > CLICK_SLOP_PX) dragged = true;
-    if (dragged) turn(loc, dx, dy);
+    if (dragged && e.pointerId !== claimed) turn(loc, dx, dy);
   };
   const onUp = (e: PointerEvent) => {
     if (e.pointerId === active) active = null;
+    if (e.pointerId === claimed) claimed = null;
   };
   element.addEventListener('pointerdown', onDown);
   window.addEventListener('pointermove', onMove);
@@ -46,6 +50,9 @@ export function attachLookControls(element: HTMLElement, loc: Locomotion): LookC
   window.addEventListener('pointercancel', onUp);
   return {
     wasDrag: () => dragged,
+    claim(pointerId) {
+      claimed = pointerId;
+    },
     dispose() {
       element.removeEventListener('pointerdown', onDown);
       window.removeEventListener('pointermove', onMove);

@@ -2,6 +2,7 @@ import { useFrame, type ThreeEvent } from '@react-three/fiber';
 import { useEffect, useLayoutEffect, useMemo } from 'react';
 import { useStore } from 'zustand';
 import { capacityFor } from '../avatars/createAvatarParts.ts';
+import { useObjectDrag } from '../interaction/useObjectDrag.ts';
 import { useRoomStoreApi } from '../room/RoomStoreContext.ts';
 import { roomClock } from '../state/bindRoomFeed.ts';
 import { OBJECT_KINDS, type ObjectKind } from '../state/RoomFeed.ts';
@@ -21,6 +22,7 @@ function ObjectKindInstances({ kind, onObjectClick }: { kind: ObjectKind } & Obj
   useEffect(() => () => instances.dispose(), [instances]);
   useLayoutEffect(() => instances.setMembers(objects, selectedId), [instances, objects, selectedId]);
   useFrame(() => instances.update(store.getState().objectsByKind[kind], roomClock()));
+  const drag = useObjectDrag(kind);
   const onClick = (event: ThreeEvent<MouseEvent>) => {
     if (event.instanceId === undefined) return;
     const entry = store.getState().objectsByKind[kind][event.instanceId];
@@ -28,7 +30,7 @@ function ObjectKindInstances({ kind, onObjectClick }: { kind: ObjectKind } & Obj
     event.stopPropagation();
     onObjectClick?.(entry.id);
   };
-  return <primitive object={instances.mesh} onClick={onClick} />;
+  return <primitive object={instances.mesh} onClick={onClick} {...drag} />;
 }
 
 /** Every room object, one instanced mesh (one draw call) per kind. */

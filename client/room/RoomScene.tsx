@@ -1,4 +1,5 @@
 import { AvatarInstances } from '../avatars/AvatarInstances.tsx';
+import { HandJointInstances } from '../avatars/HandJointInstances.tsx';
 import { ObjectInstances, type ObjectInteraction } from '../objects/ObjectInstances.tsx';
 import { RoomEnvironment } from '../scene/RoomEnvironment.tsx';
 
@@ -8,6 +9,7 @@ export function RoomScene(props: ObjectInteraction) {
     <>
       <RoomEnvironment />
       <AvatarInstances />
+      <HandJointInstances />
       <ObjectInstances {...props} />
     </>
   );

@@ -1,13 +1,27 @@
 import { useMemo } from 'react';
 import { GridHelper } from 'three';
+import { useStore } from 'zustand';
+import { clientStore } from '../app/clientStore.ts';
 
-/** Floor, grid and lights of a room: the same in desktop, mobile and VR (hidden by passthrough in AR). */
+/**
+ * Floor, grid and lights of a room: the same in desktop, mobile and VR. In AR the floor and grid are
+ * left out so passthrough shows the real room (three clears to transparent for an alpha-blend session).
+ */
 export function RoomEnvironment({ size = 40 }: { size?: number }) {
   const grid = useMemo(() => {
     const helper = new GridHelper(size, size, '#8a94a6', '#c5ccd8');
     helper.position.y = 0.002;
     return helper;
   }, [size]);
+  const ar = useStore(clientStore, (s) => s.xrStatus === 'immersive-ar');
+  if (ar) {
+    return (
+      <>
+        <hemisphereLight args={['#ffffff', '#b9c2cf', 1.6]} />
+        <directionalLight position={[4, 8, 3]} intensity={1.4} />
+      </>
+    );
+  }
   return (
     <>
       <hemisphereLight args={['#ffffff', '#b9c2cf', 1.6]} />

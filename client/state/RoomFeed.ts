@@ -30,6 +30,11 @@ export interface AvatarSnapshot {
   readonly head: Pose;
   readonly left: Pose;
   readonly right: Pose;
+  /**
+   * Articulated hand joints as the room keeps them (client/state/handJoints.ts: int16 mm relative
+   * to each wrist, base64); '' or absent when the participant's hands are not tracked or far away.
+   */
+  readonly joints?: string;
 }
 
 export interface ObjectSnapshot {
@@ -50,7 +55,14 @@ export interface AnchorSnapshot {
 }
 
 /** Why the room refused an intent; shown to the user as is. */
-export const FEED_REFUSALS = ['locked', 'permission', 'not-found', 'offline', 'invalid'] as const;
+export const FEED_REFUSALS = [
+  'locked',
+  'permission',
+  'not-found',
+  'offline',
+  'invalid',
+  'rate-limited',
+] as const;
 export type FeedRefusal = (typeof FEED_REFUSALS)[number];
 
 export type FeedResult<T = undefined> =
@@ -70,8 +82,11 @@ export interface RoomFeed {
   onObjectRemove(cb: (id: string) => void): Unsubscribe;
   onAnchorAdd(cb: (anchor: AnchorSnapshot) => void): Unsubscribe;
   onAnchorRemove(cb: (id: string) => void): Unsubscribe;
-  /** Own head and hands, sent at POSE_HZ at most; the room quantises and rebroadcasts them. */
-  sendPose(head: Pose, left: Pose, right: Pose): void;
+  /**
+   * Own head and hands, sent at POSE_HZ at most; the room quantises and rebroadcasts them. `joints`
+   * (handJoints.ts encoding) when the device tracks hands; the feed copies what it sends.
+   */
+  sendPose(head: Pose, left: Pose, right: Pose, joints?: readonly number[] | null): void;
   /** Asks for the object's lock; refused with 'locked' while someone else holds it. */
   grab(objectId: string): Promise<FeedResult>;
   /** Moves a held object; ignored by the room unless this client holds its lock. */

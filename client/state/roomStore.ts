@@ -6,6 +6,7 @@ import {
   type ObjectKind,
   type ObjectSnapshot,
 } from './RoomFeed.ts';
+import { decodeJoints, JOINT_VALUES } from './handJoints.ts';
 import { createPoseTrack, retargetTrack, snapTrack, writePose, type PoseTrack } from './poseTrack.ts';
 
 /** Rate at which the room broadcasts pose patches; a patch is interpolated over one interval. */
@@ -22,6 +23,11 @@ export interface AvatarEntry {
   /** Mutated in place by patches (read per frame, never through React). */
   speaking: boolean;
   readonly track: PoseTrack;
+  /** Decoded hand joints (handJoints.ts), valid when `hasJoints`; mutated in place by patches. */
+  readonly joints: Int16Array;
+  hasJoints: boolean;
+  /** The encoded joints last decoded (a patch with the same string decodes nothing). */
+  jointsKey: string;
 }
 
 export interface RoomObjectEntry {
@@ -85,6 +91,12 @@ function writeAvatarTarget(track: PoseTrack, avatar: AvatarSnapshot): void {
   writePose(track.to, 2, avatar.right);
 }
 
+function writeJoints(entry: AvatarEntry, encoded: string): void {
+  if (encoded === entry.jointsKey) return;
+  entry.jointsKey = encoded;
+  entry.hasJoints = decodeJoints(encoded, entry.joints);
+}
+
 function writeObjectTarget(track: PoseTrack, object: ObjectSnapshot): void {
   writePose(track.to, 0, object.pose);
   track.to[7] = object.scale;
@@ -110,6 +122,7 @@ export function createRoomStore(): RoomStore {
         known.identityId === avatar.identityId
       ) {
         known.speaking = avatar.speaking;
+        writeJoints(known, avatar.joints ?? '');
         retargetTrack(known.track, nowMs, PATCH_INTERVAL_MS);
         writeAvatarTarget(known.track, avatar);
         return;
@@ -125,7 +138,11 @@ export function createRoomStore(): RoomStore {
         color: avatar.color,
         speaking: avatar.speaking,
         track,
+        joints: known?.joints ?? new Int16Array(JOINT_VALUES),
+        hasJoints: false,
+        jointsKey: '',
       };
+      writeJoints(entry, avatar.joints ?? '');
       avatarById.set(avatar.id, entry);
       const avatars = store.getState().avatars;
       store.setState({

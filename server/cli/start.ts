@@ -11,21 +11,29 @@ import { startLedgerSweeper, LEDGER_SWEEP_INTERVAL_MS, type LedgerSweeper } from
 import { ensureSystemAccounts } from '../ledger/systemAccounts.ts';
 import { createRealtimeServer, type RealtimeServer } from '../realtime/createRealtimeServer.ts';
 import { createLogger } from '../realtime/logger.ts';
+import { startClient } from './startClient.ts';
+import type { ViteDevServer } from 'vite';
 
-const step = (n: number, text: string) => console.log(`[${n}/5] ${text}`);
+const step = (n: number, text: string) => console.log(`[${n}/6] ${text}`);
 const log = (line: string) => console.log(`      ${line}`);
 
 async function main(): Promise<void> {
   const env = parseEnv();
   const supabaseDir = path.resolve('supabase');
-  const running: { db?: OpenDatabase; api?: RunningApi; sweeper?: LedgerSweeper; realtime?: RealtimeServer } =
-    {};
+  const running: {
+    db?: OpenDatabase;
+    api?: RunningApi;
+    sweeper?: LedgerSweeper;
+    realtime?: RealtimeServer;
+    client?: ViteDevServer;
+  } = {};
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping`);
-    const { db, api, sweeper, realtime } = running;
+    const { db, api, sweeper, realtime, client } = running;
+    await client?.close();
     await realtime?.stop();
     await api?.stop();
     await sweeper?.dispose();
@@ -73,7 +81,15 @@ async function main(): Promise<void> {
     log: createLogger({ component: 'realtime' }),
   }));
   await realtime.listen(env.CHENU_REALTIME_PORT);
+  step(6, 'client: WebXR app (Vite dev server)');
+  running.client = await startClient({
+    port: env.CHENU_CLIENT_PORT,
+    supabaseUrl: api.url,
+    anonKey: api.anonKey,
+    realtimeUrl: `ws://127.0.0.1:${env.CHENU_REALTIME_PORT}`,
+  });
   console.log('\nCHE·NU Spatial is running:');
+  console.log(`  open       http://127.0.0.1:${env.CHENU_CLIENT_PORT}/   (sign in as alice@chenu.local)`);
   console.log(`  health     ${api.url}/health`);
   console.log(`  API URL    ${api.url}   (VITE_SUPABASE_URL)`);
   console.log(`  auth       ${api.url}/auth/v1   (local auth)`);

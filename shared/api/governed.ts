@@ -52,6 +52,65 @@ export const ExecutionSuccess = z
   })
   .meta({ id: 'ExecutionSuccess' });
 
+/** Who refused (or would refuse) a run: the scope named by the ledger or the pipeline. */
+const RefusingScope = z.object({
+  type: z.enum(['request', 'identity', 'sphere', 'domain', 'dataspace', 'thread', 'agent']),
+  id: z.string().optional(),
+});
+
+/**
+ * `POST /agents/{id}/estimate` (same body as execute): pipeline steps 1–5 as a dry run. The encoded
+ * intent and its EQS, the token estimate the run would reserve, and whether the active identity's
+ * balance and budgets would accept it, with the first refusal the ledger would raise. Nothing is
+ * reserved, locked or written.
+ */
+export const AgentEstimate = z
+  .object({
+    agent: z.object({ id: z.uuid(), slug: z.string() }).nullable(),
+    taskType: z.string().nullable(),
+    encoded: z.object({
+      intent: z.record(z.string(), z.unknown()),
+      text: z.string(),
+      eqs: z.number(),
+      minEqs: z.number(),
+      passes: z.boolean(),
+      issues: z.array(z.string()),
+      tokensOriginal: z.number().int(),
+      tokensEncoded: z.number().int(),
+      tokensSaved: z.number().int(),
+    }),
+    estimate: z.object({ modelTokens: z.number(), ratePer1k: z.number(), tokens: z.number() }).nullable(),
+    balance: z.object({ available: z.number() }),
+    budgets: z.array(
+      z.object({
+        id: z.uuid(),
+        scopeType: RefusingScope.shape.type,
+        scopeId: z.uuid(),
+        period: z.string(),
+        amount: z.number(),
+        /** Spent in the current period plus held. */
+        committed: z.number(),
+        /** Null for unlimited budgets. */
+        remaining: z.number().nullable(),
+      }),
+    ),
+    accepted: z.boolean(),
+    refusal: z
+      .object({
+        code: z.enum([
+          'insufficient_balance',
+          'budget_exceeded',
+          'budget_ended',
+          'encoding_rejected',
+          'no_compatible_agent',
+        ]),
+        message: z.string(),
+        scope: RefusingScope,
+      })
+      .nullable(),
+  })
+  .meta({ id: 'AgentEstimate' });
+
 export const TokenBalance = z
   .object({
     accountId: z.uuid(),

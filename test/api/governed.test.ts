@@ -94,6 +94,120 @@ describe('governed endpoints', () => {
     expect([402, 403, 404]).toContain(steal.status);
   });
 
+  it('estimates a run before confirming: EQS, cost and the ledger verdict, writing nothing', async () => {
+    const agents = (await u.call('GET', '/agents')).body.data as { id: string; slug: string }[];
+    const summarizer = agents.find((a) => a.slug === 'summarizer')!.id;
+    const t2 = (await u.call('POST', '/threads', { body: { dataspace_id: dataspace, title: 'Comptoir' } }))
+      .body.id;
+    await u.call('POST', '/threads/{thread_id}/messages', {
+      params: { thread_id: t2 },
+      body: { body: 'Quartz ou granit ? Livraison en mars.' },
+    });
+    const body = { intentText: SUMMARIZE, threadId: t2 };
+    const estimate = () => u.call('POST', '/agents/{id}/estimate', { params: { id: summarizer }, body });
+    const footprint = async () =>
+      (
+        await sql`select (select count(*) from public.encoded_intents where identity_id = ${u.identityId})::int as intents,
+                         (select count(*) from public.agent_executions where identity_id = ${u.identityId})::int as runs,
+                         (select count(*) from public.token_transactions where identity_id = ${u.identityId})::int as postings,
+                         (select count(*) from public.audit_log where identity_id = ${u.identityId})::int as audit,
+                         (select count(*) from public.scope_locks where identity_id = ${u.identityId})::int as locks,
+                         (select reserved::int from public.token_accounts where identity_id = ${u.identityId}) as reserved`
+      )[0];
+    const before = await footprint();
+    const available = (await u.call('GET', '/tokens/balance')).body.available;
+    const est = await estimate();
+    expect(est.status, JSON.stringify(est.body)).toBe(200);
+    expect(est.body).toMatchObject({
+      accepted: true,
+      refusal: null,
+      agent: { id: summarizer, slug: 'summarizer' },
+      taskType: 'summarize_thread',
+      encoded: { passes: true },
+      balance: { available },
+    });
+    expect(est.body.encoded.eqs).toBeGreaterThanOrEqual(est.body.encoded.minEqs);
+    expect(est.body.estimate.tokens).toBeGreaterThan(0);
+    expect(est.body.budgets.map((b: { scopeType: string }) => b.scopeType)).toContain('dataspace');
+    expect(await footprint()).toEqual(before);
+
+    // the run then reserves exactly what was estimated
+    const run = await u.call('POST', '/agents/{id}/execute', {
+      params: { id: summarizer },
+      body,
+      headers: { 'idempotency-key': 'run-estimated' },
+    });
+    expect(run.status, JSON.stringify(run.body)).toBe(200);
+    expect(run.body.tokens.estimated).toBe(est.body.estimate.tokens);
+    expect(run.body.eqs).toBe(est.body.encoded.eqs);
+
+    // a one-token thread budget: the estimate names the scope that would refuse, still writing nothing
+    const alloc = await u.call('POST', '/tokens/allocate', {
+      body: { scopeType: 'thread', scopeId: t2, amount: 1 },
+      headers: { 'idempotency-key': 'alloc-t2' },
+    });
+    expect(alloc.status, JSON.stringify(alloc.body)).toBe(201);
+    const after = await footprint();
+    const refused = await estimate();
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({
+      accepted: false,
+      refusal: { code: 'budget_exceeded', scope: { type: 'thread', id: t2 } },
+    });
+    expect(refused.body.budgets.find((b: { scopeId: string }) => b.scopeId === t2)).toMatchObject({
+      amount: 1,
+      remaining: 1,
+    });
+    expect(await footprint()).toEqual(after);
+    const confirmed = await u.call('POST', '/agents/{id}/execute', {
+      params: { id: summarizer },
+      body,
+      headers: { 'idempotency-key': 'run-over-budget' },
+    });
+    expect(confirmed.status).toBe(402);
+    expect(confirmed.body.error.code).toBe('budget_exceeded');
+
+    // an unclear intent: EQS shown, no estimate
+    const vague = await u.call('POST', '/agents/{id}/estimate', {
+      params: { id: summarizer },
+      body: { intentText: 'hmm', threadId: t2 },
+    });
+    expect(vague.status).toBe(200);
+    expect(vague.body).toMatchObject({
+      accepted: false,
+      estimate: null,
+      refusal: { code: 'encoding_rejected' },
+    });
+
+    // another user: u's thread does not exist for them, and an empty account is refused
+    const broke = await newUser('estimator');
+    const foreign = await broke.call('POST', '/agents/{id}/estimate', { params: { id: summarizer }, body });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.code).toBe('scope_not_reachable');
+    const sphere = (await broke.call('POST', '/spheres', { body: { name: 'Chalet' } })).body;
+    const ds = (await broke.call('POST', '/dataspaces', { body: { sphere_id: sphere.id, name: 'Toit' } }))
+      .body;
+    const poor = await broke.call('POST', '/agents/{id}/estimate', {
+      params: { id: summarizer },
+      body: {
+        intentText: 'Résume les notes de ce dataspace en trois points, merci.',
+        dataspaceId: ds.id,
+        taskType: 'summarize_thread',
+      },
+    });
+    expect(poor.status, JSON.stringify(poor.body)).toBe(200);
+    expect(poor.body).toMatchObject({
+      accepted: false,
+      balance: { available: 0 },
+      refusal: { code: 'insufficient_balance', scope: { type: 'identity', id: broke.identityId } },
+    });
+    const missing = await u.call('POST', '/agents/{id}/estimate', {
+      params: { id: summarizer },
+      body: { intentText: 'x' },
+    });
+    expect(missing.status).toBe(400);
+  });
+
   it('refreshes a Nova context, records guidance and lists it', async () => {
     const ctx = await u.call('POST', '/nova/context', {
       body: { sessionId: 'session-1', dataspaceId: dataspace },

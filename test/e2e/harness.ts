@@ -16,15 +16,28 @@ export interface ServedClient {
   close(): Promise<void>;
 }
 
-/** Builds the client with the repo's vite.config.ts and serves it with `vite preview` on loopback. */
-export async function serveClient(): Promise<ServedClient> {
+/**
+ * Builds the client with the repo's vite.config.ts and serves it with `vite preview` on loopback.
+ * `env` (VITE_* variables: the gateway URL and anon key, the realtime URL) is baked into the build.
+ */
+export async function serveClient(env: Record<`VITE_${string}`, string> = {}): Promise<ServedClient> {
   const outDir = await mkdtemp(path.join(os.tmpdir(), 'chenu-e2e-client-'));
   const configFile = path.join(repo, 'vite.config.ts');
-  await build({
-    configFile,
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4096 },
-  });
+  // Vite reads VITE_* from process.env into import.meta.env (the client parses the whole object)
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    await build({
+      configFile,
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4096 },
+    });
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      Reflect.deleteProperty(process.env, k);
+      if (v !== undefined) process.env[k] = v;
+    }
+  }
   const server: PreviewServer = await preview({
     configFile,
     logLevel: 'warn',

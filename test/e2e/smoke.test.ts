@@ -48,7 +48,8 @@ describe('client smoke (Chromium + IWER Quest 3)', () => {
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
 
-    await page.goto(client.url);
+    // `?demo`: the solo room with simulated peers, no backend
+    await page.goto(`${client.url}?demo`);
     await page.locator('canvas').waitFor();
     const enterVR = page.getByRole('button', { name: 'Enter VR' });
     await enterVR.waitFor();

@@ -2,7 +2,8 @@
  * Agents (catalog), their compatibility matrix, and governed execution: `POST /agents/{id}/execute`
  * runs server/pipeline's runGovernedExecution (encode → validate → estimate → budget → scope lock →
  * match → execute → assemble → audit → persist into the thread). The Idempotency-Key header names
- * the run: a retry returns the first run's result, never a second charge.
+ * the run: a retry returns the first run's result, never a second charge. `POST /agents/{id}/estimate`
+ * is the same request as a dry run (estimateRun.ts): what the run would cost and whether it would pass.
  */
 import { z } from 'zod';
 import { IdParam } from '../../../shared/api/common.ts';
@@ -12,6 +13,7 @@ import { crud } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { API_ERRORS, type ApiErrorCode } from '../../../shared/api/common.ts';
 import { ApiError } from '../_shared/errors.ts';
+import { estimateRun } from './estimateRun.ts';
 
 const fn = new EdgeFunction('agents');
 const builtin = createBuiltinProvider();
@@ -41,6 +43,21 @@ crud(fn, {
   row: g.Agent,
   verbs: ['list', 'get'],
 });
+
+fn.route(
+  {
+    method: 'post',
+    path: '/{id}/estimate',
+    summary:
+      'Dry-run a governed action: encoded intent, EQS, token estimate and whether balance and budgets would accept it (reserves and writes nothing)',
+    tag: 'agents',
+    params: IdParam,
+    body: g.AgentExecute,
+    response: { status: 200, schema: g.AgentEstimate },
+    action: 'read',
+  },
+  ({ params, body, caller, db }) => estimateRun(db, caller.claims, params.id, body),
+);
 
 fn.route(
   {

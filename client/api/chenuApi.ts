@@ -1,0 +1,159 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { z } from 'zod';
+import type { ErrorBody } from '../../shared/api/common.ts';
+import type * as g from '../../shared/api/governed.ts';
+import type * as r from '../../shared/api/resources.ts';
+
+/**
+ * The CHE·NU API as the client calls it: every route through `supabase.functions.invoke` (no
+ * PostgREST, so never `from()`), failures as ApiError carrying the API's `{ error: { code, message } }`.
+ */
+
+export type Identity = z.infer<typeof r.Identity>;
+export type Sphere = z.infer<typeof r.Sphere>;
+export type Dataspace = z.infer<typeof r.Dataspace>;
+export type Thread = z.infer<typeof r.Thread>;
+export type Message = z.infer<typeof r.Message>;
+export type Decision = z.infer<typeof r.Decision>;
+export type BureauConfiguration = z.infer<typeof r.BureauConfiguration>;
+export type Meeting = z.infer<typeof r.Meeting>;
+export type MeetingTask = z.infer<typeof r.MeetingTask>;
+export type Agent = z.infer<typeof g.Agent>;
+export type TokenBalance = z.infer<typeof g.TokenBalance>;
+export type TokenTransaction = z.infer<typeof g.TokenTransaction>;
+export type ExecutionSuccess = z.infer<typeof g.ExecutionSuccess>;
+export type AgentEstimate = z.infer<typeof g.AgentEstimate>;
+export type NovaContext = z.infer<typeof g.NovaContext>;
+export interface Page<T> {
+  readonly data: T[];
+  readonly next_cursor: string | null;
+}
+
+/** A refused or failed call, with the API's code (or a transport code) and its message as is. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+  /** What the user reads: `code: message`. */
+  override toString(): string {
+    return `${this.code}: ${this.message}`;
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+interface CallOptions {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+async function errorOf(error: unknown): Promise<ApiError> {
+  const res = (error as { context?: unknown }).context;
+  if (res instanceof Response) {
+    const text = await res.text().catch(() => '');
+    try {
+      const body = JSON.parse(text) as z.infer<typeof ErrorBody>;
+      if (body?.error?.code) {
+        return new ApiError(body.error.code, body.error.message, res.status, body.error.details);
+      }
+    } catch {
+      // not the API's JSON: a gateway or network answer
+    }
+    return new ApiError('http_' + res.status, text || res.statusText || 'request failed', res.status);
+  }
+  return new ApiError('network', (error as Error)?.message ?? String(error), 0);
+}
+
+/** One API call: `path` is `<function>/<rest>` (e.g. `threads/<id>/messages`). */
+export async function call<T>(
+  sb: SupabaseClient,
+  method: Method,
+  path: string,
+  options: CallOptions = {},
+): Promise<T> {
+  let name = path;
+  const query = Object.entries(options.query ?? {}).filter(([, v]) => v !== undefined);
+  if (query.length > 0) name += `?${new URLSearchParams(query.map(([k, v]) => [k, String(v)])).toString()}`;
+  const { data, error } = await sb.functions.invoke(name, {
+    method,
+    ...(options.body !== undefined ? { body: options.body as Record<string, unknown> } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
+  if (error) throw await errorOf(error);
+  return data as T;
+}
+
+/** The typed routes the client uses. */
+export function createChenuApi(sb: SupabaseClient) {
+  return {
+    identities: () => call<Page<Identity>>(sb, 'GET', 'identities'),
+    switchIdentity: (id: string) =>
+      call<{ identity: Identity; refresh_session: boolean }>(sb, 'POST', `identities/${id}/switch`),
+    spheres: () => call<Page<Sphere>>(sb, 'GET', 'spheres'),
+    dataspaces: (sphereId?: string) =>
+      call<Page<Dataspace>>(sb, 'GET', 'dataspaces', { query: { sphere_id: sphereId } }),
+    dataspace: (id: string) => call<Dataspace>(sb, 'GET', `dataspaces/${id}`),
+    threads: (dataspaceId: string) =>
+      call<Page<Thread>>(sb, 'GET', 'threads', { query: { dataspace_id: dataspaceId } }),
+    messages: (threadId: string) =>
+      call<Page<Message>>(sb, 'GET', `threads/${threadId}/messages`, { query: { limit: 30 } }),
+    postMessage: (threadId: string, body: string) =>
+      call<Message>(sb, 'POST', `threads/${threadId}/messages`, { body: { body } }),
+    decisions: (threadId: string) => call<Page<Decision>>(sb, 'GET', `threads/${threadId}/decisions`),
+    recordDecision: (threadId: string, title: string, rationale?: string) =>
+      call<Decision>(sb, 'POST', `threads/${threadId}/decisions`, {
+        body: { title, ...(rationale ? { rationale } : {}) },
+      }),
+    balance: () => call<TokenBalance>(sb, 'GET', 'tokens/balance'),
+    transactions: (limit = 100) =>
+      call<Page<TokenTransaction>>(sb, 'GET', 'tokens/transactions', { query: { limit } }),
+    agents: () => call<Page<Agent>>(sb, 'GET', 'agents', { query: { limit: 100 } }),
+    /** Dry run of `execute`: encoded intent, EQS, token estimate, ledger verdict; writes nothing. */
+    estimate: (agentId: string, input: { intentText: string; threadId?: string; dataspaceId?: string }) =>
+      call<AgentEstimate>(sb, 'POST', `agents/${agentId}/estimate`, { body: input }),
+    execute: (
+      agentId: string,
+      input: { intentText: string; threadId?: string; dataspaceId?: string; taskType?: string },
+      idempotencyKey: string,
+    ) =>
+      call<ExecutionSuccess>(sb, 'POST', `agents/${agentId}/execute`, {
+        body: input,
+        headers: { 'Idempotency-Key': idempotencyKey },
+      }),
+    meetings: (dataspaceId: string) =>
+      call<Page<Meeting>>(sb, 'GET', 'meetings', { query: { dataspace_id: dataspaceId } }),
+    meetingTasks: (meetingId: string) => call<Page<MeetingTask>>(sb, 'GET', `meetings/${meetingId}/tasks`),
+    novaContext: (input: { sessionId: string; sphereId?: string; dataspaceId?: string }) =>
+      call<NovaContext>(sb, 'POST', 'nova/context', { body: input }),
+    novaGuidance: (contextId: string, suggestionId: string, action: 'accepted' | 'dismissed') =>
+      call<unknown>(sb, 'POST', 'nova/guidance', { body: { contextId, suggestionId, action } }),
+    bureauConfigurations: (sphereId: string) =>
+      call<Page<BureauConfiguration>>(sb, 'GET', 'bureau/configurations', { query: { sphere_id: sphereId } }),
+    createBureauConfiguration: (body: Partial<BureauConfiguration> & { sphere_id: string }) =>
+      call<BureauConfiguration>(sb, 'POST', 'bureau/configurations', { body }),
+    updateBureauConfiguration: (id: string, body: Partial<BureauConfiguration>) =>
+      call<BureauConfiguration>(sb, 'PATCH', `bureau/configurations/${id}`, { body }),
+  };
+}
+
+export type ChenuApi = ReturnType<typeof createChenuApi>;
+
+/** The active identity named by an access token's `identity_id` claim (local auth and the hook). */
+export function identityOfToken(accessToken: string): string | null {
+  const part = accessToken.split('.')[1];
+  if (!part) return null;
+  try {
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    const claims = JSON.parse(json) as { identity_id?: unknown };
+    return typeof claims.identity_id === 'string' ? claims.identity_id : null;
+  } catch {
+    return null;
+  }
+}

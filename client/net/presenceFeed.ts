@@ -1,0 +1,61 @@
+import { Client, type Room } from '@colyseus/sdk';
+import { PresenceState } from '../../shared/schema/PresenceState.ts';
+import { createChannel } from './channel.ts';
+
+export interface LiveNotification {
+  readonly id: string;
+  readonly kind: string;
+  readonly title: string;
+  readonly at: number;
+}
+
+export interface PresenceSnapshot {
+  readonly balance: number;
+  readonly reserved: number;
+  readonly unread: number;
+  readonly notifications: readonly LiveNotification[];
+}
+
+/** The identity's presence channel: live balance and notifications, pushed from the database. */
+export interface PresenceFeed {
+  onChange(cb: (snapshot: PresenceSnapshot) => void): () => void;
+  leave(): Promise<void>;
+}
+
+function snapshotOf(s: PresenceState): PresenceSnapshot {
+  return {
+    balance: s.balance,
+    reserved: s.reserved,
+    unread: s.unread,
+    notifications: s.notifications.map((n) => ({ id: n.id, kind: n.kind, title: n.title, at: n.at })),
+  };
+}
+
+/** Joins the active identity's presence room (only that identity may) with the session token. */
+export async function joinPresence(
+  endpoint: string,
+  accessToken: string,
+  identityId: string,
+): Promise<PresenceFeed> {
+  const client = new Client(endpoint);
+  client.auth.token = accessToken;
+  const room: Room<unknown, PresenceState> = await client.joinOrCreate(
+    'presence',
+    { identityId },
+    PresenceState,
+  );
+  const changed = createChannel<PresenceSnapshot>();
+  let last: PresenceSnapshot | null = null;
+  const emit = () => {
+    last = snapshotOf(room.state);
+    changed.emit(last);
+  };
+  room.onStateChange(emit);
+  return {
+    onChange: (fn) => changed.replay(last ? [last] : [], fn),
+    async leave() {
+      room.onStateChange.remove(emit);
+      await room.leave(true);
+    },
+  };
+}

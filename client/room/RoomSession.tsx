@@ -1,0 +1,121 @@
+import { Suspense, lazy, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import { App } from '../app/App.tsx';
+import { clientStore, locomotion } from '../app/clientStore.ts';
+import { describeError } from '../app/sessionStore.ts';
+import { joinSpatialRoom, type ColyseusRoomFeed, type FeedStatusState } from '../net/colyseusRoomFeed.ts';
+import { joinMeeting } from '../meetings/meetingFeed.ts';
+import { createMeetingsStore } from '../meetings/meetingStore.ts';
+import { joinPresence } from '../net/presenceFeed.ts';
+import { realtimeUrl } from '../net/realtimeEnv.ts';
+import { useSession, useSessionStore } from '../session/SessionContext.ts';
+import { createRoomStore } from '../state/roomStore.ts';
+import { DataspaceContext } from './DataspaceContext.ts';
+import { createDataspaceStore } from './dataspaceStore.ts';
+import { RoomOverlay } from './RoomOverlay.tsx';
+
+const ThreadPanel3D = lazy(() => import('../threads/ThreadPanel3D.tsx'));
+
+/** Status shown before the room is joined. */
+const idleStatus = createStore<FeedStatusState>()(() => ({ status: 'connected', reason: null }));
+
+/** A tab's Nova session: one per page load. */
+const NOVA_SESSION = `web-${crypto.randomUUID()}`;
+
+/**
+ * The open dataspace as a room: joins its SpatialRoom and the identity's presence channel with the
+ * session token, loads threads/tokens/Nova, and renders the room with its overlay (and 3D panels in XR).
+ */
+export function RoomSession() {
+  const session = useSessionStore();
+  const dataspace = useSession((s) => s.dataspace)!;
+  const token = useSession((s) => s.accessToken)!;
+  const identityId = useSession((s) => s.activeIdentityId)!;
+  const [ds] = useState(() => createDataspaceStore(session.api));
+  const [room] = useState(createRoomStore);
+  const [meetings] = useState(() =>
+    createMeetingsStore(session.api, (id) => joinMeeting(realtimeUrl(), token, id)),
+  );
+  const [feed, setFeed] = useState<ColyseusRoomFeed | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const status = useStore(feed?.status ?? idleStatus);
+  const xrStatus = useStore(clientStore, (s) => s.xrStatus);
+
+  useEffect(() => {
+    void ds.load(dataspace, NOVA_SESSION);
+    void meetings.load(dataspace.id);
+    return () => void meetings.leave();
+  }, [ds, meetings, dataspace]);
+
+  useEffect(() => {
+    let live: ColyseusRoomFeed | null = null;
+    let cancelled = false;
+    const offs: (() => void)[] = [];
+    joinSpatialRoom({ endpoint: realtimeUrl(), accessToken: token, dataspaceId: dataspace.id }).then(
+      (f) => {
+        if (cancelled) return void f.leave();
+        live = f;
+        // another participant's (or an agent's) message in this dataspace: refresh the thread
+        offs.push(
+          f.onDbEvent((e) => {
+            const threadId = (e.data as { thread_id?: unknown }).thread_id;
+            if (typeof threadId === 'string') void ds.refreshThread(threadId);
+          }),
+          f.onRefusal((e) => clientStore.setState({ notice: `${e.code}: ${e.message}` })),
+        );
+        setFeed(f);
+        // read-only handle for end-to-end tests and debugging in the console
+        Object.assign(globalThis, { __chenu: { room, feed: f, dataspace: ds, locomotion } });
+      },
+      (error: unknown) => !cancelled && setFailure(describeError(error)),
+    );
+    const presence = joinPresence(realtimeUrl(), token, identityId).then(
+      (p) => (offs.push(p.onChange((snap) => ds.applyPresence(snap))), p),
+      () => null, // live notifications are a bonus: the HUD still reads the API
+    );
+    return () => {
+      cancelled = true;
+      for (const off of offs) off();
+      void live?.leave();
+      void presence.then((p) => p?.leave());
+    };
+  }, [ds, room, token, identityId, dataspace.id]);
+
+  if (failure) {
+    return (
+      <div className="panel" role="alert">
+        <p>{failure}</p>
+        <button type="button" onClick={() => session.closeDataspace()}>
+          Back
+        </button>
+      </div>
+    );
+  }
+  if (!feed) return <p className="panel">Entering {dataspace.name}…</p>;
+  const connection =
+    status.status === 'reconnecting'
+      ? `Reconnecting… (${status.reason ?? ''})`
+      : status.status === 'closed'
+        ? `Disconnected: ${status.reason ?? ''}`
+        : null;
+  const immersive = xrStatus === 'immersive-vr' || xrStatus === 'immersive-ar';
+  return (
+    <DataspaceContext.Provider value={ds}>
+      <App
+        feed={feed}
+        store={room}
+        scene={
+          immersive && (
+            <DataspaceContext.Provider value={ds}>
+              <Suspense fallback={null}>
+                <ThreadPanel3D />
+              </Suspense>
+            </DataspaceContext.Provider>
+          )
+        }
+        overlay={<RoomOverlay connection={connection} room={room} meetings={meetings} />}
+      />
+    </DataspaceContext.Provider>
+  );
+}

@@ -1,0 +1,217 @@
+/**
+ * `POST /agents/{id}/estimate`: pipeline steps 1–5 as a dry run, in ONE read-only transaction as the
+ * user (RLS decides reachability): encode the intent (EQS), validate the agent for the scope, estimate
+ * the token cost exactly as the governed run will, and check the active identity's available balance
+ * and every applicable budget the way `private.ledger_reserve` does — without reserving, locking or
+ * writing anything (no encoded_intents row, no execution row, no audit).
+ */
+import { encodeIntent, EncodingInputError } from '../../../shared/pipeline/encodeIntent.ts';
+import { estimateCost } from '../../../shared/pipeline/estimateCost.ts';
+import { matchAgent } from '../../../shared/pipeline/matchAgent.ts';
+import type { DOMAIN_KINDS, SPHERE_KINDS } from '../../../shared/pipeline/schemas.ts';
+import type { z } from 'zod';
+import type * as g from '../../../shared/api/governed.ts';
+import type { Claims, DataAccess, Tx } from '../../../server/db/dataAccess.ts';
+import {
+  activeIdentity,
+  contextItemsFor,
+  loadRunContext,
+  loadScope,
+  type RunScope,
+} from '../../../server/pipeline/loadRunContext.ts';
+import { ApiError } from '../_shared/errors.ts';
+
+type Estimate = z.infer<typeof g.AgentEstimate>;
+type Refusal = NonNullable<Estimate['refusal']>;
+
+interface BudgetRow {
+  id: string;
+  scope_type: string;
+  scope_id: string;
+  period: string;
+  amount: string;
+  reserved: string;
+  spent_now: string;
+  ended: boolean;
+}
+
+/**
+ * The budgets a reservation for `scope` would be checked against, with `spent` as the ledger would
+ * see it now (a new calendar period in the budget's time zone starts from 0), in the ledger's lock
+ * order (id).
+ */
+async function applicableBudgets(tx: Tx, scope: RunScope): Promise<BudgetRow[]> {
+  const scopes: Record<string, string> = {
+    identity: scope.identityId,
+    sphere: scope.sphereId,
+    dataspace: scope.dataspaceId,
+    ...(scope.domainId ? { domain: scope.domainId } : {}),
+    ...(scope.threadId ? { thread: scope.threadId } : {}),
+  };
+  return tx<BudgetRow[]>`
+    select b.id, b.scope_type, b.scope_id, b.period, b.amount::text, b.reserved::text,
+           (case when b.period in ('daily', 'weekly', 'monthly')
+                  and date_trunc(case b.period when 'daily' then 'day' when 'weekly' then 'week' else 'month' end,
+                                 now() at time zone b.time_zone) at time zone b.time_zone > b.period_start
+                 then 0 else b.spent end)::text as spent_now,
+           (b.period = 'project' and now() >= b.period_end) as ended
+    from public.token_budgets b
+    where b.identity_id = ${scope.identityId}
+      and (b.scope_type, b.scope_id) in (select s.key, s.value::uuid from jsonb_each_text(${tx.json(scopes)}) s)
+    order by b.id`;
+}
+
+/** The first refusal `private.ledger_reserve` would raise for `amount`, or null when it would accept. */
+function ledgerVerdict(
+  identityId: string,
+  available: number,
+  amount: number,
+  budgets: Estimate['budgets'],
+  rows: BudgetRow[],
+): Refusal | null {
+  if (available < amount) {
+    return {
+      code: 'insufficient_balance',
+      message: `insufficient balance: identity ${identityId} has ${available} available, ${amount} requested`,
+      scope: { type: 'identity', id: identityId },
+    };
+  }
+  for (const [i, b] of budgets.entries()) {
+    if (rows[i]!.ended) {
+      return {
+        code: 'budget_ended',
+        message: `budget ended: ${b.scopeType} ${b.scopeId}`,
+        scope: { type: b.scopeType, id: b.scopeId },
+      };
+    }
+    if (b.period !== 'unlimited' && b.committed + amount > b.amount) {
+      return {
+        code: 'budget_exceeded',
+        message: `budget exceeded: ${b.scopeType} ${b.scopeId} (${b.period}: ${b.committed} of ${b.amount} spent or held, ${amount} requested)`,
+        scope: { type: b.scopeType, id: b.scopeId },
+      };
+    }
+  }
+  return null;
+}
+
+/** Estimates a run of `agentId` for the active identity of `claims`; writes nothing. */
+export async function estimateRun(
+  data: DataAccess,
+  claims: Claims,
+  agentId: string,
+  req: z.infer<typeof g.AgentExecute>,
+): Promise<Estimate> {
+  return data.withUser(claims, async (tx) => {
+    const identityId = await activeIdentity(tx);
+    if (!identityId) throw new ApiError('forbidden', 'the request names no identity of the signed-in user');
+    const scope = await loadScope(tx, identityId, req);
+    if ('unreachable' in scope) {
+      const u = scope.unreachable;
+      throw new ApiError('scope_not_reachable', `${u.type} ${u.id} is not reachable by the active identity`, {
+        scope: u,
+      });
+    }
+    const ctx = await loadRunContext(tx, scope, req.encodingProfileId);
+    if ('missingProfile' in ctx) {
+      throw new ApiError('validation_failed', `encoding profile ${ctx.missingProfile} does not exist`, [
+        { path: 'body.encodingProfileId', message: 'no such encoding profile', code: 'not_found' },
+      ]);
+    }
+    let encoding: ReturnType<typeof encodeIntent>;
+    try {
+      encoding = encodeIntent(req.intentText, ctx.profile, ctx.rules, {
+        dataspaceId: scope.dataspaceId,
+        ...(scope.threadId ? { threadId: scope.threadId } : {}),
+        ...(req.taskType ? { taskType: req.taskType } : {}),
+      });
+    } catch (error) {
+      if (error instanceof EncodingInputError) throw new ApiError('encoding_rejected', error.message);
+      throw error;
+    }
+    const [account] = await tx<{ available: string }[]>`
+      select (a.balance - a.reserved)::text as available from public.token_accounts a
+      where a.identity_id = ${identityId}`;
+    const available = Number(account?.available ?? 0);
+    const rows = await applicableBudgets(tx, scope);
+    const budgets = rows.map((b) => {
+      const committed = Number(b.spent_now) + Number(b.reserved);
+      return {
+        id: b.id,
+        scopeType: b.scope_type as Refusal['scope']['type'],
+        scopeId: b.scope_id,
+        period: b.period,
+        amount: Number(b.amount),
+        committed,
+        remaining: b.period === 'unlimited' ? null : Math.max(0, Number(b.amount) - committed),
+      };
+    });
+    const taskType = encoding.intent.taskType ?? null;
+    const base = {
+      taskType,
+      encoded: {
+        intent: encoding.intent as unknown as Record<string, unknown>,
+        text: encoding.encodedText,
+        eqs: encoding.eqs,
+        minEqs: encoding.minEqs,
+        passes: encoding.passes,
+        issues: encoding.issues,
+        tokensOriginal: encoding.tokensOriginal,
+        tokensEncoded: encoding.tokensEncoded,
+        tokensSaved: encoding.tokensSaved,
+      },
+      balance: { available },
+      budgets,
+    };
+    if (!taskType || !encoding.passes) {
+      return {
+        ...base,
+        agent: null,
+        estimate: null,
+        accepted: false,
+        refusal: {
+          code: 'encoding_rejected',
+          message: encoding.issues.join('; ') || 'no task type',
+          scope: { type: 'request' },
+        },
+      };
+    }
+    const match = matchAgent(ctx.agents, ctx.matrix, {
+      sphereKind: scope.sphereKind as (typeof SPHERE_KINDS)[number],
+      domainKind: scope.domainKind as (typeof DOMAIN_KINDS)[number],
+      taskType,
+      scopeHasSensitiveMemory: ctx.stats.sensitiveMemory,
+      availableProviders: ['builtin'],
+      eqs: encoding.eqs,
+      agentId,
+    });
+    if (!match.ok) {
+      return {
+        ...base,
+        agent: null,
+        estimate: null,
+        accepted: false,
+        refusal: {
+          code: 'no_compatible_agent',
+          message: match.reason,
+          scope: { type: 'agent', id: agentId },
+        },
+      };
+    }
+    const estimate = estimateCost({
+      taskType,
+      intentTokens: encoding.tokensOriginal,
+      contextItems: contextItemsFor(taskType, ctx.stats),
+      candidateRates: match.candidates.map((a) => a.cost_per_1k_tokens),
+      maxModelTokens: Math.max(...match.candidates.map((a) => a.max_tokens)),
+    });
+    const refusal = ledgerVerdict(identityId, available, estimate.tokens, budgets, rows);
+    return {
+      ...base,
+      agent: { id: match.agent.id, slug: match.agent.slug },
+      estimate,
+      accepted: refusal === null,
+      refusal,
+    };
+  });
+}
