@@ -13,3 +13,14 @@ export function useDataspaceStore(): DataspaceStore {
 export function useDataspace<T>(select: (s: DataspaceState) => T): T {
   return useStore(useDataspaceStore(), select);
 }
+
+/** The one empty list selectors fall back to: a fresh [] per read would re-render forever. */
+const NO_ITEMS: never[] = [];
+
+/** The open thread's id with its messages and decisions (stable references while unchanged). */
+export function useOpenThread() {
+  const threadId = useDataspace((s) => s.openThreadId);
+  const messages = useDataspace((s) => (threadId ? s.messages[threadId] : undefined)) ?? NO_ITEMS;
+  const decisions = useDataspace((s) => (threadId ? s.decisions[threadId] : undefined)) ?? NO_ITEMS;
+  return { threadId, messages, decisions };
+}

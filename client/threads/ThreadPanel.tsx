@@ -1,18 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { useDataspace, useDataspaceStore } from '../room/DataspaceContext.ts';
+import { useDataspace, useDataspaceStore, useOpenThread } from '../room/DataspaceContext.ts';
 import { GovernedAction } from './GovernedAction.tsx';
-
-/** The one empty list selectors fall back to (a stable reference). */
-const NO_ITEMS: never[] = [];
 
 /** A thread as a 2D panel: its messages and decisions, posting a message, recording a decision. */
 export function ThreadPanel() {
   const ds = useDataspaceStore();
   const threads = useDataspace((s) => s.threads);
-  const threadId = useDataspace((s) => s.openThreadId);
-  // selectors must return stable references: a fresh [] per call makes React re-render forever
-  const messages = useDataspace((s) => (threadId ? s.messages[threadId] : undefined)) ?? NO_ITEMS;
-  const decisions = useDataspace((s) => (threadId ? s.decisions[threadId] : undefined)) ?? NO_ITEMS;
+  const { threadId, messages, decisions } = useOpenThread();
   const error = useDataspace((s) => s.error);
   const [text, setText] = useState('');
   const [decision, setDecision] = useState('');

@@ -1,9 +1,6 @@
 import { Container, Text } from '@react-three/uikit';
 import { PANEL_FONT_FAMILY, panelFontFamilies } from '../fonts/panelFonts.ts';
-import { useDataspace, useDataspaceStore } from '../room/DataspaceContext.ts';
-
-/** The one empty list selectors fall back to (a stable reference). */
-const NO_ITEMS: never[] = [];
+import { useDataspace, useDataspaceStore, useOpenThread } from '../room/DataspaceContext.ts';
 
 const fontFamilies = panelFontFamilies();
 
@@ -16,10 +13,7 @@ const MAX_LINES = 6;
 export default function ThreadPanel3D() {
   const ds = useDataspaceStore();
   const threads = useDataspace((s) => s.threads);
-  const threadId = useDataspace((s) => s.openThreadId);
-  // selectors must return stable references: a fresh [] per call makes React re-render forever
-  const messages = useDataspace((s) => (threadId ? s.messages[threadId] : undefined)) ?? NO_ITEMS;
-  const decisions = useDataspace((s) => (threadId ? s.decisions[threadId] : undefined)) ?? NO_ITEMS;
+  const { threadId, messages, decisions } = useOpenThread();
   const balance = useDataspace((s) => s.balance);
   const thread = threads.find((t) => t.id === threadId);
   const next = () => {

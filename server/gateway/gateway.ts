@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { Sql } from 'postgres';
-import { readHealth } from '../http/healthServer.ts';
+import { readHealth } from '../http/readHealth.ts';
 import type { ProjectKeys } from './jwt.ts';
 import { createLocalAuth } from './localAuth.ts';
 

@@ -4,6 +4,7 @@
  * here turns a bad catalog row into a clear error instead of a wrong score.
  */
 import { z } from 'zod';
+import { agentCompatibilityMatrixRow } from '../api/tables.generated.ts';
 
 /** Fields of a structured intent that completeness is scored on (`required_fields` keys). */
 export const INTENT_FIELDS = ['action', 'object', 'scope', 'constraints', 'output_format'] as const;
@@ -76,29 +77,13 @@ export const StructuredIntentSchema = z.object({
 /** A structured intent. */
 export type StructuredIntent = z.infer<typeof StructuredIntentSchema>;
 
-/** Sphere kinds (`spheres.kind`). */
-export const SPHERE_KINDS = [
-  'personal',
-  'business',
-  'company',
-  'community',
-  'social',
-  'health',
-  'finance',
-  'education',
-] as const;
+/**
+ * Sphere kinds (`spheres.kind`), read off the generated table schemas so the database's check
+ * constraint stays the one source.
+ */
+export const SPHERE_KINDS = agentCompatibilityMatrixRow.shape.sphere_kind.options;
 /** Domain kinds (`domains.kind`; a dataspace without a domain counts as 'general'). */
-export const DOMAIN_KINDS = [
-  'general',
-  'immobilier',
-  'construction',
-  'finance',
-  'health',
-  'education',
-  'legal',
-  'marketing',
-  'operations',
-] as const;
+export const DOMAIN_KINDS = agentCompatibilityMatrixRow.shape.domain_kind.options;
 
 /** An `agents` row (the columns matching and pricing use). */
 export const AgentSchema = z.object({

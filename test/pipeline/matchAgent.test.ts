@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { estimateCost, priceTokens } from '../../shared/pipeline/estimateCost.ts';
 import { matchAgent, type MatchRequest } from '../../shared/pipeline/matchAgent.ts';
+import { DOMAIN_KINDS, SPHERE_KINDS } from '../../shared/pipeline/schemas.ts';
 
-const ALL_SPHERES = [
-  'personal',
-  'business',
-  'company',
-  'community',
-  'social',
-  'health',
-  'finance',
-  'education',
-];
-const ALL_DOMAINS = [
-  'general',
-  'immobilier',
-  'construction',
-  'finance',
-  'health',
-  'education',
-  'legal',
-  'marketing',
-  'operations',
-];
+const ALL_SPHERES = [...SPHERE_KINDS];
+const ALL_DOMAINS = [...DOMAIN_KINDS];
 
 function agent(n: number, slug: string, over: Record<string, unknown> = {}) {
   return {
