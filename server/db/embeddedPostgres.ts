@@ -34,6 +34,8 @@ export interface EmbeddedOptions {
   /** Delete the data dir when stopped (tests). */
   persistent?: boolean;
   log?: (line: string) => void;
+  /** Extra server settings passed as `-c name=value` (benchmarks: profiling extensions). */
+  settings?: Record<string, string>;
 }
 
 /** Typed failures with a fix in the message. */
@@ -112,7 +114,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     persistent: options.persistent ?? true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog: () => {},
     onError: (message: unknown) => log(`postgres: ${String(message).trim()}`),
   });

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbEventMessage } from '../../shared/protocol/spatialProtocol.ts';
+import { NotifyBridge, REALTIME_CHANNEL } from '../../server/realtime/notifyBridge.ts';
+import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
+import { SEED } from '../helpers/personas.ts';
+
+const db = useIsolatedDatabase('relay');
+const received: string[] = [];
+let sentinelSeen: (() => void) | undefined;
+let unlisten: () => Promise<void>;
+
+beforeAll(async () => {
+  const meta = await db.sql().listen(REALTIME_CHANNEL, (payload) => {
+    if (payload === 'sentinel') sentinelSeen?.();
+    else received.push(payload);
+  });
+  unlisten = meta.unlisten;
+});
+afterAll(() => unlisten());
+
+const outboxSize = async () =>
+  (await db.sql()<{ n: number }[]>`select count(*)::int as n from private.realtime_outbox`)[0]!.n;
+
+/**
+ * Everything announced so far: notifications arrive in commit order, so once a sentinel notified
+ * now has arrived, every earlier one has too.
+ */
+async function announced(): Promise<string[]> {
+  const seen = new Promise<void>((resolve) => (sentinelSeen = resolve));
+  await db.sql()`select pg_notify(${REALTIME_CHANNEL}, 'sentinel')`;
+  await seen;
+  return [...received];
+}
+
+describe('realtime outbox and relay', () => {
+  it('queues a change without notifying in the writer’s transaction, then relays it in order', async () => {
+    received.length = 0;
+    await db.sql()`delete from private.realtime_outbox`;
+    const sql = db.sql();
+    await sql`update public.token_accounts set reserved = reserved where identity_id = ${SEED.a1}`;
+    await sql`insert into public.notifications (identity_id, user_id, kind, title)
+              values (${SEED.a1}, ${SEED.alice}, 'thread.mention', 'Relais')`;
+    expect(await outboxSize()).toBe(2);
+    // committed, but nothing announced before a relay runs
+    expect(await announced()).toEqual([]);
+
+    const [{ sent }] = (await sql`select private.realtime_relay(10) as sent`) as unknown as [
+      { sent: number },
+    ];
+    expect(sent).toBe(2);
+    expect(await outboxSize()).toBe(0);
+    const events = (await announced()).map((p) => JSON.parse(p) as DbEventMessage & { keys: string[] });
+    expect(events.map((e) => e.table)).toEqual(['token_accounts', 'notifications']);
+    expect(events[0]).toMatchObject({ op: 'UPDATE', identityId: SEED.a1, keys: [`identity:${SEED.a1}`] });
+    expect(events[1]!.data).toEqual({ kind: 'thread.mention', title: 'Relais' });
+  });
+
+  it('drops nothing when a writer rolls back, and publishes batch by batch', async () => {
+    received.length = 0;
+    const sql = db.sql();
+    await sql
+      .begin(async (tx) => {
+        await tx`update public.token_accounts set reserved = reserved where identity_id = ${SEED.a1}`;
+        throw new Error('rolled back on purpose');
+      })
+      .catch(() => {});
+    expect(await outboxSize()).toBe(0);
+    for (let i = 0; i < 5; i++) {
+      await sql`insert into public.notifications (identity_id, user_id, kind, title)
+                values (${SEED.b1}, ${SEED.bob}, 'thread.mention', ${`Lot ${i}`})`;
+    }
+    const bridge = new NotifyBridge(sql, () => {}, { batch: 2, intervalMs: 1_000 });
+    expect(await bridge.relayOnce()).toBe(5);
+    expect(await outboxSize()).toBe(0);
+    const titles = (await announced()).map((p) => (JSON.parse(p) as DbEventMessage).data['title']);
+    expect(titles).toEqual(['Lot 0', 'Lot 1', 'Lot 2', 'Lot 3', 'Lot 4']);
+  });
+
+  it('refuses a non-positive relay limit', async () => {
+    await expect(db.sql()`select private.realtime_relay(0)`).rejects.toThrow(/relay limit must be positive/);
+    expect(() => new NotifyBridge(db.sql(), () => {}, { batch: 0 })).toThrow(RangeError);
+  });
+});
