@@ -90,7 +90,7 @@ async function topStatements(sql: Sql, name: string): Promise<void> {
   const rows = await sql<{ ms: number; calls: number; query: string }[]>`
     select round(total_exec_time::numeric, 1)::float8 as ms, calls::int,
            regexp_replace(left(query, 110), '[[:space:]]+', ' ', 'g') as query
-    from pg_stat_statements where query not ilike '%pg_stat%' order by total_exec_time desc limit 14`;
+    from pg_stat_statements where query not ilike '%pg_stat%' order by total_exec_time desc limit 30`;
   console.log(`  ${name} top statements (total ms, calls):`);
   for (const r of rows)
     console.log(`    ${String(r.ms).padStart(9)} ${String(r.calls).padStart(7)}  ${r.query}`);

@@ -40,6 +40,18 @@ describe('database lint (Supabase linter rules)', () => {
     expect(rows.map((r) => r.fn)).toEqual([]);
   });
 
+  it('stamps updated_at with the moddatetime trigger on every public table that has the column', async () => {
+    const rows = await sql<{ relname: string }[]>`
+      select c.relname from pg_class c
+      join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attname = 'updated_at' and not a.attisdropped
+      where n.nspname = 'public' and c.relkind = 'r'
+        and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid and not t.tgisinternal
+                          and t.tgfoid = 'extensions.moddatetime()'::regprocedure and t.tgtype & 16 = 16)
+      order by 1`;
+    expect(rows.map((r) => r.relname)).toEqual([]);
+  });
+
   it('has no view in public without security_invoker', async () => {
     const rows = await sql`select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = 'public' and c.relkind in ('v', 'm')
