@@ -4,18 +4,25 @@ import {
   InstancedBufferAttribute,
   InstancedMesh,
   Matrix4,
-  MeshStandardMaterial,
   MeshBasicMaterial,
+  MeshLambertMaterial,
   Quaternion,
   Vector3,
+  type BufferGeometry,
   type Camera,
+  type Material,
 } from 'three';
 import type { AvatarEntry } from '../state/roomStore.ts';
 import { sampleTrack, POSE_FLOATS } from '../state/poseTrack.ts';
+import { InstanceBucket, LOD_MAX_ERROR_PX, ViewSample, lodLevelFor } from '../scene/instanceLod.ts';
 import { NameTagAtlas, createTagCanvas } from './NameTagAtlas.ts';
 import {
+  HAND_SIZE_M,
+  HEAD_RADIUS_M,
+  handFacesGeometry,
   handGeometry,
-  headGeometry,
+  headLodGeometries,
+  headLodMaxRadiusPx,
   speakingGeometry,
   SPEAKING_OFFSET_M,
   TAG_LIFT_M,
@@ -31,6 +38,10 @@ const _m = new Matrix4();
 const _cam = new Quaternion();
 const _offset = new Vector3();
 const _color = new Color();
+const _view = new ViewSample();
+/** Radius (m) of the sphere around a hand's centre that holds the whole hand. */
+const HAND_RADIUS_M = Math.hypot(HAND_SIZE_M.width, HAND_SIZE_M.thickness, HAND_SIZE_M.length) / 2;
+const SPEAKING_RADIUS_M = 0.035;
 
 /** Smallest power of two >= n (at least 16): instanced buffers grow rarely. */
 export function capacityFor(n: number): number {
@@ -41,58 +52,100 @@ export function capacityFor(n: number): number {
 
 export interface AvatarParts {
   readonly group: Group;
-  readonly heads: InstancedMesh;
-  readonly hands: InstancedMesh;
+  /** Heads, one instanced mesh per level of detail, finest first (`headLodGeometries`). */
+  readonly heads: readonly InstancedMesh[];
+  /** Hands: full boxes, then their two large faces for hands thinner than LOD_MAX_ERROR_PX on screen. */
+  readonly hands: readonly InstancedMesh[];
   readonly tags: InstancedMesh;
   readonly speaking: InstancedMesh;
   readonly atlas: NameTagAtlas;
   /** Applies a membership change: colours, tags, counts. Not per frame. */
   setMembers(avatars: readonly AvatarEntry[]): void;
-  /** Interpolates every avatar to `nowMs` and turns tags toward `camera`. Allocation-free. */
-  update(avatars: readonly AvatarEntry[], nowMs: number, camera: Camera): void;
+  /**
+   * Interpolates every avatar to `nowMs`, turns tags toward `camera`, leaves out heads, hands and
+   * indicators outside its view and picks each head's and hand's level of detail from its size on a
+   * render target `heightPx` pixels high. Allocation-free.
+   */
+  update(avatars: readonly AvatarEntry[], nowMs: number, camera: Camera, heightPx: number): void;
   dispose(): void;
 }
 
-function instanced(mesh: InstancedMesh, name: string): InstancedMesh {
+function instanced(geometry: BufferGeometry, material: Material, capacity: number, name: string) {
+  const mesh = new InstancedMesh(geometry, material, capacity);
   mesh.name = name;
-  mesh.count = 0;
-  // instances move every frame; a culling sphere over them would be recomputed each frame
-  mesh.frustumCulled = false;
+  // colours exist from the start, so the first program compiled already reads them
+  mesh.setColorAt(0, _color.set('#ffffff'));
   return mesh;
 }
 
 /**
- * Every remote avatar in four instanced meshes (heads, hands, name tags, speaking indicators): four
- * draw calls whatever the number of participants. Instance i is `avatars[i]`; hands are 2i and 2i+1.
+ * Every remote avatar in a few instanced meshes whatever the number of participants: heads (one mesh per
+ * level of detail), hands (boxes, and two-face slabs when thin on screen), name tags, speaking indicators.
+ * Heads, hands and indicators are refilled every frame with only what the camera can see (InstanceBucket);
+ * tag instance i is `avatars[i]`.
  */
 export function createAvatarParts(capacity: number): AvatarParts {
-  const headMaterial = new MeshStandardMaterial({ roughness: 0.6 });
-  const handMaterial = new MeshStandardMaterial({ roughness: 0.5 });
+  // Lambert: matte parts, no environment map: PBR would only add a faint specular lobe, at a higher cost
+  const headMaterial = new MeshLambertMaterial();
+  const handMaterial = new MeshLambertMaterial();
   const atlas = new NameTagAtlas(capacity, createTagCanvas(1, 1));
   const tagMaterial = createNameTagMaterial(atlas.texture);
   const speakingMaterial = new MeshBasicMaterial({ toneMapped: false });
-  const heads = instanced(new InstancedMesh(headGeometry, headMaterial, capacity), 'avatar-heads');
-  const hands = instanced(new InstancedMesh(handGeometry, handMaterial, capacity * 2), 'avatar-hands');
+  const headBuckets = headLodGeometries.map(
+    (geometry, level) =>
+      new InstanceBucket(
+        instanced(
+          geometry,
+          headMaterial,
+          capacity,
+          level === 0 ? 'avatar-heads' : `avatar-heads-lod${level}`,
+        ),
+      ),
+  );
+  const handBuckets = [handGeometry, handFacesGeometry].map(
+    (geometry, level) =>
+      new InstanceBucket(
+        instanced(geometry, handMaterial, capacity * 2, level === 0 ? 'avatar-hands' : 'avatar-hands-lod1'),
+      ),
+  );
   // own geometry copy: it carries this atlas' per-instance cell attribute
   const tagUv = new InstancedBufferAttribute(new Float32Array(capacity * 4), 4);
   const tagGeometryWithCells = tagGeometry.clone().setAttribute('tagUv', tagUv);
-  const tags = instanced(new InstancedMesh(tagGeometryWithCells, tagMaterial, capacity), 'avatar-name-tags');
-  const speaking = instanced(
-    new InstancedMesh(speakingGeometry, speakingMaterial, capacity),
-    'avatar-speaking',
-  );
+  const tags = new InstancedMesh(tagGeometryWithCells, tagMaterial, capacity);
+  tags.name = 'avatar-name-tags';
+  tags.count = 0;
+  // tags face the camera and move every frame; a culling sphere over them would be recomputed each frame
+  tags.frustumCulled = false;
   tags.renderOrder = 1;
+  const speakingBucket = new InstanceBucket(
+    instanced(speakingGeometry, speakingMaterial, capacity, 'avatar-speaking'),
+  );
+  const heads = headBuckets.map((b) => b.mesh);
+  const hands = handBuckets.map((b) => b.mesh);
+  const speaking = speakingBucket.mesh;
+  const buckets = [...headBuckets, ...handBuckets, speakingBucket];
   const group = new Group();
   group.name = 'avatars';
-  group.add(heads, hands, tags, speaking);
-  let dirtyAll = true;
+  group.add(...heads, ...hands, tags, speaking);
+  const colors = new Float32Array(capacity * 3);
+  /** Whether avatar i moved since its parts were last written (set from the track's sampler). */
+  const moved = new Uint8Array(capacity);
 
-  const writePose = (mesh: InstancedMesh, index: number, current: Float32Array, pose: number) => {
+  const composePose = (current: Float32Array, pose: number) => {
     const o = pose * POSE_FLOATS;
     _p.set(current[o]!, current[o + 1]!, current[o + 2]!);
     _q.set(current[o + 3]!, current[o + 4]!, current[o + 5]!, current[o + 6]!);
     _s.set(1, 1, 1);
-    mesh.setMatrixAt(index, _m.compose(_p, _q, _s));
+    return _m.compose(_p, _q, _s);
+  };
+
+  const placeHand = (index: number, entry: number, current: Float32Array, pose: number) => {
+    const o = pose * POSE_FLOATS;
+    _p.set(current[o]!, current[o + 1]!, current[o + 2]!);
+    if (!_view.sees(_p, HAND_RADIUS_M)) return;
+    const thin = _view.sizePx(_p, HAND_SIZE_M.thickness) <= LOD_MAX_ERROR_PX;
+    const bucket = handBuckets[thin ? 1 : 0]!;
+    if (bucket.claim(entry, moved[index] === 1)) bucket.write(composePose(current, pose), _color);
   };
 
   return {
@@ -108,57 +161,54 @@ export function createAvatarParts(capacity: number): AvatarParts {
       }
       for (let i = 0; i < avatars.length; i++) {
         const a = avatars[i]!;
-        _color.set(a.color);
-        heads.setColorAt(i, _color);
-        hands.setColorAt(2 * i, _color);
-        hands.setColorAt(2 * i + 1, _color);
-        speaking.setColorAt(i, _color);
+        _color.set(a.color).toArray(colors, i * 3);
         atlas.draw(i, a.displayName, a.color);
         atlas.uvFor(i, tagUv.array as Float32Array, i * 4);
       }
-      for (const mesh of [heads, hands, speaking])
-        if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
       tagUv.needsUpdate = true;
-      heads.count = tags.count = speaking.count = avatars.length;
-      hands.count = avatars.length * 2;
-      dirtyAll = true;
+      tags.count = avatars.length;
+      // instance i may now be someone else: every slot is rewritten on the next frame
+      for (const bucket of buckets) bucket.invalidate();
     },
-    update(avatars, nowMs, camera) {
+    update(avatars, nowMs, camera, heightPx) {
+      _view.update(camera, heightPx);
       camera.getWorldQuaternion(_cam);
-      let moved = dirtyAll;
       const pulse = 1 + 0.25 * Math.sin(nowMs / 120);
+      for (let b = 0; b < buckets.length; b++) buckets[b]!.begin();
       for (let i = 0; i < avatars.length; i++) {
         const a = avatars[i]!;
         const current = a.track.current;
-        if (sampleTrack(a.track, nowMs) || dirtyAll) {
-          moved = true;
-          writePose(heads, i, current, 0);
-          writePose(hands, 2 * i, current, 1);
-          writePose(hands, 2 * i + 1, current, 2);
+        moved[i] = sampleTrack(a.track, nowMs) ? 1 : 0;
+        _color.fromArray(colors, i * 3);
+        _p.set(current[0]!, current[1]!, current[2]!);
+        if (_view.sees(_p, HEAD_RADIUS_M)) {
+          const level = lodLevelFor(_view.sizePx(_p, HEAD_RADIUS_M), headLodMaxRadiusPx);
+          const bucket = headBuckets[level]!;
+          if (bucket.claim(i, moved[i] === 1)) bucket.write(composePose(current, 0), _color);
         }
+        placeHand(i, 2 * i, current, 1);
+        placeHand(i, 2 * i + 1, current, 2);
         // tags face the camera, so they change whenever it turns
         _p.set(current[0]!, current[1]! + TAG_LIFT_M, current[2]!);
         _s.set(1, 1, 1);
         tags.setMatrixAt(i, _m.compose(_p, _cam, _s));
+        if (!a.speaking) continue;
         _offset.set(SPEAKING_OFFSET_M, 0, 0.001).applyQuaternion(_cam);
         _p.add(_offset);
-        const scale = a.speaking ? pulse : 0;
-        _s.set(scale, scale, scale);
-        speaking.setMatrixAt(i, _m.compose(_p, _cam, _s));
+        if (!_view.sees(_p, SPEAKING_RADIUS_M)) continue;
+        // the indicator pulses and faces the camera: rewritten every frame
+        speakingBucket.claim(i, true);
+        _s.set(pulse, pulse, pulse);
+        speakingBucket.write(_m.compose(_p, _cam, _s), _color);
       }
-      dirtyAll = false;
-      if (moved) {
-        heads.instanceMatrix.needsUpdate = true;
-        hands.instanceMatrix.needsUpdate = true;
-      }
+      for (let b = 0; b < buckets.length; b++) buckets[b]!.end();
       tags.instanceMatrix.needsUpdate = true;
-      speaking.instanceMatrix.needsUpdate = true;
     },
     dispose() {
       atlas.dispose();
       tagGeometryWithCells.dispose();
       for (const m of [headMaterial, handMaterial, tagMaterial, speakingMaterial]) m.dispose();
-      for (const mesh of [heads, hands, tags, speaking]) mesh.dispose();
+      for (const mesh of [...heads, ...hands, tags, speaking]) mesh.dispose();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Color, InstancedMesh, Matrix4, MeshStandardMaterial, SphereGeometry } from 'three';
+import { Color, InstancedMesh, Matrix4, MeshLambertMaterial, SphereGeometry } from 'three';
 import { HAND_JOINTS } from '../../shared/protocol/limits.ts';
 import { isHandTracked } from '../state/handJoints.ts';
 import type { AvatarEntry } from '../state/roomStore.ts';
@@ -29,7 +29,7 @@ export interface HandJointInstances {
  */
 export function createHandJointInstances(avatarCapacity: number): HandJointInstances {
   const geometry = new SphereGeometry(JOINT_RADIUS_M, 8, 6);
-  const material = new MeshStandardMaterial({ roughness: 0.6 });
+  const material = new MeshLambertMaterial();
   const mesh = new InstancedMesh(geometry, material, avatarCapacity * JOINTS_PER_AVATAR);
   mesh.name = 'avatar-hand-joints';
   mesh.frustumCulled = false;

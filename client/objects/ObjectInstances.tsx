@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import { capacityFor } from '../avatars/createAvatarParts.ts';
 import { useObjectDrag } from '../interaction/useObjectDrag.ts';
 import { useRoomStoreApi } from '../room/RoomStoreContext.ts';
+import { renderHeightPx } from '../scene/instanceLod.ts';
 import { roomClock } from '../state/bindRoomFeed.ts';
 import { OBJECT_KINDS, type ObjectKind } from '../state/RoomFeed.ts';
 import { createObjectInstances } from './createObjectInstances.ts';
@@ -21,7 +22,9 @@ function ObjectKindInstances({ kind, onObjectClick }: { kind: ObjectKind } & Obj
   const instances = useMemo(() => createObjectInstances(kind, capacity), [kind, capacity]);
   useEffect(() => () => instances.dispose(), [instances]);
   useLayoutEffect(() => instances.setMembers(objects, selectedId), [instances, objects, selectedId]);
-  useFrame(() => instances.update(store.getState().objectsByKind[kind], roomClock()));
+  useFrame(({ camera, gl }) =>
+    instances.update(store.getState().objectsByKind[kind], roomClock(), camera, renderHeightPx(gl)),
+  );
   const drag = useObjectDrag(kind);
   const onClick = (event: ThreeEvent<MouseEvent>) => {
     if (event.instanceId === undefined) return;
@@ -33,7 +36,7 @@ function ObjectKindInstances({ kind, onObjectClick }: { kind: ObjectKind } & Obj
   return <primitive object={instances.mesh} onClick={onClick} {...drag} />;
 }
 
-/** Every room object, one instanced mesh (one draw call) per kind. */
+/** Every room object, one mesh (one draw call) per kind: see createObjectInstances. */
 export function ObjectInstances(props: ObjectInteraction) {
   return (
     <>

@@ -1,4 +1,19 @@
-import { Color, InstancedMesh, Matrix4, MeshStandardMaterial, Quaternion, Vector3 } from 'three';
+import {
+  BufferAttribute,
+  BufferGeometry,
+  Color,
+  DynamicDrawUsage,
+  Matrix3,
+  Matrix4,
+  Mesh,
+  MeshLambertMaterial,
+  Quaternion,
+  Vector3,
+  type Camera,
+  type Intersection,
+  type Raycaster,
+} from 'three';
+import { LOD_MAX_ERROR_PX, ViewSample, uploadRange } from '../scene/instanceLod.ts';
 import type { ObjectKind } from '../state/RoomFeed.ts';
 import type { RoomObjectEntry } from '../state/roomStore.ts';
 import { sampleTrack } from '../state/poseTrack.ts';
@@ -7,29 +22,142 @@ import { HELD_COLOR, OBJECT_LOOKS, SELECTED_COLOR } from './objectKinds.ts';
 const _p = new Vector3();
 const _q = new Quaternion();
 const _s = new Vector3();
+const _v = new Vector3();
 const _m = new Matrix4();
+const _n = new Matrix3();
 const _color = new Color();
+const _view = new ViewSample();
+
+/** Level of an object this frame: left out (outside the view), full slab, or its two large faces. */
+const CULLED = -1;
+const FULL = 0;
+const FACES = 1;
 
 export interface ObjectInstances {
-  readonly mesh: InstancedMesh;
+  /** One mesh (one draw call) for every object of the kind; intersections carry `instanceId` = index. */
+  readonly mesh: Mesh;
   /** Applies a membership or selection change: counts and colours. Not per frame. */
   setMembers(objects: readonly RoomObjectEntry[], selectedId: string | null): void;
-  /** Interpolates moved objects to `nowMs`; uploads matrices only when one moved. Allocation-free. */
-  update(objects: readonly RoomObjectEntry[], nowMs: number): void;
+  /** Matrix of object `index` as last written (room space). */
+  getMatrixAt(index: number, target: Matrix4): Matrix4;
+  /** Colour of object `index` as last written. */
+  getColorAt(index: number, target: Color): Color;
+  /** Number of objects drawn at full detail and as two faces in the last frame (others were culled). */
+  readonly drawn: { full: number; faces: number };
+  /**
+   * Interpolates moved objects to `nowMs` and rewrites only their vertices; leaves out objects outside
+   * `camera`'s view and draws those thinner than LOD_MAX_ERROR_PX on a render target `heightPx` high as
+   * their two large faces. Allocation-free.
+   */
+  update(objects: readonly RoomObjectEntry[], nowMs: number, camera: Camera, heightPx: number): void;
   dispose(): void;
 }
 
-/** All objects of one kind in one instanced mesh: instance i is `objects[i]`. */
+/** Triangles (as index triples) of `geometry` whose normal lies along axis `axis` (0 x, 1 y, 2 z). */
+function trianglesAcross(geometry: BufferGeometry, axis: number): Uint32Array {
+  const index = geometry.index!;
+  const normal = geometry.getAttribute('normal');
+  const kept: number[] = [];
+  for (let t = 0; t < index.count; t += 3) {
+    const a = index.getX(t);
+    if (Math.abs(normal.getComponent(a, axis)) > 0.9) kept.push(a, index.getX(t + 1), index.getX(t + 2));
+  }
+  return Uint32Array.from(kept);
+}
+
+/**
+ * All objects of one kind in one draw call. The kind's slab is copied once per object into a vertex
+ * buffer in room space (object i owns vertices [i*V, (i+1)*V)), so the GPU draws one plain mesh instead
+ * of one instance per object: software rasterisers (SwiftShader) run an instanced draw once per instance,
+ * and GPUs fill their vertex waves poorly with 24-vertex instances. A moved object rewrites only its own
+ * vertices (an update range); the index buffer lists the objects in view, each at its level of detail,
+ * and is rebuilt only when that set changes.
+ */
 export function createObjectInstances(kind: ObjectKind, capacity: number): ObjectInstances {
   const look = OBJECT_LOOKS[kind];
-  const material = new MeshStandardMaterial({ roughness: 0.8 });
-  const mesh = new InstancedMesh(look.geometry, material, capacity);
+  const template = look.geometry;
+  if (!template.index) throw new Error(`createObjectInstances: ${kind} geometry must be indexed`);
+  const templatePositions = template.getAttribute('position');
+  const templateNormals = template.getAttribute('normal');
+  const vertices = templatePositions.count;
+  const fullIndex = Uint32Array.from(template.index.array);
+  template.computeBoundingBox();
+  template.computeBoundingSphere();
+  const size = template.boundingBox!.getSize(new Vector3());
+  const thinAxis = size.x <= size.y && size.x <= size.z ? 0 : size.y <= size.z ? 1 : 2;
+  const thickness = size.getComponent(thinAxis);
+  const facesIndex = trianglesAcross(template, thinAxis);
+  const radius = template.boundingSphere!.center.length() + template.boundingSphere!.radius;
+
+  const positions = new BufferAttribute(new Float32Array(capacity * vertices * 3), 3);
+  const normals = new BufferAttribute(new Float32Array(capacity * vertices * 3), 3);
+  const colors = new BufferAttribute(new Float32Array(capacity * vertices * 3), 3);
+  const index = new BufferAttribute(new Uint32Array(capacity * fullIndex.length), 1);
+  index.setUsage(DynamicDrawUsage);
+  const geometry = new BufferGeometry();
+  geometry.setAttribute('position', positions);
+  geometry.setAttribute('normal', normals);
+  geometry.setAttribute('color', colors);
+  geometry.setIndex(index);
+  geometry.setDrawRange(0, 0);
+  // Lambert: matte slabs under a hemisphere + a directional light and no environment map, where PBR only
+  // adds a faint specular lobe, at a fraction of PBR's per-pixel cost
+  const material = new MeshLambertMaterial({ vertexColors: true });
+  const mesh = new Mesh(geometry, material);
   mesh.name = `objects-${kind}`;
-  mesh.count = 0;
+  // objects are culled one by one below
+  mesh.frustumCulled = false;
+  mesh.raycast = function raycast(raycaster: Raycaster, intersects: Intersection[]) {
+    const before = intersects.length;
+    Mesh.prototype.raycast.call(this, raycaster, intersects);
+    for (let k = before; k < intersects.length; k++) {
+      const hit = intersects[k]!;
+      if (hit.face) hit.instanceId = Math.floor(hit.face.a / vertices);
+    }
+  };
+  const ranges = {
+    index: { start: 0, count: 0 },
+    position: { start: 0, count: 0 },
+    normal: { start: 0, count: 0 },
+  };
+  const matrices = new Float32Array(capacity * 16);
+  const levels = new Int8Array(capacity).fill(CULLED);
+  const drawn = { full: 0, faces: 0 };
+  let count = 0;
   let dirtyAll = true;
+
+  const writeObject = (i: number, matrix: Matrix4) => {
+    matrix.toArray(matrices, i * 16);
+    _n.getNormalMatrix(matrix);
+    const base = i * vertices;
+    for (let v = 0; v < vertices; v++) {
+      _v.fromBufferAttribute(templatePositions, v).applyMatrix4(matrix);
+      positions.setXYZ(base + v, _v.x, _v.y, _v.z);
+      _v.fromBufferAttribute(templateNormals, v).applyMatrix3(_n).normalize();
+      normals.setXYZ(base + v, _v.x, _v.y, _v.z);
+    }
+  };
+
+  const rebuildIndex = () => {
+    const out = index.array as Uint32Array;
+    let n = 0;
+    drawn.full = drawn.faces = 0;
+    for (let i = 0; i < count; i++) {
+      const level = levels[i];
+      if (level === CULLED) continue;
+      const triangles = level === FULL ? fullIndex : facesIndex;
+      if (level === FULL) drawn.full++;
+      else drawn.faces++;
+      const base = i * vertices;
+      for (let k = 0; k < triangles.length; k++) out[n++] = base + triangles[k]!;
+    }
+    geometry.setDrawRange(0, n);
+    if (n > 0) uploadRange(index, ranges.index, 0, n);
+  };
 
   return {
     mesh,
+    drawn,
     setMembers(objects, selectedId) {
       if (objects.length > capacity) {
         throw new RangeError(
@@ -39,34 +167,62 @@ export function createObjectInstances(kind: ObjectKind, capacity: number): Objec
       for (let i = 0; i < objects.length; i++) {
         const o = objects[i]!;
         _color.set(o.id === selectedId ? SELECTED_COLOR : o.heldBy ? HELD_COLOR : look.color);
-        mesh.setColorAt(i, _color);
+        for (let v = i * vertices; v < (i + 1) * vertices; v++)
+          colors.setXYZ(v, _color.r, _color.g, _color.b);
       }
-      if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
-      mesh.count = objects.length;
+      colors.clearUpdateRanges();
+      colors.needsUpdate = true;
+      count = objects.length;
       dirtyAll = true;
     },
-    update(objects, nowMs) {
-      let moved = dirtyAll;
+    getMatrixAt(i, target) {
+      return target.fromArray(matrices, i * 16);
+    },
+    getColorAt(i, target) {
+      return target.fromBufferAttribute(colors, i * vertices);
+    },
+    update(objects, nowMs, camera, heightPx) {
+      _view.update(camera, heightPx);
+      let low = Infinity;
+      let high = -1;
+      let levelsChanged = dirtyAll;
       for (let i = 0; i < objects.length; i++) {
         const track = objects[i]!.track;
-        if (!sampleTrack(track, nowMs) && !dirtyAll) continue;
         const c = track.current;
+        if (sampleTrack(track, nowMs) || dirtyAll) {
+          _p.set(c[0]!, c[1]!, c[2]!);
+          _q.set(c[3]!, c[4]!, c[5]!, c[6]!);
+          _s.setScalar(c[7]!);
+          writeObject(i, _m.compose(_p, _q, _s));
+          if (i < low) low = i;
+          high = i;
+        }
         _p.set(c[0]!, c[1]!, c[2]!);
-        _q.set(c[3]!, c[4]!, c[5]!, c[6]!);
-        _s.setScalar(c[7]!);
-        mesh.setMatrixAt(i, _m.compose(_p, _q, _s));
-        moved = true;
+        const scale = c[7]!;
+        const level = !_view.sees(_p, radius * scale)
+          ? CULLED
+          : _view.sizePx(_p, thickness * scale) <= LOD_MAX_ERROR_PX
+            ? FACES
+            : FULL;
+        if (levels[i] !== level) {
+          levels[i] = level;
+          levelsChanged = true;
+        }
       }
       dirtyAll = false;
-      if (!moved) return;
-      mesh.instanceMatrix.needsUpdate = true;
-      // culling and picking recompute their sphere over the instances on next use
-      mesh.boundingSphere = null;
-      mesh.boundingBox = null;
+      if (levelsChanged) rebuildIndex();
+      if (high < low) return;
+      const start = low * vertices * 3;
+      const count = (high - low + 1) * vertices * 3;
+      uploadRange(positions, ranges.position, start, count);
+      uploadRange(normals, ranges.normal, start, count);
+      // picking recomputes its sphere over the moved vertices on next use
+      geometry.boundingSphere = null;
+      geometry.boundingBox = null;
     },
     dispose() {
       material.dispose();
-      mesh.dispose();
+      geometry.dispose();
     },
   };
 }

@@ -26,9 +26,10 @@ export function RoomEnvironment({ size = 40 }: { size?: number }) {
     <>
       <hemisphereLight args={['#ffffff', '#b9c2cf', 1.6]} />
       <directionalLight position={[4, 8, 3]} intensity={1.4} />
-      <mesh name="floor" rotation-x={-Math.PI / 2} receiveShadow>
+      <mesh name="floor" rotation-x={-Math.PI / 2}>
         <planeGeometry args={[size, size]} />
-        <meshStandardMaterial color="#e9edf2" roughness={1} />
+        {/* matte (was PBR at roughness 1): Lambert shades it the same for a fraction of the cost */}
+        <meshLambertMaterial color="#e9edf2" />
       </mesh>
       <primitive object={grid} />
     </>

@@ -1,5 +1,7 @@
 // @vitest-environment jsdom
+import { useThree } from '@react-three/fiber';
 import ReactThreeTestRenderer from '@react-three/test-renderer';
+import { useLayoutEffect } from 'react';
 import { InstancedMesh, Matrix4, Vector3, type Object3D } from 'three';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AvatarInstances } from '../../client/avatars/AvatarInstances.tsx';
@@ -32,6 +34,26 @@ function meshNamed(root: Object3D, name: string): InstancedMesh {
   if (!(found instanceof InstancedMesh)) throw new Error(`no instanced mesh ${name}`);
   return found;
 }
+/** Instances drawn by every mesh whose name starts with `prefix` (all levels of detail of a part). */
+function drawn(root: Object3D, prefix: string): { mesh: InstancedMesh; index: number; at: Vector3 }[] {
+  const out: { mesh: InstancedMesh; index: number; at: Vector3 }[] = [];
+  root.traverse((o) => {
+    if (!(o instanceof InstancedMesh) || !o.name.startsWith(prefix)) return;
+    for (let index = 0; index < o.count; index++) out.push({ mesh: o, index, at: translationOf(o, index) });
+  });
+  return out.sort((a, b) => a.at.x - b.at.x);
+}
+
+/** A camera far enough back to see the whole row of test avatars (x 0..20 at y 1.6). */
+function WideCamera() {
+  const camera = useThree((s) => s.camera);
+  useLayoutEffect(() => {
+    camera.position.set(10, 1.6, 40);
+    camera.lookAt(10, 1.6, 0);
+    camera.updateMatrixWorld();
+  }, [camera]);
+  return null;
+}
 
 // room changes re-render React: apply them inside act so frames see the committed tree
 const act = (change: () => void) => ReactThreeTestRenderer.act(async () => change());
@@ -49,6 +71,7 @@ async function renderRoom() {
   bindRoomFeed(feed, store);
   const renderer = await ReactThreeTestRenderer.create(
     <RoomStoreContext.Provider value={store}>
+      <WideCamera />
       <AvatarInstances />
     </RoomStoreContext.Provider>,
   );
@@ -65,17 +88,16 @@ describe('AvatarInstances', () => {
       feed.putAvatar(avatar('me', 99));
     });
     await renderer.advanceFrames(1, 16);
-    const heads = meshNamed(scene, 'avatar-heads');
-    expect(heads.count).toBe(20);
-    expect(meshNamed(scene, 'avatar-hands').count).toBe(40);
+    const heads = drawn(scene, 'avatar-heads');
+    expect(heads).toHaveLength(20);
+    expect(drawn(scene, 'avatar-hands')).toHaveLength(40);
     expect(meshNamed(scene, 'avatar-name-tags').count).toBe(20);
-    expect(heads.instanceMatrix.array.length).toBeGreaterThanOrEqual(20 * 16);
-    expect(translationOf(heads, 7).toArray()).toEqual([7, expect.closeTo(1.6, 5), 0]);
-    expect(translationOf(meshNamed(scene, 'avatar-hands'), 15).x).toBeCloseTo(7.2, 5);
+    expect(heads[7]!.at.toArray()).toEqual([7, expect.closeTo(1.6, 5), 0]);
+    expect(drawn(scene, 'avatar-hands')[15]!.at.x).toBeCloseTo(7.2, 5);
     await act(() => feed.removeAvatar('p0'));
     await renderer.advanceFrames(1, 16);
-    expect(meshNamed(scene, 'avatar-heads').count).toBe(19);
-    expect(translationOf(meshNamed(scene, 'avatar-heads'), 0).x).toBeCloseTo(1, 5);
+    expect(drawn(scene, 'avatar-heads')).toHaveLength(19);
+    expect(drawn(scene, 'avatar-heads')[0]!.at.x).toBeCloseTo(1, 5);
     await renderer.unmount();
   });
 
@@ -84,17 +106,22 @@ describe('AvatarInstances', () => {
     const { feed, renderer, scene } = await renderRoom();
     await act(() => feed.putAvatar(avatar('a', 0)));
     await renderer.advanceFrames(1, 16);
-    const heads = meshNamed(scene, 'avatar-heads');
-    const versionBefore = heads.instanceMatrix.version;
+    const [head] = drawn(scene, 'avatar-heads');
+    const versionBefore = head!.mesh.instanceMatrix.version;
     clock = 1010;
     await act(() => feed.putAvatar(avatar('a', 4)));
     clock = 1010 + PATCH_INTERVAL_MS / 2;
     await renderer.advanceFrames(1, 16);
-    expect(translationOf(heads, 0).x).toBeCloseTo(2, 4);
-    expect(heads.instanceMatrix.version).toBeGreaterThan(versionBefore);
+    expect(drawn(scene, 'avatar-heads')[0]!.at.x).toBeCloseTo(2, 4);
+    expect(head!.mesh.instanceMatrix.version).toBeGreaterThan(versionBefore);
     clock = 1010 + PATCH_INTERVAL_MS * 2;
     await renderer.advanceFrames(1, 16);
-    expect(translationOf(heads, 0).x).toBeCloseTo(4, 4);
+    expect(drawn(scene, 'avatar-heads')[0]!.at.x).toBeCloseTo(4, 4);
+    // at rest: nothing is rewritten or uploaded again
+    const versionAtRest = head!.mesh.instanceMatrix.version;
+    clock += 100;
+    await renderer.advanceFrames(2, 16);
+    expect(head!.mesh.instanceMatrix.version).toBe(versionAtRest);
     await renderer.unmount();
   });
 
@@ -106,11 +133,14 @@ describe('AvatarInstances', () => {
     await renderer.advanceFrames(1, 16);
     const indicators = meshNamed(scene, 'avatar-speaking');
     const scaleOf = (i: number) => (indicators.getMatrixAt(i, _m), new Vector3().setFromMatrixScale(_m).x);
-    expect(scaleOf(0)).toBe(0);
-    expect(scaleOf(1)).toBeGreaterThan(0.5);
+    // only the talker's indicator is drawn, beside its tag
+    expect(indicators.count).toBe(1);
+    expect(translationOf(indicators, 0).x).toBeCloseTo(2 - 0.27, 2);
+    expect(scaleOf(0)).toBeGreaterThan(0.5);
     await act(() => feed.putAvatar(avatar('talker', 2, false)));
     await renderer.advanceFrames(1, 16);
-    expect(scaleOf(1)).toBe(0);
+    expect(indicators.count).toBe(0);
+    expect(indicators.visible).toBe(false);
     await renderer.unmount();
   });
 });

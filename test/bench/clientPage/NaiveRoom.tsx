@@ -1,7 +1,7 @@
 import { useFrame } from '@react-three/fiber';
 import { useMemo } from 'react';
 import { useStore } from 'zustand';
-import { CanvasTexture, Mesh, MeshBasicMaterial, MeshStandardMaterial, type Object3D } from 'three';
+import { CanvasTexture, Mesh, MeshBasicMaterial, MeshLambertMaterial, type Object3D } from 'three';
 import {
   handGeometry,
   headGeometry,
@@ -29,7 +29,9 @@ function tagTexture(name: string, color: string): CanvasTexture<OffscreenCanvas>
 
 /**
  * The same room as RoomScene's avatars and objects, but the way one writes it without instancing:
- * one mesh (one draw call) per head, hand, tag, indicator and object, posed from the same store.
+ * one mesh (one draw call) per head, hand, tag, indicator and object, posed from the same store, with the
+ * product's materials (Lambert) and its full-detail geometries; three culls each mesh against the view
+ * and sorts opaque meshes front to back, as it does for any scene.
  */
 export function NaiveRoom() {
   const store = useRoomStoreApi();
@@ -38,7 +40,7 @@ export function NaiveRoom() {
   const avatarMeshes = useMemo(
     () =>
       avatars.map((a) => {
-        const material = new MeshStandardMaterial({ color: a.color });
+        const material = new MeshLambertMaterial({ color: a.color });
         return {
           entry: a,
           head: new Mesh(headGeometry, material),
@@ -60,7 +62,7 @@ export function NaiveRoom() {
           entry: o,
           mesh: new Mesh(
             OBJECT_LOOKS[kind].geometry,
-            new MeshStandardMaterial({ color: OBJECT_LOOKS[kind].color }),
+            new MeshLambertMaterial({ color: OBJECT_LOOKS[kind].color }),
           ),
         })),
       ),
