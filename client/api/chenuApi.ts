@@ -18,6 +18,9 @@ export type Decision = z.infer<typeof r.Decision>;
 export type BureauConfiguration = z.infer<typeof r.BureauConfiguration>;
 export type Meeting = z.infer<typeof r.Meeting>;
 export type MeetingTask = z.infer<typeof r.MeetingTask>;
+export type MemoryItem = z.infer<typeof r.MemoryItem>;
+export type Workspace = z.infer<typeof r.Workspace>;
+export type Panel = z.infer<typeof r.Panel>;
 export type Agent = z.infer<typeof g.Agent>;
 export type TokenBalance = z.infer<typeof g.TokenBalance>;
 export type TokenTransaction = z.infer<typeof g.TokenTransaction>;
@@ -130,6 +133,15 @@ export function createChenuApi(sb: SupabaseClient) {
     meetings: (dataspaceId: string) =>
       call<Page<Meeting>>(sb, 'GET', 'meetings', { query: { dataspace_id: dataspaceId } }),
     meetingTasks: (meetingId: string) => call<Page<MeetingTask>>(sb, 'GET', `meetings/${meetingId}/tasks`),
+    /** One page of the dataspace's memory items (expired ones are not served: memory law 9). */
+    memory: (dataspaceId: string, cursor?: string) =>
+      call<Page<MemoryItem>>(sb, 'GET', 'memory', {
+        query: { dataspace_id: dataspaceId, limit: 100, cursor },
+      }),
+    workspaces: (dataspaceId: string) =>
+      call<Page<Workspace>>(sb, 'GET', 'workspaces', { query: { dataspace_id: dataspaceId, limit: 100 } }),
+    workspacePanels: (workspaceId: string) =>
+      call<Page<Panel>>(sb, 'GET', `workspaces/${workspaceId}/panels`, { query: { limit: 100 } }),
     novaContext: (input: { sessionId: string; sphereId?: string; dataspaceId?: string }) =>
       call<NovaContext>(sb, 'POST', 'nova/context', { body: input }),
     novaGuidance: (contextId: string, suggestionId: string, action: 'accepted' | 'dismissed') =>

@@ -10,12 +10,16 @@ import { createMeetingsStore } from '../meetings/meetingStore.ts';
 import { joinPresence } from '../net/presenceFeed.ts';
 import { realtimeUrl } from '../net/realtimeEnv.ts';
 import { useSession, useSessionStore } from '../session/SessionContext.ts';
+import { SpatialNotice } from '../spatial/SpatialNotice.tsx';
+import { createSpatialStore } from '../spatial/spatialStore.ts';
 import { createRoomStore } from '../state/roomStore.ts';
 import { DataspaceContext } from './DataspaceContext.ts';
 import { createDataspaceStore } from './dataspaceStore.ts';
 import { RoomOverlay } from './RoomOverlay.tsx';
 
 const ThreadPanel3D = lazy(() => import('../threads/ThreadPanel3D.tsx'));
+// the room's memory wall, workspaces, thread panels and meeting table: uikit, its own chunk, every mode
+const SpatialRoom = lazy(() => import('../spatial/SpatialRoom.tsx'));
 
 /** Status shown before the room is joined. */
 const idleStatus = createStore<FeedStatusState>()(() => ({ status: 'connected', reason: null }));
@@ -25,7 +29,8 @@ const NOVA_SESSION = `web-${crypto.randomUUID()}`;
 
 /**
  * The open dataspace as a room: joins its SpatialRoom and the identity's presence channel with the
- * session token, loads threads/tokens/Nova, and renders the room with its overlay (and 3D panels in XR).
+ * session token, loads threads/tokens/Nova, memory items and workspaces, and renders the room (memory
+ * wall, workspaces, thread panels, meeting table in every mode) with its overlay (and the 3D thread panel in XR).
  */
 export function RoomSession() {
   const session = useSessionStore();
@@ -34,6 +39,7 @@ export function RoomSession() {
   const identityId = useSession((s) => s.activeIdentityId)!;
   const [ds] = useState(() => createDataspaceStore(session.api));
   const [room] = useState(createRoomStore);
+  const [spatial] = useState(() => createSpatialStore(session.api));
   const [meetings] = useState(() =>
     createMeetingsStore(session.api, (id) => joinMeeting(realtimeUrl(), token, id)),
   );
@@ -45,8 +51,9 @@ export function RoomSession() {
   useEffect(() => {
     void ds.load(dataspace, NOVA_SESSION);
     void meetings.load(dataspace.id);
+    void spatial.load(dataspace.id);
     return () => void meetings.leave();
-  }, [ds, meetings, dataspace]);
+  }, [ds, meetings, spatial, dataspace]);
 
   useEffect(() => {
     let live: ColyseusRoomFeed | null = null;
@@ -66,7 +73,7 @@ export function RoomSession() {
         );
         setFeed(f);
         // read-only handle for end-to-end tests and debugging in the console
-        Object.assign(globalThis, { __chenu: { room, feed: f, dataspace: ds, locomotion } });
+        Object.assign(globalThis, { __chenu: { room, feed: f, dataspace: ds, spatial, locomotion } });
       },
       (error: unknown) => !cancelled && setFailure(describeError(error)),
     );
@@ -80,7 +87,7 @@ export function RoomSession() {
       void live?.leave();
       void presence.then((p) => p?.leave());
     };
-  }, [ds, room, token, identityId, dataspace.id]);
+  }, [ds, room, spatial, token, identityId, dataspace.id]);
 
   if (failure) {
     return (
@@ -106,15 +113,25 @@ export function RoomSession() {
         feed={feed}
         store={room}
         scene={
-          immersive && (
-            <DataspaceContext.Provider value={ds}>
-              <Suspense fallback={null}>
-                <ThreadPanel3D />
-              </Suspense>
-            </DataspaceContext.Provider>
-          )
+          <>
+            <Suspense fallback={null}>
+              <SpatialRoom spatial={spatial} dataspace={ds} meetings={meetings} />
+            </Suspense>
+            {immersive && (
+              <DataspaceContext.Provider value={ds}>
+                <Suspense fallback={null}>
+                  <ThreadPanel3D />
+                </Suspense>
+              </DataspaceContext.Provider>
+            )}
+          </>
         }
-        overlay={<RoomOverlay connection={connection} room={room} meetings={meetings} />}
+        overlay={
+          <>
+            <RoomOverlay connection={connection} room={room} meetings={meetings} />
+            <SpatialNotice spatial={spatial} />
+          </>
+        }
       />
     </DataspaceContext.Provider>
   );

@@ -9,6 +9,7 @@ import type { XRDevice } from 'iwer';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColyseusRoomFeed } from '../../client/net/colyseusRoomFeed.ts';
+import type { SpatialStore } from '../../client/spatial/spatialStore.ts';
 import type { RoomStore } from '../../client/state/roomStore.ts';
 import { useClientStack } from './clientStack.ts';
 import { emulateQuest3, screenshotPath, serveClient, type ServedClient } from './harness.ts';
@@ -20,13 +21,17 @@ declare global {
     __chenu?: {
       room: RoomStore;
       feed: ColyseusRoomFeed;
-      locomotion: { position: { x: number; y: number; z: number } };
+      spatial: SpatialStore;
+      locomotion: { position: { x: number; y: number; z: number }; yaw: number };
     };
   }
 }
 
 /** The seeded note of alice's "Rénovation cuisine" room (supabase/seed.d/20_domain.sql), not anchored. */
 const NOTE_ID = 'a1000000-0000-4000-8000-01b300000004';
+/** Alice's seeded memory item and workspace panel of that dataspace (supabase/seed.sql). */
+const MEMORY_ID = 'a1000000-0000-4000-8000-000c00000001';
+const PANEL_ID = 'a1000000-0000-4000-8000-000800000001';
 const SUMMARIZE = "Peux-tu résumer ce fil de discussion, en liste à puces s'il te plaît ?";
 
 const stack = useClientStack('e2e_spatial', { realtime: true, timings: { grabLockMs: 60_000 } });
@@ -97,8 +102,48 @@ describe('spatial room end to end (Chromium + IWER Quest 3, real stack)', () => 
     await a.getByRole('button', { name: 'Post' }).click();
     await a.getByRole('list', { name: 'Messages' }).getByText('Bonjour depuis le salon virtuel').waitFor();
     await a.waitForFunction((id) => window.__chenu!.room.findObject(id) !== undefined, NOTE_ID);
+    // the dataspace as a room: its memory item on the card wall (one instanced mesh), its workspace
+    // panel placed by the layout, its open thread floating, a meeting table (it has a meeting)
+    await a.waitForFunction(
+      ({ memoryId, panelId }) => {
+        const root = window.__chenu!.spatial.root;
+        const backs = root?.getObjectByName('memory-card-backs') as
+          { userData: { itemIds?: string[] } } | undefined;
+        return (
+          !!backs?.userData.itemIds?.includes(memoryId) &&
+          !!root!.getObjectByName(`workspace-panel-${panelId}`) &&
+          !!root!.getObjectByName('meeting-table') &&
+          root!.getObjectByName('thread-boards')!.children.length > 0
+        );
+      },
+      { memoryId: MEMORY_ID, panelId: PANEL_ID },
+    );
     await frames(a, 5);
     await a.screenshot({ path: await screenshotPath('room-desktop') });
+    // close-ups without the 2D overlay: memory wall, workspaces (left), thread panels (right)
+    const overlay = a.locator('.room-overlay');
+    await overlay.evaluate((el: HTMLElement) => void (el.style.visibility = 'hidden'));
+    for (const [name, x, z, yaw] of [
+      ['room-desktop-memory', 0, -2.7, 0],
+      ['room-desktop-workspaces', -1, 0, Math.PI / 2],
+      ['room-desktop-threads', 1, 0, -Math.PI / 2],
+    ] as const) {
+      await a.evaluate(
+        ([x, z, yaw]) => {
+          const loc = window.__chenu!.locomotion;
+          Object.assign(loc.position, { x, z });
+          loc.yaw = yaw;
+        },
+        [x, z, yaw] as const,
+      );
+      await frames(a, 5);
+      await a.screenshot({ path: await screenshotPath(name) });
+    }
+    await a.evaluate(() => {
+      Object.assign(window.__chenu!.locomotion.position, { x: 0, z: 4 });
+      window.__chenu!.locomotion.yaw = 0;
+    });
+    await overlay.evaluate((el: HTMLElement) => void (el.style.visibility = ''));
 
     // a second device of alice in the same room sees the first one's avatar
     const b = await openRoomAsAlice(errors);
@@ -109,12 +154,15 @@ describe('spatial room end to end (Chromium + IWER Quest 3, real stack)', () => 
     );
     await expect(b.getByLabel('Participants').textContent()).resolves.toContain('Alice');
 
-    // the 3D thread panel loads its Latin-1 MSDF font from the app's own assets, not a CDN
-    const panelFont = a.waitForResponse((r) => r.url().endsWith('/fonts/msdf/inter-400.png') && r.ok());
     // enter VR as a Quest 3 and grab the note with the right controller
     await a.getByRole('button', { name: 'Enter VR' }).click();
     await a.waitForFunction(() => window.iwerDevice.activeSession !== undefined, null, { timeout: 20_000 });
-    await panelFont;
+    // the 3D panels' Latin-1 MSDF font came from the app's own assets, and nothing from elsewhere
+    const resources = await a.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    expect(resources.some((u) => u.startsWith(client.url) && u.endsWith('/fonts/msdf/inter-400.png'))).toBe(
+      true,
+    );
+    expect(resources.filter((u) => /^(https?|wss?):\/\/(?!127\.0\.0\.1[:/])/.test(u))).toEqual([]);
     await frames(a, 10);
     const target = await a.evaluate((id) => {
       const t = window.__chenu!.room.findObject(id)!.track.to;

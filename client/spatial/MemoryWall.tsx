@@ -1,0 +1,124 @@
+import { Container, Text } from '@react-three/uikit';
+import { useEffect, useLayoutEffect, useMemo } from 'react';
+import { Color, InstancedMesh, Matrix4, MeshLambertMaterial, PlaneGeometry } from 'three';
+import type { MemoryItem } from '../api/chenuApi.ts';
+import { MEMORY_CARD, excerpt, memoryWall } from './spatialLayout.ts';
+import { ERROR, INK, MUTED, panelFontProps, px } from './spatialText.ts';
+
+/** Card colour per memory kind (the back of the card). */
+export const MEMORY_KIND_COLORS: Readonly<Record<MemoryItem['kind'], string>> = {
+  fact: '#e3edff',
+  preference: '#fff0d9',
+  summary: '#e6f7ea',
+  decision: '#dcf5ec',
+  task: '#fde6e6',
+  note: '#fff8cc',
+};
+/** Back of a card an agent proposed and no human committed yet (memory law 7). */
+export const PROPOSED_COLOR = '#eceff4';
+const EXCERPT_CHARS = 110;
+
+const cardGeometry = new PlaneGeometry(MEMORY_CARD.width, MEMORY_CARD.height);
+const cardMaterial = new MeshLambertMaterial({ color: '#ffffff' });
+const _m = new Matrix4();
+const _c = new Color();
+
+function header(item: MemoryItem): string {
+  const parts: string[] = [item.kind, `from ${item.source_type.replace('_', ' ')}`];
+  if (item.status === 'proposed') parts.push('proposed');
+  if (item.sensitive) parts.push('sensitive');
+  return parts.join(' · ');
+}
+
+/**
+ * The dataspace's memory items as cards on a wall (centred on its group, facing +z): the backs are
+ * ONE instanced mesh whatever the count (`memory-card-backs`, `userData.itemIds[i]` is instance i's
+ * item), the words one uikit root whose glyphs uikit batches per font. A failed list shows its reason.
+ */
+export function MemoryWall({
+  items,
+  error,
+  truncated = false,
+}: {
+  items: readonly MemoryItem[];
+  error: string | null;
+  truncated?: boolean;
+}) {
+  const wall = useMemo(() => memoryWall(items.length), [items.length]);
+  const mesh = useMemo(() => {
+    const m = new InstancedMesh(cardGeometry, cardMaterial, Math.max(1, items.length));
+    m.name = 'memory-card-backs';
+    m.count = 0;
+    return m;
+  }, [items.length]);
+  useEffect(() => () => mesh.dispose(), [mesh]);
+  useLayoutEffect(() => {
+    items.forEach((item, i) => {
+      const slot = wall.slots[i]!;
+      mesh.setMatrixAt(i, _m.makeTranslation(slot.x, slot.y, 0));
+      mesh.setColorAt(i, _c.set(item.status === 'proposed' ? PROPOSED_COLOR : MEMORY_KIND_COLORS[item.kind]));
+    });
+    mesh.count = items.length;
+    mesh.userData.itemIds = items.map((it) => it.id);
+    mesh.instanceMatrix.needsUpdate = true;
+    if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
+    mesh.computeBoundingSphere();
+  }, [items, wall, mesh]);
+
+  const title = error
+    ? 'Memory'
+    : `Memory · ${items.length} item${items.length === 1 ? '' : 's'}${truncated ? ' (most recent)' : ''}`;
+  const top = Math.max(wall.height, MEMORY_CARD.height) / 2;
+  return (
+    <group name="memory-wall">
+      <group position={[0, top + 0.12, 0]}>
+        <Container {...panelFontProps()} flexDirection="column" alignItems="center" gap={6}>
+          <Text fontSize={48} fontWeight="semi-bold" color={INK}>
+            {title}
+          </Text>
+          {error && (
+            <Text fontSize={28} color={ERROR}>
+              {error}
+            </Text>
+          )}
+          {!error && items.length === 0 && (
+            <Text fontSize={28} color={MUTED}>
+              Nothing remembered in this dataspace yet.
+            </Text>
+          )}
+        </Container>
+      </group>
+      <primitive object={mesh} />
+      {items.length > 0 && (
+        <group position={[0, 0, 0.004]}>
+          <Container {...panelFontProps()} width={px(wall.width)} height={px(wall.height)}>
+            {items.map((item, i) => {
+              const slot = wall.slots[i]!;
+              return (
+                <Container
+                  key={item.id}
+                  positionType="absolute"
+                  positionLeft={px(slot.x - MEMORY_CARD.width / 2 + wall.width / 2)}
+                  positionTop={px(wall.height / 2 - slot.y - MEMORY_CARD.height / 2)}
+                  width={px(MEMORY_CARD.width)}
+                  height={px(MEMORY_CARD.height)}
+                  padding={14}
+                  gap={6}
+                  flexDirection="column"
+                  overflow="hidden"
+                >
+                  <Text fontSize={16} fontWeight="semi-bold" color={MUTED}>
+                    {header(item)}
+                  </Text>
+                  <Text fontSize={22} color={INK}>
+                    {excerpt(item.content, EXCERPT_CHARS)}
+                  </Text>
+                </Container>
+              );
+            })}
+          </Container>
+        </group>
+      )}
+    </group>
+  );
+}

@@ -1,0 +1,79 @@
+import { useEffect, useRef } from 'react';
+import type { Group } from 'three';
+import { useStore } from 'zustand';
+import type { MeetingsStore } from '../meetings/meetingStore.ts';
+import { DataspaceContext } from '../room/DataspaceContext.ts';
+import type { DataspaceStore } from '../room/dataspaceStore.ts';
+import { MeetingTable } from './MeetingTable.tsx';
+import { MemoryWall } from './MemoryWall.tsx';
+import { MEMORY_CARD, memoryWall } from './spatialLayout.ts';
+import type { SpatialStore } from './spatialStore.ts';
+import { ThreadBoards } from './ThreadBoards.tsx';
+import { WorkspacePanels } from './WorkspacePanels.tsx';
+
+/**
+ * Where each part of a dataspace stands in its room: the desktop viewer enters at z = 4, an XR session
+ * starts at the origin (where the XR thread panel is in front, at z = -1.1), both looking at -z.
+ */
+export const ROOM_PLAN = {
+  /** The memory wall's centre line, facing the entrance. */
+  memoryWall: { x: 0, z: -4.5, lowestEdgeY: 0.45 },
+  /** Workspaces along the left, facing the room's centre line. */
+  workspaces: { x: -4, z: 0, rotY: Math.PI / 2 },
+  /** Thread panels on the right, on an arc around a viewer at x ≈ 1. */
+  threads: { x: 4, z: 0, rotY: -Math.PI / 2 },
+  /** The meeting table between the two, in front of the desktop viewer, behind the XR one. */
+  meetingTable: { x: 0, z: 2.4 },
+} as const;
+
+/**
+ * A dataspace as a room, in every mode (desktop, mobile, VR, AR): its memory items as cards on a
+ * wall, its workspaces with their panels laid out, its open threads as floating panels, and a
+ * meeting table when it has meetings. Its own chunk (uikit), loaded lazily; never @react-three/xr.
+ */
+export default function SpatialRoom({
+  spatial,
+  dataspace,
+  meetings,
+}: {
+  spatial: SpatialStore;
+  dataspace: DataspaceStore;
+  meetings: MeetingsStore;
+}) {
+  const root = useRef<Group>(null);
+  const memory = useStore(spatial, (s) => s.memory);
+  const memoryError = useStore(spatial, (s) => s.memoryError);
+  const truncated = useStore(spatial, (s) => s.memoryTruncated);
+  const workspaces = useStore(spatial, (s) => s.workspaces);
+  const workspacesError = useStore(spatial, (s) => s.workspacesError);
+  useEffect(() => {
+    spatial.root = root.current;
+    return () => void (spatial.root = null);
+  }, [spatial]);
+  const wallHeight = Math.max(memoryWall(memory.length).height, MEMORY_CARD.height);
+  const plan = ROOM_PLAN;
+  return (
+    <DataspaceContext.Provider value={dataspace}>
+      <group ref={root} name="spatial-room">
+        <group
+          position={[
+            plan.memoryWall.x,
+            Math.max(1.5, plan.memoryWall.lowestEdgeY + wallHeight / 2),
+            plan.memoryWall.z,
+          ]}
+        >
+          <MemoryWall items={memory} error={memoryError} truncated={truncated} />
+        </group>
+        <group position={[plan.workspaces.x, 0, plan.workspaces.z]} rotation-y={plan.workspaces.rotY}>
+          <WorkspacePanels views={workspaces} error={workspacesError} />
+        </group>
+        <group position={[plan.threads.x, 0, plan.threads.z]} rotation-y={plan.threads.rotY}>
+          <ThreadBoards />
+        </group>
+        <group position={[plan.meetingTable.x, 0, plan.meetingTable.z]}>
+          <MeetingTable meetings={meetings} />
+        </group>
+      </group>
+    </DataspaceContext.Provider>
+  );
+}

@@ -1,0 +1,131 @@
+import { Container, Text } from '@react-three/uikit';
+import { useEffect, useMemo, useRef } from 'react';
+import type { Decision, Message, Thread } from '../api/chenuApi.ts';
+import { lookState } from '../controls/DesktopControls.tsx';
+import { useDataspace, useDataspaceStore } from '../room/DataspaceContext.ts';
+import { arcPlacements, excerpt } from './spatialLayout.ts';
+import { ACCENT, INK, MUTED, panelFontProps, px } from './spatialText.ts';
+
+/** Most thread panels floating in the room (the dataspace's first open threads). */
+export const MAX_THREAD_BOARDS = 6;
+export const THREAD_BOARD = { width: 1.1, height: 0.9, gap: 0.15, radius: 3, y: 1.55 } as const;
+const MESSAGES_SHOWN = 3;
+const DECISIONS_SHOWN = 2;
+
+/** The threads floating in the room: open ones, in the API's order, at most MAX_THREAD_BOARDS. */
+export function boardThreads(threads: readonly Thread[]): Thread[] {
+  return threads.filter((t) => t.status === 'open').slice(0, MAX_THREAD_BOARDS);
+}
+
+function Board({
+  thread,
+  messages,
+  decisions,
+  open,
+  onOpen,
+}: {
+  thread: Thread;
+  messages: readonly Message[] | undefined;
+  decisions: readonly Decision[] | undefined;
+  open: boolean;
+  onOpen: () => void;
+}) {
+  const budget = thread.token_budget === null ? '' : ` / ${thread.token_budget}`;
+  return (
+    <Container
+      {...panelFontProps()}
+      width={px(THREAD_BOARD.width)}
+      minHeight={px(THREAD_BOARD.height)}
+      flexDirection="column"
+      padding={22}
+      gap={8}
+      backgroundColor={open ? '#eef4ff' : '#f4f6fa'}
+      borderWidth={open ? 8 : 3}
+      borderColor={open ? ACCENT : '#c5ccd8'}
+      borderRadius={16}
+      onClick={onOpen}
+      cursor="pointer"
+    >
+      <Text fontSize={36} fontWeight="semi-bold" color={INK}>
+        {thread.title}
+      </Text>
+      {messages === undefined && (
+        <Text fontSize={24} color={MUTED}>
+          …
+        </Text>
+      )}
+      {messages?.length === 0 && (
+        <Text fontSize={24} color={MUTED}>
+          No message yet.
+        </Text>
+      )}
+      {messages?.slice(-MESSAGES_SHOWN).map((m) => (
+        <Text key={m.id} fontSize={24} color={m.author_kind === 'agent' ? '#6a4bc4' : '#2b3445'}>
+          {excerpt(m.body, 110)}
+        </Text>
+      ))}
+      {decisions?.slice(0, DECISIONS_SHOWN).map((d) => (
+        <Text key={d.id} fontSize={24} color="#0b6b3a">
+          {`+ ${excerpt(d.title, 80)}`}
+        </Text>
+      ))}
+      <Text fontSize={20} color={open ? ACCENT : MUTED}>
+        {open
+          ? `Open in the thread panel · ${thread.tokens_consumed}${budget} tokens`
+          : `Select to open · ${thread.tokens_consumed}${budget} tokens`}
+      </Text>
+    </Container>
+  );
+}
+
+/**
+ * The dataspace's open threads as floating panels on an arc (centred on their group, facing a viewer
+ * on +z): title, latest messages, decisions, token use. Selecting one opens it in the thread panel
+ * (the 2D overlay on desktop and mobile, the 3D panel in XR), where messages are posted and decisions
+ * recorded. Panels of threads not loaded yet read their messages once.
+ */
+export function ThreadBoards() {
+  const ds = useDataspaceStore();
+  const threads = useDataspace((s) => s.threads);
+  const messages = useDataspace((s) => s.messages);
+  const decisions = useDataspace((s) => s.decisions);
+  const openId = useDataspace((s) => s.openThreadId);
+  const shown = useMemo(() => boardThreads(threads), [threads]);
+  const placements = useMemo(
+    () =>
+      arcPlacements(
+        shown.map((t) => ({ id: t.id, width: THREAD_BOARD.width, height: THREAD_BOARD.height })),
+        { radius: THREAD_BOARD.radius, gap: THREAD_BOARD.gap, y: THREAD_BOARD.y },
+      ),
+    [shown],
+  );
+  const asked = useRef(new Set<string>());
+  useEffect(() => {
+    for (const t of shown) {
+      if (ds.getState().messages[t.id] || asked.current.has(t.id)) continue;
+      asked.current.add(t.id);
+      void ds.refreshThread(t.id);
+    }
+  }, [ds, shown]);
+  return (
+    <group name="thread-boards">
+      {placements.map((p, i) => {
+        const t = shown[i]!;
+        return (
+          <group key={t.id} name={`thread-board-${t.id}`} position={[p.x, p.y, p.z]} rotation-y={p.rotY}>
+            <Board
+              thread={t}
+              messages={messages[t.id]}
+              decisions={decisions[t.id]}
+              open={t.id === openId}
+              onOpen={() => {
+                // the end of a drag-to-look is not a selection
+                if (!lookState.controls?.wasDrag()) void ds.openThread(t.id);
+              }}
+            />
+          </group>
+        );
+      })}
+    </group>
+  );
+}

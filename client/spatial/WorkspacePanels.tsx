@@ -1,0 +1,136 @@
+import { Container, Text } from '@react-three/uikit';
+import { useMemo } from 'react';
+import type { Panel } from '../api/chenuApi.ts';
+import type { WorkspaceView } from './spatialStore.ts';
+import { PANEL_BASE_Y, excerpt, layoutWorkspace, sideBySide, spanWidth } from './spatialLayout.ts';
+import { ACCENT, ERROR, INK, MUTED, panelFontProps, px } from './spatialText.ts';
+
+/** Frame colour per panel kind. */
+export const PANEL_KIND_COLORS: Readonly<Record<Panel['kind'], string>> = {
+  thread: '#4f8cff',
+  notes: '#e0a800',
+  tasks: '#d9534f',
+  memory: '#8e6cef',
+  chart: '#17a2b8',
+  document: '#6c757d',
+  estimate: '#28a745',
+  media: '#fd7e14',
+};
+/** Space between two workspaces (m). */
+const WORKSPACE_GAP_M = 1.2;
+
+/** A panel's own words when its content carries some (`{ text }` or `{ body }`). */
+function contentText(content: unknown): string | null {
+  if (typeof content !== 'object' || content === null) return null;
+  const c = content as { text?: unknown; body?: unknown };
+  const text = typeof c.text === 'string' ? c.text : typeof c.body === 'string' ? c.body : null;
+  return text && text.trim() ? excerpt(text, 90) : null;
+}
+
+function FramedPanel({ panel, width, height }: { panel: Panel; width: number; height: number }) {
+  const text = contentText(panel.content);
+  return (
+    <Container
+      {...panelFontProps()}
+      width={px(width)}
+      height={px(height)}
+      flexDirection="column"
+      padding={24}
+      gap={10}
+      backgroundColor="#f8fafc"
+      borderWidth={8}
+      borderColor={PANEL_KIND_COLORS[panel.kind]}
+      borderRadius={14}
+    >
+      <Text fontSize={24} fontWeight="semi-bold" color={PANEL_KIND_COLORS[panel.kind]}>
+        {panel.kind.toUpperCase()}
+      </Text>
+      <Text fontSize={44} fontWeight="semi-bold" color={INK}>
+        {panel.title}
+      </Text>
+      {text && (
+        <Text fontSize={26} color={MUTED}>
+          {text}
+        </Text>
+      )}
+    </Container>
+  );
+}
+
+/** One workspace: its name over its panels, placed by the Layout engine for the workspace's layout. */
+function WorkspaceGroup({
+  view,
+  placements,
+}: {
+  view: WorkspaceView;
+  placements: ReturnType<typeof layoutWorkspace>;
+}) {
+  const byId = new Map(view.panels.map((p) => [p.id, p]));
+  const top = placements.reduce((t, p) => Math.max(t, p.y + p.height / 2), PANEL_BASE_Y);
+  return (
+    <group name={`workspace-${view.workspace.id}`}>
+      <group position={[0, top + 0.14, 0]}>
+        <Container {...panelFontProps()} flexDirection="column" alignItems="center" gap={4}>
+          <Text fontSize={44} fontWeight="semi-bold" color={INK}>
+            {view.workspace.name}
+          </Text>
+          <Text fontSize={26} color={ACCENT}>
+            {`${view.workspace.layout} layout · v${view.workspace.version} · ${view.panels.length} panel${view.panels.length === 1 ? '' : 's'}`}
+          </Text>
+          {view.error && (
+            <Text fontSize={22} color={ERROR}>
+              {view.error}
+            </Text>
+          )}
+        </Container>
+      </group>
+      {placements.map((p) => (
+        <group
+          key={p.id}
+          name={`workspace-panel-${p.id}`}
+          position={[p.x, p.y, p.z]}
+          rotation-y={p.rotY}
+          userData={{ panelId: p.id, kind: byId.get(p.id)!.kind }}
+        >
+          <FramedPanel panel={byId.get(p.id)!} width={p.width} height={p.height} />
+        </group>
+      ))}
+    </group>
+  );
+}
+
+/**
+ * The dataspace's workspaces side by side (centred on their group, facing +z), each with its panels
+ * laid out by `layoutWorkspace` from the workspace's `layout` and the panels' order and stored cells.
+ */
+export function WorkspacePanels({ views, error }: { views: readonly WorkspaceView[]; error: string | null }) {
+  const laid = useMemo(() => {
+    const placements = views.map((v) => layoutWorkspace(v.workspace.layout, v.panels));
+    const xs = sideBySide(
+      placements.map((p) => Math.max(spanWidth(p), 1.5)),
+      WORKSPACE_GAP_M,
+    );
+    return views.map((view, i) => ({ view, placements: placements[i]!, x: xs[i]! }));
+  }, [views]);
+  return (
+    <group name="workspaces">
+      {(error || views.length === 0) && (
+        <group position={[0, 1.5, 0]}>
+          <Container {...panelFontProps()} flexDirection="column" alignItems="center" gap={6}>
+            <Text fontSize={34} fontWeight="semi-bold" color={INK}>
+              Workspaces
+            </Text>
+            <Text fontSize={24} color={error ? ERROR : MUTED}>
+              {error ?? 'No workspace in this dataspace.'}
+            </Text>
+          </Container>
+        </group>
+      )}
+      {laid.map(({ view, placements, x }) => (
+        <group key={view.workspace.id} position={[x, 0, 0]}>
+          <WorkspaceGroup view={view} placements={placements} />
+        </group>
+      ))}
+    </group>
+  );
+}
