@@ -3,11 +3,15 @@ import {
   BufferGeometry,
   Color,
   DynamicDrawUsage,
+  FrontSide,
   Matrix3,
   Matrix4,
   Mesh,
   MeshLambertMaterial,
   Quaternion,
+  Ray,
+  Sphere,
+  Triangle,
   Vector3,
   type Camera,
   type Intersection,
@@ -27,6 +31,15 @@ const _m = new Matrix4();
 const _n = new Matrix3();
 const _color = new Color();
 const _view = new ViewSample();
+const _world = new Matrix4();
+const _inverse = new Matrix4();
+const _local = new Vector3();
+const _ray = new Ray();
+const _bounds = new Sphere();
+const _a = new Vector3();
+const _b = new Vector3();
+const _c = new Vector3();
+const _hit = new Vector3();
 
 /** Level of an object this frame: left out (outside the view), full slab, or its two large faces. */
 const CULLED = -1;
@@ -107,14 +120,6 @@ export function createObjectInstances(kind: ObjectKind, capacity: number): Objec
   mesh.name = `objects-${kind}`;
   // objects are culled one by one below
   mesh.frustumCulled = false;
-  mesh.raycast = function raycast(raycaster: Raycaster, intersects: Intersection[]) {
-    const before = intersects.length;
-    Mesh.prototype.raycast.call(this, raycaster, intersects);
-    for (let k = before; k < intersects.length; k++) {
-      const hit = intersects[k]!;
-      if (hit.face) hit.instanceId = Math.floor(hit.face.a / vertices);
-    }
-  };
   const ranges = {
     index: { start: 0, count: 0 },
     position: { start: 0, count: 0 },
@@ -125,6 +130,79 @@ export function createObjectInstances(kind: ObjectKind, capacity: number): Objec
   const drawn = { full: 0, faces: 0 };
   let count = 0;
   let dirtyAll = true;
+
+  const box = template.boundingBox!;
+  const boxCenter = box.getCenter(new Vector3());
+  const boxSpan = size.clone().max(new Vector3(1e-4, 1e-4, 1e-4));
+  // Picking sees every object, not the index's subset in view of the last camera: an XR controller's
+  // ray (or a second camera) may point at an object the head does not see. Each object's bounding
+  // sphere first, then its whole slab's triangles; `instanceId` is the object's index.
+  mesh.raycast = function raycast(raycaster: Raycaster, intersects: Intersection[]) {
+    _ray.copy(raycaster.ray).applyMatrix4(_inverse.copy(this.matrixWorld).invert());
+    const backfaceCulling = material.side === FrontSide;
+    for (let i = 0; i < count; i++) {
+      _world.fromArray(matrices, i * 16);
+      const scale = _world.getMaxScaleOnAxis();
+      if (scale === 0) continue; // a member not written yet
+      if (!_ray.intersectsSphere(_bounds.set(_p.setFromMatrixPosition(_world), radius * scale))) continue;
+      const base = i * vertices;
+      for (let t = 0; t < fullIndex.length; t += 3) {
+        const a = base + fullIndex[t]!;
+        const b = base + fullIndex[t + 1]!;
+        const c = base + fullIndex[t + 2]!;
+        _a.fromBufferAttribute(positions, a);
+        _b.fromBufferAttribute(positions, b);
+        _c.fromBufferAttribute(positions, c);
+        if (!_ray.intersectTriangle(_a, _b, _c, backfaceCulling, _hit)) continue;
+        const point = _hit.clone().applyMatrix4(this.matrixWorld);
+        const distance = raycaster.ray.origin.distanceTo(point);
+        if (distance < raycaster.near || distance > raycaster.far) continue;
+        const normal = Triangle.getNormal(_a, _b, _c, new Vector3());
+        intersects.push({
+          distance,
+          point,
+          object: this,
+          face: { a, b, c, normal, materialIndex: 0 },
+          faceIndex: t / 3,
+          instanceId: i,
+        });
+      }
+    }
+  };
+  // XR grab pointers (pmndrs pointer-events) test a sphere against a plain mesh's whole bounding box:
+  // the batch's box spans the room, so a controller anywhere inside it would "touch" the batch at
+  // distance 0, win over the ray pointer and never say which object. Test each object's own box instead.
+  mesh.spherecast = function spherecast(sphere: Sphere, intersects: Intersection[]) {
+    for (let i = 0; i < count; i++) {
+      _world.fromArray(matrices, i * 16).premultiply(this.matrixWorld);
+      const scale = _world.getMaxScaleOnAxis();
+      if (scale === 0) continue; // a member not written yet
+      _p.setFromMatrixPosition(_world);
+      const reach = sphere.radius + radius * scale;
+      if (_p.distanceToSquared(sphere.center) > reach * reach) continue;
+      _local.copy(sphere.center).applyMatrix4(_inverse.copy(_world).invert());
+      const normal = new Vector3().subVectors(_local, boxCenter).divide(boxSpan);
+      const point = box.clampPoint(_local, new Vector3()).applyMatrix4(_world);
+      const distance = point.distanceTo(sphere.center);
+      if (distance > sphere.radius) continue;
+      // the face the centre lies beyond, as the pointer-events library does for instanced meshes
+      const ax = Math.abs(normal.x);
+      const ay = Math.abs(normal.y);
+      const az = Math.abs(normal.z);
+      if (ax >= ay && ax >= az) normal.set(Math.sign(normal.x) || 1, 0, 0);
+      else if (ay >= az) normal.set(0, Math.sign(normal.y) || 1, 0);
+      else normal.set(0, 0, Math.sign(normal.z) || 1);
+      const first = i * vertices;
+      intersects.push({
+        distance,
+        point,
+        object: this,
+        instanceId: i,
+        normal,
+        face: { a: first, b: first, c: first, materialIndex: 0, normal },
+      });
+    }
+  };
 
   const writeObject = (i: number, matrix: Matrix4) => {
     matrix.toArray(matrices, i * 16);

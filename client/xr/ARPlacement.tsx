@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import { Matrix4, Quaternion, Vector3, type Mesh } from 'three';
 import { useGrabSession } from '../interaction/useGrabSession.ts';
 import { useRoomStoreApi } from '../room/RoomStoreContext.ts';
+import { trackSelectPresses } from './selectPresses.ts';
 
 const _m = new Matrix4();
 const _q = new Quaternion();
@@ -12,9 +13,9 @@ const hit = { valid: false, position: new Vector3() };
 
 /**
  * AR placement (immersive-ar, passthrough): a reticle follows the hit test of the right controller's
- * ray (or the screen centre on a phone); a select that did not start a grab sets the selected object
- * (else the last held one) down on the real surface and anchors it there, through the RoomFeed, so it
- * reappears for everyone.
+ * ray (or the screen centre on a phone); a completed select whose press started no grab sets the
+ * selected object (else the last held one) down on the real surface where the reticle is at the release
+ * and anchors it there, through the RoomFeed, so it reappears for everyone.
  */
 export function ARPlacement() {
   const ar = useXR((s) => s.mode === 'immersive-ar' && s.session !== undefined);
@@ -41,23 +42,24 @@ function ARHitTestPlacement() {
   useEffect(() => {
     if (!session) return;
     let grabsAtPress = -1;
-    const onStart = () => {
-      grabsAtPress = grab.state.count;
-    };
-    const onSelect = () => {
-      if (!hit.valid || grab.state.count !== grabsAtPress || grab.state.holding || grab.state.pending) return;
-      const id = store.getState().selectedObjectId ?? grab.state.lastId;
-      const o = id ? store.findObject(id) : undefined;
-      if (!o) return;
-      const t = o.track.to;
-      const p = hit.position;
-      void grab.placeAt(o.id, { x: p.x, y: p.y, z: p.z, qx: t[3]!, qy: t[4]!, qz: t[5]!, qw: t[6]! });
-    };
-    session.addEventListener('selectstart', onStart);
-    session.addEventListener('select', onSelect);
+    const stop = trackSelectPresses(session, {
+      press() {
+        grabsAtPress = grab.state.count;
+      },
+      // placed once the select completes, where the reticle is then, unless the press started a grab
+      release() {
+        if (!hit.valid || grab.state.count !== grabsAtPress || grab.state.holding || grab.state.pending)
+          return;
+        const id = store.getState().selectedObjectId ?? grab.state.lastId;
+        const o = id ? store.findObject(id) : undefined;
+        if (!o) return;
+        const t = o.track.to;
+        const p = hit.position;
+        void grab.placeAt(o.id, { x: p.x, y: p.y, z: p.z, qx: t[3]!, qy: t[4]!, qz: t[5]!, qw: t[6]! });
+      },
+    });
     return () => {
-      session.removeEventListener('selectstart', onStart);
-      session.removeEventListener('select', onSelect);
+      stop();
       hit.valid = false;
     };
   }, [session, grab, store]);

@@ -1,7 +1,7 @@
 import { useFrame } from '@react-three/fiber';
 import { useXRInputSourceState } from '@react-three/xr';
-import { Vector3 } from 'three';
-import { locomotion } from '../app/clientStore.ts';
+import type { RefObject } from 'react';
+import { Vector3, type Object3D } from 'three';
 import { GRAB_RADIUS_M } from '../interaction/grabSession.ts';
 import { useGrabSession } from '../interaction/useGrabSession.ts';
 import { useRoomStoreApi } from '../room/RoomStoreContext.ts';
@@ -49,7 +49,7 @@ export function poseOfEntry(o: RoomObjectEntry, out: typeof start = start): type
  * trigger releases it where it is; the A button anchors the last held object. Far objects are grabbed
  * with the ray (ObjectInstances' pointer handlers); both share one grab session, so one object at a time.
  */
-export function XRGrab() {
+export function XRGrab({ origin }: { origin: RefObject<Object3D | null> }) {
   const store = useRoomStoreApi();
   const session = useGrabSession();
   const right = useXRInputSourceState('controller', 'right');
@@ -62,9 +62,11 @@ export function XRGrab() {
         frame && ref
           ? frame.getPose(right.inputSource.gripSpace ?? right.inputSource.targetRaySpace, ref)
           : undefined;
-      if (!pose) return;
+      const o = origin.current;
+      if (!pose || !o) return;
+      // the pose is in the rig's space (moved, turned): into the room through the origin
       const p = pose.transform.position;
-      _hand.set(p.x + locomotion.position.x, p.y + locomotion.position.y, p.z + locomotion.position.z);
+      _hand.set(p.x, p.y, p.z).applyMatrix4(o.matrixWorld);
     }
     const trigger = right.gamepad['xr-standard-trigger']?.state === 'pressed';
     const anchor = right.gamepad['a-button']?.state === 'pressed';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Iwer from 'iwer';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -55,20 +55,81 @@ export async function serveClient(env: Record<`VITE_${string}`, string> = {}): P
   };
 }
 
+/** An IWER Synthetic Environment (@iwer/sem scene JSON): what the emulated cameras "see" in AR. */
+export interface SyntheticEnvironment {
+  readonly type: 'scene';
+  readonly version: 1;
+  readonly spatialEntities: readonly unknown[];
+}
+
+/**
+ * A real-world floor for IWER's synthetic environment: one square triangle mesh of `sizeM` at y = 0 of
+ * the session's space, facing up. IWER answers hit tests only by ray-casting the environment's MESHES
+ * (planes and boxes are not hit), so the floor is a mesh. Built here: nothing is fetched at run time.
+ */
+export function syntheticFloor(sizeM = 10): SyntheticEnvironment {
+  const h = sizeM / 2;
+  const vertices = new Float32Array([-h, 0, -h, h, 0, -h, h, 0, h, -h, 0, h]);
+  const indices = new Uint32Array([3, 2, 1, 3, 1, 0]); // counter-clockwise seen from above: normal +y
+  const b64 = (a: Float32Array | Uint32Array) =>
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+  return {
+    type: 'scene',
+    version: 1,
+    spatialEntities: [
+      {
+        uuid: '7d0b6c1e-0000-4000-8000-f100f100f100',
+        semanticLabel_META: 'FLOOR',
+        locatable_META: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+        triangleMesh_META: { vertices: b64(vertices), indices: b64(indices) },
+      },
+    ],
+  };
+}
+
 /**
  * Injects IWER into every page of `context` before its scripts run, emulating a Meta Quest 3; the
  * device is `window.iwerDevice`. Chromium must run with WebXR disabled (launchChromium's
- * `webxrEmulation`), or IWER leaves the native runtime in place.
+ * `webxrEmulation`), or IWER leaves the native runtime in place. With `environment`, IWER's Synthetic
+ * Environment Module (@iwer/sem, its UMD build from node_modules) is installed with that scene: AR
+ * sessions then get hit-test results and an emulated passthrough view behind the app's canvas.
  */
-export async function emulateQuest3(context: BrowserContext): Promise<void> {
+export async function emulateQuest3(
+  context: BrowserContext,
+  options: { environment?: SyntheticEnvironment } = {},
+): Promise<void> {
   const require = createRequire(import.meta.url);
   await context.addInitScript({ path: require.resolve('iwer/build/iwer.min.js') });
-  await context.addInitScript(() => {
+  if (options.environment) {
+    await context.addInitScript({ path: require.resolve('@iwer/sem/build/iwer-sem.min.js') });
+  }
+  await context.addInitScript((environment) => {
     const IWER = (globalThis as unknown as { IWER: typeof Iwer }).IWER;
     const device = new IWER.XRDevice(IWER.metaQuest3);
     device.installRuntime();
+    if (environment) {
+      const SEM = (globalThis as unknown as { IWER_SEM: { SyntheticEnvironmentModule: unknown } }).IWER_SEM;
+      device.installSEM(SEM.SyntheticEnvironmentModule as Parameters<typeof device.installSEM>[0]);
+      (device.sem as unknown as { loadEnvironment(json: unknown): void }).loadEnvironment(environment);
+    }
     (globalThis as unknown as { iwerDevice: unknown }).iwerDevice = device;
-  });
+  }, options.environment ?? null);
+}
+
+/** Waits `n` animation frames of the page (the XR session drives them while immersive). */
+export function frames(page: Page, n: number): Promise<void> {
+  return page.evaluate(
+    (count) =>
+      new Promise<void>((resolve) => {
+        const device = (globalThis as unknown as { iwerDevice?: { activeSession?: XRSession } }).iwerDevice;
+        const session = device?.activeSession;
+        let left = count;
+        const tick = () => (--left <= 0 ? resolve() : request());
+        const request = () => (session ? session.requestAnimationFrame(tick) : requestAnimationFrame(tick));
+        request();
+      }),
+    n,
+  );
 }
 
 export async function screenshotPath(name: string): Promise<string> {

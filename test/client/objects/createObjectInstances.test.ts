@@ -1,4 +1,13 @@
-import { Matrix4, PerspectiveCamera, Raycaster, Vector2, Vector3, type BufferAttribute } from 'three';
+import {
+  Matrix4,
+  PerspectiveCamera,
+  Raycaster,
+  Sphere,
+  Vector2,
+  Vector3,
+  type BufferAttribute,
+  type Intersection,
+} from 'three';
 import { describe, expect, it } from 'vitest';
 import { createObjectInstances } from '../../../client/objects/createObjectInstances.ts';
 import { OBJECT_LOOKS } from '../../../client/objects/objectKinds.ts';
@@ -107,6 +116,54 @@ describe('createObjectInstances', () => {
     expect(raycaster.intersectObject(batch.mesh).map((h) => h.instanceId)).toEqual([]);
     raycaster.set(new Vector3(0.01, 0.02, -10), new Vector3(0, 0, -1));
     expect(raycaster.intersectObject(batch.mesh).map((h) => h.instanceId)).toEqual([1]);
+    batch.dispose();
+  });
+
+  it('picks objects outside the last view too: an XR ray may point where the head does not look', () => {
+    const { notes } = room();
+    const batch = createObjectInstances('note', 16);
+    batch.setMembers(notes(), null);
+    batch.update(notes(), 0, camera(), HEIGHT_PX);
+    expect(batch.drawn).toEqual({ full: 1, faces: 1 }); // the note behind the camera is not drawn
+    const raycaster = new Raycaster(new Vector3(0.01, 0.02, 0), new Vector3(0, 0, 1));
+    const hits = raycaster.intersectObject(batch.mesh);
+    expect(hits.map((h) => h.instanceId)).toEqual([2]);
+    expect(hits[0]!.point.z).toBeCloseTo(5 - 0.0025, 5);
+    expect(hits[0]!.distance).toBeCloseTo(5 - 0.0025, 5);
+    // far limits hold
+    raycaster.far = 4;
+    expect(raycaster.intersectObject(batch.mesh)).toEqual([]);
+    batch.dispose();
+  });
+
+  it('answers grab spheres per object, so a controller between objects touches none', () => {
+    const { notes } = room();
+    const batch = createObjectInstances('note', 16);
+    batch.setMembers(notes(), null);
+    batch.update(notes(), 0, camera(), HEIGHT_PX);
+    const spherecast = (x: number, y: number, z: number, r: number) => {
+      const hits: Intersection[] = [];
+      batch.mesh.spherecast!(new Sphere(new Vector3(x, y, z), r), hits);
+      return hits;
+    };
+    // the batch's box spans z -20..5: the origin is inside it, yet no object is within 7 cm of it
+    batch.mesh.geometry.computeBoundingBox();
+    expect(batch.mesh.geometry.boundingBox!.containsPoint(new Vector3(0, 0, 0))).toBe(true);
+    expect(spherecast(0, 0, 0, 0.07)).toEqual([]);
+    // 5 cm in front of the near note (its face at z = -1.9975): touched, at that distance, facing +z
+    const [hit, ...rest] = spherecast(0.01, 0.02, -1.95, 0.07);
+    expect(rest).toEqual([]);
+    expect(hit!.instanceId).toBe(0);
+    expect(hit!.object).toBe(batch.mesh);
+    expect(hit!.distance).toBeCloseTo(0.0475, 5);
+    expect(hit!.point.toArray()).toEqual([
+      expect.closeTo(0.01, 5),
+      expect.closeTo(0.02, 5),
+      expect.closeTo(-1.9975, 5),
+    ]);
+    expect(hit!.normal!.toArray()).toEqual([0, 0, 1]);
+    // inside the far note: distance 0
+    expect(spherecast(0, 0, -20, 0.01).map((h) => [h.instanceId, h.distance])).toEqual([[1, 0]]);
     batch.dispose();
   });
 });
