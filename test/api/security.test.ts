@@ -262,6 +262,25 @@ describe('isolation, validation, pages and idempotency', () => {
     expect(seen).toEqual(['S4', 'S3', 'S2', 'S1', 'S0']);
   });
 
+  it('pages rows that share one created_at (one transaction) by id, without gaps or repeats', async () => {
+    const u = await newUser('same-instant');
+    // now() is the transaction's start: the five rows share created_at to the microsecond
+    await sql.begin(async (tx) => {
+      for (let i = 0; i < 5; i++) {
+        await tx`insert into public.spheres (identity_id, name, kind) values (${u.identityId}, ${`T${i}`}, 'personal')`;
+      }
+    });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await u.call('GET', '/spheres', { query: { limit: '2', ...(cursor ? { cursor } : {}) } });
+      seen.push(...page.body.data.map((s: { name: string }) => s.name));
+      cursor = page.body.next_cursor ?? undefined;
+      if (!cursor) break;
+    }
+    expect([...seen].sort()).toEqual(['T0', 'T1', 'T2', 'T3', 'T4']);
+  });
+
   it('replays a POST with the same Idempotency-Key instead of running it twice', async () => {
     const u = await newUser('idem');
     const headers = { 'idempotency-key': 'create-sphere-1' };

@@ -23,13 +23,21 @@ export const API_KEY_PATTERN = /^chenu_[a-z0-9]{8}_[A-Za-z0-9_-]{32,64}$/;
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+/** The HS256 secret imported once: a raw secret would be imported again on every verification. */
+let hmacKey: Promise<CryptoKey> | undefined;
 
 async function verifyJwt(token: string): Promise<JWTPayload> {
   const { CHENU_JWT_SECRET, CHENU_JWKS_URL } = config();
   try {
     if (CHENU_JWT_SECRET) {
-      const key = new TextEncoder().encode(CHENU_JWT_SECRET);
-      return (await jwtVerify(token, key, { algorithms: ['HS256'] })).payload;
+      hmacKey ??= crypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(CHENU_JWT_SECRET),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      );
+      return (await jwtVerify(token, await hmacKey, { algorithms: ['HS256'] })).payload;
     }
     jwks ??= createRemoteJWKSet(new URL(CHENU_JWKS_URL!));
     return (await jwtVerify(token, jwks)).payload;

@@ -1,11 +1,14 @@
 /**
- * List / get / create / update / delete of one table, declared once. Every statement runs through
- * `withUser`, so RLS decides what exists: another identity's row is simply not found (404). Bodies
- * go to Postgres as one JSON value through `jsonb_populate_record`, so column types (uuid[],
- * jsonb, intervals, dates) are converted by Postgres itself; rows come back as `to_jsonb`.
+ * List / get / create / update / delete of one table, declared once. Every statement runs as the
+ * caller (`withUser`; the one-statement reads through `userStatement`, in one round trip), so RLS
+ * decides what exists: another identity's row is simply not found (404). Bodies go to Postgres as
+ * one JSON value through `jsonb_populate_record`, so column types (uuid[], jsonb, intervals, dates)
+ * are converted by Postgres itself; rows come back as JSON built by Postgres (`row_to_json` for
+ * reads, `to_jsonb` for writes), which the response schemas then pick.
  */
 import { z } from 'zod';
 import { IdParam, PageQuery, pageOf } from '../../../shared/api/common.ts';
+import type { ISql } from 'postgres';
 import type { Tx } from '../../../server/db/dataAccess.ts';
 import type { Caller } from './auth.ts';
 import type { Access, EdgeFunction } from './edgeFunction.ts';
@@ -40,13 +43,15 @@ export interface CrudSpec {
   /** Who may call the routes (default: any caller, JWT or API key). */
   access?: Access;
   /** Extra condition of every read (e.g. memory law 9: expired items are not served). */
-  visible?: (tx: Tx) => ReturnType<Tx>;
+  visible?: (sql: Sql) => Fragment;
 }
 
-type Fragment = ReturnType<Tx>;
+/** The tagged-template part shared by the pool, a transaction and a reserved connection. */
+type Sql = ISql;
+type Fragment = ReturnType<Sql>;
 
-function and(tx: Tx, parts: Fragment[]): Fragment {
-  return parts.reduce((a, b) => tx`${a} and ${b}`, tx`true`);
+function and(sql: Sql, parts: Fragment[]): Fragment {
+  return parts.reduce((a, b) => sql`${a} and ${b}`, sql`true`);
 }
 
 /** Opaque list cursor: the last row's (created_at, id). */
@@ -88,32 +93,53 @@ export async function mapped<T>(op: 'read' | 'write' | 'delete', run: () => Prom
   }
 }
 
-/** Keyset page of `to_jsonb` rows of `table` under `conditions`, newest first. */
+type Page = { data: Record<string, unknown>[]; next_cursor: string | null };
+
+/**
+ * The statement of a keyset page of `table` under `conditions`, newest first (one row more than
+ * the page, to know whether another follows). Rows are chosen and sorted first, then only the page
+ * is turned into JSON; `row_to_json` builds it as text (no jsonb value to build and print), and
+ * the keys are the columns of the row, which the response schema then picks.
+ */
+export function listStatement(
+  sql: Sql,
+  table: string,
+  conditions: Fragment[],
+  query: { cursor?: string; limit: number },
+) {
+  const parts = [...conditions];
+  if (query.cursor) {
+    const [created, id] = decodeCursor(query.cursor);
+    // sent as text: a parameter typed timestamptz goes through a JS Date in postgres.js, which keeps
+    // milliseconds only, and rows sharing the cursor's millisecond would be skipped
+    parts.push(sql`(t.created_at, t.id) < (${created}::text::timestamptz, ${id}::uuid)`);
+  }
+  return sql<{ r: Record<string, unknown> }[]>`
+    select row_to_json(p) as r from (
+      select * from ${sql(table)} t
+      where ${and(sql, parts)}
+      order by t.created_at desc, t.id desc
+      limit ${query.limit + 1}
+    ) p
+    order by p.created_at desc, p.id desc`;
+}
+
+/** The page of the rows of listStatement and the cursor of the next one. */
+export function pageFrom(rows: readonly { r: Record<string, unknown> }[], limit: number): Page {
+  const data = rows.slice(0, limit).map((x) => x.r);
+  const last = data[data.length - 1];
+  const next = rows.length > limit && last ? encodeCursor(String(last.created_at), String(last.id)) : null;
+  return { data, next_cursor: next };
+}
+
+/** Keyset page of the rows of `table` under `conditions`, newest first, inside a transaction. */
 export async function listPage(
   tx: Tx,
   table: string,
   conditions: Fragment[],
   query: { cursor?: string; limit: number },
-): Promise<{ data: Record<string, unknown>[]; next_cursor: string | null }> {
-  const parts = [...conditions];
-  if (query.cursor) {
-    const [created, id] = decodeCursor(query.cursor);
-    parts.push(tx`(t.created_at, t.id) < (${created}::timestamptz, ${id}::uuid)`);
-  }
-  // rows are chosen and sorted first, then only the page is turned into JSON
-  const rows = await tx<{ r: Record<string, unknown> }[]>`
-    select to_jsonb(p) as r from (
-      select * from ${tx(table)} t
-      where ${and(tx, parts)}
-      order by t.created_at desc, t.id desc
-      limit ${query.limit + 1}
-    ) p
-    order by p.created_at desc, p.id desc`;
-  const data = rows.slice(0, query.limit).map((x) => x.r);
-  const last = data[data.length - 1];
-  const next =
-    rows.length > query.limit && last ? encodeCursor(String(last.created_at), String(last.id)) : null;
-  return { data, next_cursor: next };
+): Promise<Page> {
+  return pageFrom(await listStatement(tx, table, conditions, query), query.limit);
 }
 
 /** Inserts one row from a JSON object (only its keys are written) and returns it. */
@@ -159,10 +185,10 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       : {}),
   });
   const itemPath = `${spec.path}/{id}`;
-  const scope = (tx: Tx, params: Record<string, string>): Fragment[] => {
+  const scope = (sql: Sql, params: Record<string, string>): Fragment[] => {
     const parts: Fragment[] = [];
-    if (spec.parent) parts.push(tx`t.${tx(spec.parent.column)} = ${params[spec.parent.param]!}`);
-    if (spec.visible) parts.push(spec.visible(tx));
+    if (spec.parent) parts.push(sql`t.${sql(spec.parent.column)} = ${params[spec.parent.param]!}`);
+    if (spec.visible) parts.push(spec.visible(sql));
     return parts;
   };
   const notFound = () => new ApiError('not_found', `${spec.noun} not found`);
@@ -182,23 +208,25 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       async ({ params, query, caller, db }) => {
         const p = (params ?? {}) as Record<string, string>;
         const q = query as { cursor?: string; limit: number } & Record<string, unknown>;
-        return mapped('read', () =>
-          db.withUser(caller.claims, (tx) => {
-            const parts = scope(tx, p);
+        // one statement: one round trip (userStatement), RLS deciding as in withUser
+        const rows = await mapped('read', () =>
+          db.userStatement(caller.claims, (sql) => {
+            const parts = scope(sql, p);
             for (const column of Object.keys(spec.filters ?? {})) {
-              if (q[column] !== undefined) parts.push(tx`t.${tx(column)} = ${q[column] as string}`);
+              if (q[column] !== undefined) parts.push(sql`t.${sql(column)} = ${q[column] as string}`);
             }
             if (byIdentity) {
               const identity = q.identity_id as string | undefined;
               parts.push(
                 identity
-                  ? tx`t.identity_id = ${identity}::uuid`
-                  : tx`t.identity_id = (select private.active_identity_id())`,
+                  ? sql`t.identity_id = ${identity}::uuid`
+                  : sql`t.identity_id = (select private.active_identity_id())`,
               );
             }
-            return listPage(tx, spec.table, parts, q);
+            return listStatement(sql, spec.table, parts, q);
           }),
         );
+        return pageFrom(rows, q.limit);
       },
     );
   }
@@ -215,15 +243,15 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       },
       async ({ params, caller, db }) => {
         const p = params as Record<string, string>;
-        const row = await mapped('read', () =>
-          db.withUser(caller.claims, async (tx) => {
-            const [r] = await tx<{ r: unknown }[]>`
-              select to_jsonb(t) as r from ${tx(spec.table)} t where ${and(tx, [tx`t.id = ${p.id!}`, ...scope(tx, p)])}`;
-            return r?.r;
-          }),
+        const [row] = await mapped('read', () =>
+          db.userStatement(
+            caller.claims,
+            (sql) => sql<{ r: unknown }[]>`
+              select row_to_json(t) as r from ${sql(spec.table)} t where ${and(sql, [sql`t.id = ${p.id!}`, ...scope(sql, p)])}`,
+          ),
         );
         if (!row) throw notFound();
-        return row;
+        return row.r;
       },
     );
   }

@@ -111,7 +111,7 @@ fn.route(
             ${query.thread_id ? tx`and ${query.thread_id}::uuid = any(l.thread_ids)` : tx``}
             ${query.execution_id ? tx`and l.execution_id = ${query.execution_id}` : tx``}
             ${query.held ? tx`and (l.released_at is null) = ${query.held === 'true'}` : tx``}
-            ${after ? tx`and (l.locked_at, l.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : tx``}
+            ${after ? tx`and (l.locked_at, l.id) < (${after[0]}::text::timestamptz, ${after[1]}::uuid)` : tx``}
           order by l.locked_at desc, l.id desc limit ${query.limit + 1}`,
       ),
     );
