@@ -63,8 +63,10 @@ async function account(tx: TransactionSql, identity: string) {
   return a as { balance: number; reserved: number; lifetime_spent: number };
 }
 
-async function provider(tx: TransactionSql): Promise<number> {
-  const [a] = await tx`select balance::int from public.token_accounts where kind = 'system_provider'`;
+/** The balance of the provider shard a posting went to. */
+async function shardBalance(tx: TransactionSql, accountId: string): Promise<number> {
+  const [a] = await tx`select balance::int from public.token_accounts
+                       where id = ${accountId} and kind = 'system_provider'`;
   return a!.balance as number;
 }
 
@@ -119,10 +121,10 @@ describe('ledger two-phase spending', () => {
         lifetime_spent: before.lifetime_spent + 1000,
       });
       // the commit holds the provider's row lock until rollback, so its posting shows the current balance
-      const [credit] = await s.tx`select t.balance_after::int from public.token_transactions t
+      const [credit] = await s.tx`select t.account_id, t.balance_after::int from public.token_transactions t
         join public.token_movements m on m.id = t.movement_id
         where m.identity_id = ${SEED.a1} and m.idempotency_key = 'run-1:commit' and t.type = 'credit'`;
-      expect(await provider(s.tx)).toBe(credit!.balance_after);
+      expect(await shardBalance(s.tx, credit!.account_id)).toBe(credit!.balance_after);
       expect(await budget(s.tx, 'dataspace', A1_DATASPACE)).toEqual({
         spent: dsBefore.spent + 1000,
         reserved: 0,

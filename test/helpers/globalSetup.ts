@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { connect } from '../../server/db/connect.ts';
 import { freePort, startEmbeddedPostgres } from '../../server/db/embeddedPostgres.ts';
 import { migrate, seed } from '../../server/db/migrate.ts';
+import { ensureSystemAccounts } from '../../server/ledger/systemAccounts.ts';
 import { withDatabase } from './databaseUrl.ts';
 
 declare module 'vitest' {
@@ -34,6 +35,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await migrate(sql, path.resolve('supabase'));
     await seed(sql, path.resolve('supabase'));
+    // the system account shards `npm start` creates: with the migrations' single shard per kind, two
+    // test transactions each holding one kind's shard and asking for the other's deadlock
+    await ensureSystemAccounts(sql);
   } finally {
     await sql.end();
   }

@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { TransactionSql } from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { useDatabase } from '../helpers/db.ts';
+import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
 import { inLedgerRollback } from './ledgerRollback.ts';
 import type { Scenario } from '../helpers/rollback.ts';
 import { ledgerViolations } from './invariants.ts';
 
 const { sql } = useDatabase(4);
+// the shard test holds every provider shard for a moment: on a database of its own, so no other
+// file's spender queues behind it
+const shardDb = useIsolatedDatabase('shards', 3);
 
 const A1_DATASPACE = seedId('a1', '0003');
 const A1_THREAD = seedId('a1', '0004');
@@ -131,31 +135,36 @@ describe('sharded system accounts', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     let held!: () => void;
     const holding = new Promise<void>((resolve) => (held = resolve));
-    const first = inLedgerRollback(sql, async (s) => {
+    let shards = 0;
+    const first = inLedgerRollback(shardDb.sql(), async (s) => {
       await debit(s.tx, SEED.a1, 1, 'shard-first');
+      // then every provider shard, as if as many spenders were settling at once
+      const all = await s.tx`select id from public.token_accounts where kind = 'system_provider' for update`;
+      shards = all.length;
       held();
       await gate;
     });
     await holding;
     try {
-      await inLedgerRollback(sql, async (s) => {
-        // a fresh identity of this transaction's own: no other test file can hold its locks
+      await inLedgerRollback(shardDb.sql(), async (s) => {
+        // a fresh identity of this transaction's own
         const [user, identity] = [randomUUID(), randomUUID()];
         await s.tx`insert into auth.users (id, email) values (${user}, ${`shard-${user}@example.test`})`;
         await s.tx`insert into public.users (id, email, display_name) values (${user}, ${`shard-${user}@example.test`}, 'Shard')`;
         await s.tx`insert into public.identities (id, user_id, name) values (${identity}, ${user}, 'Shard')`;
         await s.tx`insert into public.token_accounts (kind, identity_id, user_id, balance, lifetime_earned)
                    values ('identity', ${identity}, ${user}, 0, 0)`;
-        // the mint's shard 0 is free (the open transaction only holds the provider's)
+        // the mint's shards are free (the open transaction only holds the provider's)
         await s.tx`select private.ledger_credit(${identity}, 10, 'shard-fund', 'manual', null)`;
-        // with shard 0 held by the open transaction and no other shard, a spender must wait
+        // with every provider shard held by the open transaction, a spender must wait
         await s.tx`set local lock_timeout = '300ms'`;
         expect(await failure(s, (tx) => debit(tx, identity, 1, 'shard-wait'))).toBe('55P03');
-        await s.tx`select private.ledger_ensure_system_shards(4)`;
+        // one more shard: the spender takes it at once instead of queueing
+        await s.tx`select private.ledger_ensure_system_shards(${shards + 1})`;
         const m = await debit(s.tx, identity, 1, 'shard-second');
         const [posting] = await s.tx`select a.shard from public.token_transactions t
           join public.token_accounts a on a.id = t.account_id where t.movement_id = ${m.id} and t.type = 'credit'`;
-        expect(posting!.shard).toBe(1);
+        expect(posting!.shard).toBe(shards);
         expect(await failure(s, (tx) => tx`select private.ledger_ensure_system_shards(0)`)).toBe('22023');
       });
     } finally {
