@@ -19,6 +19,7 @@ export type BureauConfiguration = z.infer<typeof r.BureauConfiguration>;
 export type Meeting = z.infer<typeof r.Meeting>;
 export type MeetingTask = z.infer<typeof r.MeetingTask>;
 export type MemoryItem = z.infer<typeof r.MemoryItem>;
+export type ConstructionProject = z.infer<typeof r.ConstructionProject>;
 export type Workspace = z.infer<typeof r.Workspace>;
 export type Panel = z.infer<typeof r.Panel>;
 export type Agent = z.infer<typeof g.Agent>;
@@ -100,11 +101,11 @@ export function createChenuApi(sb: SupabaseClient) {
     switchIdentity: (id: string) =>
       call<{ identity: Identity; refresh_session: boolean }>(sb, 'POST', `identities/${id}/switch`),
     spheres: () => call<Page<Sphere>>(sb, 'GET', 'spheres'),
-    dataspaces: (sphereId?: string) =>
-      call<Page<Dataspace>>(sb, 'GET', 'dataspaces', { query: { sphere_id: sphereId } }),
+    dataspaces: (sphereId?: string, limit?: number) =>
+      call<Page<Dataspace>>(sb, 'GET', 'dataspaces', { query: { sphere_id: sphereId, limit } }),
     dataspace: (id: string) => call<Dataspace>(sb, 'GET', `dataspaces/${id}`),
-    threads: (dataspaceId: string) =>
-      call<Page<Thread>>(sb, 'GET', 'threads', { query: { dataspace_id: dataspaceId } }),
+    threads: (dataspaceId: string, options: { status?: Thread['status']; limit?: number } = {}) =>
+      call<Page<Thread>>(sb, 'GET', 'threads', { query: { dataspace_id: dataspaceId, ...options } }),
     messages: (threadId: string) =>
       call<Page<Message>>(sb, 'GET', `threads/${threadId}/messages`, { query: { limit: 30 } }),
     postMessage: (threadId: string, body: string) =>
@@ -130,13 +131,19 @@ export function createChenuApi(sb: SupabaseClient) {
         body: input,
         headers: { 'Idempotency-Key': idempotencyKey },
       }),
-    meetings: (dataspaceId: string) =>
-      call<Page<Meeting>>(sb, 'GET', 'meetings', { query: { dataspace_id: dataspaceId } }),
-    meetingTasks: (meetingId: string) => call<Page<MeetingTask>>(sb, 'GET', `meetings/${meetingId}/tasks`),
+    meetings: (dataspaceId: string, limit?: number) =>
+      call<Page<Meeting>>(sb, 'GET', 'meetings', { query: { dataspace_id: dataspaceId, limit } }),
+    meetingTasks: (meetingId: string, limit?: number) =>
+      call<Page<MeetingTask>>(sb, 'GET', `meetings/${meetingId}/tasks`, { query: { limit } }),
     /** One page of the dataspace's memory items (expired ones are not served: memory law 9). */
-    memory: (dataspaceId: string, cursor?: string) =>
+    memory: (dataspaceId: string, cursor?: string, status?: MemoryItem['status']) =>
       call<Page<MemoryItem>>(sb, 'GET', 'memory', {
-        query: { dataspace_id: dataspaceId, limit: 100, cursor },
+        query: { dataspace_id: dataspaceId, limit: 100, cursor, status },
+      }),
+    /** One page of the dataspace's construction projects (newest first). */
+    constructionProjects: (dataspaceId: string, limit?: number) =>
+      call<Page<ConstructionProject>>(sb, 'GET', 'construction/projects', {
+        query: { dataspace_id: dataspaceId, limit },
       }),
     workspaces: (dataspaceId: string) =>
       call<Page<Workspace>>(sb, 'GET', 'workspaces', { query: { dataspace_id: dataspaceId, limit: 100 } }),

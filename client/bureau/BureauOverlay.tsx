@@ -1,39 +1,52 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useDataspace } from '../room/DataspaceContext.ts';
-import { useSession, useSessionStore } from '../session/SessionContext.ts';
-import { createBureauStore } from './bureauStore.ts';
+import { SECTION_TITLES, sectionView, type SectionView } from './bureauContent.ts';
 import type { BureauSection } from './bureauSections.ts';
+import type { BureauStore } from './bureauStore.ts';
 
-const TITLES: Record<BureauSection, string> = {
-  dashboard: 'Dashboard',
-  notes: 'Notes',
-  tasks: 'Tasks',
-  projects: 'Projects',
-  threads: 'Threads',
-  meetings: 'Meetings',
-};
+/** A section's body: loading, its refusal (`code: message`), or its first items with the count. */
+function SectionBody({ section, view }: { section: BureauSection; view: SectionView }) {
+  return (
+    <div
+      className="bureau-body"
+      aria-label={`${SECTION_TITLES[section]} content`}
+      aria-busy={view.status === 'loading'}
+    >
+      {view.status === 'loading' && section !== 'dashboard' && <p className="muted">Loading…</p>}
+      {view.error && (
+        <p className="error" role="alert">
+          {view.error}
+        </p>
+      )}
+      {view.summary && <p className="muted bureau-count">{view.summary}</p>}
+      {view.items.length > 0 && (
+        <ul>
+          {view.items.map((i) => (
+            <li key={i.id} data-item={i.id}>
+              <strong>{i.title}</strong> <span className="muted">{i.detail}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
 
-/** The bureau: six sections of the active identity in the current sphere, ordered and shown as saved. */
-export function BureauOverlay() {
-  const session = useSessionStore();
-  const sphereId = useSession((s) => s.sphereId);
-  const activeIdentityId = useSession((s) => s.activeIdentityId);
-  const [bureau] = useState(() => createBureauStore(session.api));
-  const { layout, saving, error } = useStore(bureau);
-  const threads = useDataspace((s) => s.threads);
-  const balance = useDataspace((s) => s.balance);
+/**
+ * The bureau: six sections of the active identity in the current sphere, ordered and shown as saved,
+ * each with its contents from the API (loaded when the bureau first opens).
+ */
+export function BureauOverlay({ bureau }: { bureau: BureauStore }) {
+  const { layout, saving, error, content } = useStore(bureau);
+  // the room's live balance (presence) when known, else the bureau's own read
+  const liveBalance = useDataspace((s) => s.balance);
+  const sphereId = useStore(bureau, (s) => s.sphereId);
   const [open, setOpen] = useState(false);
   useEffect(() => {
-    if (sphereId) void bureau.load(sphereId);
-  }, [bureau, sphereId, activeIdentityId]);
+    if (open && sphereId) void bureau.ensureContent();
+  }, [bureau, open, sphereId]);
   const visible = new Set(layout.visible_sections);
-  const body = (s: BureauSection) =>
-    s === 'threads'
-      ? threads.map((t) => t.title).join(' · ')
-      : s === 'dashboard'
-        ? `Tokens: ${balance ?? '…'} · Threads: ${threads.length}`
-        : null;
   return (
     <section className="panel bureau" aria-label="Bureau" data-open={open}>
       <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
@@ -46,16 +59,16 @@ export function BureauOverlay() {
               <label>
                 <input
                   type="checkbox"
-                  aria-label={`Show ${TITLES[s]}`}
+                  aria-label={`Show ${SECTION_TITLES[s]}`}
                   checked={visible.has(s)}
                   disabled={saving}
                   onChange={() => void bureau.toggle(s)}
                 />
-                {TITLES[s]}
+                {SECTION_TITLES[s]}
               </label>
               <button
                 type="button"
-                aria-label={`Move ${TITLES[s]} up`}
+                aria-label={`Move ${SECTION_TITLES[s]} up`}
                 disabled={saving}
                 onClick={() => void bureau.move(s, -1)}
               >
@@ -63,13 +76,13 @@ export function BureauOverlay() {
               </button>
               <button
                 type="button"
-                aria-label={`Move ${TITLES[s]} down`}
+                aria-label={`Move ${SECTION_TITLES[s]} down`}
                 disabled={saving}
                 onClick={() => void bureau.move(s, 1)}
               >
                 ↓
               </button>
-              {visible.has(s) && body(s) && <p>{body(s)}</p>}
+              {visible.has(s) && <SectionBody section={s} view={sectionView(content, s, liveBalance)} />}
             </li>
           ))}
         </ol>

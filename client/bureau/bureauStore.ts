@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { BureauConfiguration, ChenuApi } from '../api/chenuApi.ts';
 import { describeError } from '../app/sessionStore.ts';
+import { idleContent, loadBureauContent, loadingContent, type BureauContent } from './bureauContent.ts';
 import {
   DEFAULT_LAYOUT,
   moveSection,
@@ -15,6 +16,10 @@ export interface BureauState {
   readonly layout: BureauLayout;
   readonly saving: boolean;
   readonly error: string | null;
+  /** The sections' contents (each with its own loading state and refusal). */
+  readonly content: BureauContent;
+  /** The sphere whose contents are loaded or loading (null: not yet asked). */
+  readonly contentSphereId: string | null;
 }
 
 export interface BureauActions {
@@ -22,6 +27,10 @@ export interface BureauActions {
   load(sphereId: string): Promise<void>;
   move(section: BureauSection, delta: number): Promise<void>;
   toggle(section: BureauSection): Promise<void>;
+  /** Loads the sections' contents for the loaded sphere (again, when asked to refresh). */
+  loadContent(): Promise<void>;
+  /** Loads the contents once per sphere: what opening the bureau (2D or 3D) calls. */
+  ensureContent(): Promise<void>;
 }
 
 export type BureauStore = StoreApi<BureauState> & BureauActions;
@@ -42,7 +51,22 @@ export function createBureauStore(api: ChenuApi): BureauStore {
     layout: DEFAULT_LAYOUT,
     saving: false,
     error: null,
+    content: idleContent(),
+    contentSphereId: null,
   }));
+  let generation = 0;
+  let pending: Promise<void> | null = null;
+  const loadContent = () => {
+    const { sphereId } = store.getState();
+    if (!sphereId) return Promise.resolve();
+    const mine = ++generation;
+    store.setState({ content: loadingContent(), contentSphereId: sphereId });
+    pending = loadBureauContent(api, sphereId, (section, content) => {
+      // a later load (another sphere or identity) owns the state now
+      if (mine === generation) store.setState((s) => ({ content: { ...s.content, [section]: content } }));
+    });
+    return pending;
+  };
   const save = async (layout: BureauLayout) => {
     const { config, sphereId } = store.getState();
     if (!sphereId) return;
@@ -66,7 +90,15 @@ export function createBureauStore(api: ChenuApi): BureauStore {
   };
   return Object.assign(store, {
     async load(sphereId: string) {
-      store.setState({ sphereId, config: null, layout: DEFAULT_LAYOUT, error: null });
+      generation++;
+      store.setState({
+        sphereId,
+        config: null,
+        layout: DEFAULT_LAYOUT,
+        error: null,
+        content: idleContent(),
+        contentSphereId: null,
+      });
       try {
         const [config] = (await api.bureauConfigurations(sphereId)).data;
         store.setState(config ? { config, layout: layoutOf(config) } : {});
@@ -77,5 +109,11 @@ export function createBureauStore(api: ChenuApi): BureauStore {
     move: (section: BureauSection, delta: number) =>
       save(moveSection(store.getState().layout, section, delta)),
     toggle: (section: BureauSection) => save(toggleSection(store.getState().layout, section)),
+    loadContent,
+    ensureContent() {
+      const { sphereId, contentSphereId } = store.getState();
+      if (sphereId && contentSphereId === sphereId) return pending ?? Promise.resolve();
+      return loadContent();
+    },
   });
 }

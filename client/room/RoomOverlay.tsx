@@ -1,6 +1,7 @@
 import { useStore } from 'zustand';
 import { clientStore } from '../app/clientStore.ts';
 import { BureauOverlay } from '../bureau/BureauOverlay.tsx';
+import type { BureauStore } from '../bureau/bureauStore.ts';
 import { MeetingPanel } from '../meetings/MeetingPanel.tsx';
 import type { MeetingsStore } from '../meetings/meetingStore.ts';
 import { TokenHud } from '../hud/TokenHud.tsx';
@@ -15,10 +16,12 @@ export function RoomOverlay({
   connection,
   room,
   meetings,
+  bureau,
 }: {
   connection: string | null;
   room: RoomStore;
   meetings: MeetingsStore;
+  bureau: BureauStore;
 }) {
   const others = useStore(room, (s) => s.avatars);
   const session = useSessionStore();
@@ -52,7 +55,7 @@ export function RoomOverlay({
         <NovaPanel />
         <MeetingPanel meetings={meetings} />
       </aside>
-      <BureauOverlay />
+      <BureauOverlay bureau={bureau} />
     </div>
   );
 }

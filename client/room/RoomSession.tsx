@@ -4,6 +4,7 @@ import { createStore } from 'zustand/vanilla';
 import { App } from '../app/App.tsx';
 import { clientStore, locomotion } from '../app/clientStore.ts';
 import { describeError } from '../app/sessionStore.ts';
+import { createBureauStore } from '../bureau/bureauStore.ts';
 import { joinSpatialRoom, type ColyseusRoomFeed, type FeedStatusState } from '../net/colyseusRoomFeed.ts';
 import { joinMeeting } from '../meetings/meetingFeed.ts';
 import { createMeetingsStore } from '../meetings/meetingStore.ts';
@@ -18,6 +19,8 @@ import { createDataspaceStore } from './dataspaceStore.ts';
 import { RoomOverlay } from './RoomOverlay.tsx';
 
 const ThreadPanel3D = lazy(() => import('../threads/ThreadPanel3D.tsx'));
+// the bureau as a uikit panel: its own chunk, XR only (the 2D bureau is in the overlay)
+const BureauPanel3D = lazy(() => import('../bureau/BureauPanel3D.tsx'));
 // the room's memory wall, workspaces, thread panels and meeting table: uikit, its own chunk, every mode
 const SpatialRoom = lazy(() => import('../spatial/SpatialRoom.tsx'));
 
@@ -37,9 +40,11 @@ export function RoomSession() {
   const dataspace = useSession((s) => s.dataspace)!;
   const token = useSession((s) => s.accessToken)!;
   const identityId = useSession((s) => s.activeIdentityId)!;
+  const sphereId = useSession((s) => s.sphereId);
   const [ds] = useState(() => createDataspaceStore(session.api));
   const [room] = useState(createRoomStore);
   const [spatial] = useState(() => createSpatialStore(session.api));
+  const [bureau] = useState(() => createBureauStore(session.api));
   const [meetings] = useState(() =>
     createMeetingsStore(session.api, (id) => joinMeeting(realtimeUrl(), token, id)),
   );
@@ -54,6 +59,11 @@ export function RoomSession() {
     void spatial.load(dataspace.id);
     return () => void meetings.leave();
   }, [ds, meetings, spatial, dataspace]);
+
+  // the bureau of the active identity in this sphere (its contents load when it is first shown)
+  useEffect(() => {
+    if (sphereId) void bureau.load(sphereId);
+  }, [bureau, sphereId, identityId]);
 
   useEffect(() => {
     let live: ColyseusRoomFeed | null = null;
@@ -121,6 +131,7 @@ export function RoomSession() {
               <DataspaceContext.Provider value={ds}>
                 <Suspense fallback={null}>
                   <ThreadPanel3D />
+                  <BureauPanel3D bureau={bureau} dataspace={ds} />
                 </Suspense>
               </DataspaceContext.Provider>
             )}
@@ -128,7 +139,7 @@ export function RoomSession() {
         }
         overlay={
           <>
-            <RoomOverlay connection={connection} room={room} meetings={meetings} />
+            <RoomOverlay connection={connection} room={room} meetings={meetings} bureau={bureau} />
             <SpatialNotice spatial={spatial} />
           </>
         }

@@ -1,0 +1,161 @@
+// @vitest-environment jsdom
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ReactThreeTestRenderer from '@react-three/test-renderer';
+import { createClient } from '@supabase/supabase-js';
+import type { Object3D } from 'three';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChenuApi } from '../../../client/api/chenuApi.ts';
+import BureauPanel3D, { PANEL_ITEMS } from '../../../client/bureau/BureauPanel3D.tsx';
+import {
+  IDLE_SECTION,
+  type BureauContent,
+  type SectionContent,
+} from '../../../client/bureau/bureauContent.ts';
+import { createBureauStore } from '../../../client/bureau/bureauStore.ts';
+import { createDataspaceStore } from '../../../client/room/dataspaceStore.ts';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const assets = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets') + path.sep;
+let server: Server;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const file = assets + decodeURIComponent(new URL(req.url!, 'http://x').pathname).slice(1);
+    void stat(file).then(
+      (s) => (s.isFile() ? (res.writeHead(200), createReadStream(file).pipe(res)) : res.writeHead(404).end()),
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = document.createElement('base');
+  base.href = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  document.head.append(base);
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const api = createChenuApi(
+  createClient('http://127.0.0.1:9', 'anon', { auth: { persistSession: false, autoRefreshToken: false } }),
+);
+
+type Uikit = Object3D & { properties?: { value: { id?: string; text?: unknown } } };
+
+/** The panel's visible sections in drawing order, with the texts of each (uikit's computed properties). */
+function sectionsOf(root: Object3D) {
+  const panel = root.getObjectByName('bureau-panel')!;
+  const out: { section: string; texts: string[] }[] = [];
+  panel.traverse((o) => {
+    const id = (o as Uikit).properties?.value.id;
+    if (typeof id !== 'string' || !id.startsWith('bureau-section-')) return;
+    const texts: string[] = [];
+    o.traverse((t) => {
+      const text = (t as Uikit).properties?.value.text;
+      if (t !== o && text !== undefined && text !== null) texts.push(String(text));
+    });
+    out.push({ section: id.slice('bureau-section-'.length), texts });
+  });
+  return out;
+}
+
+const item = (id: string, title: string, detail: string) => ({ id, title, detail });
+const ready = (items: ReturnType<typeof item>[], total = items.length, more = false): SectionContent => ({
+  status: 'ready',
+  items,
+  total,
+  more,
+  open: null,
+  error: null,
+});
+
+/** A bureau as the API would have filled it (never called here: no sphere is loaded). */
+function filledBureau() {
+  const bureau = createBureauStore(api);
+  const content: BureauContent = {
+    dashboard: ready([item('balance', 'Tokens', '1200')]),
+    notes: ready([item('n1', 'Appeler le plombier', 'Cuisine')], 1),
+    tasks: { ...ready([item('t1', 'Commander le comptoir', 'open · due 2026-12-01')], 3), open: 2 },
+    projects: ready([item('p1', 'Rénovation cuisine', 'in progress · Alice')], 12, true),
+    threads: ready([item('th1', 'Budget cuisine', '40 / 1000 tokens · Cuisine')]),
+    meetings: { ...IDLE_SECTION, status: 'error', error: 'forbidden: not allowed to read meetings' },
+  };
+  bureau.setState({
+    content,
+    layout: {
+      section_order: ['threads', 'dashboard', 'meetings', 'notes', 'tasks', 'projects'],
+      visible_sections: ['threads', 'dashboard', 'meetings', 'tasks', 'projects'],
+      default_section: 'threads',
+    },
+  });
+  return bureau;
+}
+
+describe('BureauPanel3D (uikit, XR)', () => {
+  it('shows the visible sections in the saved order, hidden ones absent, and follows layout changes', async () => {
+    const bureau = filledBureau();
+    const ds = createDataspaceStore(api);
+    const r = await ReactThreeTestRenderer.create(<BureauPanel3D bureau={bureau} dataspace={ds} />);
+    const root = r.scene.instance as unknown as Object3D;
+    let shown = sectionsOf(root);
+    expect(shown.map((s) => s.section)).toEqual(['threads', 'dashboard', 'meetings', 'tasks', 'projects']);
+    expect(root.getObjectByName('bureau-panel')!.userData.sections).toEqual(shown.map((s) => s.section));
+    const texts = Object.fromEntries(shown.map((s) => [s.section, s.texts]));
+    expect(texts.threads).toEqual(['Threads', '1', 'Budget cuisine · 40 / 1000 tokens · Cuisine']);
+    // a refused section says why, the others still show their contents
+    expect(texts.meetings).toEqual(['Meetings', '', 'forbidden: not allowed to read meetings']);
+    expect(texts.tasks).toEqual(['Tasks', '1 of 3', 'Commander le comptoir · open · due 2026-12-01']);
+    expect(texts.projects).toEqual(['Projects', '1 of 12+', 'Rénovation cuisine · in progress · Alice']);
+    // the dashboard: balance (the bureau's read), then the other sections' counts
+    expect(texts.dashboard).toEqual([
+      'Dashboard',
+      '',
+      'Tokens · 1200',
+      'Notes · 1',
+      'Tasks · 3 (2 open)',
+      'Projects · 12+',
+      'Threads · 1',
+      'Meetings · refused',
+    ]);
+
+    // the room's live balance wins, and order/visibility changes (saved from the 2D bureau) follow here
+    await ReactThreeTestRenderer.act(async () => {
+      ds.setState({ balance: 1180 });
+      bureau.setState({
+        layout: {
+          section_order: ['notes', 'dashboard', 'threads', 'meetings', 'tasks', 'projects'],
+          visible_sections: ['notes', 'dashboard'],
+          default_section: 'notes',
+        },
+      });
+    });
+    shown = sectionsOf(root);
+    expect(shown.map((s) => s.section)).toEqual(['notes', 'dashboard']);
+    expect(shown[0]!.texts).toEqual(['Notes', '1', 'Appeler le plombier · Cuisine']);
+    expect(shown[1]!.texts[2]).toBe('Tokens · 1180');
+    await r.unmount();
+  });
+
+  it('shows a loading section as loading and at most PANEL_ITEMS items of a long one', async () => {
+    const bureau = filledBureau();
+    const many = Array.from({ length: 8 }, (_, i) => item(`th${i}`, `Fil ${i}`, `${i} tokens`));
+    bureau.setState((s) => ({
+      content: { ...s.content, threads: ready(many, 30), notes: { ...IDLE_SECTION, status: 'loading' } },
+      layout: { ...s.layout, visible_sections: ['threads', 'notes'] },
+    }));
+    const r = await ReactThreeTestRenderer.create(
+      <BureauPanel3D bureau={bureau} dataspace={createDataspaceStore(api)} />,
+    );
+    const shown = sectionsOf(r.scene.instance as unknown as Object3D);
+    expect(shown.map((s) => s.section)).toEqual(['threads', 'notes']);
+    expect(shown[0]!.texts).toEqual([
+      'Threads',
+      '8 of 30',
+      ...many.slice(0, PANEL_ITEMS).map((t) => `${t.title} · ${t.detail}`),
+    ]);
+    expect(shown[1]!.texts).toEqual(['Notes', 'Loading…']);
+    await r.unmount();
+  });
+});
