@@ -4,8 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Iwer from 'iwer';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
+import type { ClientStack } from './clientStack.ts';
+import { launchChromium } from './launchChromium.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Screenshots and traces land here (git-ignored). */
@@ -135,4 +138,41 @@ export function frames(page: Page, n: number): Promise<void> {
 export async function screenshotPath(name: string): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true });
   return path.join(RESULTS_DIR, `${name}.png`);
+}
+
+/**
+ * For one test file: the client served against `stack` and a Chromium ready for IWER, both started
+ * before its tests; after them the contexts the file pushed to `contexts`, the browser and the
+ * server are closed.
+ */
+export function useXRBrowser(stack: ClientStack): {
+  client: () => ServedClient;
+  browser: () => Browser;
+  contexts: BrowserContext[];
+} {
+  let client: ServedClient | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    client = await serveClient({
+      VITE_SUPABASE_URL: stack.api().url,
+      VITE_SUPABASE_ANON_KEY: stack.api().anonKey,
+      VITE_REALTIME_URL: stack.realtimeUrl(),
+    });
+    browser = await launchChromium({ webxrEmulation: true });
+  }, 120_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await client?.close();
+  });
+  return {
+    client: () => client ?? raise('the client is served in beforeAll'),
+    browser: () => browser ?? raise('Chromium is launched in beforeAll'),
+    contexts,
+  };
+}
+
+function raise(message: string): never {
+  throw new Error(message);
 }

@@ -6,14 +6,13 @@
  * debits the HUD balance. Screenshots in test-results/e2e/.
  */
 import type { XRDevice } from 'iwer';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ColyseusRoomFeed } from '../../client/net/colyseusRoomFeed.ts';
 import type { SpatialStore } from '../../client/spatial/spatialStore.ts';
 import type { RoomStore } from '../../client/state/roomStore.ts';
 import { useClientStack } from './clientStack.ts';
-import { emulateQuest3, screenshotPath, serveClient, type ServedClient } from './harness.ts';
-import { launchChromium } from './launchChromium.ts';
+import { emulateQuest3, screenshotPath, useXRBrowser } from './harness.ts';
 
 declare global {
   interface Window {
@@ -35,24 +34,7 @@ const PANEL_ID = 'a1000000-0000-4000-8000-000800000001';
 const SUMMARIZE = "Peux-tu résumer ce fil de discussion, en liste à puces s'il te plaît ?";
 
 const stack = useClientStack('e2e_spatial', { realtime: true, timings: { grabLockMs: 60_000 } });
-let client: ServedClient;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  client = await serveClient({
-    VITE_SUPABASE_URL: stack.api().url,
-    VITE_SUPABASE_ANON_KEY: stack.api().anonKey,
-    VITE_REALTIME_URL: stack.realtimeUrl(),
-  });
-  browser = await launchChromium({ webxrEmulation: true });
-}, 120_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await client?.close();
-});
+const { client, browser, contexts } = useXRBrowser(stack);
 
 /** Waits `n` animation frames of the page (the XR session drives them while immersive). */
 const frames = (page: Page, n: number) =>
@@ -69,7 +51,7 @@ const frames = (page: Page, n: number) =>
   );
 
 async function openRoomAsAlice(errors: string[]): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+  const context = await browser().newContext({ viewport: { width: 1280, height: 760 } });
   contexts.push(context);
   // software WebGL on a 2-core machine: joins and first frames can take longer than Playwright's 30 s
   context.setDefaultTimeout(60_000);
@@ -79,7 +61,7 @@ async function openRoomAsAlice(errors: string[]): Promise<Page> {
   page.on('console', (m) => {
     if (m.type() === 'error') process.stderr.write(`[page] ${m.text()}\n`);
   });
-  await page.goto(client.url);
+  await page.goto(client().url);
   await page.getByLabel('Email').fill('alice@chenu.local');
   await page.getByLabel('Password').fill('chenu-demo-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -159,7 +141,7 @@ describe('spatial room end to end (Chromium + IWER Quest 3, real stack)', () => 
     await a.waitForFunction(() => window.iwerDevice.activeSession !== undefined, null, { timeout: 20_000 });
     // the 3D panels' Latin-1 MSDF font came from the app's own assets, and nothing from elsewhere
     const resources = await a.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
-    expect(resources.some((u) => u.startsWith(client.url) && u.endsWith('/fonts/msdf/inter-400.png'))).toBe(
+    expect(resources.some((u) => u.startsWith(client().url) && u.endsWith('/fonts/msdf/inter-400.png'))).toBe(
       true,
     );
     expect(resources.filter((u) => /^(https?|wss?):\/\/(?!127\.0\.0\.1[:/])/.test(u))).toEqual([]);

@@ -5,19 +5,11 @@
  * (transparent clear, no floor or grid), hit-test placement and a persisted anchor.
  */
 import { Matrix4, Quaternion, Ray, Vector3 } from 'three';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { XRDebugHandle } from '../../client/xr/xrRuntime.tsx';
 import { useClientStack } from './clientStack.ts';
-import {
-  emulateQuest3,
-  frames,
-  screenshotPath,
-  serveClient,
-  syntheticFloor,
-  type ServedClient,
-} from './harness.ts';
-import { launchChromium } from './launchChromium.ts';
+import { emulateQuest3, frames, screenshotPath, syntheticFloor, useXRBrowser } from './harness.ts';
 
 declare global {
   interface Window {
@@ -31,36 +23,19 @@ const SNAP_TURN_RAD = (30 * Math.PI) / 180; // SNAP_TURN_DEG of client/xr/xrRunt
 const BACKGROUND = [0xdd, 0xe3, 0xea]; // the room's clear colour (client/app/App.tsx)
 
 const stack = useClientStack('e2e_xr_modes', { realtime: true, timings: { grabLockMs: 60_000 } });
-let client: ServedClient;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const { client, browser, contexts } = useXRBrowser(stack);
 const errors: string[] = [];
 let a: Page; // alice in VR / AR
 let b: Page; // alice's second device, desktop
 
-beforeAll(async () => {
-  client = await serveClient({
-    VITE_SUPABASE_URL: stack.api().url,
-    VITE_SUPABASE_ANON_KEY: stack.api().anonKey,
-    VITE_REALTIME_URL: stack.realtimeUrl(),
-  });
-  browser = await launchChromium({ webxrEmulation: true });
-}, 120_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await client?.close();
-});
-
 async function openRoomAsAlice(xr: boolean): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 960, height: 600 } });
+  const context = await browser().newContext({ viewport: { width: 960, height: 600 } });
   contexts.push(context);
   context.setDefaultTimeout(60_000);
   if (xr) await emulateQuest3(context, { environment: syntheticFloor() });
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(client.url);
+  await page.goto(client().url);
   await page.getByLabel('Email').fill('alice@chenu.local');
   await page.getByLabel('Password').fill('chenu-demo-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
