@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useDataspace } from '../room/DataspaceContext.ts';
-import { spendByDay, spendByThread } from '../room/tokenSpend.ts';
+import { DAY_TICK_INCREMENTS, dayLabel, dayRange, spendByDay, spendByThread } from '../room/tokenSpend.ts';
 
 const WIDTH = 300;
 const HEIGHT = 140;
@@ -28,6 +28,8 @@ export function SpendChart() {
   const threads = useDataspace((s) => s.threads);
   const day = spendByDay(transactions);
   const thread = spendByThread(threads);
+  const titles = useRef(thread.titles);
+  titles.current = thread.titles;
   const dayData: uPlot.AlignedData = [day.days.map((d) => Date.parse(d) / 1000), day.spent];
   const threadData: uPlot.AlignedData = [thread.titles.map((_, i) => i), thread.spent];
   const dayEl = usePlot(
@@ -35,6 +37,8 @@ export function SpendChart() {
       title: 'Tokens spent per day',
       width: WIDTH,
       height: HEIGHT,
+      scales: { x: { time: true, range: (_u, min, max) => dayRange(min, max) } },
+      axes: [{ incrs: DAY_TICK_INCREMENTS, values: (_u, ticks) => ticks.map(dayLabel) }, {}],
       series: [{}, { label: 'tokens', stroke: '#4f8cff', fill: 'rgba(79,140,255,0.3)', paths: bars }],
     }),
     dayData,
@@ -44,8 +48,12 @@ export function SpendChart() {
       title: 'Tokens spent per thread',
       width: WIDTH,
       height: HEIGHT,
-      scales: { x: { time: false } },
-      axes: [{ values: (_u, ticks) => ticks.map((i) => thread.titles[i]?.slice(0, 12) ?? '') }, {}],
+      scales: { x: { time: false, range: (u) => [-0.5, Math.max(u.data[0].length, 1) - 0.5] } },
+      // the options live as long as the chart: labels read the latest titles through the ref
+      axes: [
+        { incrs: [1], values: (_u, ticks) => ticks.map((i) => titles.current[i]?.slice(0, 12) ?? '') },
+        {},
+      ],
       series: [{}, { label: 'tokens', stroke: '#ff8c42', fill: 'rgba(255,140,66,0.3)', paths: bars }],
     }),
     threadData,

@@ -22,3 +22,26 @@ export function spendByThread(threads: readonly Thread[]): { titles: string[]; s
     .sort((a, b) => b.spent - a.spent);
   return { titles: rows.map((r) => r.title), spent: rows.map((r) => r.spent) };
 }
+
+const DAY_S = 86_400;
+
+/**
+ * The day chart's x range (unix seconds): half a day beyond the first and last day, so one day of
+ * data is a bar in the middle of a one-day-wide axis instead of a point stretched over minutes.
+ */
+export function dayRange(min: number, max: number): [number, number] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) {
+    const today = Math.floor(Date.now() / 1000 / DAY_S) * DAY_S;
+    return [today - DAY_S / 2, today + DAY_S / 2];
+  }
+  return [min - DAY_S / 2, max + DAY_S / 2];
+}
+
+/** Tick spacings the day axis may use: whole days and weeks, never hours. */
+export const DAY_TICK_INCREMENTS = [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S, 28 * DAY_S];
+
+/** A day tick's label, in UTC like the days themselves: "27 Nov". */
+export function dayLabel(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return `${d.getUTCDate()} ${d.toLocaleString('en', { month: 'short', timeZone: 'UTC' })}`;
+}

@@ -12,8 +12,8 @@ import { ThreadBoards } from './ThreadBoards.tsx';
 import { WorkspacePanels } from './WorkspacePanels.tsx';
 
 /**
- * Where each part of a dataspace stands in its room: the desktop viewer enters at z = 4, an XR session
- * starts at the origin (where the XR thread panel is in front, at z = -1.1), both looking at -z.
+ * Where each part of a dataspace stands in its room: the desktop viewer enters at z = 4 looking at -z,
+ * and an XR session starts where the desktop viewer stood (client/xr/xrOrigin.ts).
  */
 export const ROOM_PLAN = {
   /** The memory wall's centre line, facing the entrance. */
@@ -22,8 +22,8 @@ export const ROOM_PLAN = {
   workspaces: { x: -4, z: 0, rotY: Math.PI / 2 },
   /** Thread panels on the right, on an arc around a viewer at x ≈ 1. */
   threads: { x: 4, z: 0, rotY: -Math.PI / 2 },
-  /** The meeting table between the two, in front of the desktop viewer, behind the XR one. */
-  meetingTable: { x: 0, z: 2.4 },
+  /** The meeting table between the two, 3 m ahead of the entrance: seen whole, not from above. */
+  meetingTable: { x: 0, z: 1 },
 } as const;
 
 /**

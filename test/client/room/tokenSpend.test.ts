@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Thread, TokenTransaction } from '../../../client/api/chenuApi.ts';
-import { spendByDay, spendByThread } from '../../../client/room/tokenSpend.ts';
+import {
+  DAY_TICK_INCREMENTS,
+  dayLabel,
+  dayRange,
+  spendByDay,
+  spendByThread,
+} from '../../../client/room/tokenSpend.ts';
 
 const tx = (type: string, amount: number, createdAt: string) =>
   ({ kind: 'commit', type, amount, createdAt }) as TokenTransaction;
@@ -26,5 +32,16 @@ describe('tokenSpend', () => {
       { title: 'B', tokens_consumed: 50 },
     ] as Thread[];
     expect(spendByThread(threads)).toEqual({ titles: ['B', 'A'], spent: [50, 5] });
+  });
+
+  it('gives one day of data a one-day axis labelled by day, never by hour', () => {
+    const day = Date.parse('2026-11-27') / 1000;
+    expect(dayRange(day, day)).toEqual([day - 43_200, day + 43_200]);
+    expect(dayRange(day - 86_400, day)).toEqual([day - 129_600, day + 43_200]);
+    const [from, to] = dayRange(Number.NaN, Number.NaN);
+    expect(to - from).toBe(86_400);
+    expect(Math.min(...DAY_TICK_INCREMENTS)).toBe(86_400);
+    expect(dayLabel(day)).toBe('27 Nov');
+    expect(dayLabel(Date.parse('2027-01-01T23:30:00Z') / 1000)).toBe('1 Jan');
   });
 });
