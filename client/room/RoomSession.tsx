@@ -17,6 +17,10 @@ import { createRoomStore } from '../state/roomStore.ts';
 import { DataspaceContext } from './DataspaceContext.ts';
 import { createDataspaceStore } from './dataspaceStore.ts';
 import { RoomOverlay } from './RoomOverlay.tsx';
+import { reloadFor } from './dbEvents.ts';
+
+/** A burst of memory/workspace changes (an import, an agent's batch) reloads the room once. */
+const SPATIAL_REFRESH_MS = 250;
 
 const ThreadPanel3D = lazy(() => import('../threads/ThreadPanel3D.tsx'));
 // the bureau as a uikit panel: its own chunk, XR only (the 2D bureau is in the overlay)
@@ -73,12 +77,19 @@ export function RoomSession() {
       (f) => {
         if (cancelled) return void f.leave();
         live = f;
-        // another participant's (or an agent's) message in this dataspace: refresh the thread
+        // another participant's (or an agent's) change in this dataspace: read the thread again, and
+        // the memory wall and workspaces once a burst of changes has settled
+        let spatialTimer: ReturnType<typeof setTimeout> | undefined;
         offs.push(
           f.onDbEvent((e) => {
-            const threadId = (e.data as { thread_id?: unknown }).thread_id;
-            if (typeof threadId === 'string') void ds.refreshThread(threadId);
+            const reload = reloadFor(e);
+            if (reload.threadId) void ds.refreshThread(reload.threadId);
+            if (reload.spatial) {
+              clearTimeout(spatialTimer);
+              spatialTimer = setTimeout(() => void spatial.refresh(), SPATIAL_REFRESH_MS);
+            }
           }),
+          () => clearTimeout(spatialTimer),
           f.onRefusal((e) => clientStore.setState({ notice: `${e.code}: ${e.message}` })),
         );
         setFeed(f);

@@ -30,6 +30,11 @@ export interface SpatialState {
 
 export interface SpatialActions {
   load(dataspaceId: string): Promise<void>;
+  /**
+   * Reads the loaded dataspace's memory and workspaces again (another participant changed them),
+   * keeping what the room shows until the new lists arrive.
+   */
+  refresh(): Promise<void>;
   /** The room's 3D root while mounted (read-only handle for end-to-end tests and the console). */
   root: Object3D | null;
 }
@@ -71,7 +76,11 @@ export function createSpatialStore(api: ChenuApi): SpatialStore {
         }
       } while (cursor);
       if (gen === generation) {
-        store.setState({ memory: items.slice(0, MAX_MEMORY_CARDS), memoryTruncated: truncated });
+        store.setState({
+          memory: items.slice(0, MAX_MEMORY_CARDS),
+          memoryTruncated: truncated,
+          memoryError: null,
+        });
       }
     } catch (error) {
       if (gen === generation) store.setState({ memoryError: describeError(error) });
@@ -93,7 +102,7 @@ export function createSpatialStore(api: ChenuApi): SpatialStore {
           }
         }),
       );
-      if (gen === generation) store.setState({ workspaces: views });
+      if (gen === generation) store.setState({ workspaces: views, workspacesError: null });
     } catch (error) {
       if (gen === generation) store.setState({ workspacesError: describeError(error) });
     }
@@ -106,6 +115,12 @@ export function createSpatialStore(api: ChenuApi): SpatialStore {
       store.setState({ ...initial, dataspaceId, loading: true });
       await Promise.all([loadMemory(dataspaceId, gen), loadWorkspaces(dataspaceId, gen)]);
       if (gen === generation) store.setState({ loading: false });
+    },
+    async refresh() {
+      const { dataspaceId } = store.getState();
+      if (!dataspaceId) return;
+      const gen = ++generation;
+      await Promise.all([loadMemory(dataspaceId, gen), loadWorkspaces(dataspaceId, gen)]);
     },
   };
   return Object.assign(store, actions);

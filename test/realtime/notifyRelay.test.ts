@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbEventMessage } from '../../shared/protocol/spatialProtocol.ts';
 import { NotifyBridge, REALTIME_CHANNEL } from '../../server/realtime/notifyBridge.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
-import { SEED } from '../helpers/personas.ts';
+import { reloadFor } from '../../client/room/dbEvents.ts';
+import { SEED, seedId } from '../helpers/personas.ts';
 
 const db = useIsolatedDatabase('relay');
 const received: string[] = [];
@@ -74,6 +75,52 @@ describe('realtime outbox and relay', () => {
     expect(await outboxSize()).toBe(0);
     const titles = (await announced()).map((p) => (JSON.parse(p) as DbEventMessage).data['title']);
     expect(titles).toEqual(['Lot 0', 'Lot 1', 'Lot 2', 'Lot 3', 'Lot 4']);
+  });
+
+  it('announces memory, workspace and panel changes on their dataspace, and the client knows what to reload', async () => {
+    received.length = 0;
+    const sql = db.sql();
+    await sql`delete from private.realtime_outbox`;
+    const dataspace = seedId('a1', '0003');
+    const [memory] = await sql<{ id: string }[]>`
+      insert into public.memory_items (identity_id, user_id, dataspace_id, source_type, kind, content)
+      values (${SEED.a1}, ${SEED.alice}, ${dataspace}, 'user', 'note', 'En direct') returning id`;
+    const [workspace] = await sql<{ id: string }[]>`
+      insert into public.workspaces (identity_id, user_id, dataspace_id, name)
+      values (${SEED.a1}, ${SEED.alice}, ${dataspace}, 'Live')
+      returning id`;
+    await sql`insert into public.panels (identity_id, workspace_id, kind, title)
+              values (${SEED.a1}, ${workspace!.id}, 'notes', 'Panneau')`;
+    // the workspace goes, its panel with it (cascade): one event for the workspace, none for the orphan
+    await sql`delete from public.workspaces where id = ${workspace!.id}`;
+    await sql`select private.realtime_relay()`;
+    const events = (await announced()).map((p) => JSON.parse(p) as DbEventMessage & { keys: string[] });
+    expect(events.map((e) => `${e.table} ${e.op}`)).toEqual([
+      'memory_items INSERT',
+      'workspaces INSERT',
+      'panels INSERT',
+      'workspaces DELETE',
+    ]);
+    expect(events[0]).toMatchObject({
+      id: memory!.id,
+      identityId: SEED.a1,
+      keys: [`dataspace:${dataspace}`],
+    });
+    expect(events[0]!.data).toEqual({ dataspaceId: dataspace });
+    expect(events.map((e) => reloadFor(e))).toEqual(events.map(() => ({ threadId: null, spatial: true })));
+  });
+
+  it('names the thread of a new message the way the client reads it', async () => {
+    received.length = 0;
+    const sql = db.sql();
+    await sql`delete from private.realtime_outbox`;
+    const thread = seedId('a1', '0004');
+    await sql`insert into public.messages (identity_id, thread_id, author_identity_id, body)
+              values (${SEED.a1}, ${thread}, ${SEED.a1}, 'Salut')`;
+    await sql`select private.realtime_relay()`;
+    const [event] = (await announced()).map((p) => JSON.parse(p) as DbEventMessage);
+    expect(event!.table).toBe('messages');
+    expect(reloadFor(event!)).toEqual({ threadId: thread, spatial: false });
   });
 
   it('refuses a non-positive relay limit', async () => {

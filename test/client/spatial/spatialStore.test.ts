@@ -40,12 +40,12 @@ describe('spatial room data: memory items and workspaces (real gateway + Deno fu
       content: 'À oublier.',
     });
     await post(u, `memory/${gone.id}/forget`);
-    // 101 more rows straight into the table, so the store must follow next_cursor past page one
-    // (one millisecond apart: the API's keyset cursor carries created_at at millisecond precision)
+    // 101 more rows straight into the table, all at the same instant, so the store must follow
+    // next_cursor past page one and the cursor must order rows that share created_at by id
     await stack.sql()`
       insert into public.memory_items (identity_id, user_id, dataspace_id, source_type, kind, content, created_at)
       select ${u.identityId}::uuid, ${u.userId}::uuid, ${ds.id}::uuid, 'user', 'note', 'Note ' || n,
-             now() - interval '1 hour' - make_interval(secs => n / 1000.0)
+             now() - interval '1 hour'
       from generate_series(1, 101) n`;
 
     const ws = await post<{ id: string }>(u, 'workspaces', {
@@ -109,5 +109,30 @@ describe('spatial room data: memory items and workspaces (real gateway + Deno fu
     await spatial.load(ds.id);
     s = spatial.getState();
     expect([s.memoryError, s.workspacesError, s.memory, s.workspaces]).toEqual([null, null, [], []]);
+  });
+
+  it('refreshes the loaded dataspace without emptying the room first', async () => {
+    const u = await stack.newUser('spatial-refresh');
+    const ds = await dataspaceOf(u, 'Salon');
+    await post(u, 'memory', { dataspace_id: ds.id, source_type: 'user', kind: 'fact', content: 'Premier.' });
+    const spatial = createSpatialStore(createChenuApi(u.sb));
+    await spatial.load(ds.id);
+    expect(spatial.getState().memory.map((m) => m.content)).toEqual(['Premier.']);
+    await post(u, 'memory', { dataspace_id: ds.id, source_type: 'user', kind: 'fact', content: 'Second.' });
+    await post(u, 'workspaces', { dataspace_id: ds.id, name: 'Atelier', layout: 'grid' });
+    const seen: number[] = [];
+    const off = spatial.subscribe((s) => seen.push(s.memory.length));
+    await spatial.refresh();
+    off();
+    expect(
+      spatial
+        .getState()
+        .memory.map((m) => m.content)
+        .sort(),
+    ).toEqual(['Premier.', 'Second.']);
+    expect(spatial.getState().workspaces.map((w) => w.workspace.name)).toEqual(['Atelier']);
+    expect(spatial.getState().dataspaceId).toBe(ds.id);
+    // never emptied on the way: the wall keeps its cards until the new list arrives
+    expect(seen.every((n) => n >= 1)).toBe(true);
   });
 });
