@@ -1,12 +1,10 @@
 import { Container, Text } from '@react-three/uikit';
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
-import { PANEL_FONT_FAMILY, panelFontFamilies } from '../fonts/panelFonts.ts';
 import type { DataspaceStore } from '../room/dataspaceStore.ts';
+import { ERROR, INK, MUTED, panelFontProps } from '../spatial/spatialText.ts';
 import { SECTION_TITLES, sectionView } from './bureauContent.ts';
 import type { BureauStore } from './bureauStore.ts';
-
-let fontFamilies: ReturnType<typeof panelFontFamilies> | null = null;
 
 /** Items per section on the 3D panel (the 2D overlay shows SECTION_ITEMS). */
 export const PANEL_ITEMS = 3;
@@ -16,10 +14,6 @@ export const PANEL_ITEMS = 3;
  */
 export const BUREAU_PANEL_POSITION = [-1.7, 1.35, -0.4] as const;
 export const BUREAU_PANEL_ROT_Y = 1.15;
-
-const INK = '#1d2433';
-const MUTED = '#5b6577';
-const ERROR = '#b3261e';
 
 /**
  * The bureau as a 3D panel for XR, where DOM overlays are not visible: the visible sections in the
@@ -41,7 +35,6 @@ export default function BureauPanel3D({
   useEffect(() => {
     if (sphereId) void bureau.ensureContent();
   }, [bureau, sphereId]);
-  fontFamilies ??= panelFontFamilies();
   const visible = new Set(layout.visible_sections);
   const sections = layout.section_order.filter((s) => visible.has(s));
   return (
@@ -52,10 +45,8 @@ export default function BureauPanel3D({
       userData={{ sections }}
     >
       <Container
-        pixelSize={0.0015}
+        {...panelFontProps()}
         width={620}
-        fontFamilies={fontFamilies}
-        fontFamily={PANEL_FONT_FAMILY}
         flexDirection="column"
         padding={22}
         gap={12}

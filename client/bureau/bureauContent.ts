@@ -9,6 +9,7 @@ import type {
   Thread,
 } from '../api/chenuApi.ts';
 import { describeError } from '../app/sessionStore.ts';
+import { excerpt } from '../ui/text.ts';
 import { BUREAU_SECTIONS, type BureauSection } from './bureauSections.ts';
 
 /** Items shown per section (the count says how many there are). */
@@ -110,11 +111,6 @@ function gather<T>(results: readonly PromiseSettledResult<Page<T>>[]): { rows: T
     more ||= r.value.next_cursor !== null;
   }
   return { rows, more };
-}
-
-export function excerpt(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
 /** A timestamp as `YYYY-MM-DD HH:MM UTC` (the same on every machine). */

@@ -2,7 +2,8 @@ import { Container, Text } from '@react-three/uikit';
 import { useEffect, useLayoutEffect, useMemo } from 'react';
 import { Color, InstancedMesh, Matrix4, MeshLambertMaterial, PlaneGeometry } from 'three';
 import type { MemoryItem } from '../api/chenuApi.ts';
-import { MEMORY_CARD, excerpt, memoryWall } from './spatialLayout.ts';
+import { MEMORY_CARD, memoryWall } from './spatialLayout.ts';
+import { excerpt } from '../ui/text.ts';
 import { ERROR, INK, MUTED, panelFontProps, px } from './spatialText.ts';
 
 /** Card colour per memory kind (the back of the card). */

@@ -3,7 +3,8 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { Decision, Message, Thread } from '../api/chenuApi.ts';
 import { lookState } from '../controls/DesktopControls.tsx';
 import { useDataspace, useDataspaceStore } from '../room/DataspaceContext.ts';
-import { arcPlacements, excerpt } from './spatialLayout.ts';
+import { arcPlacements } from './spatialLayout.ts';
+import { excerpt } from '../ui/text.ts';
 import { ACCENT, INK, MUTED, panelFontProps, px } from './spatialText.ts';
 
 /** Most thread panels floating in the room (the dataspace's first open threads). */

@@ -2,7 +2,8 @@ import { Container, Text } from '@react-three/uikit';
 import { useMemo } from 'react';
 import type { Panel } from '../api/chenuApi.ts';
 import type { WorkspaceView } from './spatialStore.ts';
-import { PANEL_BASE_Y, excerpt, layoutWorkspace, sideBySide, spanWidth } from './spatialLayout.ts';
+import { PANEL_BASE_Y, layoutWorkspace, sideBySide, spanWidth } from './spatialLayout.ts';
+import { excerpt } from '../ui/text.ts';
 import { ACCENT, ERROR, INK, MUTED, panelFontProps, px } from './spatialText.ts';
 
 /** Frame colour per panel kind. */

@@ -340,15 +340,6 @@ export function seatStates(live: {
   }));
 }
 
-/** A text cut to `max` characters on a word boundary when it can, with an ellipsis. */
-export function excerpt(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  const cut = flat.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
-
 /** Centres (x) of groups of `widths` set side by side with `gap` between them, centred on x = 0. */
 export function sideBySide(widths: readonly number[], gap: number): number[] {
   const total = widths.reduce((s, w) => s + w, 0) + gap * Math.max(0, widths.length - 1);

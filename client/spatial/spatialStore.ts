@@ -108,19 +108,22 @@ export function createSpatialStore(api: ChenuApi): SpatialStore {
     }
   }
 
+  /** Memory and workspaces of `dataspaceId`, as read number `gen` (a newer read wins). */
+  const read = (dataspaceId: string, gen: number) =>
+    Promise.all([loadMemory(dataspaceId, gen), loadWorkspaces(dataspaceId, gen)]);
+
   const actions: SpatialActions = {
     root: null,
     async load(dataspaceId) {
       const gen = ++generation;
       store.setState({ ...initial, dataspaceId, loading: true });
-      await Promise.all([loadMemory(dataspaceId, gen), loadWorkspaces(dataspaceId, gen)]);
+      await read(dataspaceId, gen);
       if (gen === generation) store.setState({ loading: false });
     },
     async refresh() {
       const { dataspaceId } = store.getState();
       if (!dataspaceId) return;
-      const gen = ++generation;
-      await Promise.all([loadMemory(dataspaceId, gen), loadWorkspaces(dataspaceId, gen)]);
+      await read(dataspaceId, ++generation);
     },
   };
   return Object.assign(store, actions);

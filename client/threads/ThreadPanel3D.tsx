@@ -1,8 +1,6 @@
 import { Container, Text } from '@react-three/uikit';
-import { PANEL_FONT_FAMILY, panelFontFamilies } from '../fonts/panelFonts.ts';
 import { useDataspace, useDataspaceStore, useOpenThread } from '../room/DataspaceContext.ts';
-
-const fontFamilies = panelFontFamilies();
+import { panelFontProps } from '../spatial/spatialText.ts';
 
 const MAX_LINES = 6;
 
@@ -24,10 +22,8 @@ export default function ThreadPanel3D() {
   return (
     <group position={[0, 1.45, -1.1]}>
       <Container
-        pixelSize={0.0015}
+        {...panelFontProps()}
         width={560}
-        fontFamilies={fontFamilies}
-        fontFamily={PANEL_FONT_FAMILY}
         flexDirection="column"
         padding={24}
         gap={10}

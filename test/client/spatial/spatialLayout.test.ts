@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { excerpt } from '../../../client/ui/text.ts';
 import {
   PANEL_BASE_Y,
   PANEL_CELL,
   RADIAL_RADIUS_M,
   WALL_COLUMNS,
   arcPlacements,
-  excerpt,
   gridCells,
   layoutWorkspace,
   memoryWall,
