@@ -5,6 +5,8 @@
  *   (a)       single-phase debits (private.ledger_debit) across 50 accounts,
  *   (b)       the same on one hot account,
  *   (c)       reserve + commit pairs across 50 accounts,
+ *   floors    the same function-call shape doing less than a debit (see FLOORS), to show what the
+ *             ratio targets leave room for on this machine,
  * every ledger call with two budgets (identity monthly, dataspace project), an idempotency key and
  * audit rows. Before measuring, the ledger gets a history of 8,000 operations through the same
  * functions and a `vacuum analyze` (as pgbench initialises and vacuums before it measures). Prints ops/s and each ratio to the baseline, then checks the ledger invariants and
@@ -57,6 +59,67 @@ from generate_series(1, ${ACCOUNTS}) n;
 create schema bench;
 create table bench.baseline (id int primary key, balance bigint not null);
 insert into bench.baseline select n, ${FUNDING} from generate_series(1, ${ACCOUNTS}) n;
+`;
+
+/**
+ * The floors: what the issue's ratio leaves room for, measured in the same run. They write copies
+ * of the ledger's own tables (same columns, checks, indexes and the same triggers: updated_at and
+ * the realtime outbox), so the real ledger stays untouched and its invariants checkable, through
+ * security-definer plpgsql functions like the ledger's.
+ * - floor 1: one guarded balance update and nothing else (no journal, no budget, no audit);
+ * - floor 2: floor 1 + the two budgets charged under their limits + one journal row carrying the
+ *   idempotency key (no postings, no system account, no audit, no replay or request check).
+ */
+const FLOORS = `
+create table bench.token_accounts (like public.token_accounts including all);
+insert into bench.token_accounts select * from public.token_accounts where kind = 'identity';
+create trigger touch before update on bench.token_accounts
+  for each row execute function extensions.moddatetime(updated_at);
+create trigger notify after update of balance, reserved on bench.token_accounts
+  for each row when (new.identity_id is not null) execute function private.notify_realtime();
+create table bench.token_budgets (like public.token_budgets including all);
+insert into bench.token_budgets select * from public.token_budgets;
+create trigger touch before update on bench.token_budgets
+  for each row execute function extensions.moddatetime(updated_at);
+create table bench.journal (
+  id bigint generated always as identity primary key,
+  identity_id uuid not null,
+  idempotency_key text not null,
+  amount bigint not null check (amount > 0),
+  created_at timestamptz not null default now(),
+  unique (identity_id, idempotency_key)
+);
+create function bench.floor_update(p_identity uuid, p_amount bigint) returns void
+language plpgsql security definer set search_path = '' as $$
+begin
+  update bench.token_accounts a set balance = a.balance - p_amount, lifetime_spent = a.lifetime_spent + p_amount
+  where a.identity_id = p_identity and a.balance - a.reserved >= p_amount;
+  if not found then
+    raise exception 'insufficient balance' using errcode = 'P0001';
+  end if;
+end;
+$$;
+create function bench.floor_journal(p_identity uuid, p_amount bigint, p_key text, p_dataspace uuid) returns void
+language plpgsql security definer set search_path = '' as $$
+declare
+  n integer;
+begin
+  update bench.token_accounts a set balance = a.balance - p_amount, lifetime_spent = a.lifetime_spent + p_amount
+  where a.identity_id = p_identity and a.balance - a.reserved >= p_amount;
+  if not found then
+    raise exception 'insufficient balance' using errcode = 'P0001';
+  end if;
+  update bench.token_budgets t set spent = t.spent + p_amount
+  where t.identity_id = p_identity
+    and ((t.scope_type = 'identity' and t.scope_id = p_identity) or (t.scope_type = 'dataspace' and t.scope_id = p_dataspace))
+    and t.spent + t.reserved + p_amount <= t.amount;
+  get diagnostics n = row_count;
+  if n <> 2 then
+    raise exception 'budget exceeded' using errcode = 'P0001';
+  end if;
+  insert into bench.journal (identity_id, idempotency_key, amount) values (p_identity, p_key, p_amount);
+end;
+$$;
 `;
 
 interface Target {
@@ -177,6 +240,7 @@ async function main(): Promise<void> {
     for (const t of targets) {
       await sql`select private.ledger_credit(${t.identity}::uuid, ${FUNDING}, ${`fund-${t.identity}`}, 'manual', null)`;
     }
+    await sql.begin((tx) => tx.unsafe(FLOORS));
     await sql`analyze`;
     if (PROFILE) await sql`create extension pg_stat_statements`;
     if (process.env.LEDGER_BENCH_WAITS === '1') sampler = connect(db.url, { max: 1 });
@@ -224,6 +288,14 @@ async function main(): Promise<void> {
     const baselineHot = await phase('baseline: one-row update, 1 hot row', PHASE_MS, () => {
       return sql`update bench.baseline set balance = balance - 1 where id = 1`;
     });
+    const floor1 = await phase('floor 1: guarded balance update only', PHASE_MS, (worker, i) => {
+      const t = pick(worker, i);
+      return sql`select bench.floor_update(${t.identity}::uuid, 1)`;
+    });
+    const floor2 = await phase('floor 2: + 2 budgets + 1 journal row', PHASE_MS, (worker, i) => {
+      const t = pick(worker, i);
+      return sql`select bench.floor_journal(${t.identity}::uuid, 1, ${`f-${worker}-${i}`}, ${t.dataspace}::uuid)`;
+    });
     const a = await maybePhase('a', '(a) ledger_debit, 50 accounts', PHASE_MS, (worker, i) => {
       const t = pick(worker, i);
       return sql`select 1 from private.ledger_debit(${t.identity}::uuid, 1, ${`a-${worker}-${i}`},
@@ -252,6 +324,8 @@ async function main(): Promise<void> {
     console.log('');
     line(baseline);
     line(baselineHot);
+    line(floor1, '  (floor: nothing but the balance)');
+    line(floor2, '  (floor: no postings, system account, audit or replay check)');
     if (a) line(a, `  target >= ${TARGETS.a}: ${ratio(a) >= TARGETS.a ? 'met' : 'MISSED'}`);
     if (b) line(b, `  (vs hot-row baseline ${(b.opsPerSecond / baselineHot.opsPerSecond).toFixed(2)})`);
     if (c)
