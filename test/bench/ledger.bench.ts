@@ -68,7 +68,10 @@ insert into bench.baseline select n, ${FUNDING} from generate_series(1, ${ACCOUN
  * security-definer plpgsql functions like the ledger's.
  * - floor 1: one guarded balance update and nothing else (no journal, no budget, no audit);
  * - floor 2: floor 1 + the two budgets charged under their limits + one journal row carrying the
- *   idempotency key (no postings, no system account, no audit, no replay or request check).
+ *   idempotency key (no postings, no system account, no audit, no replay or request check);
+ * - bare transfer: the shape of a well-known open-source Postgres ledger (pgledger): lock both
+ *   accounts in id order, update both, insert a transfer row and its two entries, on plain tables
+ *   without triggers, budgets, idempotency or audit; the issue quotes 0.2-0.3 of the baseline for it.
  */
 const FLOORS = `
 create table bench.token_accounts (like public.token_accounts including all);
@@ -89,6 +92,41 @@ create table bench.journal (
   created_at timestamptz not null default now(),
   unique (identity_id, idempotency_key)
 );
+create table bench.accounts (id uuid primary key, balance bigint not null check (balance >= 0));
+insert into bench.accounts select md5('identity' || n)::uuid, ${FUNDING} from generate_series(1, ${ACCOUNTS}) n;
+create table bench.transfers (
+  id bigint generated always as identity primary key,
+  from_account uuid not null references bench.accounts (id),
+  to_account uuid not null references bench.accounts (id),
+  amount bigint not null check (amount > 0),
+  created_at timestamptz not null default now()
+);
+create table bench.entries (
+  id bigint generated always as identity primary key,
+  transfer_id bigint not null references bench.transfers (id),
+  account_id uuid not null references bench.accounts (id),
+  amount bigint not null,
+  balance_after bigint not null,
+  created_at timestamptz not null default now()
+);
+create index on bench.entries (account_id, id);
+create function bench.bare_transfer(p_from uuid, p_to uuid, p_amount bigint) returns bigint
+language plpgsql security definer set search_path = '' as $$
+declare
+  from_balance bigint;
+  to_balance bigint;
+  transfer_id bigint;
+begin
+  perform 1 from bench.accounts a where a.id in (p_from, p_to) order by a.id for update;
+  update bench.accounts a set balance = a.balance - p_amount where a.id = p_from returning a.balance into from_balance;
+  update bench.accounts a set balance = a.balance + p_amount where a.id = p_to returning a.balance into to_balance;
+  insert into bench.transfers (from_account, to_account, amount) values (p_from, p_to, p_amount)
+  returning id into transfer_id;
+  insert into bench.entries (transfer_id, account_id, amount, balance_after)
+  values (transfer_id, p_from, -p_amount, from_balance), (transfer_id, p_to, p_amount, to_balance);
+  return transfer_id;
+end;
+$$;
 create function bench.floor_update(p_identity uuid, p_amount bigint) returns void
 language plpgsql security definer set search_path = '' as $$
 begin
@@ -296,6 +334,11 @@ async function main(): Promise<void> {
       const t = pick(worker, i);
       return sql`select bench.floor_journal(${t.identity}::uuid, 1, ${`f-${worker}-${i}`}, ${t.dataspace}::uuid)`;
     });
+    const bare = await phase('bare transfer (pgledger shape)', PHASE_MS, (worker, i) => {
+      const from = pick(worker, i);
+      const to = targets[(targets.indexOf(from) + 1) % ACCOUNTS]!;
+      return sql`select bench.bare_transfer(${from.identity}::uuid, ${to.identity}::uuid, 1)`;
+    });
     const a = await maybePhase('a', '(a) ledger_debit, 50 accounts', PHASE_MS, (worker, i) => {
       const t = pick(worker, i);
       return sql`select 1 from private.ledger_debit(${t.identity}::uuid, 1, ${`a-${worker}-${i}`},
@@ -326,6 +369,7 @@ async function main(): Promise<void> {
     line(baselineHot);
     line(floor1, '  (floor: nothing but the balance)');
     line(floor2, '  (floor: no postings, system account, audit or replay check)');
+    line(bare, '  (the issue quotes 0.2-0.3 for a bare transfer)');
     if (a) line(a, `  target >= ${TARGETS.a}: ${ratio(a) >= TARGETS.a ? 'met' : 'MISSED'}`);
     if (b) line(b, `  (vs hot-row baseline ${(b.opsPerSecond / baselineHot.opsPerSecond).toFixed(2)})`);
     if (c)
