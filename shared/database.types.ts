@@ -2750,6 +2750,13 @@ export type Database = {
             referencedColumns: ['id', 'identity_id'];
           },
           {
+            foreignKeyName: 'token_allocations_budget_id_identity_id_fkey';
+            columns: ['budget_id', 'identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'token_budgets_now';
+            referencedColumns: ['id', 'identity_id'];
+          },
+          {
             foreignKeyName: 'token_allocations_from_account_id_identity_id_fkey';
             columns: ['from_account_id', 'identity_id'];
             isOneToOne: false;
@@ -3428,7 +3435,37 @@ export type Database = {
       };
     };
     Views: {
-      [_ in never]: never;
+      token_budgets_now: {
+        Row: {
+          amount: number;
+          created_at: string;
+          current_start: string | null;
+          ended: boolean | null;
+          id: string;
+          identity_id: string;
+          period: string;
+          period_end: string | null;
+          period_start: string;
+          remaining: number | null;
+          reserved: number;
+          scope_id: string;
+          scope_type: string;
+          spent: number;
+          spent_now: number | null;
+          time_zone: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Relationships: [
+          {
+            foreignKeyName: 'token_budgets_identity_id_fkey';
+            columns: ['identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'identities';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
     };
     Functions: {
       allocate_tokens: {

@@ -96,17 +96,22 @@ export async function listTokenTransactions(
   }));
 }
 
-/** A budget of the active identity, with what is left in its current period. */
+/**
+ * A budget of the active identity as of now (`public.token_budgets_now`): a calendar period that
+ * began since the last charge shows as started, with nothing spent yet.
+ */
 export interface TokenBudget {
   id: string;
   scopeType: string;
   scopeId: string;
   period: string;
   amount: number;
+  /** Spent in the period in force. */
   spent: number;
   reserved: number;
   /** amount - spent - reserved; null for unlimited budgets. */
   remaining: number | null;
+  /** Start of the period in force. */
   periodStart: Date;
   periodEnd: Date | null;
   timeZone: string;
@@ -123,26 +128,26 @@ export async function listTokenBudgets(tx: Tx): Promise<TokenBudget[]> {
       amount: string;
       spent: string;
       reserved: string;
+      remaining: string | null;
       period_start: Date;
       period_end: Date | null;
       time_zone: string;
     }[]
   >`
-    select b.id, b.scope_type, b.scope_id, b.period, b.amount::text, b.spent::text, b.reserved::text,
-           b.period_start, b.period_end, b.time_zone
-    from public.token_budgets b where b.identity_id = (select private.active_identity_id())
+    select b.id, b.scope_type, b.scope_id, b.period, b.amount::text, b.spent_now::text as spent, b.reserved::text,
+           b.remaining::text, b.current_start as period_start, b.period_end, b.time_zone
+    from public.token_budgets_now b where b.identity_id = (select private.active_identity_id())
     order by b.scope_type, b.scope_id, b.period`;
   return rows.map((b) => {
-    const [amount, spent, reserved] = [Number(b.amount), Number(b.spent), Number(b.reserved)];
     return {
       id: b.id,
       scopeType: b.scope_type,
       scopeId: b.scope_id,
       period: b.period,
-      amount,
-      spent,
-      reserved,
-      remaining: b.period === 'unlimited' ? null : amount - spent - reserved,
+      amount: Number(b.amount),
+      spent: Number(b.spent),
+      reserved: Number(b.reserved),
+      remaining: b.remaining === null ? null : Number(b.remaining),
       periodStart: b.period_start,
       periodEnd: b.period_end,
       timeZone: b.time_zone,

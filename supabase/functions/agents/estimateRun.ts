@@ -32,13 +32,14 @@ interface BudgetRow {
   amount: string;
   reserved: string;
   spent_now: string;
+  remaining: string | null;
   ended: boolean;
 }
 
 /**
- * The budgets a reservation for `scope` would be checked against, with `spent` as the ledger would
- * see it now (a new calendar period in the budget's time zone starts from 0), in the ledger's lock
- * order (id).
+ * The budgets a reservation for `scope` would be checked against, as the ledger sees them now
+ * (`public.token_budgets_now`: a calendar period that began since the last charge starts from 0),
+ * in the ledger's lock order (id).
  */
 async function applicableBudgets(tx: Tx, scope: RunScope): Promise<BudgetRow[]> {
   const scopes: Record<string, string> = {
@@ -49,13 +50,9 @@ async function applicableBudgets(tx: Tx, scope: RunScope): Promise<BudgetRow[]> 
     ...(scope.threadId ? { thread: scope.threadId } : {}),
   };
   return tx<BudgetRow[]>`
-    select b.id, b.scope_type, b.scope_id, b.period, b.amount::text, b.reserved::text,
-           (case when b.period in ('daily', 'weekly', 'monthly')
-                  and date_trunc(case b.period when 'daily' then 'day' when 'weekly' then 'week' else 'month' end,
-                                 now() at time zone b.time_zone) at time zone b.time_zone > b.period_start
-                 then 0 else b.spent end)::text as spent_now,
-           (b.period = 'project' and now() >= b.period_end) as ended
-    from public.token_budgets b
+    select b.id, b.scope_type, b.scope_id, b.period, b.amount::text, b.reserved::text, b.spent_now::text,
+           b.remaining::text, b.ended
+    from public.token_budgets_now b
     where b.identity_id = ${scope.identityId}
       and (b.scope_type, b.scope_id) in (select s.key, s.value::uuid from jsonb_each_text(${tx.json(scopes)}) s)
     order by b.id`;
@@ -143,7 +140,7 @@ export async function estimateRun(
         period: b.period,
         amount: Number(b.amount),
         committed,
-        remaining: b.period === 'unlimited' ? null : Math.max(0, Number(b.amount) - committed),
+        remaining: b.remaining === null ? null : Number(b.remaining),
       };
     });
     const taskType = encoding.intent.taskType ?? null;

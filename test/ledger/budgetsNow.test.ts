@@ -1,0 +1,97 @@
+import type { TransactionSql } from 'postgres';
+import { describe, expect, it } from 'vitest';
+import { refreshNovaContext } from '../../server/nova/novaApi.ts';
+import { listTokenBudgets } from '../../server/ledger/tokensApi.ts';
+import { useDatabase } from '../helpers/db.ts';
+import { asIdentity, SEED } from '../helpers/personas.ts';
+import { inLedgerRollback } from './ledgerRollback.ts';
+import { localPeriodStart } from './periods.ts';
+
+const { sql } = useDatabase(2);
+
+const TZ = 'America/Montreal';
+
+/** A daily budget of a1's identity scope: 990 of 1,000 spent in the period starting at `periodStart`. */
+async function dailyIdentityBudget(tx: TransactionSql, periodStart: Date): Promise<string> {
+  const [b] =
+    await tx`insert into public.token_budgets (identity_id, scope_type, scope_id, period, amount, spent, period_start, time_zone)
+                       values (${SEED.a1}, 'identity', ${SEED.a1}, 'daily', 1000, 990, ${periodStart}, ${TZ}) returning id`;
+  return b!.id as string;
+}
+
+async function today(tx: TransactionSql): Promise<Date> {
+  const [{ now }] = (await tx`select now() as now`) as unknown as [{ now: Date }];
+  return localPeriodStart(now, TZ, 'daily');
+}
+
+async function budgetNow(tx: TransactionSql, id: string) {
+  const [b] = await tx`select spent::int, spent_now::int, remaining::int, current_start, ended
+                       from public.token_budgets_now where id = ${id}`;
+  return b;
+}
+
+describe('budgets as of now (token_budgets_now)', () => {
+  it('shows a daily budget whose period rolled over as started afresh, as the ledger charges it', async () => {
+    await inLedgerRollback(sql, async (s) => {
+      const start = await today(s.tx);
+      const id = await dailyIdentityBudget(s.tx, new Date(start.getTime() - 86_400_000));
+      // the row still holds yesterday's spending; the view shows today's period
+      expect(await budgetNow(s.tx, id)).toEqual({
+        spent: 990,
+        spent_now: 0,
+        remaining: 1000,
+        current_start: start,
+        ended: false,
+      });
+
+      // the ledger agrees: the whole amount can be spent today, and not one token more
+      await s.tx`select private.ledger_debit(${SEED.a1}, 1000, 'now-1', null, null, '{}'::jsonb)`;
+      expect(await budgetNow(s.tx, id)).toEqual({
+        spent: 1000,
+        spent_now: 1000,
+        remaining: 0,
+        current_start: start,
+        ended: false,
+      });
+      const refused = await s.attempt(
+        (tx) => tx`select private.ledger_debit(${SEED.a1}, 1, 'now-2', null, null, '{}'::jsonb)`,
+      );
+      expect(refused.state).toBe('P0001');
+    });
+  });
+
+  it('serves the budgets API and Nova with the period in force', async () => {
+    await inLedgerRollback(sql, async (s) => {
+      const start = await today(s.tx);
+      const stale = await dailyIdentityBudget(s.tx, new Date(start.getTime() - 86_400_000));
+      await s.as(asIdentity('a1'));
+      const listed = (await listTokenBudgets(s.tx)).find((b) => b.id === stale);
+      expect(listed).toMatchObject({ spent: 0, remaining: 1000, periodStart: start });
+      const quiet = await refreshNovaContext(s.tx, { sessionId: 'budgets-now' });
+      expect(quiet.suggestions.filter((x) => x.entity_id === stale)).toEqual([]);
+
+      // the same spending inside today's period is low, in both
+      await s.asOwner();
+      await s.tx`update public.token_budgets set period_start = ${start} where id = ${stale}`;
+      await s.as(asIdentity('a1'));
+      expect((await listTokenBudgets(s.tx)).find((b) => b.id === stale)).toMatchObject({
+        spent: 990,
+        remaining: 10,
+      });
+      const low = await refreshNovaContext(s.tx, { sessionId: 'budgets-now' });
+      expect(low.suggestions.filter((x) => x.entity_id === stale).map((x) => [x.kind, x.severity])).toEqual([
+        ['budget_low', 'high'],
+      ]);
+    });
+  });
+
+  it('applies token_budgets RLS to the view: another identity sees none of them', async () => {
+    await inLedgerRollback(sql, async (s) => {
+      const id = await dailyIdentityBudget(s.tx, await today(s.tx));
+      await s.as(asIdentity('b1'));
+      expect(await s.tx`select id from public.token_budgets_now where id = ${id}`).toHaveLength(0);
+      await s.as(asIdentity('a1'));
+      expect(await s.tx`select id from public.token_budgets_now where id = ${id}`).toHaveLength(1);
+    });
+  });
+});
