@@ -2611,6 +2611,7 @@ export type Database = {
           title: string;
           token_budget: number | null;
           tokens_consumed: number;
+          tokens_reserved: number;
           updated_at: string;
         };
         ComputedFields: never;
@@ -2628,6 +2629,7 @@ export type Database = {
           title: string;
           token_budget?: number | null;
           tokens_consumed?: number;
+          tokens_reserved?: number;
           updated_at?: string;
         };
         Update: {
@@ -2644,6 +2646,7 @@ export type Database = {
           title?: string;
           token_budget?: number | null;
           tokens_consumed?: number;
+          tokens_reserved?: number;
           updated_at?: string;
         };
         Relationships: [

@@ -38,6 +38,7 @@ export const DataspaceUpdate = t.dataspacesInsert
 export const Thread = t.threadsRow.meta({ id: 'Thread' });
 const threadServer = {
   tokens_consumed: true,
+  tokens_reserved: true,
   scope_locked: true,
   scope_locked_at: true,
   last_activity_at: true,

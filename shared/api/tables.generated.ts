@@ -1334,6 +1334,7 @@ export const threadsRow = z.object({
   last_activity_at: z.string(),
   created_at: z.string(),
   updated_at: z.string(),
+  tokens_reserved: z.number().int().min(0),
 });
 /** The writable columns of public.threads (optional where the database has a default). */
 export const threadsInsert = z.object({
@@ -1347,6 +1348,7 @@ export const threadsInsert = z.object({
   scope_locked_at: z.string().nullable().optional(),
   encoding_profile_id: z.uuid().nullable().optional(),
   last_activity_at: z.string().optional(),
+  tokens_reserved: z.number().int().min(0).optional(),
 });
 export type ThreadsRow = z.infer<typeof threadsRow>;
 

@@ -167,6 +167,34 @@ describe('governed endpoints', () => {
     expect(confirmed.status).toBe(402);
     expect(confirmed.body.error.code).toBe('budget_exceeded');
 
+    // the thread's own cap (threads.token_budget, set with the thread): named by the estimate and the run
+    const t3 = (
+      await u.call('POST', '/threads', {
+        body: { dataspace_id: dataspace, title: 'Plafond', token_budget: 1 },
+      })
+    ).body.id;
+    await u.call('POST', '/threads/{thread_id}/messages', {
+      params: { thread_id: t3 },
+      body: { body: 'Quartz ou granit ? Livraison en mars.' },
+    });
+    const capped = { intentText: SUMMARIZE, threadId: t3 };
+    const capEstimate = await u.call('POST', '/agents/{id}/estimate', {
+      params: { id: summarizer },
+      body: capped,
+    });
+    expect(capEstimate.body).toMatchObject({
+      accepted: false,
+      refusal: { code: 'budget_exceeded', scope: { type: 'thread', id: t3 } },
+    });
+    const capRun = await u.call('POST', '/agents/{id}/execute', {
+      params: { id: summarizer },
+      body: capped,
+      headers: { 'idempotency-key': 'run-over-thread-cap' },
+    });
+    expect(capRun.status).toBe(402);
+    expect(capRun.body.error.code).toBe('budget_exceeded');
+    expect(capRun.body.error.message).toContain(`thread ${t3}`);
+
     // an unclear intent: EQS shown, no estimate
     const vague = await u.call('POST', '/agents/{id}/estimate', {
       params: { id: summarizer },

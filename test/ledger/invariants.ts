@@ -5,7 +5,8 @@ import type { Sql, TransactionSql } from 'postgres';
  * (empty when the ledger is sound): every movement's balance postings sum to zero; every account's
  * balance and hold equal the sums of its postings; an identity's hold equals its open reservations
  * and never exceeds its balance, nothing is negative; all balances sum to zero; every budget's hold
- * equals the open reservations charged to it; every reservation was resolved at most once.
+ * equals the open reservations charged to it, and every thread's hold the open reservations for
+ * it; every reservation was resolved at most once.
  */
 export async function ledgerViolations(
   sql: Sql | TransactionSql,
@@ -48,6 +49,14 @@ export async function ledgerViolations(
     union all
     select 'budget ' || b.id || ' is over its amount: ' || (b.spent + b.reserved) || ' of ' || b.amount
     from public.token_budgets b where b.period <> 'unlimited' and b.spent + b.reserved > b.amount
+    union all
+    select 'thread ' || t.id || ' holds ' || t.tokens_reserved || ' but its open reservations hold ' || coalesce(o.held, 0)
+    from public.threads t
+    left join (
+      select coalesce(case when r.reference_type = 'thread' then r.reference_id end,
+                      (r.budget_scopes ->> 'thread')::uuid) as thread_id, sum(r.amount) as held
+      from public.token_reservations r where r.status = 'open' group by 1) o on o.thread_id = t.id
+    where t.tokens_reserved <> coalesce(o.held, 0)
     union all
     select 'reservation ' || r.id || ' (' || r.status || ') was settled ' || n.settled || ' times'
     from public.token_reservations r

@@ -58,6 +58,21 @@ async function applicableBudgets(tx: Tx, scope: RunScope): Promise<BudgetRow[]> 
     order by b.id`;
 }
 
+/** A thread's own cap (`threads.token_budget`) and what it consumed or holds, when it has one. */
+interface ThreadCap {
+  id: string;
+  cap: number;
+  used: number;
+}
+
+async function threadCap(tx: Tx, threadId: string | null): Promise<ThreadCap | null> {
+  if (!threadId) return null;
+  const [t] = await tx<{ cap: string | null; used: string }[]>`
+    select token_budget::text as cap, (tokens_consumed + tokens_reserved)::text as used
+    from public.threads where id = ${threadId}`;
+  return t?.cap == null ? null : { id: threadId, cap: Number(t.cap), used: Number(t.used) };
+}
+
 /** The first refusal `private.ledger_reserve` would raise for `amount`, or null when it would accept. */
 function ledgerVerdict(
   identityId: string,
@@ -65,6 +80,7 @@ function ledgerVerdict(
   amount: number,
   budgets: Estimate['budgets'],
   rows: BudgetRow[],
+  thread: ThreadCap | null,
 ): Refusal | null {
   if (available < amount) {
     return {
@@ -88,6 +104,13 @@ function ledgerVerdict(
         scope: { type: b.scopeType, id: b.scopeId },
       };
     }
+  }
+  if (thread && thread.used + amount > thread.cap) {
+    return {
+      code: 'budget_exceeded',
+      message: `budget exceeded: thread ${thread.id} (${thread.used} of ${thread.cap} consumed or held, ${amount} requested)`,
+      scope: { type: 'thread', id: thread.id },
+    };
   }
   return null;
 }
@@ -202,7 +225,14 @@ export async function estimateRun(
       candidateRates: match.candidates.map((a) => a.cost_per_1k_tokens),
       maxModelTokens: Math.max(...match.candidates.map((a) => a.max_tokens)),
     });
-    const refusal = ledgerVerdict(identityId, available, estimate.tokens, budgets, rows);
+    const refusal = ledgerVerdict(
+      identityId,
+      available,
+      estimate.tokens,
+      budgets,
+      rows,
+      await threadCap(tx, scope.threadId),
+    );
     return {
       ...base,
       agent: { id: match.agent.id, slug: match.agent.slug },
