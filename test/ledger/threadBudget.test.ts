@@ -61,6 +61,24 @@ describe("a thread's own token budget (threads.token_budget)", () => {
     });
   });
 
+  it('raises the cap by what is allocated to the thread, once per allocation', async () => {
+    await inLedgerRollback(sql, async (s) => {
+      const capped = await cappedThread(s.tx, 100);
+      const [open] = await s.tx`insert into public.threads (identity_id, dataspace_id, title)
+                                values (${SEED.a1}, ${A1_DATASPACE}, 'Ouvert') returning id`;
+      for (const key of ['alloc-1', 'alloc-1', 'alloc-2']) {
+        await s.tx`select 1 from private.ledger_allocate(${SEED.a1}, 'thread', ${capped}, 50, ${key})`;
+      }
+      await s.tx`select 1 from private.ledger_allocate(${SEED.a1}, 'thread', ${open!.id}, 50, 'alloc-3')`;
+      const caps =
+        await s.tx`select id, token_budget::int as cap from public.threads where id in (${capped}, ${open!.id})`;
+      expect(Object.fromEntries(caps.map((c) => [c.id, c.cap]))).toEqual({ [capped]: 200, [open!.id]: null });
+      // the allocated tokens can be spent on the thread
+      await debit(s.tx, capped, 200, 'alloc-d1');
+      expect(await usage(s.tx, capped)).toEqual({ consumed: 200, reserved: 0 });
+    });
+  });
+
   it('settles a hold even after the owner lowered the cap, then refuses new runs', async () => {
     await inLedgerRollback(sql, async (s) => {
       const thread = await cappedThread(s.tx, 100);
