@@ -9,7 +9,7 @@ import type {
   Thread,
 } from '../api/chenuApi.ts';
 import { describeError } from '../app/sessionStore.ts';
-import { excerpt } from '../ui/text.ts';
+import { excerpt, tokenUse } from '../ui/text.ts';
 import { BUREAU_SECTIONS, type BureauSection } from './bureauSections.ts';
 
 /** Items shown per section (the count says how many there are). */
@@ -149,12 +149,6 @@ export function upcomingMeetings(meetings: readonly Meeting[]): Meeting[] {
         (a.status === 'live' ? 0 : 1) - (b.status === 'live' ? 0 : 1) ||
         Date.parse(a.scheduled_at) - Date.parse(b.scheduled_at),
     );
-}
-
-export function tokenUse(t: Pick<Thread, 'tokens_consumed' | 'token_budget'>): string {
-  return t.token_budget === null
-    ? `${t.tokens_consumed} tokens`
-    : `${t.tokens_consumed} / ${t.token_budget} tokens`;
 }
 
 type Emit = (section: BureauSection, content: SectionContent) => void;

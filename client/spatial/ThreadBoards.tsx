@@ -4,7 +4,7 @@ import type { Decision, Message, Thread } from '../api/chenuApi.ts';
 import { lookState } from '../controls/DesktopControls.tsx';
 import { useDataspace, useDataspaceStore } from '../room/DataspaceContext.ts';
 import { arcPlacements } from './spatialLayout.ts';
-import { excerpt } from '../ui/text.ts';
+import { excerpt, tokenUse } from '../ui/text.ts';
 import { ACCENT, INK, MUTED, panelFontProps, px } from './spatialText.ts';
 
 /** Most thread panels floating in the room (the dataspace's first open threads). */
@@ -31,7 +31,6 @@ function Board({
   open: boolean;
   onOpen: () => void;
 }) {
-  const budget = thread.token_budget === null ? '' : ` / ${thread.token_budget}`;
   return (
     <Container
       {...panelFontProps()}
@@ -71,9 +70,7 @@ function Board({
         </Text>
       ))}
       <Text fontSize={20} color={open ? ACCENT : MUTED}>
-        {open
-          ? `Open in the thread panel · ${thread.tokens_consumed}${budget} tokens`
-          : `Select to open · ${thread.tokens_consumed}${budget} tokens`}
+        {open ? `Open in the thread panel · ${tokenUse(thread)}` : `Select to open · ${tokenUse(thread)}`}
       </Text>
     </Container>
   );

@@ -115,6 +115,7 @@ const thread = (n: number, status: Thread['status']): Thread =>
     schema_version: 1,
     token_budget: 1000,
     tokens_consumed: 10 * n,
+    tokens_reserved: 0,
     scope_locked: false,
     scope_locked_at: null,
     encoding_profile_id: null,
