@@ -73,6 +73,10 @@ describe("a thread's own token budget (threads.token_budget)", () => {
       const caps =
         await s.tx`select id, token_budget::int as cap from public.threads where id in (${capped}, ${open!.id})`;
       expect(Object.fromEntries(caps.map((c) => [c.id, c.cap]))).toEqual({ [capped]: 200, [open!.id]: null });
+      // seeded allocations are history, not re-applied: the seeded thread keeps its 5,000 cap
+      const [seeded] =
+        await s.tx`select token_budget::int as cap from public.threads where id = ${seedId('a1', '0004')}`;
+      expect(seeded!.cap).toBe(5000);
       // the allocated tokens can be spent on the thread
       await debit(s.tx, capped, 200, 'alloc-d1');
       expect(await usage(s.tx, capped)).toEqual({ consumed: 200, reserved: 0 });
