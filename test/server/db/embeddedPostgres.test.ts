@@ -1,7 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import {
   EmbeddedPostgresError,
@@ -18,6 +20,16 @@ async function refusal(promise: Promise<unknown>): Promise<EmbeddedPostgresError
     throw error;
   }
   throw new Error('expected an EmbeddedPostgresError');
+}
+
+/** A process's group and session ids, from `/proc/<pid>/stat` ("pid (comm) state ppid pgrp session …"). */
+async function groupAndSession(pid: string): Promise<number[]> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .slice(2, 4)
+    .map(Number);
 }
 
 describe('startEmbeddedPostgres', () => {
@@ -51,5 +63,29 @@ describe('startEmbeddedPostgres', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("detached, runs outside this process's session (a terminal's Ctrl-C cannot reach it) until stopped", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'chenu-detached-'));
+    await chmod(dir, 0o755);
+    const dataDir = path.join(dir, 'pg');
+    const port = await freePort();
+    const db = await startEmbeddedPostgres({ dataDir, port, detached: true });
+    try {
+      const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+      expect((await sql`select 1 as one`)[0]).toEqual({ one: 1 });
+      await sql.end();
+      const pid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      const [pgrp, session] = await groupAndSession(String(pid));
+      const [ownGroup, ownSession] = await groupAndSession('self');
+      expect(pgrp).not.toBe(ownGroup);
+      expect(session).not.toBe(ownSession);
+      expect(session).toBe(pid);
+    } finally {
+      await db.stop();
+    }
+    expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
+    expect(await isPortTaken(port)).toBe(false);
+    await rm(dir, { recursive: true, force: true });
   });
 });
