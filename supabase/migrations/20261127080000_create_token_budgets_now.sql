@@ -37,9 +37,12 @@ grant all on public.token_budgets_now to service_role;
 /**
  * Charges every budget of `p_identity` whose scope is in `p_scopes`: `p_spend` as spent and `p_hold`
  * as reserved. Locks them in id order, starts the period in force (`token_budgets_now`) when a new
- * one began (spending starts over, holds carry on), refuses with the scope that refused, then
- * updates them all in one statement. Returns the ids of the charged budgets. Callers hold the
- * identity's account lock. Same rules and messages as before; the period now comes from the view.
+ * one began (spending starts over, holds carry on), then updates them all in one statement.
+ * Returns the ids of the charged budgets. Callers hold the identity's account lock.
+ * When several budgets refuse, the refusal names the narrowest scope (thread, dataspace, domain,
+ * sphere, identity), where the first version named the first in id order: random ids made the
+ * named scope a coin toss between, say, a thread and its dataspace. Same rules and messages
+ * otherwise; the period now comes from the view.
  */
 create or replace function private.ledger_charge_budgets(p_identity uuid, p_scopes jsonb, p_spend bigint, p_hold bigint)
 returns uuid[]
@@ -48,6 +51,9 @@ set search_path = ''
 as $$
 declare
   b record;
+  refused record;
+  refusing boolean := false;
+  narrow constant text[] := array['thread', 'dataspace', 'domain', 'sphere', 'identity'];
   ids uuid[] := '{}';
   spents bigint[] := '{}';
   starts timestamptz[] := '{}';
@@ -61,20 +67,29 @@ begin
     order by t.id
     for update
   loop
-    if b.ended then
-      raise exception 'budget ended: % %', b.scope_type, b.scope_id
-        using errcode = 'P0001', detail = format('project budget %s ended at %s', b.id, b.period_end);
-    end if;
-    if b.period <> 'unlimited' and b.spent_now + b.reserved + p_spend + p_hold > b.amount then
-      raise exception 'budget exceeded: % %', b.scope_type, b.scope_id
-        using errcode = 'P0001',
-              detail = format('budget %s (%s): %s of %s spent or held, %s requested',
-                              b.id, b.period, b.spent_now + b.reserved, b.amount, p_spend + p_hold);
+    if b.ended or (b.period <> 'unlimited' and b.spent_now + b.reserved + p_spend + p_hold > b.amount) then
+      if not refusing then
+        refused := b;
+        refusing := true;
+      elsif array_position(narrow, b.scope_type::text) < array_position(narrow, refused.scope_type::text) then
+        refused := b;
+      end if;
     end if;
     ids := ids || b.id;
     spents := spents || (b.spent_now + p_spend);
     starts := starts || b.current_start;
   end loop;
+  if refusing then
+    if refused.ended then
+      raise exception 'budget ended: % %', refused.scope_type, refused.scope_id
+        using errcode = 'P0001', detail = format('project budget %s ended at %s', refused.id, refused.period_end);
+    end if;
+    raise exception 'budget exceeded: % %', refused.scope_type, refused.scope_id
+      using errcode = 'P0001',
+            detail = format('budget %s (%s): %s of %s spent or held, %s requested',
+                            refused.id, refused.period, refused.spent_now + refused.reserved, refused.amount,
+                            p_spend + p_hold);
+  end if;
   if cardinality(ids) > 0 then
     update public.token_budgets t
     set spent = u.spent, reserved = t.reserved + p_hold, period_start = u.period_start

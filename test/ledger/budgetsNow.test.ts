@@ -3,13 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { refreshNovaContext } from '../../server/nova/novaApi.ts';
 import { listTokenBudgets } from '../../server/ledger/tokensApi.ts';
 import { useDatabase } from '../helpers/db.ts';
-import { asIdentity, SEED } from '../helpers/personas.ts';
+import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
 import { inLedgerRollback } from './ledgerRollback.ts';
 import { localPeriodStart } from './periods.ts';
 
 const { sql } = useDatabase(2);
 
 const TZ = 'America/Montreal';
+const A1_SPHERE = seedId('a1', '0001');
+const A1_DATASPACE = seedId('a1', '0003');
 
 /** A daily budget of a1's identity scope: 990 of 1,000 spent in the period starting at `periodStart`. */
 async function dailyIdentityBudget(tx: TransactionSql, periodStart: Date): Promise<string> {
@@ -82,6 +84,30 @@ describe('budgets as of now (token_budgets_now)', () => {
       expect(low.suggestions.filter((x) => x.entity_id === stale).map((x) => [x.kind, x.severity])).toEqual([
         ['budget_low', 'high'],
       ]);
+    });
+  });
+
+  it('names the narrowest scope when several budgets refuse, whatever their ids', async () => {
+    await inLedgerRollback(sql, async (s) => {
+      const [thread] = await s.tx`insert into public.threads (identity_id, dataspace_id, title)
+                                  values (${SEED.a1}, ${A1_DATASPACE}, 'Deux refus') returning id`;
+      // the sphere budget comes first in id (lock) order, the thread's last; both refuse 100
+      await s.tx`insert into public.token_budgets (id, identity_id, scope_type, scope_id, period, amount, period_end)
+                 values ('00000000-0000-4000-8000-000000000001', ${SEED.a1}, 'sphere', ${A1_SPHERE}, 'project', 50, now() + interval '1 day'),
+                        ('ffffffff-ffff-4fff-bfff-fffffffffff1', ${SEED.a1}, 'thread', ${thread!.id}, 'project', 50, now() + interval '1 day')`;
+      const scopes = { sphere: A1_SPHERE, thread: thread!.id as string };
+      for (const call of [
+        (tx: TransactionSql) =>
+          tx`select 1 from private.ledger_debit(${SEED.a1}, 100, 'two-1', null, null, ${tx.json(scopes)})`,
+        (tx: TransactionSql) =>
+          tx`select 1 from private.ledger_reserve(${SEED.a1}, 100, 'two-2', null, null, interval '1 minute', ${tx.json(scopes)})`,
+      ]) {
+        const refused = await s.tx.savepoint(call).then(
+          () => null,
+          (e: { message?: string }) => e.message,
+        );
+        expect(refused).toBe(`budget exceeded: thread ${thread!.id}`);
+      }
     });
   });
 

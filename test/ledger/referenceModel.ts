@@ -55,6 +55,9 @@ class Refusal extends Error {
   }
 }
 
+/** Budget scopes from the narrowest: the one a refusal names when several refuse. */
+const NARROW: readonly ScopeType[] = ['thread', 'dataspace', 'domain', 'sphere', 'identity'];
+
 const refuse = (code: string, message = ''): never => {
   throw new Refusal(code, message);
 };
@@ -128,7 +131,7 @@ export class LedgerModel {
         const replay = this.replay(op.identity, op.key, this.fingerprint(op));
         if (replay !== null) return replay;
         this.available(op.identity, acc, op.amount);
-        for (const b of this.applicable(op.identity, scopes)) this.checkBudget(b, op.amount);
+        this.checkBudgets(this.applicable(op.identity, scopes), op.amount);
         for (const b of this.applicable(op.identity, scopes)) b.spent += op.amount;
         acc.balance -= op.amount;
         this.consume(scopes.thread ?? null, op.amount);
@@ -142,7 +145,7 @@ export class LedgerModel {
         if (replay !== null) return replay;
         this.available(op.identity, acc, op.amount);
         const charged = this.applicable(op.identity, scopes);
-        for (const b of charged) this.checkBudget(b, op.amount);
+        this.checkBudgets(charged, op.amount);
         for (const b of charged) b.reserved += op.amount;
         acc.reserved += op.amount;
         this.reservations.set(newId, {
@@ -233,11 +236,14 @@ export class LedgerModel {
       .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   }
 
-  private checkBudget(b: Budget, amount: number): void {
-    if (b.period === 'project' && b.ended) refuse('P0001', `budget ended: ${b.scopeType} ${b.scopeId}`);
-    if (b.period !== 'unlimited' && b.spent + b.reserved + amount > b.amount) {
-      refuse('P0001', `budget exceeded: ${b.scopeType} ${b.scopeId}`);
-    }
+  /** Refuses when a budget would be ended or exceeded, naming the narrowest such scope (then id order). */
+  private checkBudgets(budgets: Budget[], amount: number): void {
+    const ended = (b: Budget) => b.period === 'project' && b.ended;
+    const b = budgets
+      .filter((x) => ended(x) || (x.period !== 'unlimited' && x.spent + x.reserved + amount > x.amount))
+      .sort((x, y) => NARROW.indexOf(x.scopeType) - NARROW.indexOf(y.scopeType))[0];
+    if (b && ended(b)) refuse('P0001', `budget ended: ${b.scopeType} ${b.scopeId}`);
+    if (b) refuse('P0001', `budget exceeded: ${b.scopeType} ${b.scopeId}`);
   }
 
   /** The fields each SQL function hashes into its idempotency fingerprint. */

@@ -73,6 +73,9 @@ async function threadCap(tx: Tx, threadId: string | null): Promise<ThreadCap | n
   return t?.cap == null ? null : { id: threadId, cap: Number(t.cap), used: Number(t.used) };
 }
 
+/** Budget scopes from the narrowest: the one a refusal names when several refuse. */
+const NARROW: readonly string[] = ['thread', 'dataspace', 'domain', 'sphere', 'identity'];
+
 /** The first refusal `private.ledger_reserve` would raise for `amount`, or null when it would accept. */
 function ledgerVerdict(
   identityId: string,
@@ -89,21 +92,26 @@ function ledgerVerdict(
       scope: { type: 'identity', id: identityId },
     };
   }
-  for (const [i, b] of budgets.entries()) {
-    if (rows[i]!.ended) {
-      return {
-        code: 'budget_ended',
-        message: `budget ended: ${b.scopeType} ${b.scopeId}`,
-        scope: { type: b.scopeType, id: b.scopeId },
-      };
-    }
-    if (b.period !== 'unlimited' && b.committed + amount > b.amount) {
-      return {
-        code: 'budget_exceeded',
-        message: `budget exceeded: ${b.scopeType} ${b.scopeId} (${b.period}: ${b.committed} of ${b.amount} spent or held, ${amount} requested)`,
-        scope: { type: b.scopeType, id: b.scopeId },
-      };
-    }
+  // the narrowest refusing scope, as the ledger names it (private.ledger_charge_budgets)
+  const refusing = budgets
+    .map((b, i) => ({ b, ended: rows[i]!.ended }))
+    .filter(({ b, ended }) => ended || (b.period !== 'unlimited' && b.committed + amount > b.amount))
+    .sort((x, y) => NARROW.indexOf(x.b.scopeType) - NARROW.indexOf(y.b.scopeType));
+  const first = refusing[0];
+  if (first?.ended) {
+    return {
+      code: 'budget_ended',
+      message: `budget ended: ${first.b.scopeType} ${first.b.scopeId}`,
+      scope: { type: first.b.scopeType, id: first.b.scopeId },
+    };
+  }
+  if (first) {
+    const b = first.b;
+    return {
+      code: 'budget_exceeded',
+      message: `budget exceeded: ${b.scopeType} ${b.scopeId} (${b.period}: ${b.committed} of ${b.amount} spent or held, ${amount} requested)`,
+      scope: { type: b.scopeType, id: b.scopeId },
+    };
   }
   if (thread && thread.used + amount > thread.cap) {
     return {
