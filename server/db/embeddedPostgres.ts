@@ -198,20 +198,20 @@ function runAs(): { uid?: number; gid?: number } {
 /** `pg_ctl start`: waits until the server accepts connections; its log goes to `<dataDir>/pg_ctl.log`. */
 async function startDetached(dataDir: string, port: number, flags: string[]): Promise<void> {
   const { pg_ctl } = await binaries();
-  await execFileAsync(
-    pg_ctl,
-    [
-      'start',
-      '-w',
-      '-t',
-      '60',
-      '-D',
-      dataDir,
-      '-l',
-      path.join(dataDir, 'pg_ctl.log'),
-      '-o',
-      `-p ${port} ${flags.join(' ')}`,
-    ],
-    { ...runAs(), env: { ...process.env, LC_MESSAGES: 'C' } },
-  );
+  const logFile = path.join(dataDir, 'pg_ctl.log');
+  try {
+    await execFileAsync(
+      pg_ctl,
+      ['start', '-w', '-t', '60', '-D', dataDir, '-l', logFile, '-o', `-p ${port} ${flags.join(' ')}`],
+      { ...runAs(), env: { ...process.env, LC_MESSAGES: 'C' } },
+    );
+  } catch (error) {
+    // pg_ctl only says to examine the log: bring its last lines into the error
+    const tail = existsSync(logFile)
+      ? (await readFile(logFile, 'utf8')).trim().split('\n').slice(-5).join('\n')
+      : '';
+    throw new Error(`${(error as Error).message.trim()}${tail ? `\n${logFile}:\n${tail}` : ''}`, {
+      cause: error,
+    });
+  }
 }

@@ -65,6 +65,26 @@ describe('startEmbeddedPostgres', () => {
     }
   });
 
+  it('detached, a server that fails to start is reported with the end of its log', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'chenu-detached-bad-'));
+    await chmod(dir, 0o755);
+    try {
+      const error = await refusal(
+        startEmbeddedPostgres({
+          dataDir: path.join(dir, 'pg'),
+          port: await freePort(),
+          detached: true,
+          settings: { no_such_setting: 'on' },
+        }),
+      );
+      expect(error.code).toBe('start_failed');
+      expect(error.message).toContain('pg_ctl.log');
+      expect(error.message).toContain('unrecognized configuration parameter "no_such_setting"');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("detached, runs outside this process's session (a terminal's Ctrl-C cannot reach it) until stopped", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'chenu-detached-'));
     await chmod(dir, 0o755);
