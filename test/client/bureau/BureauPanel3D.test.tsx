@@ -1,14 +1,8 @@
 // @vitest-environment jsdom
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ReactThreeTestRenderer from '@react-three/test-renderer';
 import { createClient } from '@supabase/supabase-js';
 import type { Object3D } from 'three';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createChenuApi } from '../../../client/api/chenuApi.ts';
 import BureauPanel3D, { PANEL_ITEMS } from '../../../client/bureau/BureauPanel3D.tsx';
 import {
@@ -18,25 +12,12 @@ import {
 } from '../../../client/bureau/bureauContent.ts';
 import { createBureauStore } from '../../../client/bureau/bureauStore.ts';
 import { createDataspaceStore } from '../../../client/room/dataspaceStore.ts';
+import { serveAppAssets } from '../../helpers/appAssets.ts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-const assets = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets') + path.sep;
-let server: Server;
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    const file = assets + decodeURIComponent(new URL(req.url!, 'http://x').pathname).slice(1);
-    void stat(file).then(
-      (s) => (s.isFile() ? (res.writeHead(200), createReadStream(file).pipe(res)) : res.writeHead(404).end()),
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = document.createElement('base');
-  base.href = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  document.head.append(base);
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+// the panels' MSDF fonts come from the app's own assets, served on loopback as the page would
+serveAppAssets();
 
 const api = createChenuApi(
   createClient('http://127.0.0.1:9', 'anon', { auth: { persistSession: false, autoRefreshToken: false } }),

@@ -1,16 +1,10 @@
 // @vitest-environment jsdom
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ReactThreeTestRenderer from '@react-three/test-renderer';
 import { createClient } from '@supabase/supabase-js';
 import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Color, InstancedMesh, Matrix4, Vector3, type Object3D } from 'three';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createChenuApi,
   type Meeting,
@@ -28,26 +22,12 @@ import SpatialRoom from '../../../client/spatial/SpatialRoom.tsx';
 import { SpatialNotice } from '../../../client/spatial/SpatialNotice.tsx';
 import { layoutWorkspace, memoryWall } from '../../../client/spatial/spatialLayout.ts';
 import { createSpatialStore } from '../../../client/spatial/spatialStore.ts';
+import { serveAppAssets } from '../../helpers/appAssets.ts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-// the panels' MSDF fonts come from the app's own assets: served here on loopback as the page would
-const assets = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets') + path.sep;
-let server: Server;
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    const file = assets + decodeURIComponent(new URL(req.url!, 'http://x').pathname).slice(1);
-    void stat(file).then(
-      (s) => (s.isFile() ? (res.writeHead(200), createReadStream(file).pipe(res)) : res.writeHead(404).end()),
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = document.createElement('base');
-  base.href = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  document.head.append(base);
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+// the panels' MSDF fonts come from the app's own assets, served on loopback as the page would
+serveAppAssets();
 
 const T = '2026-11-27T12:00:00.000Z';
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
