@@ -65,14 +65,6 @@ interface ThreadCap {
   used: number;
 }
 
-async function threadCap(tx: Tx, threadId: string | null): Promise<ThreadCap | null> {
-  if (!threadId) return null;
-  const [t] = await tx<{ cap: string | null; used: string }[]>`
-    select token_budget::text as cap, (tokens_consumed + tokens_reserved)::text as used
-    from public.threads where id = ${threadId}`;
-  return t?.cap == null ? null : { id: threadId, cap: Number(t.cap), used: Number(t.used) };
-}
-
 /** Budget scopes from the narrowest: the one a refusal names when several refuse. */
 const NARROW: readonly string[] = ['thread', 'dataspace', 'domain', 'sphere', 'identity'];
 
@@ -157,10 +149,18 @@ export async function estimateRun(
       if (error instanceof EncodingInputError) throw new ApiError('encoding_rejected', error.message);
       throw error;
     }
-    const [account] = await tx<{ available: string }[]>`
-      select (a.balance - a.reserved)::text as available from public.token_accounts a
+    // the balance, and the thread's own cap with what it consumed or holds, in one read
+    const [account] = await tx<{ available: string; cap: string | null; used: string | null }[]>`
+      select (a.balance - a.reserved)::text as available, t.token_budget::text as cap,
+             (t.tokens_consumed + t.tokens_reserved)::text as used
+      from public.token_accounts a
+      left join public.threads t on t.id = ${scope.threadId}::uuid
       where a.identity_id = ${identityId}`;
     const available = Number(account?.available ?? 0);
+    const thread: ThreadCap | null =
+      scope.threadId && account?.cap != null
+        ? { id: scope.threadId, cap: Number(account.cap), used: Number(account.used) }
+        : null;
     const rows = await applicableBudgets(tx, scope);
     const budgets = rows.map((b) => {
       const committed = Number(b.spent_now) + Number(b.reserved);
@@ -233,14 +233,7 @@ export async function estimateRun(
       candidateRates: match.candidates.map((a) => a.cost_per_1k_tokens),
       maxModelTokens: Math.max(...match.candidates.map((a) => a.max_tokens)),
     });
-    const refusal = ledgerVerdict(
-      identityId,
-      available,
-      estimate.tokens,
-      budgets,
-      rows,
-      await threadCap(tx, scope.threadId),
-    );
+    const refusal = ledgerVerdict(identityId, available, estimate.tokens, budgets, rows, thread);
     return {
       ...base,
       agent: { id: match.agent.id, slug: match.agent.slug },
