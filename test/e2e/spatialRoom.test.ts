@@ -208,12 +208,18 @@ describe('spatial room end to end (Chromium + IWER Quest 3, real stack)', () => 
     expect(estimated).toBeGreaterThan(0);
     await b.getByRole('button', { name: 'Confirm' }).click();
     await b.getByTestId('run-tokens').waitFor();
-    await b.waitForFunction(
-      (was) =>
-        Number(document.querySelector('[data-testid=token-balance]')?.getAttribute('data-value')) < was,
-      before,
-    );
     const used = Number((await b.getByTestId('run-tokens').textContent())!.split(' ')[0]);
+    // the HUD follows the ledger's realtime events: the hold (reserve) may show before the commit
+    // does, so wait for the settled figure rather than for the first drop
+    await b
+      .waitForFunction(
+        (settled) =>
+          Number(document.querySelector('[data-testid=token-balance]')?.getAttribute('data-value')) ===
+          settled,
+        before - used,
+        { timeout: 10_000 },
+      )
+      .catch(() => undefined);
     expect(await balanceOf(b)).toBe(before - used);
     expect(used).toBeLessThanOrEqual(estimated);
     await b.getByRole('list', { name: 'Messages' }).locator('li[data-author=agent]').first().waitFor();
