@@ -35,7 +35,8 @@ const EnvSchema = z.object({
   CHENU_JWT_SECRET: z.string().min(32).default('super-secret-jwt-token-with-at-least-32-characters-long'),
   /**
    * A hosted project's Supabase Auth JWKS (https://<ref>.supabase.co/auth/v1/.well-known/jwks.json):
-   * when set, the realtime server verifies tokens against it instead of CHENU_JWT_SECRET.
+   * when set, the realtime server and the functions verify tokens against it instead of
+   * CHENU_JWT_SECRET (one verifier, shared/auth/verifyAccessToken.ts).
    */
   CHENU_JWKS_URL: z.url().optional(),
   /** Lifetime of access tokens minted by local auth, in seconds. */

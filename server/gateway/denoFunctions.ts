@@ -20,6 +20,8 @@ export interface DenoFunctionsOptions {
   /** Public URL of the gateway (SUPABASE_URL inside the functions). */
   publicUrl: string;
   jwtSecret: string;
+  /** A hosted project's JWKS: the functions then verify tokens against it, as the realtime server does. */
+  jwksUrl?: string;
   port: number;
   filesDir: string;
   filesMaxBytes: number;
@@ -63,6 +65,7 @@ export function startDenoFunctions(options: DenoFunctionsOptions): Promise<DenoF
         SUPABASE_DB_URL: options.databaseUrl,
         SUPABASE_URL: options.publicUrl,
         CHENU_JWT_SECRET: options.jwtSecret,
+        ...(options.jwksUrl ? { CHENU_JWKS_URL: options.jwksUrl } : {}),
         CHENU_FUNCTIONS_PORT: String(options.port),
         CHENU_FILES_DIR: path.resolve(options.filesDir),
         CHENU_FILES_MAX_BYTES: String(options.filesMaxBytes),

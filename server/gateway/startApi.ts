@@ -24,6 +24,7 @@ export interface StartApiOptions {
     Env,
     | 'CHENU_HTTP_PORT'
     | 'CHENU_JWT_SECRET'
+    | 'CHENU_JWKS_URL'
     | 'CHENU_ACCESS_TOKEN_TTL'
     | 'CHENU_FUNCTIONS_PORT'
     | 'CHENU_DATA_DIR'
@@ -57,6 +58,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       databaseUrl: options.databaseUrl,
       publicUrl: `http://127.0.0.1:${port}`,
       jwtSecret: env.CHENU_JWT_SECRET,
+      jwksUrl: env.CHENU_JWKS_URL,
       port: env.CHENU_FUNCTIONS_PORT,
       filesDir: path.join(env.CHENU_DATA_DIR, 'files'),
       filesMaxBytes: env.CHENU_FILES_MAX_BYTES,

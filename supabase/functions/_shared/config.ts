@@ -9,9 +9,12 @@ const ConfigSchema = z.object({
   SUPABASE_DB_URL: z.string().min(1),
   /** Public URL of the project (the local gateway locally); used for the OpenAPI servers list. */
   SUPABASE_URL: z.url().default('http://127.0.0.1:54321'),
-  /** HS256 secret of the JWTs; when unset, tokens are verified against CHENU_JWKS_URL. */
+  /** HS256 secret of the JWTs, used when no JWKS is named (CHENU_JWKS_URL wins when set). */
   CHENU_JWT_SECRET: z.string().min(32).optional(),
-  /** JWKS of Supabase Auth (asymmetric signing keys); defaults to the project's well-known URL. */
+  /**
+   * JWKS of Supabase Auth (asymmetric signing keys): when set, the only source of token keys, as in
+   * the realtime server; defaults to the project's well-known URL when no secret is set either.
+   */
   CHENU_JWKS_URL: z.url().optional(),
   /** Connections of the functions' pool. */
   CHENU_FUNCTIONS_DB_POOL: z.coerce.number().int().min(1).max(100).default(10),
