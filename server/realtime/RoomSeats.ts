@@ -183,17 +183,18 @@ export class RoomSeats {
     return true;
   }
 
-  /** A client coming back (call from onReconnect): asked again now; throws when it may not return. */
+  /**
+   * A client coming back within its window (call from onReconnect): its token must still be live
+   * and the database must still give it a role here; throws (Colyseus then refuses it) otherwise.
+   */
   async readmit(client: Client): Promise<void> {
     const seat = this.seats.get(client.sessionId);
     if (!seat) throw new ServerError(ErrorCode.AUTH_FAILED, 'realtime: this seat is no longer yours');
     seat.reconnection = undefined;
     try {
       assertLive(seat.claims);
-      const admission = await checkRoomAccess(this.deps.db, seat.claims, this.kind, this.resourceId);
-      const refusal = this.hooks.door?.(admission);
-      if (refusal) throw new ServerError(ErrorCode.AUTH_FAILED, refusal);
-      this.apply(seat, admission);
+      // the door (a host's lock) is for newcomers: a seat coming back is asked about access only
+      this.apply(seat, await checkRoomAccess(this.deps.db, seat.claims, this.kind, this.resourceId));
     } catch (error) {
       this.evicted.add(seat.sessionId);
       this.deps.log('room.reconnect_refused', {
