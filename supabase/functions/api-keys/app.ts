@@ -7,7 +7,7 @@
 import { IdParam } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
 import { hashApiKey } from '../_shared/auth.ts';
-import { crud, insertRow, mapped, updateRow } from '../_shared/crud.ts';
+import { crud, insertRow, mapped, transactionNow, updateRow } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 
@@ -77,10 +77,12 @@ fn.route(
   async ({ params, caller, db }) => {
     const row = await mapped('write', () =>
       db.withUser(caller.claims, (tx) =>
-        updateRow(tx, 'public.api_keys', { revoked_at: new Date().toISOString() }, [
-          tx`t.id = ${params.id}`,
-          tx`t.revoked_at is null`,
-        ]),
+        transactionNow(tx).then((now) =>
+          updateRow(tx, 'public.api_keys', { revoked_at: now }, [
+            tx`t.id = ${params.id}`,
+            tx`t.revoked_at is null`,
+          ]),
+        ),
       ),
     );
     if (!row) throw new ApiError('not_found', 'no live API key with this id');
