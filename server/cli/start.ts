@@ -3,7 +3,7 @@
  * Ctrl-C / SIGTERM / SIGHUP stop everything cleanly (gateway, Deno functions, pool, embedded Postgres).
  */
 import path from 'node:path';
-import { parseEnv } from '../env.ts';
+import { demoRefusal, parseEnv, seedsDemo } from '../env.ts';
 import { isEmpty, migrate, seed } from '../db/migrate.ts';
 import { openDatabase, type OpenDatabase } from '../db/openDatabase.ts';
 import { startApi, type RunningApi } from '../gateway/startApi.ts';
@@ -19,6 +19,8 @@ const log = (line: string) => console.log(`      ${line}`);
 
 async function main(): Promise<void> {
   const env = parseEnv();
+  const refusal = demoRefusal(env);
+  if (refusal) throw new Error(refusal);
   const supabaseDir = path.resolve('supabase');
   const running: {
     db?: OpenDatabase;
@@ -55,11 +57,17 @@ async function main(): Promise<void> {
   const result = await migrate(db.sql, supabaseDir, log);
   log(`${result.applied.length} applied, ${result.skipped} already up to date`);
   step(3, 'seed');
-  if (env.CHENU_SEED && (await isEmpty(db.sql))) {
+  if (!seedsDemo(env)) {
+    log(
+      env.CHENU_SEED === false
+        ? 'CHENU_SEED=false: seed skipped'
+        : 'DATABASE_URL is not a local database: demo seed skipped (CHENU_LOCAL_DEMO=true loads it)',
+    );
+  } else if (await isEmpty(db.sql)) {
     await seed(db.sql, supabaseDir, log);
     log('logins: alice@chenu.local / chenu-demo-password, bob@chenu.local / chenu-demo-password');
   } else {
-    log(env.CHENU_SEED ? 'database already has data: seed skipped' : 'CHENU_SEED=false: seed skipped');
+    log('database already has data: seed skipped');
   }
   // after the seed, which brings system accounts of its own
   await ensureSystemAccounts(db.sql);

@@ -20,6 +20,8 @@ export interface DenoFunctionsOptions {
   /** Public URL of the gateway (SUPABASE_URL inside the functions). */
   publicUrl: string;
   jwtSecret: string;
+  /** The database is the embedded one or a declared throwaway: the demo JWT secret is allowed. */
+  localDemo: boolean;
   port: number;
   filesDir: string;
   filesMaxBytes: number;
@@ -63,6 +65,7 @@ export function startDenoFunctions(options: DenoFunctionsOptions): Promise<DenoF
         SUPABASE_DB_URL: options.databaseUrl,
         SUPABASE_URL: options.publicUrl,
         CHENU_JWT_SECRET: options.jwtSecret,
+        CHENU_LOCAL_DEMO: String(options.localDemo),
         CHENU_FUNCTIONS_PORT: String(options.port),
         CHENU_FILES_DIR: path.resolve(options.filesDir),
         CHENU_FILES_MAX_BYTES: String(options.filesMaxBytes),

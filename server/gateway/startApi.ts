@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Sql } from 'postgres';
-import type { Env } from '../env.ts';
+import { isLocalDemo, type Env } from '../env.ts';
 import { startDenoFunctions } from './denoFunctions.ts';
 import { startGateway } from './gateway.ts';
 import { projectKeys, type ProjectKeys } from './jwt.ts';
@@ -28,6 +28,8 @@ export interface StartApiOptions {
     | 'CHENU_FUNCTIONS_PORT'
     | 'CHENU_DATA_DIR'
     | 'CHENU_FILES_MAX_BYTES'
+    | 'DATABASE_URL'
+    | 'CHENU_LOCAL_DEMO'
   >;
   extraFunctionsEnv?: Record<string, string>;
   log?: (line: string) => void;
@@ -57,6 +59,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       databaseUrl: options.databaseUrl,
       publicUrl: `http://127.0.0.1:${port}`,
       jwtSecret: env.CHENU_JWT_SECRET,
+      localDemo: isLocalDemo(env),
       port: env.CHENU_FUNCTIONS_PORT,
       filesDir: path.join(env.CHENU_DATA_DIR, 'files'),
       filesMaxBytes: env.CHENU_FILES_MAX_BYTES,

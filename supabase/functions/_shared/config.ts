@@ -3,14 +3,20 @@
  * Supabase provides SUPABASE_URL and SUPABASE_DB_URL; the CHENU_* values are function secrets.
  */
 import { z } from 'zod';
+import { DEMO_JWT_SECRET } from '../../../shared/demoCredentials.ts';
 
 const ConfigSchema = z.object({
   /** Postgres the functions talk to (Supabase injects it on a hosted project). */
   SUPABASE_DB_URL: z.string().min(1),
   /** Public URL of the project (the local gateway locally); used for the OpenAPI servers list. */
   SUPABASE_URL: z.url().default('http://127.0.0.1:54321'),
-  /** HS256 secret of the JWTs; when unset, tokens are verified against CHENU_JWKS_URL. */
+  /**
+   * HS256 secret of the JWTs; when unset, tokens are verified against CHENU_JWKS_URL. Supabase's
+   * public demo secret is refused unless CHENU_LOCAL_DEMO=true (the local gateway sets it).
+   */
   CHENU_JWT_SECRET: z.string().min(32).optional(),
+  /** Set by the local gateway on the embedded (or a declared throwaway) database only. */
+  CHENU_LOCAL_DEMO: z.enum(['true', 'false']).default('false'),
   /** JWKS of Supabase Auth (asymmetric signing keys); defaults to the project's well-known URL. */
   CHENU_JWKS_URL: z.url().optional(),
   /** Connections of the functions' pool. */
@@ -50,6 +56,11 @@ export function parseConfig(source: Record<string, string | undefined> = Deno.en
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`CHE·NU functions: invalid environment\n${lines.join('\n')}`);
+  }
+  if (parsed.data.CHENU_JWT_SECRET === DEMO_JWT_SECRET && parsed.data.CHENU_LOCAL_DEMO !== 'true') {
+    throw new Error(
+      "CHE·NU functions: refusing to start: CHENU_JWT_SECRET is Supabase's public demo secret; set it to your project's JWT secret (or leave it unset to verify against Supabase Auth's JWKS).",
+    );
   }
   if (!parsed.data.CHENU_JWT_SECRET && !parsed.data.CHENU_JWKS_URL) {
     parsed.data.CHENU_JWKS_URL = new URL('/auth/v1/.well-known/jwks.json', parsed.data.SUPABASE_URL).href;
