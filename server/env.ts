@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEMO_JWT_SECRET } from '../shared/demoCredentials.ts';
+import { parseAllowList } from './outbound/addressPolicy.ts';
 
 /**
  * Server configuration, parsed once from the environment. Nothing else in server/ reads
@@ -61,6 +62,34 @@ const EnvSchema = z.object({
     .min(1)
     .max(52_428_800)
     .default(10 * 1024 * 1024),
+  /**
+   * Addresses the outbound policy refuses (loopback, private, link-local, CGNAT, …) that server
+   * requests (webhooks, the AI provider) may reach anyway: comma-separated IPs or CIDR ranges.
+   */
+  CHENU_OUTBOUND_ALLOW: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseAllowList(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** One deadline per outbound request, redirects and body included. */
+  CHENU_OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Largest response body an outbound request reads. */
+  CHENU_OUTBOUND_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** Webhook deliveries: attempts before a delivery is failed, first retry delay (doubles), poll period. */
+  CHENU_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  CHENU_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  CHENU_WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -10,6 +10,9 @@ import { startApi, type RunningApi } from '../gateway/startApi.ts';
 import { startLedgerSweeper, LEDGER_SWEEP_INTERVAL_MS, type LedgerSweeper } from '../ledger/sweeper.ts';
 import { ensureSystemAccounts } from '../ledger/systemAccounts.ts';
 import { createRealtimeServer, type RealtimeServer } from '../realtime/createRealtimeServer.ts';
+import { startDeliveryWorker, type DeliveryWorker } from '../notifications/deliveryWorker.ts';
+import { formatAllowList } from '../outbound/addressPolicy.ts';
+import { createOutboundFetch } from '../outbound/outboundFetch.ts';
 import { createLogger } from '../realtime/logger.ts';
 import { startClient } from './startClient.ts';
 import type { ViteDevServer } from 'vite';
@@ -26,6 +29,7 @@ async function main(): Promise<void> {
     db?: OpenDatabase;
     api?: RunningApi;
     sweeper?: LedgerSweeper;
+    deliveries?: DeliveryWorker;
     realtime?: RealtimeServer;
     client?: ViteDevServer;
   } = {};
@@ -34,10 +38,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping`);
-    const { db, api, sweeper, realtime, client } = running;
+    const { db, api, sweeper, deliveries, realtime, client } = running;
     await client?.close();
     await realtime?.stop();
     await api?.stop();
+    await deliveries?.dispose();
     await sweeper?.dispose();
     await db?.close();
     console.log('stopped cleanly');
@@ -80,6 +85,27 @@ async function main(): Promise<void> {
     onError: (error) => log(`ledger sweep failed: ${error instanceof Error ? error.message : String(error)}`),
   });
   log(`ledger sweeper: expired holds and plan grants every ${LEDGER_SWEEP_INTERVAL_MS / 1000} s`);
+  running.deliveries = startDeliveryWorker({
+    sql: db.sql,
+    outbound: createOutboundFetch({
+      allow: env.CHENU_OUTBOUND_ALLOW,
+      timeoutMs: env.CHENU_OUTBOUND_TIMEOUT_MS,
+      maxResponseBytes: env.CHENU_OUTBOUND_MAX_RESPONSE_BYTES,
+    }),
+    maxAttempts: env.CHENU_WEBHOOK_ATTEMPTS,
+    backoffMs: env.CHENU_WEBHOOK_BACKOFF_MS,
+    intervalMs: env.CHENU_WEBHOOK_POLL_MS,
+    onRun: ({ delivered, retrying, failed }) =>
+      log(`webhooks: ${delivered} delivered, ${retrying} to retry, ${failed} failed`),
+    onError: (error) =>
+      log(`webhook delivery failed: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  log(
+    `webhook deliveries: queued, sent every ${env.CHENU_WEBHOOK_POLL_MS} ms through the outbound policy` +
+      (env.CHENU_OUTBOUND_ALLOW.length
+        ? ` (allow-listed: ${formatAllowList(env.CHENU_OUTBOUND_ALLOW)})`
+        : ''),
+  );
   step(4, 'api: gateway + edge functions under Deno');
   const api = (running.api = await startApi({ sql: db.sql, databaseUrl: db.url, env, log }));
   log('LOCAL AUTH: development only (seeded/demo secret, no email confirmation); never a production path');

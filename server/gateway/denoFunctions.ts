@@ -25,7 +25,7 @@ export interface DenoFunctionsOptions {
   port: number;
   filesDir: string;
   filesMaxBytes: number;
-  /** Extra CHENU_* variables for the functions (webhook retry tuning, pool size). */
+  /** Extra CHENU_* variables for the functions (outbound allow-list, pool size). */
   extraEnv?: Record<string, string>;
   log?: (line: string) => void;
 }

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Sql } from 'postgres';
 import { isLocalDemo, type Env } from '../env.ts';
+import { formatAllowList } from '../outbound/addressPolicy.ts';
 import { startDenoFunctions } from './denoFunctions.ts';
 import { startGateway } from './gateway.ts';
 import { projectKeys, type ProjectKeys } from './jwt.ts';
@@ -30,6 +31,7 @@ export interface StartApiOptions {
     | 'CHENU_FILES_MAX_BYTES'
     | 'DATABASE_URL'
     | 'CHENU_LOCAL_DEMO'
+    | 'CHENU_OUTBOUND_ALLOW'
   >;
   extraFunctionsEnv?: Record<string, string>;
   log?: (line: string) => void;
@@ -63,7 +65,11 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       port: env.CHENU_FUNCTIONS_PORT,
       filesDir: path.join(env.CHENU_DATA_DIR, 'files'),
       filesMaxBytes: env.CHENU_FILES_MAX_BYTES,
-      extraEnv: options.extraFunctionsEnv,
+      // the functions check webhook URLs against the same allow-list when they are saved
+      extraEnv: {
+        CHENU_OUTBOUND_ALLOW: formatAllowList(env.CHENU_OUTBOUND_ALLOW),
+        ...options.extraFunctionsEnv,
+      },
       log: options.log,
     });
   } catch (error) {

@@ -3,6 +3,7 @@
  * Supabase provides SUPABASE_URL and SUPABASE_DB_URL; the CHENU_* values are function secrets.
  */
 import { z } from 'zod';
+import { parseAllowList } from '../../../server/outbound/addressPolicy.ts';
 import { DEMO_JWT_SECRET } from '../../../shared/demoCredentials.ts';
 
 const ConfigSchema = z.object({
@@ -42,10 +43,21 @@ const ConfigSchema = z.object({
     .min(1)
     .max(52_428_800)
     .default(10 * 1024 * 1024),
-  /** Webhook delivery: attempts per delivery and the first retry delay (doubles each time). */
-  CHENU_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-  CHENU_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(0).max(60_000).default(500),
-  CHENU_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /**
+   * Addresses the outbound policy would refuse that server requests may reach anyway (comma-separated
+   * IPs or CIDR ranges); checked when a webhook URL is saved (server/outbound/addressPolicy.ts).
+   */
+  CHENU_OUTBOUND_ALLOW: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseAllowList(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { CHENU_FILES_BACKEND: 'local' | 'supabase' };
