@@ -23,49 +23,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { checkUrl, ipLiteral, isAllowedAddress, type AllowList } from './addressPolicy.ts';
+import { OutboundError } from './outboundErrors.ts';
 
-/** What went wrong, as stored or shown; the message is fixed per code. */
-export const OUTBOUND_ERRORS = {
-  blocked: 'the destination was unreachable, too slow or not allowed',
-  too_large: 'the response was larger than allowed',
-  too_many_redirects: 'too many redirects',
-} as const;
-export type OutboundErrorCode = keyof typeof OUTBOUND_ERRORS;
-
-/** Which check or failure it was (never shown to the requester). */
-export type OutboundReason =
-  'scheme' | 'credentials' | 'address' | 'dns' | 'connect' | 'timeout' | 'size' | 'redirects';
-
-export class OutboundError extends Error {
-  constructor(
-    readonly code: OutboundErrorCode,
-    readonly reason: OutboundReason,
-    options?: { cause?: unknown },
-  ) {
-    super(OUTBOUND_ERRORS[code], options);
-    this.name = 'OutboundError';
-  }
-}
-
-export interface OutboundRequest {
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  headers?: Record<string, string>;
-  body?: string | Uint8Array;
-  /** The caller's cancellation, on top of the policy's deadline. */
-  signal?: AbortSignal;
-}
-
-export interface OutboundResponse {
-  status: number;
-  ok: boolean;
-  headers: Headers;
-  /** The URL that answered (after redirects). */
-  url: string;
-  body: Uint8Array;
-  text(): string;
-}
-
-export type OutboundFetch = (url: string, request?: OutboundRequest) => Promise<OutboundResponse>;
+export { OUTBOUND_ERRORS, OutboundError } from './outboundErrors.ts';
+export type { OutboundFetch, OutboundRequest, OutboundResponse } from './outboundErrors.ts';
+import type { OutboundFetch } from './outboundErrors.ts';
 
 /** Resolves a host name to its addresses (the system resolver by default; tests inject theirs). */
 export type Resolver = (hostname: string) => Promise<string[]>;
