@@ -95,6 +95,8 @@ async function main(): Promise<void> {
     maxAttempts: env.CHENU_WEBHOOK_ATTEMPTS,
     backoffMs: env.CHENU_WEBHOOK_BACKOFF_MS,
     intervalMs: env.CHENU_WEBHOOK_POLL_MS,
+    // a claimed row outlives its request's deadline, so no second worker sends it meanwhile
+    leaseMs: Math.max(60_000, 2 * env.CHENU_OUTBOUND_TIMEOUT_MS),
     onRun: ({ delivered, retrying, failed }) =>
       log(`webhooks: ${delivered} delivered, ${retrying} to retry, ${failed} failed`),
     onError: (error) =>

@@ -22,7 +22,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { checkUrl, ipLiteral, isAllowedAddress, type AllowList } from './addressPolicy.ts';
+import { checkUrl, ipLiteral, isAllowedAddress, portOf, type AllowList } from './addressPolicy.ts';
 import { OutboundError } from './outboundErrors.ts';
 
 export { OUTBOUND_ERRORS, OutboundError } from './outboundErrors.ts';
@@ -72,7 +72,8 @@ async function pinnedAddress(url: URL, policy: OutboundPolicy, deadline: AbortSi
     }
   }
   if (addresses.length === 0) throw new OutboundError('blocked', 'dns');
-  if (!addresses.every((a) => isAllowedAddress(a, policy.allow)))
+  const port = portOf(url);
+  if (!addresses.every((a) => isAllowedAddress(a, port, policy.allow)))
     throw new OutboundError('blocked', 'address');
   return addresses[0]!;
 }

@@ -17,7 +17,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { denoBinary } from '../../server/gateway/denoFunctions.ts';
-import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
+import { parseEnv } from '../../server/env.ts';
+import { formatAllowList, isAllowedAddress, parseAllowList } from '../../server/outbound/addressPolicy.ts';
 import { createOutboundFetch, OUTBOUND_ERRORS, OutboundError } from '../../server/outbound/outboundFetch.ts';
 import { createOpenAiCompatibleProvider } from '../../server/pipeline/providers/openAiCompatibleProvider.ts';
 import type { AgentRunInput } from '../../server/pipeline/providers/AgentProvider.ts';
@@ -216,6 +217,18 @@ const allowed = (): (Case & { expect: Record<string, unknown> })[] => [
     expect: { ok: false, reason: 'connect' },
   },
   {
+    name: 'an allow-list entry limited to the receiver’s port',
+    url: `http://127.0.0.1:${servers.port}/ok`,
+    allow: `127.0.0.1:${servers.port}`,
+    expect: { ok: true, status: 200 },
+  },
+  {
+    name: 'a redirect to another port of an address allow-listed on one port',
+    url: `http://127.0.0.1:${servers.port}/to-other-origin`,
+    allow: `127.0.0.1:${servers.port}`,
+    expect: { ok: false, reason: 'address' },
+  },
+  {
     name: 'credentials kept on the same origin',
     url: `http://127.0.0.1:${servers.port}/ok`,
     headers: { authorization: 'Bearer secret' },
@@ -306,6 +319,23 @@ function expectOutcome(outcome: Outcome, expected: Record<string, unknown>, name
     expect(outcome.message, name).not.toMatch(/\d|ECONN|EHOST|ENOTFOUND/);
   }
 }
+
+describe('outbound allow-list (CHENU_OUTBOUND_ALLOW)', () => {
+  it('is parsed once with the configuration, ports included, and refuses what it cannot read', () => {
+    const allow = parseEnv({
+      CHENU_OUTBOUND_ALLOW: '127.0.0.1:1080, [::1]:8080, 10.0.0.0/8',
+    }).CHENU_OUTBOUND_ALLOW;
+    expect(formatAllowList(allow)).toBe('127.0.0.1/32:1080,[::1/128]:8080,10.0.0.0/8');
+    expect(isAllowedAddress('127.0.0.1', 1080, allow)).toBe(true);
+    expect(isAllowedAddress('127.0.0.1', 1081, allow)).toBe(false);
+    expect(isAllowedAddress('10.9.9.9', 22, allow)).toBe(true);
+    expect(isAllowedAddress('169.254.169.254', 80, allow)).toBe(false);
+    expect(parseEnv({}).CHENU_OUTBOUND_ALLOW).toEqual([]);
+    for (const bad of ['localhost', '127.0.0.1:0', '10.0.0.0/33', '*']) {
+      expect(() => parseEnv({ CHENU_OUTBOUND_ALLOW: bad }), bad).toThrow(/CHENU_OUTBOUND_ALLOW/);
+    }
+  });
+});
 
 describe('outbound policy in Node', () => {
   it('refuses every private, loopback, link-local and mapped target, by address or by name, before connecting', async () => {
