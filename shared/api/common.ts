@@ -17,6 +17,8 @@ export const API_ERRORS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
+  /** too many requests of this kind for now (e.g. elevation requests an hour) */
+  rate_limited: 429,
   // token ledger and governed pipeline refusals
   insufficient_balance: 402,
   budget_exceeded: 402,

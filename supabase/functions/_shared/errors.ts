@@ -72,6 +72,9 @@ export function fromPostgres(
       return new ApiError('forbidden', 'not allowed for the active identity', details, { cause: error });
     case 'P0002':
       return new ApiError('not_found', pg.message ?? 'not found', details, { cause: error });
+    // PostgREST's convention: SQLSTATE PTxyz answers HTTP xyz (the SQL functions' rate limits)
+    case 'PT429':
+      return new ApiError('rate_limited', pg.message ?? 'too many requests', details, { cause: error });
     case '55000':
     case '40001':
     case '55P03':

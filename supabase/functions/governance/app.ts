@@ -37,7 +37,7 @@ fn.route(
       db.withUser(
         caller.claims,
         (tx) => tx<{ r: unknown }[]>`
-          select to_jsonb(public.request_elevation(${body.scope_type}, ${body.scope_id}::uuid, ${body.permission},
+          select to_jsonb(private.request_elevation(${body.scope_type}, ${body.scope_id}::uuid, ${body.permission},
                  ${body.reason}, make_interval(secs => ${body.duration_seconds}))) as r`,
       ),
     );
@@ -66,10 +66,10 @@ for (const [verb, summary] of decisions) {
       const [row] = await mapped('write', () =>
         db.withUser(caller.claims, (tx) =>
           verb === 'revoke'
-            ? tx<{ r: unknown }[]>`select to_jsonb(public.revoke_elevation(${params.id})) as r`
+            ? tx<{ r: unknown }[]>`select to_jsonb(private.revoke_elevation(${params.id})) as r`
             : tx<
                 { r: unknown }[]
-              >`select to_jsonb(public.decide_elevation(${params.id}, ${verb === 'approve'})) as r`,
+              >`select to_jsonb(private.decide_elevation(${params.id}, ${verb === 'approve'})) as r`,
         ),
       );
       return row!.r;
@@ -139,7 +139,7 @@ fn.route(
       db.withUser(
         caller.claims,
         (tx) => tx<{ r: unknown }[]>`
-          select public.lock_scope(${body.thread_id ?? null}::uuid, ${body.dataspace_id ?? null}::uuid,
+          select private.lock_scope(${body.thread_id ?? null}::uuid, ${body.dataspace_id ?? null}::uuid,
                                    ${body.execution_id ?? null}::uuid) as r`,
       ),
     );
@@ -160,7 +160,7 @@ fn.route(
     const [row] = await mapped('write', () =>
       db.withUser(
         caller.claims,
-        (tx) => tx<{ r: unknown }[]>`select to_jsonb(public.release_scope_lock(${params.id})) as r`,
+        (tx) => tx<{ r: unknown }[]>`select to_jsonb(private.release_scope_lock(${params.id})) as r`,
       ),
     );
     return row!.r;
@@ -216,7 +216,7 @@ fn.route(
       db.withUser(
         caller.claims,
         (tx) => tx<{ checked: string; first_broken_seq: string | null }[]>`
-          select checked, first_broken_seq from public.verify_my_audit_chain()`,
+          select checked, first_broken_seq from private.verify_my_audit_chain()`,
       ),
     );
     if (!row) throw new ApiError('forbidden', 'no active identity in the token');

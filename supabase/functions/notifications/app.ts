@@ -11,7 +11,7 @@ import { IdParam, PageQuery, pageOf } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
 import { checkUrl } from '../../../server/outbound/addressPolicy.ts';
 import { config } from '../_shared/config.ts';
-import { crud, insertRow, listPage, mapped, updateRow } from '../_shared/crud.ts';
+import { crud, insertRow, listPage, mapped, transactionNow, updateRow } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 
@@ -109,9 +109,11 @@ fn.route(
   async ({ params, body, caller, db }) => {
     const row = await mapped('write', () =>
       db.withUser(caller.claims, (tx) =>
-        updateRow(tx, 'public.notifications', { read_at: body.read ? new Date().toISOString() : null }, [
-          tx`t.id = ${params.id}`,
-        ]),
+        transactionNow(tx).then((now) =>
+          updateRow(tx, 'public.notifications', { read_at: body.read ? now : null }, [
+            tx`t.id = ${params.id}`,
+          ]),
+        ),
       ),
     );
     if (!row) throw new ApiError('not_found', 'notification not found');
