@@ -13,18 +13,21 @@ import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
 
 const db = useIsolatedDatabase('idempotency');
+const A1_EXECUTION = seedId('a1', '0222', 1);
+const A1_EXECUTION_KEY = 'exec-a1-summarize-0001';
+const A1_WORKFLOW_RUN = seedId('a1', '0242', 1);
 let deps: PipelineDeps;
+// the seed names the weekly run after next Monday's date: read it rather than restate it
+let A1_WORKFLOW_RUN_KEY: string;
 beforeAll(async () => {
+  const [run] =
+    await db.sql()`select idempotency_key from public.oneclick_executions where id = ${A1_WORKFLOW_RUN}`;
+  A1_WORKFLOW_RUN_KEY = run!.idempotency_key as string;
   deps = { data: db.data(), providers: { builtin: createBuiltinProvider() } } as PipelineDeps;
   await db.sql()`insert into public.elevation_requests
       (requester_identity_id, target_identity_id, scope_type, scope_id, permission, reason, status, decided_at, expires_at)
     values (${SEED.b1}, ${SEED.a1}, 'identity', ${SEED.a1}, 'read', 'idempotency test', 'approved', now(), now() + interval '1 hour')`;
 });
-
-const A1_EXECUTION = seedId('a1', '0222', 1);
-const A1_EXECUTION_KEY = 'exec-a1-summarize-0001';
-const A1_WORKFLOW_RUN = seedId('a1', '0242', 1);
-const A1_WORKFLOW_RUN_KEY = 'oneclick-a1-weekly-2026-11-30';
 
 describe('idempotency lookups', () => {
   it("are the grantee's own: A1's seeded keys exist and B1 can read their runs", async () => {
