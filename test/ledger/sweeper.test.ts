@@ -56,8 +56,9 @@ beforeAll(async () => {
     await tx`insert into auth.users (id, email) values (${user}, 'sweeper@example.test')`;
     await tx`insert into public.users (id, email, display_name) values (${user}, 'sweeper@example.test', 'Sweeper')`;
     await tx`insert into public.identities (id, user_id, name, is_default) values (${identity}, ${user}, 'Sweeper', true)`;
-    const [plan] = await tx`insert into public.subscription_plans (slug, name, monthly_tokens)
-                            values ('pro', 'Pro', 5000) returning id`;
+    // the plans catalog ships in the migrations; this database's Pro plan grants 5 000 a month
+    const [plan] =
+      await tx`update public.subscription_plans set monthly_tokens = 5000 where slug = 'pro' returning id`;
     await tx`insert into public.user_subscriptions (user_id, plan_id, status, current_period_start, current_period_end)
              values (${user}, ${plan!.id}, 'active', now() - interval '1 day', now() + interval '1 month')`;
   });
