@@ -52,6 +52,7 @@ export type Database = {
       agent_executions: {
         Row: {
           agent_id: string;
+          cancel_requested_at: string | null;
           created_at: string;
           dataspace_id: string;
           encoded_intent_id: string | null;
@@ -64,6 +65,7 @@ export type Database = {
           request_hash: string | null;
           reservation_id: string | null;
           result: Json | null;
+          review: Json | null;
           stages: NonNullable<Json>;
           started_at: string | null;
           status: string;
@@ -78,6 +80,7 @@ export type Database = {
         ComputedFields: never;
         Insert: {
           agent_id: string;
+          cancel_requested_at?: string | null;
           created_at?: string;
           dataspace_id: string;
           encoded_intent_id?: string | null;
@@ -90,6 +93,7 @@ export type Database = {
           request_hash?: string | null;
           reservation_id?: string | null;
           result?: Json | null;
+          review?: Json | null;
           stages?: NonNullable<Json>;
           started_at?: string | null;
           status?: string;
@@ -103,6 +107,7 @@ export type Database = {
         };
         Update: {
           agent_id?: string;
+          cancel_requested_at?: string | null;
           created_at?: string;
           dataspace_id?: string;
           encoded_intent_id?: string | null;
@@ -115,6 +120,7 @@ export type Database = {
           request_hash?: string | null;
           reservation_id?: string | null;
           result?: Json | null;
+          review?: Json | null;
           stages?: NonNullable<Json>;
           started_at?: string | null;
           status?: string;
@@ -174,6 +180,7 @@ export type Database = {
       agents: {
         Row: {
           active: boolean;
+          context_tokens: number;
           cost_per_1k_tokens: number;
           created_at: string;
           description: string;
@@ -192,6 +199,7 @@ export type Database = {
         ComputedFields: never;
         Insert: {
           active?: boolean;
+          context_tokens?: number;
           cost_per_1k_tokens?: number;
           created_at?: string;
           description?: string;
@@ -209,6 +217,7 @@ export type Database = {
         };
         Update: {
           active?: boolean;
+          context_tokens?: number;
           cost_per_1k_tokens?: number;
           created_at?: string;
           description?: string;

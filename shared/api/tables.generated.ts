@@ -82,12 +82,16 @@ export const agentExecutionsRow = z.object({
     'reserved',
     'locked',
     'matched',
+    'awaiting_review',
+    'approved',
     'running',
     'assembling',
     'settling',
     'succeeded',
     'failed',
     'refused',
+    'rejected',
+    'cancelled',
   ]),
   intent_text: z.string().min(1).max(20000),
   task_type: z.string(),
@@ -105,6 +109,8 @@ export const agentExecutionsRow = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   request_hash: z.string().nullable(),
+  review: z.unknown().nullable(),
+  cancel_requested_at: z.string().nullable(),
 });
 /** The writable columns of public.agent_executions (optional where the database has a default). */
 export const agentExecutionsInsert = z.object({
@@ -120,12 +126,16 @@ export const agentExecutionsInsert = z.object({
       'reserved',
       'locked',
       'matched',
+      'awaiting_review',
+      'approved',
       'running',
       'assembling',
       'settling',
       'succeeded',
       'failed',
       'refused',
+      'rejected',
+      'cancelled',
     ])
     .optional(),
   intent_text: z.string().min(1).max(20000),
@@ -142,6 +152,8 @@ export const agentExecutionsInsert = z.object({
   started_at: z.string().nullable().optional(),
   finished_at: z.string().nullable().optional(),
   request_hash: z.string().nullable().optional(),
+  review: z.unknown().nullable().optional(),
+  cancel_requested_at: z.string().nullable().optional(),
 });
 export type AgentExecutionsRow = z.infer<typeof agentExecutionsRow>;
 
@@ -162,6 +174,7 @@ export const agentsRow = z.object({
   active: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
+  context_tokens: z.number().int(),
 });
 /** The writable columns of public.agents (optional where the database has a default). */
 export const agentsInsert = z.object({
@@ -177,6 +190,7 @@ export const agentsInsert = z.object({
   max_tokens: z.number().int().positive().optional(),
   external: z.boolean().optional(),
   active: z.boolean().optional(),
+  context_tokens: z.number().int().optional(),
 });
 export type AgentsRow = z.infer<typeof agentsRow>;
 

@@ -8,13 +8,13 @@
 import { z } from 'zod';
 import { API_ERRORS, IdParam, type ApiErrorCode } from '../../../shared/api/common.ts';
 import * as p from '../../../shared/api/pipeline.ts';
-import { createBuiltinProvider, runWorkflow } from '../../../server/pipeline/index.ts';
+import { runWorkflow } from '../../../server/pipeline/index.ts';
+import { aiProviders } from '../_shared/aiProviders.ts';
 import { crud } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 
 const fn = new EdgeFunction('workflows');
-const builtin = createBuiltinProvider();
 
 /** Pipeline refusals whose API code differs from the pipeline's. */
 const CODES: Partial<Record<string, ApiErrorCode>> = {
@@ -68,7 +68,7 @@ fn.route(
     idempotency: 'handler',
   },
   async ({ params, body, caller, db, c }) => {
-    const result = await runWorkflow({ data: db, providers: { builtin } }, caller.claims, {
+    const result = await runWorkflow({ data: db, providers: aiProviders() }, caller.claims, {
       workflowId: params.id,
       idempotencyKey: c.req.header('idempotency-key')!,
       ...(body.threadId ? { threadId: body.threadId } : {}),
