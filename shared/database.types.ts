@@ -3011,12 +3011,14 @@ export type Database = {
       };
       user_subscriptions: {
         Row: {
+          cancel_at_period_end: boolean;
           cancelled_at: string | null;
           created_at: string;
           current_period_end: string;
           current_period_start: string;
           id: string;
           identity_id: string | null;
+          pending_plan_id: string | null;
           plan_id: string;
           status: string;
           updated_at: string;
@@ -3024,24 +3026,28 @@ export type Database = {
         };
         ComputedFields: never;
         Insert: {
+          cancel_at_period_end?: boolean;
           cancelled_at?: string | null;
           created_at?: string;
           current_period_end: string;
           current_period_start: string;
           id?: string;
           identity_id?: string | null;
+          pending_plan_id?: string | null;
           plan_id: string;
           status?: string;
           updated_at?: string;
           user_id?: string;
         };
         Update: {
+          cancel_at_period_end?: boolean;
           cancelled_at?: string | null;
           created_at?: string;
           current_period_end?: string;
           current_period_start?: string;
           id?: string;
           identity_id?: string | null;
+          pending_plan_id?: string | null;
           plan_id?: string;
           status?: string;
           updated_at?: string;
@@ -3053,6 +3059,13 @@ export type Database = {
             columns: ['identity_id'];
             isOneToOne: false;
             referencedRelation: 'identities';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'user_subscriptions_pending_plan_id_fkey';
+            columns: ['pending_plan_id'];
+            isOneToOne: false;
+            referencedRelation: 'subscription_plans';
             referencedColumns: ['id'];
           },
           {

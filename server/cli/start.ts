@@ -78,9 +78,11 @@ async function main(): Promise<void> {
   await ensureSystemAccounts(db.sql);
   running.sweeper = startLedgerSweeper({
     sql: db.sql,
-    onSweep: ({ expired, granted }) => {
-      if (expired + granted > 0)
-        log(`ledger sweep: ${expired} expired holds voided, ${granted} plan periods granted`);
+    onSweep: ({ expired, granted, renewed }) => {
+      if (expired + granted + renewed > 0)
+        log(
+          `ledger sweep: ${expired} expired holds voided, ${renewed} subscription periods ended, ${granted} plan periods granted`,
+        );
     },
     onError: (error) => log(`ledger sweep failed: ${error instanceof Error ? error.message : String(error)}`),
   });

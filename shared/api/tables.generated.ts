@@ -1577,6 +1577,8 @@ export const userSubscriptionsRow = z.object({
   cancelled_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
+  pending_plan_id: z.uuid().nullable(),
+  cancel_at_period_end: z.boolean(),
 });
 /** The writable columns of public.user_subscriptions (optional where the database has a default). */
 export const userSubscriptionsInsert = z.object({
@@ -1585,6 +1587,8 @@ export const userSubscriptionsInsert = z.object({
   current_period_start: z.string(),
   current_period_end: z.string(),
   cancelled_at: z.string().nullable().optional(),
+  pending_plan_id: z.uuid().nullable().optional(),
+  cancel_at_period_end: z.boolean().optional(),
 });
 export type UserSubscriptionsRow = z.infer<typeof userSubscriptionsRow>;
 
