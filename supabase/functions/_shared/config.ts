@@ -104,6 +104,11 @@ const ConfigSchema = z.object({
     .default(7 * 24 * 3600),
   /** An SMS provider's name once one is wired; unset, SMS channels are refused at creation. */
   CHENU_SMS_PROVIDER: z.string().min(1).optional(),
+  /** The server's VAPID public key (Web Push): clients subscribe with it; unset, push channels are refused. */
+  CHENU_VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{80,100}$/, 'a base64url VAPID public key')
+    .optional(),
 });
 
 const AgentEndpoints = z.record(

@@ -65,9 +65,9 @@ fn.route(
     await confirmed({ kind: 'subscribe', userId: caller.claims.sub, planId: body.plan_id });
     return mapped('write', () =>
       db.withUser(caller.claims, async (tx) => {
-        const [row] = await tx<Record<string, unknown>[]>`
-          select * from private.subscribe_to_plan(${body.plan_id}, ${body.identity_id ?? null}::uuid)`;
-        return row!;
+        const [row] = await tx<{ s: Record<string, unknown> }[]>`
+          select to_jsonb(private.subscribe_to_plan(${body.plan_id}, ${body.identity_id ?? null}::uuid)) as s`;
+        return row!.s;
       }),
     );
   },
@@ -94,9 +94,9 @@ fn.route(
     });
     return mapped('write', () =>
       db.withUser(caller.claims, async (tx) => {
-        const [row] = await tx<Record<string, unknown>[]>`
-          select * from private.change_plan(${params.id}, ${body.plan_id})`;
-        return row!;
+        const [row] = await tx<{ s: Record<string, unknown> }[]>`
+          select to_jsonb(private.change_plan(${params.id}, ${body.plan_id})) as s`;
+        return row!.s;
       }),
     );
   },
@@ -116,8 +116,9 @@ fn.route(
     await confirmed({ kind: 'cancel', userId: caller.claims.sub, subscriptionId: params.id });
     return mapped('write', () =>
       db.withUser(caller.claims, async (tx) => {
-        const [row] = await tx<Record<string, unknown>[]>`select * from private.cancel_plan(${params.id})`;
-        return row!;
+        const [row] = await tx<{ s: Record<string, unknown> }[]>`
+          select to_jsonb(private.cancel_plan(${params.id})) as s`;
+        return row!.s;
       }),
     );
   },
