@@ -303,6 +303,12 @@ begin
   end if;
   insert into public.token_accounts (kind, identity_id, user_id) values ('identity', target, target_user)
   on conflict do nothing;
+  -- a replay (same key) returns the first top-up and audits nothing twice
+  select m.* into mv from public.token_movements m
+  where m.identity_id = target and m.idempotency_key = 'top_up:' || p_key;
+  if found then
+    return jsonb_build_object('identity_id', target, 'movement_id', mv.id, 'amount', p_amount, 'replayed', true);
+  end if;
   mv := private.ledger_credit(target, p_amount, 'top_up:' || p_key, 'manual', null);
   perform private.audit(target, 'tokens.top_up', 'token_movement', mv.id,
                         jsonb_build_object('amount', p_amount, 'reason', p_reason, 'by_user_id', admin_user));
