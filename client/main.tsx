@@ -25,6 +25,7 @@ function start(container: HTMLElement) {
     return;
   }
   const session = createSessionStore(supabase());
+  void session.resume();
   createRoot(container).render(
     <StrictMode>
       <SessionContext.Provider value={session}>

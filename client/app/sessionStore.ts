@@ -29,6 +29,8 @@ export interface SessionState {
 
 export interface SessionActions {
   signIn(email: string, password: string): Promise<void>;
+  /** Takes up a session supabase-js already holds (a mailed link's landing, a reload). */
+  resume(): Promise<void>;
   signOut(): Promise<void>;
   switchIdentity(identityId: string): Promise<void>;
   selectSphere(sphereId: string): Promise<void>;
@@ -105,6 +107,13 @@ export function createSessionStore(sb: SupabaseClient): SessionStore {
           throw error ?? new Error('sign-in returned no session');
         }
         set({ status: 'signed-in', email });
+        await loadIdentityScope(data.session.access_token);
+      }),
+    resume: () =>
+      guarded(async () => {
+        const { data } = await sb.auth.getSession();
+        if (!data.session) return;
+        set({ status: 'signed-in', email: data.session.user.email ?? null });
         await loadIdentityScope(data.session.access_token);
       }),
     signOut: async () => {

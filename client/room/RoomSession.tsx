@@ -17,6 +17,7 @@ import { createRoomStore } from '../state/roomStore.ts';
 import { DataspaceContext } from './DataspaceContext.ts';
 import { createDataspaceStore } from './dataspaceStore.ts';
 import { RoomOverlay } from './RoomOverlay.tsx';
+import { applyAgentStream } from '../threads/agentStreams.ts';
 import { reloadFor } from './dbEvents.ts';
 
 /** A burst of memory/workspace changes (an import, an agent's batch) reloads the room once. */
@@ -82,6 +83,7 @@ export function RoomSession() {
         let spatialTimer: ReturnType<typeof setTimeout> | undefined;
         offs.push(
           f.onDbEvent((e) => {
+            if (applyAgentStream(e)) return;
             const reload = reloadFor(e);
             if (reload.threadId) void ds.refreshThread(reload.threadId);
             if (reload.spatial) {

@@ -5,6 +5,7 @@ import type {
   ChenuApi,
   Dataspace,
   Decision,
+  ExecutionAwaitingReview,
   ExecutionSuccess,
   Message,
   NovaContext,
@@ -41,6 +42,8 @@ export interface DataspaceState {
   readonly notifications: readonly LiveNotification[];
   readonly draft: GovernedDraft | null;
   readonly lastRun: ExecutionSuccess | null;
+  /** The last run when a reviewer must approve it first (its tokens are held meanwhile). */
+  readonly held: ExecutionAwaitingReview | null;
   readonly busy: boolean;
   readonly error: string | null;
 }
@@ -55,6 +58,8 @@ export interface DataspaceActions {
   draftAction(threadId: string, agentId: string, intentText: string): Promise<void>;
   cancelDraft(): void;
   confirmDraft(): Promise<ExecutionSuccess | null>;
+  /** Withdraws the run held for review (its tokens return). */
+  withdrawHeld(): Promise<void>;
   refreshTokens(): Promise<void>;
   applyPresence(snapshot: PresenceSnapshot): void;
 }
@@ -74,6 +79,7 @@ const initial: DataspaceState = {
   notifications: [],
   draft: null,
   lastRun: null,
+  held: null,
   busy: false,
   error: null,
 };
@@ -164,7 +170,12 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
           { intentText: draft.intentText, threadId: draft.threadId },
           crypto.randomUUID(),
         );
-        set({ lastRun: run, draft: null });
+        if ('status' in run) {
+          set({ held: run, draft: null });
+          await actions.refreshTokens();
+          return null;
+        }
+        set({ lastRun: run, held: null, draft: null });
         await Promise.all([actions.refreshThread(draft.threadId), actions.refreshTokens()]);
         return run;
       } catch (error) {
@@ -173,6 +184,17 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
         return null;
       } finally {
         set({ busy: false });
+      }
+    },
+    async withdrawHeld() {
+      const held = store.getState().held;
+      if (!held) return;
+      try {
+        await api.cancelRun(held.executionId);
+        set({ held: null });
+        await actions.refreshTokens();
+      } catch (error) {
+        fail(error);
       }
     },
     async refreshTokens() {

@@ -1,3 +1,6 @@
+import { useState } from 'react';
+import { PlansPanel } from '../plans/PlansPanel.tsx';
+import { ReviewsPanel } from '../reviews/ReviewsPanel.tsx';
 import { IdentitySwitcher } from './IdentitySwitcher.tsx';
 import { useSession, useSessionStore } from './SessionContext.ts';
 
@@ -9,15 +12,21 @@ export function DataspaceBrowser() {
   const dataspaces = useSession((s) => s.dataspaces);
   const error = useSession((s) => s.error);
   const email = useSession((s) => s.email);
+  const [plansOpen, setPlansOpen] = useState(false);
   return (
     <section className="panel browser" aria-label="Dataspaces">
       <header>
         <IdentitySwitcher />
         <span className="who">{email}</span>
+        <button type="button" aria-pressed={plansOpen} onClick={() => setPlansOpen(!plansOpen)}>
+          Plans
+        </button>
         <button type="button" onClick={() => void session.signOut()}>
           Sign out
         </button>
       </header>
+      {plansOpen && <PlansPanel />}
+      <ReviewsPanel />
       <nav aria-label="Spheres">
         {spheres.map((s) => (
           <button

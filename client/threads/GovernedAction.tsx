@@ -12,6 +12,7 @@ export function GovernedAction({ threadId }: { threadId: string }) {
   const agents = useDataspace((s) => s.agents);
   const draft = useDataspace((s) => s.draft);
   const lastRun = useDataspace((s) => s.lastRun);
+  const held = useDataspace((s) => s.held);
   const busy = useDataspace((s) => s.busy);
   const [agentId, setAgentId] = useState('');
   const [intent, setIntent] = useState('');
@@ -38,6 +39,11 @@ export function GovernedAction({ threadId }: { threadId: string }) {
           </p>
           <p className="intent">{draft.intentText}</p>
           <EstimateReview estimate={draft.estimate} />
+          {draft.estimate?.agent?.humanReview && (
+            <p className="review-note">
+              A reviewer approves this run before it executes; its tokens are held meanwhile.
+            </p>
+          )}
           <button
             type="button"
             disabled={busy || !draft.estimate?.accepted}
@@ -50,10 +56,21 @@ export function GovernedAction({ threadId }: { threadId: string }) {
           </button>
         </div>
       )}
+      {held && (
+        <p className="held" role="status" data-testid="run-held">
+          Awaiting review: {held.message}{' '}
+          <button type="button" onClick={() => void ds.withdrawHeld()}>
+            Withdraw
+          </button>
+        </p>
+      )}
       {lastRun && (
         <dl className="run" aria-label="Last run">
           <dt>Agent</dt>
-          <dd>{lastRun.agent.slug}</dd>
+          <dd data-testid="run-agent">
+            {lastRun.agent.name ?? lastRun.agent.slug}
+            {lastRun.agent.model ? ` · ${lastRun.agent.model}` : ''}
+          </dd>
           <dt>EQS</dt>
           <dd data-testid="run-eqs">{lastRun.eqs.toFixed(2)}</dd>
           <dt>Tokens</dt>

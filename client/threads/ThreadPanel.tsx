@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useDataspace, useDataspaceStore, useOpenThread } from '../room/DataspaceContext.ts';
 import { GovernedAction } from './GovernedAction.tsx';
+import { LiveRuns } from './LiveRuns.tsx';
 
 /** A thread as a 2D panel: its messages and decisions, posting a message, recording a decision. */
 export function ThreadPanel() {
@@ -35,6 +36,7 @@ export function ThreadPanel() {
           </li>
         ))}
       </ol>
+      <LiveRuns threadId={threadId} />
       <form onSubmit={(e) => void post(e)}>
         <input aria-label="Message" value={text} onChange={(e) => setText(e.target.value)} />
         <button type="submit">Post</button>

@@ -1,0 +1,55 @@
+import { createStore } from 'zustand/vanilla';
+import type { DbEventMessage } from '../../shared/protocol/spatialProtocol.ts';
+
+/** A run's answer as the model writes it (`agent_stream` events of the room). */
+export interface LiveRun {
+  readonly executionId: string;
+  readonly threadId: string | null;
+  readonly agent: string;
+  readonly model: string;
+  readonly text: string;
+  readonly done: boolean;
+  readonly failed: boolean;
+}
+
+interface StreamData {
+  threadId?: string | null;
+  seq?: number;
+  delta?: string;
+  done?: boolean;
+  failed?: boolean;
+  agent?: string;
+  model?: string;
+}
+
+/**
+ * The live answers of running agents in the room, keyed by run. Chunks arrive in order over the room
+ * connection; the text is only a preview: the thread's message is written when the run settles (the
+ * room's `messages` event then reloads the thread), so a stopped run leaves nothing.
+ */
+export const agentStreams = createStore<{ runs: Readonly<Record<string, LiveRun>> }>()(() => ({ runs: {} }));
+
+/** Applies a room event; returns true when it was an agent stream chunk. */
+export function applyAgentStream(event: DbEventMessage): boolean {
+  if (event.table !== 'agent_stream') return false;
+  const d = event.data as StreamData;
+  const runs = agentStreams.getState().runs;
+  const prev = runs[event.id];
+  const next: LiveRun = {
+    executionId: event.id,
+    threadId: d.threadId ?? prev?.threadId ?? null,
+    agent: d.agent ?? prev?.agent ?? '',
+    model: d.model ?? prev?.model ?? '',
+    text: (prev?.text ?? '') + (d.delta ?? ''),
+    done: d.done === true,
+    failed: d.failed === true,
+  };
+  agentStreams.setState({ runs: { ...runs, [event.id]: next } });
+  return true;
+}
+
+/** Forgets finished runs (their message is in the thread now). */
+export function forgetFinishedStreams(): void {
+  const runs = agentStreams.getState().runs;
+  agentStreams.setState({ runs: Object.fromEntries(Object.entries(runs).filter(([, r]) => !r.done)) });
+}
