@@ -167,9 +167,10 @@ describe('isolation, validation, pages and idempotency', () => {
     expect((await b.call('GET', '/spheres')).body.data).toEqual([]);
     const intrude = await b.call('POST', '/threads', { body: { dataspace_id: ds.id, title: 'intrus' } });
     expect(intrude.status).toBe(404);
-    expect(
-      (await b.call('GET', '/threads/{thread_id}/messages', { params: { thread_id: ds.id } })).body.data,
-    ).toEqual([]);
+    // a list under a parent the caller cannot see is a 404, like the parent's own route
+    const under = await b.call('GET', '/threads/{thread_id}/messages', { params: { thread_id: ds.id } });
+    expect(under.status).toBe(404);
+    expect(under.body.data).toBeUndefined();
     expect((await a.call('GET', '/spheres/{id}', { params: { id: sphere.id } })).body.name).toBe('Secret');
   });
 
@@ -200,10 +201,19 @@ describe('isolation, validation, pages and idempotency', () => {
     expect(badId.status).toBe(400);
     expect(badId.body.error.details[0].path).toBe('params.id');
     const badCursor = await u.call('GET', '/spheres', { query: { cursor: 'nope', limit: '500' } });
-    expect(badCursor.body.error.details[0].path).toBe('query.limit');
-    expect(
-      (await u.call('GET', '/spheres', { query: { cursor: 'bm9wZQ' } })).body.error.details[0].path,
-    ).toBe('query.cursor');
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.error.code).toBe('invalid_cursor');
+    expect(badCursor.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'query.cursor',
+      'query.limit',
+    ]);
+    const badLimit = await u.call('GET', '/spheres', { query: { limit: '500' } });
+    expect(badLimit.body.error).toMatchObject({
+      code: 'validation_failed',
+      details: [{ path: 'query.limit' }],
+    });
+    const made = await u.call('GET', '/spheres', { query: { cursor: 'bm9wZQ' } });
+    expect(made.body.error).toMatchObject({ code: 'invalid_cursor', details: [{ path: 'query.cursor' }] });
     const notJson = await u.call('POST', '/spheres', {
       body: 'name=x',
       headers: { 'content-type': 'text/plain' },

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { IdParam, PageQuery, pageOf } from '../../../shared/api/common.ts';
+import { SeqCursor } from '../../../shared/api/cursor.ts';
 import * as p from '../../../shared/api/pipeline.ts';
 import * as r from '../../../shared/api/resources.ts';
 import { crud, decodeCursor, encodeCursor, mapped } from '../_shared/crud.ts';
@@ -168,10 +169,7 @@ fn.route(
 );
 
 const AuditQuery = z.object({
-  cursor: z
-    .string()
-    .regex(/^\d{1,18}$/, 'a cursor this API returned')
-    .optional(),
+  cursor: SeqCursor.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 

@@ -5,7 +5,7 @@
  */
 import { IdParam, PageQuery, pageOf } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
-import { crud, insertRow, listPage, mapped, updateRow } from '../_shared/crud.ts';
+import { assertVisible, crud, insertRow, listPage, mapped, updateRow } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 import { deliverWebhook } from '../_shared/webhooks.ts';
@@ -93,9 +93,16 @@ fn.route(
   },
   ({ params, query, caller, db }) =>
     mapped('read', () =>
-      db.withUser(caller.claims, (tx) =>
-        listPage(tx, 'public.notification_deliveries', [tx`t.notification_id = ${params.id}`], query),
-      ),
+      db.withUser(caller.claims, async (tx) => {
+        const page = await listPage(
+          tx,
+          'public.notification_deliveries',
+          [tx`t.notification_id = ${params.id}`],
+          query,
+        );
+        if (page.data.length === 0) await assertVisible(tx, 'public.notifications', params.id, 'params.id');
+        return page;
+      }),
     ),
 );
 

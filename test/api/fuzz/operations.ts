@@ -15,7 +15,7 @@ interface OpenApiOperation {
   summary: string;
   security?: Record<string, string[]>[];
   parameters?: OpenApiParameter[];
-  requestBody?: { content: Record<string, { schema: JsonSchema }> };
+  requestBody?: { content: Record<string, { schema: JsonSchema }>; 'x-max-bytes'?: number };
   responses: Record<string, unknown>;
 }
 /** The parts of an OpenAPI 3.1 document the fuzz reads. */
@@ -42,6 +42,8 @@ export interface Operation {
   body?: JsonSchema;
   /** Media types of a raw (binary) body. */
   rawBody?: string[];
+  /** The documented body limit (`x-max-bytes`), in bytes. */
+  maxBytes?: number;
   /** The kind of row an `{id}` in this path names, and that a POST to it creates. */
   kind: string;
   /** Path parameter names, in order. */
@@ -102,6 +104,7 @@ export function apiOperations(doc: OpenApiDocument): Operation[] {
           : Object.keys(content).length
             ? Object.keys(content)
             : undefined,
+        maxBytes: op.requestBody?.['x-max-bytes'],
         kind: kindOfPath(template),
         pathParams: [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!),
       });

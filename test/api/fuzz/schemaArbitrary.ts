@@ -65,6 +65,7 @@ function stringOf(s: JsonSchema): fc.Arbitrary<string> {
       .date({ min: new Date(Date.UTC(1990, 0, 1)), max: new Date(Date.UTC(2090, 0, 1)), noInvalidDate: true })
       .map((d) => d.toISOString());
   }
+  if (s.format === 'time-zone') return fc.constantFrom('UTC', ...Intl.supportedValuesOf('timeZone'));
   if (s.format === 'email') {
     return fc
       .tuple(fc.stringMatching(/^[a-z]{1,8}$/), fc.stringMatching(/^[a-z]{1,8}$/))
