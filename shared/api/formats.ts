@@ -8,10 +8,19 @@ import { z } from 'zod';
 
 let zones: Set<string> | undefined;
 
-/** Whether `name` is an IANA time zone of this runtime (`Intl.supportedValuesOf('timeZone')`, plus UTC). */
+/**
+ * Whether `name` is an IANA time zone of this runtime: its canonical form (aliases such as
+ * America/Montreal resolve to America/Toronto) is one of `Intl.supportedValuesOf('timeZone')`, or
+ * UTC. Offsets (`+05:00`) and unknown names are refused.
+ */
 export function isTimeZone(name: string): boolean {
-  zones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC']);
-  return zones.has(name);
+  zones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+  if (zones.has(name)) return true;
+  try {
+    return zones.has(new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone);
+  } catch {
+    return false;
+  }
 }
 
 /** An IANA time zone name such as `America/Montreal`. */

@@ -4,6 +4,7 @@
  * MAX_JSON_DEPTH levels; a 10,000-deep document is refused without a stack overflow.
  */
 import { describe, expect, it } from 'vitest';
+import { isTimeZone } from '../../shared/api/formats.ts';
 import { inputIssues, MAX_JSON_DEPTH, textProblem } from '../../shared/api/inputRules.ts';
 
 const nest = (depth: number): unknown => {
@@ -37,5 +38,23 @@ describe('inputIssues', () => {
     const deep = JSON.parse(`${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`) as unknown;
     expect(inputIssues(deep, 'body')).toEqual([expect.objectContaining({ code: 'too_deep' })]);
     expect(inputIssues([[[[]]]], 'body')).toEqual([]);
+  });
+});
+
+describe('isTimeZone', () => {
+  it('accepts IANA zones and their aliases, and refuses offsets and unknown names', () => {
+    for (const zone of [
+      'America/Montreal',
+      'America/Toronto',
+      'UTC',
+      'Etc/UTC',
+      'Europe/Kyiv',
+      'Asia/Kolkata',
+    ]) {
+      expect(isTimeZone(zone), zone).toBe(true);
+    }
+    for (const zone of ['Mars/Olympus', '+05:00', '', 'america/toronto ', 'not a zone']) {
+      expect(isTimeZone(zone), zone).toBe(false);
+    }
   });
 });
