@@ -717,7 +717,7 @@ export type Database = {
           scope_id: string;
           scope_type: string;
           status: string;
-          target_identity_id: string;
+          target_identity_id: string | null;
         };
         ComputedFields: never;
         Insert: {
@@ -733,7 +733,7 @@ export type Database = {
           scope_id: string;
           scope_type: string;
           status?: string;
-          target_identity_id: string;
+          target_identity_id?: string | null;
         };
         Update: {
           created_at?: string;
@@ -748,7 +748,7 @@ export type Database = {
           scope_id?: string;
           scope_type?: string;
           status?: string;
-          target_identity_id?: string;
+          target_identity_id?: string | null;
         };
         Relationships: [
           {
@@ -3471,27 +3471,6 @@ export type Database = {
       };
     };
     Functions: {
-      allocate_tokens: {
-        Args: { p_amount: number; p_idempotency_key: string; p_scope_id: string; p_scope_type: string };
-        Returns: {
-          amount: number;
-          budget_id: string | null;
-          created_at: string;
-          from_account_id: string;
-          id: string;
-          identity_id: string;
-          movement_id: string | null;
-          to_scope_id: string;
-          to_scope_type: string;
-        };
-        SetofOptions: {
-          from: '*';
-          to: 'token_allocations';
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
-      };
-      chenu_import_thread: { Args: { p_artifact: Json; p_dataspace_id: string }; Returns: Json };
       correct_memory_item: {
         Args: { p_content: string; p_id: string };
         Returns: {
@@ -3521,30 +3500,6 @@ export type Database = {
         };
       };
       custom_access_token_hook: { Args: { event: Json }; Returns: Json };
-      decide_elevation: {
-        Args: { p_approve: boolean; p_request_id: string };
-        Returns: {
-          created_at: string;
-          decided_at: string | null;
-          expires_at: string | null;
-          id: string;
-          permission: string;
-          reason: string;
-          requested_duration: string;
-          requester_identity_id: string;
-          revoked_at: string | null;
-          scope_id: string;
-          scope_type: string;
-          status: string;
-          target_identity_id: string;
-        };
-        SetofOptions: {
-          from: '*';
-          to: 'elevation_requests';
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
-      };
       forget_memory_item: {
         Args: { p_id: string };
         Returns: {
@@ -3573,7 +3528,6 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      lock_scope: { Args: { p_dataspace: string; p_execution: string; p_thread: string }; Returns: Json };
       nova_record_guidance: {
         Args: { p_action: string; p_context_id: string; p_suggestion_id: string };
         Returns: {
@@ -3611,106 +3565,6 @@ export type Database = {
           isOneToOne: true;
           isSetofReturn: false;
         };
-      };
-      release_scope_lock: {
-        Args: { p_lock: string };
-        Returns: {
-          dataspace_ids: string[];
-          execution_id: string | null;
-          id: string;
-          identity_id: string;
-          locked_at: string;
-          memory_item_ids: string[];
-          released_at: string | null;
-          thread_id: string | null;
-          thread_ids: string[];
-        };
-        SetofOptions: {
-          from: '*';
-          to: 'scope_locks';
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
-      };
-      request_elevation: {
-        Args: {
-          p_duration?: string;
-          p_permission: string;
-          p_reason: string;
-          p_scope_id: string;
-          p_scope_type: string;
-        };
-        Returns: {
-          created_at: string;
-          decided_at: string | null;
-          expires_at: string | null;
-          id: string;
-          permission: string;
-          reason: string;
-          requested_duration: string;
-          requester_identity_id: string;
-          revoked_at: string | null;
-          scope_id: string;
-          scope_type: string;
-          status: string;
-          target_identity_id: string;
-        };
-        SetofOptions: {
-          from: '*';
-          to: 'elevation_requests';
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
-      };
-      revoke_elevation: {
-        Args: { p_request_id: string };
-        Returns: {
-          created_at: string;
-          decided_at: string | null;
-          expires_at: string | null;
-          id: string;
-          permission: string;
-          reason: string;
-          requested_duration: string;
-          requester_identity_id: string;
-          revoked_at: string | null;
-          scope_id: string;
-          scope_type: string;
-          status: string;
-          target_identity_id: string;
-        };
-        SetofOptions: {
-          from: '*';
-          to: 'elevation_requests';
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
-      };
-      switch_identity: {
-        Args: { p_identity_id: string };
-        Returns: {
-          color: string;
-          created_at: string;
-          id: string;
-          is_default: boolean;
-          kind: string;
-          name: string;
-          updated_at: string;
-          user_id: string;
-        };
-        SetofOptions: {
-          from: '*';
-          to: 'identities';
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
-      };
-      verify_my_audit_chain: {
-        Args: Record<PropertyKey, never>;
-        Returns: {
-          checked: number;
-          first_broken_seq: number;
-        }[];
       };
     };
     Enums: {

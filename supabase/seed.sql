@@ -4,6 +4,58 @@
 -- (owner a1/a2 = Alice's identities, b1/b2 = Bob's) so later seed files and tests can refer to them.
 -- Logins (local auth): alice@chenu.local / chenu-demo-password, bob@chenu.local / chenu-demo-password.
 
+-- Time is an input. Every dated row here and in seed.d/ is placed relative to the instant the seed
+-- is loaded (`private.clock()`: the transaction's now(), or the clock a test pinned), on Montréal's
+-- calendar: the demo reads true on any day, past events are past, scheduled ones are ahead, and every
+-- budget period and plan period is the current one. The helpers live in pg_temp, so they vanish
+-- with the session and never reach the schema (seed files load in one session, here and with the
+-- Supabase CLI).
+create function pg_temp.seed_now() returns timestamptz language sql stable
+as $$ select private.clock() $$;
+-- the local date `days` from today
+create function pg_temp.seed_date(days integer) returns date language sql stable
+as $$ select (pg_temp.seed_now() at time zone 'America/Montreal')::date + days $$;
+-- `local_time` on the local day `days` from today
+create function pg_temp.seed_at(days integer, local_time time) returns timestamptz language sql stable
+as $$ select (pg_temp.seed_date(days) + local_time) at time zone 'America/Montreal' $$;
+-- the first day of the local month `months` from this one
+create function pg_temp.seed_month(months integer) returns date language sql stable
+as $$ select (date_trunc('month', pg_temp.seed_now() at time zone 'America/Montreal')
+              + make_interval(months => months))::date $$;
+create function pg_temp.seed_month_start(months integer) returns timestamptz language sql stable
+as $$ select pg_temp.seed_month(months)::timestamp at time zone 'America/Montreal' $$;
+-- a moment of this month that has passed: its start plus `fraction` of the time elapsed since,
+-- plus `later`, never after now (spending history stays inside the current budget period)
+create function pg_temp.seed_this_month(fraction numeric, later interval default '0 seconds')
+returns timestamptz language sql stable
+as $$ select least(pg_temp.seed_now(), pg_temp.seed_month_start(0)
+                   + (pg_temp.seed_now() - pg_temp.seed_month_start(0)) * fraction + later) $$;
+-- a moment of a run that started two minutes ago (or when this month began, if later) and is still going
+create function pg_temp.seed_running(later interval) returns timestamptz language sql stable
+as $$ select least(pg_temp.seed_now(),
+                   greatest(pg_temp.seed_month_start(0), pg_temp.seed_now() - interval '2 minutes') + later) $$;
+create function pg_temp.seed_next_monday() returns date language sql stable
+as $$ select pg_temp.seed_date(8 - extract(isodow from pg_temp.seed_date(0))::integer) $$;
+-- the lease year in force: from the last 1 July to the next 30 June
+create function pg_temp.seed_lease_start() returns date language sql stable
+as $$ select make_date(extract(year from pg_temp.seed_date(0) - interval '6 months')::integer, 7, 1) $$;
+create function pg_temp.seed_lease_end() returns date language sql stable
+as $$ select (pg_temp.seed_lease_start() + interval '1 year')::date - 1 $$;
+create function pg_temp.seed_lease_file() returns text language sql stable
+as $$ select format('bail-5892-%s-%s.pdf', extract(year from pg_temp.seed_lease_start()),
+                    extract(year from pg_temp.seed_lease_end())) $$;
+-- the year of the planned works (the balconies project starts in about five months)
+create function pg_temp.seed_works_year() returns text language sql stable
+as $$ select extract(year from pg_temp.seed_date(150))::text $$;
+-- '8 décembre': a day `days` from today, and a month `months` from this one, in French
+create function pg_temp.seed_fr_month(months integer) returns text language sql stable
+as $$ select (array['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre',
+                    'octobre', 'novembre', 'décembre'])[extract(month from pg_temp.seed_month(months))::integer] $$;
+create function pg_temp.seed_fr_day(days integer) returns text language sql stable
+as $$ select extract(day from pg_temp.seed_date(days))::integer || ' '
+             || (array['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre',
+                       'octobre', 'novembre', 'décembre'])[extract(month from pg_temp.seed_date(days))::integer] $$;
+
 insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data, raw_user_meta_data)
 values
   ('a0000000-0000-4000-8000-000000000000', 'authenticated', 'authenticated', 'alice@chenu.local',
@@ -54,14 +106,14 @@ insert into public.dataspaces (id, identity_id, user_id, sphere_id, domain_id, n
 insert into public.threads (id, identity_id, dataspace_id, title, token_budget)
 select (o || '000000-0000-4000-8000-000400000001')::uuid, (o || '000000-0000-4000-8000-000000000000')::uuid,
        (o || '000000-0000-4000-8000-000300000001')::uuid, t.title, t.budget
-from (values ('a1', 'Choix des armoires', 5000), ('a2', 'Renouvellement des baux 2027', 20000),
+from (values ('a1', 'Choix des armoires', 5000), ('a2', 'Renouvellement des baux ' || extract(year from pg_temp.seed_lease_end()), 20000),
              ('b1', 'Hébergement à Percé', null), ('b2', 'Soumission fondations', 50000)) t(o, title, budget);
 
 insert into public.messages (id, identity_id, thread_id, author_identity_id, author_kind, body, created_at)
 select (o || '000000-0000-4000-8000-00050000000' || n)::uuid, (o || '000000-0000-4000-8000-000000000000')::uuid,
        (o || '000000-0000-4000-8000-000400000001')::uuid,
        case when kind = 'human' then (o || '000000-0000-4000-8000-000000000000')::uuid end, kind, body,
-       now() - make_interval(hours => 10 - n)
+       pg_temp.seed_now() - make_interval(hours => 10 - n)
 from (values
   ('a1', 1, 'human', 'Je penche pour des armoires en merisier, finition naturelle.'),
   ('a1', 2, 'human', 'Le devis de l''ébéniste est de 14 500 $, installation comprise.'),
@@ -75,7 +127,7 @@ from (values
 insert into public.decisions (id, identity_id, thread_id, message_id, title, rationale, status, decided_at)
 select (o || '000000-0000-4000-8000-000600000001')::uuid, (o || '000000-0000-4000-8000-000000000000')::uuid,
        (o || '000000-0000-4000-8000-000400000001')::uuid, (o || '000000-0000-4000-8000-000500000001')::uuid,
-       title, rationale, status, case when status = 'accepted' then now() end
+       title, rationale, status, case when status = 'accepted' then pg_temp.seed_now() end
 from (values ('a1', 'Armoires en merisier', 'Durabilité et couleur chaude.', 'accepted'),
              ('a2', 'Hausse de 3,2 %', 'Conforme au calcul du TAL.', 'proposed'),
              ('b1', 'Gîte à Percé', 'Plus confortable avec les enfants.', 'accepted'),
@@ -134,7 +186,9 @@ select (o || '000000-0000-4000-8000-000d00000001')::uuid, (o || '000000-0000-400
        (o || '000000-0000-4000-8000-000c00000001')::uuid, 'correct', repeat('0', 64)
 from (values ('a1'), ('b1')) s(o);
 
--- the start of each identity's audit chain
+-- the start of each identity's audit chain; `loaded_at` is the seed's clock, which tests that read
+-- seeded per-period figures pin (test/helpers/seedClock.ts)
 select private.audit((o || '000000-0000-4000-8000-000000000000')::uuid, 'seed.loaded', 'identity',
-                     (o || '000000-0000-4000-8000-000000000000')::uuid, '{}'::jsonb)
+                     (o || '000000-0000-4000-8000-000000000000')::uuid,
+                     jsonb_build_object('loaded_at', pg_temp.seed_now()))
 from (values ('a1'), ('a2'), ('b1'), ('b2')) s(o);

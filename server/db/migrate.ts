@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 
 /** Marker the bootstrap puts on schema auth; reset only drops an auth schema carrying it. */
 export const BOOTSTRAP_MARKER = 'chenu: supabase compatibility bootstrap';
@@ -154,21 +154,28 @@ export async function seed(
   supabaseDir: string,
   log: (l: string) => void = () => {},
 ): Promise<void> {
-  const files = await seedFiles(supabaseDir);
-  await sql.begin(async (tx) => {
-    for (const f of files) {
-      try {
-        await tx.unsafe(await readFile(f, 'utf8'));
-      } catch (cause) {
-        throw new MigrationError(
-          'failed',
-          `seed ${path.basename(f)} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-          { cause },
-        );
-      }
-    }
-  });
+  const files = await sql.begin((tx) => loadSeed(tx, supabaseDir));
   log(`seed: loaded ${files.map((f) => path.basename(f)).join(', ')}`);
+}
+
+/**
+ * Runs the seed files inside the caller's transaction (so a test can pin the seed's clock with
+ * `set local chenu.clock` first, and roll it all back). Returns the files loaded.
+ */
+export async function loadSeed(tx: TransactionSql, supabaseDir: string): Promise<string[]> {
+  const files = await seedFiles(supabaseDir);
+  for (const f of files) {
+    try {
+      await tx.unsafe(await readFile(f, 'utf8'));
+    } catch (cause) {
+      throw new MigrationError(
+        'failed',
+        `seed ${path.basename(f)} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
+    }
+  }
+  return files;
 }
 
 /** True when the database holds no users yet (a fresh install that should get the seed). */

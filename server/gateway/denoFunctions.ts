@@ -35,6 +35,20 @@ export function denoBinary(): string {
 }
 
 const READY = /^CHENU_FUNCTIONS_LISTENING (\d+)$/;
+
+/**
+ * The clock settings the functions share with the rest of the product: the time zone, and
+ * libfaketime's preload and settings when the product runs under `faketime` (the clock-shift CI
+ * run), so Deno reads the same shifted clock as Node and Postgres.
+ */
+function clockEnvironment(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] =>
+        /^(TZ|LD_PRELOAD|FAKETIME\w*|DONT_FAKE_MONOTONIC)$/.test(e[0]) && e[1] !== undefined,
+    ),
+  );
+}
 const STOP_GRACE_MS = 5000;
 
 export function startDenoFunctions(options: DenoFunctionsOptions): Promise<DenoFunctions> {
@@ -66,6 +80,7 @@ export function startDenoFunctions(options: DenoFunctionsOptions): Promise<DenoF
         CHENU_FUNCTIONS_PORT: String(options.port),
         CHENU_FILES_DIR: path.resolve(options.filesDir),
         CHENU_FILES_MAX_BYTES: String(options.filesMaxBytes),
+        ...clockEnvironment(),
         ...options.extraEnv,
       },
     },

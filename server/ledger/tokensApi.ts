@@ -191,7 +191,7 @@ export async function allocateTokens(tx: Tx, input: z.input<typeof AllocateInput
         created_at: Date;
       }[]
     >`select id, to_scope_type, to_scope_id, amount::text, budget_id, movement_id, created_at
-      from public.allocate_tokens(${i.scopeType}, ${i.scopeId}, ${i.amount}, ${i.idempotencyKey})`;
+      from private.allocate_tokens(${i.scopeType}, ${i.scopeId}, ${i.amount}, ${i.idempotencyKey})`;
     return {
       id: a!.id,
       scopeType: a!.to_scope_type,

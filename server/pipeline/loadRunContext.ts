@@ -267,7 +267,8 @@ export async function loadRunStart<Existing>(
     select private.active_identity_id() as identity_id,
            (select to_jsonb(e) from (
               select id, status, request_hash, result, error, stages, tokens_estimated, tokens_reserved, tokens_used
-              from public.agent_executions where idempotency_key = ${key} limit 1) e) as existing,
+              from public.agent_executions
+              where identity_id = (select private.active_identity_id()) and idempotency_key = ${key}) e) as existing,
            (select to_jsonb(sc) from sc) as scope,
            (select jsonb_build_object(
               'messages', (select count(*)::int from public.messages m where m.thread_id = sc.thread_id),

@@ -178,7 +178,8 @@ export async function runWorkflow(
         tokens_used: number;
       }[]
     >`
-      select id, status, request_hash, step_results, error, tokens_reserved, tokens_used from public.oneclick_executions where idempotency_key = ${req.idempotencyKey}`;
+      select id, status, request_hash, step_results, error, tokens_reserved, tokens_used from public.oneclick_executions
+      where identity_id = ${identityId} and idempotency_key = ${req.idempotencyKey}`;
     if (existing) return { existing };
     const [wf] = await tx<{ id: string; dataspace_id: string | null; active: boolean }[]>`
       select id, dataspace_id, active from public.oneclick_workflows where id = ${req.workflowId}`;

@@ -21,6 +21,8 @@ export const API_ERRORS = {
   unsupported_media_type: 415,
   /** an Idempotency-Key sent again with a different request (every route: one contract) */
   idempotency_key_reused: 422,
+  /** too many requests of this kind for now (e.g. elevation requests an hour) */
+  rate_limited: 429,
   /** the request line or headers are larger than the gateway accepts */
   header_too_large: 431,
   // token ledger and governed pipeline refusals

@@ -417,7 +417,7 @@ export type DomainsRow = z.infer<typeof domainsRow>;
 export const elevationRequestsRow = z.object({
   id: z.uuid(),
   requester_identity_id: z.uuid(),
-  target_identity_id: z.uuid(),
+  target_identity_id: z.uuid().nullable(),
   scope_type: z.enum(['identity', 'sphere', 'dataspace']),
   scope_id: z.uuid(),
   permission: z.enum(['read', 'write']),
@@ -432,7 +432,7 @@ export const elevationRequestsRow = z.object({
 /** The writable columns of public.elevation_requests (optional where the database has a default). */
 export const elevationRequestsInsert = z.object({
   requester_identity_id: z.uuid(),
-  target_identity_id: z.uuid(),
+  target_identity_id: z.uuid().nullable().optional(),
   scope_type: z.enum(['identity', 'sphere', 'dataspace']),
   scope_id: z.uuid(),
   permission: z.enum(['read', 'write']),

@@ -23,14 +23,14 @@ values
      {"title": "Balcons et escaliers arrière", "minutes": 20},
      {"title": "Avis de renouvellement des baux", "minutes": 10},
      {"title": "Varia", "minutes": 5}]',
-   '2026-11-20 19:00:00-05', interval '1 hour', 'ended',
-   '2026-11-20 19:03:00-05', '2026-11-20 20:07:00-05'),
+   pg_temp.seed_at(-16, '19:00'), interval '1 hour', 'ended',
+   pg_temp.seed_at(-16, '19:03'), pg_temp.seed_at(-16, '20:07')),
   ('b1000000-0000-4000-8000-018000000001', 'b1000000-0000-4000-8000-000000000000',
    'b0000000-0000-4000-8000-000000000000', 'b1000000-0000-4000-8000-000300000001',
    'b1000000-0000-4000-8000-000400000001',
    'Cuisine du duplex : choix de l''entrepreneur', '',
    '[{"title": "Comparer les trois soumissions", "minutes": 30}]',
-   '2026-12-08 18:30:00-05', interval '45 minutes', 'scheduled', null, null);
+   pg_temp.seed_at(2, '18:30'), interval '45 minutes', 'scheduled', null, null);
 
 insert into public.meeting_participants
   (id, identity_id, meeting_id, participant_identity_id, display_name, email, role,
@@ -38,14 +38,14 @@ insert into public.meeting_participants
 values
   ('a1000000-0000-4000-8000-018100000001', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-018000000001', 'a1000000-0000-4000-8000-000000000000',
-   'Alice', null, 'host', '2026-11-20 19:01:00-05', '2026-11-20 20:07:00-05', null),
+   'Alice', null, 'host', pg_temp.seed_at(-16, '19:01'), pg_temp.seed_at(-16, '20:07'), null),
   ('a1000000-0000-4000-8000-018100000002', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-018000000001', 'b1000000-0000-4000-8000-000000000000',
-   'Bob', null, 'moderator', '2026-11-20 19:03:00-05', '2026-11-20 20:05:00-05', null),
+   'Bob', null, 'moderator', pg_temp.seed_at(-16, '19:03'), pg_temp.seed_at(-16, '20:05'), null),
   ('a1000000-0000-4000-8000-018100000003', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-018000000001', null,
    'Mélanie Tremblay', 'melanie.tremblay@toitures-rosemont.example', 'participant',
-   '2026-11-20 19:10:00-05', '2026-11-20 19:45:00-05', '2026-11-20 19:22:00-05'),
+   pg_temp.seed_at(-16, '19:10'), pg_temp.seed_at(-16, '19:45'), pg_temp.seed_at(-16, '19:22')),
   ('b1000000-0000-4000-8000-018100000001', 'b1000000-0000-4000-8000-000000000000',
    'b1000000-0000-4000-8000-018000000001', 'b1000000-0000-4000-8000-000000000000',
    'Bob', null, 'host', null, null, null);
@@ -55,16 +55,16 @@ values
   ('a1000000-0000-4000-8000-018200000001', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-018000000001', 'a1000000-0000-4000-8000-000000000000',
    'Mélanie recommande de refaire la membrane élastomère du toit au printemps (elle a plus de 20 ans). '
-   'Soumission attendue d''ici le 5 décembre; les travaux ne peuvent pas commencer avant la fonte des neiges.',
-   '2026-11-20 19:31:00-05'),
+   'Soumission attendue d''ici le ' || pg_temp.seed_fr_day(-1) || '; les travaux ne peuvent pas commencer avant la fonte des neiges.',
+   pg_temp.seed_at(-16, '19:31')),
   ('a1000000-0000-4000-8000-018200000002', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-018000000001', 'a1000000-0000-4000-8000-000000000000',
    'Le locataire du 5892 a signalé une infiltration d''eau près de la fenêtre de la cuisine. '
    'Faire inspecter et calfeutrer avant les grands froids.',
-   '2026-11-20 19:52:00-05'),
+   pg_temp.seed_at(-16, '19:52')),
   ('b1000000-0000-4000-8000-018200000001', 'b1000000-0000-4000-8000-000000000000',
    'b1000000-0000-4000-8000-018000000001', 'b1000000-0000-4000-8000-000000000000',
-   'Demander à chaque entrepreneur son numéro de licence RBQ.', '2026-11-26 21:15:00-05');
+   'Demander à chaque entrepreneur son numéro de licence RBQ.', pg_temp.seed_at(-10, '21:15'));
 
 insert into public.meeting_tasks
   (id, identity_id, meeting_id, note_id, assignee_participant_id, title, description, status, due_on)
@@ -73,15 +73,15 @@ values
    'a1000000-0000-4000-8000-018000000001', 'a1000000-0000-4000-8000-018200000001',
    'a1000000-0000-4000-8000-018100000003',
    'Envoyer la soumission pour la membrane du toit',
-   'Inclure la disposition des débris et la garantie sur la main-d''œuvre.', 'in_progress', '2026-12-05'),
+   'Inclure la disposition des débris et la garantie sur la main-d''œuvre.', 'in_progress', pg_temp.seed_date(-1)),
   ('a1000000-0000-4000-8000-018300000002', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-018000000001', 'a1000000-0000-4000-8000-018200000002',
    'a1000000-0000-4000-8000-018100000001',
-   'Faire inspecter la fenêtre de cuisine du 5892', '', 'open', '2026-12-01'),
+   'Faire inspecter la fenêtre de cuisine du 5892', '', 'open', pg_temp.seed_date(-5)),
   ('b1000000-0000-4000-8000-018300000001', 'b1000000-0000-4000-8000-000000000000',
    'b1000000-0000-4000-8000-018000000001', 'b1000000-0000-4000-8000-018200000001',
    'b1000000-0000-4000-8000-018100000001',
-   'Vérifier les licences RBQ sur le site de la Régie', '', 'open', '2026-12-07');
+   'Vérifier les licences RBQ sur le site de la Régie', '', 'open', pg_temp.seed_date(1));
 
 -- immobilier -------------------------------------------------------------------------------------
 insert into public.properties
@@ -111,31 +111,31 @@ insert into public.tenants
 values
   ('a1000000-0000-4000-8000-019200000001', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-019100000001', 'Sophie Lavoie', 'sophie.lavoie@example.com',
-   '514 555-0142', '2026-07-01', '2027-06-30', 145000),
+   '514 555-0142', pg_temp.seed_lease_start(), pg_temp.seed_lease_end(), 145000),
   ('a1000000-0000-4000-8000-019200000002', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-019100000002', 'Jean-François Côté', 'jf.cote@example.com',
-   '438 555-0187', '2026-07-01', '2027-06-30', 165000),
+   '438 555-0187', pg_temp.seed_lease_start(), pg_temp.seed_lease_end(), 165000),
   ('a1000000-0000-4000-8000-019200000003', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-019100000003', 'Karim Benali', 'karim.benali@example.com',
-   '514 555-0163', '2026-07-01', '2027-06-30', 159500),
+   '514 555-0163', pg_temp.seed_lease_start(), pg_temp.seed_lease_end(), 159500),
   ('b1000000-0000-4000-8000-019200000001', 'b1000000-0000-4000-8000-000000000000',
-   'b1000000-0000-4000-8000-019100000001', 'Geneviève Roy', null, null, '2026-07-01', '2027-06-30', 138000);
+   'b1000000-0000-4000-8000-019100000001', 'Geneviève Roy', null, null, pg_temp.seed_lease_start(), pg_temp.seed_lease_end(), 138000);
 
 insert into public.rent_payments
   (id, identity_id, tenant_id, amount_cents, currency, period_month, paid_on, method, status, reference)
 values
   ('a1000000-0000-4000-8000-019300000001', 'a1000000-0000-4000-8000-000000000000',
-   'a1000000-0000-4000-8000-019200000001', 145000, 'CAD', '2026-10-01', '2026-10-01', 'interac', 'received', 'CA7Hq2Lm'),
+   'a1000000-0000-4000-8000-019200000001', 145000, 'CAD', pg_temp.seed_month(-2), pg_temp.seed_month(-2), 'interac', 'received', 'CA7Hq2Lm'),
   ('a1000000-0000-4000-8000-019300000002', 'a1000000-0000-4000-8000-000000000000',
-   'a1000000-0000-4000-8000-019200000001', 145000, 'CAD', '2026-11-01', '2026-11-01', 'interac', 'received', 'CA9Rt4Wx'),
+   'a1000000-0000-4000-8000-019200000001', 145000, 'CAD', pg_temp.seed_month(-1), pg_temp.seed_month(-1), 'interac', 'received', 'CA9Rt4Wx'),
   ('a1000000-0000-4000-8000-019300000003', 'a1000000-0000-4000-8000-000000000000',
-   'a1000000-0000-4000-8000-019200000002', 165000, 'CAD', '2026-11-01', '2026-11-01', 'cheque', 'received', 'chèque no 118'),
+   'a1000000-0000-4000-8000-019200000002', 165000, 'CAD', pg_temp.seed_month(-1), pg_temp.seed_month(-1), 'cheque', 'received', 'chèque no 118'),
   ('a1000000-0000-4000-8000-019300000004', 'a1000000-0000-4000-8000-000000000000',
-   'a1000000-0000-4000-8000-019200000003', 159500, 'CAD', '2026-11-01', null, 'interac', 'late', null),
+   'a1000000-0000-4000-8000-019200000003', 159500, 'CAD', pg_temp.seed_month(-1), null, 'interac', 'late', null),
   ('a1000000-0000-4000-8000-019300000005', 'a1000000-0000-4000-8000-000000000000',
-   'a1000000-0000-4000-8000-019200000003', 159500, 'CAD', '2026-10-01', '2026-10-03', 'interac', 'received', 'CA2Kp8Zn'),
+   'a1000000-0000-4000-8000-019200000003', 159500, 'CAD', pg_temp.seed_month(-2), pg_temp.seed_month(-2) + 2, 'interac', 'received', 'CA2Kp8Zn'),
   ('b1000000-0000-4000-8000-019300000001', 'b1000000-0000-4000-8000-000000000000',
-   'b1000000-0000-4000-8000-019200000001', 138000, 'CAD', '2026-11-01', '2026-11-01', 'pre_authorized_debit', 'received', null);
+   'b1000000-0000-4000-8000-019200000001', 138000, 'CAD', pg_temp.seed_month(-1), pg_temp.seed_month(-1), 'pre_authorized_debit', 'received', null);
 
 -- construction -----------------------------------------------------------------------------------
 insert into public.construction_projects
@@ -144,7 +144,7 @@ values
   ('a1000000-0000-4000-8000-01a000000001', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-000300000001', 'Réfection des balcons arrière — Triplex Rosemont',
    'Alice (propriétaire)', null, '5890-5894, 3e Avenue, Montréal (QC) H1Y 2W8',
-   'planning', '2027-05-03', '2027-05-28'),
+   'planning', pg_temp.seed_date(150), pg_temp.seed_date(175)),
   ('b1000000-0000-4000-8000-01a000000001', 'b1000000-0000-4000-8000-000000000000',
    'b1000000-0000-4000-8000-000300000001', 'Rénovation de la cuisine — Duplex Verdun',
    'Bob (propriétaire)', null, '4512, rue de Verdun, Montréal (QC) H4G 1M3',
@@ -154,7 +154,7 @@ insert into public.construction_estimates
   (id, identity_id, project_id, version, status, tax_rate, valid_until, notes)
 values
   ('a1000000-0000-4000-8000-01a100000001', 'a1000000-0000-4000-8000-000000000000',
-   'a1000000-0000-4000-8000-01a000000001', 1, 'sent', 0.14975, '2027-01-31',
+   'a1000000-0000-4000-8000-01a000000001', 1, 'sent', 0.14975, pg_temp.seed_date(56),
    'Prix incluant la disposition des débris. Permis de l''arrondissement Rosemont–La Petite-Patrie '
    'à obtenir par l''entrepreneur. TPS et TVQ en sus.'),
   ('b1000000-0000-4000-8000-01a100000001', 'b1000000-0000-4000-8000-000000000000',
@@ -221,7 +221,7 @@ values
   ('a1000000-0000-4000-8000-01b300000001', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-01b000000001', 'a1000000-0000-4000-8000-01b200000001', 'thread_panel',
    'a1000000-0000-4000-8000-000400000001', '{-0.8,0,0}', '{0,0,0,1}', '{1,1,1}',
-   '{"title": "Rénovations 2027"}', 3),
+   jsonb_build_object('title', 'Rénovations ' || pg_temp.seed_works_year()), 3),
   ('a1000000-0000-4000-8000-01b300000002', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-01b000000001', 'a1000000-0000-4000-8000-01b200000001', 'workspace_panel',
    'a1000000-0000-4000-8000-000700000001', '{0.8,0,0}', '{0,0,0,1}', '{1.2,1.2,1}',
@@ -229,7 +229,7 @@ values
   ('a1000000-0000-4000-8000-01b300000003', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-01b000000001', 'a1000000-0000-4000-8000-01b200000002', 'memory_card',
    null, '{0,0.05,0}', '{0,0,0,1}', '{0.3,0.3,0.3}',
-   '{"text": "Bail du 5892 renouvelé jusqu''au 30 juin 2027"}', 0),
+   jsonb_build_object('text', 'Bail du 5892 renouvelé jusqu''au 30 juin ' || (extract(year from pg_temp.seed_lease_end())::int + 1)), 0),
   ('a1000000-0000-4000-8000-01b300000004', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-01b000000001', null, 'note',
    null, '{1.5,1.2,-1}', '{0,-0.3826834,0,0.9238795}', '{0.5,0.5,0.5}',
@@ -242,16 +242,19 @@ insert into public.ocw_sessions
   (id, identity_id, workspace_id, status, started_at, ended_at, participant_identity_ids, document, revision)
 values
   ('a1000000-0000-4000-8000-01b400000001', 'a1000000-0000-4000-8000-000000000000',
-   'a1000000-0000-4000-8000-000700000001', 'ended', '2026-11-20 19:05:00-05', '2026-11-20 20:06:00-05',
+   'a1000000-0000-4000-8000-000700000001', 'ended', pg_temp.seed_at(-16, '19:05'), pg_temp.seed_at(-16, '20:06'),
    '{a1000000-0000-4000-8000-000000000000,b1000000-0000-4000-8000-000000000000}',
-   '{"type": "doc", "content": [{"type": "heading", "text": "Rénovations 2027"}, {"type": "list", "items": ["Toiture", "Balcons arrière", "Fenêtre cuisine 5892"]}]}',
+   jsonb_build_object('type', 'doc', 'content', jsonb_build_array(
+     jsonb_build_object('type', 'heading', 'text', 'Rénovations ' || pg_temp.seed_works_year()),
+     '{"type": "list", "items": ["Toiture", "Balcons arrière", "Fenêtre cuisine 5892"]}'::jsonb)),
    41),
   ('a1000000-0000-4000-8000-01b400000002', 'a1000000-0000-4000-8000-000000000000',
-   'a1000000-0000-4000-8000-000700000001', 'active', '2026-11-27 09:30:00-05', null,
+   'a1000000-0000-4000-8000-000700000001', 'active', pg_temp.seed_now() - interval '3 hours', null,
    '{a1000000-0000-4000-8000-000000000000}',
-   '{"type": "doc", "content": [{"type": "heading", "text": "Budget 2027 du triplex"}]}', 6),
+   jsonb_build_object('type', 'doc', 'content', jsonb_build_array(
+     jsonb_build_object('type', 'heading', 'text', 'Budget ' || pg_temp.seed_works_year() || ' du triplex'))), 6),
   ('b1000000-0000-4000-8000-01b400000001', 'b1000000-0000-4000-8000-000000000000',
-   'b1000000-0000-4000-8000-000700000001', 'active', '2026-11-26 20:00:00-05', null,
+   'b1000000-0000-4000-8000-000700000001', 'active', pg_temp.seed_at(-1, '20:00'), null,
    '{b1000000-0000-4000-8000-000000000000}', '{"type": "doc", "content": []}', 0);
 
 -- files and notifications ------------------------------------------------------------------------
@@ -259,9 +262,9 @@ insert into public.files
   (id, identity_id, dataspace_id, name, mime_type, size_bytes, sha256, storage_backend, storage_path)
 values
   ('a1000000-0000-4000-8000-01c000000001', 'a1000000-0000-4000-8000-000000000000',
-   'a1000000-0000-4000-8000-000300000001', 'bail-5892-2026-2027.pdf', 'application/pdf', 284512,
+   'a1000000-0000-4000-8000-000300000001', pg_temp.seed_lease_file(), 'application/pdf', 284512,
    'f8b294fba05e0c88570697792f4f83d9dc69b3aa4f2d4d31341c0fd3aa15e865', 'local',
-   'a1000000-0000-4000-8000-000000000000/a1000000-0000-4000-8000-01c000000001/bail-5892-2026-2027.pdf'),
+   'a1000000-0000-4000-8000-000000000000/a1000000-0000-4000-8000-01c000000001/' || pg_temp.seed_lease_file()),
   ('a1000000-0000-4000-8000-01c000000002', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-000300000001', 'infiltration-cuisine-5892.jpg', 'image/jpeg', 1843207,
    '94997d455172348d78751cbc0d1b1439e0da9e056a965a6a0fe4dea5ccdc1cf9', 'local',
@@ -277,16 +280,17 @@ values
    'a0000000-0000-4000-8000-000000000000', 'meeting.reminder', 'Réunion dans 1 heure',
    'Planification des rénovations — Triplex Rosemont, à 19 h.',
    '{"meeting_id": "a1000000-0000-4000-8000-018000000001"}',
-   '2026-11-20 18:12:00-05', '2026-11-20 18:00:00-05'),
+   pg_temp.seed_at(-16, '18:12'), pg_temp.seed_at(-16, '18:00')),
   ('a1000000-0000-4000-8000-01c100000002', 'a1000000-0000-4000-8000-000000000000',
    'a0000000-0000-4000-8000-000000000000', 'rent.late', 'Loyer en retard — 5894',
-   'Le loyer de novembre de Karim Benali (5894, 3e Avenue) n''a pas encore été reçu.',
-   '{"tenant_id": "a1000000-0000-4000-8000-019200000003", "rent_payment_id": "a1000000-0000-4000-8000-019300000004", "period_month": "2026-11-01"}',
-   null, '2026-11-06 08:00:00-05'),
+   'Le loyer de ' || pg_temp.seed_fr_month(-1) || ' de Karim Benali (5894, 3e Avenue) n''a pas encore été reçu.',
+   jsonb_build_object('tenant_id', 'a1000000-0000-4000-8000-019200000003', 'rent_payment_id',
+                      'a1000000-0000-4000-8000-019300000004', 'period_month', pg_temp.seed_month(-1)),
+   null, pg_temp.seed_month_start(-1) + interval '5 days 8 hours'),
   ('b1000000-0000-4000-8000-01c100000001', 'b1000000-0000-4000-8000-000000000000',
    'b0000000-0000-4000-8000-000000000000', 'meeting.scheduled', 'Réunion planifiée',
-   'Cuisine du duplex : choix de l''entrepreneur, le 8 décembre à 18 h 30.',
-   '{"meeting_id": "b1000000-0000-4000-8000-018000000001"}', null, '2026-11-26 21:00:00-05');
+   'Cuisine du duplex : choix de l''entrepreneur, le ' || pg_temp.seed_fr_day(2) || ' à 18 h 30.',
+   '{"meeting_id": "b1000000-0000-4000-8000-018000000001"}', null, pg_temp.seed_at(-10, '21:00'));
 
 insert into public.notification_channels (id, identity_id, channel, name, config, enabled, secret)
 values
@@ -304,13 +308,13 @@ insert into public.notification_deliveries
 values
   ('a1000000-0000-4000-8000-01c300000001', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-01c100000001', 'a1000000-0000-4000-8000-01c200000001',
-   'delivered', 1, null, null, '2026-11-20 18:00:04-05'),
+   'delivered', 1, null, null, pg_temp.seed_at(-16, '18:00:04')),
   ('a1000000-0000-4000-8000-01c300000002', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-01c100000002', 'a1000000-0000-4000-8000-01c200000001',
-   'delivered', 1, null, null, '2026-11-06 08:00:03-05'),
+   'delivered', 1, null, null, pg_temp.seed_month_start(-1) + interval '5 days 8 hours 3 seconds'),
   ('a1000000-0000-4000-8000-01c300000003', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-01c100000002', 'a1000000-0000-4000-8000-01c200000002',
-   'pending', 2, '2026-11-06 08:20:00-05', 'HTTP 502 Bad Gateway', null),
+   'pending', 2, pg_temp.seed_month_start(-1) + interval '5 days 8 hours 20 minutes', 'HTTP 502 Bad Gateway', null),
   ('b1000000-0000-4000-8000-01c300000001', 'b1000000-0000-4000-8000-000000000000',
    'b1000000-0000-4000-8000-01c100000001', 'b1000000-0000-4000-8000-01c200000001',
-   'delivered', 1, null, null, '2026-11-26 21:00:02-05');
+   'delivered', 1, null, null, pg_temp.seed_at(-10, '21:00:02'));

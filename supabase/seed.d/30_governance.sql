@@ -158,10 +158,10 @@ insert into public.user_subscriptions
 values
   ('a0000000-0000-4000-8000-026100000001', 'a0000000-0000-4000-8000-000000000000',
    'c0000000-0000-4000-8000-026000000003', 'a1000000-0000-4000-8000-000000000000', 'active',
-   '2026-11-01 00:00:00 America/Montreal', '2026-12-01 00:00:00 America/Montreal'),
+   pg_temp.seed_month_start(0), pg_temp.seed_month_start(1)),
   ('b0000000-0000-4000-8000-026100000001', 'b0000000-0000-4000-8000-000000000000',
    'c0000000-0000-4000-8000-026000000002', 'b1000000-0000-4000-8000-000000000000', 'active',
-   '2026-11-01 00:00:00 America/Montreal', '2026-12-01 00:00:00 America/Montreal');
+   pg_temp.seed_month_start(0), pg_temp.seed_month_start(1));
 
 -- token ledger ------------------------------------------------------------------------------------
 insert into public.token_accounts
@@ -184,26 +184,26 @@ select id::uuid, identity_id::uuid, kind, key, encode(sha256(convert_to(key, 'UT
        reference_type, reference_id::uuid, memo, created_at::timestamptz
 from (values
   ('a1000000-0000-4000-8000-023100000001', 'a1000000-0000-4000-8000-000000000000', 'plan_grant',
-   'plan_grant:a0000000-0000-4000-8000-026100000001:2026-11-01', 'plan', 'a1000000-0000-4000-8000-026200000001',
-   'Pro plan, November 2026', '2026-11-01 00:05:00 America/Montreal'),
+   'plan_grant:a0000000-0000-4000-8000-026100000001:' || pg_temp.seed_month(0), 'plan', 'a1000000-0000-4000-8000-026200000001',
+   'Pro plan, ' || to_char(pg_temp.seed_month(0), 'FMMonth YYYY'), pg_temp.seed_this_month(0, '5 minutes')),
   ('b1000000-0000-4000-8000-023100000001', 'b1000000-0000-4000-8000-000000000000', 'plan_grant',
-   'plan_grant:b0000000-0000-4000-8000-026100000001:2026-11-01', 'plan', 'b1000000-0000-4000-8000-026200000001',
-   'Starter plan, November 2026', '2026-11-01 00:05:00 America/Montreal'),
+   'plan_grant:b0000000-0000-4000-8000-026100000001:' || pg_temp.seed_month(0), 'plan', 'b1000000-0000-4000-8000-026200000001',
+   'Starter plan, ' || to_char(pg_temp.seed_month(0), 'FMMonth YYYY'), pg_temp.seed_this_month(0, '5 minutes')),
   ('a1000000-0000-4000-8000-023100000002', 'a1000000-0000-4000-8000-000000000000', 'transfer',
    'transfer:a1-to-a2:0001', 'manual', null,
-   'Alice funds her business identity', '2026-11-02 09:00:00 America/Montreal'),
+   'Alice funds her business identity', pg_temp.seed_this_month(0.05)),
   ('b1000000-0000-4000-8000-023100000002', 'b1000000-0000-4000-8000-000000000000', 'transfer',
    'transfer:b1-to-b2:0001', 'manual', null,
-   'Bob funds his business identity', '2026-11-02 09:00:00 America/Montreal'),
+   'Bob funds his business identity', pg_temp.seed_this_month(0.05)),
   ('a1000000-0000-4000-8000-023100000003', 'a1000000-0000-4000-8000-000000000000', 'reserve',
    'exec-a1-summarize-0001:reserve', 'agent_execution', 'a1000000-0000-4000-8000-022200000001',
-   'Summarise the cabinet thread', '2026-11-26 14:00:03 America/Montreal'),
+   'Summarise the cabinet thread', pg_temp.seed_this_month(0.9, '3 seconds')),
   ('a1000000-0000-4000-8000-023100000004', 'a1000000-0000-4000-8000-000000000000', 'commit',
    'exec-a1-summarize-0001:commit', 'agent_execution', 'a1000000-0000-4000-8000-022200000001',
-   'Summarise the cabinet thread: 1 200 used of 2 000', '2026-11-26 14:00:42 America/Montreal'),
+   'Summarise the cabinet thread: 1 200 used of 2 000', pg_temp.seed_this_month(0.9, '42 seconds')),
   ('b1000000-0000-4000-8000-023100000003', 'b1000000-0000-4000-8000-000000000000', 'reserve',
    'exec-b1-extract-0001:reserve', 'agent_execution', 'b1000000-0000-4000-8000-022200000001',
-   'Extract tasks for the Percé trip', '2026-11-27 10:00:03 America/Montreal')
+   'Extract tasks for the Percé trip', pg_temp.seed_running('3 seconds'))
 ) m(id, identity_id, kind, key, reference_type, reference_id, memo, created_at);
 
 -- postings in ledger order (entry_no follows this order)
@@ -216,57 +216,57 @@ from (values
   -- A1's plan grant: the mint issues 1 000 000
   ('c0000000-0000-4000-8000-023200000001', 'a1000000-0000-4000-8000-023100000001',
    'c0000000-0000-4000-8000-023000000001', null, 'debit', -1000000, -1000000, 0,
-   'plan', 'a1000000-0000-4000-8000-026200000001', '2026-11-01 00:05:00 America/Montreal'),
+   'plan', 'a1000000-0000-4000-8000-026200000001', pg_temp.seed_this_month(0, '5 minutes')),
   ('a1000000-0000-4000-8000-023200000001', 'a1000000-0000-4000-8000-023100000001',
    'a1000000-0000-4000-8000-023000000001', 'a1000000-0000-4000-8000-000000000000', 'credit', 1000000, 1000000, 0,
-   'plan', 'a1000000-0000-4000-8000-026200000001', '2026-11-01 00:05:00 America/Montreal'),
+   'plan', 'a1000000-0000-4000-8000-026200000001', pg_temp.seed_this_month(0, '5 minutes')),
   -- B1's plan grant: 100 000
   ('c0000000-0000-4000-8000-023200000002', 'b1000000-0000-4000-8000-023100000001',
    'c0000000-0000-4000-8000-023000000001', null, 'debit', -100000, -1100000, 0,
-   'plan', 'b1000000-0000-4000-8000-026200000001', '2026-11-01 00:05:00 America/Montreal'),
+   'plan', 'b1000000-0000-4000-8000-026200000001', pg_temp.seed_this_month(0, '5 minutes')),
   ('b1000000-0000-4000-8000-023200000001', 'b1000000-0000-4000-8000-023100000001',
    'b1000000-0000-4000-8000-023000000001', 'b1000000-0000-4000-8000-000000000000', 'credit', 100000, 100000, 0,
-   'plan', 'b1000000-0000-4000-8000-026200000001', '2026-11-01 00:05:00 America/Montreal'),
+   'plan', 'b1000000-0000-4000-8000-026200000001', pg_temp.seed_this_month(0, '5 minutes')),
   -- A1 -> A2: 200 000
   ('a1000000-0000-4000-8000-023200000002', 'a1000000-0000-4000-8000-023100000002',
    'a1000000-0000-4000-8000-023000000001', 'a1000000-0000-4000-8000-000000000000', 'transfer', -200000, 800000, 0,
-   'manual', null, '2026-11-02 09:00:00 America/Montreal'),
+   'manual', null, pg_temp.seed_this_month(0.05)),
   ('a2000000-0000-4000-8000-023200000001', 'a1000000-0000-4000-8000-023100000002',
    'a2000000-0000-4000-8000-023000000001', 'a2000000-0000-4000-8000-000000000000', 'transfer', 200000, 200000, 0,
-   'manual', null, '2026-11-02 09:00:00 America/Montreal'),
+   'manual', null, pg_temp.seed_this_month(0.05)),
   -- B1 -> B2: 20 000
   ('b1000000-0000-4000-8000-023200000002', 'b1000000-0000-4000-8000-023100000002',
    'b1000000-0000-4000-8000-023000000001', 'b1000000-0000-4000-8000-000000000000', 'transfer', -20000, 80000, 0,
-   'manual', null, '2026-11-02 09:00:00 America/Montreal'),
+   'manual', null, pg_temp.seed_this_month(0.05)),
   ('b2000000-0000-4000-8000-023200000001', 'b1000000-0000-4000-8000-023100000002',
    'b2000000-0000-4000-8000-023000000001', 'b2000000-0000-4000-8000-000000000000', 'transfer', 20000, 20000, 0,
-   'manual', null, '2026-11-02 09:00:00 America/Montreal'),
+   'manual', null, pg_temp.seed_this_month(0.05)),
   -- A1's summarizer run: hold 2 000, then release the hold, pay 1 200 to the provider
   ('a1000000-0000-4000-8000-023200000003', 'a1000000-0000-4000-8000-023100000003',
    'a1000000-0000-4000-8000-023000000001', 'a1000000-0000-4000-8000-000000000000', 'reserve', 2000, 800000, 2000,
-   'agent_execution', 'a1000000-0000-4000-8000-022200000001', '2026-11-26 14:00:03 America/Montreal'),
+   'agent_execution', 'a1000000-0000-4000-8000-022200000001', pg_temp.seed_this_month(0.9, '3 seconds')),
   ('a1000000-0000-4000-8000-023200000004', 'a1000000-0000-4000-8000-023100000004',
    'a1000000-0000-4000-8000-023000000001', 'a1000000-0000-4000-8000-000000000000', 'release', -2000, 800000, 0,
-   'agent_execution', 'a1000000-0000-4000-8000-022200000001', '2026-11-26 14:00:42 America/Montreal'),
+   'agent_execution', 'a1000000-0000-4000-8000-022200000001', pg_temp.seed_this_month(0.9, '42 seconds')),
   ('a1000000-0000-4000-8000-023200000005', 'a1000000-0000-4000-8000-023100000004',
    'a1000000-0000-4000-8000-023000000001', 'a1000000-0000-4000-8000-000000000000', 'debit', -1200, 798800, 0,
-   'agent_execution', 'a1000000-0000-4000-8000-022200000001', '2026-11-26 14:00:42 America/Montreal'),
+   'agent_execution', 'a1000000-0000-4000-8000-022200000001', pg_temp.seed_this_month(0.9, '42 seconds')),
   ('c0000000-0000-4000-8000-023200000003', 'a1000000-0000-4000-8000-023100000004',
    'c0000000-0000-4000-8000-023000000002', null, 'credit', 1200, 1200, 0,
-   'agent_execution', 'a1000000-0000-4000-8000-022200000001', '2026-11-26 14:00:42 America/Montreal'),
+   'agent_execution', 'a1000000-0000-4000-8000-022200000001', pg_temp.seed_this_month(0.9, '42 seconds')),
   -- B1's task extraction: hold 1 500, still running
   ('b1000000-0000-4000-8000-023200000003', 'b1000000-0000-4000-8000-023100000003',
    'b1000000-0000-4000-8000-023000000001', 'b1000000-0000-4000-8000-000000000000', 'reserve', 1500, 80000, 1500,
-   'agent_execution', 'b1000000-0000-4000-8000-022200000001', '2026-11-27 10:00:03 America/Montreal')
+   'agent_execution', 'b1000000-0000-4000-8000-022200000001', pg_temp.seed_running('3 seconds'))
 ) p(id, movement_id, account_id, identity_id, type, amount, balance_after, reserved_after,
     reference_type, reference_id, created_at);
 
 insert into public.plan_grants (id, identity_id, subscription_id, plan_id, period_start, movement_id, tokens) values
   ('a1000000-0000-4000-8000-026200000001', 'a1000000-0000-4000-8000-000000000000',
-   'a0000000-0000-4000-8000-026100000001', 'c0000000-0000-4000-8000-026000000003', '2026-11-01',
+   'a0000000-0000-4000-8000-026100000001', 'c0000000-0000-4000-8000-026000000003', pg_temp.seed_month(0),
    'a1000000-0000-4000-8000-023100000001', 1000000),
   ('b1000000-0000-4000-8000-026200000001', 'b1000000-0000-4000-8000-000000000000',
-   'b0000000-0000-4000-8000-026100000001', 'c0000000-0000-4000-8000-026000000002', '2026-11-01',
+   'b0000000-0000-4000-8000-026100000001', 'c0000000-0000-4000-8000-026000000002', pg_temp.seed_month(0),
    'b1000000-0000-4000-8000-023100000001', 100000);
 
 insert into public.token_budgets
@@ -274,25 +274,25 @@ insert into public.token_budgets
 values
   -- A1: 50 000 a month on the kitchen dataspace, and the 5 000 of its thread's project budget
   ('a1000000-0000-4000-8000-023400000001', 'a1000000-0000-4000-8000-000000000000', 'dataspace',
-   'a1000000-0000-4000-8000-000300000001', 'monthly', 50000, 1200, 0, '2026-11-01 00:00:00 America/Montreal', null),
+   'a1000000-0000-4000-8000-000300000001', 'monthly', 50000, 1200, 0, pg_temp.seed_month_start(0), null),
   ('a1000000-0000-4000-8000-023400000002', 'a1000000-0000-4000-8000-000000000000', 'thread',
-   'a1000000-0000-4000-8000-000400000001', 'project', 5000, 1200, 0, '2026-11-01 00:00:00 America/Montreal',
-   '2027-01-31 23:59:59 America/Montreal'),
+   'a1000000-0000-4000-8000-000400000001', 'project', 5000, 1200, 0, pg_temp.seed_month_start(0),
+   pg_temp.seed_month_start(3) - interval '1 second'),
   -- B1: 60 000 a month overall and 10 000 on the trip dataspace; 1 500 held by the running extraction
   ('b1000000-0000-4000-8000-023400000001', 'b1000000-0000-4000-8000-000000000000', 'identity',
-   'b1000000-0000-4000-8000-000000000000', 'monthly', 60000, 0, 1500, '2026-11-01 00:00:00 America/Montreal', null),
+   'b1000000-0000-4000-8000-000000000000', 'monthly', 60000, 0, 1500, pg_temp.seed_month_start(0), null),
   ('b1000000-0000-4000-8000-023400000002', 'b1000000-0000-4000-8000-000000000000', 'dataspace',
-   'b1000000-0000-4000-8000-000300000001', 'monthly', 10000, 0, 1500, '2026-11-01 00:00:00 America/Montreal', null);
+   'b1000000-0000-4000-8000-000300000001', 'monthly', 10000, 0, 1500, pg_temp.seed_month_start(0), null);
 
 insert into public.token_allocations
   (id, identity_id, from_account_id, to_scope_type, to_scope_id, amount, movement_id, budget_id, created_at)
 values
   ('a1000000-0000-4000-8000-023500000001', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-023000000001', 'thread', 'a1000000-0000-4000-8000-000400000001', 5000, null,
-   'a1000000-0000-4000-8000-023400000002', '2026-11-03 10:00:00 America/Montreal'),
+   'a1000000-0000-4000-8000-023400000002', pg_temp.seed_this_month(0.08)),
   ('b1000000-0000-4000-8000-023500000001', 'b1000000-0000-4000-8000-000000000000',
    'b1000000-0000-4000-8000-023000000001', 'dataspace', 'b1000000-0000-4000-8000-000300000001', 5000, null,
-   'b1000000-0000-4000-8000-023400000002', '2026-11-03 10:00:00 America/Montreal');
+   'b1000000-0000-4000-8000-023400000002', pg_temp.seed_this_month(0.08));
 
 -- encoded intents and agent runs ------------------------------------------------------------------
 insert into public.encoded_intents
@@ -304,14 +304,14 @@ values
    '{"action": "summarize_thread", "object": {"type": "thread", "id": "a1000000-0000-4000-8000-000400000001"},
      "scope": {"dataspace_id": "a1000000-0000-4000-8000-000300000001"}, "constraints": {},
      "output_format": "list", "language": "fr"}',
-   86, 21, 9, '2026-11-26 14:00:01 America/Montreal'),
+   86, 21, 9, pg_temp.seed_this_month(0.9, '1 second')),
   ('b1000000-0000-4000-8000-021200000001', 'b1000000-0000-4000-8000-000000000000',
    'b1000000-0000-4000-8000-000400000001', 'c0000000-0000-4000-8000-021000000002',
    'Fais-moi la liste des choses à réserver pour Percé',
    '{"action": "extract_tasks", "object": {"type": "thread", "id": "b1000000-0000-4000-8000-000400000001"},
      "scope": {"dataspace_id": "b1000000-0000-4000-8000-000300000001"}, "constraints": {"topic": "réservations"},
      "output_format": "list", "language": "fr"}',
-   81, 14, 8, '2026-11-27 10:00:01 America/Montreal');
+   81, 14, 8, pg_temp.seed_running('1 second'));
 
 insert into public.agent_executions
   (id, identity_id, user_id, agent_id, thread_id, dataspace_id, status, intent_text, task_type,
@@ -328,8 +328,8 @@ values
      {"stage": "running", "ms": 36800}, {"stage": "assembling", "ms": 120}, {"stage": "settling", "ms": 14}]',
    2000, 2000, 1200, 'a1000000-0000-4000-8000-023300000001', 'exec-a1-summarize-0001',
    '{"format": "list", "summary": ["Armoires en merisier, finition naturelle", "Devis de l''ébéniste : 14 500 $ installées", "Décision avant le 15 : merisier ou érable"]}',
-   null, '2026-11-26 14:00:00 America/Montreal', '2026-11-26 14:00:42 America/Montreal',
-   '2026-11-26 14:00:00 America/Montreal'),
+   null, pg_temp.seed_this_month(0.9), pg_temp.seed_this_month(0.9, '42 seconds'),
+   pg_temp.seed_this_month(0.9)),
   ('b1000000-0000-4000-8000-022200000001', 'b1000000-0000-4000-8000-000000000000',
    'b0000000-0000-4000-8000-000000000000', 'c0000000-0000-4000-8000-022000000002',
    'b1000000-0000-4000-8000-000400000001', 'b1000000-0000-4000-8000-000300000001', 'running',
@@ -338,7 +338,7 @@ values
    '[{"stage": "encoding", "ms": 38}, {"stage": "validating", "ms": 5}, {"stage": "estimating", "ms": 4},
      {"stage": "reserved", "ms": 8}, {"stage": "locked", "ms": 4}, {"stage": "matched", "ms": 3}]',
    1500, 1500, 0, 'b1000000-0000-4000-8000-023300000001', 'exec-b1-extract-0001',
-   null, null, '2026-11-27 10:00:00 America/Montreal', null, '2026-11-27 10:00:00 America/Montreal');
+   null, null, pg_temp.seed_running('0 seconds'), null, pg_temp.seed_running('0 seconds'));
 
 insert into public.token_reservations
   (id, identity_id, account_id, movement_id, amount, committed_amount, status, expires_at, resolved_at,
@@ -346,16 +346,18 @@ insert into public.token_reservations
 values
   ('a1000000-0000-4000-8000-023300000001', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-023000000001', 'a1000000-0000-4000-8000-023100000003', 2000, 1200, 'committed',
-   '2026-11-26 14:15:03 America/Montreal', '2026-11-26 14:00:42 America/Montreal',
+   pg_temp.seed_this_month(0.9, '15 minutes 3 seconds'), pg_temp.seed_this_month(0.9, '42 seconds'),
    'agent_execution', 'a1000000-0000-4000-8000-022200000001', 'exec-a1-summarize-0001',
-   '{"dataspace": "a1000000-0000-4000-8000-000300000001", "thread": "a1000000-0000-4000-8000-000400000001"}',
-   '2026-11-26 14:00:03 America/Montreal'),
+   '{"dataspace": "a1000000-0000-4000-8000-000300000001", "thread": "a1000000-0000-4000-8000-000400000001",
+     "budget_ids": ["a1000000-0000-4000-8000-023400000001", "a1000000-0000-4000-8000-023400000002"]}',
+   pg_temp.seed_this_month(0.9, '3 seconds')),
   ('b1000000-0000-4000-8000-023300000001', 'b1000000-0000-4000-8000-000000000000',
    'b1000000-0000-4000-8000-023000000001', 'b1000000-0000-4000-8000-023100000003', 1500, 0, 'open',
-   '2026-11-27 10:15:03 America/Montreal', null,
+   pg_temp.seed_now() + interval '13 minutes', null,
    'agent_execution', 'b1000000-0000-4000-8000-022200000001', 'exec-b1-extract-0001',
-   '{"identity": "b1000000-0000-4000-8000-000000000000", "dataspace": "b1000000-0000-4000-8000-000300000001"}',
-   '2026-11-27 10:00:03 America/Montreal');
+   '{"identity": "b1000000-0000-4000-8000-000000000000", "dataspace": "b1000000-0000-4000-8000-000300000001",
+     "budget_ids": ["b1000000-0000-4000-8000-023400000001", "b1000000-0000-4000-8000-023400000002"]}',
+   pg_temp.seed_running('3 seconds'));
 
 insert into public.scope_locks
   (id, identity_id, execution_id, thread_id, dataspace_ids, thread_ids, memory_item_ids, locked_at, released_at)
@@ -364,12 +366,12 @@ values
    'a1000000-0000-4000-8000-022200000001', 'a1000000-0000-4000-8000-000400000001',
    array['a1000000-0000-4000-8000-000300000001']::uuid[], array['a1000000-0000-4000-8000-000400000001']::uuid[],
    array['a1000000-0000-4000-8000-000c00000001', 'a1000000-0000-4000-8000-000c00000002']::uuid[],
-   '2026-11-26 14:00:04 America/Montreal', '2026-11-26 14:00:42 America/Montreal'),
+   pg_temp.seed_this_month(0.9, '4 seconds'), pg_temp.seed_this_month(0.9, '42 seconds')),
   ('b1000000-0000-4000-8000-027000000001', 'b1000000-0000-4000-8000-000000000000',
    'b1000000-0000-4000-8000-022200000001', 'b1000000-0000-4000-8000-000400000001',
    array['b1000000-0000-4000-8000-000300000001']::uuid[], array['b1000000-0000-4000-8000-000400000001']::uuid[],
    array['b1000000-0000-4000-8000-000c00000001']::uuid[],
-   '2026-11-27 10:00:04 America/Montreal', null);
+   pg_temp.seed_running('4 seconds'), null);
 
 insert into public.backstage_contexts
   (id, identity_id, user_id, execution_id, oneclick_execution_id, dataspace_id, context, memory_item_ids, created_at)
@@ -380,24 +382,24 @@ values
    '{"thread": {"id": "a1000000-0000-4000-8000-000400000001", "title": "Choix des armoires", "messages": 3},
      "decisions": 1, "memory_items": 2}',
    array['a1000000-0000-4000-8000-000c00000001', 'a1000000-0000-4000-8000-000c00000002']::uuid[],
-   '2026-11-26 14:00:05 America/Montreal'),
+   pg_temp.seed_this_month(0.9, '5 seconds')),
   ('b1000000-0000-4000-8000-024300000001', 'b1000000-0000-4000-8000-000000000000',
    'b0000000-0000-4000-8000-000000000000', 'b1000000-0000-4000-8000-022200000001', null,
    'b1000000-0000-4000-8000-000300000001',
    '{"thread": {"id": "b1000000-0000-4000-8000-000400000001", "title": "Hébergement à Percé", "messages": 1},
      "decisions": 1, "memory_items": 1}',
    array['b1000000-0000-4000-8000-000c00000001']::uuid[],
-   '2026-11-27 10:00:05 America/Montreal');
+   pg_temp.seed_running('5 seconds'));
 
 insert into public.idempotency_keys (id, identity_id, key, request_hash, response, status_code, created_at, expires_at)
 values
   ('a1000000-0000-4000-8000-027100000001', 'a1000000-0000-4000-8000-000000000000', 'exec-a1-summarize-0001',
    encode(sha256(convert_to('POST /agents/c0000000-0000-4000-8000-022000000001/execute exec-a1-summarize-0001', 'UTF8')), 'hex'),
    '{"execution_id": "a1000000-0000-4000-8000-022200000001", "status": "succeeded"}', 200,
-   '2026-11-26 14:00:00 America/Montreal', '2026-11-27 14:00:00 America/Montreal'),
+   pg_temp.seed_this_month(0.9), pg_temp.seed_this_month(0.9, '1 day')),
   ('b1000000-0000-4000-8000-027100000001', 'b1000000-0000-4000-8000-000000000000', 'exec-b1-extract-0001',
    encode(sha256(convert_to('POST /agents/c0000000-0000-4000-8000-022000000002/execute exec-b1-extract-0001', 'UTF8')), 'hex'),
-   null, null, '2026-11-27 10:00:00 America/Montreal', '2026-11-28 10:00:00 America/Montreal');
+   null, null, pg_temp.seed_running('0 seconds'), pg_temp.seed_now() + interval '1 day');
 
 -- 1-Click workflows -------------------------------------------------------------------------------
 insert into public.oneclick_workflows (id, identity_id, dataspace_id, name, description, trigger, trigger_config) values
@@ -437,11 +439,11 @@ insert into public.oneclick_executions
 values
   ('a1000000-0000-4000-8000-024200000001', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-024000000001', 'a0000000-0000-4000-8000-000000000000', 'pending', null, 0, 0, '[]',
-   null, 'oneclick-a1-weekly-2026-11-30', null, null, '2026-11-27 08:00:00 America/Montreal'),
+   null, 'oneclick-a1-weekly-' || pg_temp.seed_next_monday(), null, null, pg_temp.seed_at(-1, '08:00')),
   ('b1000000-0000-4000-8000-024200000001', 'b1000000-0000-4000-8000-000000000000',
    'b1000000-0000-4000-8000-024000000001', 'b0000000-0000-4000-8000-000000000000', 'refused', null, 0, 0, '[]',
    '{"code": "budget_exceeded", "message": "Le budget du voyage ne couvre pas l''estimation (2 400 jetons)."}',
-   'oneclick-b1-trip-0001', null, '2026-11-26 18:30:01 America/Montreal', '2026-11-26 18:30:00 America/Montreal');
+   'oneclick-b1-trip-0001', null, pg_temp.seed_at(-10, '18:30:01'), pg_temp.seed_at(-10, '18:30'));
 
 -- Nova and bureaus --------------------------------------------------------------------------------
 insert into public.nova_contexts
@@ -462,15 +464,15 @@ insert into public.nova_guidance_history (id, identity_id, context_id, suggestio
   ('a1000000-0000-4000-8000-025100000001', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-025000000001',
    '{"kind": "summarize_thread", "thread_id": "a1000000-0000-4000-8000-000400000001", "text": "Résumer ce fil ?"}',
-   'shown', '2026-11-26 13:59:30 America/Montreal'),
+   'shown', pg_temp.seed_this_month(0.9, '-30 seconds')),
   ('a1000000-0000-4000-8000-025100000002', 'a1000000-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-025000000001',
    '{"kind": "summarize_thread", "thread_id": "a1000000-0000-4000-8000-000400000001", "text": "Résumer ce fil ?"}',
-   'accepted', '2026-11-26 13:59:58 America/Montreal'),
+   'accepted', pg_temp.seed_this_month(0.9, '-2 seconds')),
   ('b1000000-0000-4000-8000-025100000001', 'b1000000-0000-4000-8000-000000000000',
    'b1000000-0000-4000-8000-025000000001',
    '{"kind": "create_workflow", "text": "Automatiser la préparation du voyage ?"}',
-   'dismissed', '2026-11-26 18:00:00 America/Montreal');
+   'dismissed', pg_temp.seed_at(-10, '18:00'));
 
 insert into public.bureau_configurations
   (id, identity_id, sphere_id, section_order, visible_sections, default_section, layout_preferences)
@@ -500,17 +502,23 @@ values
   ('a1000000-0000-4000-8000-026300000001', 'a1000000-0000-4000-8000-000000000000',
    'a0000000-0000-4000-8000-000000000000', 'Sauvegarde nocturne', 'chenu_a1demo01',
    encode(sha256(convert_to('chenu_a1demo01.demo-secret-a1', 'UTF8')), 'hex'),
-   array['threads:read', 'memory:read'], '2027-11-01 00:00:00 America/Montreal',
-   '2026-11-27 03:00:00 America/Montreal', null, '2026-11-01 12:00:00 America/Montreal'),
+   array['threads:read', 'memory:read'], pg_temp.seed_month_start(12),
+   pg_temp.seed_at(-1, '03:00'), null, pg_temp.seed_at(-35, '12:00')),
   ('b1000000-0000-4000-8000-026300000001', 'b1000000-0000-4000-8000-000000000000',
    'b0000000-0000-4000-8000-000000000000', 'Intégration calendrier', 'chenu_b1demo01',
    encode(sha256(convert_to('chenu_b1demo01.demo-secret-b1', 'UTF8')), 'hex'),
-   array['meetings:read', 'meetings:write'], null, null, null, '2026-11-05 12:00:00 America/Montreal'),
+   array['meetings:read', 'meetings:write'], null, null, null, pg_temp.seed_at(-31, '12:00')),
   ('b1000000-0000-4000-8000-026300000002', 'b1000000-0000-4000-8000-000000000000',
    'b0000000-0000-4000-8000-000000000000', 'Ancien script', 'chenu_b1demo02',
    encode(sha256(convert_to('chenu_b1demo02.demo-secret-b1', 'UTF8')), 'hex'),
-   array['threads:read'], null, '2026-11-10 09:00:00 America/Montreal', '2026-11-12 09:00:00 America/Montreal',
-   '2026-11-02 12:00:00 America/Montreal');
+   array['threads:read'], null, pg_temp.seed_at(-26, '09:00'), pg_temp.seed_at(-24, '09:00'),
+   pg_temp.seed_at(-34, '12:00'));
 
 -- the thread's consumption matches the summarizer run settled above
 update public.threads set tokens_consumed = 1200 where id = 'a1000000-0000-4000-8000-000400000001';
+
+-- the summarizer's hold was settled once, as the ledger's commit records it (the ledger invariants
+-- check that every resolved reservation was settled exactly once)
+select private.audit('a1000000-0000-4000-8000-000000000000', 'ledger.commit', 'token_reservation',
+                     'a1000000-0000-4000-8000-023300000001',
+                     '{"amount": 2000, "actual": 1200, "movement_id": "a1000000-0000-4000-8000-023100000004", "status": "committed"}'::jsonb);

@@ -102,7 +102,7 @@ describe('.chenu thread artifact', () => {
         source_audit_head: doc.audit.chainHead,
         source_tokens_consumed: doc.budget.tokensConsumed,
       });
-      const [chain] = await s.tx`select checked::int, first_broken_seq from public.verify_my_audit_chain()`;
+      const [chain] = await s.tx`select checked::int, first_broken_seq from private.verify_my_audit_chain()`;
       expect(chain).toMatchObject({ first_broken_seq: null });
     });
   });

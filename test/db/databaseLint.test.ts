@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
-import { cliDatabaseUrl } from '../../server/db/generateTypes.ts';
+import { cliSecurityAdvisors, exposedDefinerFunctions, exposedSchemas } from '../helpers/advisors.ts';
 import { useDatabase } from '../helpers/db.ts';
 
 const { sql } = useDatabase(2);
@@ -107,28 +104,13 @@ describe('database lint (Supabase linter rules)', () => {
     expect(unindexed.map((r) => `${r.tbl}: ${r.name}`)).toEqual([]);
   });
 
-  it("passes the Supabase CLI's own security advisors", async () => {
-    const bin = path.resolve('node_modules', '.bin', 'supabase');
-    const { stdout } = await promisify(execFile)(
-      bin,
-      [
-        'db',
-        'advisors',
-        '--db-url',
-        cliDatabaseUrl(inject('databaseUrl')),
-        '--type',
-        'security',
-        '--level',
-        'warn',
-        '-o',
-        'json',
-      ],
-      { env: { ...process.env, DO_NOT_TRACK: '1' } },
-    );
-    const start = stdout.search(/^\[/m);
-    const findings =
-      start >= 0 ? (JSON.parse(stdout.slice(start)) as { name: string; detail: string }[]) : [];
-    expect(findings.map((f) => `${f.name}: ${f.detail}`)).toEqual([]);
+  it("passes the Supabase CLI's own security advisors: no ERROR and no WARN", async () => {
+    const findings = await cliSecurityAdvisors(inject('databaseUrl'));
+    expect(findings.map((f) => `${f.level} ${f.name}: ${f.detail}`)).toEqual([]);
+  });
+
+  it('has no security-definer function that API roles can call through the exposed schemas (lints 0028, 0029)', async () => {
+    expect(await exposedDefinerFunctions(sql, await exposedSchemas())).toEqual([]);
   });
 });
 

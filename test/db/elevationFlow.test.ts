@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classify, publicTables } from '../helpers/catalog.ts';
+import { CLOSED_TO_ELEVATION } from './tableClasses.ts';
 import { useDatabase } from '../helpers/db.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
 import { inRollback, type Scenario } from '../helpers/rollback.ts';
@@ -33,10 +34,10 @@ const zero = () => Object.fromEntries(identityTables.map((t) => [t, 0]));
 async function grant(s: Scenario, scopeType: string, scopeId: string, permission: 'read' | 'write') {
   await s.as(asIdentity('a2'));
   const [req] =
-    await s.tx`select id, status from public.request_elevation(${scopeType}, ${scopeId}, ${permission}, 'audit du budget', interval '1 hour')`;
+    await s.tx`select id, status from private.request_elevation(${scopeType}, ${scopeId}, ${permission}, 'audit du budget', interval '1 hour')`;
   expect(req!.status).toBe('pending');
   await s.as(asIdentity('a1'));
-  const [decided] = await s.tx`select status, expires_at from public.decide_elevation(${req!.id}, true)`;
+  const [decided] = await s.tx`select status, expires_at from private.decide_elevation(${req!.id}, true)`;
   expect(decided!.status).toBe('approved');
   return req!.id as string;
 }
@@ -47,9 +48,11 @@ describe('elevation requests', () => {
       const owned = await a1Counts(s);
       expect(await a2Counts(s)).toEqual(zero());
       const id = await grant(s, 'identity', SEED.a1, 'read');
+      // credentials stay the owner's own (test/security/elevationSecrets.test.ts)
+      for (const t of CLOSED_TO_ELEVATION) owned[t] = 0;
       expect(await a2Counts(s)).toEqual(owned);
       await s.as(asIdentity('a1'));
-      await s.tx`select public.revoke_elevation(${id})`;
+      await s.tx`select private.revoke_elevation(${id})`;
       expect(await a2Counts(s)).toEqual(zero());
     });
   });
@@ -69,10 +72,10 @@ describe('elevation requests', () => {
     await inRollback(sql, async (s) => {
       await s.as(asIdentity('a2'));
       const [req] =
-        await s.tx`select id from public.request_elevation('identity', ${SEED.a1}, 'read', 'consultation', interval '1 hour')`;
+        await s.tx`select id from private.request_elevation('identity', ${SEED.a1}, 'read', 'consultation', interval '1 hour')`;
       expect(await a2Counts(s)).toEqual(zero());
       await s.as(asIdentity('a1'));
-      await s.tx`select public.decide_elevation(${req!.id}, false)`;
+      await s.tx`select private.decide_elevation(${req!.id}, false)`;
       expect(await a2Counts(s)).toEqual(zero());
     });
   });
@@ -110,35 +113,37 @@ describe('elevation requests', () => {
     await inRollback(sql, async (s) => {
       await s.as(asIdentity('a2'));
       const [req] =
-        await s.tx`select id from public.request_elevation('identity', ${SEED.a1}, 'read', 'consultation', interval '1 hour')`;
-      expect((await s.attempt((tx) => tx`select public.decide_elevation(${req!.id}, true)`)).state).toBe(
+        await s.tx`select id from private.request_elevation('identity', ${SEED.a1}, 'read', 'consultation', interval '1 hour')`;
+      expect((await s.attempt((tx) => tx`select private.decide_elevation(${req!.id}, true)`)).state).toBe(
         'P0002',
       );
       await s.as(asIdentity('b1'));
-      expect((await s.attempt((tx) => tx`select public.decide_elevation(${req!.id}, true)`)).state).toBe(
+      expect((await s.attempt((tx) => tx`select private.decide_elevation(${req!.id}, true)`)).state).toBe(
         'P0002',
       );
       await s.as(asIdentity('a1'));
-      await s.tx`select public.decide_elevation(${req!.id}, true)`;
-      expect((await s.attempt((tx) => tx`select public.decide_elevation(${req!.id}, false)`)).state).toBe(
+      await s.tx`select private.decide_elevation(${req!.id}, true)`;
+      expect((await s.attempt((tx) => tx`select private.decide_elevation(${req!.id}, false)`)).state).toBe(
         '55000',
       );
     });
   });
 
-  it('refuse requests for missing scopes and for scopes the identity already owns', async () => {
+  it('record a request for a missing scope like any other, and refuse scopes the identity already owns', async () => {
     await inRollback(sql, async (s) => {
       await s.as(asIdentity('a2'));
       const missing = await s.attempt(
-        (tx) => tx`select public.request_elevation('dataspace', ${crypto.randomUUID()}, 'read', 'inconnu')`,
+        (tx) => tx`select status, target_identity_id
+                   from private.request_elevation('dataspace', ${crypto.randomUUID()}, 'read', 'inconnu')`,
       );
-      expect(missing.state).toBe('P0002');
+      expect(missing.state).toBe('ok');
+      expect(missing.value).toEqual([{ status: 'pending', target_identity_id: null }]);
       const own = await s.attempt(
-        (tx) => tx`select public.request_elevation('identity', ${SEED.a2}, 'read', 'moi-même')`,
+        (tx) => tx`select private.request_elevation('identity', ${SEED.a2}, 'read', 'moi-même')`,
       );
       expect(own.state).toBe('22023');
       const bad = await s.attempt(
-        (tx) => tx`select public.request_elevation('identity', ${SEED.a1}, 'admin', 'tout')`,
+        (tx) => tx`select private.request_elevation('identity', ${SEED.a1}, 'admin', 'tout')`,
       );
       expect(bad.state).toBe('23514');
     });
@@ -148,7 +153,7 @@ describe('elevation requests', () => {
     await inRollback(sql, async (s) => {
       const id = await grant(s, 'identity', SEED.a1, 'read');
       await s.as(asIdentity('a2'));
-      await s.tx`select public.revoke_elevation(${id})`;
+      await s.tx`select private.revoke_elevation(${id})`;
       await s.asOwner();
       const rows =
         await s.tx`select identity_id, action from public.audit_log where entity_id = ${id} order by id`;
@@ -162,7 +167,7 @@ describe('elevation requests', () => {
       ]);
       for (const who of ['a1', 'a2'] as const) {
         await s.as(asIdentity(who));
-        const [v] = await s.tx`select checked, first_broken_seq from public.verify_my_audit_chain()`;
+        const [v] = await s.tx`select checked, first_broken_seq from private.verify_my_audit_chain()`;
         expect(Number(v!.checked)).toBeGreaterThan(1);
         expect(v!.first_broken_seq).toBeNull();
       }

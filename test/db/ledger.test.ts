@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useDatabase } from '../helpers/db.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
 import { inRollback, type Scenario } from '../helpers/rollback.ts';
+import { seedClock } from '../helpers/seedClock.ts';
 
 const { sql } = useDatabase();
 
@@ -86,6 +87,8 @@ async function unbalancedMovements(tx: TransactionSql): Promise<unknown[]> {
 describe('ledger two-phase spending', () => {
   it('reserves, commits part to the provider and releases the rest, across budgets and the thread', async () => {
     await inRollback(sql, async (s) => {
+      // the stored `spent` of the seeded monthly budget is this period's only in the seed's month
+      await s.pinClock(seedClock());
       const before = await account(s.tx, SEED.a1);
       const dsBefore = await budget(s.tx, 'dataspace', A1_DATASPACE);
       const thBefore = await budget(s.tx, 'thread', A1_THREAD);

@@ -1,3 +1,4 @@
+import type { TransactionSql } from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { useDatabase } from '../helpers/db.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
@@ -78,23 +79,18 @@ describe('memory laws in the schema', () => {
     });
   });
 
-  it('law 7: an agent can only propose a memory item', async () => {
+  it('law 7: an agent can only propose a memory item, and a client cannot write as one', async () => {
     await inRollback(sql, async (s) => {
+      const insert = (status: string) => (tx: TransactionSql) =>
+        tx`insert into public.memory_items (identity_id, dataspace_id, source_type, source_id, content, origin, status, proposed_by_execution_id)
+           values (${SEED.a1}, ${dataspace}, 'thread', ${seedId('a1', '0004', 1)}, 'proposition', 'agent', ${status}, ${execution})`;
+      // origin and its execution are server-kept: only the pipeline writes them
       await s.as(asIdentity('a1'));
-      const committed = await s.attempt(
-        (
-          tx,
-        ) => tx`insert into public.memory_items (dataspace_id, source_type, source_id, content, origin, status, proposed_by_execution_id)
-                   values (${dataspace}, 'thread', ${seedId('a1', '0004', 1)}, 'proposition', 'agent', 'committed', ${execution})`,
-      );
-      expect(committed.state).toBe('23514');
-      const proposed = await s.attempt(
-        (
-          tx,
-        ) => tx`insert into public.memory_items (dataspace_id, source_type, source_id, content, origin, status, proposed_by_execution_id)
-                   values (${dataspace}, 'thread', ${seedId('a1', '0004', 1)}, 'proposition', 'agent', 'proposed', ${execution})`,
-      );
-      expect(proposed.state).toBe('ok');
+      expect((await s.attempt(insert('proposed'))).state).toBe('42501');
+      // the pipeline (the table's owner here) is held to the law by the trigger
+      await s.asOwner();
+      expect((await s.attempt(insert('committed'))).state).toBe('23514');
+      expect((await s.attempt(insert('proposed'))).state).toBe('ok');
     });
   });
 

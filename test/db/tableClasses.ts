@@ -16,3 +16,9 @@ export const USER_TABLES = { users: 'id', identities: 'user_id', user_subscripti
 
 /** Ruled by their own policies and functions; covered by their own scenario files. */
 export const SPECIAL_TABLES = ['audit_log', 'elevation_requests'] as const;
+
+/**
+ * Identity-owned tables that hold credentials (signing secrets, key hashes, stored answers that
+ * carried a new key): an elevation never opens them, only their own identity sees or writes them.
+ */
+export const CLOSED_TO_ELEVATION = ['api_keys', 'idempotency_keys', 'notification_channels'] as const;

@@ -5,10 +5,17 @@ export interface PublicTable {
   name: string;
   rls: boolean;
   hasIdentityId: boolean;
-  /** Verbs granted to `authenticated`. */
+  /** Verbs granted to `authenticated` (insert and update: on at least one column). */
   verbs: { select: boolean; insert: boolean; update: boolean; delete: boolean };
-  /** Columns an INSERT may name (not generated, not identity). */
+  /** Every column an INSERT may name (not generated, not identity). */
+  columns: string[];
+  /**
+   * Columns of an insert attempt: those `authenticated` may insert when it may insert any (so an
+   * allowed insert is not refused for naming a server-kept column), else every column.
+   */
   insertable: string[];
+  /** Columns `authenticated` may write, per verb (column privileges). */
+  writable: { insert: string[]; update: string[] };
 }
 
 /** Reads every ordinary table of schema public with the facts the RLS suites need. */
@@ -22,18 +29,26 @@ export async function publicTables(sql: Sql): Promise<PublicTable[]> {
       ins: boolean;
       upd: boolean;
       del: boolean;
-      insertable: string[];
+      columns: string[];
+      ins_cols: string[];
+      upd_cols: string[];
     }[]
   >`
     select c.relname as name, c.relrowsecurity as rls,
       exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'identity_id' and not a.attisdropped) as has_identity_id,
       has_table_privilege('authenticated', c.oid, 'SELECT') as sel,
-      has_table_privilege('authenticated', c.oid, 'INSERT') as ins,
-      has_table_privilege('authenticated', c.oid, 'UPDATE') as upd,
+      has_any_column_privilege('authenticated', c.oid, 'INSERT') as ins,
+      has_any_column_privilege('authenticated', c.oid, 'UPDATE') as upd,
       has_table_privilege('authenticated', c.oid, 'DELETE') as del,
       array(select a.attname::text from pg_attribute a
             where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-              and a.attgenerated = '' and a.attidentity = '' order by a.attnum) as insertable
+              and a.attgenerated = '' and a.attidentity = '' order by a.attnum) as columns,
+      array(select a.attname::text from pg_attribute a
+            where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = '' and a.attidentity = ''
+              and has_column_privilege('authenticated', c.oid, a.attnum, 'INSERT') order by a.attnum) as ins_cols,
+      array(select a.attname::text from pg_attribute a
+            where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = '' and a.attidentity = ''
+              and has_column_privilege('authenticated', c.oid, a.attnum, 'UPDATE') order by a.attnum) as upd_cols
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = 'public' and c.relkind in ('r', 'p')
     order by c.relname`;
@@ -42,7 +57,9 @@ export async function publicTables(sql: Sql): Promise<PublicTable[]> {
     rls: r.rls,
     hasIdentityId: r.has_identity_id,
     verbs: { select: r.sel, insert: r.ins, update: r.upd, delete: r.del },
-    insertable: r.insertable,
+    columns: r.columns,
+    insertable: r.ins_cols.length > 0 ? r.ins_cols : r.columns,
+    writable: { insert: r.ins_cols, update: r.upd_cols },
   }));
 }
 

@@ -13,6 +13,8 @@ declare module 'vitest' {
     databaseUrl: string;
     /** A migrated + seeded database nobody connects to, copied by `useIsolatedDatabase`. */
     templateDatabase: string;
+    /** The instant the seed was loaded (ISO 8601): see `seedClock()`. */
+    seedClock: string;
   }
 }
 
@@ -38,6 +40,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // the system account shards `npm start` creates: with the migrations' single shard per kind, two
     // test transactions each holding one kind's shard and asking for the other's deadlock
     await ensureSystemAccounts(sql);
+    const [seeded] = await sql<{ at: string }[]>`select payload->>'loaded_at' as at from public.audit_log
+                                                  where action = 'seed.loaded' limit 1`;
+    project.provide('seedClock', new Date(seeded!.at).toISOString());
   } finally {
     await sql.end();
   }

@@ -141,14 +141,14 @@ describe('private.ledger_allocate (POST /tokens/allocate)', () => {
     await inLedgerRollback(sql, async (s) => {
       await s.as(asIdentity('a1'));
       const [a] =
-        await s.tx`select id, identity_id from public.allocate_tokens('dataspace', ${A1_DATASPACE}, 5, 'client-1')`;
+        await s.tx`select id, identity_id from private.allocate_tokens('dataspace', ${A1_DATASPACE}, 5, 'client-1')`;
       expect(a!.identity_id).toBe(SEED.a1);
       expect(await s.tx`select id from public.token_allocations where id = ${a!.id}`).toHaveLength(1);
       expect(
         (
           await failure(
             s,
-            (tx) => tx`select public.allocate_tokens('dataspace', ${B1_DATASPACE}, 5, 'client-2')`,
+            (tx) => tx`select private.allocate_tokens('dataspace', ${B1_DATASPACE}, 5, 'client-2')`,
           )
         ).code,
       ).toBe('42501');
@@ -158,7 +158,7 @@ describe('private.ledger_allocate (POST /tokens/allocate)', () => {
         (
           await failure(
             s,
-            (tx) => tx`select public.allocate_tokens('dataspace', ${A1_DATASPACE}, 5, 'client-3')`,
+            (tx) => tx`select private.allocate_tokens('dataspace', ${A1_DATASPACE}, 5, 'client-3')`,
           )
         ).code,
       ).toBe('42501');
@@ -167,7 +167,7 @@ describe('private.ledger_allocate (POST /tokens/allocate)', () => {
         (
           await failure(
             s,
-            (tx) => tx`select public.allocate_tokens('dataspace', ${A1_DATASPACE}, 5, 'client-4')`,
+            (tx) => tx`select private.allocate_tokens('dataspace', ${A1_DATASPACE}, 5, 'client-4')`,
           )
         ).code,
       ).toBe('42501');

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useDatabase } from '../helpers/db.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
+import { seedClock } from '../helpers/seedClock.ts';
 import { inLedgerRollback } from './ledgerRollback.ts';
 import type { Scenario } from '../helpers/rollback.ts';
 import { ledgerViolations } from './invariants.ts';
@@ -43,6 +44,8 @@ async function failure(s: Scenario, run: (tx: TransactionSql) => Promise<unknown
 describe('private.ledger_debit', () => {
   it('spends in one call: balance, budgets, thread consumption, provider, audit, balanced postings', async () => {
     await inLedgerRollback(sql, async (s) => {
+      // the stored `spent` of the seeded monthly budget is this period's only in the seed's month
+      await s.pinClock(seedClock());
       const before = await account(s.tx, SEED.a1);
       const budgets = async () =>
         Object.fromEntries(
@@ -129,6 +132,17 @@ describe('private.ledger_debit', () => {
   });
 });
 
+/** Resolves once backend `pid` queues for a lock (polled every 5 ms, for 10 s at most). */
+async function untilWaitingOnLock(pid: number): Promise<void> {
+  const watcher = shardDb.sql();
+  for (let i = 0; i < 2000; i++) {
+    const [row] = await watcher`select count(*)::int as n from pg_locks where pid = ${pid} and not granted`;
+    if (row!.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`backend ${pid} never queued for a lock`);
+}
+
 describe('sharded system accounts', () => {
   it('lets a second spender take a free provider shard instead of queueing on the first', async () => {
     let release!: () => void;
@@ -156,9 +170,14 @@ describe('sharded system accounts', () => {
                    values ('identity', ${identity}, ${user}, 0, 0)`;
         // the mint's shards are free (the open transaction only holds the provider's)
         await s.tx`select private.ledger_credit(${identity}, 10, 'shard-fund', 'manual', null)`;
-        // with every provider shard held by the open transaction, a spender must wait
-        await s.tx`set local lock_timeout = '300ms'`;
-        expect(await failure(s, (tx) => debit(tx, identity, 1, 'shard-wait'))).toBe('55P03');
+        // with every provider shard held by the open transaction, a spender must wait: it queues on a
+        // lock (seen in pg_locks), and is cancelled from outside rather than by a timer, which would
+        // make the test depend on the clock (and Postgres' timers misfire under libfaketime)
+        const [{ pid }] = (await s.tx`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
+        const waited = failure(s, (tx) => debit(tx, identity, 1, 'shard-wait'));
+        await untilWaitingOnLock(pid);
+        await shardDb.sql()`select pg_cancel_backend(${pid})`;
+        expect(await waited).toBe('57014');
         // one more shard: the spender takes it at once instead of queueing
         await s.tx`select private.ledger_ensure_system_shards(${shards + 1})`;
         const m = await debit(s.tx, identity, 1, 'shard-second');

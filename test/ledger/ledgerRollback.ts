@@ -1,6 +1,5 @@
 import type { Sql } from 'postgres';
-import type { Claims } from '../../server/db/dataAccess.ts';
-import type { Scenario } from '../helpers/rollback.ts';
+import { type Scenario, scenarioOf } from '../helpers/rollback.ts';
 
 const ROLLBACK = Symbol('rollback');
 
@@ -14,27 +13,7 @@ const ROLLBACK = Symbol('rollback');
 export async function inLedgerRollback(sql: Sql, fn: (s: Scenario) => Promise<void>): Promise<void> {
   try {
     await sql.begin('isolation level read committed', async (tx) => {
-      await fn({
-        tx,
-        async as(claims: Claims) {
-          await tx`select set_config('role', ${claims.role}, true),
-                          set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
-        },
-        async asOwner() {
-          await tx`reset role`;
-          await tx`select set_config('request.jwt.claims', '', true)`;
-        },
-        async attempt(run) {
-          try {
-            const value = await tx.savepoint((sp) => run(sp));
-            return { state: 'ok', value: value as never };
-          } catch (error) {
-            const code = (error as { code?: string }).code;
-            if (!code) throw error;
-            return { state: code };
-          }
-        },
-      });
+      await fn(scenarioOf(tx));
       throw ROLLBACK;
     });
   } catch (error) {

@@ -8,6 +8,7 @@ import {
 } from '../../server/ledger/tokensApi.ts';
 import { useDatabase } from '../helpers/db.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
+import { seedClock } from '../helpers/seedClock.ts';
 import { inLedgerRollback } from './ledgerRollback.ts';
 
 const { sql } = useDatabase(2);
@@ -24,6 +25,8 @@ const refusal = (p: Promise<unknown>) =>
 describe('tokens API', () => {
   it("shows the active identity's balance, postings and budgets only", async () => {
     await inLedgerRollback(sql, async (s) => {
+      // the seeded 1 200 spent are this month's only in the seed's month
+      await s.pinClock(seedClock());
       await s.as(asIdentity('a1'));
       const balance = await getTokenBalance(s.tx);
       expect(balance).toMatchObject({ balance: 798800, reserved: 0, available: 798800 });

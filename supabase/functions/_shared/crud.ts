@@ -191,6 +191,15 @@ export async function updateRow(
   return row?.r;
 }
 
+/**
+ * The transaction's time (`now()`). Timestamps the database compares with its own (an end after a
+ * start it stamped, an expiry) come from its clock, never the function host's, which may differ.
+ */
+export async function transactionNow(tx: Tx): Promise<string> {
+  const [row] = await tx<{ now: string }[]>`select now()::text as now`;
+  return row!.now;
+}
+
 /** Registers the verbs of `spec` on `fn`. */
 export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
   const parentParams = spec.parent ? z.object({ [spec.parent.param]: z.uuid() }) : z.object({});

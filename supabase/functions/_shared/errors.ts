@@ -108,6 +108,9 @@ export function fromPostgres(
     case 'P0002':
       // raised by our own SQL functions, whose messages are written for clients
       return new ApiError('not_found', pg.message ?? 'not found', undefined, cause);
+    // PostgREST's convention: SQLSTATE PTxyz answers HTTP xyz (the SQL functions' rate limits)
+    case 'PT429':
+      return new ApiError('rate_limited', pg.message ?? 'too many requests', undefined, cause);
     case '40001':
     case '40P01':
     case '55P03':

@@ -7,7 +7,7 @@
 import { IdParam } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
 import { hashApiKey } from '../_shared/auth.ts';
-import { crud, insertRow, mapped, updateRow } from '../_shared/crud.ts';
+import { crud, mapped, transactionNow, updateRow } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 
@@ -49,16 +49,15 @@ fn.route(
   },
   async ({ body, caller, db }) => {
     const { prefix, key } = newKey();
+    const keyHash = await hashApiKey(key);
     const row = await mapped('write', () =>
-      db.withUser(caller.claims, async (tx) =>
-        insertRow(tx, 'public.api_keys', {
-          name: body.name,
-          permissions: body.permissions,
-          expires_at: body.expires_at ?? null,
-          prefix,
-          key_hash: await hashApiKey(key),
-        }),
-      ),
+      db.withUser(caller.claims, async (tx) => {
+        // the key's prefix and hash are server-kept: written only by private.create_api_key
+        const [created] = await tx<{ r: unknown }[]>`
+          select to_jsonb(private.create_api_key(${body.name}, ${body.permissions}::text[],
+                 ${body.expires_at ?? null}::timestamptz, ${prefix}, ${keyHash})) as r`;
+        return created!.r;
+      }),
     );
     return { api_key: row, key };
   },
@@ -77,10 +76,12 @@ fn.route(
   async ({ params, caller, db }) => {
     const row = await mapped('write', () =>
       db.withUser(caller.claims, (tx) =>
-        updateRow(tx, 'public.api_keys', { revoked_at: new Date().toISOString() }, [
-          tx`t.id = ${params.id}`,
-          tx`t.revoked_at is null`,
-        ]),
+        transactionNow(tx).then((now) =>
+          updateRow(tx, 'public.api_keys', { revoked_at: now }, [
+            tx`t.id = ${params.id}`,
+            tx`t.revoked_at is null`,
+          ]),
+        ),
       ),
     );
     if (!row) throw new ApiError('not_found', 'no live API key with this id');

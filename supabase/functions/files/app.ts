@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { IdParam } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
 import { config } from '../_shared/config.ts';
-import { crud, insertRow, mapped } from '../_shared/crud.ts';
+import { crud, mapped } from '../_shared/crud.ts';
 import { EdgeFunction, readCapped } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 import { putFile, readFile, removeFile, uploadBackend, type FileBackend } from '../_shared/fileStore.ts';
@@ -59,22 +59,15 @@ fn.route(
     const bytes = await readCapped(c.req.raw, max);
     const digest = await crypto.subtle.digest('SHA-256', bytes);
     const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-    const id = crypto.randomUUID();
-    const storagePath = `${caller.claims.identity_id as string}/${id}`;
     const backend = uploadBackend();
     return mapped('write', () =>
       db.withUser(caller.claims, async (tx) => {
-        const row = await insertRow(tx, 'public.files', {
-          id,
-          dataspace_id: query.dataspace_id,
-          name: query.name,
-          mime_type: mime,
-          size_bytes: bytes.length,
-          sha256,
-          storage_backend: backend,
-          storage_path: storagePath,
-        });
-        await putFile(backend, storagePath, bytes, mime);
+        // the row's storage columns are server-kept: private.create_file derives the path
+        const [created] = await tx<{ r: Record<string, unknown> & { storage_path: string } }[]>`
+          select to_jsonb(private.create_file(${crypto.randomUUID()}, ${query.dataspace_id}, ${query.name},
+                 ${mime}, ${bytes.length}, ${sha256}, ${backend})) as r`;
+        const row = created!.r;
+        await putFile(backend, row.storage_path, bytes, mime);
         return row;
       }),
     );

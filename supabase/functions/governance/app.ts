@@ -38,7 +38,7 @@ fn.route(
       db.withUser(
         caller.claims,
         (tx) => tx<{ r: unknown }[]>`
-          select to_jsonb(public.request_elevation(${body.scope_type}, ${body.scope_id}::uuid, ${body.permission},
+          select to_jsonb(private.request_elevation(${body.scope_type}, ${body.scope_id}::uuid, ${body.permission},
                  ${body.reason}, make_interval(secs => ${body.duration_seconds}))) as r`,
       ),
     );
@@ -67,10 +67,10 @@ for (const [verb, summary] of decisions) {
       const [row] = await mapped('write', () =>
         db.withUser(caller.claims, (tx) =>
           verb === 'revoke'
-            ? tx<{ r: unknown }[]>`select to_jsonb(public.revoke_elevation(${params.id})) as r`
+            ? tx<{ r: unknown }[]>`select to_jsonb(private.revoke_elevation(${params.id})) as r`
             : tx<
                 { r: unknown }[]
-              >`select to_jsonb(public.decide_elevation(${params.id}, ${verb === 'approve'})) as r`,
+              >`select to_jsonb(private.decide_elevation(${params.id}, ${verb === 'approve'})) as r`,
         ),
       );
       return row!.r;
@@ -140,7 +140,7 @@ fn.route(
       db.withUser(
         caller.claims,
         (tx) => tx<{ r: unknown }[]>`
-          select public.lock_scope(${body.thread_id ?? null}::uuid, ${body.dataspace_id ?? null}::uuid,
+          select private.lock_scope(${body.thread_id ?? null}::uuid, ${body.dataspace_id ?? null}::uuid,
                                    ${body.execution_id ?? null}::uuid) as r`,
       ),
     );
@@ -161,7 +161,7 @@ fn.route(
     const [row] = await mapped('write', () =>
       db.withUser(
         caller.claims,
-        (tx) => tx<{ r: unknown }[]>`select to_jsonb(public.release_scope_lock(${params.id})) as r`,
+        (tx) => tx<{ r: unknown }[]>`select to_jsonb(private.release_scope_lock(${params.id})) as r`,
       ),
     );
     return row!.r;
@@ -214,7 +214,7 @@ fn.route(
       db.withUser(
         caller.claims,
         (tx) => tx<{ checked: string; first_broken_seq: string | null }[]>`
-          select checked, first_broken_seq from public.verify_my_audit_chain()`,
+          select checked, first_broken_seq from private.verify_my_audit_chain()`,
       ),
     );
     if (!row) throw new ApiError('forbidden', 'no active identity in the token');

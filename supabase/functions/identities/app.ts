@@ -19,7 +19,7 @@ crud(fn, {
 });
 
 /**
- * Makes an identity the session's active one (ownership checked by public.switch_identity). The
+ * Makes an identity the session's active one (ownership checked by private.switch_identity). The
  * client then refreshes its session (`supabase.auth.refreshSession()`) to get a token whose
  * `identity_id` claim names it — the same flow as on a hosted project with the access token hook.
  */
@@ -36,7 +36,7 @@ fn.route(
   async ({ params, caller, db }) => {
     const identity = await mapped('write', () =>
       db.withUser(caller.claims, async (tx) => {
-        const [row] = await tx<{ r: unknown }[]>`select to_jsonb(public.switch_identity(${params.id})) as r`;
+        const [row] = await tx<{ r: unknown }[]>`select to_jsonb(private.switch_identity(${params.id})) as r`;
         return row!.r;
       }),
     );

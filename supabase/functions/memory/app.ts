@@ -27,7 +27,8 @@ crud(fn, {
     thread_id: z.uuid(),
     status: z.enum(['proposed', 'committed', 'forgotten']),
   },
-  serverValues: () => ({ origin: 'human', status: 'committed' }),
+  // origin is server-kept (it defaults to 'human'; only the pipeline proposes agent memory)
+  serverValues: () => ({ status: 'committed' }),
   visible: (tx) => tx`(t.expires_at is null or t.expires_at > now())`,
 });
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { IdParam } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
-import { crud, mapped, updateRow } from '../_shared/crud.ts';
+import { crud, mapped, transactionNow, updateRow } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 
@@ -31,10 +31,12 @@ fn.route(
   async ({ params, caller, db }) => {
     const row = await mapped('write', () =>
       db.withUser(caller.claims, (tx) =>
-        updateRow(tx, 'public.ocw_sessions', { status: 'ended', ended_at: new Date().toISOString() }, [
-          tx`t.id = ${params.id}`,
-          tx`t.status = 'active'`,
-        ]),
+        transactionNow(tx).then((now) =>
+          updateRow(tx, 'public.ocw_sessions', { status: 'ended', ended_at: now }, [
+            tx`t.id = ${params.id}`,
+            tx`t.status = 'active'`,
+          ]),
+        ),
       ),
     );
     if (!row) throw new ApiError('not_found', 'no active OCW session with this id');

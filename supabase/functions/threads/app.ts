@@ -37,8 +37,8 @@ crud(fn, {
   create: MessageCreate,
   verbs: ['list', 'get', 'create', 'delete'],
   parent: { param: 'thread_id', column: 'thread_id' },
-  // a human posts as the active identity; agents write through the governed pipeline
-  serverValues: (caller) => ({ author_identity_id: caller.claims.identity_id, author_kind: 'human' }),
+  // a human posts as the active identity (the database stamps the author; author_kind is server-kept
+  // and defaults to 'human'); agents write through the governed pipeline
 });
 crud(fn, {
   path: '/{thread_id}/decisions',

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Thread, TokenTransaction } from '../../../client/api/chenuApi.ts';
 import {
   DAY_TICK_INCREMENTS,
@@ -38,8 +38,17 @@ describe('tokenSpend', () => {
     const day = Date.parse('2026-11-27') / 1000;
     expect(dayRange(day, day)).toEqual([day - 43_200, day + 43_200]);
     expect(dayRange(day - 86_400, day)).toEqual([day - 129_600, day + 43_200]);
-    const [from, to] = dayRange(Number.NaN, Number.NaN);
-    expect(to - from).toBe(86_400);
+    // with no data the axis is today's UTC day, on the clock pinned here (the last second of a month)
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2027-01-31T23:59:59Z'));
+      const jan31 = Date.parse('2027-01-31T00:00:00Z') / 1000;
+      expect(dayRange(Number.NaN, Number.NaN)).toEqual([jan31 - 43_200, jan31 + 43_200]);
+      vi.setSystemTime(new Date('2027-02-01T00:00:00Z'));
+      expect(dayRange(Number.NaN, Number.NaN)).toEqual([jan31 + 43_200, jan31 + 129_600]);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(Math.min(...DAY_TICK_INCREMENTS)).toBe(86_400);
     expect(dayLabel(day)).toBe('27 Nov');
     expect(dayLabel(Date.parse('2027-01-01T23:30:00Z') / 1000)).toBe('1 Jan');

@@ -10,6 +10,7 @@ import {
   freePort,
   isPortTaken,
   startEmbeddedPostgres,
+  unreachableByPostgres,
 } from '../../../server/db/embeddedPostgres.ts';
 
 async function refusal(promise: Promise<unknown>): Promise<EmbeddedPostgresError> {
@@ -47,6 +48,34 @@ describe('startEmbeddedPostgres', () => {
       expect(error.message).toContain('CHENU_PG_PORT');
     } finally {
       server.close();
+    }
+  });
+
+  it("refuses, in one line naming the closed folder and the fix, a data dir the 'postgres' user cannot reach as root", async () => {
+    // a checkout under root's own home (mode 700) is the case met on fresh machines
+    const home = await mkdtemp(path.join(os.tmpdir(), 'chenu-private-'));
+    try {
+      await chmod(home, 0o700);
+      const dataDir = path.join(home, 'checkout', '.chenu', 'pg');
+      if (process.getuid?.() === 0) {
+        expect(unreachableByPostgres([dataDir])).toEqual({ target: dataDir, closed: home });
+        const error = await refusal(startEmbeddedPostgres({ dataDir, port: await freePort() }));
+        expect(error.code).toBe('unreachable');
+        expect(error.message).not.toContain('\n');
+        expect(error.message).toContain(
+          `cannot reach ${path.dirname(dataDir)} (${home} is closed to other users)`,
+        );
+        expect(error.message).toContain('/opt/chenu');
+        expect(existsSync(path.join(home, 'checkout'))).toBe(false);
+        // opened to other users, the same place is fine
+        await chmod(home, 0o755);
+        expect(unreachableByPostgres([dataDir])).toBeNull();
+      } else {
+        // not root: Postgres runs as this very user, who owns the folder
+        expect(unreachableByPostgres([dataDir])).toBeNull();
+      }
+    } finally {
+      await rm(home, { recursive: true, force: true });
     }
   });
 
