@@ -32,6 +32,8 @@ fn.route(
     tag: 'governance',
     body: r.ElevationRequestCreate,
     response: { status: 201, schema: r.ElevationRequest },
+    // private.request_elevation's hourly limit (PT429)
+    errors: ['rate_limited'],
   },
   async ({ body, caller, db }) => {
     const [row] = await mapped('write', () =>
