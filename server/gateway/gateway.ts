@@ -35,12 +35,19 @@ const CORS = {
   'access-control-expose-headers': 'idempotent-replayed, content-disposition',
 };
 
-function send(res: http.ServerResponse, status: number, body?: unknown): void {
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (body === undefined) {
-    res.writeHead(status, CORS).end();
+    res.writeHead(status, { ...CORS, ...headers }).end();
     return;
   }
-  res.writeHead(status, { ...CORS, 'content-type': 'application/json' }).end(JSON.stringify(body));
+  res
+    .writeHead(status, { ...CORS, ...headers, 'content-type': 'application/json' })
+    .end(JSON.stringify(body));
 }
 
 function apiError(res: http.ServerResponse, status: number, code: ApiErrorCode, message: string): void {
@@ -139,8 +146,9 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
       url.searchParams,
       { authorization: req.headers.authorization },
       body,
+      req.socket.remoteAddress,
     );
-    send(res, reply.status, reply.body);
+    send(res, reply.status, reply.body, reply.headers);
   }
 
   function onFunction(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
