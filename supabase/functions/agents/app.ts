@@ -23,8 +23,7 @@ import { aiProviders, availableProviders } from '../_shared/aiProviders.ts';
 import { config } from '../_shared/config.ts';
 import { crud, mapped } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
-import { API_ERRORS, type ApiErrorCode } from '../../../shared/api/common.ts';
-import { ApiError } from '../_shared/errors.ts';
+import { ApiError, apiCodeOf } from '../_shared/errors.ts';
 import { estimateRun } from './estimateRun.ts';
 
 const fn = new EdgeFunction('agents');
@@ -40,8 +39,7 @@ function deps(db: PipelineDeps['data'], signal?: AbortSignal): PipelineDeps {
 
 /** A run that did not succeed, as the API's error (a held run is not an error: see execute). */
 function runError(result: Exclude<ExecutionResult, { ok: true }>): ApiError {
-  const code = (result.code in API_ERRORS ? result.code : 'bad_request') as ApiErrorCode;
-  return new ApiError(code, result.message, {
+  return new ApiError(apiCodeOf(result.code), result.message, {
     scope: result.scope,
     executionId: result.executionId,
     replayed: result.replayed,
@@ -75,6 +73,8 @@ for (const decision of ['approve', 'reject'] as const) {
       body: g.ReviewDecision,
       response: { status: 200, schema: g.ReviewOutcome },
       access: 'user',
+      // approval runs the agent: the run's own failures
+      errors: decision === 'approve' ? ['provider_failed', 'timeout', 'cancelled'] : [],
     },
     async ({ params, body, caller, db, c }) => {
       const outcome = await mapped('write', () =>
@@ -155,7 +155,15 @@ fn.route(
     params: IdParam,
     body: g.AgentExecute,
     response: { status: 200, schema: g.ExecutionSuccess },
+    alsoResponses: [
+      {
+        status: 202,
+        schema: g.ExecutionAwaitingReview,
+        description: 'Held for human review: the tokens stay reserved until a reviewer decides',
+      },
+    ],
     idempotency: 'handler',
+    errors: [...g.GOVERNED_REFUSALS, 'review_rejected', 'cancelled'],
   },
   async ({ params, body, caller, db, c }) => {
     const result = await runGovernedExecution(deps(db, c.req.raw.signal), caller.claims, {
