@@ -17,6 +17,7 @@ export const RESET_LANDING =
  * local auth or Supabase Auth alike.
  */
 export function MailAuth() {
+  const [open, setOpen] = useState(false);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
@@ -27,6 +28,13 @@ export function MailAuth() {
     const { error } = await fn();
     setNotice(error ? describeError(error) : done);
   };
+  if (!open) {
+    return (
+      <button type="button" className="mail-auth-open" onClick={() => setOpen(true)}>
+        New here, or forgot your password? By mail…
+      </button>
+    );
+  }
   return (
     <div className="panel mail-auth" aria-label="Account by mail">
       <label>
