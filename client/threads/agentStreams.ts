@@ -34,6 +34,13 @@ export function applyAgentStream(event: DbEventMessage): boolean {
   if (event.table !== 'agent_stream') return false;
   const d = event.data as StreamData;
   const runs = agentStreams.getState().runs;
+  if (d.done === true) {
+    // the run ended: its message (if it settled) reaches the thread through the room's messages event
+    agentStreams.setState({
+      runs: Object.fromEntries(Object.entries(runs).filter(([id]) => id !== event.id)),
+    });
+    return true;
+  }
   const prev = runs[event.id];
   const next: LiveRun = {
     executionId: event.id,
@@ -41,15 +48,9 @@ export function applyAgentStream(event: DbEventMessage): boolean {
     agent: d.agent ?? prev?.agent ?? '',
     model: d.model ?? prev?.model ?? '',
     text: (prev?.text ?? '') + (d.delta ?? ''),
-    done: d.done === true,
-    failed: d.failed === true,
+    done: false,
+    failed: false,
   };
   agentStreams.setState({ runs: { ...runs, [event.id]: next } });
   return true;
-}
-
-/** Forgets finished runs (their message is in the thread now). */
-export function forgetFinishedStreams(): void {
-  const runs = agentStreams.getState().runs;
-  agentStreams.setState({ runs: Object.fromEntries(Object.entries(runs).filter(([, r]) => !r.done)) });
 }

@@ -8,11 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createChenuApi } from '../../../client/api/chenuApi.ts';
 import { createPlansStore } from '../../../client/plans/plansStore.ts';
 import { createReviewsStore } from '../../../client/reviews/reviewsStore.ts';
-import {
-  agentStreams,
-  applyAgentStream,
-  forgetFinishedStreams,
-} from '../../../client/threads/agentStreams.ts';
+import { agentStreams, applyAgentStream } from '../../../client/threads/agentStreams.ts';
 import { useClientStack } from '../../e2e/clientStack.ts';
 
 const stack = useClientStack('plans_reviews');
@@ -79,7 +75,7 @@ describe('reviews store', () => {
 });
 
 describe('live answers', () => {
-  it('assembles streamed chunks per run and forgets finished runs', () => {
+  it('assembles streamed chunks per run and drops a run when its stream ends', () => {
     const event = (seq: number, data: Record<string, unknown>) => ({
       table: 'agent_stream',
       op: 'UPDATE' as const,
@@ -95,8 +91,8 @@ describe('live answers', () => {
       done: false,
       model: 'llama-3.1-8b-instruct',
     });
+    // the end of the stream removes the preview: the settled message arrives in the thread
     applyAgentStream(event(2, { delta: '', done: true }));
-    forgetFinishedStreams();
     expect(agentStreams.getState().runs).toEqual({});
   });
 });
