@@ -40,7 +40,9 @@ async function start(container: HTMLElement) {
   const browser = createBrowserStore(session.api);
   createRoot(container).render(
     <StrictMode>
-      <BrowserRouter>
+      {/* navigation renders at once: a transition would wait behind the room's never-idle canvas and
+          leave the address ahead of the screen */}
+      <BrowserRouter useTransitions={false}>
         <AppProviders session={session} browser={browser}>
           <AppRoutes />
         </AppProviders>

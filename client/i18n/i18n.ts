@@ -39,6 +39,8 @@ export function initI18n(options: { lng?: Locale } = {}): I18n {
       fallbackLng: 'en',
       initAsync: false,
       interpolation: { escapeValue: false },
+      // the dictionaries are bundled and ready at once: nothing may suspend (and blank) the room
+      react: { useSuspense: false },
       returnNull: false,
       saveMissing: true,
       missingKeyHandler: (lngs, _ns, key) =>

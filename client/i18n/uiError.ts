@@ -46,10 +46,10 @@ export function toUiError(error: unknown): UiError {
       if (e.name === 'AuthSessionMissingError') return { code: 'auth.session_missing', message };
       return { code: typeof e.code === 'string' ? `auth.${e.code}` : 'auth.unknown', message };
     }
-    // @colyseus/sdk: a refused join (ServerError, numeric code) or a socket that never opened
-    if (e.name === 'ServerError') return { code: 'realtime.refused', message };
-    if (e.name === 'MatchMakeError' || e.name === 'AbortError')
-      return { code: 'realtime.unreachable', message };
+    // @colyseus/sdk: the matchmaker or the room answered with a refusal (ServerError, MatchMakeError),
+    // or the join never got an answer (AbortError)
+    if (e.name === 'ServerError' || e.name === 'MatchMakeError') return { code: 'realtime.refused', message };
+    if (e.name === 'AbortError') return { code: 'realtime.unreachable', message };
     if (e.name === 'TypeError' && /fetch|network/i.test(message)) return { code: 'network', message };
     return { code: 'unknown', message };
   }

@@ -22,19 +22,26 @@ import { XRButtons } from '../ui/XRButtons.tsx';
 import { WorkspacesPanel } from '../workspaces/WorkspacesPanel.tsx';
 import { HintCard } from './HintCard.tsx';
 
-/** Who else is in the room, in their identity colours. */
+/** Who else is in the room, in their identity colours: one entry per identity, with its devices. */
 function People({ room }: { room: RoomStore }) {
   const { t } = useTranslation();
   const others = useStore(room, (s) => s.avatars);
+  const people = new Map<string, { name: string; color: string; devices: number }>();
+  for (const a of others) {
+    const known = people.get(a.identityId);
+    if (known) known.devices++;
+    else people.set(a.identityId, { name: a.displayName, color: a.color, devices: 1 });
+  }
   return (
     <span className="participants" aria-label={t('room.participants')}>
-      {others.length === 0 ? (
+      {people.size === 0 ? (
         <span className="muted">{t('room.alone')}</span>
       ) : (
-        others.map((a) => (
-          <span key={a.id} className="participant">
-            <span className="dot" style={{ background: a.color }} aria-hidden="true" />
-            {a.displayName}
+        [...people].map(([id, p]) => (
+          <span key={id} className="participant">
+            <span className="dot" style={{ background: p.color }} aria-hidden="true" />
+            {p.name}
+            {p.devices > 1 && <span className="muted"> ×{p.devices}</span>}
           </span>
         ))
       )}

@@ -1,11 +1,9 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
-import { useNavigate } from 'react-router';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { Dataspace } from '../api/chenuApi.ts';
 import { App } from '../app/App.tsx';
 import { clientStore, locomotion } from '../app/clientStore.ts';
-import { paths } from '../app/routes.ts';
 import { createBureauStore } from '../bureau/bureauStore.ts';
 import { showTab } from '../hud/hudStore.ts';
 import { roomRefusal, toUiError, type UiError } from '../i18n/uiError.ts';
@@ -23,7 +21,10 @@ import { createDataspaceStore } from './dataspaceStore.ts';
 import { reloadFor } from './dbEvents.ts';
 import { RoomFailure } from './RoomFailure.tsx';
 import { RoomHud } from './RoomHud.tsx';
+import { useThreadAddress } from './useThreadAddress.ts';
 
+/** Wait before the one retry of a refused presence join (see the join below). */
+const PRESENCE_RETRY_MS = 600;
 /** A burst of memory/workspace changes (an import, an agent's batch) reloads the room once. */
 const SPATIAL_REFRESH_MS = 250;
 
@@ -58,7 +59,6 @@ export function RoomSession({
   const session = useSessionStore();
   const token = useSession((s) => s.accessToken)!;
   const identityId = useSession((s) => s.activeIdentityId)!;
-  const navigate = useNavigate();
   const [ds] = useState(() => createDataspaceStore(session.api));
   const [room] = useState(createRoomStore);
   const [spatial] = useState(() => createSpatialStore(session.api));
@@ -82,21 +82,7 @@ export function RoomSession({
     // the room is keyed by dataspace: threadId is followed by the effect below
   }, [ds, meetings, spatial, bureau, dataspace]);
 
-  // address → open thread (links, back and forward)
-  useEffect(() => {
-    if (threadId && ds.getState().openThreadId !== threadId) void ds.openThread(threadId);
-  }, [ds, threadId]);
-  // open thread → address (the dock, the thread boards in the room); the thread a room opens by
-  // itself replaces the bare dataspace address, so Back does not land on it and bounce forward again
-  useEffect(
-    () =>
-      ds.subscribe((s, prev) => {
-        if (s.openThreadId && s.openThreadId !== prev.openThreadId && s.openThreadId !== threadId) {
-          void navigate(paths.thread(dataspace.id, s.openThreadId), { replace: prev.openThreadId === null });
-        }
-      }),
-    [ds, navigate, dataspace.id, threadId],
-  );
+  useThreadAddress(ds, dataspace.id, threadId);
   // `/m/<meeting>`: join it once the room is there, and show the meetings tab
   useEffect(() => {
     if (!meetingId) return;
@@ -134,10 +120,18 @@ export function RoomSession({
       },
       (error: unknown) => !cancelled && setFailure(toUiError(error)),
     );
-    const presence = joinPresence(realtimeUrl(), token, identityId).then(
-      (p) => (offs.push(p.onChange((snap) => ds.applyPresence(snap))), p),
-      () => null, // live notifications are a bonus: the HUD still reads the API
-    );
+    // the identity's presence room is one per identity: a page reloaded while the previous page's
+    // room is closing can be refused once; one retry a moment later finds the new room
+    const presence = joinPresence(realtimeUrl(), token, identityId)
+      .catch(() =>
+        new Promise((r) => setTimeout(r, PRESENCE_RETRY_MS)).then(() =>
+          joinPresence(realtimeUrl(), token, identityId),
+        ),
+      )
+      .then(
+        (p) => (offs.push(p.onChange((snap) => ds.applyPresence(snap))), p),
+        () => null, // live notifications are a bonus: the HUD still reads the API
+      );
     return () => {
       cancelled = true;
       for (const off of offs) off();
@@ -158,7 +152,7 @@ export function RoomSession({
         scene={
           <>
             <Suspense fallback={null}>
-              <SpatialRoom spatial={spatial} dataspace={ds} meetings={meetings} />
+              <SpatialRoom spatial={spatial} dataspace={ds} meetings={meetings} room={room} />
             </Suspense>
             {immersive && (
               <DataspaceContext.Provider value={ds}>

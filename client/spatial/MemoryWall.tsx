@@ -6,6 +6,7 @@ import { useStore } from 'zustand';
 import { lookState } from '../controls/DesktopControls.tsx';
 import { showTab } from '../hud/hudStore.ts';
 import { errorText, type UiError } from '../i18n/uiError.ts';
+import { spatialFontSizes } from '../design/tokens.ts';
 import type { SpatialStore } from './spatialStore.ts';
 import { Color, InstancedMesh, Matrix4, MeshLambertMaterial, PlaneGeometry } from 'three';
 import type { MemoryItem } from '../api/chenuApi.ts';
@@ -87,18 +88,18 @@ export function MemoryWall({
   const top = Math.max(wall.height, MEMORY_CARD.height) / 2;
   return (
     <group name="memory-wall">
-      <group position={[0, top + 0.12, 0]}>
+      <group position={[0, top + 0.2, 0]}>
         <Container {...panelFontProps()} flexDirection="column" alignItems="center" gap={6}>
-          <Text fontSize={64} fontWeight="semi-bold" color={ACCENT}>
+          <Text fontSize={spatialFontSizes.sign} fontWeight="semi-bold" color={ACCENT}>
             {title}
           </Text>
           {error && (
-            <Text fontSize={30} color={ERROR}>
+            <Text fontSize={spatialFontSizes.heading} color={ERROR}>
               {errorText(t, i18n, error)}
             </Text>
           )}
           {!error && items.length === 0 && (
-            <Text fontSize={30} color={MUTED}>
+            <Text fontSize={spatialFontSizes.heading} color={MUTED}>
               {t('spatial.memoryEmpty')}
             </Text>
           )}

@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Vector3, type Group } from 'three';
 import { useStore } from 'zustand';
-import { useRoomStoreApi } from '../room/RoomStoreContext.ts';
+import type { RoomStore } from '../state/roomStore.ts';
 import { ACCENT, BORDER, INK, SURFACE, panelFontProps } from './spatialText.ts';
 
 /** Height of the label above the object's centre (m). */
@@ -16,9 +16,8 @@ const _camera = new Vector3();
  * turned to the viewer: no object in the room is an anonymous slab. While one is hovered the page's
  * cursor says it can be picked. One uikit root; its pose is written in the frame loop (no allocation).
  */
-export function ObjectLabel() {
+export function ObjectLabel({ room: store }: { room: RoomStore }) {
   const { t } = useTranslation();
-  const store = useRoomStoreApi();
   const hovered = useStore(store, (s) => s.hoveredObjectId);
   const selected = useStore(store, (s) => s.selectedObjectId);
   const id = hovered ?? selected;

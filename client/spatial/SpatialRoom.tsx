@@ -13,6 +13,7 @@ import { ACCENT, panelFontProps } from './spatialText.ts';
 import { attachUikitTheme } from './uikitTheme.ts';
 import { MemoryWall } from './MemoryWall.tsx';
 import { MEMORY_CARD, memoryWall } from './spatialLayout.ts';
+import type { RoomStore } from '../state/roomStore.ts';
 import type { SpatialStore } from './spatialStore.ts';
 import { ThreadBoards } from './ThreadBoards.tsx';
 import { WorkspacePanels } from './WorkspacePanels.tsx';
@@ -60,10 +61,13 @@ export default function SpatialRoom({
   spatial,
   dataspace,
   meetings,
+  room,
 }: {
   spatial: SpatialStore;
   dataspace: DataspaceStore;
   meetings: MeetingsStore;
+  /** The room's objects, to name the hovered or selected one (absent: no labels). */
+  room?: RoomStore;
 }) {
   const { t } = useTranslation();
   const root = useRef<Group>(null);
@@ -101,7 +105,7 @@ export default function SpatialRoom({
         <group position={[plan.meetingTable.x, 0, plan.meetingTable.z]}>
           <MeetingTable meetings={meetings} />
         </group>
-        <ObjectLabel />
+        {room && <ObjectLabel room={room} />}
       </group>
     </DataspaceContext.Provider>
   );

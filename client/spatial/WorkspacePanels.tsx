@@ -164,7 +164,7 @@ export function WorkspacePanels({
       {(error || views.length === 0) && (
         <group position={[0, 1.5, 0]}>
           <Container {...panelFontProps()} flexDirection="column" alignItems="center" gap={6}>
-            <Text fontSize={30} color={error ? ERROR : MUTED}>
+            <Text fontSize={40} color={error ? ERROR : MUTED}>
               {error ? errorText(t, i18n, error) : t('spatial.workspacesEmpty')}
             </Text>
           </Container>

@@ -46,7 +46,12 @@ export function SelectField({
     >
       <Label className={hideLabel ? 'visually-hidden' : 'field-label'}>{label}</Label>
       <AriaButton className="field-input select-button">
-        <SelectValue className="select-value" />
+        {/* the chosen option's label only (its detail line belongs to the list) */}
+        <SelectValue className="select-value">
+          {({ selectedText, isPlaceholder, defaultChildren }) =>
+            isPlaceholder ? defaultChildren : selectedText
+          }
+        </SelectValue>
         <span aria-hidden="true" className="select-chevron">
           ▾
         </span>

@@ -224,11 +224,13 @@ describe('the product end to end (Chromium, real stack)', () => {
     await help.waitFor();
     await expect(page.getByTestId('estimate-verdict').getAttribute('data-accepted')).resolves.toBe('false');
     await help.getByText('Nothing was charged.').waitFor();
+    await help.scrollIntoViewIfNeeded();
     await look(page, 'en-refusal-phrasings');
     expect(Number(await page.getByTestId('token-balance').getAttribute('data-value'))).toBe(before);
     // a suggested phrasing is read, estimated and accepted
     await help.getByRole('button').first().click();
     await page.getByTestId('estimate-verdict').getByText('Within your balance and budgets').waitFor();
+    await page.getByTestId('estimate-verdict').scrollIntoViewIfNeeded();
     await look(page, 'en-estimate-accepted');
   }, 240_000);
 });

@@ -76,9 +76,9 @@ describe('BureauView (2D, the /bureau screen): section contents from the API, in
     expect(container.querySelector('[role=alert]')).toBeNull();
 
     // hide Notes, move Threads up: saved through the API, the bodies follow
-    click(
-      container.querySelector('label[aria-label="Show Notes"], [aria-label="Show Notes"]')!.closest('label')!,
-    );
+    const showNotes = container.querySelector('input[type=checkbox][aria-label="Show Notes"]');
+    expect(showNotes).not.toBeNull();
+    click(showNotes!);
     await until(bureau, (s) => !s.saving);
     expect(section('notes').getAttribute('data-visible')).toBe('false');
     expect(section('notes').querySelector('.bureau-body')).toBeNull();

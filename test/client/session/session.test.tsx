@@ -146,9 +146,10 @@ describe('session, sign-in and home (real gateway + Deno functions, jsdom)', () 
     fireEvent.click(screen.getByRole('button', { name: 'Create my account' }));
     await screen.findByRole('heading', { name: 'Welcome, Noémie' });
     expect(screen.getByText('Step 1 of 3')).toBeDefined();
+    // a new account's balance (none until the plan grants it, then the plan's tokens), in words
     await waitFor(() =>
       expect(screen.getByTestId('onboarding-balance').textContent).toMatch(
-        /^You have \d+ tokens? for agents\.$/,
+        /^(You have \d[\d,]* tokens? for agents\.|You have no tokens yet: they come with your plan\.)$/,
       ),
     );
     fill('Sphere name', 'Maison');

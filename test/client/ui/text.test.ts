@@ -28,7 +28,7 @@ describe('excerpt', () => {
   it('keeps short text, flattens whitespace and cuts long text on a word boundary', () => {
     expect(excerpt('  un   deux\ntrois ', 40)).toBe('un deux trois');
     expect(excerpt('Le devis de l’ébéniste est de 14 500 $, installation comprise.', 30)).toBe(
-      'Le devis de l’ébéniste est de…',
+      'Le devis de l’ébéniste est…',
     );
   });
 });
