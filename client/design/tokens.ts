@@ -43,6 +43,10 @@ export type ColorRoles = {
   readonly ring: string;
   /** Clear colour of the 3D room behind the HUD. */
   readonly room: string;
+  /** The room's floor and its grid lines (every metre, and the centre lines). */
+  readonly floor: string;
+  readonly floorGrid: string;
+  readonly floorAxis: string;
   /** Agents' words in threads. */
   readonly agent: string;
 };
@@ -75,6 +79,9 @@ export const colors: Readonly<Record<ColorScheme, ColorRoles>> = {
     input: '#8593a8',
     ring: '#2456c7',
     room: '#dde3ea',
+    floor: '#e9edf2',
+    floorGrid: '#c5ccd8',
+    floorAxis: '#8a94a6',
     agent: '#5b3fb0',
   },
   dark: {
@@ -101,6 +108,9 @@ export const colors: Readonly<Record<ColorScheme, ColorRoles>> = {
     input: '#6d7d93',
     ring: '#8db3ff',
     room: '#1c232d',
+    floor: '#2a3340',
+    floorGrid: '#3a4556',
+    floorAxis: '#5a677a',
     agent: '#c6b4ff',
   },
 };

@@ -113,6 +113,7 @@ export const en = {
     home: 'Back home',
   },
   room: {
+    joystick: 'Walk joystick',
     entering: 'Entering “{{name}}”…',
     joinFailed: 'Could not enter the room',
     missingTitle: 'Dataspace not found',
@@ -265,6 +266,7 @@ export const en = {
     saved_other: 'It is {{value}} tokens shorter than your text.',
     notShorter: 'Your request was already short: the encoded form saves nothing.',
     confirm: 'Confirm',
+    did: 'What the agent did',
     receipt: 'Receipt of the last action',
     request: 'Request',
     charged: 'Charged',
@@ -560,6 +562,7 @@ export const en = {
       user_already_exists: 'An account already exists with this email. Sign in instead.',
       email_exists: 'An account already exists with this email. Sign in instead.',
       weak_password: 'This password is too short or too simple.',
+      weak_password_common: 'This password is too well known to be safe: choose another one.',
       validation_failed: 'Check the email and the password.',
       email_address_invalid: 'This email address is not valid.',
       over_request_rate_limit: 'Too many attempts. Wait a little before trying again.',

@@ -119,6 +119,7 @@ export const fr = {
     home: 'Retour à l’accueil',
   },
   room: {
+    joystick: 'Manette de marche',
     entering: 'Entrée dans « {{name}} »…',
     joinFailed: 'Impossible d’entrer dans la salle',
     missingTitle: 'Espace introuvable',
@@ -275,6 +276,7 @@ export const fr = {
     saved_other: 'Elle économise {{value}} jetons par rapport à votre texte.',
     notShorter: 'Votre demande était déjà courte : la forme encodée n’économise rien.',
     confirm: 'Confirmer',
+    did: 'Ce que l’agent a fait',
     receipt: 'Reçu de la dernière action',
     request: 'Demande',
     charged: 'Prélevé',
@@ -572,6 +574,7 @@ export const fr = {
       user_already_exists: 'Un compte existe déjà avec ce courriel. Connectez-vous plutôt.',
       email_exists: 'Un compte existe déjà avec ce courriel. Connectez-vous plutôt.',
       weak_password: 'Ce mot de passe est trop court ou trop simple.',
+      weak_password_common: 'Ce mot de passe est trop connu pour être sûr : choisissez-en un autre.',
       validation_failed: 'Vérifiez le courriel et le mot de passe.',
       email_address_invalid: 'Cette adresse courriel n’est pas valide.',
       over_request_rate_limit: 'Trop de tentatives. Patientez un peu avant de réessayer.',

@@ -44,6 +44,11 @@ export function toUiError(error: unknown): UiError {
     if (typeof e.name === 'string' && e.name.startsWith('Auth')) {
       if (e.name === 'AuthRetryableFetchError') return { code: 'network', message };
       if (e.name === 'AuthSessionMissingError') return { code: 'auth.session_missing', message };
+      // a password refused for being a known, guessable one (GoTrue's reason `pwned`)
+      const reasons = (error as { reasons?: unknown }).reasons;
+      if (e.name === 'AuthWeakPasswordError' && Array.isArray(reasons) && reasons.includes('pwned')) {
+        return { code: 'auth.weak_password_common', message };
+      }
       return { code: typeof e.code === 'string' ? `auth.${e.code}` : 'auth.unknown', message };
     }
     // @colyseus/sdk: the matchmaker or the room answered with a refusal (ServerError, MatchMakeError),

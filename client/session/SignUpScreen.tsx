@@ -9,8 +9,8 @@ import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { TextField } from '../ui/TextField.tsx';
 import { useSession, useSessionStore } from './SessionContext.ts';
 
-/** Shortest password local auth and Supabase Auth accept by default. */
-export const MIN_PASSWORD_LENGTH = 6;
+/** Shortest password local auth accepts (server/gateway/passwordPolicy.ts); the server decides. */
+export const MIN_PASSWORD_LENGTH = 8;
 
 /**
  * Sign-up (supabase-js `auth.signUp`; the server provisions the person, a default identity and its

@@ -26,7 +26,7 @@ function Receipt() {
           <dd>{last.agentName}</dd>
         </div>
         <div>
-          <dt>{t('governed.task')}</dt>
+          <dt>{t('governed.did')}</dt>
           <dd data-testid="run-task">{taskName(last.taskType)}</dd>
         </div>
         <div>

@@ -25,8 +25,19 @@ async function look(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: await screenshotPath(`product-${name}`) });
 }
 
-async function open(locale: 'fr-CA' | 'en-CA', viewport = { width: 1280, height: 720 }): Promise<Page> {
-  const context = await newContext({ viewport, locale });
+/**
+ * What a reload may print that the page cannot prevent: a room join the server refuses while the
+ * previous page's room is still closing (Colyseus closes it with 4002 before the join completes; the
+ * client retries the presence join). Reported to the realtime work; allowed only in tests that reload.
+ */
+const RELOAD_RACE = [/Room connection was closed unexpectedly \(4002\)/];
+
+async function open(
+  locale: 'fr-CA' | 'en-CA',
+  viewport = { width: 1280, height: 720 },
+  allow: readonly RegExp[] = [],
+): Promise<Page> {
+  const context = await newContext({ viewport, locale }, allow);
   // software WebGL on a 2-core machine: joins and first frames can take longer than Playwright's 30 s
   context.setDefaultTimeout(60_000);
   return context.newPage();
@@ -95,7 +106,7 @@ describe('the product end to end (Chromium, real stack)', () => {
   }, 240_000);
 
   it('opens deep links after sign-in, keeps the session on reload, and follows back and forward', async () => {
-    const page = await open('en-CA');
+    const page = await open('en-CA', undefined, RELOAD_RACE);
     // a thread link, signed out: the sign-in form at that address, then the room with that thread
     await page.goto(`${client().url}d/${KITCHEN}/t/${CABINETS}`);
     await page.getByText('Sign in to open this link').waitFor();
@@ -182,11 +193,24 @@ describe('the product end to end (Chromium, real stack)', () => {
       await page.getByRole('button', { name: 'Make task' }).click();
       await page.getByRole('list', { name: 'Shared notes' }).getByText('task', { exact: true }).waitFor();
       await look(page, `en-meeting-live-${viewport.width}`);
+      if (viewport.width === 1920) {
+        // the other pages of this file stand at the entrance: walk to the far side and look back at them
+        await page.locator('.room-hud').evaluate((el: HTMLElement) => void (el.style.visibility = 'hidden'));
+        await page.evaluate(() => {
+          const loc = window.__chenu!.locomotion;
+          loc.position.set(0.4, 0, 1.6);
+          loc.yaw = Math.PI;
+        });
+        await page.waitForFunction(() => window.__chenu!.room.getState().avatars.length > 0);
+        await page.waitForTimeout(500);
+        await page.screenshot({ path: await screenshotPath('product-en-avatars') });
+        await page.locator('.room-hud').evaluate((el: HTMLElement) => void (el.style.visibility = ''));
+      }
     }, 240_000);
   }
 
   it('switches between French and English everywhere, numbers and dates included', async () => {
-    const page = await open('en-CA');
+    const page = await open('en-CA', undefined, RELOAD_RACE);
     await page.goto(`${client().url}d/${KITCHEN}/t/${CABINETS}`);
     await signInAsAlice(page, EN);
     await inRoom(page);
@@ -200,6 +224,11 @@ describe('the product end to end (Chromium, real stack)', () => {
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fr');
     expect(await balance.textContent()).toBe(new Intl.NumberFormat('fr-CA').format(value));
     await look(page, 'fr-room-switched');
+    // the dark theme: the same tokens' other scheme, for the DOM and the 3D panels (axe checks contrast)
+    await page.getByRole('radio', { name: 'Thème sombre' }).click();
+    await expect(page.locator('html').getAttribute('data-theme')).resolves.toBe('dark');
+    await look(page, 'fr-room-dark');
+    await page.getByRole('radio', { name: 'Thème du système' }).click();
     // the choice is kept across a reload
     await page.reload();
     await inRoom(page);

@@ -87,6 +87,13 @@ describe('errorText', () => {
       code: 'auth.invalid_credentials',
       message: 'Invalid login credentials',
     });
+    expect(
+      toUiError({ name: 'AuthWeakPasswordError', code: 'weak_password', reasons: ['pwned'], message: 'weak' })
+        .code,
+    ).toBe('auth.weak_password_common');
+    expect(toUiError({ name: 'MatchMakeError', code: 4212, message: 'not open to this identity' }).code).toBe(
+      'realtime.refused',
+    );
     await i18n.changeLanguage('fr');
     expect(errorText(t, i18n, budget)).toBe('Le budget du fil serait dépassé : l’action est refusée.');
     await i18n.changeLanguage('en');
