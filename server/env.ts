@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEMO_JWT_SECRET } from '../shared/demoCredentials.ts';
+import { parseAllowList } from './outbound/addressPolicy.ts';
 
 /**
  * Server configuration, parsed once from the environment. Nothing else in server/ reads
@@ -23,19 +25,31 @@ const EnvSchema = z.object({
   CHENU_ADMIN_IDENTITY_IDS: z.string().default(''),
   /** Port of the WebXR client's dev server started by `npm start`. */
   CHENU_CLIENT_PORT: z.coerce.number().int().min(1).max(65535).default(5173),
-  /** Load supabase/seed.sql into an empty database at start. */
+  /**
+   * Load supabase/seed.sql (demo users and content) into an empty database at start. Unset: yes on
+   * the embedded database or with CHENU_LOCAL_DEMO, no on DATABASE_URL.
+   */
   CHENU_SEED: z
     .enum(['true', 'false'])
-    .default('true')
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+  /**
+   * Declares a DATABASE_URL database a local throwaway: the demo JWT secret and the demo users are
+   * then allowed on it, as they are on the embedded database. Never set it for a deployment.
+   */
+  CHENU_LOCAL_DEMO: z
+    .enum(['true', 'false'])
+    .default('false')
     .transform((v) => v === 'true'),
   /**
    * Secret of the local auth's HS256 JWTs, shared with the functions. The default is Supabase
-   * CLI's well-known local secret: local use only, never a deployed project.
+   * CLI's well-known demo secret, refused outside local use (see `demoRefusal`).
    */
-  CHENU_JWT_SECRET: z.string().min(32).default('super-secret-jwt-token-with-at-least-32-characters-long'),
+  CHENU_JWT_SECRET: z.string().min(32).default(DEMO_JWT_SECRET),
   /**
    * A hosted project's Supabase Auth JWKS (https://<ref>.supabase.co/auth/v1/.well-known/jwks.json):
-   * when set, the realtime server verifies tokens against it instead of CHENU_JWT_SECRET.
+   * when set, the realtime server and the functions verify tokens against it instead of
+   * CHENU_JWT_SECRET (one verifier, shared/auth/verifyAccessToken.ts).
    */
   CHENU_JWKS_URL: z.url().optional(),
   /** Lifetime of access tokens minted by local auth, in seconds. */
@@ -49,9 +63,72 @@ const EnvSchema = z.object({
     .min(1)
     .max(52_428_800)
     .default(10 * 1024 * 1024),
+  /**
+   * Addresses the outbound policy refuses (loopback, private, link-local, CGNAT, …) that server
+   * requests (webhooks, the AI provider) may reach anyway: comma-separated IPs or CIDR ranges.
+   */
+  CHENU_OUTBOUND_ALLOW: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseAllowList(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** One deadline per outbound request, redirects and body included. */
+  CHENU_OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Largest response body an outbound request reads. */
+  CHENU_OUTBOUND_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** Webhook deliveries: attempts before a delivery is failed, first retry delay (doubles), poll period. */
+  CHENU_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  CHENU_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  CHENU_WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** The embedded database, or one declared a local throwaway: demo credentials are allowed there. */
+export function isLocalDemo(env: Pick<Env, 'DATABASE_URL' | 'CHENU_LOCAL_DEMO'>): boolean {
+  return !env.DATABASE_URL || env.CHENU_LOCAL_DEMO;
+}
+
+/** Whether `npm start` loads the demo seed into an empty database. */
+export function seedsDemo(env: Pick<Env, 'DATABASE_URL' | 'CHENU_LOCAL_DEMO' | 'CHENU_SEED'>): boolean {
+  return env.CHENU_SEED ?? isLocalDemo(env);
+}
+
+/**
+ * Why a server must not start on this configuration (one line naming the fix), or undefined: the
+ * public demo JWT secret, or demo users asked for, on a database that is not local. Anyone can sign
+ * a token with the demo secret, and the demo users' password is in the README.
+ */
+export function demoRefusal(
+  env: Pick<Env, 'DATABASE_URL' | 'CHENU_LOCAL_DEMO' | 'CHENU_SEED' | 'CHENU_JWT_SECRET'>,
+): string | undefined {
+  if (isLocalDemo(env)) return undefined;
+  if (env.CHENU_JWT_SECRET === DEMO_JWT_SECRET) {
+    return (
+      "CHE·NU: refusing to start: CHENU_JWT_SECRET is Supabase's public demo secret and DATABASE_URL is not a " +
+      "local database; set CHENU_JWT_SECRET to your project's JWT secret (or CHENU_LOCAL_DEMO=true if this " +
+      'database is a local throwaway).'
+    );
+  }
+  if (env.CHENU_SEED === true) {
+    return (
+      'CHE·NU: refusing to start: CHENU_SEED=true would load the demo users (README passwords) into ' +
+      'DATABASE_URL; unset CHENU_SEED (or set CHENU_LOCAL_DEMO=true if this database is a local throwaway).'
+    );
+  }
+  return undefined;
+}
 
 /** Parses an environment (process.env by default) and explains every bad variable at once. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {

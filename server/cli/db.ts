@@ -3,7 +3,7 @@
  * embedded Postgres. Usage errors and failures print one clear line and exit non-zero.
  */
 import path from 'node:path';
-import { parseEnv } from '../env.ts';
+import { isLocalDemo, parseEnv } from '../env.ts';
 import { dropAll, migrate, seed } from '../db/migrate.ts';
 import { openDatabase } from '../db/openDatabase.ts';
 
@@ -21,6 +21,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const env = parseEnv();
+  if (command !== 'migrate' && !isLocalDemo(env)) {
+    console.error(
+      `CHE·NU: refusing db:${command}: it loads the demo users (README passwords) into DATABASE_URL; ` +
+        'set CHENU_LOCAL_DEMO=true if this database is a local throwaway.',
+    );
+    process.exit(2);
+  }
   const supabaseDir = path.resolve('supabase');
   const log = (line: string) => console.log(line);
   const db = await openDatabase(env, log);

@@ -3,13 +3,16 @@
  * Ctrl-C / SIGTERM / SIGHUP stop everything cleanly (gateway, Deno functions, pool, embedded Postgres).
  */
 import path from 'node:path';
-import { parseEnv } from '../env.ts';
+import { demoRefusal, parseEnv, seedsDemo } from '../env.ts';
 import { isEmpty, migrate, seed } from '../db/migrate.ts';
 import { openDatabase, type OpenDatabase } from '../db/openDatabase.ts';
 import { startApi, type RunningApi } from '../gateway/startApi.ts';
 import { startLedgerSweeper, LEDGER_SWEEP_INTERVAL_MS, type LedgerSweeper } from '../ledger/sweeper.ts';
 import { ensureSystemAccounts } from '../ledger/systemAccounts.ts';
 import { createRealtimeServer, type RealtimeServer } from '../realtime/createRealtimeServer.ts';
+import { startDeliveryWorker, type DeliveryWorker } from '../notifications/deliveryWorker.ts';
+import { formatAllowList } from '../outbound/addressPolicy.ts';
+import { createOutboundFetch } from '../outbound/outboundFetch.ts';
 import { createLogger } from '../realtime/logger.ts';
 import { startClient } from './startClient.ts';
 import type { ViteDevServer } from 'vite';
@@ -19,11 +22,14 @@ const log = (line: string) => console.log(`      ${line}`);
 
 async function main(): Promise<void> {
   const env = parseEnv();
+  const refusal = demoRefusal(env);
+  if (refusal) throw new Error(refusal);
   const supabaseDir = path.resolve('supabase');
   const running: {
     db?: OpenDatabase;
     api?: RunningApi;
     sweeper?: LedgerSweeper;
+    deliveries?: DeliveryWorker;
     realtime?: RealtimeServer;
     client?: ViteDevServer;
   } = {};
@@ -32,10 +38,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping`);
-    const { db, api, sweeper, realtime, client } = running;
+    const { db, api, sweeper, deliveries, realtime, client } = running;
     await client?.close();
     await realtime?.stop();
     await api?.stop();
+    await deliveries?.dispose();
     await sweeper?.dispose();
     await db?.close();
     console.log('stopped cleanly');
@@ -55,11 +62,17 @@ async function main(): Promise<void> {
   const result = await migrate(db.sql, supabaseDir, log);
   log(`${result.applied.length} applied, ${result.skipped} already up to date`);
   step(3, 'seed');
-  if (env.CHENU_SEED && (await isEmpty(db.sql))) {
+  if (!seedsDemo(env)) {
+    log(
+      env.CHENU_SEED === false
+        ? 'CHENU_SEED=false: seed skipped'
+        : 'DATABASE_URL is not a local database: demo seed skipped (CHENU_LOCAL_DEMO=true loads it)',
+    );
+  } else if (await isEmpty(db.sql)) {
     await seed(db.sql, supabaseDir, log);
     log('logins: alice@chenu.local / chenu-demo-password, bob@chenu.local / chenu-demo-password');
   } else {
-    log(env.CHENU_SEED ? 'database already has data: seed skipped' : 'CHENU_SEED=false: seed skipped');
+    log('database already has data: seed skipped');
   }
   // after the seed, which brings system accounts of its own
   await ensureSystemAccounts(db.sql);
@@ -72,6 +85,29 @@ async function main(): Promise<void> {
     onError: (error) => log(`ledger sweep failed: ${error instanceof Error ? error.message : String(error)}`),
   });
   log(`ledger sweeper: expired holds and plan grants every ${LEDGER_SWEEP_INTERVAL_MS / 1000} s`);
+  running.deliveries = startDeliveryWorker({
+    sql: db.sql,
+    outbound: createOutboundFetch({
+      allow: env.CHENU_OUTBOUND_ALLOW,
+      timeoutMs: env.CHENU_OUTBOUND_TIMEOUT_MS,
+      maxResponseBytes: env.CHENU_OUTBOUND_MAX_RESPONSE_BYTES,
+    }),
+    maxAttempts: env.CHENU_WEBHOOK_ATTEMPTS,
+    backoffMs: env.CHENU_WEBHOOK_BACKOFF_MS,
+    intervalMs: env.CHENU_WEBHOOK_POLL_MS,
+    // a claimed row outlives its request's deadline, so no second worker sends it meanwhile
+    leaseMs: Math.max(60_000, 2 * env.CHENU_OUTBOUND_TIMEOUT_MS),
+    onRun: ({ delivered, retrying, failed }) =>
+      log(`webhooks: ${delivered} delivered, ${retrying} to retry, ${failed} failed`),
+    onError: (error) =>
+      log(`webhook delivery failed: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  log(
+    `webhook deliveries: queued, sent every ${env.CHENU_WEBHOOK_POLL_MS} ms through the outbound policy` +
+      (env.CHENU_OUTBOUND_ALLOW.length
+        ? ` (allow-listed: ${formatAllowList(env.CHENU_OUTBOUND_ALLOW)})`
+        : ''),
+  );
   step(4, 'api: gateway + edge functions under Deno');
   const api = (running.api = await startApi({ sql: db.sql, databaseUrl: db.url, env, log }));
   log('LOCAL AUTH: development only (seeded/demo secret, no email confirmation); never a production path');

@@ -20,10 +20,14 @@ export interface DenoFunctionsOptions {
   /** Public URL of the gateway (SUPABASE_URL inside the functions). */
   publicUrl: string;
   jwtSecret: string;
+  /** A hosted project's JWKS: the functions then verify tokens against it, as the realtime server does. */
+  jwksUrl?: string;
+  /** The database is the embedded one or a declared throwaway: the demo JWT secret is allowed. */
+  localDemo: boolean;
   port: number;
   filesDir: string;
   filesMaxBytes: number;
-  /** Extra CHENU_* variables for the functions (webhook retry tuning, pool size). */
+  /** Extra CHENU_* variables for the functions (outbound allow-list, pool size). */
   extraEnv?: Record<string, string>;
   log?: (line: string) => void;
 }
@@ -77,6 +81,8 @@ export function startDenoFunctions(options: DenoFunctionsOptions): Promise<DenoF
         SUPABASE_DB_URL: options.databaseUrl,
         SUPABASE_URL: options.publicUrl,
         CHENU_JWT_SECRET: options.jwtSecret,
+        ...(options.jwksUrl ? { CHENU_JWKS_URL: options.jwksUrl } : {}),
+        CHENU_LOCAL_DEMO: String(options.localDemo),
         CHENU_FUNCTIONS_PORT: String(options.port),
         CHENU_FILES_DIR: path.resolve(options.filesDir),
         CHENU_FILES_MAX_BYTES: String(options.filesMaxBytes),

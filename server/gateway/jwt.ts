@@ -2,7 +2,12 @@
  * JWTs of local auth: HS256 with the local secret and Supabase's claim shape, and the project's
  * anon / service_role keys (long-lived JWTs with only a role), as `supabase start` prints them.
  */
-import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { SignJWT, type JWTPayload } from 'jose';
+import {
+  createAccessTokenVerifier,
+  type AccessTokenVerifier,
+  type VerifiedClaims,
+} from '../../shared/auth/verifyAccessToken.ts';
 
 /** The API keys of the local project (what a hosted project shows under Settings → API). */
 export interface ProjectKeys {
@@ -22,9 +27,18 @@ export function signJwt(claims: JWTPayload, secret: string): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(key(secret));
 }
 
-/** Verifies an HS256 JWT of this project; throws on a bad signature or an expired token. */
-export async function verifyJwt(token: string, secret: string): Promise<JWTPayload> {
-  return (await jwtVerify(token, key(secret), { algorithms: ['HS256'] })).payload;
+const verifiers = new Map<string, AccessTokenVerifier>();
+
+/**
+ * Verifies a JWT local auth issued (HS256 with its secret) with the verifier the realtime server
+ * and the functions share (shared/auth): HS256 only, `exp` required; throws on a bad signature, a
+ * missing `exp` or an expired token. Local auth only ever holds the secret: a deployment that
+ * names a JWKS verifies with it everywhere else, and local auth's tokens are then refused there.
+ */
+export function verifyJwt(token: string, secret: string): Promise<VerifiedClaims> {
+  let verify = verifiers.get(secret);
+  if (!verify) verifiers.set(secret, (verify = createAccessTokenVerifier({ secret })));
+  return verify(token);
 }
 
 /** The anon and service_role keys for `secret` (deterministic). */

@@ -5,17 +5,22 @@
  * are bcrypt hashes (compatible with pgcrypto's `crypt(…, gen_salt('bf'))` of the seed); refresh
  * tokens rotate, and presenting an already rotated token revokes its whole session. Access tokens
  * carry Supabase's claims plus `identity_id`, added by public.custom_access_token_hook exactly as
- * Supabase Auth would call it. FOR LOCAL USE ONLY.
+ * Supabase Auth would call it. Sign-up passwords follow `passwordPolicy.ts`; password sign-ins are
+ * throttled per account and per address (`signInThrottle.ts`); bcrypt runs on libuv's thread pool
+ * (`@node-rs/bcrypt`), never on the event loop the realtime rooms share. FOR LOCAL USE ONLY.
  */
 import { randomBytes } from 'node:crypto';
-import bcrypt from 'bcryptjs';
+import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
 import type { Sql, TransactionSql } from 'postgres';
 import { z } from 'zod';
 import { signJwt, verifyJwt } from './jwt.ts';
+import { checkPassword } from './passwordPolicy.ts';
+import { createSignInThrottle, type SignInThrottleOptions } from './signInThrottle.ts';
 
 export interface AuthReply {
   status: number;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface LocalAuthOptions {
@@ -24,6 +29,8 @@ export interface LocalAuthOptions {
   accessTokenTtl: number;
   /** The `iss` claim: `<public url>/auth/v1`. */
   issuer: string;
+  /** Sign-in throttling limits (defaults in signInThrottle.ts). */
+  throttle?: SignInThrottleOptions;
 }
 
 interface UserRow {
@@ -41,22 +48,36 @@ interface UserRow {
 }
 
 const BCRYPT_COST = 10;
-/** Compared against when the email is unknown, so both cases take a bcrypt's time. */
-const DUMMY_HASH = bcrypt.hashSync('not-a-password', BCRYPT_COST);
+/** Compared against when the email is unknown, so both cases take a bcrypt's time (cost 10, of a throwaway string). */
+const DUMMY_HASH = '$2b$10$/glSi6jp/hE5rHLveys6TODhSnN9rhD.nLDNfDz5yFtRqWvLJqHEK';
 
+/** The password's policy is checked after the shape (passwordPolicy.ts), for GoTrue's weak_password answer. */
 const SignUpBody = z.object({
   email: z.email().max(320),
-  password: z.string().min(6).max(72),
+  password: z.string().max(200),
   data: z.record(z.string(), z.unknown()).optional(),
 });
 const PasswordGrant = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(200) });
 const RefreshGrant = z.object({ refresh_token: z.string().min(1).max(255) });
 
 /** GoTrue's error shape (which supabase-js reads), plus the API's `error` object. */
-function fail(status: number, errorCode: string, message: string, details?: unknown): AuthReply {
+function fail(
+  status: number,
+  errorCode: string,
+  message: string,
+  details?: unknown,
+  extra: { body?: Record<string, unknown>; headers?: Record<string, string> } = {},
+): AuthReply {
   return {
     status,
-    body: { code: status, error_code: errorCode, msg: message, error: { code: errorCode, message, details } },
+    body: {
+      code: status,
+      error_code: errorCode,
+      msg: message,
+      ...extra.body,
+      error: { code: errorCode, message, details },
+    },
+    headers: extra.headers,
   };
 }
 
@@ -82,6 +103,7 @@ function userJson(u: UserRow) {
 /** The local auth handlers, on one pool. */
 export function createLocalAuth(options: LocalAuthOptions) {
   const { sql, secret, accessTokenTtl, issuer } = options;
+  const throttle = createSignInThrottle(options.throttle);
 
   async function accessToken(tx: TransactionSql, user: UserRow, sessionId: string): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
@@ -133,9 +155,11 @@ export function createLocalAuth(options: LocalAuthOptions) {
   async function signUp(body: unknown): Promise<AuthReply> {
     const parsed = SignUpBody.safeParse(body);
     if (!parsed.success) {
-      const weak = parsed.error.issues.some((i) => i.path[0] === 'password');
-      return weak
-        ? fail(422, 'weak_password', 'Password should be at least 6 characters.')
+      const password = parsed.error.issues.some((i) => i.path[0] === 'password');
+      return password
+        ? fail(422, 'weak_password', 'Password should be a string of at most 72 bytes.', undefined, {
+            body: { weak_password: { reasons: ['length'] } },
+          })
         : fail(
             400,
             'validation_failed',
@@ -144,8 +168,14 @@ export function createLocalAuth(options: LocalAuthOptions) {
           );
     }
     const email = parsed.data.email.toLowerCase();
+    const weak = checkPassword(parsed.data.password, email);
+    if (weak) {
+      return fail(422, 'weak_password', weak.message, undefined, {
+        body: { weak_password: { reasons: weak.reasons } },
+      });
+    }
     const meta = parsed.data.data ?? {};
-    const hash = await bcrypt.hash(parsed.data.password, BCRYPT_COST);
+    const hash = await bcryptHash(parsed.data.password, BCRYPT_COST);
     const displayName =
       typeof meta.display_name === 'string' && meta.display_name.trim() !== ''
         ? meta.display_name.trim().slice(0, 120)
@@ -164,14 +194,23 @@ export function createLocalAuth(options: LocalAuthOptions) {
     }) as Promise<AuthReply>;
   }
 
-  async function passwordGrant(body: unknown): Promise<AuthReply> {
+  async function passwordGrant(body: unknown, address: string): Promise<AuthReply> {
     const parsed = PasswordGrant.safeParse(body);
     if (!parsed.success) return fail(400, 'validation_failed', 'email and password are required');
-    const [user] = await sql<
-      UserRow[]
-    >`select * from auth.users where email = ${parsed.data.email.toLowerCase()}`;
-    const ok = await bcrypt.compare(parsed.data.password, user?.encrypted_password ?? DUMMY_HASH);
-    if (!user || !ok) return fail(400, 'invalid_credentials', 'Invalid login credentials');
+    const email = parsed.data.email.toLowerCase();
+    const wait = await throttle.retryAfter(email, address);
+    if (wait > 0) {
+      return fail(429, 'over_request_rate_limit', 'Too many sign-in attempts: try again later.', undefined, {
+        headers: { 'retry-after': String(wait) },
+      });
+    }
+    const [user] = await sql<UserRow[]>`select * from auth.users where email = ${email}`;
+    const ok = await bcryptVerify(parsed.data.password, user?.encrypted_password ?? DUMMY_HASH);
+    if (!user || !ok) {
+      await throttle.failed(email, address);
+      return fail(400, 'invalid_credentials', 'Invalid login credentials');
+    }
+    await throttle.succeeded(email);
     return sql.begin(async (tx) => {
       const [fresh] = await tx<UserRow[]>`
         update auth.users set last_sign_in_at = now() where id = ${user.id} returning *`;
@@ -224,11 +263,13 @@ export function createLocalAuth(options: LocalAuthOptions) {
     query: URLSearchParams,
     headers: { authorization?: string },
     body: unknown,
+    /** The client's address (the socket's peer: local auth is never behind a proxy). */
+    address = 'unknown',
   ): Promise<AuthReply> {
     if (method === 'POST' && path === '/signup') return signUp(body);
     if (method === 'POST' && path === '/token') {
       const grant = query.get('grant_type');
-      if (grant === 'password') return passwordGrant(body);
+      if (grant === 'password') return passwordGrant(body, address);
       if (grant === 'refresh_token') return refreshGrant(body);
       return fail(400, 'unsupported_grant_type', `unsupported grant_type: ${grant ?? '(none)'}`);
     }

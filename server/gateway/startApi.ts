@@ -5,7 +5,8 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Sql } from 'postgres';
-import type { Env } from '../env.ts';
+import { isLocalDemo, type Env } from '../env.ts';
+import { formatAllowList } from '../outbound/addressPolicy.ts';
 import { startDenoFunctions } from './denoFunctions.ts';
 import { startGateway } from './gateway.ts';
 import { projectKeys, type ProjectKeys } from './jwt.ts';
@@ -24,10 +25,14 @@ export interface StartApiOptions {
     Env,
     | 'CHENU_HTTP_PORT'
     | 'CHENU_JWT_SECRET'
+    | 'CHENU_JWKS_URL'
     | 'CHENU_ACCESS_TOKEN_TTL'
     | 'CHENU_FUNCTIONS_PORT'
     | 'CHENU_DATA_DIR'
     | 'CHENU_FILES_MAX_BYTES'
+    | 'DATABASE_URL'
+    | 'CHENU_LOCAL_DEMO'
+    | 'CHENU_OUTBOUND_ALLOW'
   >;
   extraFunctionsEnv?: Record<string, string>;
   log?: (line: string) => void;
@@ -57,10 +62,16 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       databaseUrl: options.databaseUrl,
       publicUrl: `http://127.0.0.1:${port}`,
       jwtSecret: env.CHENU_JWT_SECRET,
+      jwksUrl: env.CHENU_JWKS_URL,
+      localDemo: isLocalDemo(env),
       port: env.CHENU_FUNCTIONS_PORT,
       filesDir: path.join(env.CHENU_DATA_DIR, 'files'),
       filesMaxBytes: env.CHENU_FILES_MAX_BYTES,
-      extraEnv: options.extraFunctionsEnv,
+      // the functions check webhook URLs against the same allow-list when they are saved
+      extraEnv: {
+        CHENU_OUTBOUND_ALLOW: formatAllowList(env.CHENU_OUTBOUND_ALLOW),
+        ...options.extraFunctionsEnv,
+      },
       log: options.log,
     });
   } catch (error) {

@@ -16,7 +16,11 @@ import type { Sql } from 'postgres';
 import {
   ACTION_RATE,
   GRAB_LOCK_MS,
+  GRAB_MAX_HOLD_MS,
+  GRAB_RETAKE_COOLDOWN_MS,
   MAX_MESSAGE_BYTES,
+  MAX_ROOM_ANCHORS,
+  MAX_ROOM_OBJECTS,
   POSE_RATE,
   RECONNECT_WINDOW_S,
 } from '../../shared/protocol/limits.ts';
@@ -79,6 +83,9 @@ export async function createRealtimeServer(options: RealtimeOptions): Promise<Re
     timings: {
       reconnectSeconds: RECONNECT_WINDOW_S,
       grabLockMs: GRAB_LOCK_MS,
+      grabMaxHoldMs: GRAB_MAX_HOLD_MS,
+      grabRetakeCooldownMs: GRAB_RETAKE_COOLDOWN_MS,
+      roomCaps: { objects: MAX_ROOM_OBJECTS, anchors: MAX_ROOM_ANCHORS },
       writeBehindMs: 250,
       poseRate: POSE_RATE,
       actionRate: ACTION_RATE,

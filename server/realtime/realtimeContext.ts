@@ -1,12 +1,19 @@
-import type { Claims, DataAccess } from '../db/dataAccess.ts';
+import type { DataAccess } from '../db/dataAccess.ts';
 import type { NotifyBridge } from './notifyBridge.ts';
 import type { SpatialStore } from './spatialStore.ts';
 import type { Logger } from './logger.ts';
+import type { RoomTokenClaims } from './verifyToken.ts';
 
 /** Timings a deployment (or a test) may shorten; production uses the protocol's constants. */
 export interface RealtimeTimings {
   reconnectSeconds: number;
   grabLockMs: number;
+  /** Longest hold of a grab lock, renewals included (GRAB_MAX_HOLD_MS). */
+  grabMaxHoldMs: number;
+  /** How long the holder of a lock taken back may not grab that object again (GRAB_RETAKE_COOLDOWN_MS). */
+  grabRetakeCooldownMs: number;
+  /** Objects and anchors a spatial room holds at most (MAX_ROOM_OBJECTS, MAX_ROOM_ANCHORS). */
+  roomCaps: { objects: number; anchors: number };
   writeBehindMs: number;
   /** Per-client token buckets: pose-like streams and every other message. */
   poseRate: { perSecond: number; burst: number };
@@ -18,7 +25,7 @@ export interface RealtimeDeps {
   db: DataAccess;
   store: SpatialStore;
   bridge: NotifyBridge;
-  verify: (token: string | undefined) => Promise<Claims>;
+  verify: (token: string | undefined) => Promise<RoomTokenClaims>;
   log: Logger;
   timings: RealtimeTimings;
 }

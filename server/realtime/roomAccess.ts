@@ -1,26 +1,40 @@
-import type { Claims, DataAccess } from '../db/dataAccess.ts';
+import type { DataAccess } from '../db/dataAccess.ts';
 import type { RoomRole } from '../../shared/protocol/spatialProtocol.ts';
+import type { RoomTokenClaims } from './verifyToken.ts';
 
-/** Who is entering, as the database sees the token's active identity. */
-export interface Entrant {
-  claims: Claims;
+/**
+ * The room kinds, as `private.room_access` names them: a spatial room stands for a dataspace, a
+ * presence room for an identity.
+ */
+export const ROOM_KINDS = ['dataspace', 'workspace', 'meeting', 'presence'] as const;
+/** A room kind. */
+export type RoomKind = (typeof ROOM_KINDS)[number];
+
+/** The routing key of a room's access events (migration 20261206100100). */
+export function roomAccessKey(kind: RoomKind, resourceId: string): string {
+  return `access:${kind}:${resourceId}`;
+}
+
+/** The routing key of an identity's access events: grants changed, identity deleted. */
+export function identityAccessKey(identityId: string): string {
+  return `access:identity:${identityId}`;
+}
+
+/** What the database answers about one identity in one room. */
+export interface Admission {
+  kind: RoomKind;
+  resourceId: string;
   identityId: string;
   displayName: string;
   color: string;
   role: RoomRole;
-}
-
-/** The dataspace a spatial room stands for, and its persisted room row when there is one. */
-export interface DataspaceAccess extends Entrant {
-  dataspaceId: string;
+  /** The identity the room's writes belong to (the resource's owner). */
   ownerIdentityId: string;
-  name: string;
-  xrRoomId: string | null;
-  capacity: number;
-  locked: boolean;
+  /** When this answer may change by itself (a grant's expiry, epoch ms); null when it cannot. */
+  accessUntilMs: number | null;
 }
 
-/** A refused entry: the identity may not see that dataspace or meeting (RLS said no). */
+/** A refused entry: the identity has no role in that room (the database said so). */
 export class AccessDenied extends Error {
   readonly code = 'forbidden';
   constructor(message: string) {
@@ -29,149 +43,46 @@ export class AccessDenied extends Error {
   }
 }
 
-const DEFAULT_CAPACITY = 16;
+const DEFAULT_COLOR = '#4f8cff';
 
 /**
- * Asks Postgres, as the token's active identity (RLS decides), whether it may enter the dataspace:
- * the owner is host, a live write elevation makes a participant, a read elevation a viewer.
+ * The one admission rule of every room: asks Postgres as the token's active identity (withUser, so
+ * RLS decides what it can see) for its role in the room of `kind` standing for `resourceId`
+ * (`private.room_access`). Rooms call it with their OWN resource id, at the door and again
+ * whenever access may have changed; a client's join options never reach it inside a room.
  */
-export async function checkDataspaceAccess(
+export async function checkRoomAccess(
   db: DataAccess,
-  claims: Claims,
-  dataspaceId: string,
-): Promise<DataspaceAccess> {
-  const row = await db.withUser(claims, async (tx) => {
-    const [r] = await tx<
-      {
-        name: string;
-        owner: string;
-        is_owner: boolean;
-        can_write: boolean;
-        display_name: string | null;
-        color: string | null;
-        xr_room_id: string | null;
-        capacity: number | null;
-        locked: boolean | null;
-      }[]
-    >`
-      select d.name, d.identity_id as owner,
-        d.identity_id = (select private.active_identity_id()) as is_owner,
-        private.elevated(d.identity_id, 'write', d.sphere_id, d.id) as can_write,
-        coalesce(a.display_name, i.name) as display_name, coalesce(a.color, i.color) as color,
-        r.id as xr_room_id, r.capacity, r.locked
-      from public.dataspaces d
-      left join public.identities i on i.id = (select private.active_identity_id())
-      left join public.xr_avatars a on a.identity_id = i.id
-      left join lateral (
-        select x.id, x.capacity, x.locked from public.xr_rooms x
-        where x.dataspace_id = d.id and x.kind = 'dataspace' order by x.created_at limit 1
-      ) r on true
-      where d.id = ${dataspaceId} and d.archived_at is null`;
-    return r;
-  });
-  if (!row || !row.display_name) {
-    throw new AccessDenied(`realtime: dataspace ${dataspaceId} is not open to this identity`);
-  }
-  return {
-    claims,
-    identityId: claims.identity_id!,
-    displayName: row.display_name,
-    color: row.color ?? '#4f8cff',
-    role: row.is_owner ? 'host' : row.can_write ? 'participant' : 'viewer',
-    dataspaceId,
-    ownerIdentityId: row.owner,
-    name: row.name,
-    xrRoomId: row.xr_room_id,
-    capacity: row.capacity ?? DEFAULT_CAPACITY,
-    locked: row.locked ?? false,
-  };
-}
-
-/** The workspace a workspace room stands for. */
-export interface WorkspaceAccess extends Entrant {
-  workspaceId: string;
-  ownerIdentityId: string;
-  name: string;
-}
-
-/** As checkDataspaceAccess, for a workspace (RLS on workspaces: owner or elevation on its dataspace). */
-export async function checkWorkspaceAccess(
-  db: DataAccess,
-  claims: Claims,
-  workspaceId: string,
-): Promise<WorkspaceAccess> {
+  claims: RoomTokenClaims,
+  kind: RoomKind,
+  resourceId: string,
+): Promise<Admission> {
   const [row] = await db.withUser(
     claims,
     (tx) => tx<
-      { name: string; owner: string; is_owner: boolean; can_write: boolean; display_name: string | null }[]
+      {
+        role: RoomRole;
+        owner_identity_id: string;
+        access_until: Date | null;
+        display_name: string;
+        color: string;
+      }[]
     >`
-      select w.name, w.identity_id as owner, w.identity_id = (select private.active_identity_id()) as is_owner,
-        private.elevated(w.identity_id, 'write', null, w.dataspace_id) as can_write,
-        (select coalesce(a.display_name, i.name) from public.identities i
-           left join public.xr_avatars a on a.identity_id = i.id
-          where i.id = (select private.active_identity_id())) as display_name
-      from public.workspaces w where w.id = ${workspaceId}`,
+      select r.role, r.owner_identity_id, r.access_until,
+             coalesce(a.display_name, i.name) as display_name, coalesce(a.color, i.color) as color
+      from private.room_access(${kind}, ${resourceId}::uuid) r
+      join public.identities i on i.id = (select private.active_identity_id())
+      left join public.xr_avatars a on a.identity_id = i.id`,
   );
-  if (!row || !row.display_name) {
-    throw new AccessDenied(`realtime: workspace ${workspaceId} is not open to this identity`);
-  }
+  if (!row) throw new AccessDenied(`realtime: ${kind} ${resourceId} is not open to this identity`);
   return {
-    claims,
-    identityId: claims.identity_id!,
+    kind,
+    resourceId,
+    identityId: claims.identity_id,
     displayName: row.display_name,
-    color: '#4f8cff',
-    role: row.is_owner ? 'host' : row.can_write ? 'participant' : 'viewer',
-    workspaceId,
-    ownerIdentityId: row.owner,
-    name: row.name,
-  };
-}
-
-/** The meeting a meeting room stands for. */
-export interface MeetingAccess extends Entrant {
-  meetingId: string;
-  ownerIdentityId: string;
-}
-
-/**
- * As checkDataspaceAccess, for a meeting: RLS decides whether the identity sees the meeting (owner,
- * or elevation on its dataspace). The role is the owner's host, else the one the meeting's
- * participant list gives this identity (read as system: participant rows belong to the owner), else
- * participant or viewer by elevation.
- */
-export async function checkMeetingAccess(
-  db: DataAccess,
-  claims: Claims,
-  meetingId: string,
-): Promise<MeetingAccess> {
-  const [row] = await db.withUser(
-    claims,
-    (tx) => tx<{ owner: string; is_owner: boolean; can_write: boolean; display_name: string | null }[]>`
-      select m.identity_id as owner, m.identity_id = (select private.active_identity_id()) as is_owner,
-        private.elevated(m.identity_id, 'write', null, m.dataspace_id) as can_write,
-        (select coalesce(a.display_name, i.name) from public.identities i
-           left join public.xr_avatars a on a.identity_id = i.id
-          where i.id = (select private.active_identity_id())) as display_name
-      from public.meetings m where m.id = ${meetingId} and m.status <> 'cancelled'`,
-  );
-  if (!row || !row.display_name) {
-    throw new AccessDenied(`realtime: meeting ${meetingId} is not open to this identity`);
-  }
-  const [invited] = await db.withService(
-    (tx) => tx<{ role: RoomRole }[]>`
-      select role from public.meeting_participants
-      where meeting_id = ${meetingId} and participant_identity_id = ${claims.identity_id!}`,
-  );
-  const role: RoomRole = row.is_owner
-    ? 'host'
-    : (invited?.role ?? (row.can_write ? 'participant' : 'viewer'));
-  return {
-    claims,
-    identityId: claims.identity_id!,
-    displayName: row.display_name,
-    color: '#4f8cff',
-    role,
-    meetingId,
-    ownerIdentityId: row.owner,
+    color: row.color || DEFAULT_COLOR,
+    role: row.role,
+    ownerIdentityId: row.owner_identity_id,
+    accessUntilMs: row.access_until ? row.access_until.getTime() : null,
   };
 }

@@ -5,12 +5,14 @@
  * runs the same server in-process instead.
  */
 import { connect } from '../db/connect.ts';
-import { parseEnv } from '../env.ts';
+import { demoRefusal, parseEnv } from '../env.ts';
 import { createRealtimeServer } from './createRealtimeServer.ts';
 import { createLogger } from './logger.ts';
 
 async function main(): Promise<void> {
   const env = parseEnv();
+  const refusal = demoRefusal(env);
+  if (refusal) throw new Error(refusal);
   if (!env.DATABASE_URL)
     throw new Error('realtime: DATABASE_URL is required to run the realtime server alone');
   const log = createLogger({ component: 'realtime', pid: process.pid });

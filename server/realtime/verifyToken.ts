@@ -1,5 +1,9 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
+import {
+  AccessTokenError,
+  createAccessTokenVerifier,
+  type AccessTokenKeys,
+} from '../../shared/auth/verifyAccessToken.ts';
 import type { Claims } from '../db/dataAccess.ts';
 
 /** Claims a realtime client must carry: Supabase's shape plus the active identity. */
@@ -10,6 +14,9 @@ const RoomClaims = z.object({
   exp: z.number(),
 });
 
+/** Claims of a verified realtime token: `exp` (seconds) is always there, rooms evict at it. */
+export type RoomTokenClaims = Claims & { exp: number; identity_id: string };
+
 /** A refused token, with a reason safe to show the client. */
 export class AuthError extends Error {
   readonly code = 'unauthenticated';
@@ -19,41 +26,29 @@ export class AuthError extends Error {
   }
 }
 
-/** Where the keys come from: a JWKS URL (a hosted project's asymmetric keys) wins over the secret. */
-export interface TokenKeys {
-  /** HS256 secret: local auth's, or a project's legacy JWT secret. */
-  secret?: string;
-  /** Supabase Auth's JWKS, e.g. https://<ref>.supabase.co/auth/v1/.well-known/jwks.json */
-  jwksUrl?: string;
-}
+/** Where the keys come from (shared/auth): a JWKS URL wins over the secret. */
+export type TokenKeys = AccessTokenKeys;
 
 /**
- * Verifies Supabase JWTs: against the project's JWKS when `jwksUrl` is set (keys fetched and cached
- * by jose, rotated keys picked up by `kid`), otherwise HS256 with the secret.
+ * Verifies realtime clients' Supabase JWTs with the verifier every part of the product shares
+ * (shared/auth/verifyAccessToken.ts), then requires an authenticated user and an active identity.
  */
 export function createTokenVerifier(
   keys: TokenKeys | string,
-): (token: string | undefined) => Promise<Claims> {
-  const { secret, jwksUrl } = typeof keys === 'string' ? { secret: keys, jwksUrl: undefined } : keys;
-  if (!secret && !jwksUrl) throw new TypeError('createTokenVerifier: a secret or a JWKS URL is required');
-  const verifyJwt: (token: string) => Promise<JWTPayload> = jwksUrl
-    ? (() => {
-        const jwks = createRemoteJWKSet(new URL(jwksUrl));
-        return async (token) =>
-          (await jwtVerify(token, jwks, { algorithms: ['RS256', 'ES256', 'EdDSA'] })).payload;
-      })()
-    : (() => {
-        const key = new TextEncoder().encode(secret);
-        return async (token) => (await jwtVerify(token, key, { algorithms: ['HS256'] })).payload;
-      })();
+): (token: string | undefined) => Promise<RoomTokenClaims> {
+  const verifyJwt = createAccessTokenVerifier(typeof keys === 'string' ? { secret: keys } : keys);
   return async (token) => {
-    if (!token) throw new AuthError('realtime: no access token; sign in and pass the session token');
     let payload: unknown;
     try {
       payload = await verifyJwt(token);
     } catch (error) {
-      const reason = error instanceof errors.JWTExpired ? 'expired' : 'invalid';
-      throw new AuthError(`realtime: access token ${reason}; refresh the session`, { cause: error });
+      const reason = error instanceof AccessTokenError ? error.reason : 'invalid';
+      throw new AuthError(
+        reason === 'missing'
+          ? 'realtime: no access token; sign in and pass the session token'
+          : `realtime: access token ${reason}; refresh the session`,
+        { cause: error },
+      );
     }
     const parsed = RoomClaims.safeParse(payload);
     if (!parsed.success) {

@@ -6,7 +6,7 @@ import {
   MEETING_CLIENT,
 } from '../../shared/protocol/meetingProtocol.ts';
 import { canModerate } from '../../shared/protocol/roomRules.ts';
-import { REALTIME_ERRORS, SPATIAL_SERVER } from '../../shared/protocol/spatialProtocol.ts';
+import { REALTIME_ERRORS, SPATIAL_SERVER, type RoomRole } from '../../shared/protocol/spatialProtocol.ts';
 import {
   AgendaItem,
   MeetingNote,
@@ -15,8 +15,7 @@ import {
 } from '../../shared/schema/MeetingState.ts';
 import { registerGuardedMessages, sendError } from '../realtime/guardedMessages.ts';
 import { realtimeDeps, type RealtimeDeps } from '../realtime/realtimeContext.ts';
-import { checkMeetingAccess, type MeetingAccess } from '../realtime/roomAccess.ts';
-import { refuseJoin } from './SpatialRoom.ts';
+import { authenticateJoin, RoomSeats, type RoomAuth } from '../realtime/RoomSeats.ts';
 
 type Type = keyof typeof meetingClientSchemas;
 type Msg<K extends Type> = z.output<(typeof meetingClientSchemas)[K]>;
@@ -34,7 +33,9 @@ const MODERATED = new Set<Type>(['nextSpeaker', 'agendaGo', 'timerStart', 'timer
  * shared notes. Notes are written to meeting_notes at once; a moderator turns a note into a task
  * that lands in meeting_tasks. Both are the meeting owner's rows (identity-owned), written as system
  * work on the meeting's behalf after the room checked the actor's role; the tasks' NOTIFY comes back
- * to the room as a `db` event.
+ * to the room as a `db` event. The database decides who sits here and with which role (the owner is
+ * host, the participant list or an elevation says the rest), about this room's own meeting
+ * (RoomSeats), for as long as the seat lasts.
  */
 export class MeetingRoom extends Room<{ state: MeetingState }> {
   override state = new MeetingState();
@@ -42,16 +43,15 @@ export class MeetingRoom extends Room<{ state: MeetingState }> {
   private ownerIdentityId = '';
   private timer: Delayed | undefined;
   private unsubscribe: (() => void) | undefined;
+  private seats!: RoomSeats;
 
-  static override async onAuth(token: string, options: unknown): Promise<MeetingAccess> {
-    const deps = realtimeDeps();
-    try {
-      const claims = await deps.verify(token);
-      const { meetingId } = MeetingJoinOptions.parse(options);
-      return await checkMeetingAccess(deps.db, claims, meetingId);
-    } catch (error) {
-      refuseJoin(error);
-    }
+  static override onAuth(token: string, options: unknown): Promise<RoomAuth> {
+    return authenticateJoin(
+      'meeting',
+      token,
+      () => MeetingJoinOptions.parse(options).meetingId,
+      '{ meetingId: uuid }',
+    );
   }
 
   override async onCreate(options: unknown): Promise<void> {
@@ -74,6 +74,12 @@ export class MeetingRoom extends Room<{ state: MeetingState }> {
     if (!loaded) throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'realtime: no such meeting');
     this.ownerIdentityId = loaded.m.identity_id;
     this.state.meetingId = meetingId;
+    this.seats = new RoomSeats(this, this.deps, 'meeting', meetingId, {
+      roleChanged: (sessionId, role) => {
+        const p = this.state.participants.get(sessionId);
+        if (p) p.role = role;
+      },
+    });
     this.state.title = loaded.m.title;
     for (const item of loaded.m.agenda) {
       const a = new AgendaItem();
@@ -95,13 +101,13 @@ export class MeetingRoom extends Room<{ state: MeetingState }> {
     );
   }
 
-  override onJoin(client: Client): void {
-    const auth = client.auth as MeetingAccess;
+  override async onJoin(client: Client): Promise<void> {
+    const seat = await this.seats.admit(client);
     const p = new MeetingParticipant();
     p.sessionId = client.sessionId;
-    p.identityId = auth.identityId;
-    p.displayName = auth.displayName;
-    p.role = auth.role;
+    p.identityId = seat.identityId;
+    p.displayName = seat.displayName;
+    p.role = seat.role;
     this.state.participants.set(client.sessionId, p);
   }
 
@@ -109,16 +115,18 @@ export class MeetingRoom extends Room<{ state: MeetingState }> {
     this.state.participants.delete(client.sessionId);
     this.dequeue(client.sessionId);
     if (this.state.speaker === client.sessionId) this.state.speaker = '';
+    this.seats.release(client.sessionId);
   }
 
   override onDispose(): void {
     this.unsubscribe?.();
+    this.seats?.dispose();
   }
 
   private async dispatch(client: Client, type: Type, msg: unknown): Promise<void> {
     const me = this.state.participants.get(client.sessionId);
     if (!me) return;
-    if (MODERATED.has(type) && !canModerate(me.role as MeetingAccess['role'])) {
+    if (MODERATED.has(type) && !canModerate(me.role as RoomRole)) {
       return sendError(client, REALTIME_ERRORS.forbidden, `a ${me.role} cannot ${type}`, type);
     }
     if (me.role === 'viewer' && type !== MEETING_CLIENT.lowerHand) {

@@ -1,4 +1,4 @@
-import { ErrorCode, Room, ServerError, type Client } from '@colyseus/core';
+import { Room, type Client } from '@colyseus/core';
 import { z } from 'zod';
 import { SPATIAL_SERVER, type DbEventMessage } from '../../shared/protocol/spatialProtocol.ts';
 import {
@@ -7,9 +7,8 @@ import {
   PRESENCE_NOTIFICATIONS,
   PresenceState,
 } from '../../shared/schema/PresenceState.ts';
-import type { Claims } from '../db/dataAccess.ts';
 import { realtimeDeps, type RealtimeDeps } from '../realtime/realtimeContext.ts';
-import { refuseJoin } from './SpatialRoom.ts';
+import { authenticateJoin, RoomSeats, type RoomAuth } from '../realtime/RoomSeats.ts';
 
 /** The room id of an identity's presence channel. */
 export function presenceRoomId(identityId: string): string {
@@ -21,30 +20,23 @@ const PresenceOptions = z.object({ identityId: z.uuid() });
 /**
  * A per-identity presence and notification channel: the identity's devices, its unread
  * notifications and its token balance, pushed live from the database. Only the identity itself may
- * join (the token's identity_id must be the channel's); what is read is read as that identity.
+ * sit here (the database says so about this room's own identity, RoomSeats: a token acting as
+ * another identity is refused, and a deleted identity is evicted); what is read is read as it.
  */
 export class PresenceRoom extends Room<{ state: PresenceState }> {
   override state = new PresenceState();
   private deps!: RealtimeDeps;
   private unsubscribe: (() => void) | undefined;
   private loaded = false;
+  private seats!: RoomSeats;
 
-  static override async onAuth(token: string, options: unknown): Promise<Claims> {
-    const deps = realtimeDeps();
-    try {
-      const claims = await deps.verify(token);
-      const { identityId } = PresenceOptions.parse(options);
-      const [owned] = await deps.db.withUser(
-        claims,
-        (tx) =>
-          tx<{ ok: boolean }[]>`select (select private.active_identity_id()) = ${identityId}::uuid as ok`,
-      );
-      if (!owned?.ok)
-        throw new ServerError(ErrorCode.AUTH_FAILED, 'realtime: a presence channel is its identity’s only');
-      return claims;
-    } catch (error) {
-      refuseJoin(error);
-    }
+  static override onAuth(token: string, options: unknown): Promise<RoomAuth> {
+    return authenticateJoin(
+      'presence',
+      token,
+      () => PresenceOptions.parse(options).identityId,
+      '{ identityId: uuid }',
+    );
   }
 
   override onCreate(options: unknown): void {
@@ -52,27 +44,31 @@ export class PresenceRoom extends Room<{ state: PresenceState }> {
     const { identityId } = PresenceOptions.parse(options);
     this.roomId = presenceRoomId(identityId);
     this.state.identityId = identityId;
+    this.seats = new RoomSeats(this, this.deps, 'presence', identityId);
     this.unsubscribe = this.deps.bridge.subscribe(`identity:${identityId}`, (event) => this.onDbEvent(event));
   }
 
   override async onJoin(client: Client): Promise<void> {
+    const seat = await this.seats.admit(client);
     const device = new Device();
     device.sessionId = client.sessionId;
     device.since = Date.now();
     this.state.devices.set(client.sessionId, device);
-    if (!this.loaded) await this.load(client.auth as Claims);
+    if (!this.loaded) await this.load(seat.claims);
   }
 
   override onLeave(client: Client): void {
     this.state.devices.delete(client.sessionId);
+    this.seats.release(client.sessionId);
   }
 
   override onDispose(): void {
     this.unsubscribe?.();
+    this.seats?.dispose();
   }
 
   /** First join: what RLS lets this identity see, read as the identity. */
-  private async load(claims: Claims): Promise<void> {
+  private async load(claims: RoomAuth['claims']): Promise<void> {
     this.loaded = true;
     const { items, account } = await this.deps.db.withUser(claims, async (tx) => ({
       items: await tx<{ id: string; kind: string; title: string; at: number; unread: number }[]>`

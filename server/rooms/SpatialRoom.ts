@@ -1,9 +1,10 @@
-import { ErrorCode, matchMaker, Room, ServerError, type Client, type Delayed } from '@colyseus/core';
+import { ErrorCode, matchMaker, Room, ServerError, type Client } from '@colyseus/core';
 import { StateView } from '@colyseus/schema';
 import { COARSE_POSE_HZ, CHAT_HISTORY, NEAR_RADIUS_M, POSE_HZ } from '../../shared/protocol/limits.ts';
-import { canEdit, canGrab, canModerate, distanceSq } from '../../shared/protocol/roomRules.ts';
+import { canEdit, canModerate, distanceSq } from '../../shared/protocol/roomRules.ts';
 import {
   REALTIME_ERRORS,
+  ROOM_CLOSE,
   SPATIAL_SERVER,
   SpatialJoinOptions,
   spatialClientSchemas,
@@ -18,10 +19,11 @@ import {
   SpatialObject,
   SpatialState,
 } from '../../shared/schema/SpatialState.ts';
-import { AuthError } from '../realtime/verifyToken.ts';
-import { AccessDenied, checkDataspaceAccess, type DataspaceAccess } from '../realtime/roomAccess.ts';
+import type { Admission } from '../realtime/roomAccess.ts';
 import { registerGuardedMessages, sendError } from '../realtime/guardedMessages.ts';
 import { realtimeDeps, type RealtimeDeps } from '../realtime/realtimeContext.ts';
+import { authenticateJoin, RoomSeats, type RoomAuth } from '../realtime/RoomSeats.ts';
+import { GrabLocks } from '../realtime/GrabLocks.ts';
 import { WriteBehind } from '../realtime/WriteBehind.ts';
 import type { z } from 'zod';
 
@@ -32,36 +34,19 @@ type PartPose = readonly [number, number, number, number, number, number, number
 const SLICES = Math.max(1, Math.round(POSE_HZ / COARSE_POSE_HZ));
 
 /** Close code a kicked client receives. */
-export const KICKED_CLOSE_CODE = 4001;
-
-/** What the room's listing tells the door. */
-interface DoorMetadata {
-  dataspaceId: string;
-  locked: boolean;
-  banned: string[];
-}
+export const KICKED_CLOSE_CODE = ROOM_CLOSE.kicked;
 
 /** The room id of a dataspace's spatial room: one room per dataspace, cluster-wide. */
 export function spatialRoomId(dataspaceId: string): string {
   return `ds-${dataspaceId}`;
 }
 
-/** Turns any refusal at the door into the matchmaker's error shape (code + clear message). */
-export function refuseJoin(error: unknown): never {
-  if (error instanceof AuthError || error instanceof AccessDenied) {
-    throw new ServerError(ErrorCode.AUTH_FAILED, error.message);
-  }
-  if (error instanceof ServerError) throw error;
-  throw new ServerError(
-    ErrorCode.AUTH_FAILED,
-    'realtime: invalid join options (expected { dataspaceId: uuid })',
-  );
-}
-
 /**
  * A spatial room per dataspace: avatars (head + hands, quantised), anchors and objects placed in
- * space with server-granted grab locks, text chat, moderation. Identity comes from the token
- * (static onAuth, before any room exists), never from payloads; Postgres' RLS decides entry.
+ * space with server-granted grab locks (renewed by moves, never held past GRAB_MAX_HOLD_MS), text
+ * chat, moderation, at most MAX_ROOM_OBJECTS objects and MAX_ROOM_ANCHORS anchors. Identity comes
+ * from the token, never from payloads; the database decides who sits here and as what, about this
+ * room's own dataspace (RoomSeats), at the door and for as long as the seat lasts.
  */
 export class SpatialRoom extends Room<{ state: SpatialState }> {
   override state = new SpatialState();
@@ -72,7 +57,8 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   private deps!: RealtimeDeps;
   private ownerIdentityId = '';
   private xrRoomId = '';
-  private readonly lockTimers = new Map<string, Delayed>();
+  private locks!: GrabLocks;
+  private seats!: RoomSeats;
   private readonly nearOf = new Map<string, Set<string>>();
   private readonly banned = new Set<string>();
   private writeBehind!: WriteBehind;
@@ -80,26 +66,13 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   private unsubscribe: (() => void)[] = [];
   private patchTick = 0;
 
-  static override async onAuth(token: string, options: unknown): Promise<DataspaceAccess> {
-    const deps = realtimeDeps();
-    try {
-      const claims = await deps.verify(token);
-      const { dataspaceId } = SpatialJoinOptions.parse(options);
-      const access = await checkDataspaceAccess(deps.db, claims, dataspaceId);
-      // the room's listing (cluster-wide with the Redis driver) carries its lock and bans
-      const [listing] = await matchMaker.query({ roomId: spatialRoomId(dataspaceId) });
-      const door = listing?.metadata as DoorMetadata | undefined;
-      if (door?.banned?.includes(access.identityId)) {
-        throw new ServerError(ErrorCode.AUTH_FAILED, 'realtime: you were removed from this room');
-      }
-      if (door?.locked && !canModerate(access.role)) {
-        throw new ServerError(ErrorCode.AUTH_FAILED, 'realtime: the room is locked by its host');
-      }
-      return access;
-    } catch (error) {
-      deps.log('room.auth_refused', { room: 'spatial', reason: (error as Error).message });
-      refuseJoin(error);
-    }
+  static override onAuth(token: string, options: unknown): Promise<RoomAuth> {
+    return authenticateJoin(
+      'dataspace',
+      token,
+      () => SpatialJoinOptions.parse(options).dataspaceId,
+      '{ dataspaceId: uuid }',
+    );
   }
 
   override async onCreate(options: unknown): Promise<void> {
@@ -125,13 +98,30 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     this.state.capacity = owner[0].capacity ?? 16;
     this.state.locked = owner[0].locked ?? false;
     this.maxClients = this.state.capacity;
-    // filterBy keeps `dataspaceId` in the listing's metadata: the door fields go beside it
-    this.metadata = { dataspaceId, locked: this.state.locked, banned: [] } satisfies DoorMetadata;
+    this.seats = new RoomSeats(this, this.deps, 'dataspace', dataspaceId, {
+      door: (admission) => this.door(admission),
+      roleChanged: (sessionId, role) => {
+        const avatar = this.state.avatars.get(sessionId);
+        if (avatar) avatar.role = role;
+      },
+    });
     await this.restore();
 
     const { poseRate, actionRate } = this.deps.timings;
     this.maxMessagesPerSecond = Math.max(this.maxMessagesPerSecond, 2 * (poseRate.burst + actionRate.burst));
     this.writeBehind = new WriteBehind(this, this.deps, this.ownerIdentityId, this.xrRoomId);
+    this.locks = new GrabLocks(this, this.deps.timings, (object, holder) => {
+      const client = this.clients.get(holder);
+      const seconds = Math.ceil(this.deps.timings.grabRetakeCooldownMs / 1000);
+      if (client) {
+        sendError(
+          client,
+          REALTIME_ERRORS.lockExpired,
+          `held for the longest hold allowed; released so others can take it (grab it again in ${seconds} s)`,
+          'move',
+        );
+      }
+    });
     this.guard = registerGuardedMessages(
       this,
       spatialClientSchemas,
@@ -147,21 +137,15 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     this.deps.log('room.created', { room: 'spatial', roomId: this.roomId, dataspaceId });
   }
 
-  override onJoin(client: Client, options: unknown): void {
-    const auth = client.auth as DataspaceAccess;
-    if (this.banned.has(auth.identityId)) {
-      throw new ServerError(ErrorCode.AUTH_FAILED, 'realtime: you were removed from this room');
-    }
-    if (this.state.locked && !canModerate(auth.role)) {
-      throw new ServerError(ErrorCode.AUTH_FAILED, 'realtime: the room is locked by its host');
-    }
+  override async onJoin(client: Client, options: unknown): Promise<void> {
+    const seat = await this.seats.admit(client);
     const parsed = SpatialJoinOptions.safeParse(options);
     const avatar = new Avatar();
     avatar.sessionId = client.sessionId;
-    avatar.identityId = auth.identityId;
-    avatar.displayName = auth.displayName;
-    avatar.color = auth.color;
-    avatar.role = auth.role;
+    avatar.identityId = seat.identityId;
+    avatar.displayName = seat.displayName;
+    avatar.color = seat.color;
+    avatar.role = seat.role;
     avatar.mode = (parsed.success && parsed.data.mode) || 'desktop';
     this.state.avatars.set(client.sessionId, avatar);
     client.view = new StateView();
@@ -170,45 +154,50 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     this.deps.log('room.join', {
       roomId: this.roomId,
       sessionId: client.sessionId,
-      identityId: auth.identityId,
+      identityId: seat.identityId,
     });
   }
 
-  override onDrop(client: Client): void {
-    // a kicked client is not dropped but removed: no reconnection window
-    if (this.banned.has((client.auth as DataspaceAccess).identityId)) return;
-    const avatar = this.state.avatars.get(client.sessionId);
-    if (avatar) avatar.connected = false;
-    // locks survive the window: their timeouts pause until the holder is back
-    for (const [objectId, timer] of this.lockTimers) {
-      if (this.state.objects.get(objectId)?.lockedBy === client.sessionId) {
-        timer.clear();
-        this.lockTimers.delete(objectId);
-      }
-    }
-    this.deps.log('room.drop', { roomId: this.roomId, sessionId: client.sessionId });
-    // not awaited: Colyseus calls onReconnect on success, onLeave once the window closes
-    // (rejects at once while the room is disposing: then the client is simply gone)
-    this.allowReconnection(client, this.deps.timings.reconnectSeconds).catch(() => undefined);
+  /** This instance's door, after the database admitted the identity: bans, then the host's lock. */
+  private door(admission: Admission): string | null {
+    if (this.banned.has(admission.identityId)) return 'realtime: you were removed from this room';
+    if (this.state.locked && !canModerate(admission.role)) return 'realtime: the room is locked by its host';
+    return null;
   }
 
-  override onReconnect(client: Client): void {
+  override onDrop(client: Client): void {
+    // a kicked or evicted client is not dropped but removed: no reconnection window
+    if (this.banned.has((client.auth as RoomAuth).claims.identity_id)) return;
+    if (!this.seats.holdForReconnection(client, this.deps.timings.reconnectSeconds)) return;
+    const avatar = this.state.avatars.get(client.sessionId);
+    if (avatar) avatar.connected = false;
+    // locks survive the window: their idle timeouts pause until the holder is back
+    this.state.objects.forEach((object) => {
+      if (object.lockedBy === client.sessionId) this.locks.pause(object);
+    });
+    this.deps.log('room.drop', { roomId: this.roomId, sessionId: client.sessionId });
+  }
+
+  /** Colyseus calls onLeave once the window closes; a returning client is asked again first. */
+  override async onReconnect(client: Client): Promise<void> {
+    await this.seats.readmit(client);
     const avatar = this.state.avatars.get(client.sessionId);
     if (avatar) avatar.connected = true;
     this.state.objects.forEach((object) => {
-      if (object.lockedBy === client.sessionId) this.armLock(object);
+      if (object.lockedBy === client.sessionId) this.locks.arm(object);
     });
     this.deps.log('room.reconnect', { roomId: this.roomId, sessionId: client.sessionId });
   }
 
   override onLeave(client: Client): void {
     this.state.objects.forEach((object) => {
-      if (object.lockedBy === client.sessionId) this.freeLock(object);
+      if (object.lockedBy === client.sessionId) this.locks.free(object);
     });
     this.state.avatars.delete(client.sessionId);
     this.nearOf.delete(client.sessionId);
     for (const near of this.nearOf.values()) near.delete(client.sessionId);
     this.guard.forget(client.sessionId);
+    this.seats.release(client.sessionId);
     client.view?.dispose();
     this.deps.log('room.leave', { roomId: this.roomId, sessionId: client.sessionId });
   }
@@ -216,6 +205,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   override async onDispose(): Promise<void> {
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
+    this.seats?.dispose();
     await this.writeBehind?.flush();
     this.deps?.log('room.disposed', { room: 'spatial', roomId: this.roomId });
   }
@@ -273,7 +263,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
         if (!canEdit(avatar.role)) {
           return sendError(client, REALTIME_ERRORS.forbidden, `a ${avatar.role} cannot ${type}`, type);
         }
-        return this.onEdit(client, type, msg);
+        return this.onEdit(client, avatar, type, msg);
       case 'kick':
       case 'mute':
       case 'lockRoom':
@@ -301,9 +291,18 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     while (this.state.chat.length > CHAT_HISTORY) this.state.chat.shift();
   }
 
-  private onEdit(client: Client, type: SpatialClientType, msg: unknown): void {
+  private onEdit(client: Client, avatar: Avatar, type: SpatialClientType, msg: unknown): void {
     if (type === 'placeAnchor') {
       const m = msg as Msg<'placeAnchor'>;
+      const { anchors } = this.deps.timings.roomCaps;
+      if (this.state.anchors.size >= anchors) {
+        return sendError(
+          client,
+          REALTIME_ERRORS.roomCapReached,
+          `this room holds its maximum of ${anchors} anchors; place objects on the existing ones`,
+          type,
+        );
+      }
       const anchor = new Anchor();
       anchor.id = crypto.randomUUID();
       anchor.label = m.label;
@@ -311,13 +310,22 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       [anchor.qx, anchor.qy, anchor.qz, anchor.qw] = normalize(m.q);
       anchor.xrAnchorId = m.xrAnchorId ?? '';
       this.state.anchors.set(anchor.id, anchor);
-      this.writeBehind.anchorChanged(anchor.id, (client.auth as DataspaceAccess).identityId);
+      this.writeBehind.anchorChanged(anchor.id, avatar.identityId);
       return;
     }
     if (type === 'placeObject') {
       const m = msg as Msg<'placeObject'>;
       if (m.anchorId && !this.state.anchors.has(m.anchorId)) {
         return sendError(client, REALTIME_ERRORS.notFound, 'no such anchor in this room', type);
+      }
+      const { objects } = this.deps.timings.roomCaps;
+      if (this.state.objects.size >= objects) {
+        return sendError(
+          client,
+          REALTIME_ERRORS.roomCapReached,
+          `this room holds its maximum of ${objects} objects; remove one before placing another`,
+          type,
+        );
       }
       const object = new SpatialObject();
       object.id = crypto.randomUUID();
@@ -335,15 +343,17 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     const { objectId } = msg as { objectId: string };
     const object = this.state.objects.get(objectId);
     if (!object) return sendError(client, REALTIME_ERRORS.notFound, 'no such object in this room', type);
-    if (!canGrab(object.lockedBy, client.sessionId)) {
+    const refusal = this.locks.refusal(object, client.sessionId);
+    if (refusal) {
       if (type === 'grab')
         client.send(SPATIAL_SERVER.grab, { objectId, granted: false, holder: object.lockedBy });
-      return sendError(client, REALTIME_ERRORS.lockHeld, 'another participant holds this object', type);
+      return refusal === 'held'
+        ? sendError(client, REALTIME_ERRORS.lockHeld, 'another participant holds this object', type)
+        : sendError(client, REALTIME_ERRORS.lockExpired, 'you held this object too long; others first', type);
     }
     switch (type) {
       case 'grab':
-        object.lockedBy = client.sessionId;
-        this.armLock(object);
+        this.locks.grab(object, client.sessionId);
         client.send(SPATIAL_SERVER.grab, { objectId, granted: true });
         return;
       case 'move': {
@@ -355,15 +365,16 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
         [object.qx, object.qy, object.qz, object.qw] = normalize(m.q);
         if (m.s) [object.sx, object.sy, object.sz] = m.s;
         object.version += 1;
-        this.armLock(object);
+        this.locks.renew(object);
         this.writeBehind.objectChanged(object.id);
         return;
       }
       case 'release':
-        if (object.lockedBy === client.sessionId) this.freeLock(object);
+        if (object.lockedBy === client.sessionId) this.locks.free(object);
         return;
       case 'removeObject':
-        this.freeLock(object);
+        this.locks.free(object);
+        this.locks.forget(objectId);
         this.state.objects.delete(objectId);
         this.writeBehind.objectRemoved(objectId);
         return;
@@ -376,7 +387,6 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       return sendError(client, REALTIME_ERRORS.forbidden, `a ${avatar.role} cannot ${type}`, type);
     if (type === 'lockRoom') {
       this.state.locked = (msg as Msg<'lockRoom'>).locked;
-      void this.publishDoor();
       return;
     }
     const { sessionId } = msg as { sessionId: string };
@@ -392,33 +402,8 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       target.role = (msg as Msg<'setRole'>).role;
     } else if (type === 'kick') {
       this.banned.add(target.identityId);
-      void this.publishDoor();
       this.kickClient(sessionId, KICKED_CLOSE_CODE, 'removed by a moderator');
     }
-  }
-
-  /** Lock and bans go to the room's listing so the door (static onAuth) refuses before a seat is taken. */
-  private async publishDoor(): Promise<void> {
-    const door: DoorMetadata = {
-      dataspaceId: this.state.dataspaceId,
-      locked: this.state.locked,
-      banned: [...this.banned],
-    };
-    await this.setMetadata(door);
-  }
-
-  private armLock(object: SpatialObject): void {
-    this.lockTimers.get(object.id)?.clear();
-    this.lockTimers.set(
-      object.id,
-      this.clock.setTimeout(() => this.freeLock(object), this.deps.timings.grabLockMs),
-    );
-  }
-
-  private freeLock(object: SpatialObject): void {
-    this.lockTimers.get(object.id)?.clear();
-    this.lockTimers.delete(object.id);
-    object.lockedBy = '';
   }
 
   /**

@@ -1,7 +1,7 @@
 import { ErrorCode, Room, ServerError, type Client } from '@colyseus/core';
 import * as Y from 'yjs';
 import { canEdit } from '../../shared/protocol/roomRules.ts';
-import { REALTIME_ERRORS } from '../../shared/protocol/spatialProtocol.ts';
+import { REALTIME_ERRORS, type RoomRole } from '../../shared/protocol/spatialProtocol.ts';
 import {
   WORKSPACE_SERVER,
   WorkspaceJoinOptions,
@@ -10,8 +10,7 @@ import {
 import { Editor, Panel, WorkspaceState } from '../../shared/schema/WorkspaceState.ts';
 import { registerGuardedMessages, sendError } from '../realtime/guardedMessages.ts';
 import { realtimeDeps, type RealtimeDeps } from '../realtime/realtimeContext.ts';
-import { checkWorkspaceAccess, type WorkspaceAccess } from '../realtime/roomAccess.ts';
-import { refuseJoin } from './SpatialRoom.ts';
+import { authenticateJoin, RoomSeats, type RoomAuth } from '../realtime/RoomSeats.ts';
 
 /** A panel's text is the Y.Text named `panel:<panelId>` in the workspace's document. */
 export const PANEL_TEXT_PREFIX = 'panel:';
@@ -25,7 +24,8 @@ export function workspaceRoomId(workspaceId: string): string {
  * A workspace room: its panels, and OCW collaborative editing of their texts through one Yjs
  * document (a CRDT: concurrent edits converge, none is lost). The server applies every update to
  * its own copy, relays it to the others, and persists the merged state to the workspace's active
- * ocw_sessions row (write-behind, and on dispose); a restart resumes from it.
+ * ocw_sessions row (write-behind, and on dispose); a restart resumes from it. The database decides
+ * who edits, about this room's own workspace (RoomSeats), for as long as the seat lasts.
  */
 export class WorkspaceRoom extends Room<{ state: WorkspaceState }> {
   override state = new WorkspaceState();
@@ -36,16 +36,15 @@ export class WorkspaceRoom extends Room<{ state: WorkspaceState }> {
   private saveScheduled = false;
   private saving: Promise<void> = Promise.resolve();
   private participants = new Set<string>();
+  private seats!: RoomSeats;
 
-  static override async onAuth(token: string, options: unknown): Promise<WorkspaceAccess> {
-    const deps = realtimeDeps();
-    try {
-      const claims = await deps.verify(token);
-      const { workspaceId } = WorkspaceJoinOptions.parse(options);
-      return await checkWorkspaceAccess(deps.db, claims, workspaceId);
-    } catch (error) {
-      refuseJoin(error);
-    }
+  static override onAuth(token: string, options: unknown): Promise<RoomAuth> {
+    return authenticateJoin(
+      'workspace',
+      token,
+      () => WorkspaceJoinOptions.parse(options).workspaceId,
+      '{ workspaceId: uuid }',
+    );
   }
 
   override async onCreate(options: unknown): Promise<void> {
@@ -75,6 +74,12 @@ export class WorkspaceRoom extends Room<{ state: WorkspaceState }> {
     this.state.workspaceId = workspaceId;
     this.state.name = loaded.ws.name;
     this.state.revision = Number(loaded.session.revision);
+    this.seats = new RoomSeats(this, this.deps, 'workspace', workspaceId, {
+      roleChanged: (sessionId, role) => {
+        const editor = this.state.editors.get(sessionId);
+        if (editor) editor.role = role;
+      },
+    });
     for (const p of loaded.panels) {
       const panel = new Panel();
       panel.id = p.id;
@@ -92,30 +97,32 @@ export class WorkspaceRoom extends Room<{ state: WorkspaceState }> {
     );
   }
 
-  override onJoin(client: Client): void {
-    const auth = client.auth as WorkspaceAccess;
+  override async onJoin(client: Client): Promise<void> {
+    const seat = await this.seats.admit(client);
     const editor = new Editor();
     editor.sessionId = client.sessionId;
-    editor.identityId = auth.identityId;
-    editor.displayName = auth.displayName;
-    editor.role = auth.role;
+    editor.identityId = seat.identityId;
+    editor.displayName = seat.displayName;
+    editor.role = seat.role;
     this.state.editors.set(client.sessionId, editor);
-    this.participants.add(auth.identityId);
+    this.participants.add(seat.identityId);
     client.send(WORKSPACE_SERVER.docSync, { update: Y.encodeStateAsUpdate(this.doc) });
   }
 
   override onLeave(client: Client): void {
     this.state.editors.delete(client.sessionId);
+    this.seats.release(client.sessionId);
   }
 
   override async onDispose(): Promise<void> {
+    this.seats?.dispose();
     await this.save();
     this.doc.destroy();
   }
 
   private onDocUpdate(client: Client, update: Uint8Array): void {
-    const auth = client.auth as WorkspaceAccess;
-    if (!canEdit(auth.role)) {
+    const editor = this.state.editors.get(client.sessionId);
+    if (!editor || !canEdit(editor.role as RoomRole)) {
       return sendError(client, REALTIME_ERRORS.forbidden, 'a viewer cannot edit', 'docUpdate');
     }
     try {

@@ -13,6 +13,14 @@ export const NEAR_RADIUS_M = 6;
 export const COARSE_POSE_HZ = 4;
 /** A grab lock is released by the server when its holder does not renew (move) it in time. */
 export const GRAB_LOCK_MS = 5_000;
+/** Longest a grab lock is held in one go, renewals (move) included; then the server takes it back. */
+export const GRAB_MAX_HOLD_MS = 60_000;
+/** After the server took a lock back, its holder may not grab that object again for this long. */
+export const GRAB_RETAKE_COOLDOWN_MS = 3_000;
+/** Objects a spatial room holds at most: placements beyond are refused, nothing stored is dropped. */
+export const MAX_ROOM_OBJECTS = 1_000;
+/** Anchors a spatial room holds at most (anchors cannot be removed from a room, only added). */
+export const MAX_ROOM_ANCHORS = 200;
 /** How long a dropped client keeps its avatar and locks. */
 export const RECONNECT_WINDOW_S = 30;
 /** Text chat lines kept in the room state. */

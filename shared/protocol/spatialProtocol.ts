@@ -44,9 +44,28 @@ export const REALTIME_ERRORS = {
   roomLocked: 'room_locked',
   roomFull: 'room_full',
   unauthenticated: 'unauthenticated',
+  /** A grab lock held for GRAB_MAX_HOLD_MS was taken back; grab the object again. */
+  lockExpired: 'lock_expired',
+  /** The room holds as many objects or anchors as it may (MAX_ROOM_OBJECTS, MAX_ROOM_ANCHORS). */
+  roomCapReached: 'room_cap_reached',
 } as const;
 /** A realtime error code. */
 export type RealtimeErrorCode = (typeof REALTIME_ERRORS)[keyof typeof REALTIME_ERRORS];
+
+/**
+ * Close codes a room ends a client's session with, beside Colyseus' own (4000-4010); the close
+ * reason says the same in words. None of them invites the SDK to reconnect.
+ */
+export const ROOM_CLOSE = {
+  /** A moderator removed the client from this room. */
+  kicked: 4001,
+  /** The access token expired while seated: refresh the session and join again. */
+  tokenExpired: 4401,
+  /** Access ended while seated: grant revoked or expired, identity or room's resource removed. */
+  accessEnded: 4403,
+} as const;
+/** A room close code. */
+export type RoomCloseCode = (typeof ROOM_CLOSE)[keyof typeof ROOM_CLOSE];
 
 /** Roles in a room, most powerful first. */
 export const ROOM_ROLES = ['host', 'moderator', 'participant', 'viewer'] as const;

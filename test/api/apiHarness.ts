@@ -79,8 +79,11 @@ export async function invoke<T = Json>(
   return { status: response!.status, body: data as T, headers: response!.headers };
 }
 
-/** The API of this test file: started in beforeAll, stopped in afterAll. */
-export function useApi(extraFunctionsEnv: Record<string, string> = {}) {
+/**
+ * The API of this test file: started in beforeAll, stopped in afterAll. `envOverrides` are server
+ * variables (e.g. CHENU_OUTBOUND_ALLOW for a file that saves loopback webhook URLs).
+ */
+export function useApi(envOverrides: Record<string, string> = {}) {
   const state: { api?: RunningApi; dir?: string } = {};
   // the API commits: it gets a database of its own so the shared one's counts never move
   const iso = useIsolatedDatabase('api', 4);
@@ -89,18 +92,13 @@ export function useApi(extraFunctionsEnv: Record<string, string> = {}) {
     state.dir = await mkdtemp(path.join(os.tmpdir(), 'chenu-api-'));
     // port 0: the OS picks a free port for the gateway (and for Deno)
     const env = {
-      ...parseEnv({ CHENU_DATA_DIR: state.dir, CHENU_FILES_MAX_BYTES: String(64 * 1024) }),
+      ...parseEnv({ CHENU_DATA_DIR: state.dir, CHENU_FILES_MAX_BYTES: String(64 * 1024), ...envOverrides }),
       CHENU_HTTP_PORT: 0,
     };
     state.api = await startApi({
       sql,
       databaseUrl: iso.url(),
       env,
-      extraFunctionsEnv: {
-        CHENU_WEBHOOK_BACKOFF_MS: '5',
-        CHENU_WEBHOOK_TIMEOUT_MS: '2000',
-        ...extraFunctionsEnv,
-      },
       log: (line) => process.stderr.write(`${line}\n`),
     });
   });

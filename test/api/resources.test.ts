@@ -9,9 +9,14 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
+import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
+import { createOutboundFetch } from '../../server/outbound/outboundFetch.ts';
+import { startDeliveryWorker } from '../../server/notifications/deliveryWorker.ts';
 import { calledRoutes, invoke, useApi, type User } from './apiHarness.ts';
 
-const { newUser, sql, client } = useApi();
+// the webhook receiver listens on loopback, which the outbound policy refuses unless allow-listed
+const LOOPBACK = '127.0.0.1/32';
+const { newUser, sql, client } = useApi({ CHENU_OUTBOUND_ALLOW: LOOPBACK });
 
 describe('API resources (happy paths)', () => {
   let u: User;
@@ -467,7 +472,7 @@ describe('API resources (happy paths)', () => {
     expect(r.status).toBe(404);
   });
 
-  it('delivers notifications to a webhook with signed payloads, retrying failures', async () => {
+  it('queues notifications for webhooks, which the worker delivers signed, retrying failures', async () => {
     const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
     const receiver = http.createServer((req, res) => {
       let body = '';
@@ -496,8 +501,38 @@ describe('API resources (happy paths)', () => {
         title: 'Décision prise',
         data: { thread_id: ids.thread },
       });
+      // the POST only queues: nothing was sent yet
       expect(n.deliveries).toHaveLength(1);
-      expect(n.deliveries[0]).toMatchObject({ status: 'delivered', attempts: 2, last_error: null });
+      expect(n.deliveries[0]).toMatchObject({ status: 'pending', attempts: 0, last_error: null });
+      expect(received).toHaveLength(0);
+      const worker = startDeliveryWorker({
+        sql,
+        outbound: createOutboundFetch({
+          allow: parseAllowList(LOOPBACK),
+          timeoutMs: 5000,
+          maxResponseBytes: 64 * 1024,
+        }),
+        maxAttempts: 3,
+        backoffMs: 0,
+        intervalMs: 60_000,
+      });
+      // (the worker sends every due delivery of the database: runs are checked on this one's row)
+      try {
+        await worker.runOnce();
+        const [retry] = (await ok('GET', '/notifications/{id}/deliveries', { id: n.notification.id })).data;
+        expect(retry).toMatchObject({ status: 'pending', attempts: 1, last_error: 'HTTP 500' });
+        expect(retry.next_attempt_at).not.toBeNull();
+        await worker.runOnce();
+      } finally {
+        await worker.dispose();
+      }
+      const [done] = (await ok('GET', '/notifications/{id}/deliveries', { id: n.notification.id })).data;
+      expect(done).toMatchObject({
+        status: 'delivered',
+        attempts: 2,
+        last_error: null,
+        next_attempt_at: null,
+      });
       expect(received).toHaveLength(2);
       const last = received[1]!;
       const expected = createHmac('sha256', ch.secret)

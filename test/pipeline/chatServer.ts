@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
+import { createOutboundFetch, type OutboundFetch } from '../../server/outbound/outboundFetch.ts';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** How the local server answers the next requests. */
@@ -76,4 +78,16 @@ export async function startChatServer(): Promise<{
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The outbound fetch the provider gets in these suites: the server's policy with loopback (where the
+ * chat server listens) allow-listed, as an operator would allow-list a local model server.
+ */
+export function loopbackOutbound(): OutboundFetch {
+  return createOutboundFetch({
+    allow: parseAllowList('127.0.0.1/32'),
+    timeoutMs: 30_000,
+    maxResponseBytes: 1 << 20,
+  });
 }

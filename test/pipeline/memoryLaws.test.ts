@@ -4,7 +4,7 @@ import { createOpenAiCompatibleProvider } from '../../server/pipeline/providers/
 import { runGovernedExecution } from '../../server/pipeline/runGovernedExecution.ts';
 import type { PipelineDeps } from '../../server/pipeline/types.ts';
 import { asIdentity, seedId } from '../helpers/personas.ts';
-import { startChatServer } from './chatServer.ts';
+import { loopbackOutbound, startChatServer } from './chatServer.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 
 const db = useIsolatedDatabase('laws');
@@ -16,7 +16,7 @@ beforeAll(async () => {
     data: db.data(),
     providers: {
       builtin: createBuiltinProvider(),
-      openaiCompatible: createOpenAiCompatibleProvider({ baseUrl: chat.baseUrl }),
+      openaiCompatible: createOpenAiCompatibleProvider({ baseUrl: chat.baseUrl }, loopbackOutbound()),
     },
   };
 });

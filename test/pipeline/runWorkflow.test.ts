@@ -4,7 +4,7 @@ import { createOpenAiCompatibleProvider } from '../../server/pipeline/providers/
 import { runWorkflow } from '../../server/pipeline/runWorkflow.ts';
 import type { PipelineDeps } from '../../server/pipeline/types.ts';
 import { asIdentity, seedId } from '../helpers/personas.ts';
-import { startChatServer } from './chatServer.ts';
+import { loopbackOutbound, startChatServer } from './chatServer.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 
 const db = useIsolatedDatabase('wf');
@@ -16,7 +16,7 @@ beforeAll(async () => {
     data: db.data(),
     providers: {
       builtin: createBuiltinProvider(),
-      openaiCompatible: createOpenAiCompatibleProvider({ baseUrl: chat.baseUrl }),
+      openaiCompatible: createOpenAiCompatibleProvider({ baseUrl: chat.baseUrl }, loopbackOutbound()),
     },
   };
 });

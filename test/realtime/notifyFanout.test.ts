@@ -85,6 +85,8 @@ describe('LISTEN/NOTIFY fan-out', () => {
 
   it('refuses a presence channel to any other identity', async () => {
     const intruder = await clientAs(h, 'b1');
-    await expect(intruder.joinOrCreate('presence', { identityId: CAST.a1 })).rejects.toThrow(/its identity/);
+    await expect(intruder.joinOrCreate('presence', { identityId: CAST.a1 })).rejects.toThrow(
+      /is not open to this identity/,
+    );
   });
 });

@@ -94,7 +94,22 @@ describe('realtime outbox and relay', () => {
     // the workspace goes, its panel with it (cascade): one event for the workspace, none for the orphan
     await sql`delete from public.workspaces where id = ${workspace!.id}`;
     await sql`select private.realtime_relay()`;
-    const events = (await announced()).map((p) => JSON.parse(p) as DbEventMessage & { keys: string[] });
+    const announcedEvents = (await announced()).map(
+      (p) => JSON.parse(p) as DbEventMessage & { keys: string[] },
+    );
+    // the deletion also tells the workspace's room that access may have ended (its own key, no data)
+    const access = announcedEvents.filter((e) => e.keys.some((k) => k.startsWith('access:')));
+    expect(access).toEqual([
+      {
+        table: 'workspaces',
+        op: 'DELETE',
+        id: workspace!.id,
+        identityId: null,
+        keys: [`access:workspace:${workspace!.id}`],
+        data: {},
+      },
+    ]);
+    const events = announcedEvents.filter((e) => !access.includes(e));
     expect(events.map((e) => `${e.table} ${e.op}`)).toEqual([
       'memory_items INSERT',
       'workspaces INSERT',

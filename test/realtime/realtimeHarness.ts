@@ -13,7 +13,8 @@ import type { Logger } from '../../server/realtime/logger.ts';
 /** The local JWT secret, as server/env.ts defaults it. */
 export const JWT_SECRET = parseEnv({}).CHENU_JWT_SECRET;
 
-type Persona = 'a1' | 'b1' | 'b2';
+/** The cast of a test file: Alice (a1), Bob personal (b1) and business (b2). */
+export type Persona = 'a1' | 'b1' | 'b2';
 
 /**
  * This file's own cast, created fresh per test file (new users and identities, never the seeded
@@ -137,20 +138,50 @@ export async function createDataspace(sql: Sql, owner: Persona, name = 'Salle de
   return id;
 }
 
-/** An approved, live elevation of `requester` on `owner`'s dataspace. */
+/** An approved, live elevation of `requester` on `owner`'s dataspace; returns its id. */
 export async function grantElevation(
   sql: Sql,
   requester: Persona,
   owner: Persona,
   dataspaceId: string,
   permission: 'read' | 'write',
-): Promise<void> {
+  lifetime = '1 hour',
+): Promise<string> {
   await createCast(sql);
-  await sql`
+  const [grant] = await sql<{ id: string }[]>`
     insert into public.elevation_requests (requester_identity_id, target_identity_id, scope_type, scope_id,
       permission, reason, status, decided_at, expires_at)
     values (${CAST[requester]}, ${CAST[owner]}, 'dataspace', ${dataspaceId}, ${permission}, 'test grant',
-            'approved', now(), now() + interval '1 hour')`;
+            'approved', now(), now() + ${lifetime}::interval)
+    returning id`;
+  return grant!.id;
+}
+
+/** Ends a grant as `revoke_elevation` does (status revoked, revoked_at stamped). */
+export async function revokeElevation(sql: Sql, grantId: string): Promise<void> {
+  await sql`update public.elevation_requests set status = 'revoked', revoked_at = now() where id = ${grantId}`;
+}
+
+/** A fresh workspace of `owner` in one of its dataspaces. */
+export async function createWorkspace(sql: Sql, owner: Persona, dataspaceId: string): Promise<string> {
+  const [ws] = await sql<{ id: string }[]>`
+    insert into public.workspaces (identity_id, user_id, dataspace_id, name)
+    values (${CAST[owner]}, ${userOf[owner]}, ${dataspaceId}, 'Atelier de test') returning id`;
+  return ws!.id;
+}
+
+/** A fresh live meeting of `owner` in one of its dataspaces. */
+export async function createMeeting(sql: Sql, owner: Persona, dataspaceId: string): Promise<string> {
+  const [m] = await sql<{ id: string }[]>`
+    insert into public.meetings (identity_id, user_id, dataspace_id, title, scheduled_at, status, started_at)
+    values (${CAST[owner]}, ${userOf[owner]}, ${dataspaceId}, 'Réunion de test', now(), 'live', now())
+    returning id`;
+  return m!.id;
+}
+
+/** How and why the server ended a room session: resolves on the SDK room's leave. */
+export function leaveOf(room: SdkRoom): Promise<{ code: number; reason: string | undefined }> {
+  return new Promise((resolve) => room.onLeave((code, reason) => resolve({ code, reason })));
 }
 
 /** Resolves with the next `type` message the SDK room receives. */

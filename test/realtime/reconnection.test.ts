@@ -71,6 +71,23 @@ describe('SpatialRoom reconnection', () => {
     await Promise.all([back.leave(), bob.room.leave()]);
   });
 
+  it('lets a seat back into a room its host locked while it was away (the lock is for newcomers)', async () => {
+    const alice = await join('a1');
+    const bob = await join('b1');
+    const token = bob.room.reconnectionToken;
+    const sessionId = bob.room.sessionId;
+    dropConnection(bob.room);
+    await untilState(alice.room, (s) => s.avatars.get(sessionId)?.connected === false);
+    alice.room.send('lockRoom', { locked: true });
+    await untilState(alice.room, (s) => s.locked);
+    const back = await bob.client.reconnect<SpatialState>(token);
+    expect(back.sessionId).toBe(sessionId);
+    await untilState(alice.room, (s) => s.avatars.get(sessionId)?.connected === true);
+    alice.room.send('lockRoom', { locked: false });
+    await untilState(alice.room, (s) => !s.locked);
+    await Promise.all([back.leave(), alice.room.leave()]);
+  });
+
   it('removes the avatar and frees its locks once, and refuses the token, after the window', async () => {
     const alice = await join('a1');
     const bob = await join('b1');

@@ -14,11 +14,14 @@ export interface RealtimeProcess {
 
 const TSX = path.resolve('node_modules/.bin/tsx');
 
-/** Starts serve.ts and resolves once it logs `realtime.listening`; rejects if it exits first. */
+/**
+ * Starts serve.ts and resolves once it logs `realtime.listening`; rejects if it exits first. The
+ * run's throwaway database is declared local (CHENU_LOCAL_DEMO), so the demo JWT secret is allowed.
+ */
 export async function spawnRealtime(env: Record<string, string>): Promise<RealtimeProcess> {
   const port = Number(env.CHENU_REALTIME_PORT ?? (await freePort()));
   const child = spawn(TSX, ['server/realtime/serve.ts'], {
-    env: { ...process.env, ...env, CHENU_REALTIME_PORT: String(port) },
+    env: { ...process.env, CHENU_LOCAL_DEMO: 'true', ...env, CHENU_REALTIME_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];

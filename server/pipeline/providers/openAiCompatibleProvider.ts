@@ -1,10 +1,12 @@
 /**
  * An OpenAI-compatible chat provider (OpenAI, Ollama, vLLM, llama.cpp server...): POST
  * `<baseUrl>/chat/completions`. The reply's `usage` is what settles the ledger; only when a server
- * omits it are tokens counted locally (and the usage marked 'counted'). Uses `fetch` only, so it
- * runs in Node and in Deno edge functions.
+ * omits it are tokens counted locally (and the usage marked 'counted'). Requests go through the
+ * outbound policy's fetch (server/outbound): the base URL's addresses are checked at every request,
+ * redirects too, with the policy's deadline and response size cap; it runs in Node and in Deno.
  */
 import { z } from 'zod';
+import { OutboundError, type OutboundFetch, type OutboundResponse } from '../../outbound/outboundErrors.ts';
 import { countTokens } from '../../../shared/pipeline/tokens.ts';
 import { AgentOutputSchema, ProviderError, type AgentProvider, type AgentRunInput } from './AgentProvider.ts';
 
@@ -48,10 +50,10 @@ function systemPrompt(input: AgentRunInput): string {
   ].join('\n');
 }
 
-/** Creates the provider; `fetchImpl` defaults to the global fetch. */
+/** Creates the provider; every request goes through `outbound` (createOutboundFetch with the server's policy). */
 export function createOpenAiCompatibleProvider(
   config: OpenAiCompatibleConfig,
-  fetchImpl: typeof fetch = globalThis.fetch,
+  outbound: OutboundFetch,
 ): AgentProvider {
   const { baseUrl, apiKey, model } = OpenAiCompatibleConfigSchema.parse(config);
   const url = `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
@@ -67,9 +69,9 @@ export function createOpenAiCompatibleProvider(
         { role: 'system', content: systemPrompt(input) },
         { role: 'user', content: user },
       ];
-      let response: Response;
+      let response: OutboundResponse;
       try {
-        response = await fetchImpl(url, {
+        response = await outbound(url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -86,19 +88,13 @@ export function createOpenAiCompatibleProvider(
       } catch (error) {
         if (input.signal.aborted)
           throw new ProviderError(`provider did not answer in time (${url})`, 'timeout', { cause: error });
-        throw new ProviderError(
-          `provider unreachable at ${url}: ${(error as Error).message}`,
-          'provider_failed',
-          { cause: error },
-        );
+        if (!(error instanceof OutboundError)) throw error;
+        // the policy's fixed message: nothing about the network behind the URL
+        throw new ProviderError(`provider request failed: ${error.message}`, 'provider_failed', {
+          cause: error,
+        });
       }
-      let raw: string;
-      try {
-        raw = await response.text();
-      } catch (error) {
-        const code = input.signal.aborted ? 'timeout' : 'provider_failed';
-        throw new ProviderError(`provider reply was cut off (${url})`, code, { cause: error });
-      }
+      const raw = response.text();
       if (!response.ok)
         throw new ProviderError(`provider answered HTTP ${response.status}: ${raw.slice(0, 300)}`);
       let reply: z.infer<typeof ReplySchema>;

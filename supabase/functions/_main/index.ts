@@ -7,6 +7,15 @@
 import { Hono } from 'hono';
 import docs from '../docs/app.ts';
 import { API_FUNCTIONS } from '../_shared/apiFunctions.ts';
+import { config } from '../_shared/config.ts';
+
+// a bad or unsafe configuration stops the process here, with its one-line reason, before it serves
+try {
+  config();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  Deno.exit(1);
+}
 
 const byName = new Map([...API_FUNCTIONS, docs].map((f) => [f.name, f]));
 const bench = new Hono().get('/bench-bare', (c) => c.json({ data: [], next_cursor: null }));

@@ -3,7 +3,12 @@
  * against Supabase Auth's JWKS) or an API key (`x-api-key: chenu_…`, or as the bearer token).
  * Either yields the claims `withUser` runs the request with; RLS does the rest.
  */
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
+import {
+  AccessTokenError,
+  createAccessTokenVerifier,
+  type AccessTokenVerifier,
+} from '../../../shared/auth/verifyAccessToken.ts';
 import type { Claims } from '../../../server/db/dataAccess.ts';
 import { config } from './config.ts';
 import { database } from './db.ts';
@@ -22,27 +27,20 @@ export const API_KEY_PATTERN = /^chenu_[a-z0-9]{8}_[A-Za-z0-9_-]{32,64}$/;
 /** last_used_at is written at most this often per key, so reads do not become writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
-/** The HS256 secret imported once: a raw secret would be imported again on every verification. */
-let hmacKey: Promise<CryptoKey> | undefined;
+let verifier: AccessTokenVerifier | undefined;
 
+/**
+ * The access token's claims, verified by the verifier the realtime server and the gateway share
+ * (shared/auth): the project's JWKS when CHENU_JWKS_URL is set (or defaulted because no secret
+ * is), else the HS256 secret; algorithms allow-listed per source, `exp` required.
+ */
 async function verifyJwt(token: string): Promise<JWTPayload> {
   const { CHENU_JWT_SECRET, CHENU_JWKS_URL } = config();
+  verifier ??= createAccessTokenVerifier({ secret: CHENU_JWT_SECRET, jwksUrl: CHENU_JWKS_URL });
   try {
-    if (CHENU_JWT_SECRET) {
-      hmacKey ??= crypto.subtle.importKey(
-        'raw',
-        new TextEncoder().encode(CHENU_JWT_SECRET),
-        { name: 'HMAC', hash: 'SHA-256' },
-        false,
-        ['verify'],
-      );
-      return (await jwtVerify(token, await hmacKey, { algorithms: ['HS256'] })).payload;
-    }
-    jwks ??= createRemoteJWKSet(new URL(CHENU_JWKS_URL!));
-    return (await jwtVerify(token, jwks)).payload;
+    return await verifier(token);
   } catch (error) {
-    const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
+    const expired = error instanceof AccessTokenError && error.reason === 'expired';
     throw new ApiError('unauthorized', expired ? 'the access token has expired' : 'invalid access token');
   }
 }

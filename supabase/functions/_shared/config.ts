@@ -3,15 +3,25 @@
  * Supabase provides SUPABASE_URL and SUPABASE_DB_URL; the CHENU_* values are function secrets.
  */
 import { z } from 'zod';
+import { parseAllowList } from '../../../server/outbound/addressPolicy.ts';
+import { DEMO_JWT_SECRET } from '../../../shared/demoCredentials.ts';
 
 const ConfigSchema = z.object({
   /** Postgres the functions talk to (Supabase injects it on a hosted project). */
   SUPABASE_DB_URL: z.string().min(1),
   /** Public URL of the project (the local gateway locally); used for the OpenAPI servers list. */
   SUPABASE_URL: z.url().default('http://127.0.0.1:54321'),
-  /** HS256 secret of the JWTs; when unset, tokens are verified against CHENU_JWKS_URL. */
+  /**
+   * HS256 secret of the JWTs, used when no JWKS is named (CHENU_JWKS_URL wins when set). Supabase's
+   * public demo secret is refused unless CHENU_LOCAL_DEMO=true (the local gateway sets it).
+   */
   CHENU_JWT_SECRET: z.string().min(32).optional(),
-  /** JWKS of Supabase Auth (asymmetric signing keys); defaults to the project's well-known URL. */
+  /** Set by the local gateway on the embedded (or a declared throwaway) database only. */
+  CHENU_LOCAL_DEMO: z.enum(['true', 'false']).default('false'),
+  /**
+   * JWKS of Supabase Auth (asymmetric signing keys): when set, the only source of token keys, as in
+   * the realtime server; defaults to the project's well-known URL when no secret is set either.
+   */
   CHENU_JWKS_URL: z.url().optional(),
   /** Connections of the functions' pool. */
   CHENU_FUNCTIONS_DB_POOL: z.coerce.number().int().min(1).max(100).default(10),
@@ -36,10 +46,21 @@ const ConfigSchema = z.object({
     .min(1)
     .max(52_428_800)
     .default(10 * 1024 * 1024),
-  /** Webhook delivery: attempts per delivery and the first retry delay (doubles each time). */
-  CHENU_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-  CHENU_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(0).max(60_000).default(500),
-  CHENU_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /**
+   * Addresses the outbound policy would refuse that server requests may reach anyway (comma-separated
+   * IPs or CIDR ranges); checked when a webhook URL is saved (server/outbound/addressPolicy.ts).
+   */
+  CHENU_OUTBOUND_ALLOW: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseAllowList(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { CHENU_FILES_BACKEND: 'local' | 'supabase' };
@@ -50,6 +71,11 @@ export function parseConfig(source: Record<string, string | undefined> = Deno.en
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`CHE·NU functions: invalid environment\n${lines.join('\n')}`);
+  }
+  if (parsed.data.CHENU_JWT_SECRET === DEMO_JWT_SECRET && parsed.data.CHENU_LOCAL_DEMO !== 'true') {
+    throw new Error(
+      "CHE·NU functions: refusing to start: CHENU_JWT_SECRET is Supabase's public demo secret; set it to your project's JWT secret (or leave it unset to verify against Supabase Auth's JWKS).",
+    );
   }
   if (!parsed.data.CHENU_JWT_SECRET && !parsed.data.CHENU_JWKS_URL) {
     parsed.data.CHENU_JWKS_URL = new URL('/auth/v1/.well-known/jwks.json', parsed.data.SUPABASE_URL).href;
