@@ -113,6 +113,9 @@ export const en = {
     home: 'Back home',
   },
   room: {
+    kicked: 'A moderator removed you from the room.',
+    tokenExpired: 'Your session expired: reload the page to come back to the room.',
+    accessEnded: 'Your access to this dataspace has ended.',
     joystick: 'Walk joystick',
     entering: 'Entering “{{name}}”…',
     joinFailed: 'Could not enter the room',
@@ -595,6 +598,8 @@ export const en = {
       lock_held: 'Someone else is already holding this object.',
       room_locked: 'The room is locked by its host.',
       room_full: 'The room is full.',
+      lock_expired: 'The object held too long was let go: grab it again.',
+      room_cap_reached: 'The room already holds as many objects as it can.',
       unauthenticated: 'Your session expired. Sign in again.',
     },
     realtime: {

@@ -119,6 +119,9 @@ export const fr = {
     home: 'Retour à l’accueil',
   },
   room: {
+    kicked: 'Un·e modérateur·rice vous a retiré·e de la salle.',
+    tokenExpired: 'Votre session a expiré : rechargez la page pour revenir dans la salle.',
+    accessEnded: 'Votre accès à cet espace a pris fin.',
     joystick: 'Manette de marche',
     entering: 'Entrée dans « {{name}} »…',
     joinFailed: 'Impossible d’entrer dans la salle',
@@ -607,6 +610,8 @@ export const fr = {
       lock_held: 'Quelqu’un d’autre tient déjà cet objet.',
       room_locked: 'La salle est verrouillée par son hôte.',
       room_full: 'La salle est pleine.',
+      lock_expired: 'L’objet tenu trop longtemps a été relâché : saisissez-le de nouveau.',
+      room_cap_reached: 'La salle contient déjà autant d’objets qu’elle le peut.',
       unauthenticated: 'Votre session a expiré. Reconnectez-vous.',
     },
     realtime: {

@@ -1,6 +1,7 @@
 import { Link, Tab, TabList, TabPanel, Tabs, type Key } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
+import { ROOM_CLOSE } from '../../shared/protocol/spatialProtocol.ts';
 import type { Dataspace } from '../api/chenuApi.ts';
 import { clientStore } from '../app/clientStore.ts';
 import { LocaleSwitch } from '../app/LocaleSwitch.tsx';
@@ -78,7 +79,13 @@ export function RoomHud({
     connection.status === 'reconnecting'
       ? t('room.reconnecting')
       : connection.status === 'closed'
-        ? t('room.disconnected')
+        ? connection.code === ROOM_CLOSE.kicked
+          ? t('room.kicked')
+          : connection.code === ROOM_CLOSE.tokenExpired
+            ? t('room.tokenExpired')
+            : connection.code === ROOM_CLOSE.accessEnded
+              ? t('room.accessEnded')
+              : t('room.disconnected')
         : null;
   return (
     <div className="room-hud" data-immersive={immersive}>
