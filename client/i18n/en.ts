@@ -541,6 +541,8 @@ export const en = {
     not_found: 'Not found: it does not exist or belongs to another identity.',
     method_not_allowed: 'That action is not possible on this item.',
     conflict: 'Someone changed this at the same time. Reload and try again.',
+    invalid_cursor: 'That page of the list no longer exists. Reload the list.',
+    header_too_large: 'The request is too large to send.',
     payload_too_large: 'That is too large to send.',
     unsupported_media_type: 'This kind of file is not accepted.',
     idempotency_key_reused: 'This action was already sent with other values.',

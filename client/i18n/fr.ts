@@ -551,6 +551,8 @@ export const fr = {
     not_found: 'Introuvable : cet élément n’existe pas ou appartient à une autre identité.',
     method_not_allowed: 'Cette action n’est pas possible sur cet élément.',
     conflict: 'Quelqu’un a modifié cet élément en même temps. Rechargez et réessayez.',
+    invalid_cursor: 'La page demandée n’existe plus. Rechargez la liste.',
+    header_too_large: 'La demande est trop volumineuse pour être envoyée.',
     payload_too_large: 'C’est trop volumineux pour être envoyé.',
     unsupported_media_type: 'Ce type de fichier n’est pas accepté.',
     idempotency_key_reused: 'Cette action a déjà été envoyée avec d’autres valeurs.',

@@ -65,6 +65,16 @@ function until(store: SessionStore, pred: (s: SessionState) => boolean): Promise
   );
 }
 
+/** Under load the API can take seconds: every wait of this file allows that much. */
+const SLOW = { timeout: 15_000 };
+
+/** Presses a button once it is enabled (a screen disables its action while it loads or saves). */
+async function press(name: string) {
+  const button = await screen.findByRole('button', { name }, SLOW);
+  await waitFor(() => expect(button.hasAttribute('disabled')).toBe(false), SLOW);
+  fireEvent.click(button);
+}
+
 function fill(label: string, value: string) {
   fireEvent.change(screen.getByLabelText(label), { target: { value } });
 }
@@ -75,8 +85,8 @@ describe('session, sign-in and home (real gateway + Deno functions, jsdom)', () 
     await until(session, (s) => s.status === 'signed-out');
     fill('Email', 'alice@chenu.local');
     fill('Password', 'chenu-demo-password');
-    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
-    await screen.findByRole('link', { name: 'Rénovation cuisine' });
+    await press('Sign in');
+    await screen.findByRole('link', { name: 'Rénovation cuisine' }, SLOW);
     expect(session.getState().activeIdentityId).toBe(SEED.a1);
     await waitFor(() => expect(session.getState().identities).toHaveLength(2));
     expect(screen.queryByText('Triplex Rosemont')).toBeNull();
@@ -98,7 +108,7 @@ describe('session, sign-in and home (real gateway + Deno functions, jsdom)', () 
     expect(session.getState().status).toBe('restoring');
     await until(session, (s) => s.status === 'signed-in');
     expect(session.getState().activeIdentityId).toBe(SEED.a1);
-    await screen.findByRole('heading', { name: 'Your dataspaces' });
+    await screen.findByRole('heading', { name: 'Your dataspaces' }, SLOW);
 
     // the session ends without the person asking (supabase-js signs out when a refresh fails)
     const sb = client(storage);
@@ -122,8 +132,8 @@ describe('session, sign-in and home (real gateway + Deno functions, jsdom)', () 
     await until(session, (s) => s.status === 'signed-out');
     fill('Email', 'alice@chenu.local');
     fill('Password', 'wrong-password');
-    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
-    const alert = await screen.findByRole('alert');
+    await press('Sign in');
+    const alert = await screen.findByRole('alert', undefined, SLOW);
     expect(alert.textContent).toBe('Wrong email or password.');
     expect(alert.getAttribute('data-code')).toBe('auth.invalid_credentials');
     await act(() => i18n.changeLanguage('fr'));
@@ -143,25 +153,27 @@ describe('session, sign-in and home (real gateway + Deno functions, jsdom)', () 
     fill('Your name', 'Noémie');
     fill('Email', `noemie-${process.pid}@client.chenu.local`);
     fill('Password', 'correct-horse-battery');
-    fireEvent.click(screen.getByRole('button', { name: 'Create my account' }));
-    await screen.findByRole('heading', { name: 'Welcome, Noémie' });
+    await press('Create my account');
+    await screen.findByRole('heading', { name: 'Welcome, Noémie' }, SLOW);
     expect(screen.getByText('Step 1 of 3')).toBeDefined();
     // a new account's balance (none until the plan grants it, then the plan's tokens), in words
-    await waitFor(() =>
-      expect(screen.getByTestId('onboarding-balance').textContent).toMatch(
-        /^(You have \d[\d,]* tokens? for agents\.|You have no tokens yet: they come with your plan\.)$/,
-      ),
+    await waitFor(
+      () =>
+        expect(screen.getByTestId('onboarding-balance').textContent).toMatch(
+          /^(You have \d[\d,]* tokens? for agents\.|You have no tokens yet: they come with your plan\.)$/,
+        ),
+      SLOW,
     );
     fill('Sphere name', 'Maison');
-    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
-    await screen.findByText('Step 2 of 3');
+    await press('Continue');
+    await screen.findByText('Step 2 of 3', undefined, SLOW);
     // an empty name is refused by the store, in words
     fill('Dataspace name', '   ');
     fireEvent.submit(screen.getByRole('form', { name: 'Create a starter dataspace' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('Give it a name.');
+    expect((await screen.findByRole('alert', undefined, SLOW)).textContent).toBe('Give it a name.');
     fill('Dataspace name', 'Salle de bain');
-    fireEvent.click(screen.getByRole('button', { name: 'Create the dataspace' }));
-    await screen.findByRole('heading', { name: 'All set' });
+    await press('Create the dataspace');
+    await screen.findByRole('heading', { name: 'All set' }, SLOW);
     expect(browser.getState().spheres.map((s) => s.name)).toEqual(['Maison']);
     expect(browser.getState().dataspaces.map((d) => d.name)).toEqual(['Salle de bain']);
     expect(session.getState().identities.map((i) => i.name)).toEqual(['Noémie']);
