@@ -28,7 +28,11 @@ let a: Page; // alice in VR / AR
 let b: Page; // alice's second device, desktop
 
 async function openRoomAsAlice(xr: boolean): Promise<Page> {
-  const context = await newContext({ viewport: { width: 960, height: 600 } });
+  // IWER's Synthetic Environment Module, injected by the test (not the app), bundles its own three.js
+  const context = await newContext(
+    { viewport: { width: 960, height: 600 } },
+    xr ? [/Multiple instances of Three\.js being imported/] : [],
+  );
   context.setDefaultTimeout(60_000);
   if (xr) await emulateQuest3(context, { environment: syntheticFloor() });
   const page = await context.newPage();
