@@ -1,9 +1,11 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
+import { useFormat } from '../i18n/format.ts';
 import { useSessionStore } from '../session/SessionContext.ts';
+import { Button } from '../ui/Button.tsx';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { createPlansStore } from './plansStore.ts';
-
-const day = (iso: string) => new Date(iso).toLocaleDateString();
 
 /**
  * The plans and the person's subscription: subscribe, move to another plan or cancel. Changes take
@@ -11,49 +13,60 @@ const day = (iso: string) => new Date(iso).toLocaleDateString();
  * (no payment processor: prices are shown for information).
  */
 export function PlansPanel() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const { api } = useSessionStore();
-  const plans = useMemo(() => createPlansStore(api), [api]);
+  const [plans] = useState(() => createPlansStore(api));
   const s = useStore(plans);
   useEffect(() => void plans.load(), [plans]);
   const current = s.current;
   const name = (id: string | null | undefined) => s.plans.find((p) => p.id === id)?.name ?? '';
+  const price = (cents: number, currency: string) =>
+    new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(cents / 100);
   return (
-    <section className="panel plans" aria-label="Plans">
-      <h2>Plans</h2>
+    <section className="stack" aria-label={t('plans.title')}>
       {current ? (
         <p data-testid="plan-current">
-          {name(current.plan_id)} · {day(current.current_period_start)} → {day(current.current_period_end)}
-          {current.pending_plan_id && ` · then ${name(current.pending_plan_id)}`}
-          {current.cancel_at_period_end && ' · ends then'}
+          {t('plans.current', {
+            plan: name(current.plan_id),
+            from: fmt.date(current.current_period_start),
+            to: fmt.date(current.current_period_end),
+          })}
+          {current.pending_plan_id && ` · ${t('plans.then', { plan: name(current.pending_plan_id) })}`}
+          {current.cancel_at_period_end && ` · ${t('plans.ends')}`}
         </p>
       ) : (
-        <p>No plan yet.</p>
+        <p className="muted">{t('plans.none')}</p>
       )}
-      <ul>
+      <p className="muted">{t('plans.noCharge')}</p>
+      <ul className="stack">
         {s.plans.map((p) => (
-          <li key={p.id}>
-            <strong>{p.name}</strong> — {p.monthly_tokens.toLocaleString()} tokens / month ·{' '}
-            {(p.price_cents_monthly / 100).toFixed(2)} {p.currency}
-            <button
-              type="button"
-              disabled={s.busy || p.id === (current?.pending_plan_id ?? current?.plan_id)}
-              onClick={() => void plans.choose(p.id)}
+          <li key={p.id} className="card row">
+            <span className="grow">
+              <strong>{p.name}</strong>{' '}
+              <span className="muted">
+                {t('plans.perMonth', {
+                  tokens: fmt.tokens(p.monthly_tokens),
+                  price: price(p.price_cents_monthly, p.currency),
+                })}
+              </span>
+            </span>
+            <Button
+              variant={current ? 'secondary' : 'primary'}
+              isDisabled={s.busy || p.id === (current?.pending_plan_id ?? current?.plan_id)}
+              onPress={() => void plans.choose(p.id)}
             >
-              {current ? 'Switch at period end' : 'Subscribe'}
-            </button>
+              {current ? t('plans.switch') : t('plans.subscribe')}
+            </Button>
           </li>
         ))}
       </ul>
       {current && !current.cancel_at_period_end && (
-        <button type="button" disabled={s.busy} onClick={() => void plans.cancel()}>
-          Cancel at period end
-        </button>
+        <Button variant="danger" isDisabled={s.busy} onPress={() => void plans.cancel()}>
+          {t('plans.cancel')}
+        </Button>
       )}
-      {s.error && (
-        <p className="error" role="alert">
-          {s.error}
-        </p>
-      )}
+      <ErrorNotice error={s.error} />
     </section>
   );
 }

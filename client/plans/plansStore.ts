@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ChenuApi, SubscriptionPlan, UserSubscription } from '../api/chenuApi.ts';
-import { describeError } from '../app/sessionStore.ts';
+import { toUiError, type UiError } from '../i18n/uiError.ts';
 
 /** The plans of the catalog and the signed-in person's live subscription. */
 export interface PlansState {
@@ -8,7 +8,7 @@ export interface PlansState {
   /** The active (or past due) subscription, if any. */
   readonly current: UserSubscription | null;
   readonly busy: boolean;
-  readonly error: string | null;
+  readonly error: UiError | null;
 }
 
 export interface PlansActions {
@@ -33,7 +33,7 @@ export function createPlansStore(api: ChenuApi): PlansStore {
       await work();
       await actions.load();
     } catch (error) {
-      store.setState({ error: describeError(error) });
+      store.setState({ error: toUiError(error) });
     } finally {
       store.setState({ busy: false });
     }
@@ -45,7 +45,7 @@ export function createPlansStore(api: ChenuApi): PlansStore {
         const current = subs.data.find((s) => s.status === 'active' || s.status === 'past_due') ?? null;
         store.setState({ plans: plans.data, current });
       } catch (error) {
-        store.setState({ error: describeError(error) });
+        store.setState({ error: toUiError(error) });
       }
     },
     choose(planId) {

@@ -1,6 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
+import { useFormat } from '../i18n/format.ts';
 import { useSessionStore } from '../session/SessionContext.ts';
+import { Button } from '../ui/Button.tsx';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
+import { TextField } from '../ui/TextField.tsx';
 import { createReviewsStore } from './reviewsStore.ts';
 
 /**
@@ -9,47 +14,53 @@ import { createReviewsStore } from './reviewsStore.ts';
  * returns its tokens. A run is never shown to the person who asked for it.
  */
 export function ReviewsPanel() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const { api } = useSessionStore();
-  const reviews = useMemo(() => createReviewsStore(api), [api]);
+  const [reviews] = useState(() => createReviewsStore(api));
   const s = useStore(reviews);
   const [note, setNote] = useState('');
   useEffect(() => void reviews.load(), [reviews]);
   if (s.pending === null) return null;
   return (
-    <section className="panel reviews" aria-label="Reviews">
-      <h2>Runs awaiting review</h2>
-      {s.pending.length === 0 && <p>Nothing to review.</p>}
-      <input aria-label="Review note" value={note} onChange={(e) => setNote(e.target.value)} />
-      <ul>
+    <section className="card stack" aria-labelledby="reviews-title">
+      <h2 id="reviews-title" className="section-title">
+        {t('reviews.title')}
+      </h2>
+      {s.pending.length === 0 && <p className="muted">{t('reviews.none')}</p>}
+      {s.pending.length > 0 && <TextField label={t('reviews.note')} value={note} onChange={setNote} />}
+      <ul className="stack">
         {s.pending.map((r) => (
-          <li key={r.execution_id} data-execution={r.execution_id}>
+          <li key={r.execution_id} data-execution={r.execution_id} className="stack">
             <p>
-              <strong>{r.agent_name}</strong> for {r.requester_name} in {r.dataspace_name} ·{' '}
-              {r.tokens_reserved} tokens held
+              {t('reviews.who', {
+                agent: r.agent_name,
+                requester: r.requester_name,
+                dataspace: r.dataspace_name,
+                tokens: fmt.tokens(r.tokens_reserved),
+              })}
             </p>
-            <p className="intent">{r.intent_text}</p>
-            <button
-              type="button"
-              disabled={s.busy}
-              onClick={() => void reviews.decide(r.execution_id, 'approve', note || undefined)}
-            >
-              Approve
-            </button>
-            <button
-              type="button"
-              disabled={s.busy}
-              onClick={() => void reviews.decide(r.execution_id, 'reject', note || undefined)}
-            >
-              Reject
-            </button>
+            <blockquote className="intent">{r.intent_text}</blockquote>
+            <div className="dialog-actions">
+              <Button
+                variant="quiet"
+                isDisabled={s.busy}
+                onPress={() => void reviews.decide(r.execution_id, 'reject', note || undefined)}
+              >
+                {t('reviews.reject')}
+              </Button>
+              <Button
+                variant="primary"
+                isDisabled={s.busy}
+                onPress={() => void reviews.decide(r.execution_id, 'approve', note || undefined)}
+              >
+                {t('reviews.approve')}
+              </Button>
+            </div>
           </li>
         ))}
       </ul>
-      {s.error && (
-        <p className="error" role="alert">
-          {s.error}
-        </p>
-      )}
+      <ErrorNotice error={s.error} />
     </section>
   );
 }

@@ -1,13 +1,13 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { ApiError, type ChenuApi, type PendingReview } from '../api/chenuApi.ts';
-import { describeError } from '../app/sessionStore.ts';
+import { toUiError, type UiError } from '../i18n/uiError.ts';
 
 /** Runs held for human review that the signed-in reviewer may decide. */
 export interface ReviewsState {
   /** Null until loaded, and for anyone who is not a reviewer (the API answers 403). */
   readonly pending: readonly PendingReview[] | null;
   readonly busy: boolean;
-  readonly error: string | null;
+  readonly error: UiError | null;
 }
 
 export interface ReviewsActions {
@@ -26,7 +26,7 @@ export function createReviewsStore(api: ChenuApi): ReviewsStore {
       } catch (error) {
         // not a reviewer: the panel stays hidden
         if (error instanceof ApiError && error.status === 403) store.setState({ pending: null });
-        else store.setState({ error: describeError(error) });
+        else store.setState({ error: toUiError(error) });
       }
     },
     async decide(executionId, decision, note) {
@@ -34,7 +34,7 @@ export function createReviewsStore(api: ChenuApi): ReviewsStore {
       try {
         await api.decideReview(executionId, decision, note);
       } catch (error) {
-        store.setState({ error: describeError(error) });
+        store.setState({ error: toUiError(error) });
       } finally {
         store.setState({ busy: false });
         await actions.load();

@@ -1,5 +1,7 @@
+import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { useSessionStore } from '../session/SessionContext.ts';
+import { Button } from '../ui/Button.tsx';
 import { agentStreams } from './agentStreams.ts';
 
 /**
@@ -7,23 +9,24 @@ import { agentStreams } from './agentStreams.ts';
  * generated, and Stop (the run ends, its tokens return, nothing is written).
  */
 export function LiveRuns({ threadId }: { threadId: string }) {
+  const { t } = useTranslation();
   const { api } = useSessionStore();
   const runs = useStore(agentStreams, (s) => s.runs);
   const live = Object.values(runs).filter((r) => r.threadId === threadId && !r.done);
   if (live.length === 0) return null;
   return (
-    <ul className="live-runs" aria-label="Agents answering">
+    <ul className="live-runs stack" aria-label={t('governed.live')}>
       {live.map((r) => (
-        <li key={r.executionId} data-execution={r.executionId}>
-          <p className="who">
+        <li key={r.executionId} data-execution={r.executionId} className="message" data-author="agent">
+          <span className="message-meta">
             {r.agent} · {r.model}
-          </p>
-          <p className="draft" aria-live="polite">
+          </span>
+          <span className="message-body" aria-live="polite">
             {r.text}
-          </p>
-          <button type="button" onClick={() => void api.cancelRun(r.executionId)}>
-            Stop
-          </button>
+          </span>
+          <Button variant="quiet" size="sm" onPress={() => void api.cancelRun(r.executionId)}>
+            {t('governed.stop')}
+          </Button>
         </li>
       ))}
     </ul>

@@ -104,6 +104,8 @@ export const AgentEstimate = z
       tokensOriginal: z.number().int(),
       tokensEncoded: z.number().int(),
       tokensSaved: z.number().int(),
+      /** Phrasings the encoder reads, when it recognised no action in this one (nothing is charged). */
+      suggestions: z.array(z.string()),
     }),
     estimate: z
       .object({

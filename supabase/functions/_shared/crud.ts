@@ -57,6 +57,21 @@ export interface CrudSpec {
 type Sql = ISql;
 type Fragment = ReturnType<Sql>;
 
+/** The plural of a summary's noun: "identity" → "identities", "entry" → "entries", "sphere" → "spheres". */
+export function pluralOf(noun: string): string {
+  if (/[^aeiou]y$/i.test(noun)) return `${noun.slice(0, -1)}ies`;
+  if (/(s|sh|ch|x|z)$/i.test(noun)) return `${noun}es`;
+  return `${noun}s`;
+}
+
+/**
+ * A summary's noun with its article: "an identity", "an API key", "a unit". By the first letter's
+ * sound; a leading "u" is read "you" in this API's nouns ("a unit"), so only a, e, i, o take "an".
+ */
+export function withArticle(noun: string): string {
+  return `${/^[aeio]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
 function and(sql: Sql, parts: Fragment[]): Fragment {
   return parts.reduce((a, b) => sql`${a} and ${b}`, sql`true`);
 }
@@ -234,7 +249,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'get',
         path: spec.path,
-        summary: `List ${spec.noun}s`,
+        summary: `List ${pluralOf(spec.noun)}`,
         tag: spec.tag,
         params: spec.parent ? parentParams : undefined,
         query: PageQuery.extend(filters.shape),
@@ -279,7 +294,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'get',
         path: itemPath,
-        summary: `Get a ${spec.noun}`,
+        summary: `Get ${withArticle(spec.noun)}`,
         tag: spec.tag,
         params: itemParams,
         response: { status: 200, schema: spec.row },
@@ -304,7 +319,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'post',
         path: spec.path,
-        summary: `Create a ${spec.noun}`,
+        summary: `Create ${withArticle(spec.noun)}`,
         tag: spec.tag,
         params: spec.parent ? parentParams : undefined,
         body: spec.create,
@@ -334,7 +349,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'patch',
         path: itemPath,
-        summary: `Update a ${spec.noun}`,
+        summary: `Update ${withArticle(spec.noun)}`,
         tag: spec.tag,
         params: itemParams,
         body: spec.update,
@@ -360,7 +375,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'delete',
         path: itemPath,
-        summary: `Delete a ${spec.noun}`,
+        summary: `Delete ${withArticle(spec.noun)}`,
         tag: spec.tag,
         params: itemParams,
         response: { status: 204 },

@@ -43,6 +43,7 @@ function runError(result: Exclude<ExecutionResult, { ok: true }>): ApiError {
     scope: result.scope,
     executionId: result.executionId,
     replayed: result.replayed,
+    ...(result.suggestions ? { suggestions: result.suggestions } : {}),
   });
 }
 

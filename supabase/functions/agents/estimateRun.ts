@@ -7,6 +7,7 @@
  */
 import { encodeIntent, EncodingInputError } from '../../../shared/pipeline/encodeIntent.ts';
 import { candidateModel, estimateCost } from '../../../shared/pipeline/estimateCost.ts';
+import { taskTypesOfAgent } from '../../../shared/pipeline/intentExamples.ts';
 import { matchAgent } from '../../../shared/pipeline/matchAgent.ts';
 import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../../shared/pipeline/schemas.ts';
 import type { z } from 'zod';
@@ -146,6 +147,7 @@ export async function estimateRun(
         dataspaceId: scope.dataspaceId,
         ...(scope.threadId ? { threadId: scope.threadId } : {}),
         ...(req.taskType ? { taskType: req.taskType } : {}),
+        agentTaskTypes: taskTypesOfAgent(ctx.agents, agentId),
       });
     } catch (error) {
       if (error instanceof EncodingInputError) throw new ApiError('encoding_rejected', error.message);
@@ -189,6 +191,7 @@ export async function estimateRun(
         tokensOriginal: encoding.tokensOriginal,
         tokensEncoded: encoding.tokensEncoded,
         tokensSaved: encoding.tokensSaved,
+        suggestions: encoding.suggestions,
       },
       balance: { available },
       budgets,
