@@ -303,7 +303,7 @@ export const fr = {
   },
   plans: {
     title: 'Forfaits',
-    current: '{{plan}} · {{from}} → {{to}}',
+    current: '{{plan}} · du {{from}} au {{to}}',
     then: 'puis {{plan}}',
     ends: 'se termine alors',
     none: 'Pas encore de forfait.',
@@ -598,6 +598,10 @@ export const fr = {
     no_compatible_agent:
       'Aucun agent ne sait faire cela dans cet espace. Choisissez-en un autre ou reformulez.',
     step_failed: 'Une étape du déroulé a échoué.',
+    review_required: 'Cet agent demande une revue ici : lancez-le seul, pas comme étape d’un déroulé.',
+    review_rejected: 'Un réviseur a refusé cette exécution ; ses jetons sont revenus.',
+    review_expired: 'Personne n’a révisé cette exécution à temps ; ses jetons sont revenus.',
+    cancelled: 'Cette exécution a été arrêtée ; rien n’a été écrit et ses jetons sont revenus.',
     internal: 'Le serveur a rencontré un problème. Réessayez dans un instant.',
     bad_gateway: 'Un service dont dépend le serveur ne répond pas. Réessayez plus tard.',
     provider_failed: 'L’agent n’a pas pu terminer. Les jetons réservés vous ont été rendus.',
