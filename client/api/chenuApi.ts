@@ -162,8 +162,8 @@ export function createChenuApi(sb: SupabaseClient) {
     /** Stops a run of the active identity (held for review, or running). */
     cancelRun: (executionId: string) =>
       call<{ executionId: string; status: string }>(sb, 'POST', `agents/executions/${executionId}/cancel`),
-    /** Runs held for review that the signed-in reviewer may decide (403 for anyone else). */
-    reviews: () => call<{ data: PendingReview[] }>(sb, 'GET', 'agents/reviews'),
+    /** Runs held for review that the signed-in reviewer may decide (`reviewer: false` for anyone else). */
+    reviews: () => call<{ reviewer: boolean; data: PendingReview[] }>(sb, 'GET', 'agents/reviews'),
     decideReview: (executionId: string, decision: 'approve' | 'reject', note?: string) =>
       call<ReviewOutcome>(sb, 'POST', `agents/executions/${executionId}/${decision}`, {
         body: note ? { note } : {},

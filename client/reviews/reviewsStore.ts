@@ -1,10 +1,10 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { ApiError, type ChenuApi, type PendingReview } from '../api/chenuApi.ts';
+import type { ChenuApi, PendingReview } from '../api/chenuApi.ts';
 import { toUiError, type UiError } from '../i18n/uiError.ts';
 
 /** Runs held for human review that the signed-in reviewer may decide. */
 export interface ReviewsState {
-  /** Null until loaded, and for anyone who is not a reviewer (the API answers 403). */
+  /** Null until loaded, and for anyone who is not a reviewer. */
   readonly pending: readonly PendingReview[] | null;
   readonly busy: boolean;
   readonly error: UiError | null;
@@ -22,11 +22,11 @@ export function createReviewsStore(api: ChenuApi): ReviewsStore {
   const actions: ReviewsActions = {
     async load() {
       try {
-        store.setState({ pending: (await api.reviews()).data, error: null });
-      } catch (error) {
+        const answer = await api.reviews();
         // not a reviewer: the panel stays hidden
-        if (error instanceof ApiError && error.status === 403) store.setState({ pending: null });
-        else store.setState({ error: toUiError(error) });
+        store.setState({ pending: answer.reviewer ? answer.data : null, error: null });
+      } catch (error) {
+        store.setState({ error: toUiError(error) });
       }
     },
     async decide(executionId, decision, note) {

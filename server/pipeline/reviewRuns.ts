@@ -28,15 +28,26 @@ export interface PendingReview {
   dataspace_name: string;
 }
 
-/** The runs the signed-in reviewer may decide (refused with 42501 for anyone else). */
-export async function listPendingReviews(data: DataAccess, claims: Claims): Promise<PendingReview[]> {
+/**
+ * Whether the signed-in person reviews runs, and the runs they may decide now (none, and
+ * `reviewer: false`, for anyone else: the list itself refuses them with 42501).
+ */
+export async function listPendingReviews(
+  data: DataAccess,
+  claims: Claims,
+): Promise<{ reviewer: boolean; data: PendingReview[] }> {
   return data.withUser(claims, async (tx) => {
+    const [who] = await tx<{ reviewer: boolean }[]>`select private.has_staff_role('reviewer') as reviewer`;
+    if (!who?.reviewer) return { reviewer: false, data: [] };
     const rows = await tx<PendingReview[]>`select * from private.pending_reviews()`;
-    return rows.map((r) => ({
-      ...r,
-      requested_at: new Date(r.requested_at).toISOString(),
-      expires_at: new Date(r.expires_at).toISOString(),
-    }));
+    return {
+      reviewer: true,
+      data: rows.map((r) => ({
+        ...r,
+        requested_at: new Date(r.requested_at).toISOString(),
+        expires_at: new Date(r.expires_at).toISOString(),
+      })),
+    };
   });
 }
 

@@ -52,12 +52,16 @@ fn.route(
   {
     method: 'get',
     path: '/reviews',
-    summary: 'Runs held for human review that the signed-in reviewer may decide (reviewers only)',
+    summary:
+      'Runs held for human review that the signed-in reviewer may decide (`reviewer: false` and none for anyone else)',
     tag: 'agents',
-    response: { status: 200, schema: z.object({ data: z.array(g.PendingReview) }) },
+    response: {
+      status: 200,
+      schema: z.object({ reviewer: z.boolean(), data: z.array(g.PendingReview) }),
+    },
     access: 'user',
   },
-  async ({ caller, db }) => ({ data: await mapped('read', () => listPendingReviews(db, caller.claims)) }),
+  async ({ caller, db }) => mapped('read', () => listPendingReviews(db, caller.claims)),
 );
 
 for (const decision of ['approve', 'reject'] as const) {
