@@ -70,7 +70,6 @@ export type AgentCompatibilityMatrixRow = z.infer<typeof agentCompatibilityMatri
 export const agentExecutionsRow = z.object({
   id: z.uuid(),
   identity_id: z.uuid(),
-  user_id: z.uuid(),
   agent_id: z.uuid(),
   thread_id: z.uuid().nullable(),
   dataspace_id: z.uuid(),
@@ -142,6 +141,7 @@ export const agentExecutionsInsert = z.object({
   started_at: z.string().nullable().optional(),
   finished_at: z.string().nullable().optional(),
   request_hash: z.string().nullable().optional(),
+  runner_identity_id: z.uuid().nullable().optional(),
 });
 export type AgentExecutionsRow = z.infer<typeof agentExecutionsRow>;
 
@@ -324,11 +324,32 @@ export const constructionProjectsInsert = z.object({
 });
 export type ConstructionProjectsRow = z.infer<typeof constructionProjectsRow>;
 
+/** A row of public.dataspace_members. */
+export const dataspaceMembersRow = z.object({
+  id: z.uuid(),
+  identity_id: z.uuid(),
+  dataspace_id: z.uuid(),
+  member_identity_id: z.uuid(),
+  role: z.enum(['viewer', 'participant', 'editor', 'host']),
+  added_by_identity_id: z.uuid().nullable(),
+  via_link_id: z.uuid().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+/** The writable columns of public.dataspace_members (optional where the database has a default). */
+export const dataspaceMembersInsert = z.object({
+  dataspace_id: z.uuid(),
+  member_identity_id: z.uuid(),
+  role: z.enum(['viewer', 'participant', 'editor', 'host']),
+  added_by_identity_id: z.uuid().nullable().optional(),
+  via_link_id: z.uuid().nullable().optional(),
+});
+export type DataspaceMembersRow = z.infer<typeof dataspaceMembersRow>;
+
 /** A row of public.dataspaces. */
 export const dataspacesRow = z.object({
   id: z.uuid(),
   identity_id: z.uuid(),
-  user_id: z.uuid(),
   sphere_id: z.uuid(),
   domain_id: z.uuid().nullable(),
   name: z.string().min(1).max(160),
@@ -608,6 +629,36 @@ export const identitiesInsert = z.object({
 });
 export type IdentitiesRow = z.infer<typeof identitiesRow>;
 
+/** A row of public.invitations. */
+export const invitationsRow = z.object({
+  id: z.uuid(),
+  identity_id: z.uuid(),
+  dataspace_id: z.uuid(),
+  meeting_id: z.uuid().nullable(),
+  role: z.enum(['viewer', 'participant', 'editor', 'host']),
+  invitee_email: z.string().min(3).max(320),
+  invited_by_identity_id: z.uuid().nullable(),
+  status: z.enum(['pending', 'accepted', 'declined', 'revoked']),
+  accepted_identity_id: z.uuid().nullable(),
+  expires_at: z.string(),
+  decided_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+/** The writable columns of public.invitations (optional where the database has a default). */
+export const invitationsInsert = z.object({
+  dataspace_id: z.uuid(),
+  meeting_id: z.uuid().nullable().optional(),
+  role: z.enum(['viewer', 'participant', 'editor', 'host']),
+  invitee_email: z.string().min(3).max(320),
+  invited_by_identity_id: z.uuid().nullable().optional(),
+  status: z.enum(['pending', 'accepted', 'declined', 'revoked']).optional(),
+  accepted_identity_id: z.uuid().nullable().optional(),
+  expires_at: z.string(),
+  decided_at: z.string().nullable().optional(),
+});
+export type InvitationsRow = z.infer<typeof invitationsRow>;
+
 /** A row of public.meeting_notes. */
 export const meetingNotesRow = z.object({
   id: z.uuid(),
@@ -640,6 +691,7 @@ export const meetingParticipantsRow = z.object({
   hand_raised_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
+  via_link_id: z.uuid().nullable(),
 });
 /** The writable columns of public.meeting_participants (optional where the database has a default). */
 export const meetingParticipantsInsert = z.object({
@@ -651,6 +703,7 @@ export const meetingParticipantsInsert = z.object({
   joined_at: z.string().nullable().optional(),
   left_at: z.string().nullable().optional(),
   hand_raised_at: z.string().nullable().optional(),
+  via_link_id: z.uuid().nullable().optional(),
 });
 export type MeetingParticipantsRow = z.infer<typeof meetingParticipantsRow>;
 
@@ -684,7 +737,6 @@ export type MeetingTasksRow = z.infer<typeof meetingTasksRow>;
 export const meetingsRow = z.object({
   id: z.uuid(),
   identity_id: z.uuid(),
-  user_id: z.uuid(),
   dataspace_id: z.uuid(),
   thread_id: z.uuid().nullable(),
   title: z.string().min(1).max(200),
@@ -734,7 +786,6 @@ export type MemoryCorrectionsRow = z.infer<typeof memoryCorrectionsRow>;
 export const memoryItemsRow = z.object({
   id: z.uuid(),
   identity_id: z.uuid(),
-  user_id: z.uuid(),
   dataspace_id: z.uuid(),
   thread_id: z.uuid().nullable(),
   source_type: z.enum(['thread', 'message', 'meeting', 'file', 'user', 'agent_execution']),
@@ -1188,6 +1239,35 @@ export const scopeLocksInsert = z.object({
   released_at: z.string().nullable().optional(),
 });
 export type ScopeLocksRow = z.infer<typeof scopeLocksRow>;
+
+/** A row of public.share_links. */
+export const shareLinksRow = z.object({
+  id: z.uuid(),
+  identity_id: z.uuid(),
+  dataspace_id: z.uuid(),
+  meeting_id: z.uuid().nullable(),
+  role: z.enum(['viewer', 'participant', 'editor']),
+  created_by_identity_id: z.uuid().nullable(),
+  expires_at: z.string(),
+  max_uses: z.number().int().nullable(),
+  uses: z.number().int().min(0),
+  revoked_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+/** The writable columns of public.share_links (optional where the database has a default). */
+export const shareLinksInsert = z.object({
+  dataspace_id: z.uuid(),
+  meeting_id: z.uuid().nullable().optional(),
+  role: z.enum(['viewer', 'participant', 'editor']),
+  token_hash: z.string(),
+  created_by_identity_id: z.uuid().nullable().optional(),
+  expires_at: z.string(),
+  max_uses: z.number().int().nullable().optional(),
+  uses: z.number().int().min(0).optional(),
+  revoked_at: z.string().nullable().optional(),
+});
+export type ShareLinksRow = z.infer<typeof shareLinksRow>;
 
 /** A row of public.spatial_anchors. */
 export const spatialAnchorsRow = z.object({
@@ -1673,7 +1753,6 @@ export type WorkspaceTransformationsRow = z.infer<typeof workspaceTransformation
 export const workspacesRow = z.object({
   id: z.uuid(),
   identity_id: z.uuid(),
-  user_id: z.uuid(),
   dataspace_id: z.uuid(),
   name: z.string().min(1).max(160),
   layout: z.enum(['grid', 'stack', 'radial', 'wall', 'free']),
