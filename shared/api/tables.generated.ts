@@ -104,6 +104,7 @@ export const agentExecutionsRow = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   request_hash: z.string().nullable(),
+  runner_identity_id: z.uuid().nullable(),
 });
 /** The writable columns of public.agent_executions (optional where the database has a default). */
 export const agentExecutionsInsert = z.object({

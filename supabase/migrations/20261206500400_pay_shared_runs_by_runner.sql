@@ -21,6 +21,8 @@ alter table public.agent_executions
   add column runner_identity_id uuid references public.identities (id) on delete set null;
 update public.agent_executions set runner_identity_id = identity_id;
 create index agent_executions_runner_identity_id_idx on public.agent_executions (runner_identity_id);
+-- readable like the other columns (20261206500100 made the table's SELECT a column grant)
+grant select (runner_identity_id) on table public.agent_executions to authenticated;
 -- the key is the runner's: two members of one dataspace may use the same key
 alter table public.agent_executions drop constraint agent_executions_identity_id_idempotency_key_key;
 create unique index agent_executions_runner_idempotency_key_idx
