@@ -64,5 +64,6 @@ export async function addMember(
 ): Promise<void> {
   await s.asOwner();
   await s.tx`insert into public.dataspace_members (identity_id, dataspace_id, member_identity_id, role)
-             select d.identity_id, d.id, ${member}, ${role} from public.dataspaces d where d.id = any(${dataspaces})`;
+             select d.identity_id, d.id, ${member}, ${role} from public.dataspaces d where d.id = any(${dataspaces})
+             on conflict (dataspace_id, member_identity_id) do update set role = excluded.role`;
 }
