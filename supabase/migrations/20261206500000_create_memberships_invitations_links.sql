@@ -283,6 +283,9 @@ grant execute on function private.has_shares(), private.shared_dataspace_ids(int
  * composite foreign keys hold; RLS WITH CHECK then decides whether the active identity may write
  * there. Security invoker on purpose: the parent is read as the writer, so a parent it cannot see
  * leaves `identity_id` as it was (the foreign key then refuses, as before: no existence oracle).
+ * Only a client's own statement (role `authenticated`) is stamped: server functions and the
+ * server's connection bypass RLS, so they keep the identity they name and the composite foreign key
+ * keeps refusing another identity's parent (their guard), as private.stamp_actor does.
  * Authors stay stamped from the active identity (private.stamp_actor).
  */
 create function private.stamp_tenant() returns trigger
@@ -292,6 +295,9 @@ as $$
 declare
   parent uuid;
 begin
+  if current_user <> 'authenticated' then
+    return new;
+  end if;
   -- a case statement, not an expression: each branch reads only its own table's fields
   case tg_argv[0]
     when 'dataspace' then

@@ -357,3 +357,36 @@ $$;
 revoke execute on function public.correct_memory_item(uuid, text), public.forget_memory_item(uuid) from public, anon;
 grant execute on function public.correct_memory_item(uuid, text), public.forget_memory_item(uuid)
   to authenticated, service_role;
+
+/**
+ * Records an uploaded file (restated from 20261206200300): into a dataspace the active identity owns,
+ * as before, or one it is an editor (or host) of, as the dataspace owner's row (the tenant). The path
+ * is derived here (`<tenant>/<file id>`), never chosen by a client; any other dataspace is a 23503,
+ * like one that does not exist.
+ */
+create or replace function private.create_file(
+  p_id uuid, p_dataspace_id uuid, p_name text, p_mime_type text, p_size_bytes bigint, p_sha256 text,
+  p_storage_backend text
+) returns public.files
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  active uuid := private.active_identity_id();
+  tenant uuid := active;
+  f public.files;
+begin
+  if active is null then
+    raise exception 'no active identity in the request' using errcode = '42501';
+  end if;
+  if coalesce(private.role_rank(private.dataspace_role(p_dataspace_id, active)), 0) >= 3 then
+    select d.identity_id into tenant from public.dataspaces d where d.id = p_dataspace_id;
+  end if;
+  insert into public.files
+    (id, identity_id, dataspace_id, name, mime_type, size_bytes, sha256, storage_backend, storage_path)
+  values (p_id, tenant, p_dataspace_id, p_name, p_mime_type, p_size_bytes, p_sha256, p_storage_backend,
+          tenant::text || '/' || p_id::text)
+  returning * into f;
+  return f;
+end;
+$$;

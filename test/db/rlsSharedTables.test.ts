@@ -349,6 +349,33 @@ describe('shared tables: RLS per role, from the catalog and private.share_rules'
       ).toBe('42501');
       // the owner's user is not the member's to read
       expect((await s.attempt((tx) => tx`select user_id from public.dataspaces`)).state).toBe('42501');
+      // an editor uploads into the shared dataspace: the owner's row, under the owner's path
+      const upload = (tx: TransactionSql, id: string) =>
+        tx<{ identity_id: string; storage_path: string }[]>`
+          select identity_id, storage_path from private.create_file(${id}, ${dataspaces[0]!}, 'plan.pdf',
+            'application/pdf', 10, ${'0'.repeat(64)}, 'local')`;
+      const fileId = crypto.randomUUID();
+      expect((await upload(s.tx, fileId))[0]).toEqual({
+        identity_id: SEED.a1,
+        storage_path: `${SEED.a1}/${fileId}`,
+      });
+    });
+  });
+
+  it('lets only the owner and editors record an upload into a dataspace: a viewer or a stranger is refused', async () => {
+    await inRollback(sql, async (s) => {
+      const carol = await freshUser(s);
+      const dataspaces = await dataspacesOf(s, SEED.a1);
+      const upload = (tx: TransactionSql) =>
+        tx`select private.create_file(${crypto.randomUUID()}, ${dataspaces[0]!}, 'x.pdf', 'application/pdf', 1,
+                                      ${'0'.repeat(64)}, 'local')`;
+      await s.as(carol.as(carol.i1));
+      expect((await s.attempt(upload)).state).toBe('23503');
+      await addMember(s, dataspaces, carol.i1, 'participant');
+      await s.as(carol.as(carol.i1));
+      expect((await s.attempt(upload)).state).toBe('23503');
+      await s.as(carol.as(carol.i2));
+      expect((await s.attempt(upload)).state).toBe('23503');
     });
   });
 });
