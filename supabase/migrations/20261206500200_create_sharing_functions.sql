@@ -110,7 +110,7 @@ begin
   before_role := member.role;
   if member.id is null then
     if (select count(*) from public.dataspace_members m where m.dataspace_id = p_place.id) >= 500 then
-      raise exception 'a dataspace has at most 500 members' using errcode = '54000';
+      raise exception 'a dataspace has at most 500 members' using errcode = '55000';
     end if;
     insert into public.dataspace_members (identity_id, dataspace_id, member_identity_id, role, added_by_identity_id,
                                           via_link_id)
@@ -374,7 +374,7 @@ begin
       (select l.invitations_per_hour from private.sharing_limits() l) using errcode = 'PT429';
   end if;
   if (select count(*) from public.invitations i where i.dataspace_id = place.id and i.status = 'pending') >= 500 then
-    raise exception 'a dataspace has at most 500 pending invitations' using errcode = '54000';
+    raise exception 'a dataspace has at most 500 pending invitations' using errcode = '55000';
   end if;
 
   update public.invitations i

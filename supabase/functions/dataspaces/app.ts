@@ -13,7 +13,14 @@ import { Dataspace, DataspaceCreate, DataspaceUpdate } from '../../../shared/api
 import * as s from '../../../shared/api/sharing.ts';
 import * as t from '../../../shared/api/tables.generated.ts';
 import type { Tx } from '../../../server/db/dataAccess.ts';
-import { decodeCursor, insertRow, mapped, pageFrom, updateRow } from '../_shared/crud.ts';
+import {
+  assertReferencesVisible,
+  decodeCursor,
+  insertRow,
+  mapped,
+  pageFrom,
+  updateRow,
+} from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 
@@ -81,12 +88,9 @@ fn.route(
       identity_id: z.uuid().optional().meta({
         description: 'another identity whose rows an approved elevation opens (default: the active one)',
       }),
-      shared: z
-        .enum(['true', 'false'])
-        .optional()
-        .meta({
-          description: 'true: the dataspaces other identities shared with the active one (my_role says how)',
-        }),
+      shared: z.enum(['true', 'false']).optional().meta({
+        description: 'true: the dataspaces other identities shared with the active one (my_role says how)',
+      }),
     }),
     response: { status: 200, schema: pageOf(Dataspace) },
   },
@@ -147,6 +151,8 @@ fn.route(
   async ({ body, caller, db }) =>
     mapped('write', () =>
       db.withUser(caller.claims, async (tx) => {
+        // another identity's sphere or domain is answered like one that does not exist
+        await assertReferencesVisible(tx, 'public.dataspaces', body as Record<string, unknown>);
         const row = await insertRow(tx, 'public.dataspaces', body as Record<string, unknown>, COLUMNS);
         return readDataspace(tx, row.id as string);
       }),
@@ -166,6 +172,7 @@ fn.route(
   async ({ params, body, caller, db }) => {
     const row = await mapped('write', () =>
       db.withUser(caller.claims, async (tx) => {
+        await assertReferencesVisible(tx, 'public.dataspaces', body as Record<string, unknown>);
         const updated = await updateRow(
           tx,
           'public.dataspaces',
@@ -342,6 +349,8 @@ fn.route(
     body: s.InvitationCreate,
     response: { status: 201, schema: s.Invitation },
     access: 'user',
+    // at most sharing_limits() an hour per user
+    errors: ['rate_limited'],
   },
   async ({ params, body, caller, db }) =>
     mapped('write', () =>

@@ -22,6 +22,8 @@ fn.route(
     body: s.LinkRedeem,
     response: { status: 200, schema: s.LinkRedeemed },
     access: 'user',
+    // at most sharing_limits() an hour per user
+    errors: ['rate_limited'],
   },
   async ({ body, caller, db }) => {
     // committed even when refused: the attempt counts towards the hourly limit

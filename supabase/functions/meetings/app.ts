@@ -81,6 +81,8 @@ fn.route(
     body: sharing.MeetingInvitationCreate,
     response: { status: 201, schema: sharing.Invitation },
     access: 'user',
+    // at most sharing_limits() an hour per user
+    errors: ['rate_limited'],
   },
   async ({ params, body, caller, db }) =>
     mapped('write', () =>

@@ -53,7 +53,8 @@ crud(fn, {
 });
 
 const ChenuImport = z
-  .object({ dataspace_id: z.uuid(), document: z.unknown() })
+  // nonoptional: z.unknown() alone accepts undefined, so the OpenAPI document called it optional
+  .object({ dataspace_id: z.uuid(), document: z.unknown().nonoptional() })
   .meta({ id: 'ChenuImport', description: 'a `.chenu` thread document and the dataspace to import it into' });
 const ChenuImported = z
   .object({
@@ -86,6 +87,8 @@ fn.route(
     summary: 'Import a .chenu document as a new thread',
     tag: 'threads',
     body: ChenuImport,
+    // a whole thread with its messages, decisions and runs: larger than other bodies, still bounded
+    maxBodyBytes: 4 * 1024 * 1024,
     response: { status: 201, schema: ChenuImported },
   },
   async ({ body, caller, db }) =>
