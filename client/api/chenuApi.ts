@@ -11,6 +11,16 @@ import type * as sh from '../../shared/api/sharing.ts';
  */
 
 export type Identity = z.infer<typeof r.Identity>;
+export type SphereCreate = z.input<typeof r.SphereCreate>;
+export type DataspaceCreate = z.input<typeof r.DataspaceCreate>;
+export type DataspaceUpdate = z.input<typeof r.DataspaceUpdate>;
+export type ThreadCreate = z.input<typeof r.ThreadCreate>;
+export type ThreadUpdate = z.input<typeof r.ThreadUpdate>;
+export type MeetingCreate = z.input<typeof r.MeetingCreate>;
+export type MeetingUpdate = z.input<typeof r.MeetingUpdate>;
+export type MemoryItemCreate = z.input<typeof r.MemoryItemCreate>;
+export type WorkspaceCreate = z.input<typeof r.WorkspaceCreate>;
+export type WorkspaceUpdate = z.input<typeof r.WorkspaceUpdate>;
 export type Sphere = z.infer<typeof r.Sphere>;
 export type Dataspace = z.infer<typeof r.Dataspace>;
 export type Thread = z.infer<typeof r.Thread>;
@@ -46,7 +56,10 @@ export interface Page<T> {
   readonly next_cursor: string | null;
 }
 
-/** A refused or failed call, with the API's code (or a transport code) and its message as is. */
+/**
+ * A refused or failed call, with the API's code (or a transport code) and its message as is. The UI
+ * shows the code's sentence (client/i18n/uiError.ts), never the raw code or message.
+ */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
@@ -57,7 +70,7 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
-  /** What the user reads: `code: message`. */
+  /** For logs: `code: message`. */
   override toString(): string {
     return `${this.code}: ${this.message}`;
   }
@@ -114,11 +127,20 @@ export function createChenuApi(sb: SupabaseClient) {
     switchIdentity: (id: string) =>
       call<{ identity: Identity; refresh_session: boolean }>(sb, 'POST', `identities/${id}/switch`),
     spheres: () => call<Page<Sphere>>(sb, 'GET', 'spheres'),
+    createSphere: (body: SphereCreate) => call<Sphere>(sb, 'POST', 'spheres', { body }),
     dataspaces: (sphereId?: string, limit?: number) =>
       call<Page<Dataspace>>(sb, 'GET', 'dataspaces', { query: { sphere_id: sphereId, limit } }),
     dataspace: (id: string) => call<Dataspace>(sb, 'GET', `dataspaces/${id}`),
+    createDataspace: (body: DataspaceCreate) => call<Dataspace>(sb, 'POST', 'dataspaces', { body }),
+    /** Renames, describes, archives (`archived_at` = now) or restores (`archived_at` = null). */
+    updateDataspace: (id: string, body: DataspaceUpdate) =>
+      call<Dataspace>(sb, 'PATCH', `dataspaces/${id}`, { body }),
     threads: (dataspaceId: string, options: { status?: Thread['status']; limit?: number } = {}) =>
       call<Page<Thread>>(sb, 'GET', 'threads', { query: { dataspace_id: dataspaceId, ...options } }),
+    thread: (id: string) => call<Thread>(sb, 'GET', `threads/${id}`),
+    createThread: (body: ThreadCreate) => call<Thread>(sb, 'POST', 'threads', { body }),
+    /** Renames, archives (`status: 'archived'`) or reopens a thread. */
+    updateThread: (id: string, body: ThreadUpdate) => call<Thread>(sb, 'PATCH', `threads/${id}`, { body }),
     messages: (threadId: string) =>
       call<Page<Message>>(sb, 'GET', `threads/${threadId}/messages`, { query: { limit: 30 } }),
     postMessage: (threadId: string, body: string) =>
@@ -146,6 +168,11 @@ export function createChenuApi(sb: SupabaseClient) {
       }),
     meetings: (dataspaceId: string, limit?: number) =>
       call<Page<Meeting>>(sb, 'GET', 'meetings', { query: { dataspace_id: dataspaceId, limit } }),
+    meeting: (id: string) => call<Meeting>(sb, 'GET', `meetings/${id}`),
+    createMeeting: (body: MeetingCreate) => call<Meeting>(sb, 'POST', 'meetings', { body }),
+    /** Renames, reschedules, changes the agenda or cancels (`status: 'cancelled'`) a meeting. */
+    updateMeeting: (id: string, body: MeetingUpdate) =>
+      call<Meeting>(sb, 'PATCH', `meetings/${id}`, { body }),
     meetingTasks: (meetingId: string, limit?: number) =>
       call<Page<MeetingTask>>(sb, 'GET', `meetings/${meetingId}/tasks`, { query: { limit } }),
     /** One page of the dataspace's memory items (expired ones are not served: memory law 9). */
@@ -158,8 +185,15 @@ export function createChenuApi(sb: SupabaseClient) {
       call<Page<ConstructionProject>>(sb, 'GET', 'construction/projects', {
         query: { dataspace_id: dataspaceId, limit },
       }),
+    /** A note remembered by the human (memory law 3: the source is the user's own entry). */
+    createMemory: (body: MemoryItemCreate) => call<MemoryItem>(sb, 'POST', 'memory', { body }),
     workspaces: (dataspaceId: string) =>
       call<Page<Workspace>>(sb, 'GET', 'workspaces', { query: { dataspace_id: dataspaceId, limit: 100 } }),
+    createWorkspace: (body: WorkspaceCreate) => call<Workspace>(sb, 'POST', 'workspaces', { body }),
+    updateWorkspace: (id: string, body: WorkspaceUpdate) =>
+      call<Workspace>(sb, 'PATCH', `workspaces/${id}`, { body }),
+    /** Workspaces have no archived state: removing one deletes it with its panels. */
+    deleteWorkspace: (id: string) => call<unknown>(sb, 'DELETE', `workspaces/${id}`),
     workspacePanels: (workspaceId: string) =>
       call<Page<Panel>>(sb, 'GET', `workspaces/${workspaceId}/panels`, { query: { limit: 100 } }),
     novaContext: (input: { sessionId: string; sphereId?: string; dataspaceId?: string }) =>

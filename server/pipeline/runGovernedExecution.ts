@@ -9,6 +9,7 @@
  * the reservation releases it, marks the run failed and writes nothing else.
  */
 import { encodeIntent, type EncodingResult } from '../../shared/pipeline/encodeIntent.ts';
+import { taskTypesOfAgent } from '../../shared/pipeline/intentExamples.ts';
 import { estimateCost, priceTokens } from '../../shared/pipeline/estimateCost.ts';
 import { matchAgent } from '../../shared/pipeline/matchAgent.ts';
 import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../shared/pipeline/schemas.ts';
@@ -347,6 +348,7 @@ export async function runGovernedExecution(
       dataspaceId: scope.dataspaceId,
       ...(scope.threadId ? { threadId: scope.threadId } : {}),
       ...(req.taskType ? { taskType: req.taskType } : {}),
+      ...(req.agentId ? { agentTaskTypes: taskTypesOfAgent(ctx.agents, req.agentId) } : {}),
     });
   } catch (error) {
     const result = failure('encoding_rejected', (error as Error).message, rec.stages, {
@@ -362,9 +364,11 @@ export async function runGovernedExecution(
   });
   const taskType = encoding.intent.taskType;
   // a workflow step's task was fixed by the human who built the workflow: its EQS is recorded, not gated
+  // refused before anything is reserved: a request the encoder cannot read costs nothing
   if (!taskType || (!encoding.passes && !funding)) {
     const result = failure('encoding_rejected', encoding.issues.join('; '), rec.stages, {
       scope: { type: 'request' },
+      ...(encoding.suggestions.length > 0 ? { suggestions: encoding.suggestions } : {}),
     });
     await auditRefusal(deps, identityId, null, result);
     return result;

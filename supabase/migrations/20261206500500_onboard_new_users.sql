@@ -4,7 +4,8 @@
  * so nothing could be created or run before someone seeded rows by hand.
  *
  * `private.onboard_user` now completes what a user lacks, idempotently: the profile, a default
- * identity with its token account, a personal sphere and a starter dataspace, and, when the user
+ * identity with its token account, a personal sphere and a starter dataspace (named in the sign-up's
+ * `locale` metadata when given, 'en…' or 'fr…', else the profile's default fr-CA), and, when the user
  * has no subscription yet, the active `free` plan of the catalog with its first period's tokens
  * granted through the ledger (`private.ledger_grant_subscription`: the same rule, key and
  * plan_grants row as the monthly grant job). Pending invitations to the user's confirmed e-mail
@@ -110,9 +111,16 @@ declare
   sub_id uuid;
   granted integer := 0;
   confirmed boolean;
+  meta_locale text;
+  french boolean;
 begin
-  insert into public.users (id, email, display_name) values (p_user, p_email, p_display_name)
+  -- the language of the starter names: the sign-up's `locale` metadata, else the profile's default
+  select u.raw_user_meta_data ->> 'locale' into meta_locale from auth.users u where u.id = p_user;
+  insert into public.users (id, email, display_name, locale)
+  values (p_user, p_email, p_display_name,
+          case when meta_locale ~ '^[a-z]{2}(-[A-Z]{2})?$' then meta_locale else 'fr-CA' end)
   on conflict (id) do nothing;
+  french := coalesce((select u.locale like 'fr%' from public.users u where u.id = p_user), true);
   select i.* into ident from public.identities i
   where i.user_id = p_user order by i.is_default desc, i.created_at, i.id limit 1;
   if ident.id is null then
@@ -126,15 +134,18 @@ begin
 
   select s.id into v_sphere from public.spheres s where s.identity_id = ident.id order by s.created_at, s.id limit 1;
   if v_sphere is null then
-    insert into public.spheres (identity_id, name, kind) values (ident.id, 'Personal', 'personal')
+    insert into public.spheres (identity_id, name, kind)
+    values (ident.id, case when french then 'Personnel' else 'Personal' end, 'personal')
     returning id into v_sphere;
   end if;
   select d.id into v_dataspace from public.dataspaces d where d.identity_id = ident.id
   order by d.created_at, d.id limit 1;
   if v_dataspace is null then
     insert into public.dataspaces (identity_id, user_id, sphere_id, name, description, kind)
-    values (ident.id, p_user, v_sphere, 'My first space',
-            'Your starter dataspace: its threads, memory, meetings, workspaces and room are yours to share.',
+    values (ident.id, p_user, v_sphere, case when french then 'Mon premier espace' else 'My first space' end,
+            case when french
+                 then 'Votre espace de départ : ses fils, sa mémoire, ses réunions, ses ateliers et sa salle, à partager.'
+                 else 'Your starter dataspace: its threads, memory, meetings, workspaces and room are yours to share.' end,
             'personal')
     returning id into v_dataspace;
   end if;

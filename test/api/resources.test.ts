@@ -67,8 +67,8 @@ describe('API resources (happy paths)', () => {
     expect(sphere.identity_id).toBe(u.identityId);
     // sign-up onboarded the user with a personal sphere and a starter dataspace (issue 14)
     const spheres = (await ok('GET', '/spheres')).data as { id: string; name: string }[];
-    expect(spheres.map((x) => x.name).sort()).toEqual(['Personal', 'Travail']);
-    ids.personal = spheres.find((x) => x.name === 'Personal')!.id;
+    expect(spheres.map((x) => x.name).sort()).toEqual(['Personnel', 'Travail']);
+    ids.personal = spheres.find((x) => x.name === 'Personnel')!.id;
     expect((await ok('PATCH', '/spheres/{id}', { id: sphere.id }, { time_zone: 'UTC' })).time_zone).toBe(
       'UTC',
     );

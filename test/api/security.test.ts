@@ -166,7 +166,7 @@ describe('isolation, validation, pages and idempotency', () => {
     }
     // b sees its own onboarding sphere only
     expect((await b.call('GET', '/spheres')).body.data.map((x: { name: string }) => x.name)).toEqual([
-      'Personal',
+      'Personnel',
     ]);
     const intrude = await b.call('POST', '/threads', { body: { dataspace_id: ds.id, title: 'intrus' } });
     expect(intrude.status).toBe(404);
@@ -329,7 +329,7 @@ describe('isolation, validation, pages and idempotency', () => {
     } while (cursor && pages < 10);
     expect(pages).toBe(3);
     // newest first; the onboarding sphere is the oldest
-    expect(seen).toEqual(['S4', 'S3', 'S2', 'S1', 'S0', 'Personal']);
+    expect(seen).toEqual(['S4', 'S3', 'S2', 'S1', 'S0', 'Personnel']);
   });
 
   it('pages rows that share one created_at (one transaction) by id, without gaps or repeats', async () => {
@@ -348,7 +348,7 @@ describe('isolation, validation, pages and idempotency', () => {
       cursor = page.body.next_cursor ?? undefined;
       if (!cursor) break;
     }
-    expect([...seen].sort()).toEqual(['Personal', 'T0', 'T1', 'T2', 'T3', 'T4']);
+    expect([...seen].sort()).toEqual(['Personnel', 'T0', 'T1', 'T2', 'T3', 'T4']);
   });
 
   it('replays a POST with the same Idempotency-Key instead of running it twice', async () => {

@@ -30,7 +30,7 @@ describe('shared spaces between users', () => {
     const spaces = ok(await alice.call('GET', '/dataspaces')) as {
       data: { name: string; my_role: string }[];
     };
-    expect(spaces.data).toMatchObject([{ name: 'My first space', my_role: 'owner' }]);
+    expect(spaces.data).toMatchObject([{ name: 'Mon premier espace', my_role: 'owner' }]);
     const balance = ok(await alice.call('GET', '/tokens/balance')) as { available: number };
     expect(balance.available).toBeGreaterThan(0);
     // idempotent: the hosted onboarding route finds everything already there

@@ -13,11 +13,11 @@ import { ledgerViolations } from '../ledger/invariants.ts';
 const { sql } = useDatabase();
 
 /** A brand-new auth user (confirmed), with nothing else yet: what Supabase Auth leaves on a hosted project. */
-async function authUser(s: Scenario, email: string) {
+async function authUser(s: Scenario, email: string, meta: Record<string, string> = {}) {
   await s.asOwner();
   const id = crypto.randomUUID();
   await s.tx`insert into auth.users (id, email, email_confirmed_at, raw_user_meta_data)
-             values (${id}, ${email}, now(), ${s.tx.json({ display_name: 'Nouvelle' })})`;
+             values (${id}, ${email}, now(), ${s.tx.json({ display_name: 'Nouvelle', ...meta })})`;
   return { id, claims: { role: 'authenticated' as const, sub: id, aud: 'authenticated' } };
 }
 
@@ -70,6 +70,36 @@ describe('onboarding', () => {
       expect(first.balance).toBe(plan!.tokens);
       await s.tx`set constraints all immediate`;
       expect(await ledgerViolations(s.tx, [first.identity_id])).toEqual([]);
+    });
+  });
+
+  it('names the starter sphere and dataspace in the sign-up’s language (the profile’s fr-CA by default)', async () => {
+    await inRollback(sql, async (s) => {
+      const names = async (meta: Record<string, string>) => {
+        const u = await authUser(s, `lang-${crypto.randomUUID().slice(0, 8)}@example.test`, meta);
+        await s.as(u.claims);
+        const { identity_id } = (
+          await s.tx<{ r: { identity_id: string } }[]>`select private.onboard_me() as r`
+        )[0]!.r;
+        await s.asOwner();
+        const [row] = await s.tx<{ sphere: string; dataspace: string; locale: string }[]>`
+          select (select name from public.spheres where identity_id = ${identity_id}) as sphere,
+                 (select name from public.dataspaces where identity_id = ${identity_id}) as dataspace,
+                 (select locale from public.users where id = ${u.id}) as locale`;
+        return row;
+      };
+      expect(await names({})).toEqual({
+        sphere: 'Personnel',
+        dataspace: 'Mon premier espace',
+        locale: 'fr-CA',
+      });
+      expect(await names({ locale: 'en-CA' })).toEqual({
+        sphere: 'Personal',
+        dataspace: 'My first space',
+        locale: 'en-CA',
+      });
+      // a malformed locale is ignored
+      expect((await names({ locale: "en'; drop table x" }))!.locale).toBe('fr-CA');
     });
   });
 

@@ -71,6 +71,21 @@ const CONTAINER_FILTERS = ['dataspace_id', 'thread_id', 'meeting_id', 'workspace
 type Sql = ISql;
 type Fragment = ReturnType<Sql>;
 
+/** The plural of a summary's noun: "identity" → "identities", "entry" → "entries", "sphere" → "spheres". */
+export function pluralOf(noun: string): string {
+  if (/[^aeiou]y$/i.test(noun)) return `${noun.slice(0, -1)}ies`;
+  if (/(s|sh|ch|x|z)$/i.test(noun)) return `${noun}es`;
+  return `${noun}s`;
+}
+
+/**
+ * A summary's noun with its article: "an identity", "an API key", "a unit". By the first letter's
+ * sound; a leading "u" is read "you" in this API's nouns ("a unit"), so only a, e, i, o take "an".
+ */
+export function withArticle(noun: string): string {
+  return `${/^[aeio]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
 function and(sql: Sql, parts: Fragment[]): Fragment {
   return parts.reduce((a, b) => sql`${a} and ${b}`, sql`true`);
 }
@@ -267,7 +282,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'get',
         path: spec.path,
-        summary: `List ${spec.noun}s`,
+        summary: `List ${pluralOf(spec.noun)}`,
         tag: spec.tag,
         params: spec.parent ? parentParams : undefined,
         query: PageQuery.extend(filters.shape),
@@ -310,7 +325,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'get',
         path: itemPath,
-        summary: `Get a ${spec.noun}`,
+        summary: `Get ${withArticle(spec.noun)}`,
         tag: spec.tag,
         params: itemParams,
         response: { status: 200, schema: spec.row },
@@ -337,7 +352,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'post',
         path: spec.path,
-        summary: `Create a ${spec.noun}`,
+        summary: `Create ${withArticle(spec.noun)}`,
         tag: spec.tag,
         params: spec.parent ? parentParams : undefined,
         body: spec.create,
@@ -367,7 +382,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'patch',
         path: itemPath,
-        summary: `Update a ${spec.noun}`,
+        summary: `Update ${withArticle(spec.noun)}`,
         tag: spec.tag,
         params: itemParams,
         body: spec.update,
@@ -393,7 +408,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'delete',
         path: itemPath,
-        summary: `Delete a ${spec.noun}`,
+        summary: `Delete ${withArticle(spec.noun)}`,
         tag: spec.tag,
         params: itemParams,
         response: { status: 204 },

@@ -7,6 +7,7 @@
  * runner pays: its balance and identity budget, and the place's dataspace and thread budgets.
  */
 import { encodeIntent, EncodingInputError } from '../../../shared/pipeline/encodeIntent.ts';
+import { taskTypesOfAgent } from '../../../shared/pipeline/intentExamples.ts';
 import { estimateCost } from '../../../shared/pipeline/estimateCost.ts';
 import { matchAgent } from '../../../shared/pipeline/matchAgent.ts';
 import type { DOMAIN_KINDS, SPHERE_KINDS } from '../../../shared/pipeline/schemas.ts';
@@ -152,6 +153,7 @@ export async function estimateRun(
         dataspaceId: scope.dataspaceId,
         ...(scope.threadId ? { threadId: scope.threadId } : {}),
         ...(req.taskType ? { taskType: req.taskType } : {}),
+        agentTaskTypes: taskTypesOfAgent(ctx.agents, agentId),
       });
     } catch (error) {
       if (error instanceof EncodingInputError) throw new ApiError('encoding_rejected', error.message);
@@ -195,6 +197,7 @@ export async function estimateRun(
         tokensOriginal: encoding.tokensOriginal,
         tokensEncoded: encoding.tokensEncoded,
         tokensSaved: encoding.tokensSaved,
+        suggestions: encoding.suggestions,
       },
       balance: { available },
       budgets,

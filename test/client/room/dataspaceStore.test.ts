@@ -75,12 +75,12 @@ describe('dataspace room data (real gateway + Deno functions)', () => {
     expect(spendByThread(s.threads)).toEqual({ titles: ['Armoires'], spent: [run!.tokens.used] });
   });
 
-  it('shows refusals as the API words them', async () => {
+  it('keeps refusals by code (the UI words them), and a request the encoder cannot read costs nothing', async () => {
     const { u, dataspace, threadId, funded } = await setup();
     const ds = createDataspaceStore(createChenuApi(u.sb));
     await ds.load(dataspace, `test-${u.userId}`);
     expect(await ds.postMessage(threadId, '')).toBe(false);
-    expect(ds.getState().error).toMatch(/^validation_failed: /);
+    expect(ds.getState().error?.code).toBe('validation_failed');
     const summarizer = ds.getState().agents.find((a) => a.slug === 'summarizer')!;
     await ds.draftAction(threadId, summarizer.id, 'fais un truc');
     expect(ds.getState().draft!.estimate).toMatchObject({
@@ -88,10 +88,10 @@ describe('dataspace room data (real gateway + Deno functions)', () => {
       refusal: { code: 'encoding_rejected' },
     });
     expect(await ds.confirmDraft()).toBeNull();
-    expect(ds.getState().error).toMatch(/^encoding_rejected: /);
+    expect(ds.getState().error?.code).toBe('encoding_rejected');
     expect(ds.getState().balance).toBe(funded);
     await ds.draftAction(threadId, 'no-such-agent', SUMMARIZE);
-    expect(ds.getState().error).toBe('Pick an agent first.');
+    expect(ds.getState().error?.code).toBe('client.pick_agent');
   });
 
   it('saves the bureau order and visibility per identity and sphere, and reads them back', async () => {
