@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ErrorBody } from '../../shared/api/common.ts';
 import type * as g from '../../shared/api/governed.ts';
 import type * as r from '../../shared/api/resources.ts';
+import type * as sh from '../../shared/api/sharing.ts';
 
 /**
  * The CHE·NU API as the client calls it: every route through `supabase.functions.invoke` (no
@@ -43,6 +44,18 @@ export type PendingReview = z.infer<typeof g.PendingReview>;
 export type ReviewOutcome = z.infer<typeof g.ReviewOutcome>;
 export type SubscriptionPlan = z.infer<typeof r.SubscriptionPlan>;
 export type UserSubscription = z.infer<typeof r.UserSubscription>;
+// shared spaces (issue 14)
+export type MemberRole = z.infer<typeof sh.MemberRole>;
+export type MyRole = z.infer<typeof r.MyRole>;
+export type Member = z.infer<typeof sh.Member>;
+export type Membership = z.infer<typeof sh.Membership>;
+export type Invitation = z.infer<typeof sh.Invitation>;
+export type MyInvitation = z.infer<typeof sh.MyInvitation>;
+export type InvitationAccepted = z.infer<typeof sh.InvitationAccepted>;
+export type ShareLink = z.infer<typeof sh.ShareLink>;
+export type ShareLinkCreated = z.infer<typeof sh.ShareLinkCreated>;
+export type LinkRedeemed = z.infer<typeof sh.LinkRedeemed>;
+export type Onboarded = z.infer<typeof sh.Onboarded>;
 export interface Page<T> {
   readonly data: T[];
   readonly next_cursor: string | null;
@@ -212,6 +225,70 @@ export function createChenuApi(sb: SupabaseClient) {
       call<NovaContext>(sb, 'POST', 'nova/context', { body: input }),
     novaGuidance: (contextId: string, suggestionId: string, action: 'accepted' | 'dismissed') =>
       call<unknown>(sb, 'POST', 'nova/guidance', { body: { contextId, suggestionId, action } }),
+    /** Meeting tasks assigned to the active identity, whoever owns the meeting (the bureau's tasks). */
+    assignedTasks: (limit?: number) =>
+      call<Page<MeetingTask>>(sb, 'GET', 'bureau/tasks', { query: { limit } }),
+
+    // shared spaces (issue 14) ------------------------------------------------------------------
+    /** The dataspaces other identities shared with the active one (each with `my_role`). */
+    sharedDataspaces: (limit?: number) =>
+      call<Page<Dataspace>>(sb, 'GET', 'dataspaces', { query: { shared: 'true', limit } }),
+    /** The owner first, then the members with their roles (identity name and colour, never a user id). */
+    members: (dataspaceId: string) =>
+      call<{ data: Member[] }>(sb, 'GET', `dataspaces/${dataspaceId}/members`),
+    /** Adds an identity the owner already knows (else: invite by e-mail), or sets its role (host). */
+    addMember: (dataspaceId: string, identityId: string, role: MemberRole) =>
+      call<Membership>(sb, 'POST', `dataspaces/${dataspaceId}/members`, {
+        body: { identity_id: identityId, role },
+      }),
+    changeMemberRole: (dataspaceId: string, membershipId: string, role: MemberRole) =>
+      call<Membership>(sb, 'PATCH', `dataspaces/${dataspaceId}/members/${membershipId}`, { body: { role } }),
+    /** Removes a member (host), or leaves (the member itself): effective at once. */
+    removeMember: (dataspaceId: string, membershipId: string) =>
+      call<null>(sb, 'DELETE', `dataspaces/${dataspaceId}/members/${membershipId}`),
+    /** The invitations to a dataspace and its meetings (hosts; an inviter sees theirs). */
+    dataspaceInvitations: (dataspaceId: string, cursor?: string) =>
+      call<Page<Invitation>>(sb, 'GET', `dataspaces/${dataspaceId}/invitations`, { query: { cursor } }),
+    invite: (dataspaceId: string, email: string, role: MemberRole, expiresInHours?: number) =>
+      call<Invitation>(sb, 'POST', `dataspaces/${dataspaceId}/invitations`, {
+        body: { email, role, ...(expiresInHours ? { expires_in_hours: expiresInHours } : {}) },
+      }),
+    /** Invites someone to one meeting only (they need not be a member). */
+    inviteToMeeting: (meetingId: string, email: string, role: 'viewer' | 'participant' = 'participant') =>
+      call<Invitation>(sb, 'POST', `meetings/${meetingId}/invitations`, { body: { email, role } }),
+    /** The invitations addressed to me (any of my identities sees them). */
+    myInvitations: (status?: MyInvitation['status']) =>
+      call<{ data: MyInvitation[] }>(sb, 'GET', 'invitations', { query: { status } }),
+    acceptInvitation: (invitationId: string, identityId: string) =>
+      call<InvitationAccepted>(sb, 'POST', `invitations/${invitationId}/accept`, {
+        body: { identity_id: identityId },
+      }),
+    declineInvitation: (invitationId: string) =>
+      call<Invitation>(sb, 'POST', `invitations/${invitationId}/decline`),
+    revokeInvitation: (invitationId: string) => call<null>(sb, 'DELETE', `invitations/${invitationId}`),
+    links: (dataspaceId: string, cursor?: string) =>
+      call<Page<ShareLink>>(sb, 'GET', `dataspaces/${dataspaceId}/links`, { query: { cursor } }),
+    /** Makes a share link; `token` (and `path`, the client's join route) appear in this answer only. */
+    createLink: (
+      dataspaceId: string,
+      link: { role: ShareLink['role']; meetingId?: string; expiresInHours?: number; maxUses?: number },
+    ) =>
+      call<ShareLinkCreated>(sb, 'POST', `dataspaces/${dataspaceId}/links`, {
+        body: {
+          role: link.role,
+          ...(link.meetingId ? { meeting_id: link.meetingId } : {}),
+          ...(link.expiresInHours ? { expires_in_hours: link.expiresInHours } : {}),
+          ...(link.maxUses ? { max_uses: link.maxUses } : {}),
+        },
+      }),
+    /** Revokes a link: everyone who joined through it leaves at once. */
+    revokeLink: (linkId: string) => call<null>(sb, 'DELETE', `links/${linkId}`),
+    /** Redeems a link's token with one of my identities (404 for any token that is not valid). */
+    redeemLink: (token: string, identityId: string) =>
+      call<LinkRedeemed>(sb, 'POST', 'links/redeem', { body: { token, identity_id: identityId } }),
+    /** Hosted projects: completes my onboarding (idempotent); then refresh the session. */
+    onboard: (displayName?: string) =>
+      call<Onboarded>(sb, 'POST', 'onboarding', { body: displayName ? { display_name: displayName } : {} }),
     bureauConfigurations: (sphereId: string) =>
       call<Page<BureauConfiguration>>(sb, 'GET', 'bureau/configurations', { query: { sphere_id: sphereId } }),
     createBureauConfiguration: (body: Partial<BureauConfiguration> & { sphere_id: string }) =>

@@ -174,7 +174,8 @@ type Emit = (section: BureauSection, content: SectionContent) => void;
  *
  * - dashboard: the token balance (the counts are the other sections')
  * - notes: committed memory items of kind `note`, newest first
- * - tasks: meeting tasks of the sphere's meetings, in progress/open first
+ * - tasks: meeting tasks of the sphere's meetings and the tasks assigned to the identity in any
+ *   meeting (another owner's too: a meeting it was invited to), in progress/open first
  * - projects: construction projects, then dataspaces of kind project/construction
  * - threads: open threads, most recently active first, with their token use
  * - meetings: live, then scheduled meetings, soonest first
@@ -312,12 +313,13 @@ export async function loadBureauContent(
       .slice(0, MAX_TASK_MEETINGS);
     const titleOf = new Map(recent.map((m) => [m.id, m.title]));
     const results = await pooled(
-      recent.map((m) => () => api.meetingTasks(m.id, LIST_LIMIT)),
+      [...recent.map((m) => () => api.meetingTasks(m.id, LIST_LIMIT)), () => api.assignedTasks(LIST_LIMIT)],
       limit,
     );
     section('tasks', () => {
       const { rows, more } = gather(results);
-      const tasks = sortTasks(rows);
+      // a task of the sphere's own meeting assigned to the identity comes back twice
+      const tasks = sortTasks([...new Map(rows.map((t) => [t.id, t])).values()]);
       const open = tasks.filter((t) => t.status === 'open' || t.status === 'in_progress').length;
       return ready(
         tasks,

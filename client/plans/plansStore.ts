@@ -13,7 +13,7 @@ export interface PlansState {
 
 export interface PlansActions {
   load(): Promise<void>;
-  /** Subscribes (no live subscription), or schedules a move to `planId` at the period's end. */
+  /** Subscribes (none, or the free plan, which gives way now), or schedules a move to `planId` at the period's end. */
   choose(planId: string): Promise<void>;
   /** Cancels at the period's end. */
   cancel(): Promise<void>;
@@ -49,8 +49,10 @@ export function createPlansStore(api: ChenuApi): PlansStore {
       }
     },
     choose(planId) {
-      const current = store.getState().current;
-      return run(() => (current ? api.changePlan(current.id, planId) : api.subscribe(planId)));
+      const { current, plans } = store.getState();
+      // the free plan a new account starts on gives way at once; a paid plan changes at its period's end
+      const paid = (plans.find((p) => p.id === current?.plan_id)?.price_cents_monthly ?? 0) > 0;
+      return run(() => (current && paid ? api.changePlan(current.id, planId) : api.subscribe(planId)));
     },
     cancel() {
       const current = store.getState().current;

@@ -65,6 +65,31 @@ function catalogCacheFor(deps: PipelineDeps): CatalogCache {
   return cache;
 }
 
+/** The roles that run agents in a dataspace: its owner and members from participant up. */
+export const RUNNING_ROLES: readonly string[] = ['owner', 'host', 'editor', 'participant'];
+
+/**
+ * The budget scopes of a run (beside the runner's own identity budget, which always applies): the
+ * place's dataspace and thread, whoever set their budgets; and the sphere and domain when the runner
+ * owns the place (an owner's sphere and domain budgets cap the owner's own runs, not a member's).
+ */
+export function runBudgetScopes(scope: {
+  identityId: string;
+  ownerIdentityId: string;
+  sphereId: string;
+  domainId: string | null;
+  dataspaceId: string;
+  threadId: string | null;
+}): BudgetScopes {
+  const own = scope.ownerIdentityId === scope.identityId;
+  return {
+    ...(own ? { sphere: scope.sphereId } : {}),
+    ...(own && scope.domainId ? { domain: scope.domainId } : {}),
+    dataspace: scope.dataspaceId,
+    ...(scope.threadId ? { thread: scope.threadId } : {}),
+  };
+}
+
 /** SHA-256 hex of a string (Web Crypto: Node, Deno and browsers). */
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
@@ -153,7 +178,7 @@ function replay(row: ExecutionRow, requestHash: string): ExecutionResult {
 async function findByKey(tx: Tx, identityId: string, key: string): Promise<ExecutionRow | undefined> {
   const [row] = await tx<ExecutionRow[]>`
     select id, status, request_hash, result, error, stages, tokens_estimated, tokens_reserved, tokens_used
-    from public.agent_executions where identity_id = ${identityId} and idempotency_key = ${key}`;
+    from public.agent_executions where runner_identity_id = ${identityId} and idempotency_key = ${key}`;
   return row;
 }
 
@@ -226,6 +251,19 @@ export async function runGovernedExecution(
           {
             scope: scope.unreachable,
           },
+        ),
+      } as const;
+    }
+    if (!RUNNING_ROLES.includes(scope.myRole ?? '')) {
+      // a viewer (or an elevated identity) reads a shared dataspace but does not run agents there
+      return {
+        kind: 'done',
+        identityId,
+        result: failure(
+          'scope_not_reachable',
+          `dataspace ${scope.dataspaceId}: running agents here needs the participant role or above`,
+          rec.stages,
+          { scope: { type: 'dataspace', id: scope.dataspaceId } },
         ),
       } as const;
     }
@@ -339,12 +377,7 @@ export async function runGovernedExecution(
   // record, reserve, lock, match, gather -----------------------------------------------------------
   const executionId = globalThis.crypto.randomUUID();
   const key = req.idempotencyKey;
-  const budgetScopes: BudgetScopes = {
-    sphere: scope.sphereId,
-    dataspace: scope.dataspaceId,
-    ...(scope.domainId ? { domain: scope.domainId } : {}),
-    ...(scope.threadId ? { thread: scope.threadId } : {}),
-  };
+  const budgetScopes = runBudgetScopes(scope);
   const runInput: Omit<RunInput, 'humanReview'> = {
     taskType,
     intentText: req.intentText,

@@ -1,7 +1,7 @@
 import { ErrorCode, matchMaker, Room, ServerError, type Client } from '@colyseus/core';
 import { StateView } from '@colyseus/schema';
 import { COARSE_POSE_HZ, CHAT_HISTORY, NEAR_RADIUS_M, POSE_HZ } from '../../shared/protocol/limits.ts';
-import { canEdit, canModerate, distanceSq } from '../../shared/protocol/roomRules.ts';
+import { canEdit, canModerate, canSpeak, distanceSq } from '../../shared/protocol/roomRules.ts';
 import {
   REALTIME_ERRORS,
   ROOM_CLOSE,
@@ -100,9 +100,18 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     this.maxClients = this.state.capacity;
     this.seats = new RoomSeats(this, this.deps, 'dataspace', dataspaceId, {
       door: (admission) => this.door(admission),
-      roleChanged: (sessionId, role) => {
+      roleChanged: (sessionId, role, access) => {
         const avatar = this.state.avatars.get(sessionId);
-        if (avatar) avatar.role = role;
+        if (!avatar) return;
+        avatar.role = role;
+        avatar.access = access;
+        // a spectator neither speaks nor holds objects
+        if (role === 'viewer') {
+          avatar.speaking = false;
+          this.state.objects.forEach((object) => {
+            if (object.lockedBy === sessionId) this.locks.free(object);
+          });
+        }
       },
     });
     await this.restore();
@@ -146,6 +155,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     avatar.displayName = seat.displayName;
     avatar.color = seat.color;
     avatar.role = seat.role;
+    avatar.access = seat.access;
     avatar.mode = (parsed.success && parsed.data.mode) || 'desktop';
     this.state.avatars.set(client.sessionId, avatar);
     client.view = new StateView();
@@ -249,10 +259,29 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       case 'mode':
         avatar.mode = (msg as Msg<'mode'>).mode;
         return;
-      case 'speaking':
-        avatar.speaking = !avatar.muted && (msg as Msg<'speaking'>).speaking;
+      case 'speaking': {
+        const speaking = (msg as Msg<'speaking'>).speaking;
+        if (speaking && !canSpeak(avatar.role)) {
+          avatar.speaking = false;
+          return sendError(
+            client,
+            REALTIME_ERRORS.forbidden,
+            'a viewer watches: it does not speak here',
+            type,
+          );
+        }
+        avatar.speaking = !avatar.muted && speaking;
         return;
+      }
       case 'chat':
+        if (!canSpeak(avatar.role)) {
+          return sendError(
+            client,
+            REALTIME_ERRORS.forbidden,
+            'a viewer watches: it does not post here',
+            type,
+          );
+        }
         return this.onChat(client, avatar, msg as Msg<'chat'>);
       case 'grab':
       case 'move':

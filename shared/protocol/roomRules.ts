@@ -5,6 +5,11 @@ export function canModerate(role: RoomRole): boolean {
   return role === 'host' || role === 'moderator';
 }
 
+/** True when the role may post in the room's chat and speak: a viewer is a spectator (issue 14). */
+export function canSpeak(role: RoomRole): boolean {
+  return role !== 'viewer';
+}
+
 /** True when the role may grab, move, place and remove objects and anchors. */
 export function canEdit(role: RoomRole): boolean {
   return role !== 'viewer';

@@ -20,10 +20,11 @@ create index user_subscriptions_renewal_idx on public.user_subscriptions (curren
 
 /**
  * Grants one subscription the plan's monthly tokens for each monthly period (from
- * `current_period_start`, dated in the user's time zone) that has begun by `private.clock()` and is
- * not granted yet (private.ledger_grant_plans' rule, for one subscription). Returns the grants made.
+ * `current_period_start`, dated in the user's time zone) that has begun and is not granted yet: as
+ * in 20261206500500 (sign-up's free plan uses it too), the periods now read on `private.clock()`.
+ * Returns the grants made.
  */
-create function private.ledger_grant_subscription(p_subscription uuid) returns integer
+create or replace function private.ledger_grant_subscription(p_subscription uuid) returns integer
 language plpgsql security definer
 set search_path = ''
 as $$
@@ -180,8 +181,9 @@ $$;
 
 /**
  * Subscribes the signed-in user to `p_plan`, its tokens going to `p_identity` (default: the active
- * identity): the first monthly period starts now and is granted at once. Refuses a user who has a
- * live subscription already (23505: change it instead) and an inactive plan (P0002).
+ * identity): the first monthly period starts now and is granted at once. The free plan a new user
+ * starts on (20261206500500) ends at that moment (its granted tokens stay); any other live
+ * subscription is refused (23505: change its plan instead), and so is an inactive plan (P0002).
  */
 create function private.subscribe_to_plan(p_plan uuid, p_identity uuid default null)
 returns public.user_subscriptions
@@ -197,8 +199,17 @@ begin
   if not exists (select 1 from public.subscription_plans p where p.id = p_plan and p.active) then
     raise exception 'no plan %', p_plan using errcode = 'P0002';
   end if;
-  if exists (select 1 from public.user_subscriptions us where us.user_id = uid and us.status in ('active', 'past_due')) then
-    raise exception 'you have a subscription already: change its plan instead' using errcode = '23505';
+  select us.* into sub from public.user_subscriptions us
+  where us.user_id = uid and us.status in ('active', 'past_due') for update;
+  if found then
+    if exists (select 1 from public.subscription_plans p where p.id = sub.plan_id and p.price_cents_monthly > 0)
+       or sub.plan_id = p_plan then
+      raise exception 'you have a subscription already: change its plan instead' using errcode = '23505';
+    end if;
+    update public.user_subscriptions us set status = 'cancelled', cancelled_at = at, pending_plan_id = null
+    where us.id = sub.id;
+    perform private.audit(coalesce(sub.identity_id, ident), 'subscription.replaced', 'user_subscription', sub.id,
+                          jsonb_build_object('plan_id', sub.plan_id, 'by_plan_id', p_plan));
   end if;
   insert into public.user_subscriptions (user_id, plan_id, identity_id, status, current_period_start, current_period_end)
   values (uid, p_plan, ident, 'active', at, at + interval '1 month')

@@ -79,8 +79,9 @@ describe('a new person, by mail', () => {
     const starter = plans.body.data.find((p: { slug: string }) => p.slug === 'starter');
     const sub = await invoke(sb, 'POST', '/subscriptions', { body: { plan_id: starter.id } });
     expect(sub.status, JSON.stringify(sub.body)).toBe(201);
+    // sign-up's free plan granted its 10 000 and gave way to the starter plan, granted at once
     const balance = await invoke(sb, 'GET', '/tokens/balance');
-    expect(balance.body).toMatchObject({ balance: 100_000, reserved: 0 });
+    expect(balance.body).toMatchObject({ balance: 10_000 + 100_000, reserved: 0 });
 
     const channel = await invoke(sb, 'POST', '/notifications/channels', {
       body: { channel: 'email', name: 'moi' },

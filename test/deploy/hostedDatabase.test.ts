@@ -82,11 +82,13 @@ describe('a hosted-shaped database migrated without seeds', () => {
       select (private.provision_user(${userId}, ${`${tag}@example.com`}, 'Hosted')).id`;
     const claims = { sub: userId, role: 'authenticated' as const, identity_id: ident!.id };
     const data = createDataAccess(owner);
-    await owner`insert into public.user_subscriptions (user_id, plan_id, identity_id, current_period_start, current_period_end)
-                select ${userId}, p.id, ${ident!.id}, date_trunc('month', now()), date_trunc('month', now()) + interval '1 month'
-                from public.subscription_plans p where p.slug = 'free'`;
-    const [granted] = await owner<{ n: number }[]>`select private.ledger_grant_plans() as n`;
-    expect(granted!.n).toBe(1);
+    // sign-up's provisioning put the user on the catalog's free plan and granted its first period
+    const [plan] = await owner<{ slug: string; tokens: number }[]>`
+      select p.slug, g.tokens::int from public.user_subscriptions us
+      join public.subscription_plans p on p.id = us.plan_id
+      join public.plan_grants g on g.subscription_id = us.id
+      where us.user_id = ${userId} and us.status = 'active'`;
+    expect(plan).toEqual({ slug: 'free', tokens: 10_000 });
     const threadId = await data.withUser(claims, async (tx) => {
       const [sphere] = await tx<{ id: string }[]>`
         insert into public.spheres (name, kind) values ('Perso', 'personal') returning id`;

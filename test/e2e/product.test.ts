@@ -54,7 +54,7 @@ async function signInAsAlice(page: Page, labels: { email: string; password: stri
 const EN = { email: 'Email', password: 'Password', submit: 'Sign in' };
 
 describe('the product end to end (Chromium, real stack)', () => {
-  it('signs up in French, names a sphere and a starter dataspace, starts a thread and posts', async () => {
+  it('signs up in French, lands onboarded in a starter dataspace, starts a thread and posts', async () => {
     const page = await open('fr-CA');
     await page.goto(client().url);
     await page.getByRole('heading', { name: 'Connexion' }).waitFor();
@@ -68,18 +68,13 @@ describe('the product end to end (Chromium, real stack)', () => {
     await page.getByRole('button', { name: 'Créer mon compte' }).click();
 
     await page.getByRole('heading', { name: 'Bienvenue, Camille' }).waitFor();
-    await page.getByText('Étape 1 sur 3').waitFor();
-    await expect(page.getByTestId('onboarding-balance').textContent()).resolves.toMatch(/jetons?/);
-    await page.getByLabel('Nom de la sphère').fill('Maison');
-    await look(page, 'fr-onboarding-sphere');
-    await page.getByRole('button', { name: 'Continuer' }).click();
-    await page.getByText('Étape 2 sur 3').waitFor();
-    await page.getByLabel('Nom de l’espace').fill('Rénovation salle de bain');
-    await look(page, 'fr-onboarding-dataspace');
-    await page.getByRole('button', { name: 'Créer l’espace' }).click();
+    // sign-up onboarded the account on the server (issue 14): a sphere, a starter dataspace and the
+    // free plan's tokens; the screen resumes at its last step
     await page.getByRole('heading', { name: 'Tout est prêt' }).waitFor();
+    await page.getByText('Étape 3 sur 3').waitFor();
+    await expect(page.getByTestId('onboarding-balance').textContent()).resolves.toMatch(/jetons?/);
     await look(page, 'fr-onboarding-done');
-    await page.getByRole('button', { name: 'Entrer dans « Rénovation salle de bain »' }).click();
+    await page.getByRole('button', { name: 'Entrer dans « Mon premier espace »' }).click();
 
     // a new room: the hint card and the empty thread tab offer the next step
     await inRoom(page);
@@ -101,7 +96,7 @@ describe('the product end to end (Chromium, real stack)', () => {
 
     // the new sphere and dataspace are on the home screen
     await page.getByRole('link', { name: 'Retour aux espaces de données' }).click();
-    await page.getByRole('link', { name: 'Rénovation salle de bain' }).waitFor();
+    await page.getByRole('link', { name: 'Mon premier espace' }).waitFor();
     await look(page, 'fr-home');
   }, 240_000);
 

@@ -44,14 +44,28 @@ export interface CrudSpec {
   /**
    * How rows are owned. Lists of identity-owned tables show one identity at a time: the active one,
    * or `?identity_id=` of another whose rows an approved elevation opens (RLS decides either way);
-   * naming the identity lets Postgres use the identity index instead of filtering every row.
+   * naming the identity lets Postgres use the identity index instead of filtering every row. A list
+   * narrowed to one container (a parent in the path, or a CONTAINER_FILTERS filter) shows that
+   * container's rows whoever owns them: a shared dataspace's content belongs to its owner.
    */
   owner?: 'identity' | 'user' | 'catalog';
   /** Who may call the routes (default: any caller, JWT or API key). */
   access?: Access;
   /** Extra condition of every read (e.g. memory law 9: expired items are not served). */
   visible?: (sql: Sql) => Fragment;
+  /**
+   * The columns read and returned (default: every column). A table some of whose columns
+   * `authenticated` may not read (a shared table's `user_id`) names the others: its row schema's keys.
+   */
+  columns?: readonly string[];
 }
+
+/**
+ * Filters naming one container: a list narrowed to one (or to a parent in the path) shows that
+ * container's rows whoever owns them (RLS decides: a member sees the owner's), instead of one
+ * identity's rows.
+ */
+const CONTAINER_FILTERS = ['dataspace_id', 'thread_id', 'meeting_id', 'workspace_id', 'room_id'];
 
 /** The tagged-template part shared by the pool, a transaction and a reserved connection. */
 type Sql = ISql;
@@ -143,6 +157,7 @@ export function listStatement(
   table: string,
   conditions: Fragment[],
   query: { cursor?: string; limit: number },
+  columns?: readonly string[],
 ) {
   const parts = [...conditions];
   if (query.cursor) {
@@ -153,12 +168,18 @@ export function listStatement(
   }
   return sql<{ r: Record<string, unknown> }[]>`
     select row_to_json(p) as r from (
-      select * from ${sql(table)} t
+      select ${selected(sql, columns)} from ${sql(table)} t
       where ${and(sql, parts)}
       order by t.created_at desc, t.id desc
       limit ${query.limit + 1}
     ) p
     order by p.created_at desc, p.id desc`;
+}
+
+/** `t.*`, or the given columns of `t`. */
+function selected(sql: Sql, columns: readonly string[] | undefined): Fragment {
+  if (!columns) return sql`t.*`;
+  return columns.map((c): Fragment => sql`t.${sql(c)}`).reduce((a, b): Fragment => sql`${a}, ${b}`);
 }
 
 /** The page of the rows of listStatement and the cursor of the next one. */
@@ -179,13 +200,21 @@ export async function listPage(
   return pageFrom(await listStatement(tx, table, conditions, query), query.limit);
 }
 
-/** Inserts one row from a JSON object (only its keys are written) and returns it. */
-export async function insertRow(tx: Tx, table: string, values: Record<string, unknown>) {
+/** Inserts one row from a JSON object (only its keys are written) and returns it (`columns` of it). */
+export async function insertRow(
+  tx: Tx,
+  table: string,
+  values: Record<string, unknown>,
+  columns?: readonly string[],
+) {
   const cols = Object.keys(values);
   const [row] = await tx<{ r: Record<string, unknown> }[]>`
-    insert into ${tx(table)} as t (${tx(cols)})
-    select ${tx(cols)} from jsonb_populate_record(null::${tx(table)}, ${tx.json(values as never)})
-    returning to_jsonb(t) as r`;
+    with w as (
+      insert into ${tx(table)} as t (${tx(cols)})
+      select ${tx(cols)} from jsonb_populate_record(null::${tx(table)}, ${tx.json(values as never)})
+      returning ${selected(tx, columns)}
+    )
+    select to_jsonb(w) as r from w`;
   return row!.r;
 }
 
@@ -195,14 +224,18 @@ export async function updateRow(
   table: string,
   values: Record<string, unknown>,
   conditions: Fragment[],
+  columns?: readonly string[],
 ): Promise<Record<string, unknown> | undefined> {
   const cols = Object.keys(values);
   if (cols.length === 0) throw new ApiError('validation_failed', 'nothing to update', []);
   const [row] = await tx<{ r: Record<string, unknown> }[]>`
-    update ${tx(table)} as t
-    set (${tx(cols)}) = (select ${tx(cols)} from jsonb_populate_record(null::${tx(table)}, ${tx.json(values as never)}))
-    where ${and(tx, conditions)}
-    returning to_jsonb(t) as r`;
+    with w as (
+      update ${tx(table)} as t
+      set (${tx(cols)}) = (select ${tx(cols)} from jsonb_populate_record(null::${tx(table)}, ${tx.json(values as never)}))
+      where ${and(tx, conditions)}
+      returning ${selected(tx, columns)}
+    )
+    select to_jsonb(w) as r from w`;
   return row?.r;
 }
 
@@ -266,15 +299,13 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
             for (const column of Object.keys(spec.filters ?? {})) {
               if (q[column] !== undefined) parts.push(sql`t.${sql(column)} = ${q[column] as string}`);
             }
-            if (byIdentity) {
-              const identity = q.identity_id as string | undefined;
-              parts.push(
-                identity
-                  ? sql`t.identity_id = ${identity}::uuid`
-                  : sql`t.identity_id = (select private.active_identity_id())`,
-              );
+            const identity = q.identity_id as string | undefined;
+            const narrowed = spec.parent !== undefined || CONTAINER_FILTERS.some((c) => q[c] !== undefined);
+            if (identity) parts.push(sql`t.identity_id = ${identity}::uuid`);
+            else if (byIdentity && !narrowed) {
+              parts.push(sql`t.identity_id = (select private.active_identity_id())`);
             }
-            return listStatement(sql, spec.table, parts, q);
+            return listStatement(sql, spec.table, parts, q, spec.columns);
           }),
         );
         // an empty page under a parent: the parent itself may be missing or not the caller's
@@ -306,7 +337,9 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
           db.userStatement(
             caller.claims,
             (sql) => sql<{ r: unknown }[]>`
-              select row_to_json(t) as r from ${sql(spec.table)} t where ${and(sql, [sql`t.id = ${p.id!}`, ...scope(sql, p)])}`,
+              select row_to_json(x) as r from (
+                select ${selected(sql, spec.columns)} from ${sql(spec.table)} t
+                where ${and(sql, [sql`t.id = ${p.id!}`, ...scope(sql, p)])}) x`,
           ),
         );
         if (!row) throw notFound();
@@ -338,7 +371,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
         return mapped('write', () =>
           db.withUser(caller.claims, async (tx) => {
             await assertReferencesVisible(tx, spec.table, values, parentPath);
-            return insertRow(tx, spec.table, values);
+            return insertRow(tx, spec.table, values, spec.columns);
           }),
         );
       },
@@ -362,7 +395,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
         const row = await mapped('write', () =>
           db.withUser(caller.claims, async (tx) => {
             await assertReferencesVisible(tx, spec.table, values);
-            return updateRow(tx, spec.table, values, [tx`t.id = ${p.id!}`, ...scope(tx, p)]);
+            return updateRow(tx, spec.table, values, [tx`t.id = ${p.id!}`, ...scope(tx, p)], spec.columns);
           }),
         );
         if (!row) throw notFound();

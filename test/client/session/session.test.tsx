@@ -147,7 +147,7 @@ describe('session, sign-in and home (real gateway + Deno functions, jsdom)', () 
     expect(session.getState().activeIdentityId).toBe(SEED.a1);
   });
 
-  it('signs a new person up, onboards a sphere and a starter dataspace, and shows the balance', async () => {
+  it('signs a new person up, who lands onboarded: a sphere, a starter dataspace and the plan’s tokens', async () => {
     const { session, browser } = app(client(), '/signup');
     await until(session, (s) => s.status === 'signed-out');
     fill('Your name', 'Noémie');
@@ -155,27 +155,19 @@ describe('session, sign-in and home (real gateway + Deno functions, jsdom)', () 
     fill('Password', 'correct-horse-battery');
     await press('Create my account');
     await screen.findByRole('heading', { name: 'Welcome, Noémie' }, SLOW);
-    expect(screen.getByText('Step 1 of 3')).toBeDefined();
-    // a new account's balance (none until the plan grants it, then the plan's tokens), in words
+    // sign-up onboarded the account on the server (issue 14: private.onboard_user): the screen resumes
+    // at its last step with the starter sphere and dataspace, and the free plan's tokens, in words
+    await screen.findByRole('heading', { name: 'All set' }, SLOW);
+    expect(screen.getByText('Step 3 of 3')).toBeDefined();
     await waitFor(
       () =>
         expect(screen.getByTestId('onboarding-balance').textContent).toMatch(
-          /^(You have \d[\d,]* tokens? for agents\.|You have no tokens yet: they come with your plan\.)$/,
+          /^You have \d[\d,\u202f\u00a0]* tokens for agents\.$/,
         ),
       SLOW,
     );
-    fill('Sphere name', 'Maison');
-    await press('Continue');
-    await screen.findByText('Step 2 of 3', undefined, SLOW);
-    // an empty name is refused by the store, in words
-    fill('Dataspace name', '   ');
-    fireEvent.submit(screen.getByRole('form', { name: 'Create a starter dataspace' }));
-    expect((await screen.findByRole('alert', undefined, SLOW)).textContent).toBe('Give it a name.');
-    fill('Dataspace name', 'Salle de bain');
-    await press('Create the dataspace');
-    await screen.findByRole('heading', { name: 'All set' }, SLOW);
-    expect(browser.getState().spheres.map((s) => s.name)).toEqual(['Maison']);
-    expect(browser.getState().dataspaces.map((d) => d.name)).toEqual(['Salle de bain']);
+    expect(browser.getState().spheres.map((s) => s.name)).toEqual(['Personnel']);
+    expect(browser.getState().dataspaces.map((d) => d.name)).toEqual(['Mon premier espace']);
     expect(session.getState().identities.map((i) => i.name)).toEqual(['Noémie']);
     expect(domWindow.document.documentElement.lang).toBe('en');
   });

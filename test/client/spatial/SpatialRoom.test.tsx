@@ -42,7 +42,6 @@ function memoryItem(i: number, patch: Partial<MemoryItem> = {}): MemoryItem {
   return {
     id: uuid(1000 + i),
     identity_id: IDENTITY,
-    user_id: uuid(3),
     dataspace_id: DATASPACE,
     thread_id: null,
     source_type: 'user',
@@ -64,7 +63,6 @@ function memoryItem(i: number, patch: Partial<MemoryItem> = {}): MemoryItem {
 const workspace = (n: number, layout: Workspace['layout']): Workspace => ({
   id: uuid(2000 + n),
   identity_id: IDENTITY,
-  user_id: uuid(3),
   dataspace_id: DATASPACE,
   name: `Espace ${n}`,
   layout,
