@@ -78,7 +78,10 @@ export async function decideReview(
 
 interface ResumedRow {
   id: string;
+  /** The tenant (the dataspace's owner) whose content the run writes. */
   identity_id: string;
+  /** Who ran it and pays: the identity the pipeline's phase functions act as. */
+  runner_identity_id: string | null;
   user_id: string;
   agent_id: string;
   thread_id: string | null;
@@ -120,7 +123,7 @@ export async function resumeApprovedRun(deps: PipelineDeps, executionId: string)
   });
   const run: Omit<OpenRun, 'context'> = {
     ...row.review.input,
-    identityId: row.identity_id,
+    identityId: row.runner_identity_id ?? row.identity_id,
     executionId: row.id,
     key: row.idempotency_key,
     userId: row.user_id,

@@ -28,7 +28,8 @@ create index agent_executions_awaiting_review_idx on public.agent_executions (cr
   where status = 'awaiting_review';
 
 /**
- * Holds an opened run for review (service role, in the run's opening transaction): keeps its scope
+ * Holds an opened run for review (service role, in the run's opening transaction; `p_identity` is
+ * the runner, as in the pipeline's phase functions since 20261206500400): keeps its scope
  * lock and reservation, pushes the hold's expiry to the end of the review window, records the
  * agent's input (`p_input`) so approval runs exactly what was reviewed, audits the stages, and tells
  * every reviewer (a notification on their default identity, live in their presence room).
@@ -51,7 +52,7 @@ begin
       stages = p_stages,
       review = jsonb_build_object('state', 'pending', 'requested_at', now(), 'expires_at', until, 'lock_id', p_lock,
                                   'input', p_input)
-  where e.id = p_execution and e.identity_id = p_identity
+  where e.id = p_execution and e.runner_identity_id = p_identity
   returning * into run;
   perform private.pipeline_audit_stages(p_identity, p_execution, p_stages);
   perform private.audit(p_identity, 'pipeline.awaiting_review', 'agent_execution', p_execution,
@@ -88,7 +89,7 @@ begin
          (e.review ->> 'requested_at')::timestamptz, (e.review ->> 'expires_at')::timestamptz, i.name, d.name
   from public.agent_executions e
   join public.agents a on a.id = e.agent_id
-  join public.identities i on i.id = e.identity_id
+  join public.identities i on i.id = coalesce(e.runner_identity_id, e.identity_id)
   join public.dataspaces d on d.id = e.dataspace_id
   join public.token_reservations r on r.id = e.reservation_id and r.status = 'open'
   where e.status = 'awaiting_review' and e.user_id <> (select auth.uid())
@@ -116,6 +117,7 @@ declare
   reviewer_identity uuid := private.active_identity_id();
   hold_open boolean;
   decided jsonb;
+  runner uuid;
 begin
   if p_decision is null or p_decision not in ('approve', 'reject') then
     raise exception 'a review decision is approve or reject' using errcode = '22023';
@@ -133,6 +135,8 @@ begin
   if run.user_id = reviewer then
     raise exception 'a run is never reviewed by the person who asked for it' using errcode = '42501';
   end if;
+  -- the run's trail is its runner's (the rows may be a shared dataspace owner's)
+  runner := coalesce(run.runner_identity_id, run.identity_id);
   decided := jsonb_build_object('reviewer_user_id', reviewer, 'reviewer_identity_id', reviewer_identity,
                                 'decided_at', now(), 'note', p_note);
   select r.status = 'open' into hold_open from public.token_reservations r where r.id = run.reservation_id;
@@ -143,7 +147,7 @@ begin
         error = jsonb_build_object('code', 'review_expired',
                                    'message', 'the review window ended; the tokens were returned')
     where e.id = run.id;
-    perform private.audit(run.identity_id, 'pipeline.review.expired', 'agent_execution', run.id, decided);
+    perform private.audit(runner, 'pipeline.review.expired', 'agent_execution', run.id, decided);
     return jsonb_build_object('state', 'expired', 'execution_id', run.id);
   end if;
   if p_decision = 'approve' then
@@ -158,13 +162,13 @@ begin
                                    'message', coalesce('rejected by a reviewer: ' || p_note, 'rejected by a reviewer'))
     where e.id = run.id;
   end if;
-  perform private.audit(run.identity_id, 'pipeline.review.' || p_decision || 'd', 'agent_execution', run.id, decided);
+  perform private.audit(runner, 'pipeline.review.' || p_decision || 'd', 'agent_execution', run.id, decided);
   if reviewer_identity is not null then
     perform private.audit(reviewer_identity, 'review.' || p_decision || 'd', 'agent_execution', run.id,
                           jsonb_build_object('note', p_note));
   end if;
   insert into public.notifications (identity_id, user_id, kind, title, body, data)
-  values (run.identity_id, run.user_id, 'review.decided',
+  values (runner, run.user_id, 'review.decided',
           case p_decision when 'approve' then 'Exécution approuvée' else 'Exécution refusée' end,
           coalesce(p_note, ''), jsonb_build_object('execution_id', run.id, 'decision', p_decision));
   return jsonb_build_object('state', case p_decision when 'approve' then 'approved' else 'rejected' end,
@@ -194,7 +198,7 @@ end;
 $$;
 
 /**
- * The runner asks to stop a run of the active identity (API: `POST /agents/executions/{id}/cancel`).
+ * The runner asks to stop a run the active identity ran (API: `POST /agents/executions/{id}/cancel`).
  * A run still held for review ends at once (hold and lock released, `cancelled`); a running one is
  * flagged and the pipeline stops it at its next streamed chunk. Returns the run's status after the
  * call, or raises P0002 when the active identity has no such run still going.
@@ -210,7 +214,7 @@ begin
     raise exception 'API keys cannot stop runs' using errcode = '42501';
   end if;
   select e.* into run from public.agent_executions e
-  where e.id = p_execution and e.identity_id = private.active_identity_id() for update;
+  where e.id = p_execution and e.runner_identity_id = private.active_identity_id() for update;
   if not found or run.status in ('succeeded', 'failed', 'refused', 'rejected', 'cancelled') then
     raise exception 'no run % of this identity is still going', p_execution using errcode = 'P0002';
   end if;
@@ -222,11 +226,12 @@ begin
         review = e.review || '{"state": "cancelled"}',
         error = '{"code": "cancelled", "message": "stopped by the person who asked for it"}'
     where e.id = run.id;
-    perform private.audit(run.identity_id, 'pipeline.cancelled', 'agent_execution', run.id, '{"while": "awaiting_review"}');
+    perform private.audit(run.runner_identity_id, 'pipeline.cancelled', 'agent_execution', run.id,
+                          '{"while": "awaiting_review"}');
     return 'cancelled';
   end if;
   update public.agent_executions e set cancel_requested_at = coalesce(e.cancel_requested_at, now()) where e.id = run.id;
-  perform private.audit(run.identity_id, 'pipeline.cancel_requested', 'agent_execution', run.id, '{}'::jsonb);
+  perform private.audit(run.runner_identity_id, 'pipeline.cancel_requested', 'agent_execution', run.id, '{}'::jsonb);
   return run.status;
 end;
 $$;
@@ -255,7 +260,7 @@ begin
     'table', 'agent_stream', 'op', 'UPDATE', 'id', run.id, 'identityId', run.identity_id,
     'keys', to_jsonb(array_remove(array['dataspace:' || run.dataspace_id,
                                         case when run.thread_id is not null then 'thread:' || run.thread_id end,
-                                        'identity:' || run.identity_id], null)),
+                                        'identity:' || coalesce(run.runner_identity_id, run.identity_id)], null)),
     'data', jsonb_build_object('threadId', run.thread_id, 'dataspaceId', run.dataspace_id, 'seq', p_seq,
                                'delta', left(coalesce(p_delta, ''), 3000), 'done', p_done)
             || coalesce(p_meta, '{}'::jsonb))::text);

@@ -98,10 +98,7 @@ describe('an OpenAI-compatible provider', () => {
     });
     expect(r.ok, JSON.stringify(r)).toBe(true);
     if (!r.ok) return;
-    const streamed = deltas().filter((e) => e.id === r.executionId);
-    expect(streamed.map((e) => (e.data as { delta: string }).delta).join('')).toBe(chunks.join(''));
-    expect(streamed.map((e) => (e.data as { seq: number }).seq)).toEqual([...streamed.keys()]);
-    expect(streamed[0]!.data).toMatchObject({ threadId: B1_THREAD, agent: 'openai-compatible' });
+    // the last chunk and the end of the stream reach the room just after the run returns
     await until(() =>
       events.some(
         (e) =>
@@ -110,6 +107,10 @@ describe('an OpenAI-compatible provider', () => {
           (e.data as { done?: boolean }).done === true,
       ),
     );
+    const streamed = deltas().filter((e) => e.id === r.executionId);
+    expect(streamed.map((e) => (e.data as { delta: string }).delta).join('')).toBe(chunks.join(''));
+    expect(streamed.map((e) => (e.data as { seq: number }).seq)).toEqual([...streamed.keys()]);
+    expect(streamed[0]!.data).toMatchObject({ threadId: B1_THREAD, agent: 'openai-compatible' });
     // the thread holds the whole answer, written once when the run settled
     const [message] = await db.sql()`select body from public.messages where id = ${r.messageIds[0]!}`;
     expect(message!.body).toBe(chunks.join(''));
@@ -145,10 +146,16 @@ describe('an OpenAI-compatible provider', () => {
     });
     expect(r.ok, JSON.stringify(r)).toBe(true);
     expect(chat.requests.length - sent).toBe(3);
+    if (r.ok) {
+      await until(() =>
+        events.some((e) => e.id === r.executionId && (e.data as { done?: boolean }).done === true),
+      );
+    }
   });
 
   it('stops when the runner cancels mid-stream: the hold returns and nothing is written', async () => {
-    events.length = 0;
+    // runs of the tests above, whose last events may still be arriving
+    const finished = new Set(events.map((e) => e.id));
     chat.setMode({ kind: 'stream', chunks: ['Début ', 'jamais fini'], hangAfter: 1 });
     const before = await account();
     const [messages0] =
@@ -159,8 +166,8 @@ describe('an OpenAI-compatible provider', () => {
       agentId: EXTERNAL,
       idempotencyKey: `cancel-${crypto.randomUUID()}`,
     });
-    await until(() => deltas().length > 0);
-    const executionId = deltas()[0]!.id;
+    await until(() => deltas().some((e) => !finished.has(e.id)));
+    const executionId = deltas().find((e) => !finished.has(e.id))!.id;
     expect(await cancelRun(db.data(), asIdentity('b1'), executionId)).toBe('running');
     const r = await run;
     expect(!r.ok && r.code).toBe('cancelled');
