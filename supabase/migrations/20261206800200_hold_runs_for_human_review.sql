@@ -100,8 +100,10 @@ $$;
 
 /**
  * A reviewer's decision on a held run (`approve` or `reject`, with an optional note), in the
- * reviewer's own transaction. Refuses non-reviewers, API keys and the user who asked for the run
- * (42501), and a run that is not awaiting review (P0002: unknown, or decided already). When the hold
+ * reviewer's own transaction. Anyone who is not a reviewer (and any API key) is answered as for a run
+ * that does not exist (P0002), so the door tells them nothing about other people's runs; a reviewer
+ * is refused the runs they asked for themselves (42501) and a run not awaiting review (P0002:
+ * unknown, or decided already). When the hold
  * has lapsed meanwhile, the run fails as `review_expired` instead. Approval marks the run `approved`
  * (the API then runs it); rejection releases the hold and the lock and ends the run `rejected`.
  * Returns `{state, execution_id}`.
@@ -126,7 +128,7 @@ begin
     raise exception 'a review note has at most 2000 characters' using errcode = '22023';
   end if;
   if not private.has_staff_role('reviewer') then
-    raise exception 'only reviewers decide runs held for review' using errcode = '42501';
+    raise exception 'no run % is awaiting your review', p_execution using errcode = 'P0002';
   end if;
   select e.* into run from public.agent_executions e where e.id = p_execution for update;
   if not found or run.status <> 'awaiting_review' then

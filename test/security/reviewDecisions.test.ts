@@ -2,7 +2,8 @@
  * Door: deciding a run held for human review (private.review_execution / pending_reviews, API
  * `/agents/reviews`, `/agents/executions/{id}/approve|reject`). Tried as the runner itself (even
  * when the runner is a reviewer), as a signed-in user who is no reviewer, as a reviewer's API key,
- * and twice on the same run: only a reviewer who is not the runner decides, once.
+ * and twice on the same run: only a reviewer who is not the runner decides, once, and the others
+ * learn nothing (their answer is the one for an id that exists nowhere).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Claims } from '../../server/db/dataAccess.ts';
@@ -40,10 +41,12 @@ beforeAll(async () => {
 });
 
 describe('review decisions', () => {
-  it('refuses a signed-in user who is no reviewer, to list or to decide', async () => {
+  it('answers a signed-in user who is no reviewer as for a run that does not exist, and lists nothing', async () => {
     expect(await sqlState(pending(asIdentity('b1')))).toBe('42501');
-    expect(await decide(asIdentity('b1'), 'approve')).toBe('42501');
-    expect(await decide(asIdentity('b2'), 'reject')).toBe('42501');
+    // the same answer for the held run and for an id that exists nowhere: no oracle of other people's runs
+    expect(await decide(asIdentity('b1'), 'approve')).toBe('P0002');
+    expect(await decide(asIdentity('b2'), 'reject')).toBe('P0002');
+    expect(await decide(asIdentity('b1'), 'approve', crypto.randomUUID())).toBe('P0002');
   });
 
   it('refuses the runner, even when the runner is a reviewer, and never lists their own runs', async () => {
@@ -57,7 +60,7 @@ describe('review decisions', () => {
   it("refuses a reviewer's API key: staff decide in person", async () => {
     await db.sql()`select private.set_staff_role('bob@chenu.local', 'reviewer', 'test')`;
     const key = { ...asIdentity('b1'), api_key_id: seedId('b1', '0263') } as Claims;
-    expect(await decide(key, 'approve')).toBe('42501');
+    expect(await decide(key, 'approve')).toBe('P0002');
     expect(await sqlState(pending(key))).toBe('42501');
   });
 
