@@ -3,6 +3,7 @@
  * with the ledger's refusals turned into pipeline codes naming the scope that refused.
  */
 import type { Tx } from '../db/dataAccess.ts';
+import type { LedgerRefusal } from '../ledger/ledgerErrors.ts';
 import type { PipelineCode, RefusingScope } from './types.ts';
 
 /** A reservation as the pipeline needs it. */
@@ -19,34 +20,27 @@ export interface BudgetScopes {
   thread?: string;
 }
 
-/** A ledger refusal as a value. */
-export interface LedgerRefusal {
+/** A ledger refusal as the pipeline reports it. */
+export interface PipelineLedgerRefusal {
   code: PipelineCode;
   message: string;
   scope: RefusingScope;
 }
 
-const SCOPE_TYPES = ['identity', 'sphere', 'domain', 'dataspace', 'thread'] as const;
-
-/** Maps a ledger exception to a refusal, or null when it is not an expected refusal. */
-export function ledgerRefusal(error: unknown, identityId: string): LedgerRefusal | null {
-  const e = error as { code?: string; message?: string; detail?: string };
-  if (e.code !== 'P0001' || !e.message) return null;
-  const budget = /^budget (exceeded|ended): (\w+) ([0-9a-f-]{36})/.exec(e.message);
-  if (budget) {
-    const type = (SCOPE_TYPES as readonly string[]).includes(budget[2]!)
-      ? (budget[2] as RefusingScope['type'])
-      : 'identity';
-    return {
-      code: budget[1] === 'exceeded' ? 'budget_exceeded' : 'budget_ended',
-      message: e.detail ? `${e.message} (${e.detail})` : e.message,
-      scope: { type, id: budget[3]! },
-    };
-  }
-  if (e.message.startsWith('insufficient balance')) {
-    return { code: 'insufficient_balance', message: e.message, scope: { type: 'identity', id: identityId } };
-  }
-  return null;
+/**
+ * The pipeline's refusal for a ledger refusal (server/ledger/ledgerErrors.ts maps the SQLSTATE; the
+ * scope comes from the verdict's JSON detail), or null when `refusal` is none.
+ */
+export function pipelineRefusal(
+  refusal: LedgerRefusal | null,
+  identityId: string,
+): PipelineLedgerRefusal | null {
+  if (!refusal) return null;
+  return {
+    code: refusal.code,
+    message: refusal.message,
+    scope: refusal.scope ?? { type: 'identity', id: identityId },
+  };
 }
 
 /** Holds `amount` tokens for `ttlSeconds`, referencing what the hold pays for. */

@@ -22,7 +22,8 @@ import {
   type RunInput,
   type WorkflowFunding,
 } from './executeOpenRun.ts';
-import { ledgerRefusal, release, type BudgetScopes } from './ledgerCalls.ts';
+import { ledgerRefusalOf } from '../ledger/ledgerErrors.ts';
+import { pipelineRefusal, release, type BudgetScopes } from './ledgerCalls.ts';
 import {
   CatalogCache,
   contextItemsFor,
@@ -406,7 +407,7 @@ export async function runGovernedExecution(
       const [open] = await tx<
         {
           o: {
-            refused?: { message: string; detail: string | null };
+            refused?: { sqlstate: string; message: string; detail: Record<string, unknown> | null };
             reservation_id: string | null;
             reserved: number | null;
             lock: { id: string; memory_item_ids: string[]; sensitive_memory_item_ids: string[] };
@@ -446,8 +447,8 @@ export async function runGovernedExecution(
       let reservationId: string;
       let reserved: number;
       if (o.refused) {
-        const refusal = ledgerRefusal(
-          { code: 'P0001', message: o.refused.message, detail: o.refused.detail ?? undefined },
+        const refusal = pipelineRefusal(
+          ledgerRefusalOf(o.refused.sqlstate, o.refused.message, o.refused.detail),
           identityId,
         );
         if (!refusal) throw new Error(`reservation refused: ${o.refused.message}`);

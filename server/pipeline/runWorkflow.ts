@@ -16,7 +16,8 @@ import { conditionHolds, evaluateMapping } from '../../shared/pipeline/workflowL
 import { matchAgent } from '../../shared/pipeline/matchAgent.ts';
 import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../shared/pipeline/schemas.ts';
 import type { Tx } from '../db/dataAccess.ts';
-import { commit, ledgerRefusal, release, reserve } from './ledgerCalls.ts';
+import { ledgerRefusalOfError } from '../ledger/ledgerErrors.ts';
+import { commit, pipelineRefusal, release, reserve } from './ledgerCalls.ts';
 import { activeIdentity, contextItemsFor, loadRunContext, loadScope } from './loadRunContext.ts';
 import { runGovernedExecution, sha256Hex } from './runGovernedExecution.ts';
 import {
@@ -286,7 +287,7 @@ export async function runWorkflow(
       await tx`select private.audit(${identityId}::uuid, 'workflow.reserved', 'oneclick_execution', ${runId}::uuid, ${tx.json({ reservation_id: hold.id, tokens: hold.amount })})`;
       return { reservationId: hold.id, reserved: hold.amount };
     } catch (error) {
-      const refusal = ledgerRefusal(error, identityId);
+      const refusal = pipelineRefusal(ledgerRefusalOfError(error), identityId);
       if (!refusal) throw error;
       await tx`update public.oneclick_executions set status = 'refused', finished_at = ${clock.now()},
                error = ${tx.json({ code: refusal.code, message: refusal.message, scope: refusal.scope } as never)} where id = ${runId}`;

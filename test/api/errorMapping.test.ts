@@ -6,9 +6,10 @@
 import type { TransactionSql } from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { API_ERRORS } from '../../shared/api/common.ts';
+import { ledgerRefusalOfError, toLedgerError } from '../../server/ledger/ledgerErrors.ts';
 import { apiCodeOf, fromPostgres } from '../../supabase/functions/_shared/errors.ts';
 import { useDatabase } from '../helpers/db.ts';
-import { SEED } from '../helpers/personas.ts';
+import { SEED, seedId } from '../helpers/personas.ts';
 import { inRollback } from '../helpers/rollback.ts';
 
 const { sql } = useDatabase(1);
@@ -113,3 +114,81 @@ describe('apiCodeOf', () => {
     expect(apiCodeOf('something_new')).toBe('bad_request');
   });
 });
+
+describe('ledger refusals', () => {
+  const B1_DATASPACE = seedId('b1', '0003');
+
+  /** As expectMapped, for messages whose figures (20000 available) look like a SQLSTATE to it. */
+  function refusalMapped(error: unknown, code: keyof typeof API_ERRORS) {
+    const mapped = fromPostgres(error, 'write');
+    expect(mapped).toMatchObject({ code, status: API_ERRORS[code] });
+    const shown = `${mapped!.message} ${JSON.stringify(mapped!.details ?? null)}`;
+    expect(shown).not.toMatch(SHOWN_INTERNALS);
+    expect(shown).not.toMatch(/LD00\d/);
+    return mapped!;
+  }
+
+  it('maps each refusal by its own SQLSTATE, with the scope from its JSON detail', async () => {
+    const over = await raised(
+      (tx) => tx`select private.ledger_reserve(${SEED.b1}, 9000, 'map-big', null, null, interval '1 minute',
+                                               ${tx.json({ dataspace: B1_DATASPACE })})`,
+    );
+    expect(over.code).toBe('LD002');
+    expect(ledgerRefusalOfError(over)).toMatchObject({
+      code: 'budget_exceeded',
+      scope: { type: 'dataspace', id: B1_DATASPACE },
+      detail: { code: 'budget_exceeded', requested: 9000 },
+    });
+    expect(refusalMapped(over, 'budget_exceeded').details).toEqual({
+      scope: { type: 'dataspace', id: B1_DATASPACE },
+    });
+    expect(() => toLedgerError(over)).toThrow(
+      expect.objectContaining({ code: 'budget_exceeded', status: 402 }),
+    );
+
+    const poor = await raised(
+      (tx) => tx`select private.ledger_transfer(${SEED.b2}, ${SEED.b1}, 1000000000, 'map-poor')`,
+    );
+    expect(poor.code).toBe('LD001');
+    expect(ledgerRefusalOfError(poor)).toMatchObject({
+      code: 'insufficient_balance',
+      scope: { type: 'identity', id: SEED.b2 },
+    });
+    refusalMapped(poor, 'insufficient_balance');
+
+    const reused = await raised(async (tx) => {
+      await tx`select private.ledger_credit(${SEED.a2}, 10, 'map-key', 'manual', null)`;
+      return tx`select private.ledger_credit(${SEED.a2}, 11, 'map-key', 'manual', null)`;
+    });
+    expect(reused.code).toBe('LD004');
+    refusalMapped(reused, 'idempotency_key_reused');
+    expect(() => toLedgerError(reused)).toThrow(expect.objectContaining({ code: 'idempotency_conflict' }));
+  });
+
+  it('never reads a refusal from message text', () => {
+    const lookalike = {
+      code: 'P0001',
+      message: 'budget exceeded: thread 00000000-0000-4000-8000-000000000000',
+    };
+    expect(ledgerRefusalOfError(lookalike)).toBeNull();
+    expect(() => toLedgerError(lookalike)).toThrow(lookalike.message);
+    expect(
+      toLedgerErrorCode({ code: '22023', message: 'idempotency key reused with a different request: k' }),
+    ).toBe('invalid_input');
+    // a refusal whose detail is not JSON keeps its code, without a scope
+    expect(ledgerRefusalOfError({ code: 'LD003', message: 'budget ended', detail: 'not json' })).toEqual({
+      code: 'budget_ended',
+      message: 'budget ended',
+      detail: {},
+    });
+  });
+});
+
+function toLedgerErrorCode(error: unknown): string | undefined {
+  try {
+    toLedgerError(error);
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  return undefined;
+}

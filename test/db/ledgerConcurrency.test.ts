@@ -103,7 +103,7 @@ describe('ledger under concurrency', () => {
         note(`${op.kind} ok`);
       } catch (error) {
         const code = (error as { code?: string }).code;
-        if (code === 'P0001' || code === '55000') return note(`${op.kind} ${code}`);
+        if (code === 'LD001' || code === '55000') return note(`${op.kind} ${code}`);
         throw error;
       }
     }
@@ -118,7 +118,7 @@ describe('ledger under concurrency', () => {
 
     // losers of a settlement race are refused (at most once), some holds were refused for lack of funds
     expect((outcomes['commit 55000'] ?? 0) + (outcomes['release 55000'] ?? 0)).toBeGreaterThan(0);
-    expect(outcomes['reserve P0001']).toBeGreaterThan(0);
+    expect(outcomes['reserve LD001']).toBeGreaterThan(0);
     // settlements really raced each other, and some were refused for an exhausted balance
     expect(outcomes['reserve ok']).toBeGreaterThan(0);
     expect(outcomes['commit ok']).toBeGreaterThan(0);

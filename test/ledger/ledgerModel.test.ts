@@ -297,9 +297,11 @@ describe('ledger against the reference model', () => {
     for (const label of [
       'credit ok',
       'debit ok',
-      'debit P0001',
+      'debit LD001',
+      'debit LD002',
       'reserve ok',
-      'reserve P0001',
+      'reserve LD001',
+      'reserve LD002',
       'commit ok',
       'commit 55000',
       'commit 22023',
@@ -308,12 +310,12 @@ describe('ledger against the reference model', () => {
       'transfer ok',
       'transfer 22023',
       'debit 22023',
-      'credit 22023',
+      'credit LD004',
       'commit P0002',
       'replay ok',
       'shared debit ok',
       'shared reserve ok',
-      'shared reserve P0001',
+      'shared reserve LD002',
     ]) {
       expect(outcomes[label] ?? 0, label).toBeGreaterThan(0);
     }

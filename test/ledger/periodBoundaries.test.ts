@@ -51,11 +51,11 @@ async function across(s: Scenario, period: Period, tz: string, boundary: Date) {
   await s.pinClock(before);
   const scope = await openBudget(s, period, tz, before, 900);
   expect(await debit(s, scope, 100)).toBe('ok');
-  expect(await debit(s, scope, 1)).toBe('P0001');
+  expect(await debit(s, scope, 1)).toBe('LD002');
   await s.pinClock(after);
   const rolls =
     localPeriodStart(after, tz, period).getTime() !== localPeriodStart(before, tz, period).getTime();
-  expect(await debit(s, scope, 100)).toBe(rolls ? 'ok' : 'P0001');
+  expect(await debit(s, scope, 100)).toBe(rolls ? 'ok' : 'LD002');
   const b = await stored(s, scope);
   expect(b.period_start).toEqual(localPeriodStart(after, tz, period));
   expect(b.spent).toBe(rolls ? 100 : 1000);
@@ -94,7 +94,7 @@ describe('budget periods across boundaries (pinned clock)', () => {
           const scope = await openBudget(s, period, tz, new Date('2027-03-14T01:59:59-05:00'), 900);
           expect(await debit(s, scope, 100)).toBe('ok');
           await s.pinClock('2027-03-14T03:00:01-04:00');
-          expect(await debit(s, scope, 1)).toBe('P0001');
+          expect(await debit(s, scope, 1)).toBe('LD002');
           expect((await stored(s, scope)).spent).toBe(1000);
           // that Sunday is 23 hours long; Monday 15 March 00:00 EDT starts a day and a week
           expect(await across(s, period, tz, new Date('2027-03-15T00:00:00-04:00'))).toBe(
@@ -110,7 +110,7 @@ describe('budget periods across boundaries (pinned clock)', () => {
           const scope = await openBudget(s, period, tz, new Date('2027-11-07T01:30:00-04:00'), 900);
           expect(await debit(s, scope, 100)).toBe('ok');
           await s.pinClock('2027-11-07T01:30:00-05:00');
-          expect(await debit(s, scope, 1)).toBe('P0001');
+          expect(await debit(s, scope, 1)).toBe('LD002');
           // that Sunday is 25 hours long: its midnight starts a day and a week, in EST
           expect(await across(s, period, tz, new Date('2027-11-08T00:00:00-05:00'))).toBe(
             period !== 'monthly',

@@ -218,7 +218,7 @@ export class LedgerModel {
   private available(identity: string, acc: { balance: number; reserved: number }, amount: number): void {
     if (acc.balance - acc.reserved < amount) {
       refuse(
-        'P0001',
+        'LD001',
         `insufficient balance: identity ${identity} has ${acc.balance - acc.reserved} available, ${amount} requested`,
       );
     }
@@ -251,8 +251,14 @@ export class LedgerModel {
     const b = budgets
       .filter((x) => ended(x) || (x.period !== 'unlimited' && x.spent + x.reserved + amount > x.amount))
       .sort((x, y) => NARROW.indexOf(x.scopeType) - NARROW.indexOf(y.scopeType))[0];
-    if (b && ended(b)) refuse('P0001', `budget ended: ${b.scopeType} ${b.scopeId}`);
-    if (b) refuse('P0001', `budget exceeded: ${b.scopeType} ${b.scopeId}`);
+    // an ended budget's message names its end as Postgres prints it: compared by code only
+    if (b && ended(b)) refuse('LD003');
+    if (b) {
+      refuse(
+        'LD002',
+        `budget exceeded: ${b.scopeType} ${b.scopeId} (${b.period} budget ${b.id}: ${b.spent + b.reserved} of ${b.amount} spent or held, ${amount} requested)`,
+      );
+    }
   }
 
   /** The fields each SQL function hashes into its idempotency fingerprint. */
@@ -282,7 +288,7 @@ export class LedgerModel {
   private replay(identity: string, key: string, request: string): string | null {
     const seen = this.keys.get(identity)?.get(key);
     if (!seen) return null;
-    if (seen.request !== request) refuse('22023', `idempotency key reused with a different request: ${key}`);
+    if (seen.request !== request) refuse('LD004', `idempotency key reused with a different request: ${key}`);
     return seen.result;
   }
 

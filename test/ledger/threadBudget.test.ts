@@ -46,8 +46,17 @@ describe("a thread's own token budget (threads.token_budget)", () => {
           () => null,
           (e: { code?: string; message?: string; detail?: string }) => e,
         );
-        expect(refused).toMatchObject({ code: 'P0001', message: `budget exceeded: thread ${thread}` });
-        expect(refused!.detail).toBe(`thread ${thread}: 90 of 100 consumed or held, 11 requested`);
+        expect(refused).toMatchObject({
+          code: 'LD002',
+          message: `budget exceeded: thread ${thread} (90 of 100 consumed or held, 11 requested)`,
+        });
+        expect(JSON.parse(refused!.detail!)).toMatchObject({
+          code: 'budget_exceeded',
+          scope: { type: 'thread', id: thread },
+          cap: 100,
+          committed: 90,
+          requested: 11,
+        });
       }
       expect(await usage(s.tx, thread)).toEqual({ consumed: 60, reserved: 30 });
 
@@ -56,7 +65,7 @@ describe("a thread's own token budget (threads.token_budget)", () => {
       expect(await usage(s.tx, thread)).toEqual({ consumed: 85, reserved: 0 });
       await debit(s.tx, thread, 15, 'cap-d3');
       const over = await s.attempt((tx) => debit(tx, thread, 1, 'cap-d4'));
-      expect(over.state).toBe('P0001');
+      expect(over.state).toBe('LD002');
       expect(await ledgerViolations(s.tx, [])).toEqual([]); // the seed's history predates per-identity checks
     });
   });
@@ -92,7 +101,7 @@ describe("a thread's own token budget (threads.token_budget)", () => {
       await s.tx`select 1 from private.ledger_commit(${committed!.id}, 40, 'low-c1')`;
       await s.tx`select 1 from private.ledger_release(${released!.id}, 'low-x1')`;
       expect(await usage(s.tx, thread)).toEqual({ consumed: 40, reserved: 0 });
-      expect((await s.attempt((tx) => reserve(tx, thread, 1, 'low-r3'))).state).toBe('P0001');
+      expect((await s.attempt((tx) => reserve(tx, thread, 1, 'low-r3'))).state).toBe('LD002');
 
       // an uncapped thread only counts
       await s.tx`update public.threads set token_budget = null where id = ${thread}`;

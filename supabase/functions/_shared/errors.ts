@@ -8,6 +8,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { API_ERRORS, type ApiErrorCode } from '../../../shared/api/common.ts';
+import { ledgerRefusalOfError } from '../../../server/ledger/ledgerErrors.ts';
 
 /** An expected failure with its API code; `details` goes to the client as is. */
 export class ApiError extends Error {
@@ -78,7 +79,8 @@ function fieldOf(pg: PgError): { path: string; message: string; code: string }[]
  * Maps a Postgres error to an ApiError (undefined when it is not one, or not one a client caused);
  * `op` tells a refused reference from a blocked delete. Codes by SQLSTATE class: 22 data exception
  * and 23 integrity violation are the client's input, 40 and 55 a concurrent writer, 42501 RLS,
- * P0002 a row our SQL did not find, 54 a value too large to process, 57014 a statement timeout.
+ * P0002 a row our SQL did not find, 54 a value too large to process, 57014 a statement timeout,
+ * class LD the ledger's refusals (server/ledger/ledgerErrors.ts).
  */
 export function fromPostgres(
   error: unknown,
@@ -87,6 +89,16 @@ export function fromPostgres(
   const pg = error as PgError;
   if (typeof pg?.code !== 'string' || !/^[0-9A-Z]{5}$/.test(pg.code)) return undefined;
   const cause = { cause: error };
+  // the ledger's refusals (SQLSTATE class LD, the verdict as JSON detail), mapped in one place
+  const refusal = ledgerRefusalOfError(error);
+  if (refusal) {
+    return new ApiError(
+      apiCodeOf(refusal.code),
+      refusal.message,
+      refusal.scope ? { scope: refusal.scope } : undefined,
+      cause,
+    );
+  }
   const code = pg.code;
   switch (code) {
     case '23505':
