@@ -72,6 +72,17 @@ export function ledgerRefusalOf(state: unknown, message: unknown, detail: unknow
   };
 }
 
+/**
+ * The refusal of a verdict `private.ledger_verdict` returned (JSON, or null when the ledger would
+ * accept), or null. The verdict names its code itself: it is what private.ledger_refuse raises.
+ */
+export function verdictRefusal(verdict: unknown): LedgerRefusal | null {
+  if (verdict === null || typeof verdict !== 'object') return null;
+  const code = (verdict as { code?: unknown }).code;
+  const state = Object.entries(LEDGER_REFUSAL_STATES).find(([, c]) => c === code)?.[0];
+  return state ? ledgerRefusalOf(state, (verdict as { message?: unknown }).message, verdict) : null;
+}
+
 /** The ledger refusal a database error carries, or null (see {@link ledgerRefusalOf}). */
 export function ledgerRefusalOfError(error: unknown): LedgerRefusal | null {
   const e = error as { code?: unknown; message?: unknown; detail?: unknown } | null;

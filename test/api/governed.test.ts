@@ -168,6 +168,9 @@ describe('governed endpoints', () => {
     });
     expect(confirmed.status).toBe(402);
     expect(confirmed.body.error.code).toBe('budget_exceeded');
+    // one authority: the estimate asked the verdict the reservation raised, word for word
+    expect(confirmed.body.error.message).toBe(refused.body.refusal.message);
+    expect(confirmed.body.error.details.scope).toEqual(refused.body.refusal.scope);
 
     // the thread's own cap (threads.token_budget, set with the thread): named by the estimate and the run
     const t3 = (
@@ -196,6 +199,7 @@ describe('governed endpoints', () => {
     expect(capRun.status).toBe(402);
     expect(capRun.body.error.code).toBe('budget_exceeded');
     expect(capRun.body.error.message).toContain(`thread ${t3}`);
+    expect(capRun.body.error.message).toBe(capEstimate.body.refusal.message);
 
     // an unclear intent: EQS shown, no estimate
     const vague = await u.call('POST', '/agents/{id}/estimate', {

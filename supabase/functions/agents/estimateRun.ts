@@ -1,10 +1,11 @@
 /**
  * `POST /agents/{id}/estimate`: pipeline steps 1–5 as a dry run, in ONE read-only transaction as the
  * user (RLS decides reachability): encode the intent (EQS), validate the agent for the scope, estimate
- * the token cost exactly as the governed run will, and check the active identity's available balance
- * and every applicable budget the way `private.ledger_reserve` does — without reserving, locking or
- * writing anything (no encoded_intents row, no execution row, no audit). In a shared dataspace the
- * runner pays: its balance and identity budget, and the place's dataspace and thread budgets.
+ * the token cost exactly as the governed run will, and ask the ledger's own verdict
+ * (`private.ledger_verdict`, the function `private.ledger_reserve` decides with) whether the balance,
+ * the budgets and the thread's cap would accept it — without reserving, locking or writing anything
+ * (no encoded_intents row, no execution row, no audit). In a shared dataspace the runner pays: its
+ * balance and identity budget, and the place's dataspace and thread budgets.
  */
 import { encodeIntent, EncodingInputError } from '../../../shared/pipeline/encodeIntent.ts';
 import { candidateModel, estimateCost } from '../../../shared/pipeline/estimateCost.ts';
@@ -22,6 +23,7 @@ import {
   type RunScope,
 } from '../../../server/pipeline/loadRunContext.ts';
 import { runBudgetScopes, RUNNING_ROLES } from '../../../server/pipeline/runGovernedExecution.ts';
+import { verdictRefusal } from '../../../server/ledger/ledgerErrors.ts';
 import { ApiError } from '../_shared/errors.ts';
 
 type Estimate = z.infer<typeof g.AgentEstimate>;
@@ -36,85 +38,42 @@ interface BudgetRow {
   reserved: string;
   spent_now: string;
   remaining: string | null;
-  ended: boolean;
+}
+
+/** The budget scopes a run in `scope` is charged against (the runner's identity always). */
+function runScopes(scope: RunScope): Record<string, string> {
+  return { identity: scope.identityId, ...(runBudgetScopes(scope) as Record<string, string>) };
 }
 
 /**
- * The budgets a reservation for `scope` would be checked against, as the ledger sees them now
- * (`public.token_budgets_now`: a calendar period that began since the last charge starts from 0),
- * in the ledger's lock order (id).
+ * The budgets a reservation for `scope` would be checked against (private.ledger_budget_ids: the
+ * runner's own, and the place's dataspace and thread budgets whoever set them), as the ledger sees
+ * them now (public.token_budgets_now), in the ledger's lock order (id). RLS decides: a member reads
+ * the place's budgets from the participant role up.
  */
 async function applicableBudgets(tx: Tx, scope: RunScope): Promise<BudgetRow[]> {
-  const scopes: Record<string, string> = {
-    identity: scope.identityId,
-    ...(runBudgetScopes(scope) as Record<string, string>),
-  };
-  // the runner's own budgets, and the place's (dataspace, thread) whoever set them, as
-  // private.ledger_charge_budgets charges them; a member reads the place's budgets (participant up)
   return tx<BudgetRow[]>`
     select b.id, b.scope_type, b.scope_id, b.period, b.amount::text, b.reserved::text, b.spent_now::text,
-           b.remaining::text, b.ended
+           b.remaining::text
     from public.token_budgets_now b
-    where (b.identity_id = ${scope.identityId} or b.scope_type in ('dataspace', 'thread'))
-      and (b.scope_type, b.scope_id) in (select s.key, s.value::uuid from jsonb_each_text(${tx.json(scopes)}) s)
+    where b.id = any(private.ledger_budget_ids(${scope.identityId}, ${tx.json(runScopes(scope))}))
     order by b.id`;
 }
 
-/** A thread's own cap (`threads.token_budget`) and what it consumed or holds, when it has one. */
-interface ThreadCap {
-  id: string;
-  cap: number;
-  used: number;
-}
-
-/** Budget scopes from the narrowest: the one a refusal names when several refuse. */
-const NARROW: readonly string[] = ['thread', 'dataspace', 'domain', 'sphere', 'identity'];
-
-/** The first refusal `private.ledger_reserve` would raise for `amount`, or null when it would accept. */
-function ledgerVerdict(
-  identityId: string,
-  available: number,
-  amount: number,
-  budgets: Estimate['budgets'],
-  rows: BudgetRow[],
-  thread: ThreadCap | null,
-): Refusal | null {
-  if (available < amount) {
-    return {
-      code: 'insufficient_balance',
-      message: `insufficient balance: identity ${identityId} has ${available} available, ${amount} requested`,
-      scope: { type: 'identity', id: identityId },
-    };
-  }
-  // the narrowest refusing scope, as the ledger names it (private.ledger_charge_budgets)
-  const refusing = budgets
-    .map((b, i) => ({ b, ended: rows[i]!.ended }))
-    .filter(({ b, ended }) => ended || (b.period !== 'unlimited' && b.committed + amount > b.amount))
-    .sort((x, y) => NARROW.indexOf(x.b.scopeType) - NARROW.indexOf(y.b.scopeType));
-  const first = refusing[0];
-  if (first?.ended) {
-    return {
-      code: 'budget_ended',
-      message: `budget ended: ${first.b.scopeType} ${first.b.scopeId}`,
-      scope: { type: first.b.scopeType, id: first.b.scopeId },
-    };
-  }
-  if (first) {
-    const b = first.b;
-    return {
-      code: 'budget_exceeded',
-      message: `budget exceeded: ${b.scopeType} ${b.scopeId} (${b.period}: ${b.committed} of ${b.amount} spent or held, ${amount} requested)`,
-      scope: { type: b.scopeType, id: b.scopeId },
-    };
-  }
-  if (thread && thread.used + amount > thread.cap) {
-    return {
-      code: 'budget_exceeded',
-      message: `budget exceeded: thread ${thread.id} (${thread.used} of ${thread.cap} consumed or held, ${amount} requested)`,
-      scope: { type: 'thread', id: thread.id },
-    };
-  }
-  return null;
+/**
+ * The refusal `private.ledger_reserve` would raise for `amount`, or null when it would accept: the
+ * ledger's own verdict (private.ledger_verdict), selected as the user.
+ */
+async function ledgerVerdict(tx: Tx, scope: RunScope, amount: number): Promise<Refusal | null> {
+  const [row] = await tx<{ verdict: unknown }[]>`
+    select private.ledger_verdict(${scope.identityId}, ${amount}, ${tx.json(runScopes(scope))}) as verdict`;
+  const refusal = verdictRefusal(row?.verdict ?? null);
+  if (!refusal || refusal.code === 'idempotency_conflict') return null;
+  return {
+    code: refusal.code,
+    message: refusal.message,
+    scope: refusal.scope ?? { type: 'identity', id: scope.identityId },
+  };
 }
 
 /** Estimates a run of `agentId` for the active identity of `claims`; writes nothing. */
@@ -161,18 +120,10 @@ export async function estimateRun(
       if (error instanceof EncodingInputError) throw new ApiError('encoding_rejected', error.message);
       throw error;
     }
-    // the balance, and the thread's own cap with what it consumed or holds, in one read
-    const [account] = await tx<{ available: string; cap: string | null; used: string | null }[]>`
-      select (a.balance - a.reserved)::text as available, t.token_budget::text as cap,
-             (t.tokens_consumed + t.tokens_reserved)::text as used
-      from public.token_accounts a
-      left join public.threads t on t.id = ${scope.threadId}::uuid
-      where a.identity_id = ${identityId}`;
+    const [account] = await tx<{ available: string }[]>`
+      select (a.balance - a.reserved)::text as available from public.token_accounts a
+      where a.identity_id = ${identityId} and a.kind = 'identity'`;
     const available = Number(account?.available ?? 0);
-    const thread: ThreadCap | null =
-      scope.threadId && account?.cap != null
-        ? { id: scope.threadId, cap: Number(account.cap), used: Number(account.used) }
-        : null;
     const rows = await applicableBudgets(tx, scope);
     const budgets = rows.map((b) => {
       const committed = Number(b.spent_now) + Number(b.reserved);
@@ -245,7 +196,7 @@ export async function estimateRun(
       contextItems: contextItemsFor(taskType, ctx.stats),
       candidates: match.candidates.map(candidateModel),
     });
-    const refusal = ledgerVerdict(identityId, available, estimate.tokens, budgets, rows, thread);
+    const refusal = await ledgerVerdict(tx, scope, estimate.tokens);
     return {
       ...base,
       agent: {
