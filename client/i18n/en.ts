@@ -577,7 +577,6 @@ export const en = {
     insufficient_balance: 'Your token balance is not enough for this action.',
     budget_exceeded: 'The budget {{scope}} would be exceeded: the action is refused.',
     budget_ended: 'The budget {{scope}} has ended: the action is refused.',
-    idempotency_conflict: 'This action was already asked differently. Review the estimate again.',
     already_resolved: 'That is already settled.',
     in_progress: 'This action is still running.',
     scope_not_reachable: 'The agent cannot reach this with your current identity.',

@@ -589,7 +589,6 @@ export const fr = {
     insufficient_balance: 'Votre solde de jetons ne suffit pas pour cette action.',
     budget_exceeded: 'Le budget {{scope}} serait dépassé : l’action est refusée.',
     budget_ended: 'Le budget {{scope}} est terminé : l’action est refusée.',
-    idempotency_conflict: 'Cette action a déjà été demandée autrement. Recommencez l’estimation.',
     already_resolved: 'C’est déjà réglé.',
     in_progress: 'Cette action est encore en cours.',
     scope_not_reachable: 'L’agent ne peut pas atteindre cet élément avec votre identité actuelle.',

@@ -12,22 +12,27 @@ import {
   ChenuThreadArtifact,
   parseChenuThreadArtifact,
 } from '../../shared/chenu/threadArtifact.ts';
+import { ERROR_CODES, type ErrorCode } from '../../shared/api/errors.ts';
 import type { Tx } from '../db/dataAccess.ts';
 
-/** Error codes of the thread artifact API, with the HTTP status an edge function answers. */
-export const CHENU_ERROR_CODES = { invalid_document: 400, not_found: 404, forbidden: 403 } as const;
+/** Codes the thread artifact API refuses with: codes of the one table (shared/api/errors.ts). */
+export const CHENU_ERROR_CODES = [
+  'validation_failed',
+  'not_found',
+  'forbidden',
+] as const satisfies readonly ErrorCode[];
 
 /** A refused export or import. */
 export class ChenuError extends Error {
   readonly status: number;
   constructor(
-    readonly code: keyof typeof CHENU_ERROR_CODES,
+    readonly code: (typeof CHENU_ERROR_CODES)[number],
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
     this.name = 'ChenuError';
-    this.status = CHENU_ERROR_CODES[code];
+    this.status = ERROR_CODES[code];
   }
 }
 
@@ -39,7 +44,7 @@ const iso = (d: Date | null): string | null => (d === null ? null : d.toISOStrin
  */
 export async function exportThread(tx: Tx, threadId: string): Promise<ChenuThreadArtifact> {
   if (!z.uuid().safeParse(threadId).success)
-    throw new ChenuError('invalid_document', `not a thread id: ${threadId}`);
+    throw new ChenuError('validation_failed', `not a thread id: ${threadId}`);
   const [t] = await tx<
     {
       id: string;
@@ -201,7 +206,7 @@ export interface ChenuImportResult {
 
 /**
  * Imports a `.chenu` document (JSON text or value) into a dataspace of the active identity, with
- * new ids, audited. Refuses a malformed document (`invalid_document`, naming what is wrong) and a
+ * new ids, audited. Refuses a malformed document (`validation_failed`, naming what is wrong) and a
  * dataspace the active identity does not own (`forbidden`).
  */
 export async function importThread(
@@ -210,10 +215,10 @@ export async function importThread(
   document: unknown,
 ): Promise<ChenuImportResult> {
   if (!z.uuid().safeParse(dataspaceId).success) {
-    throw new ChenuError('invalid_document', `not a dataspace id: ${dataspaceId}`);
+    throw new ChenuError('validation_failed', `not a dataspace id: ${dataspaceId}`);
   }
   const parsed = parseChenuThreadArtifact(document);
-  if (!parsed.ok) throw new ChenuError('invalid_document', parsed.error);
+  if (!parsed.ok) throw new ChenuError('validation_failed', parsed.error);
   try {
     const [r] = await tx<
       {
@@ -239,7 +244,7 @@ export async function importThread(
     const e = error as { code?: string; message?: string };
     if (e.code === '42501') throw new ChenuError('forbidden', e.message ?? 'forbidden', { cause: error });
     if (e.code === '22023' || e.code === '23514') {
-      throw new ChenuError('invalid_document', `.chenu: ${e.message ?? 'rejected'}`, { cause: error });
+      throw new ChenuError('validation_failed', `.chenu: ${e.message ?? 'rejected'}`, { cause: error });
     }
     throw error;
   }

@@ -9,7 +9,7 @@
  */
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { API_ERRORS, type ApiErrorCode } from '../../shared/api/common.ts';
+import { API_ERRORS, type ApiErrorCode } from '../../shared/api/errors.ts';
 import type { Sql } from 'postgres';
 import { readHealth } from '../http/readHealth.ts';
 import type { AuthMailOptions } from './authMail.ts';

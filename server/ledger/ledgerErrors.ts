@@ -1,16 +1,19 @@
-/** Error codes the ledger APIs return, as edge functions map them to HTTP statuses. */
-export const LEDGER_ERROR_CODES = {
-  invalid_input: 400,
-  idempotency_conflict: 409,
-  insufficient_balance: 402,
-  budget_exceeded: 402,
-  budget_ended: 402,
-  already_resolved: 409,
-  forbidden: 403,
-  not_found: 404,
-} as const;
+import { ERROR_CODES, type ErrorCode } from '../../shared/api/errors.ts';
 
-export type LedgerErrorCode = keyof typeof LEDGER_ERROR_CODES;
+/** Codes the ledger APIs refuse with: codes of the one table (shared/api/errors.ts). */
+export const LEDGER_ERROR_CODES = [
+  'validation_failed',
+  'idempotency_key_reused',
+  'insufficient_balance',
+  'budget_exceeded',
+  'budget_ended',
+  'already_resolved',
+  'forbidden',
+  'not_found',
+] as const satisfies readonly ErrorCode[];
+
+/** One of {@link LEDGER_ERROR_CODES}. */
+export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
 
 /**
  * The ledger's refusals by SQLSTATE: `private.ledger_refuse` raises each with its own code (class
@@ -20,7 +23,7 @@ export const LEDGER_REFUSAL_STATES = {
   LD001: 'insufficient_balance',
   LD002: 'budget_exceeded',
   LD003: 'budget_ended',
-  LD004: 'idempotency_conflict',
+  LD004: 'idempotency_key_reused',
 } as const satisfies Readonly<Record<string, LedgerErrorCode>>;
 
 /** A refusal code of {@link LEDGER_REFUSAL_STATES}. */
@@ -99,13 +102,13 @@ export class LedgerError extends Error {
   ) {
     super(message, options);
     this.name = 'LedgerError';
-    this.status = LEDGER_ERROR_CODES[code];
+    this.status = ERROR_CODES[code];
   }
 }
 
 /** Other errors the ledger functions raise, by SQLSTATE (their messages are written for clients). */
 const LEDGER_STATES: Readonly<Record<string, LedgerErrorCode>> = {
-  '22023': 'invalid_input',
+  '22023': 'validation_failed',
   '42501': 'forbidden',
   P0002: 'not_found',
   '55000': 'already_resolved',

@@ -206,12 +206,12 @@ export async function allocateTokens(tx: Tx, input: z.input<typeof AllocateInput
   }
 }
 
-/** Parses API input, refusing it with an `invalid_input` LedgerError that lists every problem. */
+/** Parses API input, refusing it with a `validation_failed` LedgerError that lists every problem. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input);
   if (!r.success) {
     throw new LedgerError(
-      'invalid_input',
+      'validation_failed',
       `invalid input: ${r.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ')}`,
     );
   }

@@ -8,7 +8,7 @@
  * statement, private.pipeline_close, that settles and writes every result at once; a failure after
  * the reservation releases it, marks the run failed and writes nothing else.
  */
-import { encodeIntent, type EncodingResult } from '../../shared/pipeline/encodeIntent.ts';
+import { encodeIntent, EncodingInputError, type EncodingResult } from '../../shared/pipeline/encodeIntent.ts';
 import { candidateModel, estimateCost } from '../../shared/pipeline/estimateCost.ts';
 import { taskTypesOfAgent } from '../../shared/pipeline/intentExamples.ts';
 import { matchAgent } from '../../shared/pipeline/matchAgent.ts';
@@ -112,7 +112,7 @@ interface ExecutionRow {
 /** The answer to a retried request: the first run's result, or a clear conflict. */
 function replay(row: ExecutionRow, requestHash: string): ExecutionResult {
   if (row.request_hash !== requestHash) {
-    return failure('idempotency_conflict', 'idempotency key reused with a different request', [], {
+    return failure('idempotency_key_reused', 'idempotency key reused with a different request', [], {
       executionId: row.id,
       scope: { type: 'request' },
       replayed: true,
@@ -187,7 +187,7 @@ async function findByKey(tx: Tx, identityId: string, key: string): Promise<Execu
  * Runs one governed execution for the active identity of `claims`. Returns a Result: success with
  * the written ids, or a refusal/failure with a code and, for refusals, the refusing scope. A retry
  * with the same `idempotencyKey` returns the first run's Result (`replayed: true`); the same key
- * with another request is refused with `idempotency_conflict`.
+ * with another request is refused with `idempotency_key_reused`.
  */
 export async function runGovernedExecution(
   deps: PipelineDeps,
@@ -200,7 +200,7 @@ export async function runGovernedExecution(
   const parsed = ExecutionRequestSchema.safeParse(request);
   if (!parsed.success) {
     return failure(
-      'invalid_request',
+      'validation_failed',
       parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
       [],
       {
@@ -280,7 +280,7 @@ export async function runGovernedExecution(
         kind: 'done',
         identityId,
         result: failure(
-          'invalid_request',
+          'validation_failed',
           `encoding profile ${ctx.missingProfile} does not exist`,
           rec.stages,
           { scope: { type: 'request' } },
@@ -308,7 +308,8 @@ export async function runGovernedExecution(
       ...(req.agentId ? { agentTaskTypes: taskTypesOfAgent(ctx.agents, req.agentId) } : {}),
     });
   } catch (error) {
-    const result = failure('encoding_rejected', (error as Error).message, rec.stages, {
+    if (!(error instanceof EncodingInputError)) throw error;
+    const result = failure(error.code, error.message, rec.stages, {
       scope: { type: 'request' },
     });
     await auditRefusal(deps, identityId, null, result);

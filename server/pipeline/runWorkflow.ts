@@ -110,7 +110,7 @@ export async function runWorkflow(
   if (!parsed.success) {
     return {
       ok: false,
-      code: 'invalid_request',
+      code: 'validation_failed',
       message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
       scope: { type: 'request' },
       replayed: false,
@@ -149,7 +149,7 @@ export async function runWorkflow(
     if (!wf || !wf.active)
       return {
         refusal: {
-          code: 'workflow_not_found' as const,
+          code: 'not_found' as const,
           message: `workflow ${req.workflowId} does not exist or is inactive`,
           scope: { type: 'workflow' as const, id: req.workflowId },
         },
@@ -157,7 +157,7 @@ export async function runWorkflow(
     if (!wf.dataspace_id && !req.threadId)
       return {
         refusal: {
-          code: 'invalid_request' as const,
+          code: 'validation_failed' as const,
           message: 'the workflow has no dataspace: pass a threadId',
           scope: { type: 'request' as const },
         },
@@ -186,7 +186,7 @@ export async function runWorkflow(
     if (e.request_hash !== requestHash)
       return {
         ok: false,
-        code: 'idempotency_conflict',
+        code: 'idempotency_key_reused',
         message: 'idempotency key reused with a different request',
         scope: { type: 'request' },
         runId: e.id,
@@ -324,7 +324,7 @@ export async function runWorkflow(
       const o: StepOutcome = {
         ...base,
         status: 'failed',
-        error: { code: 'invalid_request', message: (error as Error).message },
+        error: { code: 'validation_failed', message: (error as Error).message },
       };
       outcomes.push(o);
       await deps.data.withService((tx) => appendStep(tx, runId, o));
@@ -348,7 +348,7 @@ export async function runWorkflow(
       const o: StepOutcome = {
         ...base,
         status: 'failed',
-        error: { code: 'invalid_request', message: (error as Error).message },
+        error: { code: 'validation_failed', message: (error as Error).message },
       };
       outcomes.push(o);
       await deps.data.withService((tx) => appendStep(tx, runId, o));
@@ -434,7 +434,7 @@ export async function runWorkflow(
         outcome = {
           ...base,
           status: 'failed',
-          error: { code: 'invalid_request', message: (error as Error).message },
+          error: { code: 'validation_failed', message: (error as Error).message },
         };
       }
       const o = outcome;

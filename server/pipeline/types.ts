@@ -4,32 +4,44 @@
  * code and the refusing scope, never thrown; `throw` is kept for broken invariants.
  */
 import { z } from 'zod';
+import type { ErrorCode } from '../../shared/api/errors.ts';
 import type { Claims, DataAccess } from '../db/dataAccess.ts';
 import type { AgentProvider } from './providers/AgentProvider.ts';
 
-/** Why a run did not succeed. */
+/**
+ * Why a run did not succeed: codes of the one table (shared/api/errors.ts), so a route answers a
+ * run's code as it is (`awaiting_review` is a held run, which the execute route answers 202).
+ */
 export const PIPELINE_CODES = [
-  'invalid_request',
+  'validation_failed',
   'scope_not_reachable',
   'encoding_rejected',
   'no_compatible_agent',
   'insufficient_balance',
   'budget_exceeded',
   'budget_ended',
-  'idempotency_conflict',
+  'idempotency_key_reused',
   'in_progress',
   'provider_failed',
   'timeout',
-  'workflow_not_found',
+  'not_found',
   'step_failed',
   'awaiting_review',
   'review_required',
   'review_rejected',
   'review_expired',
   'cancelled',
-] as const;
+] as const satisfies readonly ErrorCode[];
 /** One of {@link PIPELINE_CODES}. */
 export type PipelineCode = (typeof PIPELINE_CODES)[number];
+
+/**
+ * The API error code of a run that did not succeed: its own code, except a held run, which only
+ * the execute route answers (202 with the run); anywhere else it is still in progress.
+ */
+export function failureApiCode(code: PipelineCode): Exclude<PipelineCode, 'awaiting_review'> | 'in_progress' {
+  return code === 'awaiting_review' ? 'in_progress' : code;
+}
 
 /** The scope that refused a run (a budget's scope, the unreachable thread, the agent...). */
 export interface RefusingScope {

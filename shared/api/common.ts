@@ -4,55 +4,7 @@
  */
 import { z } from 'zod';
 import { KeysetCursor } from './cursor.ts';
-
-/** Error codes the API answers with (the `error.code` field), with their HTTP status. */
-export const API_ERRORS = {
-  bad_request: 400,
-  validation_failed: 400,
-  constraint_violation: 400,
-  /** a list cursor the API did not make (shape, date range or id) */
-  invalid_cursor: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  /** an Idempotency-Key sent again with a different request (every route: one contract) */
-  idempotency_key_reused: 422,
-  /** too many requests of this kind for now (e.g. elevation requests an hour) */
-  rate_limited: 429,
-  /** the request line or headers are larger than the gateway accepts */
-  header_too_large: 431,
-  // token ledger and governed pipeline refusals
-  insufficient_balance: 402,
-  budget_exceeded: 402,
-  budget_ended: 402,
-  already_resolved: 409,
-  /** a request with this Idempotency-Key is still running */
-  in_progress: 409,
-  scope_not_reachable: 404,
-  encoding_rejected: 422,
-  no_compatible_agent: 422,
-  /** a required step of a workflow run failed (details: the run and its steps) */
-  step_failed: 422,
-  /** the agent needs a human review here, which a workflow step cannot wait for */
-  review_required: 422,
-  review_rejected: 409,
-  /** the review window ended before a decision: the tokens went back */
-  review_expired: 409,
-  /** the person who asked for the run stopped it: nothing was written */
-  cancelled: 409,
-  internal: 500,
-  bad_gateway: 502,
-  provider_failed: 502,
-  unavailable: 503,
-  timeout: 504,
-} as const;
-
-/** One of the API's error codes. */
-export type ApiErrorCode = keyof typeof API_ERRORS;
+import { API_ERRORS, type ApiErrorCode } from './errors.ts';
 
 /** The body of every error response: `{ error: { code, message, details } }`, never a stack trace. */
 export const ErrorBody = z

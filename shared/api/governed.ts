@@ -4,7 +4,7 @@
  * server/pipeline, server/ledger and server/nova return (camelCase, dates as ISO strings).
  */
 import { z } from 'zod';
-import type { ApiErrorCode } from './common.ts';
+import type { ApiErrorCode } from './errors.ts';
 import * as t from './tables.generated.ts';
 
 /** What a governed run may be refused with, beyond the codes every route may answer. */

@@ -4,6 +4,7 @@
  * completeness (weights of the required fields present) minus ambiguity penalties, capped by the
  * profile. Pure: the profile and its rules are passed in as rows.
  */
+import type { ErrorCode } from '../api/errors.ts';
 import { suggestPhrasings } from './intentExamples.ts';
 import { compilePgRegex } from './pgRegex.ts';
 import {
@@ -59,9 +60,14 @@ export interface EncodingResult {
   tokensSaved: number;
 }
 
-/** Bad input to the encoder (empty or oversized text, a profile without rules). */
+/**
+ * Bad input to the encoder (empty or oversized text, a profile without rules): wherever it surfaces
+ * (a run, its estimate, `GET /encoding/score`) it is `encoding_rejected`, as the pipeline refuses an
+ * intent it cannot read.
+ */
 export class EncodingInputError extends Error {
   override readonly name = 'EncodingInputError';
+  readonly code = 'encoding_rejected' satisfies ErrorCode;
 }
 
 /** Maximum intent length, as `encoded_intents.original_text` allows. */

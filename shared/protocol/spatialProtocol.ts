@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ErrorCode } from '../api/errors.ts';
 import { CHAT_MAX_CHARS, HAND_JOINTS, ROOM_HALF_EXTENT_M } from './limits.ts';
 
 /** Message types a client sends to a spatial room. */
@@ -33,7 +34,10 @@ export const SPATIAL_SERVER = {
   saved: 'saved',
 } as const;
 
-/** Why the server refused a message or a join. */
+/**
+ * Why the server refused a message or a join: names for the codes of shared/api/errors.ts that
+ * rooms send (the same table the HTTP API and the pipeline answer from).
+ */
 export const REALTIME_ERRORS = {
   invalidMessage: 'invalid_message',
   unknownMessage: 'unknown_message',
@@ -48,7 +52,7 @@ export const REALTIME_ERRORS = {
   lockExpired: 'lock_expired',
   /** The room holds as many objects or anchors as it may (MAX_ROOM_OBJECTS, MAX_ROOM_ANCHORS). */
   roomCapReached: 'room_cap_reached',
-} as const;
+} as const satisfies Readonly<Record<string, ErrorCode>>;
 /** A realtime error code. */
 export type RealtimeErrorCode = (typeof REALTIME_ERRORS)[keyof typeof REALTIME_ERRORS];
 

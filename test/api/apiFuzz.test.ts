@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../server/env.ts';
-import { API_ERRORS } from '../../shared/api/common.ts';
+import { API_ERRORS } from '../../shared/api/errors.ts';
 import { useApi, type User } from './apiHarness.ts';
 import {
   apiOperations,

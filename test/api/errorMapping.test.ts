@@ -5,9 +5,17 @@
  */
 import type { TransactionSql } from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { API_ERRORS } from '../../shared/api/common.ts';
-import { ledgerRefusalOfError, toLedgerError } from '../../server/ledger/ledgerErrors.ts';
-import { apiCodeOf, fromPostgres } from '../../supabase/functions/_shared/errors.ts';
+import { API_ERRORS, ERROR_CODES } from '../../shared/api/errors.ts';
+import {
+  LEDGER_ERROR_CODES,
+  LEDGER_REFUSAL_STATES,
+  ledgerRefusalOfError,
+  toLedgerError,
+} from '../../server/ledger/ledgerErrors.ts';
+import { fromPostgres } from '../../supabase/functions/_shared/errors.ts';
+import { CHENU_ERROR_CODES } from '../../server/chenu/threadArtifact.ts';
+import { failureApiCode, PIPELINE_CODES, type PipelineCode } from '../../server/pipeline/types.ts';
+import { REALTIME_ERRORS } from '../../shared/protocol/spatialProtocol.ts';
 import { useDatabase } from '../helpers/db.ts';
 import { SEED, seedId } from '../helpers/personas.ts';
 import { inRollback } from '../helpers/rollback.ts';
@@ -104,14 +112,24 @@ describe('fromPostgres', () => {
   });
 });
 
-describe('apiCodeOf', () => {
-  it('gives the pipeline’s and ledger’s refusals one API code each', () => {
-    expect(apiCodeOf('idempotency_conflict')).toBe('idempotency_key_reused');
-    expect(apiCodeOf('invalid_request')).toBe('validation_failed');
-    expect(apiCodeOf('invalid_input')).toBe('validation_failed');
-    expect(apiCodeOf('workflow_not_found')).toBe('not_found');
-    expect(apiCodeOf('insufficient_balance')).toBe('insufficient_balance');
-    expect(apiCodeOf('something_new')).toBe('bad_request');
+describe('one error-code table', () => {
+  it('gives the pipeline, the ledger, the .chenu import and the rooms codes of the API table', () => {
+    const answered = new Set(Object.keys(API_ERRORS));
+    for (const code of [...PIPELINE_CODES, ...LEDGER_ERROR_CODES, ...CHENU_ERROR_CODES]) {
+      expect(code in ERROR_CODES, code).toBe(true);
+      // every one a route can answer as an error (a held run is the execute route's 202)
+      expect(answered.has(failureApiCode(code as PipelineCode)) || answered.has(code), code).toBe(true);
+    }
+    for (const code of Object.values(REALTIME_ERRORS)) expect(code in ERROR_CODES, code).toBe(true);
+    expect(failureApiCode('awaiting_review')).toBe('in_progress');
+    // the refusals a run and the ledger share keep one code each, with one status
+    expect(ERROR_CODES.idempotency_key_reused).toBe(422);
+    expect(Object.values(LEDGER_REFUSAL_STATES)).toEqual([
+      'insufficient_balance',
+      'budget_exceeded',
+      'budget_ended',
+      'idempotency_key_reused',
+    ]);
   });
 });
 
@@ -162,7 +180,9 @@ describe('ledger refusals', () => {
     });
     expect(reused.code).toBe('LD004');
     refusalMapped(reused, 'idempotency_key_reused');
-    expect(() => toLedgerError(reused)).toThrow(expect.objectContaining({ code: 'idempotency_conflict' }));
+    expect(() => toLedgerError(reused)).toThrow(
+      expect.objectContaining({ code: 'idempotency_key_reused', status: 422 }),
+    );
   });
 
   it('never reads a refusal from message text', () => {
@@ -174,7 +194,7 @@ describe('ledger refusals', () => {
     expect(() => toLedgerError(lookalike)).toThrow(lookalike.message);
     expect(
       toLedgerErrorCode({ code: '22023', message: 'idempotency key reused with a different request: k' }),
-    ).toBe('invalid_input');
+    ).toBe('validation_failed');
     // a refusal whose detail is not JSON keeps its code, without a scope
     expect(ledgerRefusalOfError({ code: 'LD003', message: 'budget ended', detail: 'not json' })).toEqual({
       code: 'budget_ended',

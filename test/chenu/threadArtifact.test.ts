@@ -127,7 +127,7 @@ describe('.chenu thread artifact', () => {
       for (const [bad, message] of cases) {
         expect(parseChenuThreadArtifact(bad).ok).toBe(false);
         const r = await code(s, (tx) => importThread(tx, A1_DATASPACE, bad));
-        expect(r.code, JSON.stringify(r)).toBe('invalid_document');
+        expect(r.code, JSON.stringify(r)).toBe('validation_failed');
         expect(r.message).toMatch(message);
       }
     });

@@ -63,7 +63,7 @@ describe('tokens API', () => {
       expect((await allocateTokens(s.tx, input)).id).toBe(a.id);
       // each refusal in its own savepoint, as a request would be its own transaction
       const attempt = (i: unknown) => refusal(s.tx.savepoint((sp) => allocateTokens(sp, i as typeof input)));
-      expect(await attempt({ ...input, amount: 501 })).toEqual({ code: 'idempotency_conflict', status: 409 });
+      expect(await attempt({ ...input, amount: 501 })).toEqual({ code: 'idempotency_key_reused', status: 422 });
       expect(await attempt({ ...input, scopeId: B1_DATASPACE, idempotencyKey: 'api-2' })).toEqual({
         code: 'forbidden',
         status: 403,
@@ -72,12 +72,12 @@ describe('tokens API', () => {
         code: 'insufficient_balance',
         status: 402,
       });
-      expect(await attempt({ ...input, amount: -1 })).toEqual({ code: 'invalid_input', status: 400 });
+      expect(await attempt({ ...input, amount: -1 })).toEqual({ code: 'validation_failed', status: 400 });
       expect(await attempt({ ...input, scopeType: 'sphere' })).toEqual({
-        code: 'invalid_input',
+        code: 'validation_failed',
         status: 400,
       });
-      expect(await attempt({ ...input, extra: true })).toEqual({ code: 'invalid_input', status: 400 });
+      expect(await attempt({ ...input, extra: true })).toEqual({ code: 'validation_failed', status: 400 });
       expect(await getTokenBalance(s.tx)).toMatchObject({ balance: 798800 });
     });
   });

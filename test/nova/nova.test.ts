@@ -130,9 +130,9 @@ describe('Nova context and suggestions', () => {
   it('refuses bad input with a clear error', async () => {
     await inLedgerRollback(sql, async (s) => {
       await s.as(asIdentity('a1'));
-      expect(await code(s, (tx) => refreshNovaContext(tx, { sessionId: '' }))).toBe('invalid_input');
+      expect(await code(s, (tx) => refreshNovaContext(tx, { sessionId: '' }))).toBe('validation_failed');
       expect(await code(s, (tx) => refreshNovaContext(tx, { sessionId: 'x', sphereId: 'nope' }))).toBe(
-        'invalid_input',
+        'validation_failed',
       );
       expect(
         await code(s, (tx) =>
@@ -142,7 +142,7 @@ describe('Nova context and suggestions', () => {
             dataspaceId: A1_DATASPACE,
           }),
         ),
-      ).toBe('invalid_input');
+      ).toBe('validation_failed');
       const ctx = await refreshNovaContext(s.tx, { sessionId: 'x' });
       expect(
         await code(s, (tx) =>
@@ -157,7 +157,7 @@ describe('Nova context and suggestions', () => {
             action: 'shown' as 'accepted',
           }),
         ),
-      ).toBe('invalid_input');
+      ).toBe('validation_failed');
     });
   });
 });

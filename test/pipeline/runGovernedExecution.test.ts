@@ -146,7 +146,7 @@ describe('runGovernedExecution', () => {
       threadId: A1_THREAD,
       idempotencyKey: k,
     });
-    expect(other).toMatchObject({ ok: false, code: 'idempotency_conflict' });
+    expect(other).toMatchObject({ ok: false, code: 'idempotency_key_reused' });
   });
 
   it('refuses a scope the active identity cannot reach, naming it, even for the same user', async () => {
@@ -182,10 +182,10 @@ describe('runGovernedExecution', () => {
         threadId: A1_THREAD,
         idempotencyKey: 'k',
       }),
-    ).toMatchObject({ ok: false, code: 'invalid_request' });
+    ).toMatchObject({ ok: false, code: 'validation_failed' });
     expect(
       await runGovernedExecution(deps, asIdentity('a1'), { intentText: 'x', idempotencyKey: 'k' } as never),
-    ).toMatchObject({ ok: false, code: 'invalid_request' });
+    ).toMatchObject({ ok: false, code: 'validation_failed' });
     const vague = await runGovernedExecution(deps, asIdentity('a1'), {
       intentText: 'peut-être ça',
       threadId: A1_THREAD,

@@ -118,7 +118,7 @@ describe('runWorkflow', () => {
     const r = await runWorkflow(deps, asIdentity('a2'), { workflowId: A1_WORKFLOW, idempotencyKey: 'wf-a2' });
     expect(r).toMatchObject({
       ok: false,
-      code: 'workflow_not_found',
+      code: 'not_found',
       scope: { type: 'workflow', id: A1_WORKFLOW },
     });
   });

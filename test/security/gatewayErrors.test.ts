@@ -8,7 +8,7 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { API_ERRORS } from '../../shared/api/common.ts';
+import { API_ERRORS } from '../../shared/api/errors.ts';
 import { parseEnv } from '../../server/env.ts';
 import { startGateway } from '../../server/gateway/gateway.ts';
 import { projectKeys } from '../../server/gateway/jwt.ts';

@@ -48,7 +48,7 @@ describe('idempotency lookups', () => {
       idempotencyKey: A1_EXECUTION_KEY,
     });
     expect(r.replayed).toBe(false);
-    expect(r.ok ? 'ok' : r.code).not.toBe('idempotency_conflict');
+    expect(r.ok ? 'ok' : r.code).not.toBe('idempotency_key_reused');
     expect(r.executionId).toBeDefined();
     expect(r.executionId).not.toBe(A1_EXECUTION);
     const again = await runGovernedExecution(deps, asIdentity('b1'), {

@@ -1,13 +1,14 @@
 /**
- * Errors of the API: a typed class with a code from shared/api's table, the mapping of Postgres
- * errors (RLS refusals, constraint violations, data exceptions, the SQL functions' raised codes)
- * and of the pipeline's and ledger's refusals to API codes, and the JSON body. An answer never
+ * Errors of the API: a typed class with a code from shared/api's one table (the pipeline's, the
+ * ledger's and the rooms' codes come from it too, so a refusal keeps its code), the mapping of
+ * Postgres errors (RLS refusals, constraint violations, data exceptions, the SQL functions' raised
+ * codes), and the JSON body. An answer never
  * carries a SQLSTATE, a constraint or table name or a stack: what the database said is logged
  * here, server-side, and the client gets the API's code, a plain message and at most the field.
  */
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { API_ERRORS, type ApiErrorCode } from '../../../shared/api/common.ts';
+import { API_ERRORS, isApiErrorCode, type ApiErrorCode } from '../../../shared/api/errors.ts';
 import { ledgerRefusalOfError } from '../../../server/ledger/ledgerErrors.ts';
 
 /** An expected failure with its API code; `details` goes to the client as is. */
@@ -46,24 +47,6 @@ interface PgError {
   column_name?: string;
 }
 
-/**
- * Refusal codes of server/pipeline, server/ledger and server/chenu whose API code differs: one
- * contract for a reused Idempotency-Key everywhere, and malformed input is `validation_failed`.
- */
-const API_CODE_OF: Readonly<Record<string, ApiErrorCode>> = {
-  idempotency_conflict: 'idempotency_key_reused',
-  invalid_input: 'validation_failed',
-  invalid_document: 'validation_failed',
-  invalid_request: 'validation_failed',
-  workflow_not_found: 'not_found',
-};
-
-/** The API code of a pipeline, ledger or artifact refusal code (`bad_request` when it has none). */
-export function apiCodeOf(code: string): ApiErrorCode {
-  const mapped = API_CODE_OF[code] ?? code;
-  return mapped in API_ERRORS ? (mapped as ApiErrorCode) : 'bad_request';
-}
-
 /** The API field a column-level refusal names (`body.capacity`), when the error says which. */
 function fieldOf(pg: PgError): { path: string; message: string; code: string }[] | undefined {
   let column = pg.column_name;
@@ -93,7 +76,7 @@ export function fromPostgres(
   const refusal = ledgerRefusalOfError(error);
   if (refusal) {
     return new ApiError(
-      apiCodeOf(refusal.code),
+      refusal.code,
       refusal.message,
       refusal.scope ? { scope: refusal.scope } : undefined,
       cause,
@@ -171,16 +154,11 @@ export function handleError(error: unknown, c: Context): Response {
     if (db) console.warn(`${where} database refused: ${db}`);
     return errorResponse(c, error);
   }
-  // refusals of server/ledger, server/nova (LedgerError) and server/chenu (ChenuError)
+  // refusals of server/ledger, server/nova (LedgerError) and server/chenu (ChenuError): their codes
+  // are the API's (shared/api/errors.ts)
   const refusal = error as { name?: string; code?: string; message?: string };
-  if (
-    (refusal?.name === 'LedgerError' || refusal?.name === 'ChenuError') &&
-    typeof refusal.code === 'string'
-  ) {
-    const code = apiCodeOf(refusal.code);
-    if (code !== 'bad_request' || refusal.code === 'bad_request') {
-      return errorResponse(c, new ApiError(code, refusal.message ?? code));
-    }
+  if ((refusal?.name === 'LedgerError' || refusal?.name === 'ChenuError') && isApiErrorCode(refusal.code)) {
+    return errorResponse(c, new ApiError(refusal.code, refusal.message ?? refusal.code));
   }
   const mapped = fromPostgres(error);
   if (mapped) {

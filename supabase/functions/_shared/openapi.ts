@@ -5,13 +5,8 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import {
-  API_ERRORS,
-  ErrorBody,
-  IdempotencyKey,
-  IDEMPOTENCY_KEY_MAX,
-  type ApiErrorCode,
-} from '../../../shared/api/common.ts';
+import { ErrorBody, IdempotencyKey, IDEMPOTENCY_KEY_MAX } from '../../../shared/api/common.ts';
+import { API_ERRORS, type ApiErrorCode } from '../../../shared/api/errors.ts';
 import { MAX_JSON_DEPTH } from '../../../shared/api/inputRules.ts';
 import { bodyLimit, type EdgeFunction, type RouteSpec } from './edgeFunction.ts';
 

@@ -14,6 +14,7 @@ import * as g from '../../../shared/api/governed.ts';
 import {
   cancelRun,
   decideReview,
+  failureApiCode,
   listPendingReviews,
   runGovernedExecution,
   type ExecutionResult,
@@ -23,7 +24,7 @@ import { aiProviders, availableProviders } from '../_shared/aiProviders.ts';
 import { config } from '../_shared/config.ts';
 import { crud, mapped } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
-import { ApiError, apiCodeOf } from '../_shared/errors.ts';
+import { ApiError } from '../_shared/errors.ts';
 import { estimateRun } from './estimateRun.ts';
 
 const fn = new EdgeFunction('agents');
@@ -39,7 +40,7 @@ function deps(db: PipelineDeps['data'], signal?: AbortSignal): PipelineDeps {
 
 /** A run that did not succeed, as the API's error (a held run is not an error: see execute). */
 function runError(result: Exclude<ExecutionResult, { ok: true }>): ApiError {
-  return new ApiError(apiCodeOf(result.code), result.message, {
+  return new ApiError(failureApiCode(result.code), result.message, {
     scope: result.scope,
     executionId: result.executionId,
     replayed: result.replayed,

@@ -68,7 +68,7 @@ async function ledgerVerdict(tx: Tx, scope: RunScope, amount: number): Promise<R
   const [row] = await tx<{ verdict: unknown }[]>`
     select private.ledger_verdict(${scope.identityId}, ${amount}, ${tx.json(runScopes(scope))}) as verdict`;
   const refusal = verdictRefusal(row?.verdict ?? null);
-  if (!refusal || refusal.code === 'idempotency_conflict') return null;
+  if (!refusal || refusal.code === 'idempotency_key_reused') return null;
   return {
     code: refusal.code,
     message: refusal.message,
@@ -117,7 +117,7 @@ export async function estimateRun(
         agentTaskTypes: taskTypesOfAgent(ctx.agents, agentId),
       });
     } catch (error) {
-      if (error instanceof EncodingInputError) throw new ApiError('encoding_rejected', error.message);
+      if (error instanceof EncodingInputError) throw new ApiError(error.code, error.message);
       throw error;
     }
     const [account] = await tx<{ available: string }[]>`

@@ -71,7 +71,7 @@ fn.route(
       return { profile: { id: found.profile.id, slug: found.profile.slug }, ...result };
     } catch (error) {
       if (error instanceof EncodingInputError) {
-        throw new ApiError('validation_failed', error.message, [
+        throw new ApiError(error.code, error.message, [
           { path: 'query.text', message: error.message, code: 'custom' },
         ]);
       }

@@ -8,12 +8,12 @@
 import { z } from 'zod';
 import { IdParam } from '../../../shared/api/common.ts';
 import * as p from '../../../shared/api/pipeline.ts';
-import { runWorkflow } from '../../../server/pipeline/index.ts';
+import { failureApiCode, runWorkflow } from '../../../server/pipeline/index.ts';
 import { aiProviders } from '../_shared/aiProviders.ts';
 import { crud } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { GOVERNED_REFUSALS } from '../../../shared/api/governed.ts';
-import { ApiError, apiCodeOf } from '../_shared/errors.ts';
+import { ApiError } from '../_shared/errors.ts';
 
 const fn = new EdgeFunction('workflows');
 
@@ -71,7 +71,7 @@ fn.route(
       input: body.input ?? {},
     });
     if (!result.ok) {
-      throw new ApiError(apiCodeOf(result.code), result.message, {
+      throw new ApiError(failureApiCode(result.code), result.message, {
         scope: result.scope,
         runId: result.runId,
         replayed: result.replayed,

@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { API_ERRORS } from '../../../shared/api/common.ts';
+import { API_ERRORS } from '../../../shared/api/errors.ts';
 import { REALTIME_ERRORS } from '../../../shared/protocol/spatialProtocol.ts';
 import { FEED_REFUSALS } from '../../../client/state/RoomFeed.ts';
 import { en } from '../../../client/i18n/en.ts';
