@@ -4,6 +4,7 @@
  * profile and its rules, the agent catalog and matrix for the scope's kinds, and how much content the
  * scope holds (for the estimate and for memory law 8 at matching time).
  */
+import type { ScopeSizes } from '../../shared/pipeline/planRun.ts';
 import type { Tx } from '../db/dataAccess.ts';
 
 /** The scope a run acts in, as the active identity sees it. */
@@ -22,15 +23,8 @@ export interface RunScope {
   encodingProfileId: string | null;
 }
 
-/** Content sizes of the scope. */
-export interface ScopeStats {
-  messages: number;
-  decisions: number;
-  meetingNotes: number;
-  lineItems: number;
-  memory: number;
-  sensitiveMemory: boolean;
-}
+/** Content sizes of the scope (what the estimate prices; shared/pipeline/planRun.ts). */
+export type ScopeStats = ScopeSizes;
 
 /** Everything validation read. */
 export interface RunContext {
@@ -333,20 +327,4 @@ export async function loadRunStart<Existing>(
       sensitiveMemory: st.sensitive,
     },
   };
-}
-
-/** Number of content items a task type reads (what the estimate prices). */
-export function contextItemsFor(taskType: string, stats: ScopeStats): number {
-  switch (taskType) {
-    case 'summarize_thread':
-      return stats.messages + stats.decisions;
-    case 'extract_tasks':
-      return stats.messages + stats.meetingNotes;
-    case 'draft_estimate':
-      return stats.lineItems;
-    case 'answer_from_memory':
-      return stats.memory;
-    default:
-      return stats.messages + stats.memory;
-  }
 }

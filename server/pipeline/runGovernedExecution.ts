@@ -8,10 +8,8 @@
  * statement, private.pipeline_close, that settles and writes every result at once; a failure after
  * the reservation releases it, marks the run failed and writes nothing else.
  */
-import { encodeIntent, EncodingInputError, type EncodingResult } from '../../shared/pipeline/encodeIntent.ts';
-import { candidateModel, estimateCost } from '../../shared/pipeline/estimateCost.ts';
-import { taskTypesOfAgent } from '../../shared/pipeline/intentExamples.ts';
 import { matchAgent } from '../../shared/pipeline/matchAgent.ts';
+import { planRun } from '../../shared/pipeline/planRun.ts';
 import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../shared/pipeline/schemas.ts';
 import type { Tx } from '../db/dataAccess.ts';
 import {
@@ -24,17 +22,12 @@ import {
 } from './executeOpenRun.ts';
 import { ledgerRefusalOf } from '../ledger/ledgerErrors.ts';
 import { pipelineRefusal, release, type BudgetScopes } from './ledgerCalls.ts';
-import {
-  CatalogCache,
-  contextItemsFor,
-  loadRunContext,
-  loadRunStart,
-  type RunContext,
-} from './loadRunContext.ts';
+import { CatalogCache, loadRunContext, loadRunStart, type RunContext } from './loadRunContext.ts';
 import { CONTEXT_NEEDS, type BackstageContext } from './providers/AgentProvider.ts';
 import { StageRecorder } from './StageRecorder.ts';
 import {
   ExecutionRequestSchema,
+  providerKinds,
   systemClock,
   type Claims,
   type ExecutionRequest,
@@ -298,83 +291,68 @@ export async function runGovernedExecution(
   const { identityId, ctx } = prepared;
   const { scope } = ctx;
 
-  // encoding ---------------------------------------------------------------------------------------
-  let encoding: EncodingResult;
-  try {
-    encoding = encodeIntent(req.intentText, ctx.profile, ctx.rules, {
-      dataspaceId: scope.dataspaceId,
-      ...(scope.threadId ? { threadId: scope.threadId } : {}),
+  // encoding, validation (an agent can do this here at all: law 8 on the scope as it is now), cost
+  // estimate: planRun, as the estimate and a workflow plan it. Refused before anything is reserved:
+  // a request the encoder cannot read costs nothing.
+  const plan = planRun(
+    {
+      intentText: req.intentText,
       ...(req.taskType ? { taskType: req.taskType } : {}),
-      ...(req.agentId ? { agentTaskTypes: taskTypesOfAgent(ctx.agents, req.agentId) } : {}),
-    });
-  } catch (error) {
-    if (!(error instanceof EncodingInputError)) throw error;
-    const result = failure(error.code, error.message, rec.stages, {
-      scope: { type: 'request' },
+      ...(req.agentId ? { agentId: req.agentId } : {}),
+      workflowStep: funding !== undefined,
+    },
+    {
+      scope,
+      sizes: ctx.stats,
+      profile: ctx.profile,
+      rules: ctx.rules,
+      agents: ctx.agents,
+      matrix: ctx.matrix,
+      availableProviders: providerKinds(deps.providers),
+    },
+    (step) => {
+      if (step.step === 'encoded') {
+        const e = step.encoding;
+        rec.done('encoding', { eqs: e.eqs, task_type: e.intent.taskType, tokens_saved: e.tokensSaved });
+      } else if (step.step === 'matched') {
+        const m = step.match;
+        if (!m.ok) rec.done('validating', { ok: false }, false);
+        else {
+          rec.done('validating', {
+            sphere_kind: scope.sphereKind,
+            domain_kind: scope.domainKind,
+            candidates: m.candidates.length,
+          });
+        }
+      } else {
+        const e = step.estimate;
+        rec.done('estimating', { model_tokens: e.modelTokens, rate_per_1k: e.ratePer1k, tokens: e.tokens });
+      }
+    },
+  );
+  if (!plan.ok) {
+    const result = failure(plan.code, plan.message, rec.stages, {
+      scope:
+        plan.code === 'encoding_rejected'
+          ? { type: 'request' }
+          : req.agentId
+            ? { type: 'agent', id: req.agentId }
+            : { type: 'dataspace', id: scope.dataspaceId },
+      ...(plan.code === 'encoding_rejected' && plan.suggestions.length > 0
+        ? { suggestions: plan.suggestions }
+        : {}),
     });
     await auditRefusal(deps, identityId, null, result);
     return result;
   }
-  rec.done('encoding', {
-    eqs: encoding.eqs,
-    task_type: encoding.intent.taskType,
-    tokens_saved: encoding.tokensSaved,
-  });
-  const taskType = encoding.intent.taskType;
-  // a workflow step's task was fixed by the human who built the workflow: its EQS is recorded, not gated
-  // refused before anything is reserved: a request the encoder cannot read costs nothing
-  if (!taskType || (!encoding.passes && !funding)) {
-    const result = failure('encoding_rejected', encoding.issues.join('; '), rec.stages, {
-      scope: { type: 'request' },
-      ...(encoding.suggestions.length > 0 ? { suggestions: encoding.suggestions } : {}),
-    });
-    await auditRefusal(deps, identityId, null, result);
-    return result;
-  }
-
-  // validation: an agent can do this here at all (law 8 on the scope as it is now) -------------------
+  const { encoding, taskType, estimate } = plan;
+  const preMatch = plan.match;
+  const reserveAmount = funding ? Math.min(estimate.tokens, funding.remaining) : estimate.tokens;
   const kinds = {
     sphereKind: scope.sphereKind as (typeof SPHERE_KINDS)[number],
     domainKind: scope.domainKind as (typeof DOMAIN_KINDS)[number],
   };
-  const availableProviders: Agent['provider'][] = deps.providers.openaiCompatible
-    ? ['builtin', 'openai_compatible']
-    : ['builtin'];
-  const preMatch = matchAgent(ctx.agents, ctx.matrix, {
-    ...kinds,
-    taskType,
-    scopeHasSensitiveMemory: ctx.stats.sensitiveMemory,
-    availableProviders,
-    eqs: encoding.eqs,
-    ...(req.agentId ? { agentId: req.agentId } : {}),
-  });
-  if (!preMatch.ok) {
-    rec.done('validating', { ok: false }, false);
-    const result = failure('no_compatible_agent', preMatch.reason, rec.stages, {
-      scope: req.agentId ? { type: 'agent', id: req.agentId } : { type: 'dataspace', id: scope.dataspaceId },
-    });
-    await auditRefusal(deps, identityId, null, result);
-    return result;
-  }
-  rec.done('validating', {
-    sphere_kind: scope.sphereKind,
-    domain_kind: scope.domainKind,
-    candidates: preMatch.candidates.length,
-  });
-
-  // cost estimate ----------------------------------------------------------------------------------
-  const estimate = estimateCost({
-    taskType,
-    intentTokens: encoding.tokensOriginal,
-    contextItems: contextItemsFor(taskType, ctx.stats),
-    candidates: preMatch.candidates.map(candidateModel),
-  });
-  const reserveAmount = funding ? Math.min(estimate.tokens, funding.remaining) : estimate.tokens;
-  rec.done('estimating', {
-    model_tokens: estimate.modelTokens,
-    rate_per_1k: estimate.ratePer1k,
-    tokens: estimate.tokens,
-  });
+  const availableProviders = providerKinds(deps.providers);
 
   // record, reserve, lock, match, gather -----------------------------------------------------------
   const executionId = globalThis.crypto.randomUUID();

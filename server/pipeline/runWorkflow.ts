@@ -10,17 +10,15 @@
  * without failing the run (status 'partial'); a required step's failure stops it ('failed').
  */
 import { z } from 'zod';
-import { encodeIntent } from '../../shared/pipeline/encodeIntent.ts';
-import { candidateModel, estimateCost } from '../../shared/pipeline/estimateCost.ts';
 import { conditionHolds, evaluateMapping } from '../../shared/pipeline/workflowLogic.ts';
-import { matchAgent } from '../../shared/pipeline/matchAgent.ts';
-import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../shared/pipeline/schemas.ts';
+import { planRun } from '../../shared/pipeline/planRun.ts';
 import type { Tx } from '../db/dataAccess.ts';
 import { ledgerRefusalOfError } from '../ledger/ledgerErrors.ts';
 import { commit, pipelineRefusal, release, reserve } from './ledgerCalls.ts';
-import { activeIdentity, contextItemsFor, loadRunContext, loadScope } from './loadRunContext.ts';
-import { runGovernedExecution, sha256Hex } from './runGovernedExecution.ts';
+import { activeIdentity, loadRunContext, loadScope } from './loadRunContext.ts';
+import { runBudgetScopes, runGovernedExecution, sha256Hex } from './runGovernedExecution.ts';
 import {
+  providerKinds,
   systemClock,
   type Claims,
   type PipelineCode,
@@ -84,6 +82,11 @@ interface StepRow {
   conditions: Record<string, unknown> | unknown[];
   timeout_ms: number;
   optional: boolean;
+}
+
+/** What an agent step asks its agent: its name, else its task type. */
+function stepIntent(step: StepRow): string {
+  return step.name || step.task_type!;
 }
 
 function stepRecord(o: StepOutcome): Record<string, unknown> {
@@ -219,42 +222,41 @@ export async function runWorkflow(
     ctx: Exclude<Awaited<ReturnType<typeof loadRunContext>>, { missingProfile: string }>;
   };
 
-  // one estimate for the whole run: every agent step priced at its dearest fitting agent
-  const providers: Agent['provider'][] = deps.providers.openaiCompatible
-    ? ['builtin', 'openai_compatible']
-    : ['builtin'];
+  // one reservation for the whole run: each agent step planned as its run will plan it (planRun), at
+  // the start of the workflow; a later step's run reserves what its plan asks, at most what is left
+  const planContext = {
+    scope: ctx.scope,
+    sizes: ctx.stats,
+    profile: ctx.profile,
+    rules: ctx.rules,
+    agents: ctx.agents,
+    matrix: ctx.matrix,
+    availableProviders: providerKinds(deps.providers),
+  };
   let total = 0;
   for (const step of steps) {
     if (step.step_type !== 'agent' || !step.task_type) continue;
-    const enc = encodeIntent(step.name || step.task_type, ctx.profile, ctx.rules, {
-      dataspaceId: ctx.scope.dataspaceId,
-      taskType: step.task_type,
-    });
-    const m = matchAgent(ctx.agents, ctx.matrix, {
-      sphereKind: ctx.scope.sphereKind as (typeof SPHERE_KINDS)[number],
-      domainKind: ctx.scope.domainKind as (typeof DOMAIN_KINDS)[number],
-      taskType: step.task_type,
-      scopeHasSensitiveMemory: ctx.stats.sensitiveMemory,
-      availableProviders: providers,
-      ...(step.agent_id ? { agentId: step.agent_id } : {}),
-    });
-    if (!m.ok) {
+    const plan = planRun(
+      {
+        intentText: stepIntent(step),
+        taskType: step.task_type,
+        ...(step.agent_id ? { agentId: step.agent_id } : {}),
+        workflowStep: true,
+      },
+      planContext,
+    );
+    if (!plan.ok) {
       if (step.optional) continue;
       return {
         ok: false,
-        code: 'no_compatible_agent',
-        message: `step ${step.position}: ${m.reason}`,
+        code: plan.code,
+        message: `step ${step.position}: ${plan.message}`,
         scope: { type: 'workflow', id: req.workflowId },
         replayed: false,
         steps: [],
       };
     }
-    total += estimateCost({
-      taskType: step.task_type,
-      intentTokens: enc.tokensOriginal,
-      contextItems: contextItemsFor(step.task_type, ctx.stats) + 10,
-      candidates: m.candidates.map(candidateModel),
-    }).tokens;
+    total += plan.estimate.tokens;
   }
 
   const runId = globalThis.crypto.randomUUID();
@@ -275,12 +277,7 @@ export async function runWorkflow(
           `${key}:reserve`,
           { type: 'workflow', id: runId },
           deps.reservationTtlSeconds ?? 900,
-          {
-            sphere: ctx.scope.sphereId,
-            dataspace: ctx.scope.dataspaceId,
-            ...(ctx.scope.domainId ? { domain: ctx.scope.domainId } : {}),
-            ...(ctx.scope.threadId ? { thread: ctx.scope.threadId } : {}),
-          },
+          runBudgetScopes(ctx.scope),
         ),
       );
       await tx`update public.oneclick_executions set reservation_id = ${hold.id}, tokens_reserved = ${hold.amount} where id = ${runId}`;
@@ -364,7 +361,7 @@ export async function runWorkflow(
         deps,
         claims,
         {
-          intentText: step.name || step.task_type!,
+          intentText: stepIntent(step),
           dataspaceId: ctx.scope.dataspaceId,
           ...(ctx.scope.threadId ? { threadId: ctx.scope.threadId } : {}),
           ...(step.agent_id ? { agentId: step.agent_id } : {}),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from '../../shared/api/errors.ts';
+import type { Agent } from '../../shared/pipeline/schemas.ts';
 import type { Claims, DataAccess } from '../db/dataAccess.ts';
 import type { AgentProvider } from './providers/AgentProvider.ts';
 
@@ -81,6 +82,11 @@ export interface PipelineDeps {
   reviewWindowSeconds?: number;
   /** Aborts the running agent (the request's client went away); the run ends `cancelled`. */
   signal?: AbortSignal;
+}
+
+/** The provider kinds runs may be matched to: the built-in agents always, the OpenAI-compatible one when configured. */
+export function providerKinds(providers: PipelineDeps['providers']): Agent['provider'][] {
+  return providers.openaiCompatible ? ['builtin', 'openai_compatible'] : ['builtin'];
 }
 
 /** A request to run one governed execution (`POST /agents/{id}/execute`). */

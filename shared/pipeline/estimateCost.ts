@@ -41,8 +41,6 @@ export interface CostInput {
   candidates?: readonly CandidateModel[];
   /** Rates of the candidates when nothing else is known of their models (same as `candidates`). */
   candidateRates?: readonly number[];
-  /** Cap on model tokens (prompt + answer) whatever the candidate. */
-  maxModelTokens?: number;
 }
 
 /** The estimate: model tokens and the CHE·NU tokens to reserve. */
@@ -76,8 +74,8 @@ export function estimateCost(input: CostInput): CostEstimate {
     const output = Math.min(expected, c.maxOutputTokens ?? expected);
     const fitted =
       c.contextTokens !== undefined ? Math.min(prompt, Math.max(0, c.contextTokens - output)) : prompt;
-    let modelTokens = fitted + output;
-    if (input.maxModelTokens !== undefined) modelTokens = Math.min(modelTokens, input.maxModelTokens);
+    // no cap beyond each candidate's own: its window bounds the prompt, its max_tokens the answer
+    const modelTokens = fitted + output;
     const estimate = {
       modelTokens,
       outputTokens: output,

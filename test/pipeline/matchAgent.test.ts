@@ -150,16 +150,21 @@ describe('estimateCost', () => {
     expect(e.tokens).toBe(Math.ceil((810 * 2500) / 1000));
   });
 
-  it('caps at the agents max tokens and never estimates 0', () => {
-    expect(
+  it("fits the run to each candidate's model, reserves the dearest fit and never estimates 0", () => {
+    const run = (smallRate: number) =>
       estimateCost({
         taskType: 'x_task',
         intentTokens: 10_000,
         contextItems: 0,
-        candidateRates: [1000],
-        maxModelTokens: 4096,
-      }).modelTokens,
-    ).toBe(4096);
+        candidates: [
+          // a small window: the prompt is cut to what leaves room for its shorter answer
+          { ratePer1k: smallRate, contextTokens: 4096, maxOutputTokens: 300 },
+          // a large window: the whole prompt (150 + 10,000) and the task's default answer (500)
+          { ratePer1k: 400, contextTokens: 131_072, maxOutputTokens: 4096 },
+        ],
+      });
+    expect(run(1000)).toEqual({ modelTokens: 10_650, outputTokens: 500, ratePer1k: 400, tokens: 4260 });
+    expect(run(2000)).toEqual({ modelTokens: 4096, outputTokens: 300, ratePer1k: 2000, tokens: 8192 });
     expect(
       estimateCost({ taskType: 'summarize_thread', intentTokens: 0, contextItems: 0, candidateRates: [0] })
         .tokens,

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuiltinProvider } from '../../server/pipeline/providers/builtinAgents.ts';
 import { createOpenAiCompatibleProvider } from '../../server/pipeline/providers/openAiCompatibleProvider.ts';
+import { activeIdentity, loadRunContext, loadScope } from '../../server/pipeline/loadRunContext.ts';
 import { runWorkflow } from '../../server/pipeline/runWorkflow.ts';
-import type { PipelineDeps } from '../../server/pipeline/types.ts';
+import { providerKinds, type PipelineDeps } from '../../server/pipeline/types.ts';
+import { planRun } from '../../shared/pipeline/planRun.ts';
 import { asIdentity, seedId } from '../helpers/personas.ts';
 import { loopbackOutbound, startChatServer } from './chatServer.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
@@ -75,6 +77,57 @@ describe('runWorkflow', () => {
       idempotencyKey: 'wf-a1-1',
     });
     expect(again).toMatchObject({ ok: true, replayed: true, runId: r.runId });
+  });
+
+  it("reserves what its steps' runs plan: each agent step planned as its run plans it (planRun)", async () => {
+    const claims = asIdentity('a1');
+    // the plans, from the reads the workflow makes, before it runs
+    const plans = await db.data().withUser(claims, async (tx) => {
+      const identityId = (await activeIdentity(tx))!;
+      const [wf] = await tx<{ dataspace_id: string }[]>`
+        select dataspace_id from public.oneclick_workflows where id = ${A1_WORKFLOW}`;
+      const scope = await loadScope(tx, identityId, { dataspaceId: wf!.dataspace_id, threadId: A1_THREAD });
+      if ('unreachable' in scope) throw new Error('scope');
+      const ctx = await loadRunContext(tx, scope);
+      if ('missingProfile' in ctx) throw new Error('profile');
+      const steps = await tx<{ name: string; task_type: string; agent_id: string | null }[]>`
+        select name, task_type, agent_id from public.workflow_steps
+        where workflow_id = ${A1_WORKFLOW} and step_type = 'agent' order by position`;
+      return steps.map((step) => {
+        const plan = planRun(
+          {
+            intentText: step.name || step.task_type,
+            taskType: step.task_type,
+            ...(step.agent_id ? { agentId: step.agent_id } : {}),
+            workflowStep: true,
+          },
+          {
+            scope,
+            sizes: ctx.stats,
+            profile: ctx.profile,
+            rules: ctx.rules,
+            agents: ctx.agents,
+            matrix: ctx.matrix,
+            availableProviders: providerKinds(deps.providers),
+          },
+        );
+        if (!plan.ok) throw new Error(plan.message);
+        return plan.estimate.tokens;
+      });
+    });
+    expect(plans).toHaveLength(2);
+    const r = await runWorkflow(deps, claims, {
+      workflowId: A1_WORKFLOW,
+      threadId: A1_THREAD,
+      idempotencyKey: 'wf-a1-plan',
+    });
+    expect(r).toMatchObject({ ok: true });
+    if (!r.ok) return;
+    expect(r.tokensReserved).toBe(plans[0]! + plans[1]!);
+    // the first step's run, with nothing written before it, planned exactly what the workflow held for it
+    const [first] = await db.sql()<{ tokens_estimated: number }[]>`
+      select tokens_estimated from public.agent_executions where id = ${r.steps[0]!.executionId!}`;
+    expect(first!.tokens_estimated).toBe(plans[0]);
   });
 
   it('lets an optional step fail or time out without failing the run', async () => {

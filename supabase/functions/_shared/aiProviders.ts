@@ -9,6 +9,7 @@ import { createOutboundFetch } from '../../../server/outbound/outboundFetch.ts';
 import {
   createBuiltinProvider,
   createOpenAiCompatibleProvider,
+  providerKinds,
   type PipelineDeps,
 } from '../../../server/pipeline/index.ts';
 import { config } from './config.ts';
@@ -53,5 +54,5 @@ export function aiProviders(): PipelineDeps['providers'] {
 
 /** The provider kinds runs may be matched to here. */
 export function availableProviders(): Agent['provider'][] {
-  return aiProviders().openaiCompatible ? ['builtin', 'openai_compatible'] : ['builtin'];
+  return providerKinds(aiProviders());
 }

@@ -7,17 +7,13 @@
  * (no encoded_intents row, no execution row, no audit). In a shared dataspace the runner pays: its
  * balance and identity budget, and the place's dataspace and thread budgets.
  */
-import { encodeIntent, EncodingInputError } from '../../../shared/pipeline/encodeIntent.ts';
-import { candidateModel, estimateCost } from '../../../shared/pipeline/estimateCost.ts';
-import { taskTypesOfAgent } from '../../../shared/pipeline/intentExamples.ts';
-import { matchAgent } from '../../../shared/pipeline/matchAgent.ts';
-import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../../shared/pipeline/schemas.ts';
+import { planRun } from '../../../shared/pipeline/planRun.ts';
+import type { Agent } from '../../../shared/pipeline/schemas.ts';
 import type { z } from 'zod';
 import type * as g from '../../../shared/api/governed.ts';
 import type { Claims, DataAccess, Tx } from '../../../server/db/dataAccess.ts';
 import {
   activeIdentity,
-  contextItemsFor,
   loadRunContext,
   loadScope,
   type RunScope,
@@ -83,7 +79,7 @@ export async function estimateRun(
   agentId: string,
   req: z.infer<typeof g.AgentExecute>,
   /** The providers this deployment runs (the OpenAI-compatible one only when configured). */
-  providers: Agent['provider'][] = ['builtin'],
+  providers: readonly Agent['provider'][],
 ): Promise<Estimate> {
   return data.withUser(claims, async (tx) => {
     const identityId = await activeIdentity(tx);
@@ -108,18 +104,21 @@ export async function estimateRun(
         { path: 'body.encodingProfileId', message: 'no such encoding profile', code: 'not_found' },
       ]);
     }
-    let encoding: ReturnType<typeof encodeIntent>;
-    try {
-      encoding = encodeIntent(req.intentText, ctx.profile, ctx.rules, {
-        dataspaceId: scope.dataspaceId,
-        ...(scope.threadId ? { threadId: scope.threadId } : {}),
-        ...(req.taskType ? { taskType: req.taskType } : {}),
-        agentTaskTypes: taskTypesOfAgent(ctx.agents, agentId),
-      });
-    } catch (error) {
-      if (error instanceof EncodingInputError) throw new ApiError(error.code, error.message);
-      throw error;
-    }
+    // the run's own plan (encoding, agent, cost), as execute makes it
+    const plan = planRun(
+      { intentText: req.intentText, ...(req.taskType ? { taskType: req.taskType } : {}), agentId },
+      {
+        scope,
+        sizes: ctx.stats,
+        profile: ctx.profile,
+        rules: ctx.rules,
+        agents: ctx.agents,
+        matrix: ctx.matrix,
+        availableProviders: providers,
+      },
+    );
+    if (!plan.ok && !plan.encoding) throw new ApiError(plan.code, plan.message);
+    const encoding = plan.encoding!;
     const [account] = await tx<{ available: string }[]>`
       select (a.balance - a.reserved)::text as available from public.token_accounts a
       where a.identity_id = ${identityId} and a.kind = 'identity'`;
@@ -137,9 +136,8 @@ export async function estimateRun(
         remaining: b.remaining === null ? null : Number(b.remaining),
       };
     });
-    const taskType = encoding.intent.taskType ?? null;
     const base = {
-      taskType,
+      taskType: encoding.intent.taskType ?? null,
       encoded: {
         intent: encoding.intent as unknown as Record<string, unknown>,
         text: encoding.encodedText,
@@ -155,47 +153,20 @@ export async function estimateRun(
       balance: { available },
       budgets,
     };
-    if (!taskType || !encoding.passes) {
+    if (!plan.ok) {
       return {
         ...base,
         agent: null,
         estimate: null,
         accepted: false,
         refusal: {
-          code: 'encoding_rejected',
-          message: encoding.issues.join('; ') || 'no task type',
-          scope: { type: 'request' },
+          code: plan.code,
+          message: plan.message,
+          scope: plan.code === 'encoding_rejected' ? { type: 'request' } : { type: 'agent', id: agentId },
         },
       };
     }
-    const match = matchAgent(ctx.agents, ctx.matrix, {
-      sphereKind: scope.sphereKind as (typeof SPHERE_KINDS)[number],
-      domainKind: scope.domainKind as (typeof DOMAIN_KINDS)[number],
-      taskType,
-      scopeHasSensitiveMemory: ctx.stats.sensitiveMemory,
-      availableProviders: providers,
-      eqs: encoding.eqs,
-      agentId,
-    });
-    if (!match.ok) {
-      return {
-        ...base,
-        agent: null,
-        estimate: null,
-        accepted: false,
-        refusal: {
-          code: 'no_compatible_agent',
-          message: match.reason,
-          scope: { type: 'agent', id: agentId },
-        },
-      };
-    }
-    const estimate = estimateCost({
-      taskType,
-      intentTokens: encoding.tokensOriginal,
-      contextItems: contextItemsFor(taskType, ctx.stats),
-      candidates: match.candidates.map(candidateModel),
-    });
+    const { match, estimate } = plan;
     const refusal = await ledgerVerdict(tx, scope, estimate.tokens);
     return {
       ...base,
