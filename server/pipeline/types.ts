@@ -111,6 +111,8 @@ export const ExecutionRequestSchema = z
   });
 /** A parsed execution request. */
 export type ExecutionRequest = z.input<typeof ExecutionRequestSchema>;
+/** An execution request once parsed (defaults applied). */
+export type ExecutionRequestParsed = z.output<typeof ExecutionRequestSchema>;
 
 /** A refusal or failure. */
 export interface PipelineFailure {
