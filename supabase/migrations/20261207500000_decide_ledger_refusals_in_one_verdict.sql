@@ -5,12 +5,13 @@
  * estimate in TypeScript, and reported as SQLSTATE P0001 with a message the server parsed by
  * regular expression. Now:
  * - `private.ledger_verdict` (stable) is the one place that decides whether new usage would be
- *   refused and why; the ledger's writers call it after locking, the run estimate selects it;
+ *   refused and why; the ledger's writers call it through `private.ledger_charge` once the rows are
+ *   locked (then charge), the run estimate selects it;
  * - each refusal is raised with its own SQLSTATE (class LD) and the verdict as a JSON detail
  *   (`private.ledger_refuse`), so callers map a code, never a message:
  *     LD001 insufficient_balance, LD002 budget_exceeded, LD003 budget_ended,
  *     LD004 idempotency_key_reused (the same key sent with a different request);
- * - the charging functions only count.
+ * - `private.ledger_charge_thread` only counts (settling a hold is never refused).
  * Messages say the same as before, with the figures the detail used to carry in words. Every
  * function here is plpgsql: Postgres 17 plans a `language sql` body again on each call, plpgsql keeps
  * its plans, and these run on every charge.
@@ -48,15 +49,16 @@ grant execute on function private.ledger_budget_ids(uuid, jsonb) to authenticate
  * allocations), the budgets that apply (private.ledger_budget_ids) in their current period
  * (public.token_budgets_now: ended, or spent now + held + amount over the amount), the narrowest
  * refusing scope first; then the own cap (`token_budget`) of the thread `p_thread` (default: the
- * `thread` scope) on what it consumed or holds. `p_budgets`: those budgets' rows when the caller
- * already read them under lock (private.ledger_check), so the view is read once per charge.
- * Stable: private.ledger_check calls it once the rows are locked; the run estimate selects it as the
+ * `thread` scope) on what it consumed or holds. `p_budgets` and `p_available`: those budgets' rows
+ * and the available balance when the caller already read them under lock (private.ledger_charge),
+ * so a charge reads each row once.
+ * Stable: private.ledger_charge calls it once the rows are locked; the run estimate selects it as the
  * user (security invoker: RLS decides what it reads, so another identity's account reads as none
  * and a budget the user cannot see does not apply).
  */
 create function private.ledger_verdict(
   p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid default null,
-  p_budgets public.token_budgets_now[] default null
+  p_budgets public.token_budgets_now[] default null, p_available bigint default null
 ) returns jsonb
 language plpgsql stable security invoker
 set search_path = ''
@@ -67,9 +69,12 @@ declare
   b record;
   th record;
 begin
-  select a.balance - a.reserved into available from public.token_accounts a
-  where a.identity_id = p_identity and a.kind = 'identity';
-  available := coalesce(available, 0);
+  available := p_available;
+  if available is null then
+    select a.balance - a.reserved into available from public.token_accounts a
+    where a.identity_id = p_identity and a.kind = 'identity';
+    available := coalesce(available, 0);
+  end if;
   if available < p_amount then
     return jsonb_build_object(
       'code', 'insufficient_balance',
@@ -111,6 +116,9 @@ begin
       'requested', p_amount);
   end if;
 
+  if coalesce(p_thread, (p_scopes ->> 'thread')::uuid) is null then
+    return null;
+  end if;
   select t.id, t.token_budget as cap, t.tokens_consumed + t.tokens_reserved as used into th
   from public.threads t
   where t.id = coalesce(p_thread, (p_scopes ->> 'thread')::uuid)
@@ -126,9 +134,9 @@ begin
   return null;
 end;
 $$;
-revoke execute on function private.ledger_verdict(uuid, bigint, jsonb, uuid, public.token_budgets_now[])
+revoke execute on function private.ledger_verdict(uuid, bigint, jsonb, uuid, public.token_budgets_now[], bigint)
   from public, anon;
-grant execute on function private.ledger_verdict(uuid, bigint, jsonb, uuid, public.token_budgets_now[])
+grant execute on function private.ledger_verdict(uuid, bigint, jsonb, uuid, public.token_budgets_now[], bigint)
   to authenticated, service_role;
 
 /**
@@ -170,21 +178,30 @@ end;
 $$;
 revoke execute on function private.ledger_key_reused(text, public.token_movements) from public, anon, authenticated;
 
+-- the charging functions no longer decide: private.ledger_charge asks private.ledger_verdict
+drop function private.ledger_spend_budgets(uuid, jsonb, bigint);
+drop function private.ledger_charge_budgets(uuid, jsonb, bigint, bigint);
+
 /**
- * Decides new usage under the ledger's locks: the caller holds `p_identity`'s account lock; this
- * locks the applicable budgets (id order, read once through public.token_budgets_now) and the
- * thread whose cap applies, in the ledger's lock order (account, budgets, thread), then asks
- * private.ledger_verdict about those rows and raises its refusal. Returns the locked budgets'
- * rows, which private.ledger_charge_budgets then charges.
+ * Decides and charges new usage under the ledger's locks. The caller holds `p_identity`'s account
+ * lock and passes its available balance; this locks the applicable budgets (private.ledger_budget_ids,
+ * id order, read once through public.token_budgets_now) and the thread whose cap applies, in the
+ * ledger's lock order (account, budgets, thread); asks private.ledger_verdict about those rows and
+ * raises its refusal (private.ledger_refuse); then charges `p_spend` spent and `p_hold` held to the
+ * budgets (in their current period: a calendar period that began since the last charge starts from
+ * 0) and to the thread's counters. Null `p_scopes`: the balance only, nothing charged (transfers,
+ * allocations). Returns the charged budgets' ids.
  */
-create function private.ledger_check(p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid default null)
-returns public.token_budgets_now[]
+create function private.ledger_charge(
+  p_identity uuid, p_available bigint, p_amount bigint, p_scopes jsonb, p_thread uuid, p_spend bigint,
+  p_hold bigint
+) returns uuid[]
 language plpgsql security definer
 set search_path = ''
 as $$
 declare
-  budgets public.token_budgets_now[] := '{}';
-  ids uuid[];
+  budgets public.token_budgets_now[];
+  ids uuid[] := '{}';
   verdict jsonb;
   thread_id uuid := coalesce(p_thread, (p_scopes ->> 'thread')::uuid);
 begin
@@ -199,46 +216,31 @@ begin
       perform 1 from public.threads t where t.id = thread_id for no key update;
     end if;
   end if;
-  verdict := private.ledger_verdict(p_identity, p_amount, p_scopes, p_thread, budgets);
+  verdict := private.ledger_verdict(p_identity, p_amount, p_scopes, p_thread, coalesce(budgets, '{}'), p_available);
   if verdict is not null then
     perform private.ledger_refuse(verdict);
   end if;
-  return budgets;
-end;
-$$;
-revoke execute on function private.ledger_check(uuid, bigint, jsonb, uuid) from public, anon, authenticated;
-
--- the charging functions no longer decide: private.ledger_check did
-drop function private.ledger_spend_budgets(uuid, jsonb, bigint);
-drop function private.ledger_charge_budgets(uuid, jsonb, bigint, bigint);
-
-/**
- * Charges the budgets `p_budgets` (the rows private.ledger_check locked): `p_spend` spent in their
- * current period (a calendar period that began since the last charge starts from 0) and `p_hold`
- * held. Returns their ids.
- */
-create function private.ledger_charge_budgets(p_budgets public.token_budgets_now[], p_spend bigint, p_hold bigint)
-returns uuid[]
-language plpgsql security definer
-set search_path = ''
-as $$
-begin
-  if cardinality(p_budgets) = 0 then
-    return '{}';
+  if p_scopes is null then
+    return ids;
   end if;
-  update public.token_budgets t
-  set spent = b.spent_now + p_spend, reserved = t.reserved + p_hold, period_start = b.current_start
-  from unnest(p_budgets) b
-  where t.id = b.id;
-  return array(select b.id from unnest(p_budgets) b order by b.id);
+  if budgets is not null then
+    update public.token_budgets t
+    set spent = b.spent_now + p_spend, reserved = t.reserved + p_hold, period_start = b.current_start
+    from unnest(budgets) b
+    where t.id = b.id;
+  end if;
+  if thread_id is not null then
+    perform private.ledger_charge_thread(thread_id, p_spend, p_hold);
+  end if;
+  return array(select b.id from unnest(budgets) b order by b.id);
 end;
 $$;
-revoke execute on function private.ledger_charge_budgets(public.token_budgets_now[], bigint, bigint)
+revoke execute on function private.ledger_charge(uuid, bigint, bigint, jsonb, uuid, bigint, bigint)
   from public, anon, authenticated;
 
 /**
  * Adds `p_spend` to a thread's consumption and `p_hold` to its holds (negative: released). Never
- * refuses: new usage was decided by private.ledger_check, and settling a hold is never refused.
+ * refuses: new usage was decided by private.ledger_charge, and settling a hold is never refused.
  */
 create or replace function private.ledger_charge_thread(p_thread uuid, p_spend bigint, p_hold bigint)
 returns void
@@ -281,7 +283,7 @@ $$;
 
 /**
  * Holds `p_amount` of an identity's available tokens for `p_ttl` against the budgets of
- * `p_scopes` and the thread's own cap, decided by private.ledger_check. Restated from
+ * `p_scopes` and the thread's own cap, decided by private.ledger_charge. Restated from
  * 20261127080100 with the decision moved there; same locks, same answers, refusals by SQLSTATE.
  */
 create or replace function private.ledger_reserve(
@@ -343,10 +345,7 @@ begin
   end if;
 
   thread_id := case when p_reference_type = 'thread' then p_reference_id else (scopes ->> 'thread')::uuid end;
-  budget_ids := private.ledger_charge_budgets(private.ledger_check(p_identity, p_amount, scopes, thread_id), 0, p_amount);
-  if thread_id is not null then
-    perform private.ledger_charge_thread(thread_id, 0, p_amount);
-  end if;
+  budget_ids := private.ledger_charge(p_identity, acc_balance - acc_reserved, p_amount, scopes, thread_id, 0, p_amount);
   update public.token_accounts a set reserved = a.reserved + p_amount where a.id = acc_id
   returning a.balance, a.reserved into acc_balance, acc_reserved;
   with m as (
@@ -373,11 +372,11 @@ end;
 $$;
 
 /**
- * Spends `p_amount` of an identity's available tokens at once, decided by private.ledger_check
+ * Spends `p_amount` of an identity's available tokens at once, decided by private.ledger_charge
  * (balance, the budgets of `p_scopes`, the thread's own cap); counts the thread's consumption (the
  * reference thread or the `thread` scope) and pays the provider account. A replay of the same
  * request returns the first movement; the same key with a different request is refused (LD004).
- * Restated from 20261127080100 with the decision moved to private.ledger_check.
+ * Restated from 20261127080100 with the decision moved to private.ledger_charge.
  */
 create or replace function private.ledger_debit(
   p_identity uuid, p_amount bigint, p_idempotency_key text, p_reference_type text, p_reference_id uuid,
@@ -406,7 +405,7 @@ begin
     'op', 'debit', 'identity', p_identity, 'amount', p_amount, 'reference_type', p_reference_type,
     'reference_id', p_reference_id, 'scopes', scopes));
 
-  select a.id into acc_id
+  select a.id, a.balance, a.reserved into acc_id, acc_balance, acc_reserved
   from public.token_accounts a
   where a.identity_id = p_identity and a.kind = 'identity'
   for update;
@@ -422,14 +421,11 @@ begin
   end if;
 
   thread_id := case when p_reference_type = 'thread' then p_reference_id else (scopes ->> 'thread')::uuid end;
-  budget_ids := private.ledger_charge_budgets(private.ledger_check(p_identity, p_amount, scopes, thread_id), p_amount, 0);
+  budget_ids := private.ledger_charge(p_identity, acc_balance - acc_reserved, p_amount, scopes, thread_id, p_amount, 0);
   update public.token_accounts a
   set balance = a.balance - p_amount, lifetime_spent = a.lifetime_spent + p_amount
   where a.id = acc_id
   returning a.balance, a.reserved into acc_balance, acc_reserved;
-  if thread_id is not null then
-    perform private.ledger_charge_thread(thread_id, p_amount, 0);
-  end if;
   select s.shard_id, s.balance into sys_id, sys_balance from private.ledger_system_shard('system_provider', p_amount) s;
 
   with m as (
@@ -493,7 +489,7 @@ begin
   if mv.id is not null then
     return mv;
   end if;
-  perform private.ledger_check(p_from_identity, p_amount, null);
+  perform private.ledger_charge(p_from_identity, null, p_amount, null, null, 0, 0);
   update public.token_accounts a
   set balance = a.balance - p_amount, lifetime_spent = a.lifetime_spent + p_amount
   where a.identity_id = p_from_identity and a.kind = 'identity' returning a.* into src;
@@ -571,7 +567,7 @@ begin
     end if;
     return alloc;
   end if;
-  perform private.ledger_check(p_identity, p_amount, null);
+  perform private.ledger_charge(p_identity, acc.balance - acc.reserved, p_amount, null, null, 0, 0);
 
   perform 1 from public.token_budgets t
   where t.identity_id = p_identity and t.scope_type = p_scope_type and t.scope_id = p_scope_id

@@ -83,8 +83,7 @@ describe('the ledger verdict a user may ask', () => {
       );
       await s.as(asIdentity('a1'));
       for (const call of [
-        `select private.ledger_check('${SEED.a1}', 1, '{}')`,
-        `select private.ledger_charge_budgets('{}'::public.token_budgets_now[], 1, 0)`,
+        `select private.ledger_charge('${SEED.a1}', 1000000, 1, '{}', null, 1, 0)`,
         `select private.ledger_charge_thread('${A1_THREAD}', 1, 0)`,
         `select private.ledger_refuse('{"code": "budget_exceeded", "message": "x"}')`,
       ]) {

@@ -58,7 +58,7 @@ begin
     end if;
     return alloc;
   end if;
-  perform private.ledger_check(p_identity, p_amount, null);
+  perform private.ledger_charge(p_identity, acc.balance - acc.reserved, p_amount, null, null, 0, 0);
 
   perform 1 from public.token_budgets t
   where t.identity_id = p_identity and t.scope_type = p_scope_type and t.scope_id = p_scope_id

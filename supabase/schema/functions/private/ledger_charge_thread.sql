@@ -4,7 +4,7 @@
 
 /**
  * Adds `p_spend` to a thread's consumption and `p_hold` to its holds (negative: released). Never
- * refuses: new usage was decided by private.ledger_check, and settling a hold is never refused.
+ * refuses: new usage was decided by private.ledger_charge, and settling a hold is never refused.
  */
 
 CREATE OR REPLACE FUNCTION private.ledger_charge_thread(p_thread uuid, p_spend bigint, p_hold bigint)

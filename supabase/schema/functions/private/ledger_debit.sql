@@ -3,11 +3,11 @@
 -- Last defined in supabase/migrations/20261207500000_decide_ledger_refusals_in_one_verdict.sql.
 
 /**
- * Spends `p_amount` of an identity's available tokens at once, decided by private.ledger_check
+ * Spends `p_amount` of an identity's available tokens at once, decided by private.ledger_charge
  * (balance, the budgets of `p_scopes`, the thread's own cap); counts the thread's consumption (the
  * reference thread or the `thread` scope) and pays the provider account. A replay of the same
  * request returns the first movement; the same key with a different request is refused (LD004).
- * Restated from 20261127080100 with the decision moved to private.ledger_check.
+ * Restated from 20261127080100 with the decision moved to private.ledger_charge.
  */
 
 CREATE OR REPLACE FUNCTION private.ledger_debit(p_identity uuid, p_amount bigint, p_idempotency_key text, p_reference_type text, p_reference_id uuid, p_scopes jsonb DEFAULT '{}'::jsonb)
@@ -36,7 +36,7 @@ begin
     'op', 'debit', 'identity', p_identity, 'amount', p_amount, 'reference_type', p_reference_type,
     'reference_id', p_reference_id, 'scopes', scopes));
 
-  select a.id into acc_id
+  select a.id, a.balance, a.reserved into acc_id, acc_balance, acc_reserved
   from public.token_accounts a
   where a.identity_id = p_identity and a.kind = 'identity'
   for update;
@@ -52,14 +52,11 @@ begin
   end if;
 
   thread_id := case when p_reference_type = 'thread' then p_reference_id else (scopes ->> 'thread')::uuid end;
-  budget_ids := private.ledger_charge_budgets(private.ledger_check(p_identity, p_amount, scopes, thread_id), p_amount, 0);
+  budget_ids := private.ledger_charge(p_identity, acc_balance - acc_reserved, p_amount, scopes, thread_id, p_amount, 0);
   update public.token_accounts a
   set balance = a.balance - p_amount, lifetime_spent = a.lifetime_spent + p_amount
   where a.id = acc_id
   returning a.balance, a.reserved into acc_balance, acc_reserved;
-  if thread_id is not null then
-    perform private.ledger_charge_thread(thread_id, p_amount, 0);
-  end if;
   select s.shard_id, s.balance into sys_id, sys_balance from private.ledger_system_shard('system_provider', p_amount) s;
 
   with m as (

@@ -4,7 +4,7 @@
 
 /**
  * Holds `p_amount` of an identity's available tokens for `p_ttl` against the budgets of
- * `p_scopes` and the thread's own cap, decided by private.ledger_check. Restated from
+ * `p_scopes` and the thread's own cap, decided by private.ledger_charge. Restated from
  * 20261127080100 with the decision moved there; same locks, same answers, refusals by SQLSTATE.
  */
 
@@ -66,10 +66,7 @@ begin
   end if;
 
   thread_id := case when p_reference_type = 'thread' then p_reference_id else (scopes ->> 'thread')::uuid end;
-  budget_ids := private.ledger_charge_budgets(private.ledger_check(p_identity, p_amount, scopes, thread_id), 0, p_amount);
-  if thread_id is not null then
-    perform private.ledger_charge_thread(thread_id, 0, p_amount);
-  end if;
+  budget_ids := private.ledger_charge(p_identity, acc_balance - acc_reserved, p_amount, scopes, thread_id, 0, p_amount);
   update public.token_accounts a set reserved = a.reserved + p_amount where a.id = acc_id
   returning a.balance, a.reserved into acc_balance, acc_reserved;
   with m as (

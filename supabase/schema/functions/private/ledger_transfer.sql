@@ -43,7 +43,7 @@ begin
   if mv.id is not null then
     return mv;
   end if;
-  perform private.ledger_check(p_from_identity, p_amount, null);
+  perform private.ledger_charge(p_from_identity, null, p_amount, null, null, 0, 0);
   update public.token_accounts a
   set balance = a.balance - p_amount, lifetime_spent = a.lifetime_spent + p_amount
   where a.identity_id = p_from_identity and a.kind = 'identity' returning a.* into src;

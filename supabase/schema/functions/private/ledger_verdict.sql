@@ -10,14 +10,15 @@
  * allocations), the budgets that apply (private.ledger_budget_ids) in their current period
  * (public.token_budgets_now: ended, or spent now + held + amount over the amount), the narrowest
  * refusing scope first; then the own cap (`token_budget`) of the thread `p_thread` (default: the
- * `thread` scope) on what it consumed or holds. `p_budgets`: those budgets' rows when the caller
- * already read them under lock (private.ledger_check), so the view is read once per charge.
- * Stable: private.ledger_check calls it once the rows are locked; the run estimate selects it as the
+ * `thread` scope) on what it consumed or holds. `p_budgets` and `p_available`: those budgets' rows
+ * and the available balance when the caller already read them under lock (private.ledger_charge),
+ * so a charge reads each row once.
+ * Stable: private.ledger_charge calls it once the rows are locked; the run estimate selects it as the
  * user (security invoker: RLS decides what it reads, so another identity's account reads as none
  * and a budget the user cannot see does not apply).
  */
 
-CREATE OR REPLACE FUNCTION private.ledger_verdict(p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid DEFAULT NULL::uuid, p_budgets public.token_budgets_now[] DEFAULT NULL::public.token_budgets_now[])
+CREATE OR REPLACE FUNCTION private.ledger_verdict(p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid DEFAULT NULL::uuid, p_budgets public.token_budgets_now[] DEFAULT NULL::public.token_budgets_now[], p_available bigint DEFAULT NULL::bigint)
  RETURNS jsonb
  LANGUAGE plpgsql
  STABLE
@@ -29,9 +30,12 @@ declare
   b record;
   th record;
 begin
-  select a.balance - a.reserved into available from public.token_accounts a
-  where a.identity_id = p_identity and a.kind = 'identity';
-  available := coalesce(available, 0);
+  available := p_available;
+  if available is null then
+    select a.balance - a.reserved into available from public.token_accounts a
+    where a.identity_id = p_identity and a.kind = 'identity';
+    available := coalesce(available, 0);
+  end if;
   if available < p_amount then
     return jsonb_build_object(
       'code', 'insufficient_balance',
@@ -73,6 +77,9 @@ begin
       'requested', p_amount);
   end if;
 
+  if coalesce(p_thread, (p_scopes ->> 'thread')::uuid) is null then
+    return null;
+  end if;
   select t.id, t.token_budget as cap, t.tokens_consumed + t.tokens_reserved as used into th
   from public.threads t
   where t.id = coalesce(p_thread, (p_scopes ->> 'thread')::uuid)
@@ -89,5 +96,5 @@ begin
 end;
 $function$;
 
-grant execute on function private.ledger_verdict(p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid, p_budgets public.token_budgets_now[]) to authenticated;
-grant execute on function private.ledger_verdict(p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid, p_budgets public.token_budgets_now[]) to service_role;
+grant execute on function private.ledger_verdict(p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid, p_budgets public.token_budgets_now[], p_available bigint) to authenticated;
+grant execute on function private.ledger_verdict(p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid, p_budgets public.token_budgets_now[], p_available bigint) to service_role;
