@@ -42,6 +42,25 @@ revoke execute on function private.ledger_budget_ids(uuid, jsonb) from public, a
 grant execute on function private.ledger_budget_ids(uuid, jsonb) to authenticated, service_role;
 
 /**
+ * A budget as the verdict weighs it and a charge updates it: the columns of
+ * public.token_budgets_now the rule reads, in their current period. Narrower than the view's row on
+ * purpose: each computed column of the view asks private.clock() again, and a charge reads these on
+ * every reservation and debit.
+ */
+create type private.ledger_budget as (
+  id uuid,
+  scope_type text,
+  scope_id uuid,
+  period text,
+  amount bigint,
+  spent_now bigint,
+  reserved bigint,
+  current_start timestamptz,
+  ended boolean,
+  period_end timestamptz
+);
+
+/**
  * Whether the ledger would refuse `p_amount` tokens of new usage (a hold or a spend) by
  * `p_identity`, and why: null when it would accept, else the refusal as JSON
  * (`code`, `message`, `scope` {type, id}, and the figures). In order: the identity's available
@@ -58,7 +77,7 @@ grant execute on function private.ledger_budget_ids(uuid, jsonb) to authenticate
  */
 create function private.ledger_verdict(
   p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid default null,
-  p_budgets public.token_budgets_now[] default null, p_available bigint default null
+  p_budgets private.ledger_budget[] default null, p_available bigint default null
 ) returns jsonb
 language plpgsql stable security invoker
 set search_path = ''
@@ -95,7 +114,9 @@ begin
   into b
   from (select * from unnest(p_budgets) where p_budgets is not null
         union all
-        select * from public.token_budgets_now v where p_budgets is null and v.id = any(ids)) t
+        select v.id, v.scope_type, v.scope_id, v.period, v.amount, v.spent_now, v.reserved, v.current_start, v.ended,
+               v.period_end
+        from public.token_budgets_now v where p_budgets is null and v.id = any(ids)) t
   where t.ended or (t.period <> 'unlimited' and t.spent_now + t.reserved + p_amount > t.amount)
   order by array_position(array['thread', 'dataspace', 'domain', 'sphere', 'identity'], t.scope_type), t.id
   limit 1;
@@ -134,9 +155,9 @@ begin
   return null;
 end;
 $$;
-revoke execute on function private.ledger_verdict(uuid, bigint, jsonb, uuid, public.token_budgets_now[], bigint)
+revoke execute on function private.ledger_verdict(uuid, bigint, jsonb, uuid, private.ledger_budget[], bigint)
   from public, anon;
-grant execute on function private.ledger_verdict(uuid, bigint, jsonb, uuid, public.token_budgets_now[], bigint)
+grant execute on function private.ledger_verdict(uuid, bigint, jsonb, uuid, private.ledger_budget[], bigint)
   to authenticated, service_role;
 
 /**
@@ -200,7 +221,7 @@ language plpgsql security definer
 set search_path = ''
 as $$
 declare
-  budgets public.token_budgets_now[];
+  budgets private.ledger_budget[];
   ids uuid[] := '{}';
   verdict jsonb;
   thread_id uuid := coalesce(p_thread, (p_scopes ->> 'thread')::uuid);
@@ -208,8 +229,12 @@ begin
   if p_scopes is not null then
     ids := private.ledger_budget_ids(p_identity, p_scopes);
     if cardinality(ids) > 0 then
-      select array_agg(l::public.token_budgets_now order by l.id) into budgets
-      from (select t.* from public.token_budgets_now t where t.id = any(ids) order by t.id for update) l;
+      select array_agg(row(l.id, l.scope_type, l.scope_id, l.period, l.amount, l.spent_now, l.reserved,
+                           l.current_start, l.ended, l.period_end)::private.ledger_budget order by l.id)
+      into budgets
+      from (select t.id, t.scope_type, t.scope_id, t.period, t.amount, t.spent_now, t.reserved, t.current_start,
+                   t.ended, t.period_end
+            from public.token_budgets_now t where t.id = any(ids) order by t.id for update) l;
     end if;
     if thread_id is not null then
       -- the lock the thread's counter update takes (messages may still reference the thread)

@@ -66,7 +66,9 @@ describe('the ledger verdict a user may ask', () => {
       // handing it her budget's row: the user cannot read it, so there is nothing to hand
       const [named] = await s.tx<{ v: unknown }[]>`
         select private.ledger_verdict(${SEED.b1}, 100, ${s.tx.json({ dataspace: A1_DATASPACE })}, null,
-                                      array(select v from public.token_budgets_now v where v.id = ${budget!.id})) as v`;
+                                      array(select row(v.id, v.scope_type, v.scope_id, v.period, v.amount, v.spent_now, v.reserved,
+                                                    v.current_start, v.ended, v.period_end)::private.ledger_budget
+                                            from public.token_budgets_now v where v.id = ${budget!.id})) as v`;
       expect(named!.v).toBeNull();
       const [ids] = await s.tx<{ ids: string[] }[]>`
         select private.ledger_budget_ids(${SEED.a1}, ${s.tx.json({ dataspace: A1_DATASPACE })}) as ids`;

@@ -20,7 +20,7 @@ CREATE OR REPLACE FUNCTION private.ledger_charge(p_identity uuid, p_available bi
  SET search_path TO ''
 AS $function$
 declare
-  budgets public.token_budgets_now[];
+  budgets private.ledger_budget[];
   ids uuid[] := '{}';
   verdict jsonb;
   thread_id uuid := coalesce(p_thread, (p_scopes ->> 'thread')::uuid);
@@ -28,8 +28,12 @@ begin
   if p_scopes is not null then
     ids := private.ledger_budget_ids(p_identity, p_scopes);
     if cardinality(ids) > 0 then
-      select array_agg(l::public.token_budgets_now order by l.id) into budgets
-      from (select t.* from public.token_budgets_now t where t.id = any(ids) order by t.id for update) l;
+      select array_agg(row(l.id, l.scope_type, l.scope_id, l.period, l.amount, l.spent_now, l.reserved,
+                           l.current_start, l.ended, l.period_end)::private.ledger_budget order by l.id)
+      into budgets
+      from (select t.id, t.scope_type, t.scope_id, t.period, t.amount, t.spent_now, t.reserved, t.current_start,
+                   t.ended, t.period_end
+            from public.token_budgets_now t where t.id = any(ids) order by t.id for update) l;
     end if;
     if thread_id is not null then
       -- the lock the thread's counter update takes (messages may still reference the thread)

@@ -18,7 +18,7 @@
  * and a budget the user cannot see does not apply).
  */
 
-CREATE OR REPLACE FUNCTION private.ledger_verdict(p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid DEFAULT NULL::uuid, p_budgets public.token_budgets_now[] DEFAULT NULL::public.token_budgets_now[], p_available bigint DEFAULT NULL::bigint)
+CREATE OR REPLACE FUNCTION private.ledger_verdict(p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid DEFAULT NULL::uuid, p_budgets private.ledger_budget[] DEFAULT NULL::private.ledger_budget[], p_available bigint DEFAULT NULL::bigint)
  RETURNS jsonb
  LANGUAGE plpgsql
  STABLE
@@ -56,7 +56,9 @@ begin
   into b
   from (select * from unnest(p_budgets) where p_budgets is not null
         union all
-        select * from public.token_budgets_now v where p_budgets is null and v.id = any(ids)) t
+        select v.id, v.scope_type, v.scope_id, v.period, v.amount, v.spent_now, v.reserved, v.current_start, v.ended,
+               v.period_end
+        from public.token_budgets_now v where p_budgets is null and v.id = any(ids)) t
   where t.ended or (t.period <> 'unlimited' and t.spent_now + t.reserved + p_amount > t.amount)
   order by array_position(array['thread', 'dataspace', 'domain', 'sphere', 'identity'], t.scope_type), t.id
   limit 1;
@@ -96,5 +98,5 @@ begin
 end;
 $function$;
 
-grant execute on function private.ledger_verdict(p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid, p_budgets public.token_budgets_now[], p_available bigint) to authenticated;
-grant execute on function private.ledger_verdict(p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid, p_budgets public.token_budgets_now[], p_available bigint) to service_role;
+grant execute on function private.ledger_verdict(p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid, p_budgets private.ledger_budget[], p_available bigint) to authenticated;
+grant execute on function private.ledger_verdict(p_identity uuid, p_amount bigint, p_scopes jsonb, p_thread uuid, p_budgets private.ledger_budget[], p_available bigint) to service_role;
