@@ -34,6 +34,7 @@ import { NotifyBridge } from './notifyBridge.ts';
 import { setRealtimeDeps, type RealtimeDeps, type RealtimeTimings } from './realtimeContext.ts';
 import { createSpatialStore } from './spatialStore.ts';
 import { createTokenVerifier } from './verifyToken.ts';
+import { VoiceService, type VoiceOptions } from '../voice/VoiceService.ts';
 
 /** Initial encode buffer: a full state of MAX avatars (~120 B each) fits without a resize. */
 const ENCODER_BUFFER_BYTES = 128 * 1024;
@@ -52,6 +53,8 @@ export interface RealtimeOptions {
   log?: Logger;
   /** Address other processes reach this one on (scale-out): host:port. */
   publicAddress?: string;
+  /** The SFU processes the spatial rooms' voices go to; no voice when absent. */
+  voice?: VoiceOptions;
 }
 
 /** A running realtime server and how to stop it. */
@@ -74,6 +77,9 @@ export async function createRealtimeServer(options: RealtimeOptions): Promise<Re
   const db = createDataAccess(options.sql);
   const bridge = new NotifyBridge(options.sql, log);
   await bridge.start();
+  const voice =
+    options.voice && options.voice.sfuUrls.length > 0 ? new VoiceService(options.voice, log) : undefined;
+  await voice?.start();
   const deps: RealtimeDeps = {
     db,
     store: createSpatialStore(db),
@@ -91,6 +97,7 @@ export async function createRealtimeServer(options: RealtimeOptions): Promise<Re
       actionRate: ACTION_RATE,
       ...options.timings,
     },
+    ...(voice ? { voice } : {}),
   };
   setRealtimeDeps(deps);
   // full states of rooms with hundreds of avatars exceed the 8 KB default; resizing per patch costs
@@ -127,6 +134,9 @@ export async function createRealtimeServer(options: RealtimeOptions): Promise<Re
         presence: redis ? 'redis' : 'local',
         rooms: rooms.length,
         localRooms: rooms.filter((r) => r.processId === matchMaker.processId).length,
+        voice: voice
+          ? { sfus: voice.sfus.length, reachable: voice.sfus.filter((s) => s.alive).length }
+          : null,
       };
     }),
     ...monitor({ use: [adminOnly] }),
@@ -150,6 +160,7 @@ export async function createRealtimeServer(options: RealtimeOptions): Promise<Re
     },
     async stop() {
       await server.gracefullyShutdown(false);
+      voice?.stop();
       await bridge.stop();
       setRealtimeDeps(undefined);
     },

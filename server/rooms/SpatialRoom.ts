@@ -25,6 +25,7 @@ import { realtimeDeps, type RealtimeDeps } from '../realtime/realtimeContext.ts'
 import { authenticateJoin, RoomSeats, type RoomAuth } from '../realtime/RoomSeats.ts';
 import { GrabLocks } from '../realtime/GrabLocks.ts';
 import { WriteBehind } from '../realtime/WriteBehind.ts';
+import { RoomVoice } from '../voice/RoomVoice.ts';
 import type { z } from 'zod';
 
 type Msg<K extends SpatialClientType> = z.output<(typeof spatialClientSchemas)[K]>;
@@ -61,6 +62,9 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   private seats!: RoomSeats;
   private readonly nearOf = new Map<string, Set<string>>();
   private readonly banned = new Set<string>();
+  /** Identities a moderator muted: a mute outlives leaving and rejoining the room. */
+  private readonly mutedIdentities = new Set<string>();
+  private voice!: RoomVoice;
   private writeBehind!: WriteBehind;
   private guard!: { forget(sessionId: string): void };
   private unsubscribe: (() => void)[] = [];
@@ -103,8 +107,26 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       roleChanged: (sessionId, role) => {
         const avatar = this.state.avatars.get(sessionId);
         if (avatar) avatar.role = role;
+        void this.voice.policy(sessionId);
       },
     });
+    this.voice = new RoomVoice(this, this.deps.voice, dataspaceId, {
+      seat: (sessionId) => {
+        const a = this.state.avatars.get(sessionId);
+        return a && { identityId: a.identityId, role: a.role, muted: a.muted, position: [a.hx, a.hy, a.hz] };
+      },
+      setSpeaking: (sessionId, speaking) => {
+        const avatar = this.state.avatars.get(sessionId);
+        if (avatar) avatar.speaking = speaking && !avatar.muted;
+      },
+      send: (sessionId, message) => this.clients.get(sessionId)?.send(SPATIAL_SERVER.voice, message),
+      refuse: (sessionId, code, message, type) => {
+        const client = this.clients.get(sessionId);
+        if (client) sendError(client, code, message, type);
+      },
+      log: this.deps.log,
+    });
+    await this.voice.start();
     await this.restore();
 
     const { poseRate, actionRate } = this.deps.timings;
@@ -147,6 +169,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     avatar.color = seat.color;
     avatar.role = seat.role;
     avatar.mode = (parsed.success && parsed.data.mode) || 'desktop';
+    avatar.muted = this.mutedIdentities.has(seat.identityId);
     this.state.avatars.set(client.sessionId, avatar);
     client.view = new StateView();
     client.view.add(avatar, NEAR_TAG);
@@ -166,6 +189,8 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   }
 
   override onDrop(client: Client): void {
+    // the voice session ends with the connection: a returning client joins the voice again
+    this.voice.leave(client.sessionId, 'the room connection dropped');
     // a kicked or evicted client is not dropped but removed: no reconnection window
     if (this.banned.has((client.auth as RoomAuth).claims.identity_id)) return;
     if (!this.seats.holdForReconnection(client, this.deps.timings.reconnectSeconds)) return;
@@ -190,6 +215,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   }
 
   override onLeave(client: Client): void {
+    this.voice.leave(client.sessionId, 'you left the room');
     this.state.objects.forEach((object) => {
       if (object.lockedBy === client.sessionId) this.locks.free(object);
     });
@@ -206,6 +232,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
     this.seats?.dispose();
+    await this.voice?.dispose();
     await this.writeBehind?.flush();
     this.deps?.log('room.disposed', { room: 'spatial', roomId: this.roomId });
   }
@@ -249,9 +276,11 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       case 'mode':
         avatar.mode = (msg as Msg<'mode'>).mode;
         return;
-      case 'speaking':
-        avatar.speaking = !avatar.muted && (msg as Msg<'speaking'>).speaking;
-        return;
+      case 'voiceJoin':
+      case 'voiceAnswer':
+      case 'voiceCandidate':
+      case 'voiceLeave':
+        return void this.voice.handle(client.sessionId, type, msg);
       case 'chat':
         return this.onChat(client, avatar, msg as Msg<'chat'>);
       case 'grab':
@@ -266,6 +295,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
         return this.onEdit(client, avatar, type, msg);
       case 'kick':
       case 'mute':
+      case 'muteAll':
       case 'lockRoom':
       case 'setRole':
         return this.onModerate(client, avatar, type, msg);
@@ -389,6 +419,13 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       this.state.locked = (msg as Msg<'lockRoom'>).locked;
       return;
     }
+    if (type === 'muteAll') {
+      const { muted } = msg as Msg<'muteAll'>;
+      this.state.avatars.forEach((target) => {
+        if (!canModerate(target.role)) this.setMuted(target, muted);
+      });
+      return;
+    }
     const { sessionId } = msg as { sessionId: string };
     const target = this.state.avatars.get(sessionId);
     if (!target) return sendError(client, REALTIME_ERRORS.notFound, 'no such participant', type);
@@ -396,14 +433,30 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       return sendError(client, REALTIME_ERRORS.forbidden, 'the host cannot be moderated', type);
     }
     if (type === 'mute') {
-      target.muted = (msg as Msg<'mute'>).muted;
-      if (target.muted) target.speaking = false;
+      this.setMuted(target, (msg as Msg<'mute'>).muted);
     } else if (type === 'setRole') {
       target.role = (msg as Msg<'setRole'>).role;
+      void this.voice.policy(sessionId);
     } else if (type === 'kick') {
       this.banned.add(target.identityId);
+      this.voice.leave(sessionId, 'removed by a moderator');
       this.kickClient(sessionId, KICKED_CLOSE_CODE, 'removed by a moderator');
     }
+  }
+
+  /**
+   * A moderator's mute, of every session of the target's identity and of its later joins, applied at
+   * the SFU at once (the muted client has no message that lifts it).
+   */
+  private setMuted(target: Avatar, muted: boolean): void {
+    if (muted) this.mutedIdentities.add(target.identityId);
+    else this.mutedIdentities.delete(target.identityId);
+    this.state.avatars.forEach((avatar, sessionId) => {
+      if (avatar.identityId !== target.identityId) return;
+      avatar.muted = muted;
+      if (muted) avatar.speaking = false;
+      void this.voice.policy(sessionId);
+    });
   }
 
   /**
@@ -412,6 +465,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
    */
   override onBeforePatch(): void {
     const slice = this.patchTick++ % SLICES;
+    if (slice === 0) this.voice.pushPositions();
     let i = 0;
     this.state.avatars.forEach((avatar) => {
       if (i++ % SLICES !== slice) return;

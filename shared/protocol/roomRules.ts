@@ -10,6 +10,11 @@ export function canEdit(role: RoomRole): boolean {
   return role !== 'viewer';
 }
 
+/** True when the role may publish its voice (a viewer listens only). */
+export function canSpeak(role: RoomRole): boolean {
+  return role !== 'viewer';
+}
+
 /** True when a session may take (or keep) an object's grab lock: it is free or already its own. */
 export function canGrab(lockedBy: string, sessionId: string): boolean {
   return lockedBy === '' || lockedBy === sessionId;

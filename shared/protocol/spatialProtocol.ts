@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { CHAT_MAX_CHARS, HAND_JOINTS, ROOM_HALF_EXTENT_M } from './limits.ts';
+import { VOICE_CLIENT, voiceClientSchemas } from './voiceProtocol.ts';
 
 /** Message types a client sends to a spatial room. */
 export const SPATIAL_CLIENT = {
   pose: 'pose',
   mode: 'mode',
-  speaking: 'speaking',
   grab: 'grab',
   move: 'move',
   release: 'release',
@@ -17,6 +17,7 @@ export const SPATIAL_CLIENT = {
   mute: 'mute',
   lockRoom: 'lockRoom',
   setRole: 'setRole',
+  ...VOICE_CLIENT,
 } as const;
 /** A message type a client may send to a spatial room. */
 export type SpatialClientType = (typeof SPATIAL_CLIENT)[keyof typeof SPATIAL_CLIENT];
@@ -31,6 +32,8 @@ export const SPATIAL_SERVER = {
   grab: 'grab',
   /** Acknowledges a write once it is durable in Postgres. */
   saved: 'saved',
+  /** The client's voice session: an offer to answer, or its end (VoiceServerMessage). */
+  voice: 'voice',
 } as const;
 
 /** Why the server refused a message or a join. */
@@ -48,6 +51,8 @@ export const REALTIME_ERRORS = {
   lockExpired: 'lock_expired',
   /** The room holds as many objects or anchors as it may (MAX_ROOM_OBJECTS, MAX_ROOM_ANCHORS). */
   roomCapReached: 'room_cap_reached',
+  /** No voice server can take the session (none configured, or none reachable right now). */
+  voiceUnavailable: 'voice_unavailable',
 } as const;
 /** A realtime error code. */
 export type RealtimeErrorCode = (typeof REALTIME_ERRORS)[keyof typeof REALTIME_ERRORS];
@@ -106,7 +111,6 @@ export const spatialClientSchemas = {
       .optional(),
   }),
   mode: z.strictObject({ mode: z.enum(AVATAR_MODES) }),
-  speaking: z.strictObject({ speaking: z.boolean() }),
   grab: z.strictObject({ objectId: uuid }),
   move: z.strictObject({ objectId: uuid, p: Vec3, q: Quat, s: Vec3.optional() }),
   release: z.strictObject({ objectId: uuid }),
@@ -138,6 +142,7 @@ export const spatialClientSchemas = {
     sessionId: z.string().min(1).max(64),
     role: z.enum(['moderator', 'participant', 'viewer']),
   }),
+  ...voiceClientSchemas,
 } as const satisfies Record<SpatialClientType, z.ZodType>;
 
 /** The payload of a client message of type `T`. */

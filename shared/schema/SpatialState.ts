@@ -63,7 +63,9 @@ export const Avatar = schema(
     color: t.string(),
     mode: t.string<'desktop' | 'mobile' | 'vr' | 'ar'>().default('desktop'),
     role: t.string<'host' | 'moderator' | 'participant' | 'viewer'>().default('participant'),
+    /** Set by the server from the voice's audio level (RFC 6464) at the SFU; no client message sets it. */
     speaking: t.boolean().default(false),
+    /** Muted by a moderator: the SFU forwards none of this participant's voice. */
     muted: t.boolean().default(false),
     connected: t.boolean().default(true),
     /** The sender's last pose timestamp (ms), so a client can time its own echo. */

@@ -6,7 +6,11 @@ import { inject } from 'vitest';
 import { parseEnv } from '../../server/env.ts';
 import { connect } from '../../server/db/connect.ts';
 import { freePort } from '../../server/db/embeddedPostgres.ts';
-import { createRealtimeServer, type RealtimeServer } from '../../server/realtime/createRealtimeServer.ts';
+import {
+  createRealtimeServer,
+  type RealtimeOptions,
+  type RealtimeServer,
+} from '../../server/realtime/createRealtimeServer.ts';
 import type { RealtimeTimings } from '../../server/realtime/realtimeContext.ts';
 import type { Logger } from '../../server/realtime/logger.ts';
 
@@ -91,10 +95,11 @@ export interface Harness {
 export async function startHarness(
   timings: Partial<RealtimeTimings> = {},
   log: Logger = () => {},
+  extra: Pick<RealtimeOptions, 'voice'> = {},
 ): Promise<Harness> {
   const sql = connect(inject('databaseUrl'), { max: 4 });
   await createCast(sql);
-  const rt = await createRealtimeServer({ sql, jwtSecret: JWT_SECRET, timings, log });
+  const rt = await createRealtimeServer({ sql, jwtSecret: JWT_SECRET, timings, log, ...extra });
   const port = await freePort();
   await rt.listen(port);
   const colyseus = new ColyseusTestServer(rt.server);
