@@ -2,6 +2,7 @@
  * `npm start`: the whole local product on its embedded default. Prints each step and the URLs;
  * Ctrl-C / SIGTERM / SIGHUP stop everything cleanly (gateway, Deno functions, pool, embedded Postgres).
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { demoRefusal, parseEnv, seedsDemo } from '../env.ts';
 import { isEmpty, migrate, seed } from '../db/migrate.ts';
@@ -14,6 +15,8 @@ import { startDeliveryWorker, type DeliveryWorker } from '../notifications/deliv
 import { formatAllowList } from '../outbound/addressPolicy.ts';
 import { createOutboundFetch } from '../outbound/outboundFetch.ts';
 import { createLogger } from '../realtime/logger.ts';
+import { spawnSfu, type SfuProcess } from '../voice/spawnSfu.ts';
+import { voiceOptionsOf } from '../voice/VoiceService.ts';
 import { startClient } from './startClient.ts';
 import type { ViteDevServer } from 'vite';
 
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
     sweeper?: LedgerSweeper;
     deliveries?: DeliveryWorker;
     realtime?: RealtimeServer;
+    sfus?: SfuProcess[];
     client?: ViteDevServer;
   } = {};
   let stopping = false;
@@ -38,9 +42,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping`);
-    const { db, api, sweeper, deliveries, realtime, client } = running;
+    const { db, api, sweeper, deliveries, realtime, sfus, client } = running;
     await client?.close();
     await realtime?.stop();
+    await Promise.all((sfus ?? []).map((s) => s.stop()));
     await api?.stop();
     await deliveries?.dispose();
     await sweeper?.dispose();
@@ -111,7 +116,29 @@ async function main(): Promise<void> {
   step(4, 'api: gateway + edge functions under Deno');
   const api = (running.api = await startApi({ sql: db.sql, databaseUrl: db.url, env, log }));
   log('LOCAL AUTH: development only (seeded/demo secret, no email confirmation); never a production path');
-  step(5, `realtime: Colyseus rooms (${env.REDIS_URL ? 'Redis presence + driver' : 'local presence'})`);
+  step(
+    5,
+    `realtime: Colyseus rooms (${env.REDIS_URL ? 'Redis presence + driver' : 'local presence'}) + voice SFUs`,
+  );
+  // one child process per SFU (werift): voice scales apart from the rooms, and rooms spread over them
+  const sfuSecret = env.CHENU_SFU_SECRET ?? randomBytes(32).toString('hex');
+  const sfus = (running.sfus = await Promise.all(
+    Array.from({ length: env.CHENU_SFU_PROCESSES }, () =>
+      spawnSfu({
+        secret: sfuSecret,
+        bind: env.CHENU_SFU_BIND,
+        ...(env.CHENU_SFU_ANNOUNCED_ADDRESS ? { announcedAddress: env.CHENU_SFU_ANNOUNCED_ADDRESS } : {}),
+        ...(env.CHENU_SFU_UDP_PORTS ? { udpPorts: env.CHENU_SFU_UDP_PORTS } : {}),
+      }),
+    ),
+  ));
+  const sfuUrls = [...env.CHENU_SFU_URLS, ...sfus.map((s) => s.url)];
+  for (const s of sfus) {
+    log(
+      `voice SFU: child process pid ${s.pid} (werift), control ${s.url}, media UDP on ${env.CHENU_SFU_BIND}`,
+    );
+  }
+  if (sfuUrls.length === 0) log('voice: off (CHENU_SFU_PROCESSES=0 and no CHENU_SFU_URLS)');
   const realtime = (running.realtime = await createRealtimeServer({
     sql: db.sql,
     jwtSecret: env.CHENU_JWT_SECRET,
@@ -119,6 +146,7 @@ async function main(): Promise<void> {
     redisUrl: env.REDIS_URL,
     adminIdentityIds: env.CHENU_ADMIN_IDENTITY_IDS.split(',').filter(Boolean),
     publicAddress: env.CHENU_REALTIME_PUBLIC_ADDRESS,
+    voice: voiceOptionsOf(env, sfuUrls, sfuSecret),
     log: createLogger({ component: 'realtime' }),
   }));
   await realtime.listen(env.CHENU_REALTIME_PORT);

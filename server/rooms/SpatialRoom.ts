@@ -465,7 +465,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
    */
   override onBeforePatch(): void {
     const slice = this.patchTick++ % SLICES;
-    if (slice === 0) this.voice.pushPositions();
+    if (slice === 0) this.voice?.pushPositions();
     let i = 0;
     this.state.avatars.forEach((avatar) => {
       if (i++ % SLICES !== slice) return;

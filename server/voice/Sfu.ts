@@ -87,7 +87,9 @@ export class Sfu {
     return this.rooms.size;
   }
 
-  get peerCount(): number {
+  /** Peers on this SFU, or in one room. */
+  peerCount(roomId?: string): number {
+    if (roomId !== undefined) return this.rooms.get(roomId)?.peers.size ?? 0;
     let n = 0;
     for (const room of this.rooms.values()) n += room.peers.size;
     return n;
@@ -140,6 +142,8 @@ export class Sfu {
     if (!peer.awaitingAnswer || revision !== peer.revision) {
       throw new SfuError(`voice: this answer is for offer ${revision}, the current one is ${peer.revision}`);
     }
+    const mismatch = answerMismatch(peer.pc.localDescription?.sdp ?? '', sdp);
+    if (mismatch) throw new SfuError(`voice: the answer was refused (${mismatch})`);
     try {
       await peer.pc.setRemoteDescription({ type: 'answer', sdp });
     } catch (error) {
@@ -471,4 +475,19 @@ export function onlyCandidatesOf(sdp: string, address: string): string {
     .split('\r\n')
     .filter((line) => !line.startsWith('a=candidate:') || line.split(' ')[4] === address)
     .join('\r\n');
+}
+
+/**
+ * Why an answer does not answer the offer (werift takes any text): it must be an SDP with the
+ * offer's m-lines (same mids, same order) and the ICE and DTLS parameters a connection needs.
+ */
+export function answerMismatch(offer: string, answer: string): string | undefined {
+  const mids = (sdp: string) => [...sdp.matchAll(/^a=mid:(\S+)\r?$/gm)].map((m) => m[1]);
+  if (!answer.startsWith('v=0')) return 'not an SDP';
+  const [offered, answered] = [mids(offer), mids(answer)];
+  if (offered.join(' ') !== answered.join(' ')) return 'its m-lines are not the offer’s';
+  for (const field of ['a=ice-ufrag:', 'a=ice-pwd:', 'a=fingerprint:']) {
+    if (!answer.includes(field)) return `no ${field.slice(2, -1)}`;
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Presence } from '@colyseus/core';
 import type { VoiceIceServer } from '../../shared/protocol/voiceProtocol.ts';
+import type { Env } from '../env.ts';
 import type { Logger } from '../realtime/logger.ts';
 import { SfuClient } from './SfuClient.ts';
 
@@ -101,4 +102,35 @@ export function turnCredential(
 ): { username: string; credential: string } {
   const username = `${Math.floor(nowMs / 1000) + ttlSeconds}:${user}`;
   return { username, credential: createHmac('sha1', secret).update(username).digest('base64') };
+}
+
+/**
+ * The voice options of a realtime process from its environment: its SFUs (CHENU_SFU_URLS, or the
+ * ones `npm start` spawned) and the ICE servers handed to clients; undefined when there is no SFU.
+ */
+export function voiceOptionsOf(
+  env: Pick<
+    Env,
+    | 'CHENU_SFU_URLS'
+    | 'CHENU_SFU_SECRET'
+    | 'CHENU_ICE_STUN_URLS'
+    | 'CHENU_ICE_TURN_URLS'
+    | 'CHENU_ICE_TURN_SECRET'
+    | 'CHENU_ICE_TURN_TTL'
+  >,
+  sfuUrls: readonly string[] = env.CHENU_SFU_URLS,
+  secret: string | undefined = env.CHENU_SFU_SECRET,
+): VoiceOptions | undefined {
+  if (sfuUrls.length === 0) return undefined;
+  if (!secret) throw new Error('voice: CHENU_SFU_SECRET is required with CHENU_SFU_URLS');
+  return {
+    sfuUrls,
+    secret,
+    ice: {
+      stunUrls: env.CHENU_ICE_STUN_URLS,
+      turnUrls: env.CHENU_ICE_TURN_URLS,
+      ...(env.CHENU_ICE_TURN_SECRET ? { turnSecret: env.CHENU_ICE_TURN_SECRET } : {}),
+      turnTtlSeconds: env.CHENU_ICE_TURN_TTL,
+    },
+  };
 }

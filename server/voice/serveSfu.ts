@@ -30,11 +30,11 @@ export async function serveSfu(
   loop.enable();
   let cpu0 = process.cpuUsage();
   let wall0 = performance.now();
-  const stats = (reset: boolean): SfuStats => {
+  const stats = (reset: boolean, roomId?: string): SfuStats => {
     const cpu = process.cpuUsage(cpu0);
     const result: SfuStats = {
       rooms: sfu.roomCount,
-      peers: sfu.peerCount,
+      peers: sfu.peerCount(roomId),
       packetsIn: sfu.packetsIn,
       packetsForwarded: sfu.packetsForwarded,
       cpuMs: (cpu.user + cpu.system) / 1000,
@@ -104,7 +104,7 @@ async function handle(
   sfu: Sfu,
   owner: SfuOwner,
   r: SfuRequest,
-  stats: (reset: boolean) => SfuStats,
+  stats: (reset: boolean, roomId?: string) => SfuStats,
 ): Promise<SfuReply> {
   try {
     switch (r.op) {
@@ -140,7 +140,7 @@ async function handle(
         sfu.closeRoom(owner, r.room);
         break;
       case 'stats':
-        return { id: r.id, ok: true, stats: stats(r.reset) };
+        return { id: r.id, ok: true, stats: stats(r.reset, r.room) };
     }
     return { id: r.id, ok: true };
   } catch (error) {

@@ -58,7 +58,7 @@ export const sfuRequest = z.discriminatedUnion('op', [
   }),
   z.strictObject({ op: z.literal('floor'), id: z.number().int(), room: id, peers: z.array(id).max(64) }),
   z.strictObject({ op: z.literal('closeRoom'), id: z.number().int(), room: id }),
-  z.strictObject({ op: z.literal('stats'), id: z.number().int(), reset: z.boolean() }),
+  z.strictObject({ op: z.literal('stats'), id: z.number().int(), reset: z.boolean(), room: id.optional() }),
 ]);
 /** A request to the SFU. */
 export type SfuRequest = z.infer<typeof sfuRequest>;
@@ -77,6 +77,7 @@ export interface SfuOffer {
 /** What the SFU measured since the last reset (`stats`). */
 export interface SfuStats {
   rooms: number;
+  /** Peers on this SFU, or in the room the request named. */
   peers: number;
   packetsIn: number;
   packetsForwarded: number;

@@ -26,6 +26,10 @@ export interface NodeVoicePeer {
   readonly room: SdkRoom;
   /** Packets received, by speaking session id. */
   readonly received: Map<string, number>;
+  /** When the last packet of each speaker arrived (performance.now()). */
+  readonly lastAt: Map<string, number>;
+  /** Packets published so far. */
+  sent: number;
   /** Offers received so far, and the latest. */
   offers: number;
   last: Offer | undefined;
@@ -56,8 +60,14 @@ function peerConfig(): ConstructorParameters<typeof RTCPeerConnection>[0] {
   };
 }
 
+/** Hostile behaviours for the security suite. */
+export interface PeerMischief {
+  /** Publish on the first m-line even when the offer gives no microphone m-line (a viewer, say). */
+  publishAnyway?: boolean;
+}
+
 /** Sends `voiceJoin` on `room` and handles every offer that follows. */
-export function joinVoice(room: SdkRoom): NodeVoicePeer {
+export function joinVoice(room: SdkRoom, mischief: PeerMischief = {}): NodeVoicePeer {
   let pc: RTCPeerConnection | undefined;
   let publishTx: RTCRtpTransceiver | undefined;
   let levelId: number | undefined;
@@ -76,6 +86,8 @@ export function joinVoice(room: SdkRoom): NodeVoicePeer {
   const peer: NodeVoicePeer = {
     room,
     received: new Map(),
+    lastAt: new Map(),
+    sent: 0,
     offers: 0,
     last: undefined,
     messages: [],
@@ -99,6 +111,7 @@ export function joinVoice(room: SdkRoom): NodeVoicePeer {
         extension: true,
         extensions: [{ id: levelId, payload: Buffer.from([level & 0x7f]) }],
       });
+      peer.sent += 1;
       await publishTx.sender.sendRtp(new RtpPacket(header, PAYLOAD)).catch(() => undefined);
     },
     ready: () =>
@@ -110,6 +123,7 @@ export function joinVoice(room: SdkRoom): NodeVoicePeer {
         check();
       }),
     async close() {
+      off();
       peer.stopSending();
       await pc?.close();
     },
@@ -120,7 +134,9 @@ export function joinVoice(room: SdkRoom): NodeVoicePeer {
     counted.add(tx);
     tx.receiver.track.onReceiveRtp.subscribe(() => {
       const from = tx.mid === null ? undefined : tracks[tx.mid];
-      if (from) peer.received.set(from, (peer.received.get(from) ?? 0) + 1);
+      if (!from) return;
+      peer.received.set(from, (peer.received.get(from) ?? 0) + 1);
+      peer.lastAt.set(from, performance.now());
     });
   };
 
@@ -131,10 +147,14 @@ export function joinVoice(room: SdkRoom): NodeVoicePeer {
     }
     await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
     tracks = offer.tracks;
-    for (const tx of pc.getTransceivers()) {
+    for (const [i, tx] of pc.getTransceivers().entries()) {
       if (tx.mid !== null && tx.mid === offer.publishMid) {
         tx.setDirection('sendonly');
         publishTx = tx;
+      } else if (mischief.publishAnyway && offer.publishMid === undefined && i === 0) {
+        tx.setDirection('sendrecv');
+        publishTx = tx;
+        countFrom(tx);
       } else {
         countFrom(tx);
       }
@@ -155,7 +175,7 @@ export function joinVoice(room: SdkRoom): NodeVoicePeer {
     wake();
   };
 
-  room.onMessage('voice', (message: VoiceServerMessage) => {
+  const off = room.onMessage('voice', (message: VoiceServerMessage) => {
     peer.messages.push(message);
     if (message.kind !== 'offer') return wake();
     peer.offers += 1;

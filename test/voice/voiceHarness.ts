@@ -78,3 +78,16 @@ export function until(predicate: () => boolean, what: string, timeoutMs = 8_000)
     tick();
   });
 }
+
+/** `until` for a predicate that must ask something asynchronously (an SFU's stats, Redis). */
+export async function untilAsync(
+  predicate: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 8_000,
+): Promise<void> {
+  const started = Date.now();
+  while (!(await predicate())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
