@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VOICE_SDP_CHUNK_CHARS, VOICE_SDP_MAX_CHARS } from '../../shared/protocol/voiceProtocol.ts';
 import type { RealtimeErrorMessage } from '../../shared/protocol/spatialProtocol.ts';
 import type { SfuStats } from '../../server/voice/sfuProtocol.ts';
-import type { SpatialState } from '../../shared/schema/SpatialState.ts';
 import {
   createDataspace,
   grantElevation,

@@ -9,13 +9,7 @@ import { SfuClient } from '../../server/voice/SfuClient.ts';
 import { spawnSfu, type SfuProcess } from '../../server/voice/spawnSfu.ts';
 import { SFU_OF_ROOM_KEY } from '../../server/voice/VoiceService.ts';
 import { startRedis, stopRedis } from '../helpers/redisServer.ts';
-import {
-  createCast,
-  createDataspace,
-  grantElevation,
-  mintToken,
-  untilState,
-} from '../realtime/realtimeHarness.ts';
+import { createCast, createDataspace, mintToken, untilState } from '../realtime/realtimeHarness.ts';
 import { spawnRealtime, type RealtimeProcess } from '../realtime/spawnRealtime.ts';
 import { joinVoice, type NodeVoicePeer } from './nodeVoicePeer.ts';
 import { SFU_SECRET, untilAsync } from './voiceHarness.ts';
