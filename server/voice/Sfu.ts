@@ -8,6 +8,7 @@ import {
 import { HEARING_RADIUS_M, MAX_AUDIBLE_SPEAKERS } from '../../shared/protocol/voiceProtocol.ts';
 import { AUDIO_LEVEL_URI, audioLevelOf } from './audioLevel.ts';
 import { DelayHistogram } from './DelayHistogram.ts';
+import { OutboundStream } from './OutboundStream.ts';
 import { selectAudible } from './selectAudible.ts';
 import { SfuPeer } from './SfuPeer.ts';
 import type { SfuEvent, SfuOffer } from './sfuProtocol.ts';
@@ -304,7 +305,8 @@ export class Sfu {
 
   private addOutbound(listener: SfuPeer, speaker: SfuPeer): void {
     if (listener.outbound.has(speaker.id)) return;
-    listener.outbound.set(speaker.id, listener.pc.addTransceiver('audio', { direction: 'sendonly' }));
+    const tx = listener.pc.addTransceiver('audio', { direction: 'sendonly' });
+    listener.outbound.set(speaker.id, new OutboundStream(tx, listener.pc));
   }
 
   /** The hot path: one packet of `speaker`'s voice, to each listener that selected it. */
@@ -312,22 +314,23 @@ export class Sfu {
     const t0 = performance.now();
     this.packetsIn += 1;
     if (!speaker.forwardable) return;
-    if (speaker.levelExtensionId !== undefined) {
-      const level = audioLevelOf(rtp.header.extensions, speaker.levelExtensionId);
-      if (level !== undefined && speaker.meter.push(level, t0)) {
-        room.owner.emit({
-          event: 'speaking',
-          room: room.id,
-          peer: speaker.id,
-          speaking: speaker.meter.speaking,
-        });
-      }
+    const id = speaker.levelExtensionId;
+    const level = id === undefined ? undefined : audioLevelOf(rtp.header.extensions, id);
+    if (level !== undefined && speaker.meter.push(level, t0)) {
+      room.owner.emit({
+        event: 'speaking',
+        room: room.id,
+        peer: speaker.id,
+        speaking: speaker.meter.speaking,
+      });
     }
+    let recorded: (() => void) | undefined;
     for (const listener of speaker.listeners) {
-      const tx = listener.outbound.get(speaker.id);
-      if (!tx || !listener.connected) continue;
+      const sent = listener.connected ? listener.outbound.get(speaker.id)?.send(rtp, level) : undefined;
+      if (!sent) continue;
       this.packetsForwarded += 1;
-      void tx.sender.sendRtp(rtp).then(() => this.delays.record(performance.now() - t0));
+      recorded ??= () => this.delays.record(performance.now() - t0);
+      void sent.then(recorded);
     }
   }
 
@@ -348,7 +351,7 @@ export class Sfu {
     peer.selected.clear();
     room.peers.delete(peer.id);
     for (const other of room.peers.values()) {
-      const tx = other.outbound.get(peer.id);
+      const tx = other.outbound.get(peer.id)?.tx;
       if (!tx) continue;
       other.outbound.delete(peer.id);
       tx.stop();
@@ -379,7 +382,7 @@ export class Sfu {
     await peer.pc.setLocalDescription(await peer.pc.createOffer());
     await gathered(peer.pc);
     const tracks: Record<string, string> = {};
-    for (const [speaker, tx] of peer.outbound) if (tx.mid !== null) tracks[tx.mid] = speaker;
+    for (const [speaker, { tx }] of peer.outbound) if (tx.mid !== null) tracks[tx.mid] = speaker;
     const publishMid = peer.publishTx?.mid ?? undefined;
     const sdp = onlyCandidatesOf(peer.pc.localDescription!.sdp, this.options.announcedAddress);
     return publishMid === undefined ? { revision, sdp, tracks } : { revision, sdp, publishMid, tracks };

@@ -1,5 +1,6 @@
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import { LevelMeter } from './audioLevel.ts';
+import type { OutboundStream } from './OutboundStream.ts';
 
 /**
  * One participant's session on the SFU: its peer connection, the m-line its microphone arrives on
@@ -10,7 +11,7 @@ export class SfuPeer {
   /** The m-line the microphone arrives on; absent for a listen-only seat. */
   publishTx: RTCRtpTransceiver | undefined;
   /** speaker peer id → the m-line of this connection that carries that speaker's voice. */
-  readonly outbound = new Map<string, RTCRtpTransceiver>();
+  readonly outbound = new Map<string, OutboundStream>();
   /** Listeners currently receiving this peer's voice (the inverse of their `selected`). */
   readonly listeners = new Set<SfuPeer>();
   /** Speakers this peer currently receives. */
