@@ -25,6 +25,8 @@ function start(container: HTMLElement) {
     return;
   }
   const session = createSessionStore(supabase());
+  // read-only handle for end-to-end tests and debugging in the console (as `__chenu` in a room)
+  Object.assign(globalThis, { __chenuSession: session });
   createRoot(container).render(
     <StrictMode>
       <SessionContext.Provider value={session}>

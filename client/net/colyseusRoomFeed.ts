@@ -1,3 +1,5 @@
+import type { VoiceSignal } from '../voice/VoiceSignal.ts';
+import { createVoiceSignal, VOICE_TYPES } from './voiceSignal.ts';
 import { Callbacks, Client, type Room } from '@colyseus/sdk';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { POSE_HZ } from '../../shared/protocol/limits.ts';
@@ -69,6 +71,8 @@ export interface ColyseusRoomFeed extends RoomFeed {
   ): Promise<FeedResult<{ readonly objectId: string }>>;
   /** Database changes of the dataspace (new messages, decisions) pushed by the room. */
   onDbEvent(cb: (event: DbEventMessage) => void): () => void;
+  /** The room's voice signalling (client/voice), over this connection. */
+  readonly voice: VoiceSignal;
   leave(): Promise<void>;
 }
 
@@ -149,6 +153,7 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
     anchorAdd: createChannel<AnchorSnapshot>(),
     anchorRemove: createChannel<string>(),
     refusal: createChannel<RealtimeErrorMessage>(),
+    voiceRefusal: createChannel<RealtimeErrorMessage>(),
     db: createChannel<DbEventMessage>(),
   };
   const dirtyAvatars = new Set<Avatar>();
@@ -304,6 +309,7 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
         }
       }
       if (e.type === 'grab' && e.code === 'lock_held') return; // answered by the grab reply
+      if (e.type !== undefined && VOICE_TYPES.has(e.type)) return ch.voiceRefusal.emit(e);
       ch.refusal.emit(e);
     }),
     room.onMessage(SPATIAL_SERVER.db, (event: DbEventMessage) => ch.db.emit(event)),
@@ -344,6 +350,7 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
     onAnchorRemove: (fn) => ch.anchorRemove.on(fn),
     onRefusal: (fn) => ch.refusal.on(fn),
     onDbEvent: (fn) => ch.db.on(fn),
+    voice: createVoiceSignal(room, ch.voiceRefusal),
 
     sendPose(head, left, right, joints) {
       const now = performance.now();

@@ -10,18 +10,23 @@ import { NovaPanel } from '../nova/NovaPanel.tsx';
 import { useSession, useSessionStore } from '../session/SessionContext.ts';
 import type { RoomStore } from '../state/roomStore.ts';
 import { ThreadPanel } from '../threads/ThreadPanel.tsx';
+import { VoicePanel } from '../voice/VoicePanel.tsx';
+import type { VoiceSession } from '../voice/voiceSession.ts';
+import { voiceStore } from '../voice/voiceStore.ts';
 
-/** The desktop overlay of a dataspace room: HUD, thread panel, spend chart, Nova, meetings, bureau. */
+/** The desktop overlay of a dataspace room: HUD, thread panel, voice, spend chart, Nova, meetings, bureau. */
 export function RoomOverlay({
   connection,
   room,
   meetings,
   bureau,
+  voice,
 }: {
   connection: string | null;
   room: RoomStore;
   meetings: MeetingsStore;
   bureau: BureauStore;
+  voice?: VoiceSession | null;
 }) {
   const others = useStore(room, (s) => s.avatars);
   const session = useSessionStore();
@@ -51,6 +56,7 @@ export function RoomOverlay({
       </header>
       <ThreadPanel />
       <aside className="side">
+        {voice && <VoicePanel store={voiceStore} session={voice} />}
         <SpendChart />
         <NovaPanel />
         <MeetingPanel meetings={meetings} />

@@ -18,6 +18,10 @@ import { DataspaceContext } from './DataspaceContext.ts';
 import { createDataspaceStore } from './dataspaceStore.ts';
 import { RoomOverlay } from './RoomOverlay.tsx';
 import { reloadFor } from './dbEvents.ts';
+import { attachPushToTalk } from '../voice/pushToTalk.ts';
+import { VoiceAudio } from '../voice/VoiceAudio.tsx';
+import { createVoiceSession, type VoiceSession } from '../voice/voiceSession.ts';
+import { voiceStore } from '../voice/voiceStore.ts';
 
 /** A burst of memory/workspace changes (an import, an agent's batch) reloads the room once. */
 const SPATIAL_REFRESH_MS = 250;
@@ -53,6 +57,7 @@ export function RoomSession() {
     createMeetingsStore(session.api, (id) => joinMeeting(realtimeUrl(), token, id)),
   );
   const [feed, setFeed] = useState<ColyseusRoomFeed | null>(null);
+  const [voice, setVoice] = useState<VoiceSession | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const status = useStore(feed?.status ?? idleStatus);
   const xrStatus = useStore(clientStore, (s) => s.xrStatus);
@@ -92,9 +97,16 @@ export function RoomSession() {
           () => clearTimeout(spatialTimer),
           f.onRefusal((e) => clientStore.setState({ notice: `${e.code}: ${e.message}` })),
         );
+        // the room's voice rides on this connection; the lobby shows until the participant joins it
+        voiceStore.setState(voiceStore.getInitialState());
+        const v = createVoiceSession(f.voice, voiceStore);
+        offs.push(attachPushToTalk(voiceStore), () => v.dispose());
+        setVoice(v);
         setFeed(f);
         // read-only handle for end-to-end tests and debugging in the console
-        Object.assign(globalThis, { __chenu: { room, feed: f, dataspace: ds, spatial, locomotion } });
+        Object.assign(globalThis, {
+          __chenu: { room, feed: f, dataspace: ds, spatial, locomotion, voice: v },
+        });
       },
       (error: unknown) => !cancelled && setFailure(describeError(error)),
     );
@@ -138,6 +150,7 @@ export function RoomSession() {
             <Suspense fallback={null}>
               <SpatialRoom spatial={spatial} dataspace={ds} meetings={meetings} />
             </Suspense>
+            {voice && <VoiceAudio session={voice} />}
             {immersive && (
               <DataspaceContext.Provider value={ds}>
                 <Suspense fallback={null}>
@@ -150,7 +163,13 @@ export function RoomSession() {
         }
         overlay={
           <>
-            <RoomOverlay connection={connection} room={room} meetings={meetings} bureau={bureau} />
+            <RoomOverlay
+              connection={connection}
+              room={room}
+              meetings={meetings}
+              bureau={bureau}
+              voice={voice}
+            />
             <SpatialNotice spatial={spatial} />
           </>
         }

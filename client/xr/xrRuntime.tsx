@@ -14,6 +14,7 @@ import { WALK_SPEED_MPS } from '../controls/locomotion.ts';
 import { ARPlacement } from './ARPlacement.tsx';
 import { XRGrab } from './XRGrab.tsx';
 import { XRHandTracker } from './XRHandTracker.tsx';
+import { XRPushToTalk } from './XRPushToTalk.tsx';
 import { XRRightController } from './XRRightController.tsx';
 import {
   placeOriginAt,
@@ -154,7 +155,7 @@ function Origin({ origin }: { origin: RefObject<Group | null> }) {
 
 /**
  * Mounted inside the canvas once XR is wanted: controllers (ray, grab and teleport pointers), hands,
- * origin with walk / snap turn / teleport, proximity grab, AR hit-test placement.
+ * origin with walk / snap turn / teleport, proximity grab, push-to-talk, AR hit-test placement.
  */
 export function XRRoot() {
   const origin = useRef<Group>(null);
@@ -162,6 +163,7 @@ export function XRRoot() {
     <XR store={xrStore}>
       <Origin origin={origin} />
       <XRGrab origin={origin} />
+      <XRPushToTalk />
       <ARPlacement />
     </XR>
   );

@@ -64,6 +64,8 @@ export class RoomVoice {
   private readonly sessions = new Map<string, VoiceSession>();
   private floor = new Map<string, string>();
   private active = '';
+  /** The floor last told to the clients (session ids, space-separated). */
+  private floorSent = '';
   private offSfu: (() => void)[] = [];
   private readonly onFloor = (change: { meetingId: string; identityId: string }) => {
     if (change.identityId) this.floor.set(change.meetingId, change.identityId);
@@ -190,6 +192,8 @@ export class RoomVoice {
         ...offer!,
         iceServers: this.service.iceServers(seat.identityId),
       });
+      // the newcomer learns the floor too
+      this.floorSent = '';
       this.pushFloor();
       // the role or a mute may have changed during the call: apply what holds now
       await this.policy(sessionId);
@@ -319,11 +323,16 @@ export class RoomVoice {
     }
   }
 
-  /** The floor holders among this room's voice sessions, to the SFU. */
+  /** The floor holders among this room's voice sessions, to the SFU and to the clients (heard room-wide). */
   private pushFloor(): void {
     if (!this.sfu) return;
     const holders = new Set(this.floor.values());
     const peers = [...this.sessions].filter(([, s]) => holders.has(s.identityId)).map(([id]) => id);
     void this.sfu.call({ op: 'floor', room: this.room.roomId, peers }).catch(() => undefined);
+    const key = peers.join(' ');
+    if (key === this.floorSent) return;
+    this.floorSent = key;
+    for (const sessionId of this.sessions.keys())
+      this.hooks.send(sessionId, { kind: 'floor', speakers: peers });
   }
 }

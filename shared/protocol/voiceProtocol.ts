@@ -76,6 +76,11 @@ export type VoiceServerMessage =
       iceServers: VoiceIceServer[];
     }
   | {
+      kind: 'floor';
+      /** Room session ids of the meeting's current speakers: heard room-wide. */
+      speakers: string[];
+    }
+  | {
       kind: 'closed';
       /** Why the voice session ended: left, replaced by a newer join, removed, SFU lost. */
       reason: string;

@@ -1,0 +1,250 @@
+/**
+ * Voice end to end: two browser contexts of Chromium with its fake microphone (a beep once a second),
+ * two users — Alice in her "Rénovation cuisine" room, Bob through an approved write elevation on it —
+ * against the real stack with an SFU process. Each hears the other (inbound packets, a level behind
+ * the panner); Bob's voice pans to Alice's left, then to her right when he walks over; Alice's mute
+ * silences him at the SFU within 200 ms; beyond the hearing radius no packet of his reaches her;
+ * `speaking` follows his microphone.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { ColyseusRoomFeed } from '../../client/net/colyseusRoomFeed.ts';
+import type { SessionStore } from '../../client/app/sessionStore.ts';
+import type { VoiceSession } from '../../client/voice/voiceSession.ts';
+import type { RoomStore } from '../../client/state/roomStore.ts';
+import { HEARING_RADIUS_M, VOICE_MUTE_DEADLINE_MS } from '../../shared/protocol/voiceProtocol.ts';
+import { SEED } from '../helpers/personas.ts';
+import { useClientStack } from './clientStack.ts';
+import { useXRBrowser } from './harness.ts';
+
+declare global {
+  interface Window {
+    __chenuSession?: SessionStore;
+  }
+}
+
+interface VoicePage {
+  __chenu?: {
+    room: RoomStore;
+    feed: ColyseusRoomFeed;
+    voice: VoiceSession;
+    locomotion: {
+      position: { x: number; y: number; z: number; set(x: number, y: number, z: number): void };
+      yaw: number;
+    };
+  };
+}
+
+const stack = useClientStack('e2e_voice', { realtime: true, voice: true });
+const { client, browser, contexts } = useXRBrowser(stack, { fakeMedia: true });
+
+async function signIn(email: string): Promise<Page> {
+  const context = await browser().newContext({ viewport: { width: 1100, height: 700 } });
+  contexts.push(context);
+  context.setDefaultTimeout(60_000);
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') process.stderr.write(`[page ${email}] ${m.text()}\n`);
+  });
+  await page.goto(client().url);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('chenu-demo-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
+}
+
+async function inRoom(page: Page): Promise<string> {
+  await page.locator('.room-canvas canvas').waitFor();
+  await page.waitForFunction(
+    () => (window as VoicePage).__chenu?.feed.status.getState().status === 'connected',
+  );
+  return page.evaluate(() => (window as VoicePage).__chenu!.feed.selfId);
+}
+
+/** Stands the page's participant at (x, z), looking down -z. */
+const standAt = (page: Page, x: number, z: number) =>
+  page.evaluate(
+    ([x, z]) => {
+      const loc = (window as VoicePage).__chenu!.locomotion;
+      loc.position.set(x!, 0, z!);
+      loc.yaw = 0;
+    },
+    [x, z],
+  );
+
+/** Waits until `page` draws `sessionId`'s head near x. */
+const seesAt = (page: Page, sessionId: string, x: number) =>
+  page.waitForFunction(
+    ([id, x]) => {
+      const a = (window as VoicePage).__chenu!.room.getState().avatars.find((e) => e.id === id);
+      return !!a && Math.abs(a.track.current[0]! - (x as number)) < 0.2;
+    },
+    [sessionId, x] as const,
+  );
+
+/** Packets received on the m-line carrying `sessionId`'s voice, and when the last one came. */
+const inbound = (page: Page, sessionId: string) =>
+  page.evaluate(async (id) => {
+    const voice = (window as VoicePage).__chenu!.voice;
+    const pc = voice.peerConnection();
+    const mid = [...(voice.audio()?.voices() ?? [])].find(([, s]) => s === id)?.[0];
+    if (!pc || mid === undefined) return { packets: 0, lastAt: 0 };
+    const tx = pc.getTransceivers().find((t) => t.mid === mid);
+    let packets = 0;
+    let lastAt = 0;
+    (await pc.getStats(tx?.receiver.track)).forEach(
+      (s: { type: string; packetsReceived?: number; lastPacketReceivedTimestamp?: number }) => {
+        if (s.type !== 'inbound-rtp') return;
+        packets = s.packetsReceived ?? 0;
+        lastAt = s.lastPacketReceivedTimestamp ?? 0;
+      },
+    );
+    return { packets, lastAt };
+  }, sessionId);
+
+/** Packets the page's microphone m-line has sent. */
+const outbound = (page: Page) =>
+  page.evaluate(async () => {
+    const pc = (window as VoicePage).__chenu!.voice.peerConnection();
+    let packets = 0;
+    (await pc?.getStats())?.forEach((s: { type: string; kind?: string; packetsSent?: number }) => {
+      if (s.type === 'outbound-rtp' && s.kind === 'audio') packets += s.packetsSent ?? 0;
+    });
+    return packets;
+  });
+
+/** Left and right energy of `sessionId`'s voice behind its panner, summed over `ms` of beeps. */
+const channelEnergy = (page: Page, sessionId: string, ms: number) =>
+  page.evaluate(
+    ([id, ms]) =>
+      new Promise<{ left: number; right: number; peak: number }>((resolve) => {
+        const probe = (window as VoicePage).__chenu!.voice.audio()!.probe(id as string)!;
+        let left = 0;
+        let right = 0;
+        let peak = 0;
+        const started = performance.now();
+        const sample = () => {
+          const [l, r] = [probe.left(), probe.right()];
+          left += l * l;
+          right += r * r;
+          peak = Math.max(peak, probe.level());
+          if (performance.now() - started < (ms as number)) setTimeout(sample, 20);
+          else resolve({ left, right, peak });
+        };
+        sample();
+      }),
+    [sessionId, ms] as const,
+  );
+
+describe('voice end to end (two users, fake microphones, real SFU)', () => {
+  it('carries, pans, mutes and bounds each voice, and sets speaking from the audio', async () => {
+    const [kitchen] = await stack.sql()<{ id: string }[]>`
+      select id from public.dataspaces where identity_id = ${SEED.a1} and name = 'Rénovation cuisine'`;
+    await stack.sql()`insert into public.elevation_requests
+        (requester_identity_id, target_identity_id, scope_type, scope_id, permission, reason, status, decided_at, expires_at)
+      values (${SEED.b1}, ${SEED.a1}, 'dataspace', ${kitchen!.id}, 'write', 'voice e2e', 'approved', now(), now() + interval '1 hour')`;
+
+    const alice = await signIn('alice@chenu.local');
+    await alice.getByRole('button', { name: 'Rénovation cuisine' }).click();
+    const aliceId = await inRoom(alice);
+    const bob = await signIn('bob@chenu.local');
+    // his own dataspaces listed: the session has loaded his identity's scope
+    await bob.getByRole('button', { name: 'Voyage Gaspésie' }).waitFor();
+    // until memberships list shared dataspaces, Bob opens Alice's room as a deep link would: the
+    // API reads it as Bob, through his elevation
+    await bob.evaluate(async (id) => {
+      const session = window.__chenuSession!;
+      session.openDataspace(await session.api.dataspace(id));
+    }, kitchen!.id);
+    const bobId = await inRoom(bob);
+
+    await standAt(alice, 0, 0);
+    await standAt(bob, -2, 0);
+    // the lobby: a microphone level before joining, then join
+    for (const page of [alice, bob]) {
+      await page.getByRole('meter', { name: 'Microphone level' }).waitFor();
+      await page.waitForFunction(
+        () => Number(document.querySelector<HTMLElement>('.mic-meter-bar')?.dataset.level ?? 0) > 0.001,
+      );
+      await page.getByRole('button', { name: 'Join voice', exact: true }).click();
+      await page.getByRole('button', { name: 'Mute', exact: true }).waitFor();
+    }
+    await seesAt(alice, bobId, -2);
+
+    // each hears the other: packets in, and a level behind the panner
+    await alice.waitForFunction((id) => !!(window as VoicePage).__chenu!.voice.audio()?.probe(id), bobId);
+    await bob.waitForFunction((id) => !!(window as VoicePage).__chenu!.voice.audio()?.probe(id), aliceId);
+    await expect
+      .poll(async () => (await inbound(alice, bobId)).packets, { timeout: 20_000 })
+      .toBeGreaterThan(50);
+    await expect
+      .poll(async () => (await inbound(bob, aliceId)).packets, { timeout: 20_000 })
+      .toBeGreaterThan(50);
+    expect((await channelEnergy(alice, bobId, 2500)).peak).toBeGreaterThan(0.001);
+    expect((await channelEnergy(bob, aliceId, 2500)).peak).toBeGreaterThan(0.001);
+
+    // panning: Bob at Alice's left, then at her right
+    const leftSide = await channelEnergy(alice, bobId, 3000);
+    console.log(`voice e2e: Bob on the left  L ${leftSide.left.toFixed(3)} R ${leftSide.right.toFixed(3)}`);
+    expect(leftSide.left).toBeGreaterThanOrEqual(2 * leftSide.right);
+    await standAt(bob, 2, 0);
+    await seesAt(alice, bobId, 2);
+    const rightSide = await channelEnergy(alice, bobId, 3000);
+    console.log(`voice e2e: Bob on the right L ${rightSide.left.toFixed(3)} R ${rightSide.right.toFixed(3)}`);
+    expect(rightSide.right).toBeGreaterThanOrEqual(2 * rightSide.left);
+
+    // speaking follows his microphone: on while it beeps, off once he mutes himself
+    const speaking = (want: boolean) =>
+      alice.waitForFunction(
+        ([id, want]) =>
+          (window as VoicePage).__chenu!.feed.room.state.avatars.get(id as string)?.speaking === want,
+        [bobId, want] as const,
+      );
+    await speaking(true);
+    await bob.getByRole('button', { name: 'Mute', exact: true }).click();
+    await speaking(false);
+    await bob.getByRole('button', { name: 'Unmute', exact: true }).click();
+    await speaking(true);
+
+    // the host's mute silences him at the SFU within the deadline
+    const mutedAt = await alice.evaluate((id) => {
+      (window as VoicePage).__chenu!.feed.room.send('mute', { sessionId: id, muted: true });
+      return performance.timeOrigin + performance.now();
+    }, bobId);
+    await bob.getByText('A moderator muted you').waitFor();
+    await expect
+      .poll(async () => Date.now() - (await inbound(alice, bobId)).lastAt, { timeout: 10_000 })
+      .toBeGreaterThan(1000);
+    const lastAt = (await inbound(alice, bobId)).lastAt;
+    console.log(`voice e2e: last packet ${(lastAt - mutedAt).toFixed(0)} ms after the host's mute`);
+    expect(lastAt - mutedAt).toBeLessThan(VOICE_MUTE_DEADLINE_MS);
+    await speaking(false);
+    await alice.evaluate(
+      (id) => (window as VoicePage).__chenu!.feed.room.send('mute', { sessionId: id, muted: false }),
+      bobId,
+    );
+    await bob.getByText('A moderator muted you').waitFor({ state: 'detached' });
+    const flowing = (await inbound(alice, bobId)).packets;
+    await expect
+      .poll(async () => (await inbound(alice, bobId)).packets, { timeout: 10_000 })
+      .toBeGreaterThan(flowing + 25);
+
+    // beyond the hearing radius: none of his packets reach her, though he still speaks
+    const far = HEARING_RADIUS_M + 8;
+    await standAt(bob, -far, 0);
+    await seesAt(alice, bobId, -far);
+    await expect
+      .poll(async () => Date.now() - (await inbound(alice, bobId)).lastAt, { timeout: 10_000 })
+      .toBeGreaterThan(1000);
+    const away = (await inbound(alice, bobId)).packets;
+    await speaking(true);
+    // two more seconds of his voice leave his browser: none of it arrives
+    const sent = await outbound(bob);
+    await expect.poll(() => outbound(bob), { timeout: 10_000 }).toBeGreaterThan(sent + 100);
+    expect((await inbound(alice, bobId)).packets).toBe(away);
+    await standAt(bob, -2, 0);
+    await expect
+      .poll(async () => (await inbound(alice, bobId)).packets, { timeout: 10_000 })
+      .toBeGreaterThan(away);
+  }, 240_000);
+});
