@@ -1,7 +1,6 @@
 import { ErrorCode, matchMaker, Room, ServerError, type Client } from '@colyseus/core';
-import { StateView } from '@colyseus/schema';
-import { COARSE_POSE_HZ, CHAT_HISTORY, NEAR_RADIUS_M, POSE_HZ } from '../../shared/protocol/limits.ts';
-import { canEdit, canModerate, distanceSq } from '../../shared/protocol/roomRules.ts';
+import { COARSE_POSE_HZ, CHAT_HISTORY, POSE_HZ } from '../../shared/protocol/limits.ts';
+import { canEdit, canModerate } from '../../shared/protocol/roomRules.ts';
 import {
   REALTIME_ERRORS,
   ROOM_CLOSE,
@@ -14,7 +13,6 @@ import {
   Anchor,
   Avatar,
   ChatLine,
-  NEAR_TAG,
   POSE_KEYS,
   SpatialObject,
   SpatialState,
@@ -23,6 +21,7 @@ import type { Admission } from '../realtime/roomAccess.ts';
 import { registerGuardedMessages, sendError } from '../realtime/guardedMessages.ts';
 import { realtimeDeps, type RealtimeDeps } from '../realtime/realtimeContext.ts';
 import { authenticateJoin, RoomSeats, type RoomAuth } from '../realtime/RoomSeats.ts';
+import { CellInterest } from '../realtime/CellInterest.ts';
 import { GrabLocks } from '../realtime/GrabLocks.ts';
 import { WriteBehind } from '../realtime/WriteBehind.ts';
 import { RoomVoice } from '../voice/RoomVoice.ts';
@@ -60,7 +59,9 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   private xrRoomId = '';
   private locks!: GrabLocks;
   private seats!: RoomSeats;
-  private readonly nearOf = new Map<string, Set<string>>();
+  private readonly interest = new CellInterest((sessionId) => this.clients.get(sessionId));
+  /** The avatars whose coarse pose and interest cell this patch refreshes (reused). */
+  private readonly slice: Avatar[] = [];
   private readonly banned = new Set<string>();
   /** Identities a moderator muted: a mute outlives leaving and rejoining the room. */
   private readonly mutedIdentities = new Set<string>();
@@ -171,9 +172,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     avatar.mode = (parsed.success && parsed.data.mode) || 'desktop';
     avatar.muted = this.mutedIdentities.has(seat.identityId);
     this.state.avatars.set(client.sessionId, avatar);
-    client.view = new StateView();
-    client.view.add(avatar, NEAR_TAG);
-    this.nearOf.set(client.sessionId, new Set([client.sessionId]));
+    this.interest.join(client, avatar);
     this.deps.log('room.join', {
       roomId: this.roomId,
       sessionId: client.sessionId,
@@ -219,12 +218,10 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     this.state.objects.forEach((object) => {
       if (object.lockedBy === client.sessionId) this.locks.free(object);
     });
+    this.interest.leave(client.sessionId, this.state.avatars.get(client.sessionId));
     this.state.avatars.delete(client.sessionId);
-    this.nearOf.delete(client.sessionId);
-    for (const near of this.nearOf.values()) near.delete(client.sessionId);
     this.guard.forget(client.sessionId);
     this.seats.release(client.sessionId);
-    client.view?.dispose();
     this.deps.log('room.leave', { roomId: this.roomId, sessionId: client.sessionId });
   }
 
@@ -460,42 +457,21 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   }
 
   /**
-   * Spread over patches: each patch refreshes the coarse pose and the view of one slice of the
-   * avatars (1 / SLICES), so every avatar gets both at COARSE_POSE_HZ and no patch pays for all.
+   * Spread over patches: each patch refreshes the coarse pose and the interest cell of one slice of
+   * the avatars (1 / SLICES), so every avatar gets both at COARSE_POSE_HZ and no patch pays for all.
    */
   override onBeforePatch(): void {
     const slice = this.patchTick++ % SLICES;
     if (slice === 0) this.voice?.pushPositions();
     let i = 0;
+    this.slice.length = 0;
     this.state.avatars.forEach((avatar) => {
       if (i++ % SLICES !== slice) return;
       const { coarse } = avatar;
       for (const key of POSE_KEYS) coarse[key] = avatar[key];
+      this.slice.push(avatar);
     });
-    i = 0;
-    for (const client of this.clients) {
-      if (i++ % SLICES === slice) this.updateView(client);
-    }
-  }
-
-  /** State views: a viewer sees the full-rate pose of avatars within NEAR_RADIUS_M only. */
-  private updateView(client: Client): void {
-    const r2 = NEAR_RADIUS_M * NEAR_RADIUS_M;
-    const me = this.state.avatars.get(client.sessionId);
-    const near = this.nearOf.get(client.sessionId);
-    const view = client.view;
-    if (!me || !near || !view) return;
-    this.state.avatars.forEach((other, sessionId) => {
-      const isNear =
-        sessionId === client.sessionId || distanceSq(me.hx, me.hy, me.hz, other.hx, other.hy, other.hz) <= r2;
-      if (isNear && !near.has(sessionId)) {
-        view.add(other, NEAR_TAG);
-        near.add(sessionId);
-      } else if (!isNear && near.has(sessionId)) {
-        view.remove(other, NEAR_TAG);
-        near.delete(sessionId);
-      }
-    });
+    this.interest.update(this.slice);
   }
 }
 
