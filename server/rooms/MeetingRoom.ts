@@ -16,7 +16,7 @@ import {
 import { registerGuardedMessages, sendError } from '../realtime/guardedMessages.ts';
 import { realtimeDeps, type RealtimeDeps } from '../realtime/realtimeContext.ts';
 import { authenticateJoin, RoomSeats, type RoomAuth } from '../realtime/RoomSeats.ts';
-import { activeSpeakerChannel, setFloor } from '../voice/voiceFloor.ts';
+import { activeSpeaker, activeSpeakerChannel, setFloor } from '../voice/voiceFloor.ts';
 
 type Type = keyof typeof meetingClientSchemas;
 type Msg<K extends Type> = z.output<(typeof meetingClientSchemas)[K]>;
@@ -89,6 +89,7 @@ export class MeetingRoom extends Room<{ state: MeetingState }> {
     this.dataspaceId = loaded.m.dataspace_id;
     // the dataspace's voice hears the loudest speaker: shown here, and the floor when nobody holds it
     await this.presence.subscribe(activeSpeakerChannel(this.dataspaceId), this.onActiveSpeaker);
+    this.state.activeSpeaker = await activeSpeaker(this.presence, this.dataspaceId);
     this.state.meetingId = meetingId;
     this.seats = new RoomSeats(this, this.deps, 'meeting', meetingId, {
       roleChanged: (sessionId, role) => {

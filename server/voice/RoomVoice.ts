@@ -15,7 +15,7 @@ import type { z } from 'zod';
 import type { Logger } from '../realtime/logger.ts';
 import type { SfuClient } from './SfuClient.ts';
 import type { SfuEvent } from './sfuProtocol.ts';
-import { activeSpeakerChannel, floorHolders, floorKey } from './voiceFloor.ts';
+import { floorHolders, floorKey, setActiveSpeaker } from './voiceFloor.ts';
 import { VoiceUnavailable, type VoiceService } from './VoiceService.ts';
 
 type Msg<K extends VoiceClientType> = z.output<(typeof voiceClientSchemas)[K]>;
@@ -151,7 +151,7 @@ export class RoomVoice {
     if (!this.service) return;
     this.room.presence.unsubscribe(floorKey(this.dataspaceId), this.onFloor);
     for (const off of this.offSfu) off();
-    if (this.active) this.room.presence.publish(activeSpeakerChannel(this.dataspaceId), '');
+    if (this.active) await setActiveSpeaker(this.room.presence, this.dataspaceId, '').catch(() => undefined);
     if (this.sfu) {
       await this.sfu.call({ op: 'closeRoom', room: this.room.roomId }).catch(() => undefined);
       await this.service.release(this.room.presence, this.room.roomId).catch(() => undefined);
@@ -300,7 +300,7 @@ export class RoomVoice {
         const identity = event.peer ? (this.sessions.get(event.peer)?.identityId ?? '') : '';
         if (identity === this.active) return;
         this.active = identity;
-        this.room.presence.publish(activeSpeakerChannel(this.dataspaceId), identity);
+        void setActiveSpeaker(this.room.presence, this.dataspaceId, identity).catch(() => undefined);
         return;
       }
       case 'peerState':

@@ -11,9 +11,26 @@ export function floorKey(dataspaceId: string): string {
   return `chenu:voice:floor:${dataspaceId}`;
 }
 
-/** Presence channel per dataspace: the active speaker's identity id ('' for nobody). */
+/** Presence key and channel per dataspace: the active speaker's identity id ('' for nobody). */
 export function activeSpeakerChannel(dataspaceId: string): string {
   return `chenu:voice:active:${dataspaceId}`;
+}
+
+/** Records who the voice hears loudest now, and tells the dataspace's meeting rooms. */
+export async function setActiveSpeaker(
+  presence: Presence,
+  dataspaceId: string,
+  identityId: string,
+): Promise<void> {
+  if (identityId) await presence.set(activeSpeakerChannel(dataspaceId), identityId);
+  else presence.del(activeSpeakerChannel(dataspaceId));
+  presence.publish(activeSpeakerChannel(dataspaceId), identityId);
+}
+
+/** Who the voice hears loudest now ('' for nobody), for a meeting room that opens meanwhile. */
+export async function activeSpeaker(presence: Presence, dataspaceId: string): Promise<string> {
+  const value: unknown = await presence.get(activeSpeakerChannel(dataspaceId));
+  return typeof value === 'string' ? value : '';
 }
 
 /** Records (or clears) who holds a meeting's floor, and tells the dataspace's spatial room. */
