@@ -130,7 +130,7 @@ export class SfuClient {
       p.reject(new SfuCallError('voice: the SFU connection was lost'));
     }
     this.pending.clear();
-    if (wasOpen) {
+    if (wasOpen && !this.closed) {
       this.log('voice.sfu_lost', { sfu: this.url });
       for (const listener of this.lostListeners) listener();
     }
