@@ -1,9 +1,15 @@
 /**
  * The local gateway on loopback, with Supabase's paths: `/functions/v1/<name>/…` proxied to the
  * Deno functions process, `/auth/v1/…` answered by local auth (after the `apikey` check Supabase's
- * API gateway does), `/health`. Every error is JSON `{ error: { code, message, details } }`.
+ * API gateway does), `/health`. Every error it answers is JSON `{ error: { code, message, details } }`
+ * with a code of shared/api's table: its own refusals, the HTTP parser's (a request line or headers
+ * past Node's limit are a 431 `header_too_large`, a malformed request a 400), and any error of the
+ * functions process that is not already JSON. Function bodies stream through: each route enforces
+ * its own body limit (supabase/functions/_shared/edgeFunction.ts), as on a hosted project.
  */
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { API_ERRORS, type ApiErrorCode } from '../../shared/api/common.ts';
 import type { Sql } from 'postgres';
 import { readHealth } from '../http/readHealth.ts';
 import type { ProjectKeys } from './jwt.ts';
@@ -44,8 +50,53 @@ function send(
     .end(JSON.stringify(body));
 }
 
-function apiError(res: http.ServerResponse, status: number, code: string, message: string): void {
+function apiError(res: http.ServerResponse, status: number, code: ApiErrorCode, message: string): void {
   send(res, status, { error: { code, message } });
+}
+
+/** The API code of an HTTP error status the functions process answered without a JSON error. */
+function codeOfStatus(status: number): ApiErrorCode {
+  const known: Partial<Record<number, ApiErrorCode>> = {
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not_found',
+    405: 'method_not_allowed',
+    413: 'payload_too_large',
+    415: 'unsupported_media_type',
+    431: 'header_too_large',
+    502: 'bad_gateway',
+    503: 'unavailable',
+    504: 'timeout',
+  };
+  return known[status] ?? (status >= 500 ? 'internal' : 'bad_request');
+}
+
+/**
+ * Answers a request Node's HTTP parser refused (too long a request line or too many header bytes,
+ * malformed syntax) with the JSON error shape, on the raw socket: no response object exists yet.
+ */
+function onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const [status, code, message] = tooLarge
+    ? ([
+        431,
+        'header_too_large',
+        'the request line and headers are larger than this gateway accepts',
+      ] as const)
+    : ([400, 'bad_request', 'malformed HTTP request'] as const);
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
+      'content-type: application/json\r\n' +
+      'access-control-allow-origin: *\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\n` +
+      'connection: close\r\n\r\n' +
+      body,
+  );
 }
 
 async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
@@ -119,7 +170,15 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
         headers,
       },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, { ...up.headers, ...CORS });
+        const status = up.statusCode ?? 502;
+        const json = /^application\/json\b/i.test(up.headers['content-type'] ?? '');
+        if (status >= 400 && !json) {
+          // an error of the functions process (or Deno's own) that is not the API's JSON shape
+          up.resume();
+          const code = codeOfStatus(status);
+          return apiError(res, API_ERRORS[code], code, `the function answered ${status}`);
+        }
+        res.writeHead(status, { ...up.headers, ...CORS });
         up.pipe(res);
       },
     );
@@ -148,6 +207,7 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
     apiError(res, 404, 'not_found', `no route for ${req.method} ${url.pathname}`);
   });
   server.keepAliveTimeout = 5000;
+  server.on('clientError', onClientError);
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(

@@ -1,8 +1,11 @@
 /**
  * Generates `shared/api/tables.generated.ts`: one zod row schema and one insert schema per public
  * table, read from the live catalog (column types, nullability, defaults, and the `in (...)` /
- * length / numeric-range checks). The API's hand-written schemas in shared/api/ derive from these,
- * so a column added by a migration reaches the API and its OpenAPI document by regenerating.
+ * length / numeric-range checks), and each table's foreign keys. The API's hand-written schemas in
+ * shared/api/ derive from these, so a column added by a migration reaches the API and its OpenAPI
+ * document by regenerating. Insert schemas also bound what a request may send where the database
+ * has no bound of its own: text and timestamps get a length cap, arrays an item cap, and columns
+ * named `email`/`*_email` and `time_zone` the formats of shared/api/formats.ts.
  */
 import type { Sql } from 'postgres';
 
@@ -34,6 +37,25 @@ function baseType(type: string): string {
   if (/^(integer|smallint|bigint)$/.test(type)) return 'z.number().int()';
   if (/^(numeric|real|double precision)/.test(type)) return 'z.number()';
   return 'z.string()';
+}
+
+/** Longest text a request may send in a text column the database does not bound itself. */
+const TEXT_CAP = 10_000;
+/** Longest timestamp, date-like or other scalar text a request may send. */
+const SCALAR_CAP = 64;
+/** Most items of an array column a request may send. */
+const ARRAY_CAP = 500;
+
+/** The bounds a request value of `column` gets where the database's checks give none. */
+function bound(column: Column, t: string): string {
+  if (/(^|_)email$/.test(column.name)) return 'Email';
+  if (column.name === 'time_zone') return 'TimeZone';
+  if (t.startsWith('z.array(')) {
+    const inner = t.slice('z.array('.length, -1);
+    return `z.array(${inner === 'z.string()' ? `z.string().max(${TEXT_CAP})` : inner}).max(${ARRAY_CAP})`;
+  }
+  if (t === 'z.string()') return `z.string().max(${column.type === 'text' ? TEXT_CAP : SCALAR_CAP})`;
+  return t;
 }
 
 /** Refinements read from the table's CHECK constraints on this one column. */
@@ -88,6 +110,14 @@ export async function generateApiSchemas(sql: Sql): Promise<string> {
   const checks = new Map<string, string[]>();
   for (const r of checkRows) checks.set(r.table, [...(checks.get(r.table) ?? []), r.def]);
   const tables = [...new Set(columns.map((c) => c.table))];
+  // foreign keys: the referencing column (the identity half of a composite key left out) → table
+  const fks = await sql<{ table: string; columns: string[]; target: string }[]>`
+    select c.relname as table, t.relnamespace::regnamespace::text || '.' || t.relname as target,
+           array(select a.attname::text from unnest(k.conkey) u(n)
+                 join pg_attribute a on a.attrelid = k.conrelid and a.attnum = u.n) as columns
+    from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_class t on t.oid = k.confrelid
+    where k.contype = 'f' and k.connamespace = 'public'::regnamespace
+    order by c.relname, k.conname`;
 
   const out: string[] = [
     '/**',
@@ -96,6 +126,7 @@ export async function generateApiSchemas(sql: Sql): Promise<string> {
     ' * ISO strings, numerics are numbers). The API schemas in this folder derive from these.',
     ' */',
     "import { z } from 'zod';",
+    "import { Email, TimeZone } from './formats.ts';",
     '',
   ];
   for (const table of tables) {
@@ -108,7 +139,7 @@ export async function generateApiSchemas(sql: Sql): Promise<string> {
     const insert = cols
       .filter((c) => !c.generated && !SERVER_COLUMNS.has(c.name))
       .map((c) => {
-        let t = refine(c, tableChecks);
+        let t = bound(c, refine(c, tableChecks));
         if (!c.notNull) t += '.nullable()';
         if (!c.notNull || c.hasDefault) t += '.optional()';
         return `  ${c.name}: ${t},`;
@@ -119,6 +150,26 @@ export async function generateApiSchemas(sql: Sql): Promise<string> {
     out.push(`export const ${camel(table)}Insert = z.object({`, ...insert, '});');
     out.push(`export type ${pascal(table)}Row = z.infer<typeof ${camel(table)}Row>;`, '');
   }
+  const refs: string[] = [];
+  for (const table of tables) {
+    const cols = fks
+      .filter((f) => f.table === table)
+      .map((f) => ({
+        column: f.columns.filter((c) => c !== 'identity_id')[0] ?? 'identity_id',
+        target: f.target,
+      }))
+      .filter((f, i, all) => all.findIndex((g) => g.column === f.column) === i);
+    if (cols.length) {
+      refs.push(`  'public.${table}': { ${cols.map((f) => `${f.column}: '${f.target}'`).join(', ')} },`);
+    }
+  }
+  out.push(
+    '/** Foreign keys of each public table: column → referenced table (composite keys by their non-identity column). */',
+    'export const references: Readonly<Record<string, Readonly<Record<string, string>>>> = {',
+    ...refs,
+    '};',
+    '',
+  );
   return out.join('\n');
 }
 

@@ -74,7 +74,9 @@ export const ExecutionRequestSchema = z
       .regex(/^[a-z][a-z0-9_]{2,62}$/)
       .optional(),
     encodingProfileId: z.uuid().optional(),
-    idempotencyKey: z.string().min(1).max(200),
+    // the API takes keys of up to 200 characters (IDEMPOTENCY_KEY_MAX); a workflow step's run adds
+    // `:step:<position>` to its run's key, which the column's 255 still holds
+    idempotencyKey: z.string().min(1).max(255),
     timeoutMs: z.number().int().min(100).max(600_000).optional(),
   })
   .refine((r) => r.dataspaceId !== undefined || r.threadId !== undefined, {

@@ -3,12 +3,15 @@
  * the client, the gateway and the Deno functions validate with the same schemas.
  */
 import { z } from 'zod';
+import { KeysetCursor } from './cursor.ts';
 
 /** Error codes the API answers with (the `error.code` field), with their HTTP status. */
 export const API_ERRORS = {
   bad_request: 400,
   validation_failed: 400,
   constraint_violation: 400,
+  /** a list cursor the API did not make (shape, date range or id) */
+  invalid_cursor: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -16,15 +19,18 @@ export const API_ERRORS = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** an Idempotency-Key sent again with a different request (every route: one contract) */
   idempotency_key_reused: 422,
   /** too many requests of this kind for now (e.g. elevation requests an hour) */
   rate_limited: 429,
+  /** the request line or headers are larger than the gateway accepts */
+  header_too_large: 431,
   // token ledger and governed pipeline refusals
   insufficient_balance: 402,
   budget_exceeded: 402,
   budget_ended: 402,
-  idempotency_conflict: 409,
   already_resolved: 409,
+  /** a request with this Idempotency-Key is still running */
   in_progress: 409,
   scope_not_reachable: 404,
   encoding_rejected: 422,
@@ -59,9 +65,27 @@ export const FieldIssue = z.object({ path: z.string(), message: z.string(), code
 
 /** Query of every list endpoint: an opaque cursor from the previous page and a page size. */
 export const PageQuery = z.object({
-  cursor: z.string().max(512).optional().meta({ description: '`next_cursor` of the previous page' }),
+  cursor: KeysetCursor.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
+
+/** Largest request body a route accepts unless it says otherwise (413 `payload_too_large` beyond). */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+/** Longest Idempotency-Key (characters). */
+export const IDEMPOTENCY_KEY_MAX = 200;
+
+/**
+ * The `Idempotency-Key` header of a POST: 1 to 200 printable ASCII characters. Optional on every
+ * POST, required on the governed routes (they name the run by it). A replay with the same request
+ * answers the first answer again (header `Idempotent-Replayed: true`); the same key with a different
+ * request is a 422 `idempotency_key_reused`; while the first is still running, a 409 `in_progress`.
+ */
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(IDEMPOTENCY_KEY_MAX)
+  .regex(/^[\x20-\x7e]+$/, 'printable ASCII only');
 
 /** A page of `row`: the items and the cursor of the next page (null on the last page). */
 export function pageOf<T extends z.ZodType>(row: T) {

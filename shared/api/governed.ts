@@ -4,7 +4,20 @@
  * server/pipeline, server/ledger and server/nova return (camelCase, dates as ISO strings).
  */
 import { z } from 'zod';
+import type { ApiErrorCode } from './common.ts';
 import * as t from './tables.generated.ts';
+
+/** What a governed run may be refused with, beyond the codes every route may answer. */
+export const GOVERNED_REFUSALS = [
+  'scope_not_reachable',
+  'encoding_rejected',
+  'no_compatible_agent',
+  'insufficient_balance',
+  'budget_exceeded',
+  'budget_ended',
+  'provider_failed',
+  'timeout',
+] as const satisfies readonly ApiErrorCode[];
 
 export const Agent = t.agentsRow.meta({ id: 'Agent' });
 export const AgentCompatibility = t.agentCompatibilityMatrixRow.meta({ id: 'AgentCompatibility' });

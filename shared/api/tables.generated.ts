@@ -4,6 +4,7 @@
  * ISO strings, numerics are numbers). The API schemas in this folder derive from these.
  */
 import { z } from 'zod';
+import { Email, TimeZone } from './formats.ts';
 
 /** A row of public.agent_compatibility_matrix. */
 export const agentCompatibilityMatrixRow = z.object({
@@ -60,7 +61,7 @@ export const agentCompatibilityMatrixInsert = z.object({
     'marketing',
     'operations',
   ]),
-  task_type: z.string(),
+  task_type: z.string().max(10000),
   score: z.number(),
   constraints: z.unknown().optional(),
 });
@@ -129,7 +130,7 @@ export const agentExecutionsInsert = z.object({
     ])
     .optional(),
   intent_text: z.string().min(1).max(20000),
-  task_type: z.string(),
+  task_type: z.string().max(10000),
   encoded_intent_id: z.uuid().nullable().optional(),
   stages: z.unknown().optional(),
   tokens_estimated: z.number().int().min(0).optional(),
@@ -139,9 +140,9 @@ export const agentExecutionsInsert = z.object({
   idempotency_key: z.string().min(1).max(255).nullable().optional(),
   result: z.unknown().nullable().optional(),
   error: z.unknown().nullable().optional(),
-  started_at: z.string().nullable().optional(),
-  finished_at: z.string().nullable().optional(),
-  request_hash: z.string().nullable().optional(),
+  started_at: z.string().max(64).nullable().optional(),
+  finished_at: z.string().max(64).nullable().optional(),
+  request_hash: z.string().max(10000).nullable().optional(),
 });
 export type AgentExecutionsRow = z.infer<typeof agentExecutionsRow>;
 
@@ -165,14 +166,14 @@ export const agentsRow = z.object({
 });
 /** The writable columns of public.agents (optional where the database has a default). */
 export const agentsInsert = z.object({
-  slug: z.string(),
+  slug: z.string().max(10000),
   name: z.string().min(1).max(120),
   description: z.string().max(2000).optional(),
   provider: z.enum(['builtin', 'openai_compatible']).optional(),
   model: z.string().min(1).max(200),
-  task_types: z.array(z.string()),
-  sphere_kinds: z.array(z.string()).optional(),
-  domain_kinds: z.array(z.string()).optional(),
+  task_types: z.array(z.string().max(10000)).max(500),
+  sphere_kinds: z.array(z.string().max(10000)).max(500).optional(),
+  domain_kinds: z.array(z.string().max(10000)).max(500).optional(),
   cost_per_1k_tokens: z.number().optional(),
   max_tokens: z.number().int().positive().optional(),
   external: z.boolean().optional(),
@@ -197,12 +198,12 @@ export const apiKeysRow = z.object({
 /** The writable columns of public.api_keys (optional where the database has a default). */
 export const apiKeysInsert = z.object({
   name: z.string().min(1).max(120),
-  prefix: z.string(),
-  key_hash: z.string(),
-  permissions: z.array(z.string()),
-  expires_at: z.string().nullable().optional(),
-  last_used_at: z.string().nullable().optional(),
-  revoked_at: z.string().nullable().optional(),
+  prefix: z.string().max(10000),
+  key_hash: z.string().max(10000),
+  permissions: z.array(z.string().max(10000)).max(500),
+  expires_at: z.string().max(64).nullable().optional(),
+  last_used_at: z.string().max(64).nullable().optional(),
+  revoked_at: z.string().max(64).nullable().optional(),
 });
 export type ApiKeysRow = z.infer<typeof apiKeysRow>;
 
@@ -246,7 +247,7 @@ export const backstageContextsInsert = z.object({
   oneclick_execution_id: z.uuid().nullable().optional(),
   dataspace_id: z.uuid().nullable().optional(),
   context: z.unknown().optional(),
-  memory_item_ids: z.array(z.uuid()).optional(),
+  memory_item_ids: z.array(z.uuid()).max(500).optional(),
 });
 export type BackstageContextsRow = z.infer<typeof backstageContextsRow>;
 
@@ -265,8 +266,8 @@ export const bureauConfigurationsRow = z.object({
 /** The writable columns of public.bureau_configurations (optional where the database has a default). */
 export const bureauConfigurationsInsert = z.object({
   sphere_id: z.uuid(),
-  section_order: z.array(z.string()).optional(),
-  visible_sections: z.array(z.string()).optional(),
+  section_order: z.array(z.string().max(10000)).max(500).optional(),
+  visible_sections: z.array(z.string().max(10000)).max(500).optional(),
   default_section: z.enum(['dashboard', 'notes', 'tasks', 'projects', 'threads', 'meetings']).optional(),
   layout_preferences: z.unknown().optional(),
 });
@@ -316,7 +317,7 @@ export const constructionProjectsInsert = z.object({
   dataspace_id: z.uuid(),
   name: z.string().min(1).max(160),
   client_name: z.string().min(1).max(160),
-  client_email: z.string().nullable().optional(),
+  client_email: Email.nullable().optional(),
   address: z.string().max(400).optional(),
   status: z.enum(['lead', 'planning', 'in_progress', 'on_hold', 'completed', 'cancelled']).optional(),
   start_on: z.iso.date().nullable().optional(),
@@ -345,7 +346,7 @@ export const dataspacesInsert = z.object({
   name: z.string().min(1).max(160),
   description: z.string().max(4000).optional(),
   kind: z.enum(['general', 'project', 'meeting', 'property', 'construction', 'personal']).optional(),
-  archived_at: z.string().nullable().optional(),
+  archived_at: z.string().max(64).nullable().optional(),
 });
 export type DataspacesRow = z.infer<typeof dataspacesRow>;
 
@@ -368,7 +369,7 @@ export const decisionsInsert = z.object({
   title: z.string().min(1).max(300),
   rationale: z.string().max(10000).optional(),
   status: z.enum(['proposed', 'accepted', 'rejected', 'superseded']).optional(),
-  decided_at: z.string().nullable().optional(),
+  decided_at: z.string().max(64).nullable().optional(),
 });
 export type DecisionsRow = z.infer<typeof decisionsRow>;
 
@@ -436,11 +437,11 @@ export const elevationRequestsInsert = z.object({
   scope_id: z.uuid(),
   permission: z.enum(['read', 'write']),
   reason: z.string().min(3).max(2000),
-  requested_duration: z.string().optional(),
+  requested_duration: z.string().max(64).optional(),
   status: z.enum(['pending', 'approved', 'denied', 'revoked']).optional(),
-  decided_at: z.string().nullable().optional(),
-  expires_at: z.string().nullable().optional(),
-  revoked_at: z.string().nullable().optional(),
+  decided_at: z.string().max(64).nullable().optional(),
+  expires_at: z.string().max(64).nullable().optional(),
+  revoked_at: z.string().max(64).nullable().optional(),
 });
 export type ElevationRequestsRow = z.infer<typeof elevationRequestsRow>;
 
@@ -484,7 +485,7 @@ export const encodingProfilesRow = z.object({
 });
 /** The writable columns of public.encoding_profiles (optional where the database has a default). */
 export const encodingProfilesInsert = z.object({
-  slug: z.string(),
+  slug: z.string().max(10000),
   name: z.string().min(1).max(120),
   description: z.string().max(2000).optional(),
   rules: z.unknown().optional(),
@@ -561,7 +562,7 @@ export const filesInsert = z.object({
   name: z.string().min(1).max(255),
   mime_type: z.string().max(255).optional(),
   size_bytes: z.number().int(),
-  sha256: z.string(),
+  sha256: z.string().max(10000),
   storage_backend: z.enum(['local', 'supabase']).optional(),
   storage_path: z.string().min(1).max(1024),
 });
@@ -581,10 +582,10 @@ export const idempotencyKeysRow = z.object({
 /** The writable columns of public.idempotency_keys (optional where the database has a default). */
 export const idempotencyKeysInsert = z.object({
   key: z.string().min(1).max(255),
-  request_hash: z.string(),
+  request_hash: z.string().max(10000),
   response: z.unknown().nullable().optional(),
   status_code: z.number().int().nullable().optional(),
-  expires_at: z.string().optional(),
+  expires_at: z.string().max(64).optional(),
 });
 export type IdempotencyKeysRow = z.infer<typeof idempotencyKeysRow>;
 
@@ -603,7 +604,7 @@ export const identitiesRow = z.object({
 export const identitiesInsert = z.object({
   name: z.string().min(1).max(120),
   kind: z.enum(['personal', 'professional', 'business', 'community', 'public']).optional(),
-  color: z.string().optional(),
+  color: z.string().max(10000).optional(),
   is_default: z.boolean().optional(),
 });
 export type IdentitiesRow = z.infer<typeof identitiesRow>;
@@ -646,11 +647,11 @@ export const meetingParticipantsInsert = z.object({
   meeting_id: z.uuid(),
   participant_identity_id: z.uuid().nullable().optional(),
   display_name: z.string().min(1).max(120),
-  email: z.string().nullable().optional(),
+  email: Email.nullable().optional(),
   role: z.enum(['host', 'moderator', 'participant', 'viewer']).optional(),
-  joined_at: z.string().nullable().optional(),
-  left_at: z.string().nullable().optional(),
-  hand_raised_at: z.string().nullable().optional(),
+  joined_at: z.string().max(64).nullable().optional(),
+  left_at: z.string().max(64).nullable().optional(),
+  hand_raised_at: z.string().max(64).nullable().optional(),
 });
 export type MeetingParticipantsRow = z.infer<typeof meetingParticipantsRow>;
 
@@ -705,11 +706,11 @@ export const meetingsInsert = z.object({
   title: z.string().min(1).max(200),
   description: z.string().max(4000).optional(),
   agenda: z.unknown().optional(),
-  scheduled_at: z.string(),
-  duration: z.string().optional(),
+  scheduled_at: z.string().max(64),
+  duration: z.string().max(64).optional(),
   status: z.enum(['scheduled', 'live', 'ended', 'cancelled']).optional(),
-  started_at: z.string().nullable().optional(),
-  ended_at: z.string().nullable().optional(),
+  started_at: z.string().max(64).nullable().optional(),
+  ended_at: z.string().max(64).nullable().optional(),
 });
 export type MeetingsRow = z.infer<typeof meetingsRow>;
 
@@ -726,7 +727,7 @@ export const memoryCorrectionsRow = z.object({
 export const memoryCorrectionsInsert = z.object({
   memory_item_id: z.uuid(),
   kind: z.enum(['correct', 'forget', 'commit']),
-  previous_content_sha256: z.string().nullable().optional(),
+  previous_content_sha256: z.string().max(10000).nullable().optional(),
 });
 export type MemoryCorrectionsRow = z.infer<typeof memoryCorrectionsRow>;
 
@@ -762,8 +763,8 @@ export const memoryItemsInsert = z.object({
   status: z.enum(['proposed', 'committed', 'forgotten']).optional(),
   origin: z.enum(['human', 'agent']).optional(),
   proposed_by_execution_id: z.uuid().nullable().optional(),
-  expires_at: z.string().nullable().optional(),
-  forgotten_at: z.string().nullable().optional(),
+  expires_at: z.string().max(64).nullable().optional(),
+  forgotten_at: z.string().max(64).nullable().optional(),
 });
 export type MemoryItemsRow = z.infer<typeof memoryItemsRow>;
 
@@ -806,7 +807,7 @@ export const notificationChannelsInsert = z.object({
   name: z.string().min(1).max(120).optional(),
   config: z.unknown().optional(),
   enabled: z.boolean().optional(),
-  secret: z.string().nullable().optional(),
+  secret: z.string().max(10000).nullable().optional(),
 });
 export type NotificationChannelsRow = z.infer<typeof notificationChannelsRow>;
 
@@ -830,9 +831,9 @@ export const notificationDeliveriesInsert = z.object({
   channel_id: z.uuid(),
   status: z.enum(['pending', 'delivered', 'failed']).optional(),
   attempts: z.number().int().min(0).optional(),
-  next_attempt_at: z.string().nullable().optional(),
-  last_error: z.string().nullable().optional(),
-  delivered_at: z.string().nullable().optional(),
+  next_attempt_at: z.string().max(64).nullable().optional(),
+  last_error: z.string().max(10000).nullable().optional(),
+  delivered_at: z.string().max(64).nullable().optional(),
 });
 export type NotificationDeliveriesRow = z.infer<typeof notificationDeliveriesRow>;
 
@@ -854,7 +855,7 @@ export const notificationsInsert = z.object({
   title: z.string().min(1).max(200),
   body: z.string().max(4000).optional(),
   data: z.unknown().optional(),
-  read_at: z.string().nullable().optional(),
+  read_at: z.string().max(64).nullable().optional(),
 });
 export type NotificationsRow = z.infer<typeof notificationsRow>;
 
@@ -916,9 +917,9 @@ export const ocwSessionsRow = z.object({
 export const ocwSessionsInsert = z.object({
   workspace_id: z.uuid(),
   status: z.enum(['active', 'ended']).optional(),
-  started_at: z.string().optional(),
-  ended_at: z.string().nullable().optional(),
-  participant_identity_ids: z.array(z.uuid()).optional(),
+  started_at: z.string().max(64).optional(),
+  ended_at: z.string().max(64).nullable().optional(),
+  participant_identity_ids: z.array(z.uuid()).max(500).optional(),
   document: z.unknown().optional(),
   revision: z.number().int().min(0).optional(),
 });
@@ -953,9 +954,9 @@ export const oneclickExecutionsInsert = z.object({
   step_results: z.unknown().optional(),
   error: z.unknown().nullable().optional(),
   idempotency_key: z.string().min(1).max(255).nullable().optional(),
-  started_at: z.string().nullable().optional(),
-  finished_at: z.string().nullable().optional(),
-  request_hash: z.string().nullable().optional(),
+  started_at: z.string().max(64).nullable().optional(),
+  finished_at: z.string().max(64).nullable().optional(),
+  request_hash: z.string().max(10000).nullable().optional(),
 });
 export type OneclickExecutionsRow = z.infer<typeof oneclickExecutionsRow>;
 
@@ -1096,11 +1097,11 @@ export const propertiesInsert = z.object({
     ])
     .optional(),
   address_line1: z.string().min(1).max(200),
-  address_line2: z.string().nullable().optional(),
+  address_line2: z.string().max(10000).nullable().optional(),
   city: z.string().min(1).max(120),
   region: z.string().min(1).max(120).optional(),
   postal_code: z.string().min(3).max(16),
-  country: z.string().optional(),
+  country: z.string().max(64).optional(),
   notes: z.string().max(4000).optional(),
 });
 export type PropertiesRow = z.infer<typeof propertiesRow>;
@@ -1154,14 +1155,14 @@ export const rentPaymentsRow = z.object({
 export const rentPaymentsInsert = z.object({
   tenant_id: z.uuid(),
   amount_cents: z.number().int().positive(),
-  currency: z.string().optional(),
+  currency: z.string().max(64).optional(),
   period_month: z.iso.date(),
   paid_on: z.iso.date().nullable().optional(),
   method: z
     .enum(['interac', 'bank_transfer', 'pre_authorized_debit', 'cheque', 'cash', 'credit_card', 'other'])
     .optional(),
   status: z.enum(['pending', 'received', 'late', 'refunded']).optional(),
-  reference: z.string().nullable().optional(),
+  reference: z.string().max(10000).nullable().optional(),
 });
 export type RentPaymentsRow = z.infer<typeof rentPaymentsRow>;
 
@@ -1181,11 +1182,11 @@ export const scopeLocksRow = z.object({
 export const scopeLocksInsert = z.object({
   execution_id: z.uuid().nullable().optional(),
   thread_id: z.uuid().nullable().optional(),
-  dataspace_ids: z.array(z.uuid()).optional(),
-  thread_ids: z.array(z.uuid()).optional(),
-  memory_item_ids: z.array(z.uuid()).optional(),
-  locked_at: z.string().optional(),
-  released_at: z.string().nullable().optional(),
+  dataspace_ids: z.array(z.uuid()).max(500).optional(),
+  thread_ids: z.array(z.uuid()).max(500).optional(),
+  memory_item_ids: z.array(z.uuid()).max(500).optional(),
+  locked_at: z.string().max(64).optional(),
+  released_at: z.string().max(64).nullable().optional(),
 });
 export type ScopeLocksRow = z.infer<typeof scopeLocksRow>;
 
@@ -1206,9 +1207,9 @@ export const spatialAnchorsRow = z.object({
 export const spatialAnchorsInsert = z.object({
   room_id: z.uuid(),
   label: z.string().min(1).max(120),
-  position: z.array(z.number()).optional(),
-  orientation: z.array(z.number()).optional(),
-  xr_anchor_id: z.string().nullable().optional(),
+  position: z.array(z.number()).max(500).optional(),
+  orientation: z.array(z.number()).max(500).optional(),
+  xr_anchor_id: z.string().max(10000).nullable().optional(),
   created_by_identity_id: z.uuid().nullable().optional(),
 });
 export type SpatialAnchorsRow = z.infer<typeof spatialAnchorsRow>;
@@ -1235,9 +1236,9 @@ export const spatialObjectsInsert = z.object({
   anchor_id: z.uuid().nullable().optional(),
   kind: z.enum(['thread_panel', 'workspace_panel', 'memory_card', 'note', 'model']),
   ref_id: z.uuid().nullable().optional(),
-  position: z.array(z.number()).optional(),
-  orientation: z.array(z.number()).optional(),
-  scale: z.array(z.number()).optional(),
+  position: z.array(z.number()).max(500).optional(),
+  orientation: z.array(z.number()).max(500).optional(),
+  scale: z.array(z.number()).max(500).optional(),
   data: z.unknown().optional(),
   version: z.number().int().min(0).optional(),
 });
@@ -1259,7 +1260,7 @@ export const spheresInsert = z.object({
   kind: z
     .enum(['personal', 'business', 'company', 'community', 'social', 'health', 'finance', 'education'])
     .optional(),
-  time_zone: z.string().min(1).max(64).optional(),
+  time_zone: TimeZone.optional(),
 });
 export type SpheresRow = z.infer<typeof spheresRow>;
 
@@ -1284,10 +1285,10 @@ export const subscriptionPlansInsert = z.object({
   name: z.string().min(1).max(120),
   monthly_tokens: z.number().int().min(0),
   limits: z.unknown().optional(),
-  features: z.array(z.string()).optional(),
+  features: z.array(z.string().max(10000)).max(500).optional(),
   price_cents_monthly: z.number().int().min(0).optional(),
   price_cents_yearly: z.number().int().min(0).optional(),
-  currency: z.string().optional(),
+  currency: z.string().max(10000).optional(),
   active: z.boolean().optional(),
 });
 export type SubscriptionPlansRow = z.infer<typeof subscriptionPlansRow>;
@@ -1310,8 +1311,8 @@ export const tenantsRow = z.object({
 export const tenantsInsert = z.object({
   unit_id: z.uuid(),
   full_name: z.string().min(1).max(160),
-  email: z.string().nullable().optional(),
-  phone: z.string().nullable().optional(),
+  email: Email.nullable().optional(),
+  phone: z.string().max(10000).nullable().optional(),
   lease_start: z.iso.date(),
   lease_end: z.iso.date().nullable().optional(),
   monthly_rent_cents: z.number().int().min(0),
@@ -1345,9 +1346,9 @@ export const threadsInsert = z.object({
   token_budget: z.number().int().nullable().optional(),
   tokens_consumed: z.number().int().min(0).optional(),
   scope_locked: z.boolean().optional(),
-  scope_locked_at: z.string().nullable().optional(),
+  scope_locked_at: z.string().max(64).nullable().optional(),
   encoding_profile_id: z.uuid().nullable().optional(),
-  last_activity_at: z.string().optional(),
+  last_activity_at: z.string().max(64).optional(),
   tokens_reserved: z.number().int().min(0).optional(),
 });
 export type ThreadsRow = z.infer<typeof threadsRow>;
@@ -1424,9 +1425,9 @@ export const tokenBudgetsInsert = z.object({
   amount: z.number().int().min(0).optional(),
   spent: z.number().int().min(0).optional(),
   reserved: z.number().int().min(0).optional(),
-  period_start: z.string().optional(),
-  period_end: z.string().nullable().optional(),
-  time_zone: z.string().min(1).max(64).optional(),
+  period_start: z.string().max(64).optional(),
+  period_end: z.string().max(64).nullable().optional(),
+  time_zone: TimeZone.optional(),
 });
 export type TokenBudgetsRow = z.infer<typeof tokenBudgetsRow>;
 
@@ -1468,7 +1469,7 @@ export const tokenMovementsInsert = z.object({
     'allocate',
   ]),
   idempotency_key: z.string().min(1).max(255).nullable().optional(),
-  request_hash: z.string().nullable().optional(),
+  request_hash: z.string().max(10000).nullable().optional(),
   reference_type: z
     .enum(['thread', 'agent_execution', 'meeting', 'workflow', 'plan', 'allocation', 'manual'])
     .nullable()
@@ -1505,8 +1506,8 @@ export const tokenReservationsInsert = z.object({
   amount: z.number().int().positive(),
   committed_amount: z.number().int().min(0).optional(),
   status: z.enum(['open', 'committed', 'released', 'expired']).optional(),
-  expires_at: z.string(),
-  resolved_at: z.string().nullable().optional(),
+  expires_at: z.string().max(64),
+  resolved_at: z.string().max(64).nullable().optional(),
   reference_type: z
     .enum(['thread', 'agent_execution', 'meeting', 'workflow', 'plan', 'allocation', 'manual'])
     .nullable()
@@ -1568,9 +1569,9 @@ export const userSubscriptionsRow = z.object({
 export const userSubscriptionsInsert = z.object({
   plan_id: z.uuid(),
   status: z.enum(['active', 'past_due', 'cancelled']).optional(),
-  current_period_start: z.string(),
-  current_period_end: z.string(),
-  cancelled_at: z.string().nullable().optional(),
+  current_period_start: z.string().max(64),
+  current_period_end: z.string().max(64),
+  cancelled_at: z.string().max(64).nullable().optional(),
 });
 export type UserSubscriptionsRow = z.infer<typeof userSubscriptionsRow>;
 
@@ -1586,10 +1587,10 @@ export const usersRow = z.object({
 });
 /** The writable columns of public.users (optional where the database has a default). */
 export const usersInsert = z.object({
-  email: z.string().min(3).max(320),
+  email: Email,
   display_name: z.string().min(1).max(120),
   locale: z.string().min(2).max(35).optional(),
-  time_zone: z.string().min(1).max(64).optional(),
+  time_zone: TimeZone.optional(),
 });
 export type UsersRow = z.infer<typeof usersRow>;
 
@@ -1618,7 +1619,7 @@ export const workflowStepsInsert = z.object({
   name: z.string().max(160).optional(),
   step_type: z.enum(['agent', 'transform', 'condition', 'notify']),
   agent_id: z.uuid().nullable().optional(),
-  task_type: z.string().nullable().optional(),
+  task_type: z.string().max(10000).nullable().optional(),
   input_mapping: z.unknown().optional(),
   output_mapping: z.unknown().optional(),
   conditions: z.unknown().optional(),
@@ -1707,7 +1708,7 @@ export const xrAvatarsRow = z.object({
 /** The writable columns of public.xr_avatars (optional where the database has a default). */
 export const xrAvatarsInsert = z.object({
   display_name: z.string().min(1).max(120),
-  color: z.string().optional(),
+  color: z.string().max(10000).optional(),
   model: z.string().min(1).max(500).optional(),
   last_room_id: z.uuid().nullable().optional(),
   last_pose: z.unknown().nullable().optional(),
@@ -1741,3 +1742,134 @@ export const xrRoomsInsert = z.object({
   settings: z.unknown().optional(),
 });
 export type XrRoomsRow = z.infer<typeof xrRoomsRow>;
+
+/** Foreign keys of each public table: column → referenced table (composite keys by their non-identity column). */
+export const references: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'public.agent_compatibility_matrix': { agent_id: 'public.agents' },
+  'public.agent_executions': {
+    agent_id: 'public.agents',
+    dataspace_id: 'public.dataspaces',
+    encoded_intent_id: 'public.encoded_intents',
+    identity_id: 'public.identities',
+    thread_id: 'public.threads',
+    user_id: 'public.users',
+  },
+  'public.api_keys': { identity_id: 'public.identities', user_id: 'public.users' },
+  'public.backstage_contexts': {
+    dataspace_id: 'public.dataspaces',
+    execution_id: 'public.agent_executions',
+    identity_id: 'public.identities',
+    oneclick_execution_id: 'public.oneclick_executions',
+    user_id: 'public.users',
+  },
+  'public.bureau_configurations': { sphere_id: 'public.spheres' },
+  'public.construction_estimates': { project_id: 'public.construction_projects' },
+  'public.construction_projects': { dataspace_id: 'public.dataspaces' },
+  'public.dataspaces': { domain_id: 'public.domains', sphere_id: 'public.spheres', user_id: 'public.users' },
+  'public.decisions': { message_id: 'public.messages', thread_id: 'public.threads' },
+  'public.domains': { sphere_id: 'public.spheres' },
+  'public.elevation_requests': {
+    requester_identity_id: 'public.identities',
+    target_identity_id: 'public.identities',
+  },
+  'public.encoded_intents': {
+    identity_id: 'public.identities',
+    profile_id: 'public.encoding_profiles',
+    thread_id: 'public.threads',
+  },
+  'public.encoding_rules': { profile_id: 'public.encoding_profiles' },
+  'public.estimate_line_items': { estimate_id: 'public.construction_estimates' },
+  'public.files': { dataspace_id: 'public.dataspaces' },
+  'public.idempotency_keys': { identity_id: 'public.identities' },
+  'public.identities': { user_id: 'public.users' },
+  'public.meeting_notes': { author_identity_id: 'public.identities', meeting_id: 'public.meetings' },
+  'public.meeting_participants': {
+    meeting_id: 'public.meetings',
+    participant_identity_id: 'public.identities',
+  },
+  'public.meeting_tasks': {
+    assignee_participant_id: 'public.meeting_participants',
+    meeting_id: 'public.meetings',
+    note_id: 'public.meeting_notes',
+  },
+  'public.meetings': {
+    dataspace_id: 'public.dataspaces',
+    thread_id: 'public.threads',
+    user_id: 'public.users',
+  },
+  'public.memory_corrections': { memory_item_id: 'public.memory_items' },
+  'public.memory_items': {
+    dataspace_id: 'public.dataspaces',
+    proposed_by_execution_id: 'public.agent_executions',
+    thread_id: 'public.threads',
+    user_id: 'public.users',
+  },
+  'public.messages': {
+    agent_execution_id: 'public.agent_executions',
+    author_identity_id: 'public.identities',
+    thread_id: 'public.threads',
+  },
+  'public.notification_channels': { identity_id: 'public.identities' },
+  'public.notification_deliveries': {
+    channel_id: 'public.notification_channels',
+    notification_id: 'public.notifications',
+  },
+  'public.notifications': { identity_id: 'public.identities', user_id: 'public.users' },
+  'public.nova_contexts': {
+    current_dataspace_id: 'public.dataspaces',
+    current_sphere_id: 'public.spheres',
+    identity_id: 'public.identities',
+    user_id: 'public.users',
+  },
+  'public.nova_guidance_history': { context_id: 'public.nova_contexts' },
+  'public.ocw_sessions': { workspace_id: 'public.workspaces' },
+  'public.oneclick_executions': { user_id: 'public.users', workflow_id: 'public.oneclick_workflows' },
+  'public.oneclick_workflows': { dataspace_id: 'public.dataspaces', identity_id: 'public.identities' },
+  'public.panel_states': { author_identity_id: 'public.identities', panel_id: 'public.panels' },
+  'public.panels': { workspace_id: 'public.workspaces' },
+  'public.plan_grants': {
+    movement_id: 'public.token_movements',
+    plan_id: 'public.subscription_plans',
+    subscription_id: 'public.user_subscriptions',
+  },
+  'public.properties': { dataspace_id: 'public.dataspaces' },
+  'public.property_units': { property_id: 'public.properties' },
+  'public.rent_payments': { tenant_id: 'public.tenants' },
+  'public.scope_locks': {
+    execution_id: 'public.agent_executions',
+    identity_id: 'public.identities',
+    thread_id: 'public.threads',
+  },
+  'public.spatial_anchors': { created_by_identity_id: 'public.identities', room_id: 'public.xr_rooms' },
+  'public.spatial_objects': { anchor_id: 'public.spatial_anchors', room_id: 'public.xr_rooms' },
+  'public.spheres': { identity_id: 'public.identities' },
+  'public.tenants': { unit_id: 'public.property_units' },
+  'public.threads': { dataspace_id: 'public.dataspaces', encoding_profile_id: 'public.encoding_profiles' },
+  'public.token_allocations': {
+    budget_id: 'public.token_budgets',
+    from_account_id: 'public.token_accounts',
+    movement_id: 'public.token_movements',
+  },
+  'public.token_budgets': { identity_id: 'public.identities' },
+  'public.token_reservations': { account_id: 'public.token_accounts', movement_id: 'public.token_movements' },
+  'public.token_transactions': { account_id: 'public.token_accounts', movement_id: 'public.token_movements' },
+  'public.user_subscriptions': {
+    identity_id: 'public.identities',
+    plan_id: 'public.subscription_plans',
+    user_id: 'public.users',
+  },
+  'public.users': { id: 'auth.users' },
+  'public.workflow_steps': { agent_id: 'public.agents', workflow_id: 'public.oneclick_workflows' },
+  'public.workspace_state_history': {
+    transformation_id: 'public.workspace_transformations',
+    workspace_id: 'public.workspaces',
+  },
+  'public.workspace_transformations': { created_by: 'public.identities', workspace_id: 'public.workspaces' },
+  'public.workspaces': { dataspace_id: 'public.dataspaces', user_id: 'public.users' },
+  'public.xr_avatars': { identity_id: 'public.identities', last_room_id: 'public.xr_rooms' },
+  'public.xr_rooms': {
+    dataspace_id: 'public.dataspaces',
+    meeting_id: 'public.meetings',
+    workspace_id: 'public.workspaces',
+  },
+};

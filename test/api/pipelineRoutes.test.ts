@@ -318,8 +318,9 @@ describe('pipeline endpoints', () => {
       const balance = (await u.call('GET', '/tokens/balance')).body;
       expect(balance).toMatchObject({ balance: before - first.body.tokensUsed, reserved: 0 });
       const reused = await run('wf-run-1', { note: 'autre chose' });
-      expect(reused.status).toBe(409);
-      expect(reused.body.error.code).toBe('idempotency_conflict');
+      // one contract on every route: a key reused with another request is a 422
+      expect(reused.status).toBe(422);
+      expect(reused.body.error.code).toBe('idempotency_key_reused');
       const runs = await u.call('GET', '/workflows/{workflow_id}/runs', {
         params: { workflow_id: workflow },
       });

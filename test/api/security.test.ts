@@ -167,9 +167,10 @@ describe('isolation, validation, pages and idempotency', () => {
     expect((await b.call('GET', '/spheres')).body.data).toEqual([]);
     const intrude = await b.call('POST', '/threads', { body: { dataspace_id: ds.id, title: 'intrus' } });
     expect(intrude.status).toBe(404);
-    expect(
-      (await b.call('GET', '/threads/{thread_id}/messages', { params: { thread_id: ds.id } })).body.data,
-    ).toEqual([]);
+    // a list under a parent the caller cannot see is a 404, like the parent's own route
+    const under = await b.call('GET', '/threads/{thread_id}/messages', { params: { thread_id: ds.id } });
+    expect(under.status).toBe(404);
+    expect(under.body.data).toBeUndefined();
     expect((await a.call('GET', '/spheres/{id}', { params: { id: sphere.id } })).body.name).toBe('Secret');
   });
 
@@ -200,10 +201,19 @@ describe('isolation, validation, pages and idempotency', () => {
     expect(badId.status).toBe(400);
     expect(badId.body.error.details[0].path).toBe('params.id');
     const badCursor = await u.call('GET', '/spheres', { query: { cursor: 'nope', limit: '500' } });
-    expect(badCursor.body.error.details[0].path).toBe('query.limit');
-    expect(
-      (await u.call('GET', '/spheres', { query: { cursor: 'bm9wZQ' } })).body.error.details[0].path,
-    ).toBe('query.cursor');
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.error.code).toBe('invalid_cursor');
+    expect(badCursor.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'query.cursor',
+      'query.limit',
+    ]);
+    const badLimit = await u.call('GET', '/spheres', { query: { limit: '500' } });
+    expect(badLimit.body.error).toMatchObject({
+      code: 'validation_failed',
+      details: [{ path: 'query.limit' }],
+    });
+    const made = await u.call('GET', '/spheres', { query: { cursor: 'bm9wZQ' } });
+    expect(made.body.error).toMatchObject({ code: 'invalid_cursor', details: [{ path: 'query.cursor' }] });
     const notJson = await u.call('POST', '/spheres', {
       body: 'name=x',
       headers: { 'content-type': 'text/plain' },
@@ -216,6 +226,61 @@ describe('isolation, validation, pages and idempotency', () => {
     });
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe('bad_request');
+  });
+
+  it('refuses NUL, lone surrogates, bad e-mails and time zones and empty creates, storing nothing', async () => {
+    const u = await newUser('texts');
+    const fields = (r: { body: { error: { details: { path: string }[] } } }) =>
+      r.body.error.details.map((d) => d.path);
+    for (const name of ['a\u0000b', 'x\ud800y', 'z\udfff']) {
+      const r = await u.call('POST', '/spheres', { body: { name } });
+      expect(r.status).toBe(400);
+      expect(fields(r)).toEqual(['body.name']);
+    }
+    const key = await u.call('POST', '/spheres', { body: { name: 'ok', ['k\u0000']: 1 } });
+    expect(fields(key)).toEqual(['body.k\u0000']);
+    const zone = await u.call('POST', '/spheres', { body: { name: 'Fuseau', time_zone: 'Mars/Olympus' } });
+    expect(fields(zone)).toEqual(['body.time_zone']);
+    const sphere = await u.call('POST', '/spheres', {
+      body: { name: 'Fuseau', time_zone: 'America/Montreal' },
+    });
+    expect(sphere.status).toBe(201);
+    const ds = (
+      await u.call('POST', '/dataspaces', { body: { sphere_id: sphere.body.id, name: 'Chantier' } })
+    ).body;
+    const email = await u.call('POST', '/construction/projects', {
+      body: {
+        dataspace_id: ds.id,
+        name: 'Cuisine',
+        client_name: 'Gagnon',
+        client_email: 'not-a-valid-email',
+      },
+    });
+    expect(fields(email)).toEqual(['body.client_email']);
+    const project = await u.call('POST', '/construction/projects', {
+      body: {
+        dataspace_id: ds.id,
+        name: 'Cuisine',
+        client_name: 'Gagnon',
+        client_email: 'gagnon@example.com',
+      },
+    });
+    expect(project.status).toBe(201);
+    // a body made only of unknown keys used to create an estimate with every default
+    for (const body of [{ bogus: 1 }, {}]) {
+      const empty = await u.call('POST', '/construction/projects/{project_id}/estimates', {
+        params: { project_id: project.body.id },
+        body,
+      });
+      expect(empty.status).toBe(400);
+      expect(empty.body.error.code).toBe('validation_failed');
+    }
+    const query = await u.call('GET', '/encoding/score', { query: { text: 'bonjour\u0000' } });
+    expect(fields(query)).toEqual(['query.text']);
+    const [counts] = await sql<{ spheres: number; estimates: number }[]>`
+      select (select count(*)::int from public.spheres where identity_id = ${u.identityId}) as spheres,
+             (select count(*)::int from public.construction_estimates where identity_id = ${u.identityId}) as estimates`;
+    expect(counts).toEqual({ spheres: 1, estimates: 0 });
   });
 
   it('refuses oversized uploads and unaccepted media types', async () => {

@@ -5,9 +5,16 @@
  * one JSON value through `jsonb_populate_record`, so column types (uuid[], jsonb, intervals, dates)
  * are converted by Postgres itself; rows come back as JSON built by Postgres (`row_to_json` for
  * reads, `to_jsonb` for writes), which the response schemas then pick.
+ *
+ * What a row refers to (its parent in the path, the foreign keys in the body) must be visible to
+ * the caller before anything is written: a reference to another identity's row is the same 404 as a
+ * reference to nothing, never a constraint error that would tell the two apart. A list under a
+ * parent the caller cannot see is a 404 like the parent's own route.
  */
 import { z } from 'zod';
 import { IdParam, PageQuery, pageOf } from '../../../shared/api/common.ts';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../../shared/api/cursor.ts';
+import { references } from '../../../shared/api/tables.generated.ts';
 import type { ISql } from 'postgres';
 import type { Tx } from '../../../server/db/dataAccess.ts';
 import type { Caller } from './auth.ts';
@@ -54,34 +61,49 @@ function and(sql: Sql, parts: Fragment[]): Fragment {
   return parts.reduce((a, b) => sql`${a} and ${b}`, sql`true`);
 }
 
-/** Opaque list cursor: the last row's (created_at, id). */
-export function encodeCursor(created: string, id: string): string {
-  return btoa(JSON.stringify([created, id]))
-    .replace(/=+$/, '')
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_');
+/** The `[created_at, id]` of a cursor PageQuery already validated (KeysetCursor). */
+export function decodeCursor(cursor: string): [string, string] {
+  const decoded = decodeKeysetCursor(cursor);
+  if (!decoded)
+    throw new ApiError('invalid_cursor', 'not a cursor this API returned: start from the first page');
+  return decoded;
 }
 
-export function decodeCursor(cursor: string): [string, string] {
-  try {
-    const json = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
-    const value = JSON.parse(json) as unknown;
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      !Number.isNaN(Date.parse(value[0])) &&
-      typeof value[1] === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(value[1])
-    ) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // falls through to the error below
+/** The cursor of the page after the row created at `created` with id `id`. */
+export const encodeCursor = encodeKeysetCursor;
+
+/** Tables a reference is not checked against: who the row is attributed to is not a parent. */
+const UNCHECKED_TARGETS = new Set(['public.identities', 'public.users']);
+
+/**
+ * Refuses, with the same 404 as for an id that exists nowhere, any reference of `values` (a row of
+ * `table` about to be written) to a row the caller cannot see. Runs in the write's transaction,
+ * before the write.
+ */
+export async function assertReferencesVisible(
+  tx: Tx,
+  table: string,
+  values: Record<string, unknown>,
+  paths: Record<string, string> = {},
+): Promise<void> {
+  const refs = references[table] ?? {};
+  for (const [column, value] of Object.entries(values)) {
+    const target = refs[column];
+    if (!target || UNCHECKED_TARGETS.has(target) || typeof value !== 'string') continue;
+    await assertVisible(tx, target, value, paths[column] ?? `body.${column}`);
   }
-  throw new ApiError('validation_failed', 'invalid cursor', [
-    { path: 'query.cursor', message: 'not a cursor this API returned', code: 'custom' },
-  ]);
+}
+
+/** A 404 unless the row `id` of `table` is visible to the caller (RLS decides). */
+export async function assertVisible(sql: Sql | Tx, table: string, id: string, path: string): Promise<void> {
+  const [row] = await sql`select 1 as found from ${sql(table)} where id = ${id}::uuid`;
+  if (!row) {
+    const noun = table
+      .replace(/^public\./, '')
+      .replace(/_/g, ' ')
+      .replace(/s$/, '');
+    throw new ApiError('not_found', `${noun} not found`, [{ path, message: 'not found', code: 'not_found' }]);
+  }
 }
 
 /** Runs a statement, mapping Postgres refusals to API errors. */
@@ -202,6 +224,11 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
   };
   const notFound = () => new ApiError('not_found', `${spec.noun} not found`);
 
+  const parentTable = spec.parent ? references[spec.table]?.[spec.parent.column] : undefined;
+  if (spec.parent && !parentTable)
+    throw new Error(`crud ${spec.table}: ${spec.parent.column} is no foreign key`);
+  const parentPath = spec.parent ? { [spec.parent.column]: `params.${spec.parent.param}` } : {};
+
   if (spec.verbs.includes('list')) {
     fn.route(
       {
@@ -235,6 +262,14 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
             return listStatement(sql, spec.table, parts, q);
           }),
         );
+        // an empty page under a parent: the parent itself may be missing or not the caller's
+        if (rows.length === 0 && spec.parent && parentTable) {
+          await mapped('read', () =>
+            db.withUser(caller.claims, (tx) =>
+              assertVisible(tx, parentTable, p[spec.parent!.param]!, `params.${spec.parent!.param}`),
+            ),
+          );
+        }
         return pageFrom(rows, q.limit);
       },
     );
@@ -278,9 +313,19 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       },
       async ({ params, body, caller, db }) => {
         const p = (params ?? {}) as Record<string, string>;
+        if (Object.keys(body as object).length === 0) {
+          throw new ApiError('validation_failed', `send at least one field of the ${spec.noun}`, [
+            { path: 'body', message: 'no known field', code: 'too_small' },
+          ]);
+        }
         const values: Record<string, unknown> = { ...(body as object), ...spec.serverValues?.(caller) };
         if (spec.parent) values[spec.parent.column] = p[spec.parent.param];
-        return mapped('write', () => db.withUser(caller.claims, (tx) => insertRow(tx, spec.table, values)));
+        return mapped('write', () =>
+          db.withUser(caller.claims, async (tx) => {
+            await assertReferencesVisible(tx, spec.table, values, parentPath);
+            return insertRow(tx, spec.table, values);
+          }),
+        );
       },
     );
   }
@@ -298,13 +343,12 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       },
       async ({ params, body, caller, db }) => {
         const p = params as Record<string, string>;
+        const values = body as Record<string, unknown>;
         const row = await mapped('write', () =>
-          db.withUser(caller.claims, (tx) =>
-            updateRow(tx, spec.table, body as Record<string, unknown>, [
-              tx`t.id = ${p.id!}`,
-              ...scope(tx, p),
-            ]),
-          ),
+          db.withUser(caller.claims, async (tx) => {
+            await assertReferencesVisible(tx, spec.table, values);
+            return updateRow(tx, spec.table, values, [tx`t.id = ${p.id!}`, ...scope(tx, p)]);
+          }),
         );
         if (!row) throw notFound();
         return row;

@@ -1,7 +1,9 @@
 /**
  * Errors of the API: a typed class with a code from shared/api's table, the mapping of Postgres
- * errors (RLS refusals, constraint violations, the SQL functions' raised codes) to HTTP answers,
- * and the JSON body. Unknown errors become a 500 whose body never carries a stack or SQL.
+ * errors (RLS refusals, constraint violations, data exceptions, the SQL functions' raised codes)
+ * and of the pipeline's and ledger's refusals to API codes, and the JSON body. An answer never
+ * carries a SQLSTATE, a constraint or table name or a stack: what the database said is logged
+ * here, server-side, and the client gets the API's code, a plain message and at most the field.
  */
 import type { Context } from 'hono';
 import type { z } from 'zod';
@@ -33,55 +35,114 @@ export function fieldIssues(
   }));
 }
 
+/** The fields of a Postgres error postgres.js exposes. */
 interface PgError {
   code?: string;
   message?: string;
   detail?: string;
+  table_name?: string;
   constraint_name?: string;
   column_name?: string;
 }
 
-/** Maps a Postgres error to an ApiError; `op` tells a refused reference from a blocked delete. */
+/**
+ * Refusal codes of server/pipeline, server/ledger and server/chenu whose API code differs: one
+ * contract for a reused Idempotency-Key everywhere, and malformed input is `validation_failed`.
+ */
+const API_CODE_OF: Readonly<Record<string, ApiErrorCode>> = {
+  idempotency_conflict: 'idempotency_key_reused',
+  invalid_input: 'validation_failed',
+  invalid_document: 'validation_failed',
+  invalid_request: 'validation_failed',
+  workflow_not_found: 'not_found',
+};
+
+/** The API code of a pipeline, ledger or artifact refusal code (`bad_request` when it has none). */
+export function apiCodeOf(code: string): ApiErrorCode {
+  const mapped = API_CODE_OF[code] ?? code;
+  return mapped in API_ERRORS ? (mapped as ApiErrorCode) : 'bad_request';
+}
+
+/** The API field a column-level refusal names (`body.capacity`), when the error says which. */
+function fieldOf(pg: PgError): { path: string; message: string; code: string }[] | undefined {
+  let column = pg.column_name;
+  // check constraints are named `<table>_<column>_check` by Postgres unless a migration names them
+  if (!column && pg.constraint_name && pg.table_name) {
+    const m = new RegExp(`^${pg.table_name}_(\\w+?)_check$`).exec(pg.constraint_name);
+    column = m?.[1];
+  }
+  return column ? [{ path: `body.${column}`, message: 'value refused', code: 'invalid_value' }] : undefined;
+}
+
+/**
+ * Maps a Postgres error to an ApiError (undefined when it is not one, or not one a client caused);
+ * `op` tells a refused reference from a blocked delete. Codes by SQLSTATE class: 22 data exception
+ * and 23 integrity violation are the client's input, 40 and 55 a concurrent writer, 42501 RLS,
+ * P0002 a row our SQL did not find, 54 a value too large to process, 57014 a statement timeout.
+ */
 export function fromPostgres(
   error: unknown,
   op: 'read' | 'write' | 'delete' = 'write',
 ): ApiError | undefined {
   const pg = error as PgError;
   if (typeof pg?.code !== 'string' || !/^[0-9A-Z]{5}$/.test(pg.code)) return undefined;
-  const details = { sqlstate: pg.code, constraint: pg.constraint_name, column: pg.column_name };
-  switch (pg.code) {
+  const cause = { cause: error };
+  const code = pg.code;
+  switch (code) {
     case '23505':
-      return new ApiError('conflict', 'a row with these values already exists', details, { cause: error });
+    case '23P01':
+      return new ApiError('conflict', 'a resource with these values already exists', undefined, cause);
     case '23503':
       return op === 'delete'
-        ? new ApiError('conflict', 'other rows still refer to this one', details, { cause: error })
-        : new ApiError('not_found', 'a referenced resource does not exist or is not yours', details, {
-            cause: error,
-          });
+        ? new ApiError('conflict', 'other resources still refer to this one', undefined, cause)
+        : new ApiError(
+            'not_found',
+            'a referenced resource does not exist or is not visible',
+            undefined,
+            cause,
+          );
     case '23502':
-    case '23514':
-    case '22001':
-    case '22003':
-    case '22007':
-    case '22008':
-    case '22023':
-    case '22P02':
-    case '2202E':
-      return new ApiError('constraint_violation', pg.message ?? 'invalid value', details, { cause: error });
+      return new ApiError('constraint_violation', 'a required value is missing', fieldOf(pg), cause);
     case '42501':
-      return new ApiError('forbidden', 'not allowed for the active identity', details, { cause: error });
+      return new ApiError('forbidden', 'not allowed for the active identity', undefined, cause);
     case 'P0002':
-      return new ApiError('not_found', pg.message ?? 'not found', details, { cause: error });
+      // raised by our own SQL functions, whose messages are written for clients
+      return new ApiError('not_found', pg.message ?? 'not found', undefined, cause);
     // PostgREST's convention: SQLSTATE PTxyz answers HTTP xyz (the SQL functions' rate limits)
     case 'PT429':
-      return new ApiError('rate_limited', pg.message ?? 'too many requests', details, { cause: error });
-    case '55000':
+      return new ApiError('rate_limited', pg.message ?? 'too many requests', undefined, cause);
     case '40001':
+    case '40P01':
     case '55P03':
-      return new ApiError('conflict', pg.message ?? 'conflict', details, { cause: error });
+      return new ApiError('conflict', 'a concurrent change got there first; retry', undefined, cause);
+    case '55000':
+      // object_not_in_prerequisite_state: our SQL functions' "not in a state that allows this"
+      return new ApiError('conflict', pg.message ?? 'not possible in the current state', undefined, cause);
+    case '57014':
+      return new ApiError('timeout', 'the request took too long', undefined, cause);
     default:
-      return undefined;
+      break;
   }
+  if (code.startsWith('23')) {
+    return new ApiError('constraint_violation', 'a value is not allowed here', fieldOf(pg), cause);
+  }
+  if (code.startsWith('22')) {
+    return new ApiError('constraint_violation', 'a value is not valid for its field', fieldOf(pg), cause);
+  }
+  if (code.startsWith('54')) {
+    return new ApiError('payload_too_large', 'a value is too large or too deeply nested', undefined, cause);
+  }
+  if (code.startsWith('53') || code.startsWith('08')) {
+    return new ApiError('unavailable', 'the database is not available; retry', undefined, cause);
+  }
+  return undefined;
+}
+
+/** What the database said, for the server's log only. */
+function describeDatabaseError(error: unknown): string | undefined {
+  const pg = error as PgError;
+  if (typeof pg?.code !== 'string') return undefined;
+  return [pg.code, pg.constraint_name, pg.table_name, pg.column_name, pg.message].filter(Boolean).join(' ');
 }
 
 /** The JSON error answer. */
@@ -90,20 +151,32 @@ export function errorResponse(c: Context, error: ApiError): Response {
   return c.json(body, error.status as 400);
 }
 
-/** Hono's onError: expected errors as they are, Postgres errors mapped, the rest a bare 500. */
+/** Hono's onError: expected errors as they are, refusals and database errors mapped, the rest a bare 500. */
 export function handleError(error: unknown, c: Context): Response {
-  if (error instanceof ApiError) return errorResponse(c, error);
+  const where = `[${c.req.method} ${new URL(c.req.url).pathname}]`;
+  if (error instanceof ApiError) {
+    const db = describeDatabaseError(error.cause);
+    if (db) console.warn(`${where} database refused: ${db}`);
+    return errorResponse(c, error);
+  }
   // refusals of server/ledger, server/nova (LedgerError) and server/chenu (ChenuError)
-  const ledger = error as { name?: string; code?: string; message?: string };
-  if ((ledger?.name === 'LedgerError' || ledger?.name === 'ChenuError') && typeof ledger.code === 'string') {
-    const invalid = ledger.code === 'invalid_input' || ledger.code === 'invalid_document';
-    const code = (invalid ? 'validation_failed' : ledger.code) as ApiErrorCode;
-    if (code in API_ERRORS) return errorResponse(c, new ApiError(code, ledger.message ?? code));
+  const refusal = error as { name?: string; code?: string; message?: string };
+  if (
+    (refusal?.name === 'LedgerError' || refusal?.name === 'ChenuError') &&
+    typeof refusal.code === 'string'
+  ) {
+    const code = apiCodeOf(refusal.code);
+    if (code !== 'bad_request' || refusal.code === 'bad_request') {
+      return errorResponse(c, new ApiError(code, refusal.message ?? code));
+    }
   }
   const mapped = fromPostgres(error);
-  if (mapped) return errorResponse(c, mapped);
+  if (mapped) {
+    console.warn(`${where} database refused: ${describeDatabaseError(error)}`);
+    return errorResponse(c, mapped);
+  }
   if (error instanceof SyntaxError)
     return errorResponse(c, new ApiError('bad_request', 'malformed JSON body'));
-  console.error(`[${c.req.method} ${new URL(c.req.url).pathname}]`, error);
+  console.error(where, error);
   return errorResponse(c, new ApiError('internal', 'internal error'));
 }

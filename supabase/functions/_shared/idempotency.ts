@@ -1,9 +1,11 @@
 /**
- * `Idempotency-Key` on POSTs: the first request with a key runs and its answer is stored
+ * The generic `Idempotency-Key` store of POSTs (the key itself is checked by edgeFunction against
+ * shared/api's IdempotencyKey): the first request with a key runs and its answer is stored
  * (idempotency_keys, per identity, 24 h); a replay with the same key and the same request gets the
  * stored answer without running again (header `Idempotent-Replayed: true`); the same key with a
- * different request is a 422; a replay while the first is still running is a 409. A failed first
- * attempt (4xx/5xx) frees the key so the client can retry.
+ * different request is a 422 `idempotency_key_reused`; a replay while the first is still running is
+ * a 409 `in_progress` — the same contract the governed routes keep in their own records. A failed
+ * first attempt (4xx/5xx) frees the key so the client can retry.
  */
 import type { Caller } from './auth.ts';
 import { database } from './db.ts';
@@ -30,11 +32,6 @@ export async function withIdempotency(
   body: unknown,
   run: () => Promise<Response>,
 ): Promise<Response> {
-  if (key.length < 1 || key.length > 255) {
-    throw new ApiError('validation_failed', 'invalid Idempotency-Key header', [
-      { path: 'headers.idempotency-key', message: 'must be 1 to 255 characters', code: 'too_big' },
-    ]);
-  }
   const identity = caller.claims.identity_id;
   if (typeof identity !== 'string') throw new ApiError('forbidden', 'no active identity in the token');
   const hash = await requestHash(route, body);
@@ -59,7 +56,7 @@ export async function withIdempotency(
       throw new ApiError('idempotency_key_reused', 'this Idempotency-Key was used for a different request');
     }
     if (stored.status_code === null) {
-      throw new ApiError('conflict', 'a request with this Idempotency-Key is still running');
+      throw new ApiError('in_progress', 'a request with this Idempotency-Key is still running');
     }
     const replay = stored.status_code === 204 ? null : JSON.stringify(stored.response);
     return new Response(replay, {

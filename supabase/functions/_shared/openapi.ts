@@ -5,25 +5,56 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { ErrorBody } from '../../../shared/api/common.ts';
-import type { EdgeFunction, RouteSpec } from './edgeFunction.ts';
+import {
+  API_ERRORS,
+  ErrorBody,
+  IdempotencyKey,
+  IDEMPOTENCY_KEY_MAX,
+  type ApiErrorCode,
+} from '../../../shared/api/common.ts';
+import { MAX_JSON_DEPTH } from '../../../shared/api/inputRules.ts';
+import { bodyLimit, type EdgeFunction, type RouteSpec } from './edgeFunction.ts';
 
-const ERRORS = {
+const STATUS_TEXT: Record<number, string> = {
   400: 'Malformed request (field details in error.details)',
   401: 'Missing, expired or forged credentials',
+  402: 'Not enough tokens, or a budget refuses',
   403: 'Not allowed (API key scope, or the active identity)',
   404: 'Not found (or not visible to the active identity)',
   409: 'Conflict',
+  413: 'Request body larger than this route accepts',
+  415: 'Unsupported body media type',
+  422: 'Refused',
   500: 'Internal error',
-} as const;
+  502: 'An upstream provider failed',
+  503: 'Unavailable',
+  504: 'Took too long',
+};
 
-const IdempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .meta({ description: 'a replay returns the first answer, with header Idempotent-Replayed: true' }),
+/** The error codes a route may answer: the shared layer's, then the handler's own. */
+export function errorCodesOf(route: RouteSpec): ApiErrorCode[] {
+  const codes = new Set<ApiErrorCode>(['bad_request', 'validation_failed', 'not_found', 'internal']);
+  codes.add('unavailable').add('timeout');
+  if (route.access !== 'public') codes.add('unauthorized').add('forbidden');
+  if (route.query?.shape && 'cursor' in route.query.shape) codes.add('invalid_cursor');
+  if (route.body || route.rawBody) codes.add('payload_too_large').add('unsupported_media_type');
+  if (route.method !== 'get') codes.add('conflict').add('constraint_violation');
+  if (route.method === 'post') codes.add('idempotency_key_reused').add('in_progress');
+  for (const code of route.errors ?? []) codes.add(code);
+  return [...codes];
+}
+
+const idempotencyDoc =
+  `1 to ${IDEMPOTENCY_KEY_MAX} printable ASCII characters. A replay with the same request answers the ` +
+  'first answer again (header Idempotent-Replayed: true); the same key with a different request is a ' +
+  '422 idempotency_key_reused; while the first is running, a 409 in_progress. Kept 24 h per identity.';
+const OptionalKey = z.object({
+  'idempotency-key': IdempotencyKey.optional().meta({ description: `Optional. ${idempotencyDoc}` }),
+});
+const RequiredKey = z.object({
+  'idempotency-key': IdempotencyKey.meta({
+    description: `Required: it names the governed run, so a retry never charges twice. ${idempotencyDoc}`,
+  }),
 });
 
 function operation(fn: EdgeFunction, route: RouteSpec) {
@@ -42,11 +73,21 @@ function operation(fn: EdgeFunction, route: RouteSpec) {
     : route.response.contentType
       ? { content: { [route.response.contentType]: { schema: { type: 'string', format: 'binary' } } } }
       : {};
+  const byStatus = new Map<number, ApiErrorCode[]>();
+  for (const code of errorCodesOf(route)) {
+    const status = API_ERRORS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
   const errors = Object.fromEntries(
-    Object.entries(ERRORS).map(([status, description]) => [
-      status,
-      { description, content: { 'application/json': { schema: ErrorBody } } },
-    ]),
+    [...byStatus.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, codes]) => [
+        status,
+        {
+          description: `${STATUS_TEXT[status] ?? 'Error'}: ${codes.map((c) => `\`${c}\``).join(', ')}`,
+          content: { 'application/json': { schema: ErrorBody } },
+        },
+      ]),
   );
   const security: Record<string, string[]>[] =
     route.access === 'public'
@@ -65,7 +106,9 @@ function operation(fn: EdgeFunction, route: RouteSpec) {
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),
       ...(body ? { body } : {}),
-      ...(route.method === 'post' ? { headers: IdempotencyHeader } : {}),
+      ...(route.method === 'post'
+        ? { headers: route.idempotency === 'handler' ? RequiredKey : OptionalKey }
+        : {}),
     },
     responses: {
       [route.response.status]: { description: route.response.description ?? 'OK', ...ok },
@@ -89,20 +132,37 @@ export function openApiDocument(functions: readonly EdgeFunction[], publicUrl: s
     name: 'x-api-key',
     description: 'API key `chenu_…` with scoped permissions',
   });
+  const limits = new Map<string, number>();
   for (const fn of functions) {
     for (const route of fn.routes) {
-      registry.registerPath(operation(fn, route) as Parameters<typeof registry.registerPath>[0]);
+      const op = operation(fn, route);
+      registry.registerPath(op as Parameters<typeof registry.registerPath>[0]);
+      if (route.body || route.rawBody) limits.set(op.operationId, bodyLimit(route));
     }
   }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const doc = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'CHE·NU API',
       version: '0.1.0',
-      description: 'Supabase Edge Functions of CHE·NU. Errors are `{ error: { code, message, details } }`.',
+      description:
+        'Supabase Edge Functions of CHE·NU. Errors are `{ error: { code, message, details } }` with a code ' +
+        'of the `Error` schema. Every text value (keys included) is refused with 400 `validation_failed` ' +
+        `naming the field when it holds a NUL character or a lone UTF-16 surrogate; JSON nests at most ${MAX_JSON_DEPTH} ` +
+        'levels; each body has a size limit (`x-max-bytes` of its request body; 413 `payload_too_large` beyond); ' +
+        'a list cursor the API did not make is 400 `invalid_cursor`; request lines and headers beyond the ' +
+        "gateway's limit are 431 `header_too_large`.",
     },
     servers: [{ url: `${publicUrl.replace(/\/$/, '')}/functions/v1` }],
   });
+  // the body limits, where a client reads the body's schema (an OpenAPI extension)
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(item as Record<string, { operationId?: string; requestBody?: object }>)) {
+      const limit = op.operationId ? limits.get(op.operationId) : undefined;
+      if (limit !== undefined && op.requestBody) Object.assign(op.requestBody, { 'x-max-bytes': limit });
+    }
+  }
+  return doc;
 }
 
 function escape(text: string): string {
@@ -134,7 +194,7 @@ td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}pre{backg
 </head><body><h1>${escape(doc.info.title)} ${escape(doc.info.version)}</h1>
 <p>Base URL: <code>${escape(doc.servers?.[0]?.url ?? '')}</code> · machine-readable: <a href="docs/openapi.json">openapi.json</a></p>
 <p>Authenticate with <code>Authorization: Bearer &lt;access token&gt;</code> (supabase-js does it) or <code>x-api-key: chenu_…</code>.
-Lists take <code>?limit</code> and <code>?cursor</code> (the previous page's <code>next_cursor</code>). POSTs honour <code>Idempotency-Key</code>.</p>
+Lists take <code>?limit</code> and <code>?cursor</code> (the previous page's <code>next_cursor</code>). POSTs honour <code>Idempotency-Key</code> (1 to ${IDEMPOTENCY_KEY_MAX} characters; required on the governed runs; a reused key with another request is 422 <code>idempotency_key_reused</code>).</p>
 <h2>Operations (${rows.length})</h2><table><tr><th>group</th><th>method</th><th>path</th><th>summary</th></tr>${rows.join('')}</table>
 <h2>Schemas</h2>${schemas}</body></html>`;
 }

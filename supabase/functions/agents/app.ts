@@ -11,11 +11,11 @@ import * as g from '../../../shared/api/governed.ts';
 import { createBuiltinProvider, runGovernedExecution } from '../../../server/pipeline/index.ts';
 import { crud } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
-import { API_ERRORS, type ApiErrorCode } from '../../../shared/api/common.ts';
-import { ApiError } from '../_shared/errors.ts';
+import { ApiError, apiCodeOf } from '../_shared/errors.ts';
 import { estimateRun } from './estimateRun.ts';
 
 const fn = new EdgeFunction('agents');
+
 const builtin = createBuiltinProvider();
 
 // before `/{id}`, so the static path wins
@@ -69,6 +69,7 @@ fn.route(
     body: g.AgentExecute,
     response: { status: 200, schema: g.ExecutionSuccess },
     idempotency: 'handler',
+    errors: [...g.GOVERNED_REFUSALS],
   },
   async ({ params, body, caller, db, c }) => {
     const result = await runGovernedExecution({ data: db, providers: { builtin } }, caller.claims, {
@@ -77,8 +78,7 @@ fn.route(
       idempotencyKey: c.req.header('idempotency-key')!,
     });
     if (!result.ok) {
-      const code = (result.code in API_ERRORS ? result.code : 'bad_request') as ApiErrorCode;
-      throw new ApiError(code, result.message, {
+      throw new ApiError(apiCodeOf(result.code), result.message, {
         scope: result.scope,
         executionId: result.executionId,
         replayed: result.replayed,

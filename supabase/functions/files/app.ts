@@ -10,7 +10,7 @@ import { IdParam } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
 import { config } from '../_shared/config.ts';
 import { crud, mapped } from '../_shared/crud.ts';
-import { EdgeFunction } from '../_shared/edgeFunction.ts';
+import { EdgeFunction, readCapped } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 import { putFile, readFile, removeFile, uploadBackend, type FileBackend } from '../_shared/fileStore.ts';
 
@@ -35,28 +35,6 @@ crud(fn, {
   filters: { dataspace_id: z.uuid() },
 });
 
-async function readCapped(
-  body: ReadableStream<Uint8Array> | null,
-  max: number,
-): Promise<Uint8Array<ArrayBuffer>> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (body) {
-    for await (const chunk of body) {
-      size += chunk.length;
-      if (size > max) throw new ApiError('payload_too_large', `files are limited to ${max} bytes`);
-      chunks.push(chunk);
-    }
-  }
-  const bytes = new Uint8Array(new ArrayBuffer(size));
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  return bytes;
-}
-
 fn.route(
   {
     method: 'post',
@@ -65,12 +43,12 @@ fn.route(
     tag: 'files',
     query: r.FileUploadQuery,
     rawBody: ['application/octet-stream', 'image/*', 'application/pdf', 'text/plain'],
+    maxBodyBytes: () => config().CHENU_FILES_MAX_BYTES,
     response: { status: 201, schema: r.FileRow },
+    errors: ['unsupported_media_type'],
   },
   async ({ query, caller, db, c }) => {
     const max = config().CHENU_FILES_MAX_BYTES;
-    const declared = Number(c.req.header('content-length') ?? '0');
-    if (declared > max) throw new ApiError('payload_too_large', `files are limited to ${max} bytes`);
     const mime = (c.req.header('content-type') ?? 'application/octet-stream')
       .split(';')[0]!
       .trim()
@@ -78,7 +56,7 @@ fn.route(
     if (!ALLOWED_MEDIA_TYPES.some((re) => re.test(mime))) {
       throw new ApiError('unsupported_media_type', `files of type ${mime} are not accepted`);
     }
-    const bytes = await readCapped(c.req.raw.body, max);
+    const bytes = await readCapped(c.req.raw, max);
     const digest = await crypto.subtle.digest('SHA-256', bytes);
     const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
     const backend = uploadBackend();

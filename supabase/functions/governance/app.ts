@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { IdParam, PageQuery, pageOf } from '../../../shared/api/common.ts';
+import { SeqCursor } from '../../../shared/api/cursor.ts';
 import * as p from '../../../shared/api/pipeline.ts';
 import * as r from '../../../shared/api/resources.ts';
 import { crud, decodeCursor, encodeCursor, mapped } from '../_shared/crud.ts';
@@ -31,6 +32,8 @@ fn.route(
     tag: 'governance',
     body: r.ElevationRequestCreate,
     response: { status: 201, schema: r.ElevationRequest },
+    // private.request_elevation's hourly limit (PT429)
+    errors: ['rate_limited'],
   },
   async ({ body, caller, db }) => {
     const [row] = await mapped('write', () =>
@@ -168,10 +171,7 @@ fn.route(
 );
 
 const AuditQuery = z.object({
-  cursor: z
-    .string()
-    .regex(/^\d{1,18}$/, 'a cursor this API returned')
-    .optional(),
+  cursor: SeqCursor.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 

@@ -11,7 +11,15 @@ import { IdParam, PageQuery, pageOf } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
 import { checkUrl } from '../../../server/outbound/addressPolicy.ts';
 import { config } from '../_shared/config.ts';
-import { crud, insertRow, listPage, mapped, transactionNow, updateRow } from '../_shared/crud.ts';
+import {
+  assertVisible,
+  crud,
+  insertRow,
+  listPage,
+  mapped,
+  transactionNow,
+  updateRow,
+} from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 
@@ -133,9 +141,16 @@ fn.route(
   },
   ({ params, query, caller, db }) =>
     mapped('read', () =>
-      db.withUser(caller.claims, (tx) =>
-        listPage(tx, 'public.notification_deliveries', [tx`t.notification_id = ${params.id}`], query),
-      ),
+      db.withUser(caller.claims, async (tx) => {
+        const page = await listPage(
+          tx,
+          'public.notification_deliveries',
+          [tx`t.notification_id = ${params.id}`],
+          query,
+        );
+        if (page.data.length === 0) await assertVisible(tx, 'public.notifications', params.id, 'params.id');
+        return page;
+      }),
     ),
 );
 

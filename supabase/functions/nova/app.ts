@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { pageOf } from '../../../shared/api/common.ts';
 import * as g from '../../../shared/api/governed.ts';
 import { listNovaGuidance, recordNovaGuidance, refreshNovaContext } from '../../../server/nova/novaApi.ts';
+import { assertVisible } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 
 const fn = new EdgeFunction('nova');
@@ -45,7 +46,10 @@ fn.route(
   },
   async ({ params, caller, db }) =>
     json({
-      data: await db.withUser(caller.claims, (tx) => listNovaGuidance(tx, params.id)),
+      data: await db.withUser(caller.claims, async (tx) => {
+        await assertVisible(tx, 'public.nova_contexts', params.id, 'params.id');
+        return listNovaGuidance(tx, params.id);
+      }),
       next_cursor: null,
     }),
 );

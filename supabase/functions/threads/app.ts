@@ -86,6 +86,8 @@ fn.route(
     summary: 'Import a .chenu document as a new thread',
     tag: 'threads',
     body: ChenuImport,
+    // a whole thread with its messages, decisions and runs: larger than other bodies, still bounded
+    maxBodyBytes: 4 * 1024 * 1024,
     response: { status: 201, schema: ChenuImported },
   },
   async ({ body, caller, db }) =>

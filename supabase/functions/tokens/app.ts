@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { pageOf } from '../../../shared/api/common.ts';
+import { SeqCursor } from '../../../shared/api/cursor.ts';
 import * as g from '../../../shared/api/governed.ts';
 import {
   allocateTokens,
@@ -41,10 +42,7 @@ fn.route(
     summary: "The active identity's ledger postings, newest first",
     tag: 'tokens',
     query: z.object({
-      cursor: z
-        .string()
-        .regex(/^\d{1,18}$/, 'a cursor this API returned')
-        .optional(),
+      cursor: SeqCursor.optional(),
       limit: z.coerce.number().int().min(1).max(100).default(50),
     }),
     response: { status: 200, schema: pageOf(g.TokenTransaction) },
@@ -85,13 +83,21 @@ fn.route(
     body: g.TokenAllocate,
     response: { status: 201, schema: g.TokenAllocation },
     idempotency: 'handler',
+    errors: ['insufficient_balance', 'budget_exceeded', 'budget_ended'],
   },
-  async ({ body, caller, db, c }) =>
-    json(
-      await db.withUser(caller.claims, (tx) =>
-        allocateTokens(tx, { ...body, idempotencyKey: c.req.header('idempotency-key')! }),
-      ),
-    ),
+  async ({ body, caller, db, c }) => {
+    const { allocation, replayed } = await db.withUser(caller.claims, async (tx) => {
+      const allocation = await allocateTokens(tx, {
+        ...body,
+        idempotencyKey: c.req.header('idempotency-key')!,
+      });
+      // a replay returns the allocation its key made earlier: created before this transaction began
+      const [now] = await tx<{ now: Date }[]>`select now() as now`;
+      return { allocation, replayed: allocation.createdAt.getTime() < now!.now.getTime() };
+    });
+    if (replayed) c.header('idempotent-replayed', 'true');
+    return json(allocation);
+  },
 );
 
 export default fn;

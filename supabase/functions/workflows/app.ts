@@ -6,21 +6,16 @@
  * outcome, never a second charge.
  */
 import { z } from 'zod';
-import { API_ERRORS, IdParam, type ApiErrorCode } from '../../../shared/api/common.ts';
+import { IdParam } from '../../../shared/api/common.ts';
 import * as p from '../../../shared/api/pipeline.ts';
 import { createBuiltinProvider, runWorkflow } from '../../../server/pipeline/index.ts';
 import { crud } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
-import { ApiError } from '../_shared/errors.ts';
+import { GOVERNED_REFUSALS } from '../../../shared/api/governed.ts';
+import { ApiError, apiCodeOf } from '../_shared/errors.ts';
 
 const fn = new EdgeFunction('workflows');
 const builtin = createBuiltinProvider();
-
-/** Pipeline refusals whose API code differs from the pipeline's. */
-const CODES: Partial<Record<string, ApiErrorCode>> = {
-  workflow_not_found: 'not_found',
-  invalid_request: 'validation_failed',
-};
 
 crud(fn, {
   path: '',
@@ -66,6 +61,7 @@ fn.route(
     body: p.WorkflowRunRequest,
     response: { status: 200, schema: p.WorkflowRunResult },
     idempotency: 'handler',
+    errors: [...GOVERNED_REFUSALS, 'step_failed'],
   },
   async ({ params, body, caller, db, c }) => {
     const result = await runWorkflow({ data: db, providers: { builtin } }, caller.claims, {
@@ -75,9 +71,7 @@ fn.route(
       input: body.input ?? {},
     });
     if (!result.ok) {
-      const mappedCode = CODES[result.code] ?? result.code;
-      const code = (mappedCode in API_ERRORS ? mappedCode : 'bad_request') as ApiErrorCode;
-      throw new ApiError(code, result.message, {
+      throw new ApiError(apiCodeOf(result.code), result.message, {
         scope: result.scope,
         runId: result.runId,
         replayed: result.replayed,

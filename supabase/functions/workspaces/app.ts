@@ -8,7 +8,7 @@ import { IdParam } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
 import type { Caller } from '../_shared/auth.ts';
 import type { Tx } from '../../../server/db/dataAccess.ts';
-import { crud, listPage, mapped } from '../_shared/crud.ts';
+import { assertVisible, crud, listPage, mapped } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 import { PageQuery, pageOf } from '../../../shared/api/common.ts';
@@ -140,9 +140,12 @@ fn.route(
   },
   ({ params, query, caller, db }) =>
     mapped('read', () =>
-      db.withUser(caller.claims, (tx) =>
-        listPage(tx, 'public.panel_states', [tx`t.panel_id = ${params.panel_id}`], query),
-      ),
+      db.withUser(caller.claims, async (tx) => {
+        const page = await listPage(tx, 'public.panel_states', [tx`t.panel_id = ${params.panel_id}`], query);
+        if (page.data.length === 0)
+          await assertVisible(tx, 'public.panels', params.panel_id, 'params.panel_id');
+        return page;
+      }),
     ),
 );
 
