@@ -88,6 +88,11 @@ export class Sfu {
     return this.rooms.size;
   }
 
+  /** When a peer's voice was last forwarded (epoch ms; 0 never or unknown). */
+  lastForwardedAt(roomId: string, peerId: string): number {
+    return this.rooms.get(roomId)?.peers.get(peerId)?.lastForwardedAtMs ?? 0;
+  }
+
   /** Peers on this SFU, or in one room. */
   peerCount(roomId?: string): number {
     if (roomId !== undefined) return this.rooms.get(roomId)?.peers.size ?? 0;
@@ -332,6 +337,7 @@ export class Sfu {
       recorded ??= () => this.delays.record(performance.now() - t0);
       void sent.then(recorded);
     }
+    if (recorded) speaker.lastForwardedAtMs = performance.timeOrigin + t0;
   }
 
   /** Stops forwarding a peer's voice now and clears its `speaking`. */

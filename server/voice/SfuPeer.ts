@@ -26,6 +26,8 @@ export class SfuPeer {
   awaitingAnswer = false;
   /** A change arrived while an offer was out: offer again after the answer. */
   renegotiate = false;
+  /** When this peer's voice last went out to a listener (epoch ms; 0 never). */
+  lastForwardedAtMs = 0;
   /** ICE candidates the client trickled, bounded. */
   candidates = 0;
   x = 0;

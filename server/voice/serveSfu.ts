@@ -30,7 +30,7 @@ export async function serveSfu(
   loop.enable();
   let cpu0 = process.cpuUsage();
   let wall0 = performance.now();
-  const stats = (reset: boolean, roomId?: string): SfuStats => {
+  const stats = (reset: boolean, roomId?: string, peerId?: string): SfuStats => {
     const cpu = process.cpuUsage(cpu0);
     const result: SfuStats = {
       rooms: sfu.roomCount,
@@ -42,6 +42,7 @@ export async function serveSfu(
       delayP50Ms: sfu.delays.percentile(50),
       delayP99Ms: sfu.delays.percentile(99),
       loopP99Ms: loop.percentile(99) / 1e6,
+      ...(roomId && peerId ? { lastForwardedAtMs: sfu.lastForwardedAt(roomId, peerId) } : {}),
     };
     if (reset) {
       sfu.packetsIn = 0;
@@ -104,7 +105,7 @@ async function handle(
   sfu: Sfu,
   owner: SfuOwner,
   r: SfuRequest,
-  stats: (reset: boolean, roomId?: string) => SfuStats,
+  stats: (reset: boolean, roomId?: string, peerId?: string) => SfuStats,
 ): Promise<SfuReply> {
   try {
     switch (r.op) {
@@ -140,7 +141,7 @@ async function handle(
         sfu.closeRoom(owner, r.room);
         break;
       case 'stats':
-        return { id: r.id, ok: true, stats: stats(r.reset, r.room) };
+        return { id: r.id, ok: true, stats: stats(r.reset, r.room, r.peer) };
     }
     return { id: r.id, ok: true };
   } catch (error) {

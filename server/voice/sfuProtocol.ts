@@ -58,7 +58,13 @@ export const sfuRequest = z.discriminatedUnion('op', [
   }),
   z.strictObject({ op: z.literal('floor'), id: z.number().int(), room: id, peers: z.array(id).max(64) }),
   z.strictObject({ op: z.literal('closeRoom'), id: z.number().int(), room: id }),
-  z.strictObject({ op: z.literal('stats'), id: z.number().int(), reset: z.boolean(), room: id.optional() }),
+  z.strictObject({
+    op: z.literal('stats'),
+    id: z.number().int(),
+    reset: z.boolean(),
+    room: id.optional(),
+    peer: id.optional(),
+  }),
 ]);
 /** A request to the SFU. */
 export type SfuRequest = z.infer<typeof sfuRequest>;
@@ -89,6 +95,8 @@ export interface SfuStats {
   delayP99Ms: number;
   /** Event-loop delay p99 (ms), from Node's monitor. */
   loopP99Ms: number;
+  /** With `room` and `peer`: when that peer's voice was last forwarded (epoch ms; 0 never). */
+  lastForwardedAtMs?: number;
 }
 
 /** A reply to request `id`. */

@@ -28,6 +28,8 @@ export interface ClientStack {
   jwtSecret: string;
   /** A supabase-js client of the gateway without persisted sessions or background refresh. */
   supabase(): SupabaseClient;
+  /** The SFU process's control URL and secret (only with `voice`). */
+  sfu(): { url: string; secret: string };
   /** Signs up a fresh user through local auth and returns its signed-in client and ids. */
   newUser(label?: string): Promise<{ sb: SupabaseClient; userId: string; identityId: string; token: string }>;
 }
@@ -40,7 +42,14 @@ export function useClientStack(
 ): ClientStack {
   const db = useIsolatedDatabase(name);
   const env = parseEnv({});
-  const state: { api?: RunningApi; rt?: RealtimeServer; port?: number; dir?: string; sfu?: SfuProcess } = {};
+  const state: {
+    api?: RunningApi;
+    rt?: RealtimeServer;
+    port?: number;
+    dir?: string;
+    sfu?: SfuProcess;
+    sfuSecret?: string;
+  } = {};
   beforeAll(async () => {
     state.dir = await mkdtemp(path.join(os.tmpdir(), 'chenu-client-'));
     state.api = await startApi({
@@ -51,7 +60,7 @@ export function useClientStack(
     });
     if (options.realtime) {
       // with voice: one SFU child process on loopback, as npm start runs it
-      const secret = randomBytes(24).toString('hex');
+      const secret = (state.sfuSecret = randomBytes(24).toString('hex'));
       state.sfu = options.voice ? await spawnSfu({ secret }) : undefined;
       state.rt = await createRealtimeServer({
         sql: db.sql(),
@@ -83,6 +92,7 @@ export function useClientStack(
     api: () => state.api!,
     realtimeUrl: () => `ws://127.0.0.1:${state.port!}`,
     realtimePort: () => state.port!,
+    sfu: () => ({ url: state.sfu!.url, secret: state.sfuSecret! }),
     jwtSecret: env.CHENU_JWT_SECRET,
     supabase: () =>
       createClient(state.api!.url, state.api!.anonKey, {
