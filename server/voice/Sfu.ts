@@ -1,15 +1,10 @@
-import {
-  RTCPeerConnection,
-  RTCRtpCodecParameters,
-  useAudioLevelIndication,
-  useSdesMid,
-  type RtpPacket,
-} from 'werift';
+import type { RtpPacket } from 'werift';
 import { HEARING_RADIUS_M, MAX_AUDIBLE_SPEAKERS } from '../../shared/protocol/voiceProtocol.ts';
 import { AUDIO_LEVEL_URI, audioLevelOf } from './audioLevel.ts';
 import { DelayHistogram } from './DelayHistogram.ts';
 import { OutboundStream } from './OutboundStream.ts';
 import { selectAudible } from './selectAudible.ts';
+import { answerMismatch, createSfuPeerConnection, gathered, onlyCandidatesOf } from './sfuPeerConnection.ts';
 import { SfuPeer } from './SfuPeer.ts';
 import type { SfuEvent, SfuOffer } from './sfuProtocol.ts';
 
@@ -114,7 +109,7 @@ export class Sfu {
     const room = this.roomFor(owner, roomId, true);
     const old = room.peers.get(peerId);
     if (old) this.removePeer(room, old);
-    const pc = new RTCPeerConnection(this.peerConfig());
+    const pc = createSfuPeerConnection(this.options);
     const peer = new SfuPeer(peerId, pc, p.publish, p.muted);
     [peer.x, peer.y, peer.z] = p.position;
     room.peers.set(peerId, peer);
@@ -268,29 +263,6 @@ export class Sfu {
     const peer = room.peers.get(peerId);
     if (!peer) throw new SfuError('voice: no voice session for this participant');
     return peer;
-  }
-
-  private peerConfig(): ConstructorParameters<typeof RTCPeerConnection>[0] {
-    const { bindAddress, announcedAddress, portRange } = this.options;
-    return {
-      codecs: {
-        audio: [
-          new RTCRtpCodecParameters({
-            mimeType: 'audio/opus',
-            clockRate: 48_000,
-            channels: 2,
-            parameters: 'minptime=10;useinbandfec=1',
-          }),
-        ],
-      },
-      headerExtensions: { audio: [useSdesMid(), useAudioLevelIndication()] },
-      bundlePolicy: 'max-bundle',
-      iceUseIpv4: true,
-      iceUseIpv6: false,
-      iceInterfaceAddresses: { udp4: bindAddress },
-      iceAdditionalHostAddresses: [announcedAddress],
-      ...(portRange ? { icePortRange: portRange } : {}),
-    };
   }
 
   /** Opens the peer's microphone m-line and an outbound m-line for it on every other peer. */
@@ -464,39 +436,4 @@ export class Sfu {
     room.active = peerId;
     room.owner.emit({ event: 'active', room: room.id, peer: peerId });
   }
-}
-
-/** Resolves once the connection gathered its candidates (at once when it already has). */
-function gathered(pc: RTCPeerConnection): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    const { unSubscribe } = pc.iceGatheringStateChange.subscribe((state) => {
-      if (state !== 'complete') return;
-      unSubscribe();
-      resolve();
-    });
-  });
-}
-
-/** Keeps only the host candidates on the announced address (werift also lists every interface). */
-export function onlyCandidatesOf(sdp: string, address: string): string {
-  return sdp
-    .split('\r\n')
-    .filter((line) => !line.startsWith('a=candidate:') || line.split(' ')[4] === address)
-    .join('\r\n');
-}
-
-/**
- * Why an answer does not answer the offer (werift takes any text): it must be an SDP with the
- * offer's m-lines (same mids, same order) and the ICE and DTLS parameters a connection needs.
- */
-export function answerMismatch(offer: string, answer: string): string | undefined {
-  const mids = (sdp: string) => [...sdp.matchAll(/^a=mid:(\S+)\r?$/gm)].map((m) => m[1]);
-  if (!answer.startsWith('v=0')) return 'not an SDP';
-  const [offered, answered] = [mids(offer), mids(answer)];
-  if (offered.join(' ') !== answered.join(' ')) return 'its m-lines are not the offer’s';
-  for (const field of ['a=ice-ufrag:', 'a=ice-pwd:', 'a=fingerprint:']) {
-    if (!answer.includes(field)) return `no ${field.slice(2, -1)}`;
-  }
-  return undefined;
 }
