@@ -1,6 +1,7 @@
 /**
  * Load generator process of `npm run bench:voice` (forked with an IPC channel): N werift peers, each
- * publishing 20 ms Opus-sized RTP with the RFC 6464 audio level at 50 packets/s (the first S loud,
+ * publishing 20 ms Opus-sized RTP with the RFC 6464 audio level at 50 packets/s on one shared clock
+ * that catches up after a stall (the first S loud,
  * the others silence frames, as a muted-by-nobody room of mostly listeners sends) and counting what
  * it receives. Signalling goes through the parent, which plays the realtime process.
  */
@@ -19,10 +20,14 @@ export type ToLoad =
 export type FromLoad =
   | { type: 'join'; peer: string }
   | { type: 'answer'; peer: string; revision: number; sdp: string }
-  | { type: 'ready' }
+  | { type: 'ready'; failures: number }
   | { type: 'report'; received: number; sent: number; cpuMs: number; wallMs: number; minPerListener: number };
 
 const LOUD = 20;
+/** One Opus packet per 20 ms. */
+const PACKET_MS = 20;
+let sender: NodeJS.Timeout | undefined;
+let failures = 0;
 const SILENT = 127;
 const peers = new Map<string, WeriftVoicePeer>();
 let speakers = 0;
@@ -31,20 +36,37 @@ let wall0 = performance.now();
 let base = new Map<string, { received: number; sent: number }>();
 
 const send = (message: FromLoad) => process.send!(message);
+const until = (ok: () => boolean) =>
+  new Promise<void>((resolve) => {
+    const check = () => (ok() ? resolve() : setTimeout(check, 10));
+    check();
+  });
 
 async function start(n: number, s: number): Promise<void> {
   speakers = s;
+  // everyone joins, then everyone answers: the SFU's offers made meanwhile coalesce into one each
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (open = resolve));
   for (let i = 0; i < n; i += 1) {
     const id = `p${i}`;
-    peers.set(
-      id,
-      createWeriftVoicePeer((revision, sdp) => send({ type: 'answer', peer: id, revision, sdp })),
+    const peer = createWeriftVoicePeer(
+      (revision, sdp) => send({ type: 'answer', peer: id, revision, sdp }),
+      {},
+      gate,
     );
+    // a handshake that times out on a busy machine: the SFU dropped the session, join again
+    peer.onFailed = () => {
+      failures += 1;
+      void peer.reset().then(() => send({ type: 'join', peer: id }));
+    };
+    peers.set(id, peer);
     send({ type: 'join', peer: id });
   }
+  await Promise.all([...peers.values()].map((p) => until(() => p.offers > 0)));
+  open();
   // every join makes the SFU offer again to everyone: wait until all settled on their latest offer
   await Promise.all([...peers.values()].map((p) => p.ready()));
-  send({ type: 'ready' });
+  send({ type: 'ready', failures });
 }
 
 process.on('message', (message: ToLoad) => {
@@ -56,8 +78,20 @@ process.on('message', (message: ToLoad) => {
       peers.get(message.peer)?.offer(message.offer);
       return;
     case 'send': {
-      let i = 0;
-      for (const peer of peers.values()) peer.send(i++ < speakers ? LOUD : SILENT);
+      // one clock for every peer, catching up after a stall: each sends 50 packets a second on
+      // average whatever this process's scheduling, as a browser's audio thread does
+      const started = performance.now();
+      const list = [...peers.values()].map((peer, i) => ({
+        peer,
+        level: i < speakers ? LOUD : SILENT,
+        sent: 0,
+      }));
+      sender = setInterval(() => {
+        const due = Math.floor((performance.now() - started) / PACKET_MS);
+        for (const p of list) {
+          for (; p.sent < due; p.sent += 1) void p.peer.sendOne(p.level);
+        }
+      }, PACKET_MS / 2);
       return;
     }
     case 'measure':
@@ -87,7 +121,7 @@ process.on('message', (message: ToLoad) => {
       return;
     }
     case 'stop':
-      for (const p of peers.values()) p.stopSending();
+      clearInterval(sender);
       void Promise.all([...peers.values()].map((p) => p.close())).finally(() => process.exit(0));
       return;
   }

@@ -60,6 +60,10 @@ export interface WeriftVoicePeer {
   ready(): Promise<void>;
   /** Calls `wake` listeners: something the caller waits on may have changed. */
   poke(): void;
+  /** Called when the media connection fails (the SFU has dropped the session; join again). */
+  onFailed?: () => void;
+  /** Drops the connection and everything negotiated, ready for a new join's first offer. */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,10 +81,14 @@ function peerConfig(): ConstructorParameters<typeof RTCPeerConnection>[0] {
   };
 }
 
-/** A peer whose answers go out through `sendAnswer`. */
+/**
+ * A peer whose answers go out through `sendAnswer`; with `gate`, it answers nothing before the gate
+ * opens (a crowd joining at once then negotiates once each, as offers made meanwhile coalesce).
+ */
 export function createWeriftVoicePeer(
   sendAnswer: (revision: number, sdp: string) => void,
   mischief: PeerMischief = {},
+  gate: Promise<void> = Promise.resolve(),
 ): WeriftVoicePeer {
   let pc: RTCPeerConnection | undefined;
   let publishTx: RTCRtpTransceiver | undefined;
@@ -89,7 +97,7 @@ export function createWeriftVoicePeer(
   let timer: NodeJS.Timeout | undefined;
   let seq = Math.floor(Math.random() * 60_000);
   let ts = Math.floor(Math.random() * 2 ** 31);
-  let answering = Promise.resolve();
+  let answering = gate;
   let answered = 0;
   const counted = new WeakSet<RTCRtpTransceiver>();
   const waiters: (() => void)[] = [];
@@ -142,6 +150,16 @@ export function createWeriftVoicePeer(
         check();
       }),
     poke: wake,
+    async reset() {
+      const old = pc;
+      pc = undefined;
+      publishTx = undefined;
+      levelId = undefined;
+      answered = 0;
+      peer.last = undefined;
+      peer.offers = 0;
+      await old?.close();
+    },
     async close() {
       peer.stopSending();
       await pc?.close();
@@ -162,8 +180,11 @@ export function createWeriftVoicePeer(
 
   const answer = async (offer: PeerOffer) => {
     if (!pc) {
-      pc = new RTCPeerConnection(peerConfig());
-      pc.connectionStateChange.subscribe(wake);
+      const own = (pc = new RTCPeerConnection(peerConfig()));
+      own.connectionStateChange.subscribe((state) => {
+        if (state === 'failed' && pc === own) peer.onFailed?.();
+        wake();
+      });
     }
     await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
     tracks = offer.tracks;
