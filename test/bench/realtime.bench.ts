@@ -2,7 +2,8 @@
  * `npm run bench:realtime`: capacity of one SpatialRoom vs a bare Colyseus room on this machine, in a
  * sparse room (AREAS_M[0]: avatars spread over a 40 m square, few in each other's near radius) and a
  * dense one (6 m: everyone near everyone, as in a meeting). `npm run bench:realtime -- dense` (or
- * `sparse`) runs one of them.
+ * `sparse`) runs one of them. Each starts with the in-process encode cost per patch (encodeCost.ts):
+ * a view per client, as before interest cells, against the room's CellInterest.
  * A throwaway embedded Postgres (migrations + seed) and the realtime server run here; each step
  * spawns test/bench/realtimeLoad.ts (a separate process) with N clients sending head + hands at
  * 20 Hz. For each room the ladder stops at the first N whose probe p99 self-echo is >= 100 ms;
@@ -20,6 +21,7 @@ import { migrate, seed } from '../../server/db/migrate.ts';
 import { parseEnv } from '../../server/env.ts';
 import { createRealtimeServer } from '../../server/realtime/createRealtimeServer.ts';
 import { BareRoom } from './BareRoom.ts';
+import { encodeCost } from './encodeCost.ts';
 
 const LADDER = [50, 100, 150, 200, 250, 300, 400, 500];
 const PROBES = 4;
@@ -29,6 +31,8 @@ const P99_LIMIT_MS = 100;
 const ATTEMPTS = 2;
 /** Sides of the square the avatars stand in: sparse, then dense. */
 const AREAS_M = { sparse: 40, dense: 6 } as const;
+/** Room sizes of the in-process encode comparison. */
+const ENCODE_SIZES = [100, 250, 400];
 /** Targets of the dense room (issue 15): capacity and ratio to the bare room. */
 const DENSE_TARGET = { avatars: 250, ratio: 0.8 } as const;
 const A1 = 'a1000000-0000-4000-8000-000000000000';
@@ -140,6 +144,15 @@ async function main(): Promise<void> {
     const summary: string[] = [];
     for (const name of areas) {
       const areaM = AREAS_M[name];
+      // what the views cost per patch, in process: apart from sockets and the machine's scheduling
+      for (const n of ENCODE_SIZES) {
+        const [old, cells] = [encodeCost(n, areaM, 'per-client'), encodeCost(n, areaM, 'cells')];
+        console.log(
+          `encode   ${String(areaM).padStart(2)} m  N=${String(n).padStart(3)}  per patch: a view per client ${old.msPerPatch.toFixed(2)} ms ` +
+            `(${old.views} views), interest cells ${cells.msPerPatch.toFixed(2)} ms (${cells.views} views)  ` +
+            `${(old.msPerPatch / cells.msPerPatch).toFixed(1)}x`,
+        );
+      }
       console.log(
         `bench:realtime (${name}) — ${PROBES} probes + bots, head+hands at 20 Hz, ${areaM} m square, p99 limit ${P99_LIMIT_MS} ms, ` +
           `load average ${os
