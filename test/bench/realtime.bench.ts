@@ -148,7 +148,7 @@ async function main(): Promise<void> {
       for (const n of ENCODE_SIZES) {
         const [old, cells] = [encodeCost(n, areaM, 'per-client'), encodeCost(n, areaM, 'cells')];
         console.log(
-          `encode   ${String(areaM).padStart(2)} m  N=${String(n).padStart(3)}  per patch: a view per client ${old.msPerPatch.toFixed(2)} ms ` +
+          `encode   ${String(areaM).padStart(2)} m  N=${String(n).padStart(3)}  CPU per patch: a view per client ${old.msPerPatch.toFixed(2)} ms ` +
             `(${old.views} views), interest cells ${cells.msPerPatch.toFixed(2)} ms (${cells.views} views)  ` +
             `${(old.msPerPatch / cells.msPerPatch).toFixed(1)}x`,
         );
