@@ -64,6 +64,7 @@ export type Database = {
           request_hash: string | null;
           reservation_id: string | null;
           result: Json | null;
+          runner_identity_id: string | null;
           stages: NonNullable<Json>;
           started_at: string | null;
           status: string;
@@ -90,6 +91,7 @@ export type Database = {
           request_hash?: string | null;
           reservation_id?: string | null;
           result?: Json | null;
+          runner_identity_id?: string | null;
           stages?: NonNullable<Json>;
           started_at?: string | null;
           status?: string;
@@ -115,6 +117,7 @@ export type Database = {
           request_hash?: string | null;
           reservation_id?: string | null;
           result?: Json | null;
+          runner_identity_id?: string | null;
           stages?: NonNullable<Json>;
           started_at?: string | null;
           status?: string;
@@ -151,6 +154,13 @@ export type Database = {
           {
             foreignKeyName: 'agent_executions_identity_id_fkey';
             columns: ['identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'identities';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'agent_executions_runner_identity_id_fkey';
+            columns: ['runner_identity_id'];
             isOneToOne: false;
             referencedRelation: 'identities';
             referencedColumns: ['id'];
@@ -544,6 +554,72 @@ export type Database = {
             isOneToOne: false;
             referencedRelation: 'dataspaces';
             referencedColumns: ['id', 'identity_id'];
+          },
+        ];
+      };
+      dataspace_members: {
+        Row: {
+          added_by_identity_id: string | null;
+          created_at: string;
+          dataspace_id: string;
+          id: string;
+          identity_id: string;
+          member_identity_id: string;
+          role: string;
+          updated_at: string;
+          via_link_id: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          added_by_identity_id?: string | null;
+          created_at?: string;
+          dataspace_id: string;
+          id?: string;
+          identity_id: string;
+          member_identity_id: string;
+          role: string;
+          updated_at?: string;
+          via_link_id?: string | null;
+        };
+        Update: {
+          added_by_identity_id?: string | null;
+          created_at?: string;
+          dataspace_id?: string;
+          id?: string;
+          identity_id?: string;
+          member_identity_id?: string;
+          role?: string;
+          updated_at?: string;
+          via_link_id?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'dataspace_members_added_by_identity_id_fkey';
+            columns: ['added_by_identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'identities';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'dataspace_members_dataspace_id_identity_id_fkey';
+            columns: ['dataspace_id', 'identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'dataspaces';
+            referencedColumns: ['id', 'identity_id'];
+          },
+          {
+            foreignKeyName: 'dataspace_members_member_identity_id_fkey';
+            columns: ['member_identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'identities';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'dataspace_members_via_link_id_fkey';
+            columns: ['via_link_id'];
+            isOneToOne: false;
+            referencedRelation: 'share_links';
+            referencedColumns: ['id'];
           },
         ];
       };
@@ -1100,6 +1176,84 @@ export type Database = {
           },
         ];
       };
+      invitations: {
+        Row: {
+          accepted_identity_id: string | null;
+          created_at: string;
+          dataspace_id: string;
+          decided_at: string | null;
+          expires_at: string;
+          id: string;
+          identity_id: string;
+          invited_by_identity_id: string | null;
+          invitee_email: string;
+          meeting_id: string | null;
+          role: string;
+          status: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          accepted_identity_id?: string | null;
+          created_at?: string;
+          dataspace_id: string;
+          decided_at?: string | null;
+          expires_at: string;
+          id?: string;
+          identity_id: string;
+          invited_by_identity_id?: string | null;
+          invitee_email: string;
+          meeting_id?: string | null;
+          role: string;
+          status?: string;
+          updated_at?: string;
+        };
+        Update: {
+          accepted_identity_id?: string | null;
+          created_at?: string;
+          dataspace_id?: string;
+          decided_at?: string | null;
+          expires_at?: string;
+          id?: string;
+          identity_id?: string;
+          invited_by_identity_id?: string | null;
+          invitee_email?: string;
+          meeting_id?: string | null;
+          role?: string;
+          status?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'invitations_accepted_identity_id_fkey';
+            columns: ['accepted_identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'identities';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'invitations_dataspace_id_identity_id_fkey';
+            columns: ['dataspace_id', 'identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'dataspaces';
+            referencedColumns: ['id', 'identity_id'];
+          },
+          {
+            foreignKeyName: 'invitations_invited_by_identity_id_fkey';
+            columns: ['invited_by_identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'identities';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'invitations_meeting_id_identity_id_fkey';
+            columns: ['meeting_id', 'identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'meetings';
+            referencedColumns: ['id', 'identity_id'];
+          },
+        ];
+      };
       meeting_notes: {
         Row: {
           author_identity_id: string | null;
@@ -1160,6 +1314,7 @@ export type Database = {
           participant_identity_id: string | null;
           role: string;
           updated_at: string;
+          via_link_id: string | null;
         };
         ComputedFields: never;
         Insert: {
@@ -1175,6 +1330,7 @@ export type Database = {
           participant_identity_id?: string | null;
           role?: string;
           updated_at?: string;
+          via_link_id?: string | null;
         };
         Update: {
           created_at?: string;
@@ -1189,6 +1345,7 @@ export type Database = {
           participant_identity_id?: string | null;
           role?: string;
           updated_at?: string;
+          via_link_id?: string | null;
         };
         Relationships: [
           {
@@ -1203,6 +1360,13 @@ export type Database = {
             columns: ['participant_identity_id'];
             isOneToOne: false;
             referencedRelation: 'identities';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'meeting_participants_via_link_id_fkey';
+            columns: ['via_link_id'];
+            isOneToOne: false;
+            referencedRelation: 'share_links';
             referencedColumns: ['id'];
           },
         ];
@@ -2337,6 +2501,77 @@ export type Database = {
             columns: ['thread_id', 'identity_id'];
             isOneToOne: false;
             referencedRelation: 'threads';
+            referencedColumns: ['id', 'identity_id'];
+          },
+        ];
+      };
+      share_links: {
+        Row: {
+          created_at: string;
+          created_by_identity_id: string | null;
+          dataspace_id: string;
+          expires_at: string;
+          id: string;
+          identity_id: string;
+          max_uses: number | null;
+          meeting_id: string | null;
+          revoked_at: string | null;
+          role: string;
+          token_hash: string;
+          updated_at: string;
+          uses: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          created_by_identity_id?: string | null;
+          dataspace_id: string;
+          expires_at: string;
+          id?: string;
+          identity_id: string;
+          max_uses?: number | null;
+          meeting_id?: string | null;
+          revoked_at?: string | null;
+          role: string;
+          token_hash: string;
+          updated_at?: string;
+          uses?: number;
+        };
+        Update: {
+          created_at?: string;
+          created_by_identity_id?: string | null;
+          dataspace_id?: string;
+          expires_at?: string;
+          id?: string;
+          identity_id?: string;
+          max_uses?: number | null;
+          meeting_id?: string | null;
+          revoked_at?: string | null;
+          role?: string;
+          token_hash?: string;
+          updated_at?: string;
+          uses?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'share_links_created_by_identity_id_fkey';
+            columns: ['created_by_identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'identities';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'share_links_dataspace_id_identity_id_fkey';
+            columns: ['dataspace_id', 'identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'dataspaces';
+            referencedColumns: ['id', 'identity_id'];
+          },
+          {
+            foreignKeyName: 'share_links_meeting_id_identity_id_fkey';
+            columns: ['meeting_id', 'identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'meetings';
             referencedColumns: ['id', 'identity_id'];
           },
         ];
@@ -3477,27 +3712,20 @@ export type Database = {
           content: string;
           created_at: string;
           dataspace_id: string;
-          expires_at: string | null;
-          forgotten_at: string | null;
+          expires_at: string;
+          forgotten_at: string;
           id: string;
           identity_id: string;
           kind: string;
           origin: string;
-          proposed_by_execution_id: string | null;
+          proposed_by_execution_id: string;
           sensitive: boolean;
-          source_id: string | null;
+          source_id: string;
           source_type: string;
           status: string;
-          thread_id: string | null;
+          thread_id: string;
           updated_at: string;
-          user_id: string;
-        };
-        SetofOptions: {
-          from: '*';
-          to: 'memory_items';
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
+        }[];
       };
       custom_access_token_hook: { Args: { event: Json }; Returns: Json };
       forget_memory_item: {
@@ -3506,27 +3734,20 @@ export type Database = {
           content: string;
           created_at: string;
           dataspace_id: string;
-          expires_at: string | null;
-          forgotten_at: string | null;
+          expires_at: string;
+          forgotten_at: string;
           id: string;
           identity_id: string;
           kind: string;
           origin: string;
-          proposed_by_execution_id: string | null;
+          proposed_by_execution_id: string;
           sensitive: boolean;
-          source_id: string | null;
+          source_id: string;
           source_type: string;
           status: string;
-          thread_id: string | null;
+          thread_id: string;
           updated_at: string;
-          user_id: string;
-        };
-        SetofOptions: {
-          from: '*';
-          to: 'memory_items';
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
+        }[];
       };
       nova_record_guidance: {
         Args: { p_action: string; p_context_id: string; p_suggestion_id: string };

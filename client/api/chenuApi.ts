@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ErrorBody } from '../../shared/api/common.ts';
 import type * as g from '../../shared/api/governed.ts';
 import type * as r from '../../shared/api/resources.ts';
+import type * as sh from '../../shared/api/sharing.ts';
 
 /**
  * The CHE·NU API as the client calls it: every route through `supabase.functions.invoke` (no
@@ -10,6 +11,16 @@ import type * as r from '../../shared/api/resources.ts';
  */
 
 export type Identity = z.infer<typeof r.Identity>;
+export type SphereCreate = z.input<typeof r.SphereCreate>;
+export type DataspaceCreate = z.input<typeof r.DataspaceCreate>;
+export type DataspaceUpdate = z.input<typeof r.DataspaceUpdate>;
+export type ThreadCreate = z.input<typeof r.ThreadCreate>;
+export type ThreadUpdate = z.input<typeof r.ThreadUpdate>;
+export type MeetingCreate = z.input<typeof r.MeetingCreate>;
+export type MeetingUpdate = z.input<typeof r.MeetingUpdate>;
+export type MemoryItemCreate = z.input<typeof r.MemoryItemCreate>;
+export type WorkspaceCreate = z.input<typeof r.WorkspaceCreate>;
+export type WorkspaceUpdate = z.input<typeof r.WorkspaceUpdate>;
 export type Sphere = z.infer<typeof r.Sphere>;
 export type Dataspace = z.infer<typeof r.Dataspace>;
 export type Thread = z.infer<typeof r.Thread>;
@@ -28,12 +39,27 @@ export type TokenTransaction = z.infer<typeof g.TokenTransaction>;
 export type ExecutionSuccess = z.infer<typeof g.ExecutionSuccess>;
 export type AgentEstimate = z.infer<typeof g.AgentEstimate>;
 export type NovaContext = z.infer<typeof g.NovaContext>;
+// shared spaces (issue 14)
+export type MemberRole = z.infer<typeof sh.MemberRole>;
+export type MyRole = z.infer<typeof r.MyRole>;
+export type Member = z.infer<typeof sh.Member>;
+export type Membership = z.infer<typeof sh.Membership>;
+export type Invitation = z.infer<typeof sh.Invitation>;
+export type MyInvitation = z.infer<typeof sh.MyInvitation>;
+export type InvitationAccepted = z.infer<typeof sh.InvitationAccepted>;
+export type ShareLink = z.infer<typeof sh.ShareLink>;
+export type ShareLinkCreated = z.infer<typeof sh.ShareLinkCreated>;
+export type LinkRedeemed = z.infer<typeof sh.LinkRedeemed>;
+export type Onboarded = z.infer<typeof sh.Onboarded>;
 export interface Page<T> {
   readonly data: T[];
   readonly next_cursor: string | null;
 }
 
-/** A refused or failed call, with the API's code (or a transport code) and its message as is. */
+/**
+ * A refused or failed call, with the API's code (or a transport code) and its message as is. The UI
+ * shows the code's sentence (client/i18n/uiError.ts), never the raw code or message.
+ */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
@@ -44,7 +70,7 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
-  /** What the user reads: `code: message`. */
+  /** For logs: `code: message`. */
   override toString(): string {
     return `${this.code}: ${this.message}`;
   }
@@ -101,11 +127,20 @@ export function createChenuApi(sb: SupabaseClient) {
     switchIdentity: (id: string) =>
       call<{ identity: Identity; refresh_session: boolean }>(sb, 'POST', `identities/${id}/switch`),
     spheres: () => call<Page<Sphere>>(sb, 'GET', 'spheres'),
+    createSphere: (body: SphereCreate) => call<Sphere>(sb, 'POST', 'spheres', { body }),
     dataspaces: (sphereId?: string, limit?: number) =>
       call<Page<Dataspace>>(sb, 'GET', 'dataspaces', { query: { sphere_id: sphereId, limit } }),
     dataspace: (id: string) => call<Dataspace>(sb, 'GET', `dataspaces/${id}`),
+    createDataspace: (body: DataspaceCreate) => call<Dataspace>(sb, 'POST', 'dataspaces', { body }),
+    /** Renames, describes, archives (`archived_at` = now) or restores (`archived_at` = null). */
+    updateDataspace: (id: string, body: DataspaceUpdate) =>
+      call<Dataspace>(sb, 'PATCH', `dataspaces/${id}`, { body }),
     threads: (dataspaceId: string, options: { status?: Thread['status']; limit?: number } = {}) =>
       call<Page<Thread>>(sb, 'GET', 'threads', { query: { dataspace_id: dataspaceId, ...options } }),
+    thread: (id: string) => call<Thread>(sb, 'GET', `threads/${id}`),
+    createThread: (body: ThreadCreate) => call<Thread>(sb, 'POST', 'threads', { body }),
+    /** Renames, archives (`status: 'archived'`) or reopens a thread. */
+    updateThread: (id: string, body: ThreadUpdate) => call<Thread>(sb, 'PATCH', `threads/${id}`, { body }),
     messages: (threadId: string) =>
       call<Page<Message>>(sb, 'GET', `threads/${threadId}/messages`, { query: { limit: 30 } }),
     postMessage: (threadId: string, body: string) =>
@@ -133,6 +168,11 @@ export function createChenuApi(sb: SupabaseClient) {
       }),
     meetings: (dataspaceId: string, limit?: number) =>
       call<Page<Meeting>>(sb, 'GET', 'meetings', { query: { dataspace_id: dataspaceId, limit } }),
+    meeting: (id: string) => call<Meeting>(sb, 'GET', `meetings/${id}`),
+    createMeeting: (body: MeetingCreate) => call<Meeting>(sb, 'POST', 'meetings', { body }),
+    /** Renames, reschedules, changes the agenda or cancels (`status: 'cancelled'`) a meeting. */
+    updateMeeting: (id: string, body: MeetingUpdate) =>
+      call<Meeting>(sb, 'PATCH', `meetings/${id}`, { body }),
     meetingTasks: (meetingId: string, limit?: number) =>
       call<Page<MeetingTask>>(sb, 'GET', `meetings/${meetingId}/tasks`, { query: { limit } }),
     /** One page of the dataspace's memory items (expired ones are not served: memory law 9). */
@@ -145,14 +185,85 @@ export function createChenuApi(sb: SupabaseClient) {
       call<Page<ConstructionProject>>(sb, 'GET', 'construction/projects', {
         query: { dataspace_id: dataspaceId, limit },
       }),
+    /** A note remembered by the human (memory law 3: the source is the user's own entry). */
+    createMemory: (body: MemoryItemCreate) => call<MemoryItem>(sb, 'POST', 'memory', { body }),
     workspaces: (dataspaceId: string) =>
       call<Page<Workspace>>(sb, 'GET', 'workspaces', { query: { dataspace_id: dataspaceId, limit: 100 } }),
+    createWorkspace: (body: WorkspaceCreate) => call<Workspace>(sb, 'POST', 'workspaces', { body }),
+    updateWorkspace: (id: string, body: WorkspaceUpdate) =>
+      call<Workspace>(sb, 'PATCH', `workspaces/${id}`, { body }),
+    /** Workspaces have no archived state: removing one deletes it with its panels. */
+    deleteWorkspace: (id: string) => call<unknown>(sb, 'DELETE', `workspaces/${id}`),
     workspacePanels: (workspaceId: string) =>
       call<Page<Panel>>(sb, 'GET', `workspaces/${workspaceId}/panels`, { query: { limit: 100 } }),
     novaContext: (input: { sessionId: string; sphereId?: string; dataspaceId?: string }) =>
       call<NovaContext>(sb, 'POST', 'nova/context', { body: input }),
     novaGuidance: (contextId: string, suggestionId: string, action: 'accepted' | 'dismissed') =>
       call<unknown>(sb, 'POST', 'nova/guidance', { body: { contextId, suggestionId, action } }),
+    /** Meeting tasks assigned to the active identity, whoever owns the meeting (the bureau's tasks). */
+    assignedTasks: (limit?: number) =>
+      call<Page<MeetingTask>>(sb, 'GET', 'bureau/tasks', { query: { limit } }),
+
+    // shared spaces (issue 14) ------------------------------------------------------------------
+    /** The dataspaces other identities shared with the active one (each with `my_role`). */
+    sharedDataspaces: (limit?: number) =>
+      call<Page<Dataspace>>(sb, 'GET', 'dataspaces', { query: { shared: 'true', limit } }),
+    /** The owner first, then the members with their roles (identity name and colour, never a user id). */
+    members: (dataspaceId: string) =>
+      call<{ data: Member[] }>(sb, 'GET', `dataspaces/${dataspaceId}/members`),
+    /** Adds an identity the owner already knows (else: invite by e-mail), or sets its role (host). */
+    addMember: (dataspaceId: string, identityId: string, role: MemberRole) =>
+      call<Membership>(sb, 'POST', `dataspaces/${dataspaceId}/members`, {
+        body: { identity_id: identityId, role },
+      }),
+    changeMemberRole: (dataspaceId: string, membershipId: string, role: MemberRole) =>
+      call<Membership>(sb, 'PATCH', `dataspaces/${dataspaceId}/members/${membershipId}`, { body: { role } }),
+    /** Removes a member (host), or leaves (the member itself): effective at once. */
+    removeMember: (dataspaceId: string, membershipId: string) =>
+      call<null>(sb, 'DELETE', `dataspaces/${dataspaceId}/members/${membershipId}`),
+    /** The invitations to a dataspace and its meetings (hosts; an inviter sees theirs). */
+    dataspaceInvitations: (dataspaceId: string, cursor?: string) =>
+      call<Page<Invitation>>(sb, 'GET', `dataspaces/${dataspaceId}/invitations`, { query: { cursor } }),
+    invite: (dataspaceId: string, email: string, role: MemberRole, expiresInHours?: number) =>
+      call<Invitation>(sb, 'POST', `dataspaces/${dataspaceId}/invitations`, {
+        body: { email, role, ...(expiresInHours ? { expires_in_hours: expiresInHours } : {}) },
+      }),
+    /** Invites someone to one meeting only (they need not be a member). */
+    inviteToMeeting: (meetingId: string, email: string, role: 'viewer' | 'participant' = 'participant') =>
+      call<Invitation>(sb, 'POST', `meetings/${meetingId}/invitations`, { body: { email, role } }),
+    /** The invitations addressed to me (any of my identities sees them). */
+    myInvitations: (status?: MyInvitation['status']) =>
+      call<{ data: MyInvitation[] }>(sb, 'GET', 'invitations', { query: { status } }),
+    acceptInvitation: (invitationId: string, identityId: string) =>
+      call<InvitationAccepted>(sb, 'POST', `invitations/${invitationId}/accept`, {
+        body: { identity_id: identityId },
+      }),
+    declineInvitation: (invitationId: string) =>
+      call<Invitation>(sb, 'POST', `invitations/${invitationId}/decline`),
+    revokeInvitation: (invitationId: string) => call<null>(sb, 'DELETE', `invitations/${invitationId}`),
+    links: (dataspaceId: string, cursor?: string) =>
+      call<Page<ShareLink>>(sb, 'GET', `dataspaces/${dataspaceId}/links`, { query: { cursor } }),
+    /** Makes a share link; `token` (and `path`, the client's join route) appear in this answer only. */
+    createLink: (
+      dataspaceId: string,
+      link: { role: ShareLink['role']; meetingId?: string; expiresInHours?: number; maxUses?: number },
+    ) =>
+      call<ShareLinkCreated>(sb, 'POST', `dataspaces/${dataspaceId}/links`, {
+        body: {
+          role: link.role,
+          ...(link.meetingId ? { meeting_id: link.meetingId } : {}),
+          ...(link.expiresInHours ? { expires_in_hours: link.expiresInHours } : {}),
+          ...(link.maxUses ? { max_uses: link.maxUses } : {}),
+        },
+      }),
+    /** Revokes a link: everyone who joined through it leaves at once. */
+    revokeLink: (linkId: string) => call<null>(sb, 'DELETE', `links/${linkId}`),
+    /** Redeems a link's token with one of my identities (404 for any token that is not valid). */
+    redeemLink: (token: string, identityId: string) =>
+      call<LinkRedeemed>(sb, 'POST', 'links/redeem', { body: { token, identity_id: identityId } }),
+    /** Hosted projects: completes my onboarding (idempotent); then refresh the session. */
+    onboard: (displayName?: string) =>
+      call<Onboarded>(sb, 'POST', 'onboarding', { body: displayName ? { display_name: displayName } : {} }),
     bureauConfigurations: (sphereId: string) =>
       call<Page<BureauConfiguration>>(sb, 'GET', 'bureau/configurations', { query: { sphere_id: sphereId } }),
     createBureauConfiguration: (body: Partial<BureauConfiguration> & { sphere_id: string }) =>

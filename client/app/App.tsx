@@ -2,6 +2,8 @@ import { Canvas } from '@react-three/fiber';
 import { Suspense, lazy, useEffect, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { DesktopControls, lookState } from '../controls/DesktopControls.tsx';
+import { colors } from '../design/tokens.ts';
+import { themeStore } from '../design/themeStore.ts';
 import { PosePublisher } from '../room/PosePublisher.tsx';
 import { RoomScene } from '../room/RoomScene.tsx';
 import { RoomFeedContext } from '../room/RoomFeedContext.ts';
@@ -11,32 +13,37 @@ import type { RoomFeed } from '../state/RoomFeed.ts';
 import { createRoomStore, type RoomStore } from '../state/roomStore.ts';
 import { TouchJoystick } from '../ui/TouchJoystick.tsx';
 import { XRButtons } from '../ui/XRButtons.tsx';
+import { NoticeToast } from '../ui/NoticeToast.tsx';
 import { detectXRSupport, loadXRRuntime } from '../xr/xrLoader.ts';
 import { clientStore } from './clientStore.ts';
+import { installThreeConsole } from './threeConsole.ts';
+
+installThreeConsole();
 
 const XRRoot = lazy(() => loadXRRuntime().then((m) => ({ default: m.XRRoot })));
 
 const isCoarsePointer = () => typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
 
 /**
- * One spatial room: the canvas, its controls and the overlay, fed by `feed`. `scene` adds 3D content
- * (e.g. XR panels) inside the canvas, `overlay` adds DOM panels over it.
+ * One spatial room: the canvas, its controls and the HUD, fed by `feed`. `scene` adds 3D content
+ * (the dataspace's room, XR panels) inside the canvas; `hud` is the DOM over it (without one, as in
+ * the demo room, the Enter VR / AR buttons alone). The room's clear colour follows the theme.
  */
 export function App({
   feed,
   scene,
-  overlay,
+  hud,
   store: given,
 }: {
   feed: RoomFeed;
   scene?: ReactNode;
-  overlay?: ReactNode;
+  hud?: ReactNode;
   store?: RoomStore;
 }) {
   const [own] = useState(createRoomStore);
   const store = given ?? own;
   const xrMounted = useStore(clientStore, (s) => s.xrMounted);
-  const notice = useStore(clientStore, (s) => s.notice);
+  const scheme = useStore(themeStore, (s) => s.scheme);
   useEffect(() => bindRoomFeed(feed, store), [feed, store]);
   useEffect(() => void detectXRSupport(), []);
   const onObjectClick = (id: string) => {
@@ -46,7 +53,7 @@ export function App({
   return (
     <RoomStoreContext.Provider value={store}>
       <Canvas className="room-canvas" camera={{ fov: 70, near: 0.05, far: 200 }} dpr={[1, 2]}>
-        <color attach="background" args={['#dde3ea']} />
+        <color attach="background" args={[colors[scheme].room]} />
         <RoomStoreContext.Provider value={store}>
           <RoomFeedContext.Provider value={feed}>
             <RoomScene onObjectClick={onObjectClick} />
@@ -61,15 +68,12 @@ export function App({
           </RoomFeedContext.Provider>
         </RoomStoreContext.Provider>
       </Canvas>
-      {overlay}
-      <div className="overlay">
-        <XRButtons />
-        {notice && (
-          <p className="notice" role="alert">
-            {notice}
-          </p>
-        )}
-      </div>
+      {hud ?? (
+        <div className="overlay">
+          <XRButtons />
+        </div>
+      )}
+      <NoticeToast />
       {isCoarsePointer() && <TouchJoystick />}
     </RoomStoreContext.Provider>
   );

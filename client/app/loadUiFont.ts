@@ -1,3 +1,4 @@
+import { assetUrl } from './assetUrl.ts';
 /** The UI font (Inter, OFL) shipped in assets/fonts; never fetched from a CDN. */
 const FACES = [
   { weight: '400', file: 'fonts/inter-latin-400-normal.woff2' },
@@ -8,7 +9,7 @@ const FACES = [
 export async function loadUiFont(): Promise<void> {
   await Promise.all(
     FACES.map(async ({ weight, file }) => {
-      const face = new FontFace('Inter', `url(${new URL(file, document.baseURI).href})`, { weight });
+      const face = new FontFace('Inter', `url(${assetUrl(file)})`, { weight });
       document.fonts.add(await face.load());
     }),
   );

@@ -55,7 +55,10 @@ export class NameTagAtlas {
     out[offset + 3] = 1 / this.rows;
   }
 
-  /** Draws a tag: identity colour pill with the name in white. A no-op without a 2D canvas. */
+  /**
+   * Draws a tag: an identity colour pill with the name in white, or in ink on a light colour (WCAG
+   * contrast either way). A no-op without a 2D canvas.
+   */
   draw(slot: number, name: string, color: string): void {
     const ctx = this.context;
     if (!ctx) return;
@@ -66,7 +69,7 @@ export class NameTagAtlas {
     ctx.beginPath();
     ctx.roundRect(x + 4, y + 6, TAG_WIDTH_PX - 8, TAG_HEIGHT_PX - 12, (TAG_HEIGHT_PX - 12) / 2);
     ctx.fill();
-    ctx.fillStyle = '#ffffff';
+    ctx.fillStyle = tagTextColor(color);
     ctx.font = TAG_FONT;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
@@ -77,4 +80,17 @@ export class NameTagAtlas {
   dispose(): void {
     this.texture.dispose();
   }
+}
+
+/** White on dark identity colours, ink on light ones: whichever contrasts more (WCAG luminance). */
+export function tagTextColor(color: string): '#ffffff' | '#17202e' {
+  const hex = /^#?([0-9a-f]{6})$/i.exec(color)?.[1];
+  if (!hex) return '#ffffff';
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+  // contrast with white (L 1) against contrast with the ink (L ≈ 0.014)
+  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.064 ? '#ffffff' : '#17202e';
 }

@@ -17,8 +17,10 @@ import { sampleTrack, POSE_FLOATS } from '../state/poseTrack.ts';
 import { InstanceBucket, LOD_MAX_ERROR_PX, ViewSample, lodLevelFor } from '../scene/instanceLod.ts';
 import { NameTagAtlas, createTagCanvas } from './NameTagAtlas.ts';
 import {
+  AVATAR_BOUNDS,
   HAND_SIZE_M,
   HEAD_RADIUS_M,
+  SPEAKING_RING_M,
   handFacesGeometry,
   handGeometry,
   headLodGeometries,
@@ -28,6 +30,7 @@ import {
   TAG_LIFT_M,
   tagGeometry,
 } from './avatarGeometry.ts';
+import { createAvatarMaterial } from './createAvatarMaterial.ts';
 import { createNameTagMaterial } from './nameTagMaterial.ts';
 
 // frame-loop scratch: update() allocates nothing
@@ -37,11 +40,17 @@ const _s = new Vector3();
 const _m = new Matrix4();
 const _cam = new Quaternion();
 const _offset = new Vector3();
+const _body = new Vector3();
 const _color = new Color();
 const _view = new ViewSample();
 /** Radius (m) of the sphere around a hand's centre that holds the whole hand. */
 const HAND_RADIUS_M = Math.hypot(HAND_SIZE_M.width, HAND_SIZE_M.thickness, HAND_SIZE_M.length) / 2;
-const SPEAKING_RADIUS_M = 0.035;
+const SPEAKING_RADIUS_M = SPEAKING_RING_M.outer;
+/**
+ * An avatar whose head is nearer than this to the viewer is not drawn at all (body, hands, tag,
+ * ring): walking into someone never fills the screen with them.
+ */
+export const NEAR_HIDE_M = 0.45;
 
 /** Smallest power of two >= n (at least 16): instanced buffers grow rarely. */
 export function capacityFor(n: number): number {
@@ -86,7 +95,7 @@ function instanced(geometry: BufferGeometry, material: Material, capacity: numbe
  */
 export function createAvatarParts(capacity: number): AvatarParts {
   // Lambert: matte parts, no environment map: PBR would only add a faint specular lobe, at a higher cost
-  const headMaterial = new MeshLambertMaterial();
+  const headMaterial = createAvatarMaterial();
   const handMaterial = new MeshLambertMaterial();
   const atlas = new NameTagAtlas(capacity, createTagCanvas(1, 1));
   const tagMaterial = createNameTagMaterial(atlas.texture);
@@ -173,7 +182,7 @@ export function createAvatarParts(capacity: number): AvatarParts {
     update(avatars, nowMs, camera, heightPx) {
       _view.update(camera, heightPx);
       camera.getWorldQuaternion(_cam);
-      const pulse = 1 + 0.25 * Math.sin(nowMs / 120);
+      const pulse = 1 + 0.08 * Math.sin(nowMs / 120);
       for (let b = 0; b < buckets.length; b++) buckets[b]!.begin();
       for (let i = 0; i < avatars.length; i++) {
         const a = avatars[i]!;
@@ -181,25 +190,36 @@ export function createAvatarParts(capacity: number): AvatarParts {
         moved[i] = sampleTrack(a.track, nowMs) ? 1 : 0;
         _color.fromArray(colors, i * 3);
         _p.set(current[0]!, current[1]!, current[2]!);
-        if (_view.sees(_p, HEAD_RADIUS_M)) {
+        // too close to the viewer: nothing of this avatar this frame (its tag shrinks to nothing)
+        if (_p.distanceTo(_view.position) < NEAR_HIDE_M) {
+          _s.set(0, 0, 0);
+          tags.setMatrixAt(i, _m.compose(_p, _cam, _s));
+          continue;
+        }
+        _body.set(_p.x, _p.y - AVATAR_BOUNDS.drop, _p.z);
+        if (_view.sees(_body, AVATAR_BOUNDS.radius)) {
           const level = lodLevelFor(_view.sizePx(_p, HEAD_RADIUS_M), headLodMaxRadiusPx);
           const bucket = headBuckets[level]!;
           if (bucket.claim(i, moved[i] === 1)) bucket.write(composePose(current, 0), _color);
         }
         placeHand(i, 2 * i, current, 1);
         placeHand(i, 2 * i + 1, current, 2);
+        if (a.speaking) {
+          // the ring faces the camera around the head, just in front of it, pulsing: rewritten every frame
+          // (placeHand moved _p: back to the head)
+          _p.set(current[0]!, current[1]!, current[2]!);
+          _offset.set(SPEAKING_OFFSET_M, 0, HEAD_RADIUS_M * 0.5).applyQuaternion(_cam);
+          _offset.add(_p);
+          if (_view.sees(_offset, SPEAKING_RADIUS_M)) {
+            speakingBucket.claim(i, true);
+            _s.set(pulse, pulse, pulse);
+            speakingBucket.write(_m.compose(_offset, _cam, _s), _color);
+          }
+        }
         // tags face the camera, so they change whenever it turns
         _p.set(current[0]!, current[1]! + TAG_LIFT_M, current[2]!);
         _s.set(1, 1, 1);
         tags.setMatrixAt(i, _m.compose(_p, _cam, _s));
-        if (!a.speaking) continue;
-        _offset.set(SPEAKING_OFFSET_M, 0, 0.001).applyQuaternion(_cam);
-        _p.add(_offset);
-        if (!_view.sees(_p, SPEAKING_RADIUS_M)) continue;
-        // the indicator pulses and faces the camera: rewritten every frame
-        speakingBucket.claim(i, true);
-        _s.set(pulse, pulse, pulse);
-        speakingBucket.write(_m.compose(_p, _cam, _s), _color);
       }
       for (let b = 0; b < buckets.length; b++) buckets[b]!.end();
       tags.instanceMatrix.needsUpdate = true;

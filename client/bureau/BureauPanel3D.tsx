@@ -2,9 +2,13 @@ import { Container, Text } from '@react-three/uikit';
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { DataspaceStore } from '../room/dataspaceStore.ts';
-import { ERROR, INK, MUTED, panelFontProps } from '../spatial/spatialText.ts';
-import { SECTION_TITLES, sectionView } from './bureauContent.ts';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../i18n/format.ts';
+import { errorText } from '../i18n/uiError.ts';
+import { ERROR, INK, MUTED, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
+import { dashboardLines, sectionView } from './bureauContent.ts';
 import type { BureauStore } from './bureauStore.ts';
+import { countText, dashboardText, itemDetail } from './bureauText.ts';
 
 /** Items per section on the 3D panel (the 2D overlay shows SECTION_ITEMS). */
 export const PANEL_ITEMS = 3;
@@ -18,7 +22,7 @@ export const BUREAU_PANEL_ROT_Y = 1.15;
 /**
  * The bureau as a 3D panel for XR, where DOM overlays are not visible: the visible sections in the
  * saved order (uikit, Inter MSDF from assets/fonts/msdf), each with its count and first items, a
- * refusal as `code: message`. Its own chunk, mounted only while presenting; the order and visibility
+ * refusal as its sentence, in the language in force. Its own chunk, mounted only while presenting; the order and visibility
  * are edited in the 2D bureau and follow here live.
  */
 export default function BureauPanel3D({
@@ -32,6 +36,8 @@ export default function BureauPanel3D({
   const content = useStore(bureau, (s) => s.content);
   const sphereId = useStore(bureau, (s) => s.sphereId);
   const liveBalance = useStore(dataspace, (s) => s.balance);
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
   useEffect(() => {
     if (sphereId) void bureau.ensureContent();
   }, [bureau, sphereId]);
@@ -50,32 +56,43 @@ export default function BureauPanel3D({
         flexDirection="column"
         padding={22}
         gap={12}
-        backgroundColor="#f4f6fa"
+        backgroundColor={SURFACE}
         borderRadius={16}
       >
         <Text fontSize={28} fontWeight="semi-bold" color={INK}>
-          Bureau
+          {t('bureau.title')}
         </Text>
         {sections.map((s) => {
-          const view = sectionView(content, s, liveBalance);
+          const view = sectionView(content, s);
+          const loading = view.status === 'loading' || view.status === 'idle';
+          const lines =
+            s === 'dashboard'
+              ? dashboardLines(content, liveBalance).map((line) => {
+                  const { label, value } = dashboardText(line, t, fmt);
+                  return { id: line.id, text: `${label} · ${value}` };
+                })
+              : view.items.slice(0, PANEL_ITEMS).map((i) => {
+                  const detail = itemDetail(i, t, fmt);
+                  return { id: i.id, text: detail ? `${i.title} · ${detail}` : i.title };
+                });
           return (
             <Container key={s} id={`bureau-section-${s}`} flexDirection="column" gap={4}>
               <Container flexDirection="row" justifyContent="space-between">
                 <Text fontSize={22} fontWeight="semi-bold" color={INK}>
-                  {SECTION_TITLES[s]}
+                  {t(`bureau.sections.${s}`)}
                 </Text>
                 <Text fontSize={18} color={MUTED}>
-                  {view.status === 'loading' || view.status === 'idle' ? 'Loading…' : view.summary}
+                  {s === 'dashboard' ? '' : loading ? t('common.loading') : countText(view, t, fmt)}
                 </Text>
               </Container>
               {view.error && (
                 <Text fontSize={18} color={ERROR}>
-                  {view.error}
+                  {errorText(t, i18n, view.error)}
                 </Text>
               )}
-              {view.items.slice(0, s === 'dashboard' ? view.items.length : PANEL_ITEMS).map((i) => (
-                <Text key={i.id} fontSize={18} color="#2b3445">
-                  {`${i.title} · ${i.detail}`}
+              {lines.map((l) => (
+                <Text key={l.id} fontSize={18} color={INK}>
+                  {l.text}
                 </Text>
               ))}
             </Container>

@@ -8,8 +8,8 @@ import type {
   Page,
   Thread,
 } from '../api/chenuApi.ts';
-import { describeError } from '../app/sessionStore.ts';
-import { excerpt, tokenUse } from '../ui/text.ts';
+import { toUiError, type UiError } from '../i18n/uiError.ts';
+import { excerpt } from '../ui/text.ts';
 import { BUREAU_SECTIONS, type BureauSection } from './bureauSections.ts';
 
 /** Items shown per section (the count says how many there are). */
@@ -23,12 +23,29 @@ export const LIST_LIMIT = 100;
 /** Requests in flight at once while loading the sections. */
 export const CONCURRENCY = 6;
 
+/**
+ * One fact about an item, worded by the UI in the language in force (bureauText.ts): people's own
+ * words (`text`: a dataspace's or a client's name) as they are, everything else from its value.
+ */
+export type BureauDetail =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'tokens'; readonly used: number; readonly budget: number | null; readonly held: number }
+  | { readonly kind: 'taskStatus'; readonly status: MeetingTask['status'] }
+  | { readonly kind: 'projectStatus'; readonly status: ConstructionProject['status'] }
+  | { readonly kind: 'due'; readonly date: string }
+  | { readonly kind: 'at'; readonly iso: string }
+  | { readonly kind: 'live' }
+  | { readonly kind: 'dataspaceKind'; readonly value: Dataspace['kind'] };
+
 /** One line of a section, as both the 2D overlay and the 3D panel show it. */
 export interface BureauItem {
   readonly id: string;
+  /** People's own words (a thread's title, a note's text). */
   readonly title: string;
-  readonly detail: string;
+  readonly details: readonly BureauDetail[];
 }
+
+const text = (value: string): BureauDetail => ({ kind: 'text', text: value });
 
 export interface SectionContent {
   readonly status: 'idle' | 'loading' | 'ready' | 'error';
@@ -40,8 +57,10 @@ export interface SectionContent {
   readonly more: boolean;
   /** Open tasks (tasks only). */
   readonly open: number | null;
-  /** `code: message` of the refused load. */
-  readonly error: string | null;
+  /** Why the load was refused. */
+  readonly error: UiError | null;
+  /** The available token balance (dashboard only). */
+  readonly balance?: number;
 }
 
 export type BureauContent = Record<BureauSection, SectionContent>;
@@ -64,7 +83,7 @@ export const loadingContent = (): BureauContent =>
 const failed = (error: unknown): SectionContent => ({
   ...IDLE_SECTION,
   status: 'error',
-  error: describeError(error),
+  error: toUiError(error),
 });
 
 function ready<T>(
@@ -113,12 +132,6 @@ function gather<T>(results: readonly PromiseSettledResult<Page<T>>[]): { rows: T
   return { rows, more };
 }
 
-/** A timestamp as `YYYY-MM-DD HH:MM UTC` (the same on every machine). */
-export function when(ts: string): string {
-  const d = new Date(ts);
-  return Number.isNaN(d.getTime()) ? ts : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 const TASK_ORDER: Record<MeetingTask['status'], number> = { in_progress: 0, open: 1, done: 2, cancelled: 3 };
 const PROJECT_ORDER: Record<ConstructionProject['status'], number> = {
   in_progress: 0,
@@ -161,7 +174,8 @@ type Emit = (section: BureauSection, content: SectionContent) => void;
  *
  * - dashboard: the token balance (the counts are the other sections')
  * - notes: committed memory items of kind `note`, newest first
- * - tasks: meeting tasks of the sphere's meetings, in progress/open first
+ * - tasks: meeting tasks of the sphere's meetings and the tasks assigned to the identity in any
+ *   meeting (another owner's too: a meeting it was invited to), in progress/open first
  * - projects: construction projects, then dataspaces of kind project/construction
  * - threads: open threads, most recently active first, with their token use
  * - meetings: live, then scheduled meetings, soonest first
@@ -177,7 +191,7 @@ export async function loadBureauContent(
       emit('dashboard', {
         ...IDLE_SECTION,
         status: 'ready',
-        items: [{ id: 'balance', title: 'Tokens', detail: String(b.available) }],
+        balance: b.available,
       }),
     (error: unknown) => emit('dashboard', failed(error)),
   );
@@ -222,7 +236,14 @@ export async function loadBureauContent(
     rows.sort((a, b) => b.last_activity_at.localeCompare(a.last_activity_at));
     return ready(
       rows,
-      (t) => ({ id: t.id, title: t.title, detail: `${tokenUse(t)} · ${where(t.dataspace_id)}` }),
+      (t) => ({
+        id: t.id,
+        title: t.title,
+        details: [
+          { kind: 'tokens', used: t.tokens_consumed, budget: t.token_budget, held: t.tokens_reserved },
+          text(where(t.dataspace_id)),
+        ],
+      }),
       more || capped,
     );
   });
@@ -236,7 +257,7 @@ export async function loadBureauContent(
       (m) => ({
         id: m.id,
         title: excerpt(m.content, 90),
-        detail: `${where(m.dataspace_id)} · ${when(m.created_at)}`,
+        details: [text(where(m.dataspace_id)), { kind: 'at', iso: m.created_at }],
       }),
       more || capped,
     );
@@ -245,15 +266,23 @@ export async function loadBureauContent(
     const { rows, more } = gather(part<ConstructionProject>('projects'));
     rows.sort((a, b) => PROJECT_ORDER[a.status] - PROJECT_ORDER[b.status] || a.name.localeCompare(b.name));
     const items: BureauItem[] = [
-      ...rows.map((p) => ({
+      ...rows.map((p): BureauItem => ({
         id: p.id,
         title: p.name,
-        detail: `${p.status.replace('_', ' ')} · ${p.client_name} · ${where(p.dataspace_id)}`,
+        details: [
+          { kind: 'projectStatus', status: p.status },
+          text(p.client_name),
+          text(where(p.dataspace_id)),
+        ],
       })),
       ...dataspaces
         .filter((d) => PROJECT_DATASPACE_KINDS.includes(d.kind))
         .sort((a, b) => a.name.localeCompare(b.name))
-        .map((d) => ({ id: d.id, title: d.name, detail: `${d.kind} dataspace` })),
+        .map((d): BureauItem => ({
+          id: d.id,
+          title: d.name,
+          details: [{ kind: 'dataspaceKind', value: d.kind }],
+        })),
     ];
     return ready(items, (x) => x, more || capped);
   });
@@ -267,7 +296,10 @@ export async function loadBureauContent(
       (m) => ({
         id: m.id,
         title: m.title,
-        detail: `${m.status === 'live' ? 'live now' : when(m.scheduled_at)} · ${where(m.dataspace_id)}`,
+        details: [
+          m.status === 'live' ? { kind: 'live' } : { kind: 'at', iso: m.scheduled_at },
+          text(where(m.dataspace_id)),
+        ],
       }),
       meetingsMore || capped,
     );
@@ -281,21 +313,24 @@ export async function loadBureauContent(
       .slice(0, MAX_TASK_MEETINGS);
     const titleOf = new Map(recent.map((m) => [m.id, m.title]));
     const results = await pooled(
-      recent.map((m) => () => api.meetingTasks(m.id, LIST_LIMIT)),
+      [...recent.map((m) => () => api.meetingTasks(m.id, LIST_LIMIT)), () => api.assignedTasks(LIST_LIMIT)],
       limit,
     );
     section('tasks', () => {
       const { rows, more } = gather(results);
-      const tasks = sortTasks(rows);
+      // a task of the sphere's own meeting assigned to the identity comes back twice
+      const tasks = sortTasks([...new Map(rows.map((t) => [t.id, t])).values()]);
       const open = tasks.filter((t) => t.status === 'open' || t.status === 'in_progress').length;
       return ready(
         tasks,
         (t) => ({
           id: t.id,
           title: t.title,
-          detail: [t.status.replace('_', ' '), t.due_on ? `due ${t.due_on}` : null, titleOf.get(t.meeting_id)]
-            .filter(Boolean)
-            .join(' · '),
+          details: [
+            { kind: 'taskStatus', status: t.status },
+            ...(t.due_on ? [{ kind: 'due', date: t.due_on } as const] : []),
+            ...(titleOf.has(t.meeting_id) ? [text(titleOf.get(t.meeting_id)!)] : []),
+          ],
         }),
         more || meetingsMore || capped || meetings.length > MAX_TASK_MEETINGS,
         open,
@@ -305,72 +340,51 @@ export async function loadBureauContent(
   await balance;
 }
 
-/** A section's count as shown: `12`, `100+` when only a bound is known. */
-export function countOf(c: SectionContent): string {
-  return `${c.total}${c.more ? '+' : ''}`;
+/** What one line of the dashboard says: the balance, or another section's count (when ready). */
+export interface DashboardLine {
+  readonly id: 'balance' | BureauSection;
+  readonly state: 'ready' | 'loading' | 'refused';
+  readonly balance?: number;
+  readonly total?: number;
+  readonly more?: boolean;
+  /** Open tasks (tasks only). */
+  readonly open?: number | null;
 }
 
-/** The dashboard's lines: the token balance (live one when known) and each other section's count. */
-export function dashboardItems(content: BureauContent, liveBalance: number | null): BureauItem[] {
+/** The dashboard's lines: the token balance (the live one when known) and each other section's count. */
+export function dashboardLines(content: BureauContent, liveBalance: number | null): DashboardLine[] {
   const d = content.dashboard;
-  const loaded = d.items.find((i) => i.id === 'balance')?.detail;
-  const tokens =
-    liveBalance !== null ? String(liveBalance) : d.status === 'error' ? (d.error ?? '') : (loaded ?? '…');
-  const lines: BureauItem[] = [{ id: 'balance', title: 'Tokens', detail: tokens }];
+  const balance = liveBalance ?? d.balance;
+  const lines: DashboardLine[] = [
+    balance !== undefined
+      ? { id: 'balance', state: 'ready', balance }
+      : { id: 'balance', state: d.status === 'error' ? 'refused' : 'loading' },
+  ];
   for (const s of ['notes', 'tasks', 'projects', 'threads', 'meetings'] as const) {
     const c = content[s];
-    const detail =
+    lines.push(
       c.status === 'ready'
-        ? s === 'tasks' && c.open !== null
-          ? `${countOf(c)} (${c.open} open)`
-          : countOf(c)
-        : c.status === 'error'
-          ? 'refused'
-          : '…';
-    lines.push({ id: s, title: SECTION_TITLES[s], detail });
+        ? { id: s, state: 'ready', total: c.total, more: c.more, open: s === 'tasks' ? c.open : null }
+        : { id: s, state: c.status === 'error' ? 'refused' : 'loading' },
+    );
   }
   return lines;
 }
 
-export const SECTION_TITLES: Record<BureauSection, string> = {
-  dashboard: 'Dashboard',
-  notes: 'Notes',
-  tasks: 'Tasks',
-  projects: 'Projects',
-  threads: 'Threads',
-  meetings: 'Meetings',
-};
-
-/** What a section shows, for the 2D overlay and the 3D panel alike. */
+/** What a section shows, for the 2D bureau and the 3D panel alike (worded by bureauText.ts). */
 export interface SectionView {
   readonly status: SectionContent['status'];
   readonly items: readonly BureauItem[];
-  /** `3 of 12`, `none`, … */
-  readonly summary: string;
-  readonly error: string | null;
+  /** How many are shown of how many (null while loading or refused). */
+  readonly count: { readonly shown: number; readonly total: number; readonly more: boolean } | null;
+  readonly error: UiError | null;
 }
 
-export function sectionView(
-  content: BureauContent,
-  section: BureauSection,
-  liveBalance: number | null,
-): SectionView {
+export function sectionView(content: BureauContent, section: BureauSection): SectionView {
   const c = content[section];
-  if (section === 'dashboard') {
-    return {
-      status: c.status === 'error' ? 'error' : c.status,
-      items: dashboardItems(content, liveBalance),
-      summary: '',
-      error: c.error,
-    };
-  }
-  const summary =
-    c.status !== 'ready'
-      ? ''
-      : c.total === 0
-        ? 'None'
-        : c.items.length < c.total || c.more
-          ? `${c.items.length} of ${countOf(c)}`
-          : `${c.total}`;
-  return { status: c.status, items: c.items, summary, error: c.error };
+  const count =
+    c.status === 'ready' && section !== 'dashboard'
+      ? { shown: c.items.length, total: c.total, more: c.more }
+      : null;
+  return { status: c.status, items: c.items, count, error: c.error };
 }

@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { BureauConfiguration, ChenuApi } from '../api/chenuApi.ts';
-import { describeError } from '../app/sessionStore.ts';
+import { toUiError, type UiError } from '../i18n/uiError.ts';
 import { idleContent, loadBureauContent, loadingContent, type BureauContent } from './bureauContent.ts';
 import {
   DEFAULT_LAYOUT,
@@ -15,7 +15,7 @@ export interface BureauState {
   readonly config: BureauConfiguration | null;
   readonly layout: BureauLayout;
   readonly saving: boolean;
-  readonly error: string | null;
+  readonly error: UiError | null;
   /** The sections' contents (each with its own loading state and refusal). */
   readonly content: BureauContent;
   /** The sphere whose contents are loaded or loading (null: not yet asked). */
@@ -83,7 +83,7 @@ export function createBureauStore(api: ChenuApi): BureauStore {
         : await api.createBureauConfiguration({ sphere_id: sphereId, ...body });
       store.setState({ config: saved, layout: layoutOf(saved) });
     } catch (error) {
-      store.setState({ layout: previous, error: describeError(error) });
+      store.setState({ layout: previous, error: toUiError(error) });
     } finally {
       store.setState({ saving: false });
     }
@@ -103,7 +103,7 @@ export function createBureauStore(api: ChenuApi): BureauStore {
         const [config] = (await api.bureauConfigurations(sphereId)).data;
         store.setState(config ? { config, layout: layoutOf(config) } : {});
       } catch (error) {
-        store.setState({ error: describeError(error) });
+        store.setState({ error: toUiError(error) });
       }
     },
     move: (section: BureauSection, delta: number) =>

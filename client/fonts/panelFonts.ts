@@ -1,4 +1,5 @@
 import { MSDF_FACES } from './msdfCharset.ts';
+import { assetUrl } from '../app/assetUrl.ts';
 
 /**
  * The uikit font families of the 3D panels: Inter as MSDF atlases shipped in assets/fonts/msdf/
@@ -8,7 +9,7 @@ import { MSDF_FACES } from './msdfCharset.ts';
 export function panelFontFamilies(): { inter: Record<string, string> } {
   const inter: Record<string, string> = {};
   for (const face of MSDF_FACES) {
-    inter[face.uikitWeight] = new URL(`fonts/msdf/${face.name}.json`, document.baseURI).href;
+    inter[face.uikitWeight] = assetUrl(`fonts/msdf/${face.name}.json`);
   }
   return { inter };
 }

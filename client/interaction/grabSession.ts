@@ -1,3 +1,4 @@
+import type { UiError } from '../i18n/uiError.ts';
 import type { FeedResult, Pose, RoomFeed } from '../state/RoomFeed.ts';
 
 /** A controller or hand this close to an object's centre grabs it by proximity; farther, by ray. */
@@ -44,9 +45,9 @@ const sessions = new WeakMap<RoomFeed, GrabSession>();
 /**
  * The grab session of `feed` (one per feed, shared by proximity grab, ray grab, desktop drag and AR
  * placement, so two inputs never hold two objects or fight over one). Refusals (lock held by someone
- * else, permission, offline) reach `notify` as `reason: message`.
+ * else, permission, offline) reach `notify` as `feed.<reason>` codes; a placed anchor as `notice.anchor_placed`.
  */
-export function grabSessionFor(feed: RoomFeed, notify: (message: string) => void): GrabSession {
+export function grabSessionFor(feed: RoomFeed, notify: (notice: UiError) => void): GrabSession {
   let session = sessions.get(feed);
   if (!session) {
     session = createGrabSession(feed, notify);
@@ -56,7 +57,7 @@ export function grabSessionFor(feed: RoomFeed, notify: (message: string) => void
 }
 
 /** A grab session on `feed`; prefer `grabSessionFor`, which shares one per feed. */
-export function createGrabSession(feed: RoomFeed, notify: (message: string) => void): GrabSession {
+export function createGrabSession(feed: RoomFeed, notify: (notice: UiError) => void): GrabSession {
   const held: MutablePose = { x: 0, y: 0, z: 0, qx: 0, qy: 0, qz: 0, qw: 1 };
   const state = {
     id: null as string | null,
@@ -67,7 +68,8 @@ export function createGrabSession(feed: RoomFeed, notify: (message: string) => v
     count: 0,
     releaseOnGrant: false,
   };
-  const refused = (r: { reason: string; message: string }) => notify(`${r.reason}: ${r.message}`);
+  const refused = (r: { reason: string; message: string }) =>
+    notify({ code: `feed.${r.reason}`, message: r.message });
   const idle = () => {
     state.id = null;
     state.source = null;
@@ -123,7 +125,7 @@ export function createGrabSession(feed: RoomFeed, notify: (message: string) => v
     },
     async anchor(objectId, pose) {
       const result = await feed.placeAnchor(objectId, pose);
-      if (result.ok) notify('Anchor placed.');
+      if (result.ok) notify({ code: 'notice.anchor_placed', message: 'Anchor placed.' });
       else refused(result);
       return result;
     },

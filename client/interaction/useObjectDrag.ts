@@ -2,6 +2,7 @@ import type { ThreeEvent } from '@react-three/fiber';
 import { useContext } from 'react';
 import { Vector3, type Ray } from 'three';
 import { clientStore } from '../app/clientStore.ts';
+import type { UiError } from '../i18n/uiError.ts';
 import { CLICK_SLOP_PX } from '../controls/attachLookControls.ts';
 import { lookState } from '../controls/DesktopControls.tsx';
 import { RoomFeedContext } from '../room/RoomFeedContext.ts';
@@ -35,7 +36,7 @@ const drag = {
 const offset = new Vector3();
 const _p = new Vector3();
 const start: MutablePose = { x: 0, y: 0, z: 0, qx: 0, qy: 0, qz: 0, qw: 1 };
-const notify = (notice: string) => clientStore.setState({ notice });
+const notify = (notice: UiError) => clientStore.setState({ notice });
 
 function capture(e: DragEvent) {
   const target = e.target as { setPointerCapture?: (id: number) => void } | null;

@@ -49,8 +49,10 @@ export type FeedStatus = 'connected' | 'reconnecting' | 'closed';
 
 export interface FeedStatusState {
   readonly status: FeedStatus;
-  /** Why the room closed (or the last drop), shown to the user. */
+  /** Why the room closed (or the last drop), in the server's words (for the console). */
   readonly reason: string | null;
+  /** The close code when closed (shared/protocol ROOM_CLOSE: kicked, token expired, access ended). */
+  readonly code?: number | null;
 }
 
 /** A RoomFeed on a live SpatialRoom, plus what the app shows around the room. */
@@ -324,7 +326,7 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
   room.onLeave((code, reason) => {
     settleAll();
     for (const off of detach) off();
-    status.setState({ status: 'closed', reason: reason || `left the room (${code})` });
+    status.setState({ status: 'closed', reason: reason || `left the room (${code})`, code });
   });
 
   const connected = () => status.getState().status === 'connected';

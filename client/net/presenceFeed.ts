@@ -1,4 +1,5 @@
 import { Client, type Room } from '@colyseus/sdk';
+import { SPATIAL_SERVER } from '../../shared/protocol/spatialProtocol.ts';
 import { PresenceState } from '../../shared/schema/PresenceState.ts';
 import { createChannel } from './channel.ts';
 
@@ -51,6 +52,8 @@ export async function joinPresence(
     changed.emit(last);
   };
   room.onStateChange(emit);
+  // the room forwards the identity's database events too; its state already carries what the HUD shows
+  room.onMessage(SPATIAL_SERVER.db, () => undefined);
   return {
     onChange: (fn) => changed.replay(last ? [last] : [], fn),
     async leave() {

@@ -18,10 +18,19 @@ function ObjectKindInstances({ kind, onObjectClick }: { kind: ObjectKind } & Obj
   const store = useRoomStoreApi();
   const objects = useStore(store, (s) => s.objectsByKind[kind]);
   const selectedId = useStore(store, (s) => s.selectedObjectId);
+  // only this kind's hovered object re-colours this kind
+  const hoveredId = useStore(store, (s) =>
+    s.hoveredObjectId && s.objectsByKind[kind].some((o) => o.id === s.hoveredObjectId)
+      ? s.hoveredObjectId
+      : null,
+  );
   const capacity = capacityFor(objects.length);
   const instances = useMemo(() => createObjectInstances(kind, capacity), [kind, capacity]);
   useEffect(() => () => instances.dispose(), [instances]);
-  useLayoutEffect(() => instances.setMembers(objects, selectedId), [instances, objects, selectedId]);
+  useLayoutEffect(
+    () => instances.setMembers(objects, selectedId, hoveredId),
+    [instances, objects, selectedId, hoveredId],
+  );
   useFrame(({ camera, gl }) =>
     instances.update(store.getState().objectsByKind[kind], roomClock(), camera, renderHeightPx(gl)),
   );
@@ -33,7 +42,24 @@ function ObjectKindInstances({ kind, onObjectClick }: { kind: ObjectKind } & Obj
     event.stopPropagation();
     onObjectClick?.(entry.id);
   };
-  return <primitive object={instances.mesh} onClick={onClick} {...drag} />;
+  const onPointerOver = (event: ThreeEvent<PointerEvent>) => {
+    const entry =
+      event.instanceId === undefined ? undefined : store.getState().objectsByKind[kind][event.instanceId];
+    if (entry) store.hover(entry.id);
+  };
+  const onPointerOut = () => {
+    const hovered = store.getState().hoveredObjectId;
+    if (hovered && store.getState().objectsByKind[kind].some((o) => o.id === hovered)) store.hover(null);
+  };
+  return (
+    <primitive
+      object={instances.mesh}
+      onClick={onClick}
+      onPointerOver={onPointerOver}
+      onPointerOut={onPointerOut}
+      {...drag}
+    />
+  );
 }
 
 /** Every room object, one mesh (one draw call) per kind: see createObjectInstances. */

@@ -21,7 +21,7 @@ import { LOD_MAX_ERROR_PX, ViewSample, uploadRange } from '../scene/instanceLod.
 import type { ObjectKind } from '../state/RoomFeed.ts';
 import type { RoomObjectEntry } from '../state/roomStore.ts';
 import { sampleTrack } from '../state/poseTrack.ts';
-import { HELD_COLOR, OBJECT_LOOKS, SELECTED_COLOR } from './objectKinds.ts';
+import { HELD_COLOR, HOVERED_COLOR, OBJECT_LOOKS, SELECTED_COLOR } from './objectKinds.ts';
 
 const _p = new Vector3();
 const _q = new Quaternion();
@@ -49,8 +49,8 @@ const FACES = 1;
 export interface ObjectInstances {
   /** One mesh (one draw call) for every object of the kind; intersections carry `instanceId` = index. */
   readonly mesh: Mesh;
-  /** Applies a membership or selection change: counts and colours. Not per frame. */
-  setMembers(objects: readonly RoomObjectEntry[], selectedId: string | null): void;
+  /** Applies a membership, selection or hover change: counts and colours. Not per frame. */
+  setMembers(objects: readonly RoomObjectEntry[], selectedId: string | null, hoveredId?: string | null): void;
   /** Matrix of object `index` as last written (room space). */
   getMatrixAt(index: number, target: Matrix4): Matrix4;
   /** Colour of object `index` as last written. */
@@ -236,7 +236,7 @@ export function createObjectInstances(kind: ObjectKind, capacity: number): Objec
   return {
     mesh,
     drawn,
-    setMembers(objects, selectedId) {
+    setMembers(objects, selectedId, hoveredId = null) {
       if (objects.length > capacity) {
         throw new RangeError(
           `createObjectInstances: ${objects.length} ${kind} objects exceed capacity ${capacity}`,
@@ -244,7 +244,15 @@ export function createObjectInstances(kind: ObjectKind, capacity: number): Objec
       }
       for (let i = 0; i < objects.length; i++) {
         const o = objects[i]!;
-        _color.set(o.id === selectedId ? SELECTED_COLOR : o.heldBy ? HELD_COLOR : look.color);
+        _color.set(
+          o.id === selectedId
+            ? SELECTED_COLOR
+            : o.heldBy
+              ? HELD_COLOR
+              : o.id === hoveredId
+                ? HOVERED_COLOR
+                : look.color,
+        );
         for (let v = i * vertices; v < (i + 1) * vertices; v++)
           colors.setXYZ(v, _color.r, _color.g, _color.b);
       }

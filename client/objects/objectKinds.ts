@@ -12,4 +12,6 @@ export const OBJECT_LOOKS: Readonly<
 };
 
 export const SELECTED_COLOR = '#ff9800';
+/** Under the pointer: a lighter shade of the selection colour, so hover and selection read apart. */
+export const HOVERED_COLOR = '#ffd08a';
 export const HELD_COLOR = '#42a5f5';

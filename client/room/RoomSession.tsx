@@ -1,33 +1,39 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import type { Dataspace } from '../api/chenuApi.ts';
 import { App } from '../app/App.tsx';
 import { clientStore, locomotion } from '../app/clientStore.ts';
-import { describeError } from '../app/sessionStore.ts';
 import { createBureauStore } from '../bureau/bureauStore.ts';
-import { joinSpatialRoom, type ColyseusRoomFeed, type FeedStatusState } from '../net/colyseusRoomFeed.ts';
+import { showTab } from '../hud/hudStore.ts';
+import { roomRefusal, toUiError, type UiError } from '../i18n/uiError.ts';
 import { joinMeeting } from '../meetings/meetingFeed.ts';
 import { createMeetingsStore } from '../meetings/meetingStore.ts';
+import { joinSpatialRoom, type ColyseusRoomFeed, type FeedStatusState } from '../net/colyseusRoomFeed.ts';
 import { joinPresence } from '../net/presenceFeed.ts';
 import { realtimeUrl } from '../net/realtimeEnv.ts';
 import { useSession, useSessionStore } from '../session/SessionContext.ts';
-import { SpatialNotice } from '../spatial/SpatialNotice.tsx';
 import { createSpatialStore } from '../spatial/spatialStore.ts';
 import { createRoomStore } from '../state/roomStore.ts';
 import { DataspaceContext } from './DataspaceContext.ts';
+import type { ChenuDebugHandle } from './debugHandle.ts';
 import { createDataspaceStore } from './dataspaceStore.ts';
-import { RoomOverlay } from './RoomOverlay.tsx';
 import { reloadFor } from './dbEvents.ts';
+import { RoomFailure } from './RoomFailure.tsx';
+import { RoomHud } from './RoomHud.tsx';
+import { useThreadAddress } from './useThreadAddress.ts';
 import { attachPushToTalk } from '../voice/pushToTalk.ts';
 import { VoiceAudio } from '../voice/VoiceAudio.tsx';
 import { createVoiceSession, type VoiceSession } from '../voice/voiceSession.ts';
 import { voiceStore } from '../voice/voiceStore.ts';
 
+/** Wait before the one retry of a refused presence join (see the join below). */
+const PRESENCE_RETRY_MS = 600;
 /** A burst of memory/workspace changes (an import, an agent's batch) reloads the room once. */
 const SPATIAL_REFRESH_MS = 250;
 
 const ThreadPanel3D = lazy(() => import('../threads/ThreadPanel3D.tsx'));
-// the bureau as a uikit panel: its own chunk, XR only (the 2D bureau is in the overlay)
+// the bureau as a uikit panel: its own chunk, XR only (the 2D bureau is its own screen)
 const BureauPanel3D = lazy(() => import('../bureau/BureauPanel3D.tsx'));
 // the room's memory wall, workspaces, thread panels and meeting table: uikit, its own chunk, every mode
 const SpatialRoom = lazy(() => import('../spatial/SpatialRoom.tsx'));
@@ -39,40 +45,55 @@ const idleStatus = createStore<FeedStatusState>()(() => ({ status: 'connected', 
 const NOVA_SESSION = `web-${crypto.randomUUID()}`;
 
 /**
- * The open dataspace as a room: joins its SpatialRoom and the identity's presence channel with the
- * session token, loads threads/tokens/Nova, memory items and workspaces, and renders the room (memory
- * wall, workspaces, thread panels, meeting table in every mode) with its overlay (and the 3D thread panel in XR).
+ * A dataspace as a room: joins its SpatialRoom and the identity's presence channel with the session
+ * token, loads threads/tokens/Nova, meetings, memory items and workspaces, and renders the room
+ * (memory wall, workspaces, thread panels, meeting table in every mode) with its HUD (and the 3D
+ * thread and bureau panels in XR). The open thread follows the address (`/d/<ds>/t/<thread>`) both
+ * ways, so back and forward move between threads; `/m/<meeting>` joins that meeting.
  */
-export function RoomSession() {
+export function RoomSession({
+  dataspace,
+  threadId,
+  meetingId,
+}: {
+  dataspace: Dataspace;
+  threadId: string | null;
+  meetingId: string | null;
+}) {
   const session = useSessionStore();
-  const dataspace = useSession((s) => s.dataspace)!;
   const token = useSession((s) => s.accessToken)!;
   const identityId = useSession((s) => s.activeIdentityId)!;
-  const sphereId = useSession((s) => s.sphereId);
   const [ds] = useState(() => createDataspaceStore(session.api));
   const [room] = useState(createRoomStore);
   const [spatial] = useState(() => createSpatialStore(session.api));
   const [bureau] = useState(() => createBureauStore(session.api));
+  // the token at join time: the rooms check it once, at the door
   const [meetings] = useState(() =>
     createMeetingsStore(session.api, (id) => joinMeeting(realtimeUrl(), token, id)),
   );
   const [feed, setFeed] = useState<ColyseusRoomFeed | null>(null);
   const [voice, setVoice] = useState<VoiceSession | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const [failure, setFailure] = useState<UiError | null>(null);
   const status = useStore(feed?.status ?? idleStatus);
   const xrStatus = useStore(clientStore, (s) => s.xrStatus);
 
   useEffect(() => {
+    if (threadId) ds.setState({ openThreadId: threadId });
     void ds.load(dataspace, NOVA_SESSION);
     void meetings.load(dataspace.id);
     void spatial.load(dataspace.id);
+    void bureau.load(dataspace.sphere_id);
     return () => void meetings.leave();
-  }, [ds, meetings, spatial, dataspace]);
+    // the room is keyed by dataspace: threadId is followed by the effect below
+  }, [ds, meetings, spatial, bureau, dataspace]);
 
-  // the bureau of the active identity in this sphere (its contents load when it is first shown)
+  useThreadAddress(ds, dataspace.id, threadId);
+  // `/m/<meeting>`: join it once the room is there, and show the meetings tab
   useEffect(() => {
-    if (sphereId) void bureau.load(sphereId);
-  }, [bureau, sphereId, identityId]);
+    if (!meetingId) return;
+    showTab('meetings');
+    void meetings.join(meetingId);
+  }, [meetings, meetingId]);
 
   useEffect(() => {
     let live: ColyseusRoomFeed | null = null;
@@ -95,7 +116,7 @@ export function RoomSession() {
             }
           }),
           () => clearTimeout(spatialTimer),
-          f.onRefusal((e) => clientStore.setState({ notice: `${e.code}: ${e.message}` })),
+          f.onRefusal((e) => clientStore.setState({ notice: roomRefusal(e) })),
         );
         // the room's voice rides on this connection; the lobby shows until the participant joins it
         voiceStore.setState(voiceStore.getInitialState());
@@ -104,41 +125,42 @@ export function RoomSession() {
         setVoice(v);
         setFeed(f);
         // read-only handle for end-to-end tests and debugging in the console
-        Object.assign(globalThis, {
-          __chenu: { room, feed: f, dataspace: ds, spatial, locomotion, voice: v },
-        });
+        const handle: ChenuDebugHandle = {
+          room,
+          feed: f,
+          dataspace: ds,
+          spatial,
+          meetings,
+          locomotion,
+          voice: v,
+        };
+        Object.assign(globalThis, { __chenu: handle });
       },
-      (error: unknown) => !cancelled && setFailure(describeError(error)),
+      (error: unknown) => !cancelled && setFailure(toUiError(error)),
     );
-    const presence = joinPresence(realtimeUrl(), token, identityId).then(
-      (p) => (offs.push(p.onChange((snap) => ds.applyPresence(snap))), p),
-      () => null, // live notifications are a bonus: the HUD still reads the API
-    );
+    // the identity's presence room is one per identity: a page reloaded while the previous page's
+    // room is closing can be refused once; one retry a moment later finds the new room
+    const presence = joinPresence(realtimeUrl(), token, identityId)
+      .catch(() =>
+        new Promise((r) => setTimeout(r, PRESENCE_RETRY_MS)).then(() =>
+          joinPresence(realtimeUrl(), token, identityId),
+        ),
+      )
+      .then(
+        (p) => (offs.push(p.onChange((snap) => ds.applyPresence(snap))), p),
+        () => null, // live notifications are a bonus: the HUD still reads the API
+      );
     return () => {
       cancelled = true;
       for (const off of offs) off();
       void live?.leave();
       void presence.then((p) => p?.leave());
     };
-  }, [ds, room, spatial, token, identityId, dataspace.id]);
+    // joined once per dataspace and identity; a refreshed token keeps the joined rooms
+  }, [ds, room, spatial, identityId, dataspace.id]);
 
-  if (failure) {
-    return (
-      <div className="panel" role="alert">
-        <p>{failure}</p>
-        <button type="button" onClick={() => session.closeDataspace()}>
-          Back
-        </button>
-      </div>
-    );
-  }
-  if (!feed) return <p className="panel">Entering {dataspace.name}…</p>;
-  const connection =
-    status.status === 'reconnecting'
-      ? `Reconnecting… (${status.reason ?? ''})`
-      : status.status === 'closed'
-        ? `Disconnected: ${status.reason ?? ''}`
-        : null;
+  if (failure) return <RoomFailure error={failure} />;
+  if (!feed) return <RoomFailure entering name={dataspace.name} />;
   const immersive = xrStatus === 'immersive-vr' || xrStatus === 'immersive-ar';
   return (
     <DataspaceContext.Provider value={ds}>
@@ -148,7 +170,7 @@ export function RoomSession() {
         scene={
           <>
             <Suspense fallback={null}>
-              <SpatialRoom spatial={spatial} dataspace={ds} meetings={meetings} />
+              <SpatialRoom spatial={spatial} dataspace={ds} meetings={meetings} room={room} />
             </Suspense>
             {voice && <VoiceAudio session={voice} />}
             {immersive && (
@@ -161,17 +183,15 @@ export function RoomSession() {
             )}
           </>
         }
-        overlay={
-          <>
-            <RoomOverlay
-              connection={connection}
-              room={room}
-              meetings={meetings}
-              bureau={bureau}
-              voice={voice}
-            />
-            <SpatialNotice spatial={spatial} />
-          </>
+        hud={
+          <RoomHud
+            dataspace={dataspace}
+            connection={status}
+            room={room}
+            meetings={meetings}
+            spatial={spatial}
+            voice={voice}
+          />
         }
       />
     </DataspaceContext.Provider>

@@ -11,7 +11,7 @@ import type {
   Thread,
   TokenTransaction,
 } from '../api/chenuApi.ts';
-import { describeError } from '../app/sessionStore.ts';
+import { toUiError, UiFailure, type UiError } from '../i18n/uiError.ts';
 import type { LiveNotification, PresenceSnapshot } from '../net/presenceFeed.ts';
 
 /** A governed action being prepared on a thread: shown before the user confirms it. */
@@ -26,7 +26,22 @@ export interface GovernedDraft {
   readonly estimate: AgentEstimate | null;
 }
 
-/** What the room's panels show: threads with messages and decisions, tokens, Nova, notifications. */
+/** A settled governed run with what its receipt shows beside the API's answer. */
+export interface RunReceipt {
+  readonly run: ExecutionSuccess;
+  readonly agentName: string;
+  /** The task the encoder recognised (the estimate's, else the run's encoding stage). */
+  readonly taskType: string;
+  readonly intentText: string;
+  /** Epoch ms the run settled (the client's clock: shown as "just now", "2 min ago"). */
+  readonly at: number;
+}
+
+/**
+ * What the room's panels show: threads with messages and decisions (create, rename, archive, post),
+ * tokens, Nova, notifications, and the governed action being prepared. Shared by the 2D dock and
+ * the 3D panels.
+ */
 export interface DataspaceState {
   readonly dataspace: Dataspace | null;
   readonly threads: readonly Thread[];
@@ -40,15 +55,20 @@ export interface DataspaceState {
   readonly nova: NovaContext | null;
   readonly notifications: readonly LiveNotification[];
   readonly draft: GovernedDraft | null;
-  readonly lastRun: ExecutionSuccess | null;
+  readonly lastRun: RunReceipt | null;
   readonly busy: boolean;
-  readonly error: string | null;
+  readonly error: UiError | null;
 }
 
 export interface DataspaceActions {
   load(dataspace: Dataspace, sessionId: string): Promise<void>;
   openThread(threadId: string | null): Promise<void>;
   refreshThread(threadId: string): Promise<void>;
+  createThread(title: string): Promise<Thread | null>;
+  renameThread(threadId: string, title: string): Promise<boolean>;
+  /** Archives (`archived`) or reopens (`open`) a thread; an archived open thread is closed. */
+  setThreadStatus(threadId: string, status: Thread['status']): Promise<boolean>;
+  clearError(): void;
   postMessage(threadId: string, body: string): Promise<boolean>;
   recordDecision(threadId: string, title: string, rationale?: string): Promise<boolean>;
   /** Prepares a run and fetches its estimate (resolves once the estimate is shown). */
@@ -81,19 +101,32 @@ const initial: DataspaceState = {
 export function createDataspaceStore(api: ChenuApi): DataspaceStore {
   const store = createStore<DataspaceState>()(() => initial);
   const set = (p: Partial<DataspaceState>) => store.setState(p);
-  const fail = (error: unknown) => set({ error: describeError(error) });
+  const fail = (error: unknown) => set({ error: toUiError(error) });
+  const replaceThread = (row: Thread) =>
+    set({ threads: store.getState().threads.map((t) => (t.id === row.id ? row : t)) });
+  const titled = (title: string) => {
+    const trimmed = title.trim();
+    if (!trimmed) throw new UiFailure('title_required');
+    return trimmed;
+  };
 
   const actions: DataspaceActions = {
     async load(dataspace, sessionId) {
-      set({ ...initial, dataspace, busy: true });
+      set({ ...initial, dataspace, openThreadId: store.getState().openThreadId, busy: true });
       try {
         const [threads, agents] = await Promise.all([api.threads(dataspace.id), api.agents()]);
-        set({ threads: threads.data, agents: agents.data, openThreadId: threads.data[0]?.id ?? null });
-        if (threads.data[0]) await actions.refreshThread(threads.data[0].id);
+        // a thread opened while loading (a deep link) stays open; else the first open thread
+        const asked = store.getState().openThreadId;
+        const first = threads.data.find((t) => t.status === 'open') ?? null;
+        const open = asked ?? first?.id ?? null;
+        set({ threads: threads.data, agents: agents.data, openThreadId: open });
+        if (open) await actions.refreshThread(open);
         await actions.refreshTokens();
-        const nova = await api
-          .novaContext({ sessionId, sphereId: dataspace.sphere_id, dataspaceId: dataspace.id })
-          .catch((e: unknown) => (fail(e), null));
+        // Nova reads the identity's own places: in a space shared with it (a member), its context
+        // stays the identity's own, not the owner's dataspace (which Nova refuses as unknown)
+        const place =
+          dataspace.my_role === 'owner' ? { sphereId: dataspace.sphere_id, dataspaceId: dataspace.id } : {};
+        const nova = await api.novaContext({ sessionId, ...place }).catch((e: unknown) => (fail(e), null));
         set({ nova });
       } catch (error) {
         fail(error);
@@ -117,6 +150,44 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
         fail(error);
       }
     },
+    async createThread(title) {
+      const dataspace = store.getState().dataspace;
+      try {
+        if (!dataspace) throw new UiFailure('not_loaded');
+        const row = await api.createThread({ dataspace_id: dataspace.id, title: titled(title) });
+        set({ threads: [row, ...store.getState().threads], error: null });
+        await actions.openThread(row.id);
+        return row;
+      } catch (error) {
+        fail(error);
+        return null;
+      }
+    },
+    async renameThread(threadId, title) {
+      try {
+        replaceThread(await api.updateThread(threadId, { title: titled(title) }));
+        return true;
+      } catch (error) {
+        fail(error);
+        return false;
+      }
+    },
+    async setThreadStatus(threadId, status) {
+      try {
+        replaceThread(await api.updateThread(threadId, { status }));
+        if (status === 'archived' && store.getState().openThreadId === threadId) {
+          const next = store.getState().threads.find((t) => t.status === 'open');
+          await actions.openThread(next?.id ?? null);
+        }
+        return true;
+      } catch (error) {
+        fail(error);
+        return false;
+      }
+    },
+    clearError() {
+      set({ error: null });
+    },
     async postMessage(threadId, body) {
       try {
         await api.postMessage(threadId, body);
@@ -139,8 +210,8 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
     },
     async draftAction(threadId, agentId, intentText) {
       const agent = store.getState().agents.find((a) => a.id === agentId);
-      if (!agent) return fail(new Error('Pick an agent first.'));
-      if (intentText.trim().length === 0) return fail(new Error('Say what the agent should do.'));
+      if (!agent) return fail(new UiFailure('pick_agent'));
+      if (intentText.trim().length === 0) return fail(new UiFailure('intent_required'));
       const draft: GovernedDraft = { threadId, agent, intentText: intentText.trim(), estimate: null };
       set({ draft, error: null });
       try {
@@ -164,7 +235,21 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
           { intentText: draft.intentText, threadId: draft.threadId },
           crypto.randomUUID(),
         );
-        set({ lastRun: run, draft: null });
+        // the run's stages carry the encoder's verdict under `detail` (server/pipeline StageRecord)
+        const encoding = run.stages.find((st) => st.stage === 'encoding') as
+          { detail?: { task_type?: unknown } } | undefined;
+        const staged = encoding?.detail?.task_type;
+        const taskType = draft.estimate?.taskType ?? (typeof staged === 'string' ? staged : 'unknown');
+        set({
+          lastRun: {
+            run,
+            agentName: draft.agent.name,
+            taskType,
+            intentText: draft.intentText,
+            at: Date.now(),
+          },
+          draft: null,
+        });
         await Promise.all([actions.refreshThread(draft.threadId), actions.refreshTokens()]);
         return run;
       } catch (error) {

@@ -40,8 +40,11 @@ export function dayRange(min: number, max: number): [number, number] {
 /** Tick spacings the day axis may use: whole days and weeks, never hours. */
 export const DAY_TICK_INCREMENTS = [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S, 28 * DAY_S];
 
-/** A day tick's label, in UTC like the days themselves: "27 Nov". */
-export function dayLabel(seconds: number): string {
-  const d = new Date(seconds * 1000);
-  return `${d.getUTCDate()} ${d.toLocaleString('en', { month: 'short', timeZone: 'UTC' })}`;
+/** A day tick's label in `locale`, in UTC like the days themselves: "Nov 27" (en), "27 nov." (fr). */
+export function dayLabel(seconds: number, locale: 'fr' | 'en' = 'en'): string {
+  return new Date(seconds * 1000).toLocaleDateString(locale === 'fr' ? 'fr-CA' : 'en-CA', {
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  });
 }

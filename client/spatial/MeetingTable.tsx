@@ -1,6 +1,9 @@
 import { useFrame } from '@react-three/fiber';
 import { Container, Text } from '@react-three/uikit';
+import type { TFunction } from 'i18next';
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../i18n/uiError.ts';
 import {
   Color,
   CylinderGeometry,
@@ -40,9 +43,12 @@ export function seatColor(s: SeatState): string {
   return s.self ? SEAT_COLORS.self : SEAT_COLORS.idle;
 }
 
-function seatLabel(s: SeatState): string {
-  if (s.speaking) return `${s.name} · speaking`;
-  if (s.handRaised) return s.queue > 0 ? `${s.name} · hand raised #${s.queue}` : `${s.name} · hand raised`;
+function seatLabel(s: SeatState, t: TFunction): string {
+  if (s.speaking) return `${s.name} · ${t('meetings.speakingBadge')}`;
+  if (s.handRaised)
+    return s.queue > 0
+      ? `${s.name} · ${t('meetings.handUp')} #${s.queue}`
+      : `${s.name} · ${t('meetings.handUp')}`;
   return s.name;
 }
 
@@ -53,6 +59,7 @@ function seatLabel(s: SeatState): string {
  * to the viewer every frame (no allocation: module scratch vectors).
  */
 export function MeetingTable({ meetings }: { meetings: MeetingsStore }) {
+  const { t, i18n } = useTranslation();
   const list = useStore(meetings, (s) => s.meetings);
   const live = useStore(meetings, (s) => s.live);
   const error = useStore(meetings, (s) => s.error);
@@ -117,24 +124,24 @@ export function MeetingTable({ meetings }: { meetings: MeetingsStore }) {
         position={[0, TABLE_HEIGHT_M + 0.5, 0]}
       >
         <Container {...panelFontProps()} flexDirection="column" alignItems="center" gap={6}>
-          <Text fontSize={34} fontWeight="semi-bold" color={INK}>
-            {live ? live.title : (next?.title ?? 'Meeting')}
+          <Text fontSize={40} fontWeight="semi-bold" color={INK}>
+            {live ? live.title : (next?.title ?? t('spatial.meeting'))}
           </Text>
-          <Text fontSize={24} color={live ? ACCENT : MUTED}>
+          <Text fontSize={26} color={live ? ACCENT : MUTED}>
             {live
               ? speaker
-                ? `Speaking: ${speaker}`
-                : 'Nobody has the floor'
-              : 'Join a meeting from the Meetings panel to take a seat'}
+                ? t('spatial.speaking', { name: speaker })
+                : t('spatial.nobody')
+              : t('spatial.joinHint')}
           </Text>
           {queue.length > 0 && (
-            <Text fontSize={22} color={SEAT_COLORS.hand}>
-              {`Queue: ${queue.join(', ')}`}
+            <Text fontSize={24} color={SEAT_COLORS.hand}>
+              {t('spatial.queue', { names: queue.join(', ') })}
             </Text>
           )}
           {error && (
-            <Text fontSize={22} color={ERROR}>
-              {error}
+            <Text fontSize={24} color={ERROR}>
+              {errorText(t, i18n, error)}
             </Text>
           )}
         </Container>
@@ -155,7 +162,7 @@ export function MeetingTable({ meetings }: { meetings: MeetingsStore }) {
             paddingY={6}
           >
             <Text fontSize={22} fontWeight="semi-bold" color="#ffffff">
-              {seatLabel(s)}
+              {seatLabel(s, t)}
             </Text>
           </Container>
         </group>

@@ -1,10 +1,18 @@
 import { Container, Text } from '@react-three/uikit';
+import type { TFunction } from 'i18next';
 import { useEffect, useLayoutEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useStore } from 'zustand';
+import { lookState } from '../controls/DesktopControls.tsx';
+import { showTab } from '../hud/hudStore.ts';
+import { errorText, type UiError } from '../i18n/uiError.ts';
+import { spatialFontSizes } from '../design/tokens.ts';
+import type { SpatialStore } from './spatialStore.ts';
 import { Color, InstancedMesh, Matrix4, MeshLambertMaterial, PlaneGeometry } from 'three';
 import type { MemoryItem } from '../api/chenuApi.ts';
 import { MEMORY_CARD, memoryWall } from './spatialLayout.ts';
 import { excerpt } from '../ui/text.ts';
-import { ERROR, INK, MUTED, panelFontProps, px } from './spatialText.ts';
+import { ACCENT, ERROR, MUTED, panelFontProps, px } from './spatialText.ts';
 
 /** Card colour per memory kind (the back of the card). */
 export const MEMORY_KIND_COLORS: Readonly<Record<MemoryItem['kind'], string>> = {
@@ -24,12 +32,16 @@ const cardMaterial = new MeshLambertMaterial({ color: '#ffffff' });
 const _m = new Matrix4();
 const _c = new Color();
 
-function header(item: MemoryItem): string {
-  const parts: string[] = [item.kind, `from ${item.source_type.replace('_', ' ')}`];
-  if (item.status === 'proposed') parts.push('proposed');
-  if (item.sensitive) parts.push('sensitive');
+function header(item: MemoryItem, t: TFunction): string {
+  const parts: string[] = [t(`memoryKinds.${item.kind}`), t(`memorySources.${item.source_type}`)];
+  if (item.status === 'proposed') parts.push(t('memory.proposed'));
+  if (item.sensitive) parts.push(t('memory.sensitive'));
   return parts.join(' · ');
 }
+
+/** Card text stays dark on the pale card backs in both themes (the backs keep their kind colour). */
+const CARD_INK = '#17202e';
+const CARD_MUTED = '#4b5567';
 
 /**
  * The dataspace's memory items as cards on a wall (centred on its group, facing +z): the backs are
@@ -40,11 +52,15 @@ export function MemoryWall({
   items,
   error,
   truncated = false,
+  spatial,
 }: {
   items: readonly MemoryItem[];
-  error: string | null;
+  error: UiError | null;
   truncated?: boolean;
+  spatial: SpatialStore;
 }) {
+  const { t, i18n } = useTranslation();
+  const selected = useStore(spatial, (s) => (s.selected?.kind === 'memory' ? s.selected.id : null));
   const wall = useMemo(() => memoryWall(items.length), [items.length]);
   const mesh = useMemo(() => {
     const m = new InstancedMesh(cardGeometry, cardMaterial, Math.max(1, items.length));
@@ -67,24 +83,24 @@ export function MemoryWall({
   }, [items, wall, mesh]);
 
   const title = error
-    ? 'Memory'
-    : `Memory · ${items.length} item${items.length === 1 ? '' : 's'}${truncated ? ' (most recent)' : ''}`;
+    ? t('spatial.signs.memory')
+    : `${t('spatial.signs.memory')} · ${t('spatial.memoryCount', { count: items.length })}${truncated ? ` (${t('spatial.mostRecent')})` : ''}`;
   const top = Math.max(wall.height, MEMORY_CARD.height) / 2;
   return (
     <group name="memory-wall">
-      <group position={[0, top + 0.12, 0]}>
+      <group position={[0, top + 0.2, 0]}>
         <Container {...panelFontProps()} flexDirection="column" alignItems="center" gap={6}>
-          <Text fontSize={48} fontWeight="semi-bold" color={INK}>
+          <Text fontSize={spatialFontSizes.sign} fontWeight="semi-bold" color={ACCENT}>
             {title}
           </Text>
           {error && (
-            <Text fontSize={28} color={ERROR}>
-              {error}
+            <Text fontSize={spatialFontSizes.heading} color={ERROR}>
+              {errorText(t, i18n, error)}
             </Text>
           )}
           {!error && items.length === 0 && (
-            <Text fontSize={28} color={MUTED}>
-              Nothing remembered in this dataspace yet.
+            <Text fontSize={spatialFontSizes.heading} color={MUTED}>
+              {t('spatial.memoryEmpty')}
             </Text>
           )}
         </Container>
@@ -107,11 +123,21 @@ export function MemoryWall({
                   gap={6}
                   flexDirection="column"
                   overflow="hidden"
+                  borderRadius={8}
+                  borderWidth={selected === item.id ? 6 : 0}
+                  borderColor={ACCENT}
+                  hover={{ borderWidth: 6 }}
+                  cursor="pointer"
+                  onClick={() => {
+                    if (lookState.controls?.wasDrag()) return;
+                    spatial.select(selected === item.id ? null : { kind: 'memory', id: item.id });
+                    showTab('memory');
+                  }}
                 >
-                  <Text fontSize={16} fontWeight="semi-bold" color={MUTED}>
-                    {header(item)}
+                  <Text fontSize={16} fontWeight="semi-bold" color={CARD_MUTED}>
+                    {header(item, t)}
                   </Text>
-                  <Text fontSize={22} color={INK}>
+                  <Text fontSize={22} color={CARD_INK}>
                     {excerpt(item.content, EXCERPT_CHARS)}
                   </Text>
                 </Container>

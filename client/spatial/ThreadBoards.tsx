@@ -1,11 +1,26 @@
 import { Container, Text } from '@react-three/uikit';
 import { useEffect, useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Decision, Message, Thread } from '../api/chenuApi.ts';
 import { lookState } from '../controls/DesktopControls.tsx';
 import { useDataspace, useDataspaceStore } from '../room/DataspaceContext.ts';
 import { arcPlacements } from './spatialLayout.ts';
-import { excerpt, tokenUse } from '../ui/text.ts';
-import { ACCENT, INK, MUTED, panelFontProps, px } from './spatialText.ts';
+import { tokenUseText } from '../bureau/bureauText.ts';
+import { showTab } from '../hud/hudStore.ts';
+import { useFormat } from '../i18n/format.ts';
+import { excerpt } from '../ui/text.ts';
+import {
+  ACCENT,
+  AGENT,
+  BORDER,
+  INK,
+  MUTED,
+  SUCCESS,
+  SURFACE,
+  SURFACE_ACTIVE,
+  panelFontProps,
+  px,
+} from './spatialText.ts';
 
 /** Most thread panels floating in the room (the dataspace's first open threads). */
 export const MAX_THREAD_BOARDS = 6;
@@ -31,6 +46,14 @@ function Board({
   open: boolean;
   onOpen: () => void;
 }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const use = tokenUseText(
+    { used: thread.tokens_consumed, budget: thread.token_budget, held: thread.tokens_reserved },
+    t,
+    fmt,
+  );
+  // hover: a thicker accent frame, the same feedback the selected board keeps
   return (
     <Container
       {...panelFontProps()}
@@ -39,38 +62,39 @@ function Board({
       flexDirection="column"
       padding={22}
       gap={8}
-      backgroundColor={open ? '#eef4ff' : '#f4f6fa'}
+      backgroundColor={open ? SURFACE_ACTIVE : SURFACE}
       borderWidth={open ? 8 : 3}
-      borderColor={open ? ACCENT : '#c5ccd8'}
+      borderColor={open ? ACCENT : BORDER}
       borderRadius={16}
+      hover={{ borderColor: ACCENT, borderWidth: 8 }}
       onClick={onOpen}
       cursor="pointer"
     >
-      <Text fontSize={36} fontWeight="semi-bold" color={INK}>
+      <Text fontSize={40} fontWeight="semi-bold" color={INK}>
         {thread.title}
       </Text>
       {messages === undefined && (
-        <Text fontSize={24} color={MUTED}>
+        <Text fontSize={26} color={MUTED}>
           …
         </Text>
       )}
       {messages?.length === 0 && (
-        <Text fontSize={24} color={MUTED}>
-          No message yet.
+        <Text fontSize={26} color={MUTED}>
+          {t('spatial.noMessage')}
         </Text>
       )}
       {messages?.slice(-MESSAGES_SHOWN).map((m) => (
-        <Text key={m.id} fontSize={24} color={m.author_kind === 'agent' ? '#6a4bc4' : '#2b3445'}>
+        <Text key={m.id} fontSize={26} color={m.author_kind === 'agent' ? AGENT : INK}>
           {excerpt(m.body, 110)}
         </Text>
       ))}
       {decisions?.slice(0, DECISIONS_SHOWN).map((d) => (
-        <Text key={d.id} fontSize={24} color="#0b6b3a">
+        <Text key={d.id} fontSize={26} color={SUCCESS}>
           {`+ ${excerpt(d.title, 80)}`}
         </Text>
       ))}
-      <Text fontSize={20} color={open ? ACCENT : MUTED}>
-        {open ? `Open in the thread panel · ${tokenUse(thread)}` : `Select to open · ${tokenUse(thread)}`}
+      <Text fontSize={22} color={open ? ACCENT : MUTED}>
+        {`${open ? t('spatial.openHere') : t('spatial.selectToOpen')} · ${use}`}
       </Text>
     </Container>
   );
@@ -83,6 +107,7 @@ function Board({
  * recorded. Panels of threads not loaded yet read their messages once.
  */
 export function ThreadBoards() {
+  const { t: translate } = useTranslation();
   const ds = useDataspaceStore();
   const threads = useDataspace((s) => s.threads);
   const messages = useDataspace((s) => s.messages);
@@ -107,6 +132,15 @@ export function ThreadBoards() {
   }, [ds, shown]);
   return (
     <group name="thread-boards">
+      {shown.length === 0 && (
+        <group position={[0, 1.5, 0]}>
+          <Container {...panelFontProps()} flexDirection="column" alignItems="center" maxWidth={px(2.4)}>
+            <Text fontSize={30} color={MUTED} textAlign="center">
+              {translate('spatial.threadsEmpty')}
+            </Text>
+          </Container>
+        </group>
+      )}
       {placements.map((p, i) => {
         const t = shown[i]!;
         return (
@@ -118,7 +152,9 @@ export function ThreadBoards() {
               open={t.id === openId}
               onOpen={() => {
                 // the end of a drag-to-look is not a selection
-                if (!lookState.controls?.wasDrag()) void ds.openThread(t.id);
+                if (lookState.controls?.wasDrag()) return;
+                showTab('thread');
+                void ds.openThread(t.id);
               }}
             />
           </group>

@@ -1,10 +1,15 @@
 import { Container, Text } from '@react-three/uikit';
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useStore } from 'zustand';
+import { showTab } from '../hud/hudStore.ts';
+import { errorText, type UiError } from '../i18n/uiError.ts';
 import type { Panel } from '../api/chenuApi.ts';
-import type { WorkspaceView } from './spatialStore.ts';
+import type { SpatialStore, WorkspaceView } from './spatialStore.ts';
 import { PANEL_BASE_Y, layoutWorkspace, sideBySide, spanWidth } from './spatialLayout.ts';
 import { excerpt } from '../ui/text.ts';
-import { ACCENT, ERROR, INK, MUTED, panelFontProps, px } from './spatialText.ts';
+import { lookState } from '../controls/DesktopControls.tsx';
+import { ACCENT, ERROR, INK, MUTED, SURFACE, SURFACE_ACTIVE, panelFontProps, px } from './spatialText.ts';
 
 /** Frame colour per panel kind. */
 export const PANEL_KIND_COLORS: Readonly<Record<Panel['kind'], string>> = {
@@ -28,7 +33,20 @@ function contentText(content: unknown): string | null {
   return text && text.trim() ? excerpt(text, 90) : null;
 }
 
-function FramedPanel({ panel, width, height }: { panel: Panel; width: number; height: number }) {
+function FramedPanel({
+  panel,
+  width,
+  height,
+  selected,
+  onSelect,
+}: {
+  panel: Panel;
+  width: number;
+  height: number;
+  selected: boolean;
+  onSelect: () => void;
+}) {
+  const { t } = useTranslation();
   const text = contentText(panel.content);
   return (
     <Container
@@ -38,13 +56,16 @@ function FramedPanel({ panel, width, height }: { panel: Panel; width: number; he
       flexDirection="column"
       padding={24}
       gap={10}
-      backgroundColor="#f8fafc"
-      borderWidth={8}
-      borderColor={PANEL_KIND_COLORS[panel.kind]}
+      backgroundColor={selected ? SURFACE_ACTIVE : SURFACE}
+      borderWidth={selected ? 14 : 8}
+      borderColor={selected ? ACCENT : PANEL_KIND_COLORS[panel.kind]}
       borderRadius={14}
+      hover={{ borderWidth: 14 }}
+      cursor="pointer"
+      onClick={onSelect}
     >
       <Text fontSize={24} fontWeight="semi-bold" color={PANEL_KIND_COLORS[panel.kind]}>
-        {panel.kind.toUpperCase()}
+        {t(`panelKinds.${panel.kind}`).toUpperCase()}
       </Text>
       <Text fontSize={44} fontWeight="semi-bold" color={INK}>
         {panel.title}
@@ -62,25 +83,34 @@ function FramedPanel({ panel, width, height }: { panel: Panel; width: number; he
 function WorkspaceGroup({
   view,
   placements,
+  selected,
+  onSelect,
 }: {
   view: WorkspaceView;
   placements: ReturnType<typeof layoutWorkspace>;
+  selected: boolean;
+  onSelect: () => void;
 }) {
+  const { t, i18n } = useTranslation();
   const byId = new Map(view.panels.map((p) => [p.id, p]));
   const top = placements.reduce((t, p) => Math.max(t, p.y + p.height / 2), PANEL_BASE_Y);
   return (
     <group name={`workspace-${view.workspace.id}`}>
       <group position={[0, top + 0.14, 0]}>
         <Container {...panelFontProps()} flexDirection="column" alignItems="center" gap={4}>
-          <Text fontSize={44} fontWeight="semi-bold" color={INK}>
+          <Text fontSize={48} fontWeight="semi-bold" color={selected ? ACCENT : INK}>
             {view.workspace.name}
           </Text>
           <Text fontSize={26} color={ACCENT}>
-            {`${view.workspace.layout} layout · v${view.workspace.version} · ${view.panels.length} panel${view.panels.length === 1 ? '' : 's'}`}
+            {t('spatial.workspaceSummary', {
+              layout: t(`layouts.${view.workspace.layout}`),
+              version: view.workspace.version,
+              count: view.panels.length,
+            })}
           </Text>
           {view.error && (
             <Text fontSize={22} color={ERROR}>
-              {view.error}
+              {errorText(t, i18n, view.error)}
             </Text>
           )}
         </Container>
@@ -93,7 +123,13 @@ function WorkspaceGroup({
           rotation-y={p.rotY}
           userData={{ panelId: p.id, kind: byId.get(p.id)!.kind }}
         >
-          <FramedPanel panel={byId.get(p.id)!} width={p.width} height={p.height} />
+          <FramedPanel
+            panel={byId.get(p.id)!}
+            width={p.width}
+            height={p.height}
+            selected={selected}
+            onSelect={onSelect}
+          />
         </group>
       ))}
     </group>
@@ -104,7 +140,17 @@ function WorkspaceGroup({
  * The dataspace's workspaces side by side (centred on their group, facing +z), each with its panels
  * laid out by `layoutWorkspace` from the workspace's `layout` and the panels' order and stored cells.
  */
-export function WorkspacePanels({ views, error }: { views: readonly WorkspaceView[]; error: string | null }) {
+export function WorkspacePanels({
+  views,
+  error,
+  spatial,
+}: {
+  views: readonly WorkspaceView[];
+  error: UiError | null;
+  spatial: SpatialStore;
+}) {
+  const { t, i18n } = useTranslation();
+  const selected = useStore(spatial, (s) => (s.selected?.kind === 'workspace' ? s.selected.id : null));
   const laid = useMemo(() => {
     const placements = views.map((v) => layoutWorkspace(v.workspace.layout, v.panels));
     const xs = sideBySide(
@@ -118,18 +164,26 @@ export function WorkspacePanels({ views, error }: { views: readonly WorkspaceVie
       {(error || views.length === 0) && (
         <group position={[0, 1.5, 0]}>
           <Container {...panelFontProps()} flexDirection="column" alignItems="center" gap={6}>
-            <Text fontSize={34} fontWeight="semi-bold" color={INK}>
-              Workspaces
-            </Text>
-            <Text fontSize={24} color={error ? ERROR : MUTED}>
-              {error ?? 'No workspace in this dataspace.'}
+            <Text fontSize={40} color={error ? ERROR : MUTED}>
+              {error ? errorText(t, i18n, error) : t('spatial.workspacesEmpty')}
             </Text>
           </Container>
         </group>
       )}
       {laid.map(({ view, placements, x }) => (
         <group key={view.workspace.id} position={[x, 0, 0]}>
-          <WorkspaceGroup view={view} placements={placements} />
+          <WorkspaceGroup
+            view={view}
+            placements={placements}
+            selected={selected === view.workspace.id}
+            onSelect={() => {
+              if (lookState.controls?.wasDrag()) return;
+              spatial.select(
+                selected === view.workspace.id ? null : { kind: 'workspace', id: view.workspace.id },
+              );
+              showTab('workspaces');
+            }}
+          />
         </group>
       ))}
     </group>

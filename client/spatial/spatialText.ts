@@ -1,4 +1,5 @@
 import { PANEL_FONT_FAMILY, panelFontFamilies } from '../fonts/panelFonts.ts';
+import { roomColors } from './uikitTheme.ts';
 
 /** Metres per uikit pixel of the room's panels (the XR thread panel's scale). */
 export const PX = 0.0015;
@@ -17,8 +18,16 @@ export function panelFontProps() {
   return { fontFamilies: families, fontFamily: PANEL_FONT_FAMILY, pixelSize: PX } as const;
 }
 
-/** Colours of the room's panels. */
-export const INK = '#1d2433';
-export const MUTED = '#5b6577';
-export const ACCENT = '#4f8cff';
-export const ERROR = '#b3261e';
+/**
+ * Colours of the room's panels: the design tokens' roles as uikit signals (uikitTheme.ts), so every
+ * panel follows the light or dark theme without re-rendering.
+ */
+export const INK = roomColors.cardForeground;
+export const MUTED = roomColors.mutedForeground;
+export const ACCENT = roomColors.primary;
+export const ERROR = roomColors.destructive;
+export const SURFACE = roomColors.card;
+export const SURFACE_ACTIVE = roomColors.accent;
+export const BORDER = roomColors.border;
+export const AGENT = roomColors.agent;
+export const SUCCESS = roomColors.success;

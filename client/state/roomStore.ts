@@ -57,6 +57,8 @@ export interface RoomState {
   readonly objectsByKind: Readonly<Record<ObjectKind, readonly RoomObjectEntry[]>>;
   readonly anchors: readonly AnchorEntry[];
   readonly selectedObjectId: string | null;
+  /** The object under the pointer (desktop, touch, XR ray): highlighted and labelled. */
+  readonly hoveredObjectId: string | null;
 }
 
 export interface RoomActions {
@@ -68,6 +70,7 @@ export interface RoomActions {
   addAnchor(anchor: AnchorSnapshot): void;
   removeAnchor(id: string): void;
   select(objectId: string | null): void;
+  hover(objectId: string | null): void;
   findObject(id: string): RoomObjectEntry | undefined;
   reset(): void;
 }
@@ -82,7 +85,14 @@ function emptyKinds(): Record<ObjectKind, RoomObjectEntry[]> {
 }
 
 function initialState(): RoomState {
-  return { selfId: null, avatars: [], objectsByKind: emptyKinds(), anchors: [], selectedObjectId: null };
+  return {
+    selfId: null,
+    avatars: [],
+    objectsByKind: emptyKinds(),
+    anchors: [],
+    selectedObjectId: null,
+    hoveredObjectId: null,
+  };
 }
 
 function writeAvatarTarget(track: PoseTrack, avatar: AvatarSnapshot): void {
@@ -183,13 +193,14 @@ export function createRoomStore(): RoomStore {
       const known = objectById.get(id);
       if (!known) return;
       objectById.delete(id);
-      const { objectsByKind, selectedObjectId } = store.getState();
+      const { objectsByKind, selectedObjectId, hoveredObjectId } = store.getState();
       store.setState({
         objectsByKind: {
           ...objectsByKind,
           [known.kind]: objectsByKind[known.kind].filter((o) => o !== known),
         },
         selectedObjectId: selectedObjectId === id ? null : selectedObjectId,
+        hoveredObjectId: hoveredObjectId === id ? null : hoveredObjectId,
       });
     },
     addAnchor(anchor) {
@@ -203,6 +214,9 @@ export function createRoomStore(): RoomStore {
     },
     select(objectId) {
       store.setState({ selectedObjectId: objectId });
+    },
+    hover(objectId) {
+      if (store.getState().hoveredObjectId !== objectId) store.setState({ hoveredObjectId: objectId });
     },
     findObject(id) {
       return objectById.get(id);

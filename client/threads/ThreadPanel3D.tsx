@@ -1,6 +1,9 @@
 import { Container, Text } from '@react-three/uikit';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../i18n/format.ts';
 import { useDataspace, useDataspaceStore, useOpenThread } from '../room/DataspaceContext.ts';
-import { panelFontProps } from '../spatial/spatialText.ts';
+import { ACCENT, AGENT, INK, SUCCESS, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
+import { roomColors } from '../spatial/uikitTheme.ts';
 
 const MAX_LINES = 6;
 
@@ -9,6 +12,8 @@ const MAX_LINES = 6;
  * overlays are not visible: recent messages, decisions, the token balance; thread switching by ray.
  */
 export default function ThreadPanel3D() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const ds = useDataspaceStore();
   const threads = useDataspace((s) => s.threads);
   const { threadId, messages, decisions } = useOpenThread();
@@ -27,29 +32,36 @@ export default function ThreadPanel3D() {
         flexDirection="column"
         padding={24}
         gap={10}
-        backgroundColor="#f4f6fa"
+        backgroundColor={SURFACE}
         borderRadius={16}
       >
-        <Text fontSize={26} fontWeight="semi-bold" color="#1d2433">
-          {thread?.title ?? 'No thread'}
+        <Text fontSize={26} fontWeight="semi-bold" color={INK}>
+          {thread?.title ?? t('spatial.noThread')}
         </Text>
         {messages.slice(-MAX_LINES).map((m) => (
-          <Text key={m.id} fontSize={18} color="#2b3445">
+          <Text key={m.id} fontSize={18} color={m.author_kind === 'agent' ? AGENT : INK}>
             {m.body.slice(0, 140)}
           </Text>
         ))}
         {decisions.slice(0, 3).map((d) => (
-          <Text key={d.id} fontSize={18} color="#0b6b3a">
+          <Text key={d.id} fontSize={18} color={SUCCESS}>
             {`+ ${d.title}`}
           </Text>
         ))}
         <Container flexDirection="row" justifyContent="space-between" alignItems="center">
-          <Text fontSize={18} color="#4f8cff">
-            {balance === null ? 'Tokens …' : `Tokens ${balance}`}
+          <Text fontSize={18} color={ACCENT}>
+            {t('spatial.tokens', { value: balance === null ? '…' : fmt.tokens(balance) })}
           </Text>
-          <Container backgroundColor="#4f8cff" borderRadius={8} padding={8} onClick={next}>
-            <Text fontSize={18} color="#ffffff">
-              Next thread
+          <Container
+            backgroundColor={ACCENT}
+            hover={{ backgroundColor: roomColors.ring }}
+            borderRadius={8}
+            padding={8}
+            onClick={next}
+            cursor="pointer"
+          >
+            <Text fontSize={18} color={roomColors.primaryForeground}>
+              {t('spatial.nextThread')}
             </Text>
           </Container>
         </Container>

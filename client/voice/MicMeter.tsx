@@ -1,11 +1,12 @@
 import { useEffect, useRef } from 'react';
-import { voiceText } from './voiceText.ts';
+import { useTranslation } from 'react-i18next';
 
 /**
  * A live level bar of a microphone stream: an AnalyserNode read on animation frames, written to the
  * bar's style (never React state). `data-level` carries the RMS for tests.
  */
 export function MicMeter({ stream }: { stream: MediaStream | null }) {
+  const { t } = useTranslation();
   const bar = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!stream || typeof AudioContext === 'undefined') return;
@@ -42,7 +43,7 @@ export function MicMeter({ stream }: { stream: MediaStream | null }) {
     <div
       className="mic-meter"
       role="meter"
-      aria-label={voiceText.meter}
+      aria-label={t('voice.meter')}
       aria-valuemin={0}
       aria-valuemax={100}
     >

@@ -1,60 +1,60 @@
+import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
+import { Button } from '../ui/Button.tsx';
 import { DeviceSelect } from './DeviceSelect.tsx';
-import { micMessage } from './micMessage.ts';
+import { micMessageKey } from './micMessage.ts';
 import type { VoiceSession } from './voiceSession.ts';
 import type { VoiceStore } from './voiceStore.ts';
-import { voiceText } from './voiceText.ts';
 
 /** In the voice: mute, push-to-talk, device, leave; a moderator also gets "mute everyone". */
 export function VoiceControls({ store, session }: { store: VoiceStore; session: VoiceSession }) {
+  const { t } = useTranslation();
   const muted = useStore(store, (s) => s.muted);
   const mutedByHost = useStore(store, (s) => s.mutedByHost);
   const pushToTalk = useStore(store, (s) => s.pushToTalk);
   const talking = useStore(store, (s) => s.talking);
   const mic = useStore(store, (s) => s.mic);
   const canModerate = useStore(store, (s) => s.canModerate);
-  const message = micMessage(mic);
+  const message = micMessageKey(mic);
   return (
-    <section
-      className="voice-controls"
-      aria-label={voiceText.lobbyTitle}
-      data-talking={pushToTalk && talking}
-    >
+    <section className="voice-controls" aria-labelledby="voice-title" data-talking={pushToTalk && talking}>
+      <h2 id="voice-title">{t('voice.title')}</h2>
       <div className="voice-actions">
-        <button
-          type="button"
+        <Button
+          variant={muted ? 'primary' : 'secondary'}
+          size="sm"
           aria-pressed={muted}
-          disabled={mic !== 'ok'}
-          onClick={() => store.setState({ muted: !muted })}
+          isDisabled={mic !== 'ok'}
+          onPress={() => store.setState({ muted: !muted })}
         >
-          {muted ? voiceText.unmute : voiceText.mute}
-        </button>
-        <label>
+          {muted ? t('voice.unmute') : t('voice.mute')}
+        </Button>
+        <label className="voice-ptt">
           <input
             type="checkbox"
             checked={pushToTalk}
             onChange={(e) => store.setState({ pushToTalk: e.target.checked, talking: false })}
           />
-          {voiceText.pushToTalk}
+          {t('voice.pushToTalk')}
         </label>
         {canModerate && (
-          <button type="button" onClick={() => session.muteAll(true)}>
-            {voiceText.muteAll}
-          </button>
+          <Button size="sm" onPress={() => session.muteAll(true)}>
+            {t('voice.muteAll')}
+          </Button>
         )}
-        <button type="button" onClick={() => session.leave()}>
-          {voiceText.leave}
-        </button>
+        <Button variant="quiet" size="sm" onPress={() => session.leave()}>
+          {t('voice.leave')}
+        </Button>
       </div>
-      {pushToTalk && <p className="hint">{talking ? voiceText.talking : voiceText.pushToTalkHint}</p>}
+      {pushToTalk && <p className="hint">{talking ? t('voice.talking') : t('voice.pushToTalkHint')}</p>}
       {mutedByHost && (
         <p className="voice-mic-message" role="status">
-          {voiceText.mutedByHost}
+          {t('voice.mutedByHost')}
         </p>
       )}
       {message && (
         <p className="voice-mic-message" role="alert">
-          {message}
+          {t(message)}
         </p>
       )}
       <DeviceSelect store={store} session={session} />

@@ -1,15 +1,18 @@
+import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
+import { errorText } from '../i18n/uiError.ts';
 import { VoiceControls } from './VoiceControls.tsx';
 import { VoiceLobby } from './VoiceLobby.tsx';
 import type { VoiceSession } from './voiceSession.ts';
 import type { VoiceStore } from './voiceStore.ts';
 
-/** The voice in the room's overlay: the lobby until joined, then the controls; the last error. */
+/** The voice tab of the room's dock: the lobby until joined, then the controls; the last failure. */
 export function VoicePanel({ store, session }: { store: VoiceStore; session: VoiceSession }) {
+  const { t, i18n } = useTranslation();
   const phase = useStore(store, (s) => s.phase);
   const error = useStore(store, (s) => s.error);
   return (
-    <div className="panel voice-panel" data-phase={phase}>
+    <div className="voice-panel" data-phase={phase}>
       {phase === 'live' ? (
         <VoiceControls store={store} session={session} />
       ) : (
@@ -17,7 +20,7 @@ export function VoicePanel({ store, session }: { store: VoiceStore; session: Voi
       )}
       {error && (
         <p className="voice-error" role="alert">
-          {error}
+          {errorText(t, i18n, error)}
         </p>
       )}
     </div>

@@ -1,17 +1,16 @@
-import { voiceText } from './voiceText.ts';
 import type { MicState } from './voiceStore.ts';
 
-/** What to tell the participant about the microphone, or null when it works (or was not asked yet). */
-export function micMessage(mic: MicState): string | null {
+/** The dictionary key of what to tell the participant about the microphone, or null when it works. */
+export function micMessageKey(mic: MicState): string | null {
   switch (mic) {
     case 'denied':
-      return voiceText.micDenied;
+      return 'voice.mic.denied';
     case 'missing':
-      return voiceText.micMissing;
+      return 'voice.mic.missing';
     case 'busy':
-      return voiceText.micBusy;
+      return 'voice.mic.busy';
     case 'failed':
-      return voiceText.micFailed;
+      return 'voice.mic.failed';
     case 'ok':
     case 'unknown':
       return null;

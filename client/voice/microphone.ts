@@ -51,15 +51,15 @@ export function micFailure(error: unknown): Exclude<MicState, 'ok' | 'unknown'> 
   }
 }
 
-/** The audio inputs the browser lists (labels appear once a microphone was allowed). */
+/** The audio inputs the browser lists (labels appear once a microphone was allowed; '' before). */
 export async function listMicrophones(
   media: MediaDevices | undefined,
 ): Promise<{ deviceId: string; label: string }[]> {
   if (!media?.enumerateDevices) return [];
   const devices = await media.enumerateDevices();
   return devices
-    .filter((d) => d.kind === 'audioinput' && d.deviceId !== '')
-    .map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Microphone ${i + 1}` }));
+    .filter((d) => d.kind === 'audioinput' && d.deviceId !== '' && d.deviceId !== 'default')
+    .map((d) => ({ deviceId: d.deviceId, label: d.label }));
 }
 
 /** Stops every track of a stream (the browser's recording indicator goes off). */

@@ -1,5 +1,6 @@
 import { canModerate } from '../../shared/protocol/roomRules.ts';
 import type { VoiceServerMessage } from '../../shared/protocol/voiceProtocol.ts';
+import { roomRefusal } from '../i18n/uiError.ts';
 import { listMicrophones, openMicrophone, stopStream } from './microphone.ts';
 import { createSpatialAudio, type SpatialAudio } from './spatialAudio.ts';
 import type { VoiceSignal } from './VoiceSignal.ts';
@@ -85,7 +86,9 @@ export function createVoiceSession(
       };
       own.onconnectionstatechange = () => {
         if (pc === own && own.connectionState === 'failed') {
-          store.setState({ error: 'voice: the media connection failed; join again' });
+          store.setState({
+            error: { code: 'voice.connection_failed', message: 'the media connection failed' },
+          });
         }
       };
     }
@@ -123,7 +126,7 @@ export function createVoiceSession(
         offers = offers
           .then(() => answer(m))
           .catch((error: unknown) => {
-            store.setState({ error: `voice: ${(error as Error).message}` });
+            store.setState({ error: { code: 'voice.failed', message: (error as Error).message } });
           });
         return;
       }
@@ -136,7 +139,7 @@ export function createVoiceSession(
       closePc();
       if (wantLive) {
         wantLive = false;
-        store.setState({ phase: 'lobby', error: `voice: ${m.reason}` });
+        store.setState({ phase: 'lobby', error: { code: 'voice.ended', message: m.reason } });
       }
     }),
     signal.onRefusal((e) => {
@@ -144,7 +147,7 @@ export function createVoiceSession(
         wantLive = false;
         store.setState({ phase: 'lobby' });
       }
-      store.setState({ error: `${e.code}: ${e.message}` });
+      store.setState({ error: roomRefusal(e) });
     }),
     signal.onReconnect(() => {
       if (!wantLive) return;

@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import type { UiError } from '../i18n/uiError.ts';
 
 /** Where the local participant is with the room's voice. */
 export type VoicePhase = 'lobby' | 'joining' | 'live' | 'off';
@@ -21,8 +22,8 @@ export interface VoiceState {
   readonly devices: readonly { readonly deviceId: string; readonly label: string }[];
   /** The chosen input device; null for the browser's default. */
   readonly deviceId: string | null;
-  /** The last failure (refusal from the room, connection lost), shown as `code: message`. */
-  readonly error: string | null;
+  /** The last failure (a refusal of the room, the session ended, the connection failed), worded by code. */
+  readonly error: UiError | null;
 }
 
 /** The voice's UI state (not per frame): controls render from it, the session acts on it. */

@@ -1,4 +1,5 @@
 import { clientStore, type XRMode } from '../app/clientStore.ts';
+import { toUiError } from '../i18n/uiError.ts';
 
 // type-only: the module itself is fetched by the dynamic import below
 import type * as XRRuntimeModule from './xrRuntime.tsx';
@@ -13,15 +14,26 @@ export function loadXRRuntime(): Promise<XRRuntime> {
   return runtime;
 }
 
-/** Asks the browser which immersive modes it offers, without loading the XR chunk. */
+/**
+ * Asks the browser which immersive modes it offers, without loading the XR chunk, and why a mode is
+ * not offered: no WebXR in this browser, a page that is not a secure context (WebXR needs HTTPS or
+ * localhost), or no headset / AR support behind it.
+ */
 export async function detectXRSupport(): Promise<void> {
   const xr = typeof navigator === 'undefined' ? undefined : navigator.xr;
-  if (!xr) return;
+  if (typeof isSecureContext === 'boolean' && !isSecureContext) {
+    return clientStore.setState({ xrReason: { 'immersive-vr': 'insecure', 'immersive-ar': 'insecure' } });
+  }
+  if (!xr)
+    return clientStore.setState({ xrReason: { 'immersive-vr': 'no-webxr', 'immersive-ar': 'no-webxr' } });
   const [vr, ar] = await Promise.all([
     xr.isSessionSupported('immersive-vr').catch(() => false),
     xr.isSessionSupported('immersive-ar').catch(() => false),
   ]);
-  clientStore.setState({ xrSupport: { 'immersive-vr': vr, 'immersive-ar': ar } });
+  clientStore.setState({
+    xrSupport: { 'immersive-vr': vr, 'immersive-ar': ar },
+    xrReason: { 'immersive-vr': vr ? null : 'no-device', 'immersive-ar': ar ? null : 'no-ar' },
+  });
 }
 
 /**
@@ -36,10 +48,13 @@ export async function enterXR(mode: XRMode): Promise<void> {
     await xr.whenConnected();
     await (mode === 'immersive-vr' ? xr.xrStore.enterVR() : xr.xrStore.enterAR());
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    console.warn(`CHENU client: could not enter ${mode}`, error);
     clientStore.setState({
       xrStatus: 'idle',
-      notice: `Could not enter ${mode === 'immersive-vr' ? 'VR' : 'AR'}: ${reason}`,
+      notice: {
+        ...toUiError(error),
+        code: mode === 'immersive-vr' ? 'xr.enter_vr_failed' : 'xr.enter_ar_failed',
+      },
     });
   }
 }

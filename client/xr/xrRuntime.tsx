@@ -24,9 +24,10 @@ import {
   walkOrigin,
   yawOf,
 } from './xrOrigin.ts';
+import { assetUrl } from '../app/assetUrl.ts';
 
 // controller and hand models ship in assets/xr-profiles (never fetched from a CDN)
-const baseAssetPath = new URL('xr-profiles/', document.baseURI).href;
+const baseAssetPath = assetUrl('xr-profiles/');
 
 /** Degrees per snap turn (right thumbstick left/right). */
 export const SNAP_TURN_DEG = 30;

@@ -16,6 +16,11 @@ interface Column {
   notNull: boolean;
   hasDefault: boolean;
   generated: boolean;
+  /**
+   * False for a column `authenticated` may not read on a table whose other columns it reads (e.g.
+   * `user_id` of a shared table, a link's token hash): rows never carry it.
+   */
+  readable: boolean;
 }
 
 /** Columns the server or the database fills; never accepted from a request body. */
@@ -96,7 +101,9 @@ function refine(column: Column, checks: string[]): string {
 export async function generateApiSchemas(sql: Sql): Promise<string> {
   const columns = await sql<Column[]>`
     select c.relname as table, a.attname as name, format_type(a.atttypid, null) as type,
-           a.attnotnull as "notNull", a.atthasdef as "hasDefault", a.attgenerated <> '' as generated
+           a.attnotnull as "notNull", a.atthasdef as "hasDefault", a.attgenerated <> '' as generated,
+           (has_column_privilege('authenticated', c.oid, a.attnum, 'SELECT')
+            or not has_any_column_privilege('authenticated', c.oid, 'SELECT')) as readable
     from pg_attribute a
     join pg_class c on c.oid = a.attrelid
     join pg_namespace s on s.oid = c.relnamespace
@@ -132,10 +139,12 @@ export async function generateApiSchemas(sql: Sql): Promise<string> {
   for (const table of tables) {
     const cols = columns.filter((c) => c.table === table && c.type !== 'bytea');
     const tableChecks = checks.get(table) ?? [];
-    const row = cols.map((c) => {
-      const t = refine(c, tableChecks);
-      return `  ${c.name}: ${c.notNull ? t : `${t}.nullable()`},`;
-    });
+    const row = cols
+      .filter((c) => c.readable)
+      .map((c) => {
+        const t = refine(c, tableChecks);
+        return `  ${c.name}: ${c.notNull ? t : `${t}.nullable()`},`;
+      });
     const insert = cols
       .filter((c) => !c.generated && !SERVER_COLUMNS.has(c.name))
       .map((c) => {

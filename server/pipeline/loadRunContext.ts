@@ -9,6 +9,10 @@ import type { Tx } from '../db/dataAccess.ts';
 /** The scope a run acts in, as the active identity sees it. */
 export interface RunScope {
   identityId: string;
+  /** The dataspace's owner: the run's rows are its (the tenant); the runner pays. */
+  ownerIdentityId: string;
+  /** The runner's role in the dataspace: 'owner', a member's role, or null (an elevation). */
+  myRole: string | null;
   dataspaceId: string;
   threadId: string | null;
   sphereId: string;
@@ -60,16 +64,17 @@ export async function loadScope(
       thread_id: string | null;
       sphere_id: string;
       domain_id: string | null;
+      owner_identity_id: string;
+      my_role: string | null;
       sphere_kind: string;
       domain_kind: string;
       encoding_profile_id: string | null;
     }[]
   >`
-    select d.id as dataspace_id, t.id as thread_id, d.sphere_id, d.domain_id, s.kind as sphere_kind,
-           coalesce(dm.kind, 'general') as domain_kind, t.encoding_profile_id
+    select d.id as dataspace_id, t.id as thread_id, d.sphere_id, d.domain_id, k.owner_identity_id, k.my_role,
+           k.sphere_kind, k.domain_kind, t.encoding_profile_id
     from public.dataspaces d
-    join public.spheres s on s.id = d.sphere_id
-    left join public.domains dm on dm.id = d.domain_id
+    cross join lateral private.run_place(d.id) k
     left join public.threads t on t.id = ${threadId}::uuid and t.dataspace_id = d.id
     where d.id = coalesce(${req.dataspaceId ?? null}::uuid,
                           (select t2.dataspace_id from public.threads t2 where t2.id = ${threadId}::uuid))`;
@@ -81,6 +86,8 @@ export async function loadScope(
   if (threadId && !row.thread_id) return { unreachable: { type: 'thread', id: threadId } };
   return {
     identityId,
+    ownerIdentityId: row.owner_identity_id,
+    myRole: row.my_role,
     dataspaceId: row.dataspace_id,
     threadId: row.thread_id,
     sphereId: row.sphere_id,
@@ -240,6 +247,8 @@ export async function loadRunStart<Existing>(
         thread_id: string | null;
         sphere_id: string;
         domain_id: string | null;
+        owner_identity_id: string;
+        my_role: string | null;
         sphere_kind: string;
         domain_kind: string;
         encoding_profile_id: string | null;
@@ -255,11 +264,10 @@ export async function loadRunStart<Existing>(
     }[]
   >`
     with sc as (
-      select d.id as dataspace_id, t.id as thread_id, d.sphere_id, d.domain_id, s.kind as sphere_kind,
-             coalesce(dm.kind, 'general') as domain_kind, t.encoding_profile_id
+      select d.id as dataspace_id, t.id as thread_id, d.sphere_id, d.domain_id, k.owner_identity_id, k.my_role,
+             k.sphere_kind, k.domain_kind, t.encoding_profile_id
       from public.dataspaces d
-      join public.spheres s on s.id = d.sphere_id
-      left join public.domains dm on dm.id = d.domain_id
+      cross join lateral private.run_place(d.id) k
       left join public.threads t on t.id = ${threadId}::uuid and t.dataspace_id = d.id
       where d.id = coalesce(${req.dataspaceId ?? null}::uuid,
                             (select t2.dataspace_id from public.threads t2 where t2.id = ${threadId}::uuid))
@@ -268,7 +276,7 @@ export async function loadRunStart<Existing>(
            (select to_jsonb(e) from (
               select id, status, request_hash, result, error, stages, tokens_estimated, tokens_reserved, tokens_used
               from public.agent_executions
-              where identity_id = (select private.active_identity_id()) and idempotency_key = ${key}) e) as existing,
+              where runner_identity_id = (select private.active_identity_id()) and idempotency_key = ${key}) e) as existing,
            (select to_jsonb(sc) from sc) as scope,
            (select jsonb_build_object(
               'messages', (select count(*)::int from public.messages m where m.thread_id = sc.thread_id),
@@ -306,6 +314,8 @@ export async function loadRunStart<Existing>(
     ...base,
     scope: {
       identityId: identityId ?? '',
+      ownerIdentityId: sc.owner_identity_id,
+      myRole: sc.my_role,
       dataspaceId: sc.dataspace_id,
       threadId: sc.thread_id,
       sphereId: sc.sphere_id,

@@ -9,6 +9,7 @@
  * the reservation releases it, marks the run failed and writes nothing else.
  */
 import { encodeIntent, type EncodingResult } from '../../shared/pipeline/encodeIntent.ts';
+import { taskTypesOfAgent } from '../../shared/pipeline/intentExamples.ts';
 import { estimateCost, priceTokens } from '../../shared/pipeline/estimateCost.ts';
 import { matchAgent } from '../../shared/pipeline/matchAgent.ts';
 import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../shared/pipeline/schemas.ts';
@@ -59,6 +60,31 @@ function catalogCacheFor(deps: PipelineDeps): CatalogCache {
     catalogCaches.set(deps.data, cache);
   }
   return cache;
+}
+
+/** The roles that run agents in a dataspace: its owner and members from participant up. */
+export const RUNNING_ROLES: readonly string[] = ['owner', 'host', 'editor', 'participant'];
+
+/**
+ * The budget scopes of a run (beside the runner's own identity budget, which always applies): the
+ * place's dataspace and thread, whoever set their budgets; and the sphere and domain when the runner
+ * owns the place (an owner's sphere and domain budgets cap the owner's own runs, not a member's).
+ */
+export function runBudgetScopes(scope: {
+  identityId: string;
+  ownerIdentityId: string;
+  sphereId: string;
+  domainId: string | null;
+  dataspaceId: string;
+  threadId: string | null;
+}): BudgetScopes {
+  const own = scope.ownerIdentityId === scope.identityId;
+  return {
+    ...(own ? { sphere: scope.sphereId } : {}),
+    ...(own && scope.domainId ? { domain: scope.domainId } : {}),
+    dataspace: scope.dataspaceId,
+    ...(scope.threadId ? { thread: scope.threadId } : {}),
+  };
 }
 
 /** How a run is paid for when a workflow holds the reservation (one hold, settled step by step). */
@@ -173,7 +199,7 @@ function replay(row: ExecutionRow, requestHash: string): ExecutionResult {
 async function findByKey(tx: Tx, identityId: string, key: string): Promise<ExecutionRow | undefined> {
   const [row] = await tx<ExecutionRow[]>`
     select id, status, request_hash, result, error, stages, tokens_estimated, tokens_reserved, tokens_used
-    from public.agent_executions where identity_id = ${identityId} and idempotency_key = ${key}`;
+    from public.agent_executions where runner_identity_id = ${identityId} and idempotency_key = ${key}`;
   return row;
 }
 
@@ -272,6 +298,19 @@ export async function runGovernedExecution(
         ),
       } as const;
     }
+    if (!RUNNING_ROLES.includes(scope.myRole ?? '')) {
+      // a viewer (or an elevated identity) reads a shared dataspace but does not run agents there
+      return {
+        kind: 'done',
+        identityId,
+        result: failure(
+          'scope_not_reachable',
+          `dataspace ${scope.dataspaceId}: running agents here needs the participant role or above`,
+          rec.stages,
+          { scope: { type: 'dataspace', id: scope.dataspaceId } },
+        ),
+      } as const;
+    }
     const ctx = await loadRunContext(
       tx,
       scope,
@@ -309,6 +348,7 @@ export async function runGovernedExecution(
       dataspaceId: scope.dataspaceId,
       ...(scope.threadId ? { threadId: scope.threadId } : {}),
       ...(req.taskType ? { taskType: req.taskType } : {}),
+      ...(req.agentId ? { agentTaskTypes: taskTypesOfAgent(ctx.agents, req.agentId) } : {}),
     });
   } catch (error) {
     const result = failure('encoding_rejected', (error as Error).message, rec.stages, {
@@ -324,9 +364,11 @@ export async function runGovernedExecution(
   });
   const taskType = encoding.intent.taskType;
   // a workflow step's task was fixed by the human who built the workflow: its EQS is recorded, not gated
+  // refused before anything is reserved: a request the encoder cannot read costs nothing
   if (!taskType || (!encoding.passes && !funding)) {
     const result = failure('encoding_rejected', encoding.issues.join('; '), rec.stages, {
       scope: { type: 'request' },
+      ...(encoding.suggestions.length > 0 ? { suggestions: encoding.suggestions } : {}),
     });
     await auditRefusal(deps, identityId, null, result);
     return result;
@@ -380,12 +422,7 @@ export async function runGovernedExecution(
   // record, reserve, lock, match, gather -----------------------------------------------------------
   const executionId = globalThis.crypto.randomUUID();
   const key = req.idempotencyKey;
-  const budgetScopes: BudgetScopes = {
-    sphere: scope.sphereId,
-    dataspace: scope.dataspaceId,
-    ...(scope.domainId ? { domain: scope.domainId } : {}),
-    ...(scope.threadId ? { thread: scope.threadId } : {}),
-  };
+  const budgetScopes = runBudgetScopes(scope);
   type Opened =
     | { kind: 'refused'; result: ExecutionResult }
     | { kind: 'replay'; row: ExecutionRow }

@@ -94,6 +94,8 @@ export interface PipelineFailure {
   executionId?: string;
   replayed: boolean;
   stages: StageRecord[];
+  /** An intent the encoder could not read: phrasings it does read (the refusal charged nothing). */
+  suggestions?: string[];
 }
 
 /** A succeeded run. */

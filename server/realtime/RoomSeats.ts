@@ -6,6 +6,7 @@ import {
   identityAccessKey,
   roomAccessKey,
   type Admission,
+  type RoomAccess,
   type RoomKind,
 } from './roomAccess.ts';
 import { realtimeDeps, type RealtimeDeps } from './realtimeContext.ts';
@@ -55,6 +56,8 @@ export interface Seat {
   readonly color: string;
   /** The role the database gives (rooms may refine it, e.g. a host's setRole). */
   role: RoomRole;
+  /** Why the database seats it (a membership's role, a meeting seat, ...), shown beside the person. */
+  access: RoomAccess;
 }
 
 interface SeatRecord extends Seat {
@@ -71,8 +74,8 @@ interface SeatRecord extends Seat {
 export interface SeatHooks {
   /** This instance's own door (bans, lock): a refusal message, or null to let the entrant in. */
   door?(admission: Admission): string | null;
-  /** The database now gives a seated session another role: apply it to the room's state. */
-  roleChanged?(sessionId: string, role: RoomRole): void;
+  /** The database now gives a seated session another role (or reason): apply it to the room's state. */
+  roleChanged?(sessionId: string, role: RoomRole, access: RoomAccess): void;
 }
 
 /** A failed re-check (database unreachable) is tried again after this long; the seat stays meanwhile. */
@@ -147,6 +150,7 @@ export class RoomSeats {
         displayName: admission.displayName,
         color: admission.color,
         role: admission.role,
+        access: admission.access,
         recheckAtMs: recheckAt(claims, admission),
         timer: undefined,
         checking: undefined,
@@ -293,13 +297,15 @@ export class RoomSeats {
   }
 
   private apply(seat: SeatRecord, admission: Admission): void {
-    if (admission.role !== seat.role) {
+    if (admission.role !== seat.role || admission.access !== seat.access) {
       seat.role = admission.role;
-      this.hooks.roleChanged?.(seat.sessionId, admission.role);
+      seat.access = admission.access;
+      this.hooks.roleChanged?.(seat.sessionId, admission.role, admission.access);
       this.deps.log('room.role_changed', {
         roomId: this.room.roomId,
         sessionId: seat.sessionId,
         role: admission.role,
+        access: admission.access,
       });
     }
     const at = recheckAt(seat.claims, admission);

@@ -28,11 +28,20 @@ export interface Admission {
   displayName: string;
   color: string;
   role: RoomRole;
+  /**
+   * Why it sits here, as the room shows it beside the person: owner, host, editor, participant,
+   * viewer (a membership), seat (a meeting's participant list), elevated, or self (presence).
+   */
+  access: RoomAccess;
   /** The identity the room's writes belong to (the resource's owner). */
   ownerIdentityId: string;
   /** When this answer may change by itself (a grant's expiry, epoch ms); null when it cannot. */
   accessUntilMs: number | null;
 }
+
+/** Why an identity sits in a room (`private.room_access`'s `access`). */
+export type RoomAccess =
+  'owner' | 'host' | 'editor' | 'participant' | 'viewer' | 'seat' | 'elevated' | 'self';
 
 /** A refused entry: the identity has no role in that room (the database said so). */
 export class AccessDenied extends Error {
@@ -48,7 +57,7 @@ const DEFAULT_COLOR = '#4f8cff';
 /**
  * The one admission rule of every room: asks Postgres as the token's active identity (withUser, so
  * RLS decides what it can see) for its role in the room of `kind` standing for `resourceId`
- * (`private.room_access`). Rooms call it with their OWN resource id, at the door and again
+ * (`private.room_access`: the owner, a membership by role, a meeting's seat, a live elevation). Rooms call it with their OWN resource id, at the door and again
  * whenever access may have changed; a client's join options never reach it inside a room.
  */
 export async function checkRoomAccess(
@@ -64,11 +73,12 @@ export async function checkRoomAccess(
         role: RoomRole;
         owner_identity_id: string;
         access_until: Date | null;
+        access: RoomAccess;
         display_name: string;
         color: string;
       }[]
     >`
-      select r.role, r.owner_identity_id, r.access_until,
+      select r.role, r.owner_identity_id, r.access_until, r.access,
              coalesce(a.display_name, i.name) as display_name, coalesce(a.color, i.color) as color
       from private.room_access(${kind}, ${resourceId}::uuid) r
       join public.identities i on i.id = (select private.active_identity_id())
@@ -82,6 +92,7 @@ export async function checkRoomAccess(
     displayName: row.display_name,
     color: row.color || DEFAULT_COLOR,
     role: row.role,
+    access: row.access,
     ownerIdentityId: row.owner_identity_id,
     accessUntilMs: row.access_until ? row.access_until.getTime() : null,
   };

@@ -92,9 +92,12 @@ export class MeetingRoom extends Room<{ state: MeetingState }> {
     this.state.activeSpeaker = await activeSpeaker(this.presence, this.dataspaceId);
     this.state.meetingId = meetingId;
     this.seats = new RoomSeats(this, this.deps, 'meeting', meetingId, {
-      roleChanged: (sessionId, role) => {
+      roleChanged: (sessionId, role, access) => {
         const p = this.state.participants.get(sessionId);
-        if (p) p.role = role;
+        if (!p) return;
+        p.role = role;
+        p.access = access;
+        if (role === 'viewer') this.dequeue(sessionId);
       },
     });
     this.state.title = loaded.m.title;
@@ -125,6 +128,7 @@ export class MeetingRoom extends Room<{ state: MeetingState }> {
     p.identityId = seat.identityId;
     p.displayName = seat.displayName;
     p.role = seat.role;
+    p.access = seat.access;
     this.state.participants.set(client.sessionId, p);
     this.updateFloor();
   }
@@ -235,14 +239,23 @@ export class MeetingRoom extends Room<{ state: MeetingState }> {
     if (!note)
       return sendError(client, REALTIME_ERRORS.notFound, 'no such note in this meeting', 'noteToTask');
     const assignee = msg.assigneeSessionId ? this.state.participants.get(msg.assigneeSessionId) : undefined;
-    const [task] = await this.deps.db.withService(
-      (tx) => tx<{ id: string }[]>`
+    const [task] = await this.deps.db.withService(async (tx) => {
+      // someone present without a row in the participant list (a member of the dataspace) gets one,
+      // so the task is theirs and reaches their bureau (issue 14)
+      if (assignee) {
+        await tx`
+          insert into public.meeting_participants (identity_id, meeting_id, participant_identity_id, display_name, role)
+          values (${this.ownerIdentityId}, ${this.state.meetingId}, ${assignee.identityId},
+                  ${assignee.displayName.slice(0, 120) || '—'}, ${assignee.role === 'viewer' ? 'viewer' : 'participant'})
+          on conflict (meeting_id, participant_identity_id) do nothing`;
+      }
+      return tx<{ id: string }[]>`
         insert into public.meeting_tasks (identity_id, meeting_id, note_id, title, description, assignee_participant_id)
         values (${this.ownerIdentityId}, ${this.state.meetingId}, ${note.id}, ${msg.title}, ${note.text.slice(0, 4000)},
                 (select p.id from public.meeting_participants p
                   where p.meeting_id = ${this.state.meetingId} and p.participant_identity_id = ${assignee?.identityId ?? null}))
-        returning id`,
-    );
+        returning id`;
+    });
     note.taskId = task!.id;
     client.send(SPATIAL_SERVER.saved, { tasks: [task!.id] });
   }

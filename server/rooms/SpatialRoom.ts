@@ -1,6 +1,6 @@
 import { ErrorCode, matchMaker, Room, ServerError, type Client } from '@colyseus/core';
 import { COARSE_POSE_HZ, CHAT_HISTORY, POSE_HZ } from '../../shared/protocol/limits.ts';
-import { canEdit, canModerate } from '../../shared/protocol/roomRules.ts';
+import { canEdit, canModerate, canSpeak } from '../../shared/protocol/roomRules.ts';
 import {
   REALTIME_ERRORS,
   ROOM_CLOSE,
@@ -105,9 +105,19 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     this.maxClients = this.state.capacity;
     this.seats = new RoomSeats(this, this.deps, 'dataspace', dataspaceId, {
       door: (admission) => this.door(admission),
-      roleChanged: (sessionId, role) => {
+      roleChanged: (sessionId, role, access) => {
         const avatar = this.state.avatars.get(sessionId);
-        if (avatar) avatar.role = role;
+        if (!avatar) return;
+        avatar.role = role;
+        avatar.access = access;
+        // a spectator neither speaks nor holds objects
+        if (role === 'viewer') {
+          avatar.speaking = false;
+          this.state.objects.forEach((object) => {
+            if (object.lockedBy === sessionId) this.locks.free(object);
+          });
+        }
+        // the SFU applies the new role at once: a viewer's voice is no longer forwarded
         void this.voice.policy(sessionId);
       },
     });
@@ -169,6 +179,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     avatar.displayName = seat.displayName;
     avatar.color = seat.color;
     avatar.role = seat.role;
+    avatar.access = seat.access;
     avatar.mode = (parsed.success && parsed.data.mode) || 'desktop';
     avatar.muted = this.mutedIdentities.has(seat.identityId);
     this.state.avatars.set(client.sessionId, avatar);
@@ -279,6 +290,14 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       case 'voiceLeave':
         return void this.voice.handle(client.sessionId, type, msg);
       case 'chat':
+        if (!canSpeak(avatar.role)) {
+          return sendError(
+            client,
+            REALTIME_ERRORS.forbidden,
+            'a viewer watches: it does not post here',
+            type,
+          );
+        }
         return this.onChat(client, avatar, msg as Msg<'chat'>);
       case 'grab':
       case 'move':

@@ -75,9 +75,11 @@ export class WorkspaceRoom extends Room<{ state: WorkspaceState }> {
     this.state.name = loaded.ws.name;
     this.state.revision = Number(loaded.session.revision);
     this.seats = new RoomSeats(this, this.deps, 'workspace', workspaceId, {
-      roleChanged: (sessionId, role) => {
+      roleChanged: (sessionId, role, access) => {
         const editor = this.state.editors.get(sessionId);
-        if (editor) editor.role = role;
+        if (!editor) return;
+        editor.role = role;
+        editor.access = access;
       },
     });
     for (const p of loaded.panels) {
@@ -104,6 +106,7 @@ export class WorkspaceRoom extends Room<{ state: WorkspaceState }> {
     editor.identityId = seat.identityId;
     editor.displayName = seat.displayName;
     editor.role = seat.role;
+    editor.access = seat.access;
     this.state.editors.set(client.sessionId, editor);
     this.participants.add(seat.identityId);
     client.send(WORKSPACE_SERVER.docSync, { update: Y.encodeStateAsUpdate(this.doc) });

@@ -91,6 +91,8 @@ export const AgentEstimate = z
       tokensOriginal: z.number().int(),
       tokensEncoded: z.number().int(),
       tokensSaved: z.number().int(),
+      /** Phrasings the encoder reads, when it recognised no action in this one (nothing is charged). */
+      suggestions: z.array(z.string()),
     }),
     estimate: z.object({ modelTokens: z.number(), ratePer1k: z.number(), tokens: z.number() }).nullable(),
     balance: z.object({ available: z.number() }),

@@ -28,7 +28,13 @@ export const Domain = t.domainsRow.meta({ id: 'Domain' });
 export const DomainCreate = t.domainsInsert.meta({ id: 'DomainCreate' });
 export const DomainUpdate = t.domainsInsert.omit({ sphere_id: true }).partial().meta({ id: 'DomainUpdate' });
 
-export const Dataspace = t.dataspacesRow.meta({ id: 'Dataspace' });
+/** The active identity's role in a dataspace: the owner, a member's role, or null (an elevation). */
+export const MyRole = z
+  .enum(['owner', 'host', 'editor', 'participant', 'viewer'])
+  .nullable()
+  .meta({ id: 'MyRole' });
+/** A dataspace, with the active identity's role in it (shared spaces: a member reads its owner's). */
+export const Dataspace = t.dataspacesRow.extend({ my_role: MyRole }).meta({ id: 'Dataspace' });
 export const DataspaceCreate = t.dataspacesInsert.omit({ archived_at: true }).meta({ id: 'DataspaceCreate' });
 export const DataspaceUpdate = t.dataspacesInsert
   .omit({ sphere_id: true })
@@ -129,8 +135,9 @@ export const MeetingUpdate = t.meetingsInsert
   .partial()
   .meta({ id: 'MeetingUpdate' });
 export const MeetingParticipant = t.meetingParticipantsRow.meta({ id: 'MeetingParticipant' });
+/** A participant a client lists is a guest entry: only invitations, links and rooms name an identity. */
 export const MeetingParticipantCreate = t.meetingParticipantsInsert
-  .omit({ meeting_id: true })
+  .omit({ meeting_id: true, participant_identity_id: true, via_link_id: true })
   .meta({ id: 'MeetingParticipantCreate' });
 export const MeetingParticipantUpdate = MeetingParticipantCreate.partial().meta({
   id: 'MeetingParticipantUpdate',

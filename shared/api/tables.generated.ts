@@ -71,7 +71,6 @@ export type AgentCompatibilityMatrixRow = z.infer<typeof agentCompatibilityMatri
 export const agentExecutionsRow = z.object({
   id: z.uuid(),
   identity_id: z.uuid(),
-  user_id: z.uuid(),
   agent_id: z.uuid(),
   thread_id: z.uuid().nullable(),
   dataspace_id: z.uuid(),
@@ -106,6 +105,7 @@ export const agentExecutionsRow = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   request_hash: z.string().nullable(),
+  runner_identity_id: z.uuid().nullable(),
 });
 /** The writable columns of public.agent_executions (optional where the database has a default). */
 export const agentExecutionsInsert = z.object({
@@ -143,6 +143,7 @@ export const agentExecutionsInsert = z.object({
   started_at: z.string().max(64).nullable().optional(),
   finished_at: z.string().max(64).nullable().optional(),
   request_hash: z.string().max(10000).nullable().optional(),
+  runner_identity_id: z.uuid().nullable().optional(),
 });
 export type AgentExecutionsRow = z.infer<typeof agentExecutionsRow>;
 
@@ -325,11 +326,32 @@ export const constructionProjectsInsert = z.object({
 });
 export type ConstructionProjectsRow = z.infer<typeof constructionProjectsRow>;
 
+/** A row of public.dataspace_members. */
+export const dataspaceMembersRow = z.object({
+  id: z.uuid(),
+  identity_id: z.uuid(),
+  dataspace_id: z.uuid(),
+  member_identity_id: z.uuid(),
+  role: z.enum(['viewer', 'participant', 'editor', 'host']),
+  added_by_identity_id: z.uuid().nullable(),
+  via_link_id: z.uuid().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+/** The writable columns of public.dataspace_members (optional where the database has a default). */
+export const dataspaceMembersInsert = z.object({
+  dataspace_id: z.uuid(),
+  member_identity_id: z.uuid(),
+  role: z.enum(['viewer', 'participant', 'editor', 'host']),
+  added_by_identity_id: z.uuid().nullable().optional(),
+  via_link_id: z.uuid().nullable().optional(),
+});
+export type DataspaceMembersRow = z.infer<typeof dataspaceMembersRow>;
+
 /** A row of public.dataspaces. */
 export const dataspacesRow = z.object({
   id: z.uuid(),
   identity_id: z.uuid(),
-  user_id: z.uuid(),
   sphere_id: z.uuid(),
   domain_id: z.uuid().nullable(),
   name: z.string().min(1).max(160),
@@ -609,6 +631,36 @@ export const identitiesInsert = z.object({
 });
 export type IdentitiesRow = z.infer<typeof identitiesRow>;
 
+/** A row of public.invitations. */
+export const invitationsRow = z.object({
+  id: z.uuid(),
+  identity_id: z.uuid(),
+  dataspace_id: z.uuid(),
+  meeting_id: z.uuid().nullable(),
+  role: z.enum(['viewer', 'participant', 'editor', 'host']),
+  invitee_email: z.string().min(3).max(320),
+  invited_by_identity_id: z.uuid().nullable(),
+  status: z.enum(['pending', 'accepted', 'declined', 'revoked']),
+  accepted_identity_id: z.uuid().nullable(),
+  expires_at: z.string(),
+  decided_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+/** The writable columns of public.invitations (optional where the database has a default). */
+export const invitationsInsert = z.object({
+  dataspace_id: z.uuid(),
+  meeting_id: z.uuid().nullable().optional(),
+  role: z.enum(['viewer', 'participant', 'editor', 'host']),
+  invitee_email: Email,
+  invited_by_identity_id: z.uuid().nullable().optional(),
+  status: z.enum(['pending', 'accepted', 'declined', 'revoked']).optional(),
+  accepted_identity_id: z.uuid().nullable().optional(),
+  expires_at: z.string().max(64),
+  decided_at: z.string().max(64).nullable().optional(),
+});
+export type InvitationsRow = z.infer<typeof invitationsRow>;
+
 /** A row of public.meeting_notes. */
 export const meetingNotesRow = z.object({
   id: z.uuid(),
@@ -641,6 +693,7 @@ export const meetingParticipantsRow = z.object({
   hand_raised_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
+  via_link_id: z.uuid().nullable(),
 });
 /** The writable columns of public.meeting_participants (optional where the database has a default). */
 export const meetingParticipantsInsert = z.object({
@@ -652,6 +705,7 @@ export const meetingParticipantsInsert = z.object({
   joined_at: z.string().max(64).nullable().optional(),
   left_at: z.string().max(64).nullable().optional(),
   hand_raised_at: z.string().max(64).nullable().optional(),
+  via_link_id: z.uuid().nullable().optional(),
 });
 export type MeetingParticipantsRow = z.infer<typeof meetingParticipantsRow>;
 
@@ -685,7 +739,6 @@ export type MeetingTasksRow = z.infer<typeof meetingTasksRow>;
 export const meetingsRow = z.object({
   id: z.uuid(),
   identity_id: z.uuid(),
-  user_id: z.uuid(),
   dataspace_id: z.uuid(),
   thread_id: z.uuid().nullable(),
   title: z.string().min(1).max(200),
@@ -735,7 +788,6 @@ export type MemoryCorrectionsRow = z.infer<typeof memoryCorrectionsRow>;
 export const memoryItemsRow = z.object({
   id: z.uuid(),
   identity_id: z.uuid(),
-  user_id: z.uuid(),
   dataspace_id: z.uuid(),
   thread_id: z.uuid().nullable(),
   source_type: z.enum(['thread', 'message', 'meeting', 'file', 'user', 'agent_execution']),
@@ -1189,6 +1241,35 @@ export const scopeLocksInsert = z.object({
   released_at: z.string().max(64).nullable().optional(),
 });
 export type ScopeLocksRow = z.infer<typeof scopeLocksRow>;
+
+/** A row of public.share_links. */
+export const shareLinksRow = z.object({
+  id: z.uuid(),
+  identity_id: z.uuid(),
+  dataspace_id: z.uuid(),
+  meeting_id: z.uuid().nullable(),
+  role: z.enum(['viewer', 'participant', 'editor']),
+  created_by_identity_id: z.uuid().nullable(),
+  expires_at: z.string(),
+  max_uses: z.number().int().nullable(),
+  uses: z.number().int().min(0),
+  revoked_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+/** The writable columns of public.share_links (optional where the database has a default). */
+export const shareLinksInsert = z.object({
+  dataspace_id: z.uuid(),
+  meeting_id: z.uuid().nullable().optional(),
+  role: z.enum(['viewer', 'participant', 'editor']),
+  token_hash: z.string().max(10000),
+  created_by_identity_id: z.uuid().nullable().optional(),
+  expires_at: z.string().max(64),
+  max_uses: z.number().int().nullable().optional(),
+  uses: z.number().int().min(0).optional(),
+  revoked_at: z.string().max(64).nullable().optional(),
+});
+export type ShareLinksRow = z.infer<typeof shareLinksRow>;
 
 /** A row of public.spatial_anchors. */
 export const spatialAnchorsRow = z.object({
@@ -1674,7 +1755,6 @@ export type WorkspaceTransformationsRow = z.infer<typeof workspaceTransformation
 export const workspacesRow = z.object({
   id: z.uuid(),
   identity_id: z.uuid(),
-  user_id: z.uuid(),
   dataspace_id: z.uuid(),
   name: z.string().min(1).max(160),
   layout: z.enum(['grid', 'stack', 'radial', 'wall', 'free']),
@@ -1751,6 +1831,7 @@ export const references: Readonly<Record<string, Readonly<Record<string, string>
     dataspace_id: 'public.dataspaces',
     encoded_intent_id: 'public.encoded_intents',
     identity_id: 'public.identities',
+    runner_identity_id: 'public.identities',
     thread_id: 'public.threads',
     user_id: 'public.users',
   },
@@ -1765,6 +1846,12 @@ export const references: Readonly<Record<string, Readonly<Record<string, string>
   'public.bureau_configurations': { sphere_id: 'public.spheres' },
   'public.construction_estimates': { project_id: 'public.construction_projects' },
   'public.construction_projects': { dataspace_id: 'public.dataspaces' },
+  'public.dataspace_members': {
+    added_by_identity_id: 'public.identities',
+    dataspace_id: 'public.dataspaces',
+    member_identity_id: 'public.identities',
+    via_link_id: 'public.share_links',
+  },
   'public.dataspaces': { domain_id: 'public.domains', sphere_id: 'public.spheres', user_id: 'public.users' },
   'public.decisions': { message_id: 'public.messages', thread_id: 'public.threads' },
   'public.domains': { sphere_id: 'public.spheres' },
@@ -1782,10 +1869,17 @@ export const references: Readonly<Record<string, Readonly<Record<string, string>
   'public.files': { dataspace_id: 'public.dataspaces' },
   'public.idempotency_keys': { identity_id: 'public.identities' },
   'public.identities': { user_id: 'public.users' },
+  'public.invitations': {
+    accepted_identity_id: 'public.identities',
+    dataspace_id: 'public.dataspaces',
+    invited_by_identity_id: 'public.identities',
+    meeting_id: 'public.meetings',
+  },
   'public.meeting_notes': { author_identity_id: 'public.identities', meeting_id: 'public.meetings' },
   'public.meeting_participants': {
     meeting_id: 'public.meetings',
     participant_identity_id: 'public.identities',
+    via_link_id: 'public.share_links',
   },
   'public.meeting_tasks': {
     assignee_participant_id: 'public.meeting_participants',
@@ -1839,6 +1933,11 @@ export const references: Readonly<Record<string, Readonly<Record<string, string>
     execution_id: 'public.agent_executions',
     identity_id: 'public.identities',
     thread_id: 'public.threads',
+  },
+  'public.share_links': {
+    created_by_identity_id: 'public.identities',
+    dataspace_id: 'public.dataspaces',
+    meeting_id: 'public.meetings',
   },
   'public.spatial_anchors': { created_by_identity_id: 'public.identities', room_id: 'public.xr_rooms' },
   'public.spatial_objects': { anchor_id: 'public.spatial_anchors', room_id: 'public.xr_rooms' },

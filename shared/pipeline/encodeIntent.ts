@@ -4,6 +4,7 @@
  * completeness (weights of the required fields present) minus ambiguity penalties, capped by the
  * profile. Pure: the profile and its rules are passed in as rows.
  */
+import { suggestPhrasings } from './intentExamples.ts';
 import { compilePgRegex } from './pgRegex.ts';
 import {
   EncodingProfileSchema,
@@ -22,6 +23,8 @@ export interface EncodeContext {
   dataspaceId?: string;
   threadId?: string;
   taskType?: string;
+  /** The task types the chosen agent does: a refusal's suggested phrasings keep to them. */
+  agentTaskTypes?: readonly string[];
 }
 
 /** One ambiguity signal found in the text, with what it cost. */
@@ -46,6 +49,11 @@ export interface EncodingResult {
   passes: boolean;
   /** Why it does not pass (empty when it does). */
   issues: string[];
+  /**
+   * When no action was recognised: phrasings the profile does read (intentExamples.ts), in the
+   * intent's language, for the refusal to suggest. Empty otherwise.
+   */
+  suggestions: string[];
   tokensOriginal: number;
   tokensEncoded: number;
   tokensSaved: number;
@@ -270,6 +278,7 @@ export function encodeIntent(
     minEqs: profile.rules.min_eqs,
     passes: issues.length === 0,
     issues,
+    suggestions: taskType === null ? suggestPhrasings(rules, intent.language, context.agentTaskTypes) : [],
     tokensOriginal,
     tokensEncoded,
     tokensSaved: tokensOriginal - tokensEncoded,

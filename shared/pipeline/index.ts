@@ -11,6 +11,7 @@ export {
   type EncodingResult,
   type AmbiguityFinding,
 } from './encodeIntent.ts';
+export { INTENT_EXAMPLES, suggestPhrasings, taskTypesOfAgent } from './intentExamples.ts';
 export {
   matchAgent,
   parseCatalog,

@@ -5,13 +5,16 @@ export function canModerate(role: RoomRole): boolean {
   return role === 'host' || role === 'moderator';
 }
 
-/** True when the role may grab, move, place and remove objects and anchors. */
-export function canEdit(role: RoomRole): boolean {
+/**
+ * True when the role may post in the room's chat and speak (publish its voice): a viewer is a
+ * spectator that listens (issue 14).
+ */
+export function canSpeak(role: RoomRole): boolean {
   return role !== 'viewer';
 }
 
-/** True when the role may publish its voice (a viewer listens only). */
-export function canSpeak(role: RoomRole): boolean {
+/** True when the role may grab, move, place and remove objects and anchors. */
+export function canEdit(role: RoomRole): boolean {
   return role !== 'viewer';
 }
 

@@ -5,13 +5,17 @@ export const AgendaItem = schema({ title: t.string(), minutes: t.uint16() }, 'Ag
 /** An agenda item instance. */
 export type AgendaItem = SchemaType<typeof AgendaItem>;
 
-/** Someone in the meeting, with their role (host/moderator/participant/viewer) and raised hand. */
+/**
+ * Someone in the meeting, with their role (host/moderator/participant/viewer), why they are here
+ * (`access`: owner, a membership's role, seat for a meeting invitee, elevated) and raised hand.
+ */
 export const MeetingParticipant = schema(
   {
     sessionId: t.string(),
     identityId: t.string(),
     displayName: t.string(),
     role: t.string(),
+    access: t.string().default(''),
     handRaised: t.boolean().default(false),
   },
   'MeetingParticipant',

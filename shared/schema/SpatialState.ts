@@ -63,6 +63,11 @@ export const Avatar = schema(
     color: t.string(),
     mode: t.string<'desktop' | 'mobile' | 'vr' | 'ar'>().default('desktop'),
     role: t.string<'host' | 'moderator' | 'participant' | 'viewer'>().default('participant'),
+    /**
+     * Why this person is here (issue 14): owner, a membership's role (host, editor, participant,
+     * viewer), seat (a meeting invitation), elevated; the people list shows it beside the name.
+     */
+    access: t.string().default(''),
     /** Set by the server from the voice's audio level (RFC 6464) at the SFU; no client message sets it. */
     speaking: t.boolean().default(false),
     /** Muted by a moderator: the SFU forwards none of this participant's voice. */

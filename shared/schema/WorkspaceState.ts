@@ -15,7 +15,14 @@ export type Panel = SchemaType<typeof Panel>;
 
 /** A participant of the workspace room (identity from auth). */
 export const Editor = schema(
-  { sessionId: t.string(), identityId: t.string(), displayName: t.string(), role: t.string() },
+  {
+    sessionId: t.string(),
+    identityId: t.string(),
+    displayName: t.string(),
+    role: t.string(),
+    /** Why this person is here: owner, a membership's role, elevated (issue 14). */
+    access: t.string().default(''),
+  },
   'Editor',
 );
 /** An editor instance. */

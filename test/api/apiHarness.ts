@@ -23,6 +23,10 @@ export interface Reply<T = Json> {
   headers: Headers;
 }
 
+/** The sharing routes (issue 14), exercised by sharing.test.ts rather than resources.test.ts. */
+export const SHARING_ROUTE =
+  /^\w+ \/(invitations|links|onboarding|bureau\/tasks|dataspaces\/\{id\}\/(members|invitations|links)|meetings\/\{meeting_id\}\/invitations)\b/;
+
 /** Route templates called so far in this file, as `METHOD /function/path/{param}`. */
 export const calledRoutes = new Set<string>();
 
@@ -112,10 +116,13 @@ export function useApi(envOverrides: Record<string, string> = {}) {
   const client = () =>
     createClient(api().url, api().anonKey, { auth: { persistSession: false, autoRefreshToken: false } });
 
-  /** Signs up a fresh user (default identity included) and signs them in. */
-  async function newUser(label = 'user'): Promise<User> {
+  /** A fresh address for `label`, unique in the run. */
+  const freshEmail = (label = 'user') =>
+    `${label}-${process.pid}-${++counter}-${Date.now()}@test.chenu.local`;
+
+  /** Signs up a fresh user (default identity included; onboarded) and signs them in. */
+  async function newUser(label = 'user', email = freshEmail(label)): Promise<User> {
     const sb = client();
-    const email = `${label}-${process.pid}-${++counter}-${Date.now()}@test.chenu.local`;
     const { data, error } = await sb.auth.signUp({
       email,
       password: 'correct-horse-battery',
@@ -133,5 +140,5 @@ export function useApi(envOverrides: Record<string, string> = {}) {
     };
   }
 
-  return { api, client, newUser, sql };
+  return { api, client, newUser, freshEmail, sql };
 }

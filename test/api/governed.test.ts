@@ -49,8 +49,10 @@ describe('governed endpoints', () => {
     const noKey = await run();
     expect(noKey.status).toBe(400);
     expect(noKey.body.error.details[0].path).toBe('headers.idempotency-key');
+    // sign-up granted the free plan's first tokens (onboarding); spend them all: refused before anything is reserved
+    await sql`select private.ledger_debit(${u.identityId}::uuid, a.balance, ${`drain-${u.id}`}, 'manual', null)
+              from public.token_accounts a where a.identity_id = ${u.identityId} and a.balance > 0`;
     const broke = await run('run-broke');
-    // sign-up opened an empty token account: refused before anything is reserved
     expect(broke.status, JSON.stringify(broke.body)).toBe(402);
     expect(broke.body.error.code).toBe('insufficient_balance');
     await sql`select private.ledger_credit(${u.identityId}::uuid, 50000, ${`credit-${u.id}`}, 'manual', null)`;
@@ -209,6 +211,9 @@ describe('governed endpoints', () => {
 
     // another user: u's thread does not exist for them, and an empty account is refused
     const broke = await newUser('estimator');
+    // (onboarding granted it the free plan's tokens: spent here)
+    await sql`select private.ledger_debit(${broke.identityId}::uuid, a.balance, ${`drain-${broke.id}`}, 'manual', null)
+              from public.token_accounts a where a.identity_id = ${broke.identityId} and a.balance > 0`;
     const foreign = await broke.call('POST', '/agents/{id}/estimate', { params: { id: summarizer }, body });
     expect(foreign.status).toBe(404);
     expect(foreign.body.error.code).toBe('scope_not_reachable');

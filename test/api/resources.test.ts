@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
 import { createOutboundFetch } from '../../server/outbound/outboundFetch.ts';
 import { startDeliveryWorker } from '../../server/notifications/deliveryWorker.ts';
-import { calledRoutes, invoke, useApi, type User } from './apiHarness.ts';
+import { calledRoutes, invoke, SHARING_ROUTE, useApi, type User } from './apiHarness.ts';
 
 // the webhook receiver listens on loopback, which the outbound policy refuses unless allow-listed
 const LOOPBACK = '127.0.0.1/32';
@@ -20,7 +20,10 @@ const { newUser, sql, client } = useApi({ CHENU_OUTBOUND_ALLOW: LOOPBACK });
 
 describe('API resources (happy paths)', () => {
   let u: User;
-  const ids = {} as Record<'identity2' | 'sphere' | 'domain' | 'dataspace' | 'thread' | 'workspace', string>;
+  const ids = {} as Record<
+    'identity2' | 'sphere' | 'personal' | 'domain' | 'dataspace' | 'thread' | 'workspace',
+    string
+  >;
 
   const created = async (
     method: string,
@@ -62,7 +65,10 @@ describe('API resources (happy paths)', () => {
     const sphere = await created('POST', '/spheres', { name: 'Travail', kind: 'business' });
     ids.sphere = sphere.id;
     expect(sphere.identity_id).toBe(u.identityId);
-    expect((await ok('GET', '/spheres')).data).toHaveLength(1);
+    // sign-up onboarded the user with a personal sphere and a starter dataspace (issue 14)
+    const spheres = (await ok('GET', '/spheres')).data as { id: string; name: string }[];
+    expect(spheres.map((x) => x.name).sort()).toEqual(['Personnel', 'Travail']);
+    ids.personal = spheres.find((x) => x.name === 'Personnel')!.id;
     expect((await ok('PATCH', '/spheres/{id}', { id: sphere.id }, { time_zone: 'UTC' })).time_zone).toBe(
       'UTC',
     );
@@ -83,7 +89,9 @@ describe('API resources (happy paths)', () => {
       kind: 'project',
     });
     ids.dataspace = ds.id;
-    expect(ds.user_id).toBe(u.id);
+    // every answer about a dataspace says the active identity's role there; never the owner's user id
+    expect(ds.my_role).toBe('owner');
+    expect(ds.user_id).toBeUndefined();
     await ok('GET', '/dataspaces');
     await ok('PATCH', '/dataspaces/{id}', { id: ds.id }, { description: 'Le projet A' });
     await ok('GET', '/dataspaces/{id}', { id: ds.id });
@@ -467,7 +475,10 @@ describe('API resources (happy paths)', () => {
       'starter',
     ]);
     await ok('GET', '/subscriptions/plans/{id}', { id: plans.data[0].id });
-    expect((await ok('GET', '/subscriptions')).data).toEqual([]);
+    // onboarding subscribed the new user to the free plan and granted its first tokens through the ledger
+    const subs = (await ok('GET', '/subscriptions')).data as { plan_id: string; status: string }[];
+    const free = plans.data.find((p: { slug: string }) => p.slug === 'free');
+    expect(subs).toMatchObject([{ plan_id: free.id, status: 'active' }]);
     const r = await u.call('GET', '/subscriptions/{id}', { params: { id: plans.data[0].id } });
     expect(r.status).toBe(404);
   });
@@ -615,7 +626,9 @@ describe('API resources (happy paths)', () => {
     const anon = client();
     const viaKey = await invoke(anon, 'GET', '/spheres', { headers: { 'x-api-key': made.key } });
     expect(viaKey.status).toBe(200);
-    expect(viaKey.body.data.map((x: { id: string }) => x.id)).toEqual([ids.sphere]);
+    expect(viaKey.body.data.map((x: { id: string }) => x.id).sort()).toEqual(
+      [ids.sphere, ids.personal].sort(),
+    );
     expect((await ok('GET', '/api-keys/{id}', { id: made.api_key.id })).last_used_at).not.toBeNull();
     expect((await ok('POST', '/api-keys/{id}/revoke', { id: made.api_key.id })).revoked_at).not.toBeNull();
     expect((await invoke(anon, 'GET', '/spheres', { headers: { 'x-api-key': made.key } })).status).toBe(401);
@@ -634,7 +647,7 @@ describe('API resources (happy paths)', () => {
     expect((await u.call('GET', '/spheres/{id}', { params: { id: ids.sphere } })).status).toBe(404);
     await ok('POST', '/identities/{id}/switch', { id: u.identityId });
     await u.sb.auth.refreshSession();
-    expect((await ok('GET', '/spheres')).data).toHaveLength(1);
+    expect((await ok('GET', '/spheres')).data).toHaveLength(2);
   });
 
   it('deletes what it created', async () => {
@@ -666,8 +679,11 @@ describe('API resources (happy paths)', () => {
     expect(documented.length).toBeGreaterThan(80);
     // the governed groups (agents, tokens, nova) are exercised by governed.test.ts; encoding, scope
     // locks and workflows by pipelineRoutes.test.ts
+    // and sharing (members, invitations, links, onboarding, assigned tasks) by sharing.test.ts
     const here = documented.filter(
-      (r) => !/^\w+ \/(agents|tokens|nova|encoding|workflows|governance\/scope-lock)\b/.test(r),
+      (r) =>
+        !/^\w+ \/(agents|tokens|nova|encoding|workflows|governance\/scope-lock)\b/.test(r) &&
+        !SHARING_ROUTE.test(r),
     );
     expect([...calledRoutes].sort()).toEqual(here.sort());
   });

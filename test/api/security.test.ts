@@ -164,7 +164,10 @@ describe('isolation, validation, pages and idempotency', () => {
       expect(r.status, method).toBe(404);
       expect(JSON.stringify(r.body)).not.toContain('Secret');
     }
-    expect((await b.call('GET', '/spheres')).body.data).toEqual([]);
+    // b sees its own onboarding sphere only
+    expect((await b.call('GET', '/spheres')).body.data.map((x: { name: string }) => x.name)).toEqual([
+      'Personnel',
+    ]);
     const intrude = await b.call('POST', '/threads', { body: { dataspace_id: ds.id, title: 'intrus' } });
     expect(intrude.status).toBe(404);
     // a list under a parent the caller cannot see is a 404, like the parent's own route
@@ -280,7 +283,8 @@ describe('isolation, validation, pages and idempotency', () => {
     const [counts] = await sql<{ spheres: number; estimates: number }[]>`
       select (select count(*)::int from public.spheres where identity_id = ${u.identityId}) as spheres,
              (select count(*)::int from public.construction_estimates where identity_id = ${u.identityId}) as estimates`;
-    expect(counts).toEqual({ spheres: 1, estimates: 0 });
+    // the sphere made above beside the onboarding one (issue 14); nothing refused was stored
+    expect(counts).toEqual({ spheres: 2, estimates: 0 });
   });
 
   it('refuses oversized uploads and unaccepted media types', async () => {
@@ -324,7 +328,8 @@ describe('isolation, validation, pages and idempotency', () => {
       pages++;
     } while (cursor && pages < 10);
     expect(pages).toBe(3);
-    expect(seen).toEqual(['S4', 'S3', 'S2', 'S1', 'S0']);
+    // newest first; the onboarding sphere is the oldest
+    expect(seen).toEqual(['S4', 'S3', 'S2', 'S1', 'S0', 'Personnel']);
   });
 
   it('pages rows that share one created_at (one transaction) by id, without gaps or repeats', async () => {
@@ -343,7 +348,7 @@ describe('isolation, validation, pages and idempotency', () => {
       cursor = page.body.next_cursor ?? undefined;
       if (!cursor) break;
     }
-    expect([...seen].sort()).toEqual(['T0', 'T1', 'T2', 'T3', 'T4']);
+    expect([...seen].sort()).toEqual(['Personnel', 'T0', 'T1', 'T2', 'T3', 'T4']);
   });
 
   it('replays a POST with the same Idempotency-Key instead of running it twice', async () => {
@@ -356,7 +361,8 @@ describe('isolation, validation, pages and idempotency', () => {
     expect(second.body).toEqual(first.body);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(first.headers.get('idempotent-replayed')).toBeNull();
-    expect((await u.call('GET', '/spheres')).body.data).toHaveLength(1);
+    // once, beside the onboarding sphere
+    expect((await u.call('GET', '/spheres')).body.data).toHaveLength(2);
     const reused = await u.call('POST', '/spheres', { body: { name: 'Autre chose' }, headers });
     expect(reused.status).toBe(422);
     expect(reused.body.error.code).toBe('idempotency_key_reused');

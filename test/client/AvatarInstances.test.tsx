@@ -133,9 +133,10 @@ describe('AvatarInstances', () => {
     await renderer.advanceFrames(1, 16);
     const indicators = meshNamed(scene, 'avatar-speaking');
     const scaleOf = (i: number) => (indicators.getMatrixAt(i, _m), new Vector3().setFromMatrixScale(_m).x);
-    // only the talker's indicator is drawn, beside its tag
+    // only the talker's ring is drawn, around its head
     expect(indicators.count).toBe(1);
-    expect(translationOf(indicators, 0).x).toBeCloseTo(2 - 0.27, 2);
+    expect(translationOf(indicators, 0).x).toBeCloseTo(2, 1);
+    expect(translationOf(indicators, 0).y).toBeCloseTo(1.6, 1);
     expect(scaleOf(0)).toBeGreaterThan(0.5);
     await act(() => feed.putAvatar(avatar('talker', 2, false)));
     await renderer.advanceFrames(1, 16);

@@ -33,6 +33,14 @@ const SET_NULL_ALLOWED: Record<string, string> = {
   'nova_contexts.current_sphere_id': 'what a Nova session looks at now; null is nothing',
   'xr_avatars.last_room_id': 'where the avatar was last; null is nowhere yet',
   'threads.encoding_profile_id': 'null is the default profile (catalog)',
+  // shared spaces (issue 14)
+  'agent_executions.runner_identity_id': 'who ran (and paid for) it: the run lives in the owner’s dataspace',
+  'dataspace_members.added_by_identity_id': 'who added the member',
+  'invitations.invited_by_identity_id': 'who invited',
+  'invitations.accepted_identity_id': 'who accepted: the invitation stays in the owner’s trail',
+  'share_links.created_by_identity_id': 'who made the link',
+  'dataspace_members.via_link_id': 'null is a membership that rests on no link (invited or confirmed)',
+  'meeting_participants.via_link_id': 'null is a seat that rests on no link',
 };
 
 interface ForeignKey {

@@ -47,7 +47,7 @@ async function grant(
 }
 
 async function access(s: Scenario, kind: string, resource: string) {
-  return s.tx<{ role: string; owner_identity_id: string; access_until: Date | null }[]>`
+  return s.tx<{ role: string; owner_identity_id: string; access_until: Date | null; access: string }[]>`
     select * from private.room_access(${kind}, ${resource}::uuid)`;
 }
 
@@ -93,7 +93,7 @@ describe('private.room_access and private.elevation_until', () => {
       const sc = await scopes(s);
       await s.as(asIdentity('a1'));
       expect(await access(s, 'dataspace', sc.room)).toEqual([
-        { role: 'host', owner_identity_id: SEED.a1, access_until: null },
+        { role: 'host', owner_identity_id: SEED.a1, access_until: null, access: 'owner' },
       ]);
       await s.as(asIdentity('b1'));
       expect(await access(s, 'dataspace', sc.room)).toEqual([]);
@@ -101,13 +101,13 @@ describe('private.room_access and private.elevation_until', () => {
       const write = await grant(s, { type: 'sphere', id: sc.sphere }, 'write', 'approved', '10 minutes');
       await s.as(asIdentity('b1'));
       expect(await access(s, 'dataspace', sc.room)).toEqual([
-        { role: 'participant', owner_identity_id: SEED.a1, access_until: write.expires },
+        { role: 'participant', owner_identity_id: SEED.a1, access_until: write.expires, access: 'elevated' },
       ]);
       await s.asOwner();
       await s.tx`update public.elevation_requests set status = 'revoked', revoked_at = now() where id = ${write.id}`;
       await s.as(asIdentity('b1'));
       expect(await access(s, 'dataspace', sc.room)).toEqual([
-        { role: 'viewer', owner_identity_id: SEED.a1, access_until: read.expires },
+        { role: 'viewer', owner_identity_id: SEED.a1, access_until: read.expires, access: 'elevated' },
       ]);
       // another identity of the same user gets nothing from B1's grant (cross-identity blocking)
       await s.as(asIdentity('b2'));
@@ -136,12 +136,24 @@ describe('private.room_access and private.elevation_until', () => {
                  values (${SEED.a1}, ${mt!.id}, ${SEED.b1}, 'Bob', 'moderator')`;
       await s.as(asIdentity('b1'));
       expect(await access(s, 'workspace', ws!.id)).toEqual([]);
-      // listed, but a meeting it cannot see (no grant): no seat
-      expect(await access(s, 'meeting', mt!.id)).toEqual([]);
+      // listed in a scheduled meeting: the seat (issue 14) admits it to that meeting, as the list says
+      // (a host there is the room's moderator: the owner stays its one host)
+      expect(await access(s, 'meeting', mt!.id)).toEqual([
+        { role: 'moderator', owner_identity_id: SEED.a1, access_until: null, access: 'seat' },
+      ]);
       await grant(s, { type: 'dataspace', id: sc.room }, 'read', 'approved', '1 hour');
       await s.as(asIdentity('b1'));
       expect((await access(s, 'workspace', ws!.id)).map((r) => r.role)).toEqual(['viewer']);
-      expect((await access(s, 'meeting', mt!.id)).map((r) => r.role)).toEqual(['moderator']);
+      expect((await access(s, 'meeting', mt!.id)).map((r) => [r.role, r.access])).toEqual([
+        ['moderator', 'seat'],
+      ]);
+      await s.asOwner();
+      await s.tx`update public.meetings set status = 'ended', started_at = now(), ended_at = now() where id = ${mt!.id}`;
+      // an ended meeting gives its seats nothing; the read grant still opens it, as a viewer
+      await s.as(asIdentity('b1'));
+      expect((await access(s, 'meeting', mt!.id)).map((r) => [r.role, r.access])).toEqual([
+        ['viewer', 'elevated'],
+      ]);
       await s.asOwner();
       await s.tx`update public.meetings set status = 'cancelled' where id = ${mt!.id}`;
       await s.as(asIdentity('a1'));

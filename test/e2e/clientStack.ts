@@ -30,8 +30,11 @@ export interface ClientStack {
   supabase(): SupabaseClient;
   /** The SFU process's control URL and secret (only with `voice`). */
   sfu(): { url: string; secret: string };
-  /** Signs up a fresh user through local auth and returns its signed-in client and ids. */
-  newUser(label?: string): Promise<{ sb: SupabaseClient; userId: string; identityId: string; token: string }>;
+  /** Signs up a fresh user through local auth (at `email`, or a fresh one) and returns its signed-in client and ids. */
+  newUser(
+    label?: string,
+    email?: string,
+  ): Promise<{ sb: SupabaseClient; userId: string; identityId: string; token: string; email: string }>;
 }
 
 let users = 0;
@@ -98,9 +101,8 @@ export function useClientStack(
       createClient(state.api!.url, state.api!.anonKey, {
         auth: { persistSession: false, autoRefreshToken: false },
       }),
-    async newUser(label = 'user') {
+    async newUser(label = 'user', email = `${label}-${process.pid}-${++users}@client.chenu.local`) {
       const sb = stack.supabase();
-      const email = `${label}-${process.pid}-${++users}@client.chenu.local`;
       const { data, error } = await sb.auth.signUp({
         email,
         password: 'correct-horse-battery',
@@ -111,7 +113,7 @@ export function useClientStack(
       const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
         identity_id: string;
       };
-      return { sb, userId: data.user!.id, identityId: claims.identity_id, token };
+      return { sb, userId: data.user!.id, identityId: claims.identity_id, token, email };
     },
   };
   return stack;

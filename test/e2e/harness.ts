@@ -4,10 +4,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Iwer from 'iwer';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { ChenuDebugHandle } from '../../client/room/debugHandle.ts';
 import type { ClientStack } from './clientStack.ts';
+
+declare global {
+  interface Window {
+    /** The open room's stores and feed (client/room/debugHandle.ts). */
+    __chenu?: ChenuDebugHandle;
+  }
+}
 import { launchChromium } from './launchChromium.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -135,6 +143,80 @@ export function frames(page: Page, n: number): Promise<void> {
   );
 }
 
+/**
+ * Console messages the browser itself prints under software WebGL, which no page code can avoid
+ * (SwiftShader's read-back stalls and its deprecation notice). Everything else a page prints at
+ * warning or error level fails the test.
+ */
+export const BROWSER_NOISE: readonly RegExp[] = [
+  /GPU stall due to ReadPixels/,
+  /Automatic fallback to software WebGL has been deprecated/,
+];
+
+/** What went wrong on a page: console errors and warnings, uncaught errors, failed or missing files. */
+export interface PageProblems {
+  readonly list: string[];
+}
+
+/**
+ * Records every problem of `page`: a console error or warning (unless `allow` names it or it is
+ * BROWSER_NOISE), an uncaught exception, a request that failed, and any HTTP answer of 400 or more
+ * (a missing asset, an API refusal: a test that provokes one names it in `allow`, as
+ * `HTTP <status> <method> <url>`). The e2e suites assert the list is empty after each test.
+ */
+export function watchPage(page: Page, problems: PageProblems, allow: readonly RegExp[] = []): void {
+  const allowed = (text: string) => [...BROWSER_NOISE, ...allow].some((re) => re.test(text));
+  page.on('console', (m) => {
+    const type = m.type();
+    if (type !== 'error' && type !== 'warning') return;
+    const text = m.text();
+    // the browser's own line for a failed HTTP answer; the response itself is recorded below, with its URL
+    if (text.startsWith('Failed to load resource: the server responded with a status of')) return;
+    if (!allowed(text)) problems.list.push(`console.${type}: ${text}`);
+  });
+  page.on('pageerror', (e) => problems.list.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    const reason = r.failure()?.errorText ?? 'failed';
+    // a navigation away aborts what was in flight: not a fault of the page
+    if (reason !== 'net::ERR_ABORTED') problems.list.push(`request failed: ${r.url()} (${reason})`);
+  });
+  page.on('response', (r) => {
+    if (r.status() < 400) return;
+    const line = `HTTP ${r.status()} ${r.request().method()} ${r.url()}`;
+    if (!allowed(line)) problems.list.push(line);
+  });
+}
+
+/**
+ * axe-core (the pinned devDependency, injected from node_modules) on the page as it is now: the
+ * violations of impact serious or critical (WCAG 2.x A/AA rules and best practices), as
+ * `rule: target…` lines for the test's failure message.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const require = createRequire(import.meta.url);
+  const injected = await page.evaluate(() => 'axe' in globalThis);
+  if (!injected) await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(
+            context: unknown,
+            options: unknown,
+          ): Promise<{ violations: { id: string; impact?: string; nodes: { target: unknown[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  });
+}
+
 export async function screenshotPath(name: string): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true });
   return path.join(RESULTS_DIR, `${name}.png`);
@@ -152,10 +234,29 @@ export function useXRBrowser(
   client: () => ServedClient;
   browser: () => Browser;
   contexts: BrowserContext[];
+  /**
+   * A context whose every page is watched (`watchPage`): after each test the problems must be none.
+   * `allow` names console messages a test expects (e.g. a refusal it provokes on purpose).
+   */
+  newContext(options?: BrowserContextOptions, allow?: readonly RegExp[]): Promise<BrowserContext>;
+  problems: PageProblems;
 } {
   let client: ServedClient | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
+  const problems: PageProblems = { list: [] };
+  afterEach(async (context) => {
+    // a failed test leaves a picture of every open page, to see what it saw
+    if (context.task.result?.state === 'fail') {
+      const pages = contexts.flatMap((c) => c.pages());
+      for (const [i, page] of pages.entries()) {
+        const name = `failed-${context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}-${i}`;
+        await page.screenshot({ path: await screenshotPath(name) }).catch(() => undefined);
+      }
+    }
+    const found = problems.list.splice(0);
+    expect(found, 'the pages printed errors or warnings, or got error answers').toEqual([]);
+  });
   beforeAll(async () => {
     client = await serveClient({
       VITE_SUPABASE_URL: stack.api().url,
@@ -173,6 +274,13 @@ export function useXRBrowser(
     client: () => client ?? raise('the client is served in beforeAll'),
     browser: () => browser ?? raise('Chromium is launched in beforeAll'),
     contexts,
+    problems,
+    async newContext(options = {}, allow = []) {
+      const context = await (browser ?? raise('Chromium is launched in beforeAll')).newContext(options);
+      contexts.push(context);
+      context.on('page', (page) => watchPage(page, problems, allow));
+      return context;
+    },
   };
 }
 

@@ -19,11 +19,6 @@ export function hasChromium(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
-/**
- * Launches headless Chromium. `webxrEmulation` turns the native WebXR runtime off so an injected IWER
- * installs its own (it refuses to replace a native `navigator.xr`); `fakeMedia` gives it a fake
- * microphone (FAKE_MEDIA_ARGS).
- */
 /** Chromium's fake microphone (a beep once a second), granted without a prompt, and audio that plays unasked. */
 export const FAKE_MEDIA_ARGS = [
   '--use-fake-device-for-media-stream',
@@ -31,6 +26,11 @@ export const FAKE_MEDIA_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
+/**
+ * Launches headless Chromium. `webxrEmulation` turns the native WebXR runtime off so an injected IWER
+ * installs its own (it refuses to replace a native `navigator.xr`); `fakeMedia` gives it a fake
+ * microphone (FAKE_MEDIA_ARGS).
+ */
 export async function launchChromium(
   options: { webxrEmulation?: boolean; fakeMedia?: boolean } = {},
 ): Promise<Browser> {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import type { XRDevice } from 'iwer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulateQuest3, screenshotPath, serveClient, type ServedClient } from './harness.ts';
+import { emulateQuest3, screenshotPath, serveClient, watchPage, type ServedClient } from './harness.ts';
 import { launchChromium } from './launchChromium.ts';
 
 declare global {
@@ -43,8 +43,9 @@ describe('client smoke (Chromium + IWER Quest 3)', () => {
     const context = await browser.newContext({ viewport: { width: 1024, height: 640 } });
     await emulateQuest3(context);
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    // any console error or warning, uncaught error or missing file fails the smoke test
+    const problems = { list: [] as string[] };
+    watchPage(page, problems);
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
 
@@ -71,7 +72,7 @@ describe('client smoke (Chromium + IWER Quest 3)', () => {
     await frames(page, 10);
     const after = await page.screenshot({ path: await screenshotPath('vr-after-move') });
 
-    expect(errors).toEqual([]);
+    expect(problems.list).toEqual([]);
     expect(Buffer.compare(before, after)).not.toBe(0);
     // controller models come from assets/, never from a CDN
     const origin = new URL(client.url).origin;

@@ -1,73 +1,45 @@
 /**
  * Voice end to end: two browser contexts of Chromium with its fake microphone (a beep once a second),
- * two users — Alice in her "Rénovation cuisine" room, Bob through an approved write elevation on it —
- * against the real stack with an SFU process. Each hears the other (inbound packets, a level behind
- * the panner); Bob's voice pans to Alice's left, then to her right when he walks over; Alice's mute
- * silences him at the SFU within 200 ms; beyond the hearing radius no packet of his reaches her;
- * `speaking` follows his microphone.
+ * two users — Alice in her "Rénovation cuisine" room, Bob a participant member of it — against the
+ * real stack with an SFU process. Each hears the other (inbound packets, a level behind the panner);
+ * Bob's voice pans to Alice's left, then to her right when he walks over; `speaking` follows his
+ * microphone; Alice's mute stops his forwarding at the SFU within 200 ms; beyond the hearing radius no
+ * packet of his reaches her.
  */
 import os from 'node:os';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { ColyseusRoomFeed } from '../../client/net/colyseusRoomFeed.ts';
-import type { SessionStore } from '../../client/app/sessionStore.ts';
-import type { VoiceSession } from '../../client/voice/voiceSession.ts';
-import type { RoomStore } from '../../client/state/roomStore.ts';
-import { HEARING_RADIUS_M, VOICE_MUTE_DEADLINE_MS } from '../../shared/protocol/voiceProtocol.ts';
 import { SfuClient } from '../../server/voice/SfuClient.ts';
+import { HEARING_RADIUS_M, VOICE_MUTE_DEADLINE_MS } from '../../shared/protocol/voiceProtocol.ts';
 import { SEED } from '../helpers/personas.ts';
 import { useClientStack } from './clientStack.ts';
-import { useXRBrowser } from './harness.ts';
-
-declare global {
-  interface Window {
-    __chenuSession?: SessionStore;
-  }
-}
-
-interface VoicePage {
-  __chenu?: {
-    room: RoomStore;
-    feed: ColyseusRoomFeed;
-    voice: VoiceSession;
-    locomotion: {
-      position: { x: number; y: number; z: number; set(x: number, y: number, z: number): void };
-      yaw: number;
-    };
-  };
-}
+import { axeViolations, screenshotPath, useXRBrowser } from './harness.ts';
 
 const stack = useClientStack('e2e_voice', { realtime: true, voice: true });
-const { client, browser, contexts } = useXRBrowser(stack, { fakeMedia: true });
+const { client, newContext } = useXRBrowser(stack, { fakeMedia: true });
 
-async function signIn(email: string): Promise<Page> {
-  const context = await browser().newContext({ viewport: { width: 1100, height: 700 } });
-  contexts.push(context);
+/** Opens `dataspaceId`'s room by its address, as a shared link would, and signs in there. */
+async function enter(email: string, dataspaceId: string): Promise<{ page: Page; selfId: string }> {
+  const context = await newContext({ viewport: { width: 1280, height: 760 } });
+  // software WebGL and two rooms on a 2-core machine: joins can take longer than Playwright's 30 s
   context.setDefaultTimeout(60_000);
   const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') process.stderr.write(`[page ${email}] ${m.text()}\n`);
-  });
-  await page.goto(client().url);
+  // the link first, signed out: the sign-in form at that address, then the room
+  await page.goto(`${client().url}d/${dataspaceId}`);
+  await page.getByText('Sign in to open this link').waitFor();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('chenu-demo-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  return page;
-}
-
-async function inRoom(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.locator('.room-canvas canvas').waitFor();
-  await page.waitForFunction(
-    () => (window as VoicePage).__chenu?.feed.status.getState().status === 'connected',
-  );
-  return page.evaluate(() => (window as VoicePage).__chenu!.feed.selfId);
+  await page.waitForFunction(() => window.__chenu?.feed.status.getState().status === 'connected');
+  return { page, selfId: await page.evaluate(() => window.__chenu!.feed.selfId) };
 }
 
 /** Stands the page's participant at (x, z), looking down -z. */
 const standAt = (page: Page, x: number, z: number) =>
   page.evaluate(
     ([x, z]) => {
-      const loc = (window as VoicePage).__chenu!.locomotion;
+      const loc = window.__chenu!.locomotion;
       loc.position.set(x!, 0, z!);
       loc.yaw = 0;
     },
@@ -78,7 +50,7 @@ const standAt = (page: Page, x: number, z: number) =>
 const seesAt = (page: Page, sessionId: string, x: number) =>
   page.waitForFunction(
     ([id, x]) => {
-      const a = (window as VoicePage).__chenu!.room.getState().avatars.find((e) => e.id === id);
+      const a = window.__chenu!.room.getState().avatars.find((e) => e.id === id);
       return !!a && Math.abs(a.track.current[0]! - (x as number)) < 0.2;
     },
     [sessionId, x] as const,
@@ -87,7 +59,7 @@ const seesAt = (page: Page, sessionId: string, x: number) =>
 /** Packets received on the m-line carrying `sessionId`'s voice, and when the last one came. */
 const inbound = (page: Page, sessionId: string) =>
   page.evaluate(async (id) => {
-    const voice = (window as VoicePage).__chenu!.voice;
+    const voice = window.__chenu!.voice;
     const pc = voice.peerConnection();
     const mid = [...(voice.audio()?.voices() ?? [])].find(([, s]) => s === id)?.[0];
     if (!pc || mid === undefined) return { packets: 0, lastAt: 0 };
@@ -107,7 +79,7 @@ const inbound = (page: Page, sessionId: string) =>
 /** Packets the page's microphone m-line has sent. */
 const outbound = (page: Page) =>
   page.evaluate(async () => {
-    const pc = (window as VoicePage).__chenu!.voice.peerConnection();
+    const pc = window.__chenu!.voice.peerConnection();
     let packets = 0;
     (await pc?.getStats())?.forEach((s: { type: string; kind?: string; packetsSent?: number }) => {
       if (s.type === 'outbound-rtp' && s.kind === 'audio') packets += s.packetsSent ?? 0;
@@ -120,7 +92,7 @@ const channelEnergy = (page: Page, sessionId: string, ms: number) =>
   page.evaluate(
     ([id, ms]) =>
       new Promise<{ left: number; right: number; peak: number }>((resolve) => {
-        const probe = (window as VoicePage).__chenu!.voice.audio()!.probe(id as string)!;
+        const probe = window.__chenu!.voice.audio()!.probe(id as string)!;
         let left = 0;
         let right = 0;
         let peak = 0;
@@ -142,40 +114,34 @@ describe('voice end to end (two users, fake microphones, real SFU)', () => {
   it('carries, pans, mutes and bounds each voice, and sets speaking from the audio', async () => {
     const [kitchen] = await stack.sql()<{ id: string }[]>`
       select id from public.dataspaces where identity_id = ${SEED.a1} and name = 'Rénovation cuisine'`;
-    await stack.sql()`insert into public.elevation_requests
-        (requester_identity_id, target_identity_id, scope_type, scope_id, permission, reason, status, decided_at, expires_at)
-      values (${SEED.b1}, ${SEED.a1}, 'dataspace', ${kitchen!.id}, 'write', 'voice e2e', 'approved', now(), now() + interval '1 hour')`;
+    // Bob, another user, is a participant member of Alice's room
+    await stack.sql()`insert into public.dataspace_members (identity_id, dataspace_id, member_identity_id, role)
+      values (${SEED.a1}, ${kitchen!.id}, ${SEED.b1}, 'participant')
+      on conflict (dataspace_id, member_identity_id) do update set role = excluded.role`;
 
-    const alice = await signIn('alice@chenu.local');
-    await alice.getByRole('button', { name: 'Rénovation cuisine' }).click();
-    const aliceId = await inRoom(alice);
-    const bob = await signIn('bob@chenu.local');
-    // his own dataspaces listed: the session has loaded his identity's scope
-    await bob.getByRole('button', { name: 'Voyage Gaspésie' }).waitFor();
-    // until memberships list shared dataspaces, Bob opens Alice's room as a deep link would: the
-    // API reads it as Bob, through his elevation
-    await bob.evaluate(async (id) => {
-      const session = window.__chenuSession!;
-      session.openDataspace(await session.api.dataspace(id));
-    }, kitchen!.id);
-    const bobId = await inRoom(bob);
+    const { page: alice, selfId: aliceId } = await enter('alice@chenu.local', kitchen!.id);
+    const { page: bob, selfId: bobId } = await enter('bob@chenu.local', kitchen!.id);
 
     await standAt(alice, 0, 0);
     await standAt(bob, -2, 0);
-    // the lobby: a microphone level before joining, then join
+    // the Voice tab's lobby: a microphone level before joining, then join
     for (const page of [alice, bob]) {
+      await page.getByRole('tab', { name: 'Voice' }).click();
       await page.getByRole('meter', { name: 'Microphone level' }).waitFor();
       await page.waitForFunction(
         () => Number(document.querySelector<HTMLElement>('.mic-meter-bar')?.dataset.level ?? 0) > 0.001,
       );
+      expect(await axeViolations(page), 'axe on the voice lobby').toEqual([]);
       await page.getByRole('button', { name: 'Join voice', exact: true }).click();
       await page.getByRole('button', { name: 'Mute', exact: true }).waitFor();
     }
+    expect(await axeViolations(alice), 'axe on the voice controls').toEqual([]);
+    await alice.screenshot({ path: await screenshotPath('voice-controls') });
     await seesAt(alice, bobId, -2);
 
     // each hears the other: packets in, and a level behind the panner
-    await alice.waitForFunction((id) => !!(window as VoicePage).__chenu!.voice.audio()?.probe(id), bobId);
-    await bob.waitForFunction((id) => !!(window as VoicePage).__chenu!.voice.audio()?.probe(id), aliceId);
+    await alice.waitForFunction((id) => !!window.__chenu!.voice.audio()?.probe(id), bobId);
+    await bob.waitForFunction((id) => !!window.__chenu!.voice.audio()?.probe(id), aliceId);
     await expect
       .poll(async () => (await inbound(alice, bobId)).packets, { timeout: 20_000 })
       .toBeGreaterThan(50);
@@ -198,8 +164,7 @@ describe('voice end to end (two users, fake microphones, real SFU)', () => {
     // speaking follows his microphone: on while it beeps, off once he mutes himself
     const speaking = (want: boolean) =>
       alice.waitForFunction(
-        ([id, want]) =>
-          (window as VoicePage).__chenu!.feed.room.state.avatars.get(id as string)?.speaking === want,
+        ([id, want]) => window.__chenu!.feed.room.state.avatars.get(id as string)?.speaking === want,
         [bobId, want] as const,
       );
     await speaking(true);
@@ -210,13 +175,13 @@ describe('voice end to end (two users, fake microphones, real SFU)', () => {
 
     // the host's mute stops his forwarding at the SFU within the deadline (timed by the SFU, on this
     // machine's clock); what Alice's browser last received is logged beside it
-    const roomId = await alice.evaluate(() => (window as VoicePage).__chenu!.feed.room.roomId);
+    const roomId = await alice.evaluate(() => window.__chenu!.feed.room.roomId);
     const sfu = new SfuClient(stack.sfu().url, stack.sfu().secret, () => {});
     await sfu.connect();
     const lastForwarded = async () =>
       (await sfu.call({ op: 'stats', reset: false, room: roomId, peer: bobId })).stats!.lastForwardedAtMs!;
     const mutedAt = await alice.evaluate((id) => {
-      (window as VoicePage).__chenu!.feed.room.send('mute', { sessionId: id, muted: true });
+      window.__chenu!.feed.room.send('mute', { sessionId: id, muted: true });
       return performance.timeOrigin + performance.now();
     }, bobId);
     await bob.getByText('A moderator muted you').waitFor();
@@ -235,7 +200,7 @@ describe('voice end to end (two users, fake microphones, real SFU)', () => {
     expect(forwardedLast - mutedAt).toBeLessThan(VOICE_MUTE_DEADLINE_MS);
     await speaking(false);
     await alice.evaluate(
-      (id) => (window as VoicePage).__chenu!.feed.room.send('mute', { sessionId: id, muted: false }),
+      (id) => window.__chenu!.feed.room.send('mute', { sessionId: id, muted: false }),
       bobId,
     );
     await bob.getByText('A moderator muted you').waitFor({ state: 'detached' });

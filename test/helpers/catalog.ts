@@ -16,6 +16,8 @@ export interface PublicTable {
   insertable: string[];
   /** Columns `authenticated` may write, per verb (column privileges). */
   writable: { insert: string[]; update: string[] };
+  /** Columns `authenticated` may read (a shared table's `user_id` is not one: issue 14). */
+  readable: string[];
 }
 
 /** Reads every ordinary table of schema public with the facts the RLS suites need. */
@@ -32,6 +34,7 @@ export async function publicTables(sql: Sql): Promise<PublicTable[]> {
       columns: string[];
       ins_cols: string[];
       upd_cols: string[];
+      sel_cols: string[];
     }[]
   >`
     select c.relname as name, c.relrowsecurity as rls,
@@ -48,7 +51,10 @@ export async function publicTables(sql: Sql): Promise<PublicTable[]> {
               and has_column_privilege('authenticated', c.oid, a.attnum, 'INSERT') order by a.attnum) as ins_cols,
       array(select a.attname::text from pg_attribute a
             where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = '' and a.attidentity = ''
-              and has_column_privilege('authenticated', c.oid, a.attnum, 'UPDATE') order by a.attnum) as upd_cols
+              and has_column_privilege('authenticated', c.oid, a.attnum, 'UPDATE') order by a.attnum) as upd_cols,
+      array(select a.attname::text from pg_attribute a
+            where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+              and has_column_privilege('authenticated', c.oid, a.attnum, 'SELECT') order by a.attnum) as sel_cols
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = 'public' and c.relkind in ('r', 'p')
     order by c.relname`;
@@ -60,6 +66,7 @@ export async function publicTables(sql: Sql): Promise<PublicTable[]> {
     columns: r.columns,
     insertable: r.ins_cols.length > 0 ? r.ins_cols : r.columns,
     writable: { insert: r.ins_cols, update: r.upd_cols },
+    readable: r.sel_cols,
   }));
 }
 

@@ -5,8 +5,9 @@ import type { Sql, TransactionSql } from 'postgres';
  * (empty when the ledger is sound): every movement's balance postings sum to zero; every account's
  * balance and hold equal the sums of its postings; an identity's hold equals its open reservations
  * and never exceeds its balance, nothing is negative; all balances sum to zero; every budget's hold
- * equals the open reservations charged to it, and every thread's hold the open reservations for
- * it; every reservation was resolved at most once.
+ * equals the open reservations charged to it, whoever pays them (a member's run holds a shared
+ * dataspace's budget: issue 14), and every thread's hold the open reservations for it; every
+ * reservation was resolved at most once.
  */
 export async function ledgerViolations(
   sql: Sql | TransactionSql,
@@ -43,7 +44,7 @@ export async function ledgerViolations(
     from public.token_budgets b
     cross join lateral (
       select coalesce(sum(r.amount), 0) as held from public.token_reservations r
-      where r.status = 'open' and r.identity_id = b.identity_id
+      where r.status = 'open'
         and coalesce(r.budget_scopes -> 'budget_ids', '[]'::jsonb) ? b.id::text) o
     where b.reserved <> o.held and (${identities}::uuid[] is null or b.identity_id = any(${identities}::uuid[]))
     union all

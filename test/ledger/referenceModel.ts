@@ -229,10 +229,19 @@ export class LedgerModel {
     return { ...scopes, identity };
   }
 
-  /** The identity's budgets whose scope is named, in id order (the SQL lock order). */
+  /**
+   * The budgets a spend by `identity` in `scopes` charges, in id order (the SQL lock order): the
+   * payer's own budgets of those scopes, and the place's dataspace and thread budgets whoever set
+   * them (issue 14: a member's run in a shared dataspace is paid by the member and capped by the
+   * owner's dataspace and thread budgets; the owner's sphere and domain budgets cap the owner only).
+   */
   private applicable(identity: string, scopes: Scopes): Budget[] {
     return [...this.budgets.values()]
-      .filter((b) => b.identity === identity && scopes[b.scopeType] === b.scopeId)
+      .filter(
+        (b) =>
+          (b.identity === identity || b.scopeType === 'dataspace' || b.scopeType === 'thread') &&
+          scopes[b.scopeType] === b.scopeId,
+      )
       .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   }
 

@@ -1,7 +1,7 @@
 import { ColyseusTestServer } from '@colyseus/testing';
 import { Client, type Room as SdkRoom } from '@colyseus/sdk';
 import { SignJWT } from 'jose';
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { inject } from 'vitest';
 import { parseEnv } from '../../server/env.ts';
 import { connect } from '../../server/db/connect.ts';
@@ -211,4 +211,40 @@ export function untilState<S>(room: SdkRoom<unknown, S>, predicate: (state: S) =
     };
     room.onStateChange(check);
   });
+}
+
+/** Makes `member` a member of `owner`'s dataspace with `role` (as the sharing functions write it); returns its id. */
+export async function addMember(
+  sql: Sql,
+  member: Persona,
+  dataspaceId: string,
+  role: 'viewer' | 'participant' | 'editor' | 'host',
+): Promise<string> {
+  const [m] = await sql<{ id: string }[]>`
+    insert into public.dataspace_members (identity_id, dataspace_id, member_identity_id, role)
+    select d.identity_id, d.id, ${CAST[member]}, ${role} from public.dataspaces d where d.id = ${dataspaceId}
+    on conflict (dataspace_id, member_identity_id) do update set role = excluded.role
+    returning id`;
+  return m!.id;
+}
+
+/** Runs `fn` in one transaction acting as `persona` (as the API's withUser does). */
+export function asPersona<T>(sql: Sql, persona: Persona, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  return sql.begin(async (tx) => {
+    await tx`select set_config('role', 'authenticated', true),
+                    set_config('request.jwt.claims', ${JSON.stringify({
+                      role: 'authenticated',
+                      sub: userOf[persona],
+                      identity_id: CAST[persona],
+                    })}, true)`;
+    return fn(tx);
+  }) as Promise<T>;
+}
+
+/** The e-mail of a persona's user (confirmed, so invitations to it reach it). */
+export async function confirmedEmailOf(sql: Sql, persona: Persona): Promise<string> {
+  const [u] = await sql<{ email: string }[]>`
+    update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()) where id = ${userOf[persona]}
+    returning email`;
+  return u!.email;
 }

@@ -61,16 +61,9 @@ export const COLUMN_CLASSES: Record<string, Partial<Record<ColumnClass, readonly
   identities: { rls: ['user_id'], client: ['name', 'kind', 'color', 'is_default'] },
   meeting_notes: { actor: ['author_identity_id'], client: ['meeting_id', 'body'] },
   meeting_participants: {
-    client: [
-      'meeting_id',
-      'participant_identity_id',
-      'display_name',
-      'email',
-      'role',
-      'joined_at',
-      'left_at',
-      'hand_raised_at',
-    ],
+    // who a seat names gives it the meeting (issue 14): set by invitations, links and rooms only
+    server: ['participant_identity_id', 'via_link_id'],
+    client: ['meeting_id', 'display_name', 'email', 'role', 'joined_at', 'left_at', 'hand_raised_at'],
   },
   meeting_tasks: {
     client: ['meeting_id', 'note_id', 'assignee_participant_id', 'title', 'description', 'status', 'due_on'],

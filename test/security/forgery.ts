@@ -47,7 +47,7 @@ export async function freshCopy(
   return copy;
 }
 
-/** Inserts `columns` of `copy` into `t`, returning the stored row as JSON. */
+/** Inserts `columns` of `copy` into `t`, returning the stored row as JSON (the columns the inserter may read). */
 export function insertColumns(
   tx: TransactionSql,
   t: PublicTable,
@@ -55,8 +55,12 @@ export function insertColumns(
   columns: readonly string[],
 ) {
   const cols = tx(columns as string[]);
+  const readable = tx(t.readable.length > 0 ? t.readable : t.columns);
   return tx<{ j: Record<string, unknown> }[]>`
-    insert into ${tx(t.name)} as t (${cols})
-    select ${cols} from jsonb_populate_record(null::${tx(t.name)}, ${tx.json(copy as JSONValue)})
-    returning to_jsonb(t) as j`;
+    with w as (
+      insert into ${tx(t.name)} as t (${cols})
+      select ${cols} from jsonb_populate_record(null::${tx(t.name)}, ${tx.json(copy as JSONValue)})
+      returning ${readable}
+    )
+    select to_jsonb(w) as j from w`;
 }

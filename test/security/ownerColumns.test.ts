@@ -95,7 +95,8 @@ describe('owner columns', () => {
             expect(ins.state).toBe('23502');
           } else {
             expect(ins.state).toBe('ok');
-            expect(ins.value![0]!.j.user_id).toBe(SEED.alice);
+            // a shared table's user_id is not the client's to read (issue 14): checked as the owner below
+            if (t.readable.includes('user_id')) expect(ins.value![0]!.j.user_id).toBe(SEED.alice);
           }
           expect(await mismatched(s, t.name, 'user_id', SEED.alice)).toBe(0);
         });
@@ -108,8 +109,10 @@ describe('owner columns', () => {
       await grantWrite(s);
       await s.as(asIdentity('b1'));
       const [ds] = await s.tx`insert into public.dataspaces (identity_id, user_id, sphere_id, name)
-        values (${SEED.a1}, ${SEED.bob}, ${seedId('a1', '0001', 1)}, 'écrit par B1') returning user_id`;
-      expect(ds!.user_id).toBe(SEED.alice);
+        values (${SEED.a1}, ${SEED.bob}, ${seedId('a1', '0001', 1)}, 'écrit par B1') returning id`;
+      await s.asOwner();
+      const [stored] = await s.tx`select user_id from public.dataspaces where id = ${ds!.id}`;
+      expect(stored!.user_id).toBe(SEED.alice);
     });
   });
 

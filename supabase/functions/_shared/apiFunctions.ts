@@ -12,11 +12,14 @@ import encoding from '../encoding/app.ts';
 import files from '../files/app.ts';
 import governance from '../governance/app.ts';
 import identities from '../identities/app.ts';
+import invitations from '../invitations/app.ts';
+import links from '../links/app.ts';
 import immobilier from '../immobilier/app.ts';
 import meetings from '../meetings/app.ts';
 import memory from '../memory/app.ts';
 import notifications from '../notifications/app.ts';
 import nova from '../nova/app.ts';
+import onboarding from '../onboarding/app.ts';
 import ocw from '../ocw/app.ts';
 import spheres from '../spheres/app.ts';
 import subscriptions from '../subscriptions/app.ts';
@@ -29,6 +32,9 @@ import type { EdgeFunction } from './edgeFunction.ts';
 
 export const API_FUNCTIONS: readonly EdgeFunction[] = [
   identities,
+  onboarding,
+  invitations,
+  links,
   spheres,
   domains,
   dataspaces,

@@ -44,18 +44,47 @@ export interface CrudSpec {
   /**
    * How rows are owned. Lists of identity-owned tables show one identity at a time: the active one,
    * or `?identity_id=` of another whose rows an approved elevation opens (RLS decides either way);
-   * naming the identity lets Postgres use the identity index instead of filtering every row.
+   * naming the identity lets Postgres use the identity index instead of filtering every row. A list
+   * narrowed to one container (a parent in the path, or a CONTAINER_FILTERS filter) shows that
+   * container's rows whoever owns them: a shared dataspace's content belongs to its owner.
    */
   owner?: 'identity' | 'user' | 'catalog';
   /** Who may call the routes (default: any caller, JWT or API key). */
   access?: Access;
   /** Extra condition of every read (e.g. memory law 9: expired items are not served). */
   visible?: (sql: Sql) => Fragment;
+  /**
+   * The columns read and returned (default: every column). A table some of whose columns
+   * `authenticated` may not read (a shared table's `user_id`) names the others: its row schema's keys.
+   */
+  columns?: readonly string[];
 }
+
+/**
+ * Filters naming one container: a list narrowed to one (or to a parent in the path) shows that
+ * container's rows whoever owns them (RLS decides: a member sees the owner's), instead of one
+ * identity's rows.
+ */
+const CONTAINER_FILTERS = ['dataspace_id', 'thread_id', 'meeting_id', 'workspace_id', 'room_id'];
 
 /** The tagged-template part shared by the pool, a transaction and a reserved connection. */
 type Sql = ISql;
 type Fragment = ReturnType<Sql>;
+
+/** The plural of a summary's noun: "identity" → "identities", "entry" → "entries", "sphere" → "spheres". */
+export function pluralOf(noun: string): string {
+  if (/[^aeiou]y$/i.test(noun)) return `${noun.slice(0, -1)}ies`;
+  if (/(s|sh|ch|x|z)$/i.test(noun)) return `${noun}es`;
+  return `${noun}s`;
+}
+
+/**
+ * A summary's noun with its article: "an identity", "an API key", "a unit". By the first letter's
+ * sound; a leading "u" is read "you" in this API's nouns ("a unit"), so only a, e, i, o take "an".
+ */
+export function withArticle(noun: string): string {
+  return `${/^[aeio]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}
 
 function and(sql: Sql, parts: Fragment[]): Fragment {
   return parts.reduce((a, b) => sql`${a} and ${b}`, sql`true`);
@@ -128,6 +157,7 @@ export function listStatement(
   table: string,
   conditions: Fragment[],
   query: { cursor?: string; limit: number },
+  columns?: readonly string[],
 ) {
   const parts = [...conditions];
   if (query.cursor) {
@@ -138,12 +168,18 @@ export function listStatement(
   }
   return sql<{ r: Record<string, unknown> }[]>`
     select row_to_json(p) as r from (
-      select * from ${sql(table)} t
+      select ${selected(sql, columns)} from ${sql(table)} t
       where ${and(sql, parts)}
       order by t.created_at desc, t.id desc
       limit ${query.limit + 1}
     ) p
     order by p.created_at desc, p.id desc`;
+}
+
+/** `t.*`, or the given columns of `t`. */
+function selected(sql: Sql, columns: readonly string[] | undefined): Fragment {
+  if (!columns) return sql`t.*`;
+  return columns.map((c): Fragment => sql`t.${sql(c)}`).reduce((a, b): Fragment => sql`${a}, ${b}`);
 }
 
 /** The page of the rows of listStatement and the cursor of the next one. */
@@ -164,13 +200,21 @@ export async function listPage(
   return pageFrom(await listStatement(tx, table, conditions, query), query.limit);
 }
 
-/** Inserts one row from a JSON object (only its keys are written) and returns it. */
-export async function insertRow(tx: Tx, table: string, values: Record<string, unknown>) {
+/** Inserts one row from a JSON object (only its keys are written) and returns it (`columns` of it). */
+export async function insertRow(
+  tx: Tx,
+  table: string,
+  values: Record<string, unknown>,
+  columns?: readonly string[],
+) {
   const cols = Object.keys(values);
   const [row] = await tx<{ r: Record<string, unknown> }[]>`
-    insert into ${tx(table)} as t (${tx(cols)})
-    select ${tx(cols)} from jsonb_populate_record(null::${tx(table)}, ${tx.json(values as never)})
-    returning to_jsonb(t) as r`;
+    with w as (
+      insert into ${tx(table)} as t (${tx(cols)})
+      select ${tx(cols)} from jsonb_populate_record(null::${tx(table)}, ${tx.json(values as never)})
+      returning ${selected(tx, columns)}
+    )
+    select to_jsonb(w) as r from w`;
   return row!.r;
 }
 
@@ -180,14 +224,18 @@ export async function updateRow(
   table: string,
   values: Record<string, unknown>,
   conditions: Fragment[],
+  columns?: readonly string[],
 ): Promise<Record<string, unknown> | undefined> {
   const cols = Object.keys(values);
   if (cols.length === 0) throw new ApiError('validation_failed', 'nothing to update', []);
   const [row] = await tx<{ r: Record<string, unknown> }[]>`
-    update ${tx(table)} as t
-    set (${tx(cols)}) = (select ${tx(cols)} from jsonb_populate_record(null::${tx(table)}, ${tx.json(values as never)}))
-    where ${and(tx, conditions)}
-    returning to_jsonb(t) as r`;
+    with w as (
+      update ${tx(table)} as t
+      set (${tx(cols)}) = (select ${tx(cols)} from jsonb_populate_record(null::${tx(table)}, ${tx.json(values as never)}))
+      where ${and(tx, conditions)}
+      returning ${selected(tx, columns)}
+    )
+    select to_jsonb(w) as r from w`;
   return row?.r;
 }
 
@@ -234,7 +282,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'get',
         path: spec.path,
-        summary: `List ${spec.noun}s`,
+        summary: `List ${pluralOf(spec.noun)}`,
         tag: spec.tag,
         params: spec.parent ? parentParams : undefined,
         query: PageQuery.extend(filters.shape),
@@ -251,15 +299,13 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
             for (const column of Object.keys(spec.filters ?? {})) {
               if (q[column] !== undefined) parts.push(sql`t.${sql(column)} = ${q[column] as string}`);
             }
-            if (byIdentity) {
-              const identity = q.identity_id as string | undefined;
-              parts.push(
-                identity
-                  ? sql`t.identity_id = ${identity}::uuid`
-                  : sql`t.identity_id = (select private.active_identity_id())`,
-              );
+            const identity = q.identity_id as string | undefined;
+            const narrowed = spec.parent !== undefined || CONTAINER_FILTERS.some((c) => q[c] !== undefined);
+            if (identity) parts.push(sql`t.identity_id = ${identity}::uuid`);
+            else if (byIdentity && !narrowed) {
+              parts.push(sql`t.identity_id = (select private.active_identity_id())`);
             }
-            return listStatement(sql, spec.table, parts, q);
+            return listStatement(sql, spec.table, parts, q, spec.columns);
           }),
         );
         // an empty page under a parent: the parent itself may be missing or not the caller's
@@ -279,7 +325,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'get',
         path: itemPath,
-        summary: `Get a ${spec.noun}`,
+        summary: `Get ${withArticle(spec.noun)}`,
         tag: spec.tag,
         params: itemParams,
         response: { status: 200, schema: spec.row },
@@ -291,7 +337,9 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
           db.userStatement(
             caller.claims,
             (sql) => sql<{ r: unknown }[]>`
-              select row_to_json(t) as r from ${sql(spec.table)} t where ${and(sql, [sql`t.id = ${p.id!}`, ...scope(sql, p)])}`,
+              select row_to_json(x) as r from (
+                select ${selected(sql, spec.columns)} from ${sql(spec.table)} t
+                where ${and(sql, [sql`t.id = ${p.id!}`, ...scope(sql, p)])}) x`,
           ),
         );
         if (!row) throw notFound();
@@ -304,7 +352,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'post',
         path: spec.path,
-        summary: `Create a ${spec.noun}`,
+        summary: `Create ${withArticle(spec.noun)}`,
         tag: spec.tag,
         params: spec.parent ? parentParams : undefined,
         body: spec.create,
@@ -323,7 +371,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
         return mapped('write', () =>
           db.withUser(caller.claims, async (tx) => {
             await assertReferencesVisible(tx, spec.table, values, parentPath);
-            return insertRow(tx, spec.table, values);
+            return insertRow(tx, spec.table, values, spec.columns);
           }),
         );
       },
@@ -334,7 +382,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'patch',
         path: itemPath,
-        summary: `Update a ${spec.noun}`,
+        summary: `Update ${withArticle(spec.noun)}`,
         tag: spec.tag,
         params: itemParams,
         body: spec.update,
@@ -347,7 +395,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
         const row = await mapped('write', () =>
           db.withUser(caller.claims, async (tx) => {
             await assertReferencesVisible(tx, spec.table, values);
-            return updateRow(tx, spec.table, values, [tx`t.id = ${p.id!}`, ...scope(tx, p)]);
+            return updateRow(tx, spec.table, values, [tx`t.id = ${p.id!}`, ...scope(tx, p)], spec.columns);
           }),
         );
         if (!row) throw notFound();
@@ -360,7 +408,7 @@ export function crud(fn: EdgeFunction, spec: CrudSpec): EdgeFunction {
       {
         method: 'delete',
         path: itemPath,
-        summary: `Delete a ${spec.noun}`,
+        summary: `Delete ${withArticle(spec.noun)}`,
         tag: spec.tag,
         params: itemParams,
         response: { status: 204 },

@@ -82,6 +82,7 @@ fn.route(
         scope: result.scope,
         executionId: result.executionId,
         replayed: result.replayed,
+        ...(result.suggestions ? { suggestions: result.suggestions } : {}),
       });
     }
     if (result.replayed) c.header('idempotent-replayed', 'true');

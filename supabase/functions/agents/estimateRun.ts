@@ -3,9 +3,11 @@
  * user (RLS decides reachability): encode the intent (EQS), validate the agent for the scope, estimate
  * the token cost exactly as the governed run will, and check the active identity's available balance
  * and every applicable budget the way `private.ledger_reserve` does — without reserving, locking or
- * writing anything (no encoded_intents row, no execution row, no audit).
+ * writing anything (no encoded_intents row, no execution row, no audit). In a shared dataspace the
+ * runner pays: its balance and identity budget, and the place's dataspace and thread budgets.
  */
 import { encodeIntent, EncodingInputError } from '../../../shared/pipeline/encodeIntent.ts';
+import { taskTypesOfAgent } from '../../../shared/pipeline/intentExamples.ts';
 import { estimateCost } from '../../../shared/pipeline/estimateCost.ts';
 import { matchAgent } from '../../../shared/pipeline/matchAgent.ts';
 import type { DOMAIN_KINDS, SPHERE_KINDS } from '../../../shared/pipeline/schemas.ts';
@@ -19,6 +21,7 @@ import {
   loadScope,
   type RunScope,
 } from '../../../server/pipeline/loadRunContext.ts';
+import { runBudgetScopes, RUNNING_ROLES } from '../../../server/pipeline/runGovernedExecution.ts';
 import { ApiError } from '../_shared/errors.ts';
 
 type Estimate = z.infer<typeof g.AgentEstimate>;
@@ -44,16 +47,15 @@ interface BudgetRow {
 async function applicableBudgets(tx: Tx, scope: RunScope): Promise<BudgetRow[]> {
   const scopes: Record<string, string> = {
     identity: scope.identityId,
-    sphere: scope.sphereId,
-    dataspace: scope.dataspaceId,
-    ...(scope.domainId ? { domain: scope.domainId } : {}),
-    ...(scope.threadId ? { thread: scope.threadId } : {}),
+    ...(runBudgetScopes(scope) as Record<string, string>),
   };
+  // the runner's own budgets, and the place's (dataspace, thread) whoever set them, as
+  // private.ledger_charge_budgets charges them; a member reads the place's budgets (participant up)
   return tx<BudgetRow[]>`
     select b.id, b.scope_type, b.scope_id, b.period, b.amount::text, b.reserved::text, b.spent_now::text,
            b.remaining::text, b.ended
     from public.token_budgets_now b
-    where b.identity_id = ${scope.identityId}
+    where (b.identity_id = ${scope.identityId} or b.scope_type in ('dataspace', 'thread'))
       and (b.scope_type, b.scope_id) in (select s.key, s.value::uuid from jsonb_each_text(${tx.json(scopes)}) s)
     order by b.id`;
 }
@@ -132,6 +134,13 @@ export async function estimateRun(
         scope: u,
       });
     }
+    if (!RUNNING_ROLES.includes(scope.myRole ?? '')) {
+      throw new ApiError(
+        'scope_not_reachable',
+        `dataspace ${scope.dataspaceId}: running agents here needs the participant role or above`,
+        { scope: { type: 'dataspace', id: scope.dataspaceId } },
+      );
+    }
     const ctx = await loadRunContext(tx, scope, req.encodingProfileId);
     if ('missingProfile' in ctx) {
       throw new ApiError('validation_failed', `encoding profile ${ctx.missingProfile} does not exist`, [
@@ -144,6 +153,7 @@ export async function estimateRun(
         dataspaceId: scope.dataspaceId,
         ...(scope.threadId ? { threadId: scope.threadId } : {}),
         ...(req.taskType ? { taskType: req.taskType } : {}),
+        agentTaskTypes: taskTypesOfAgent(ctx.agents, agentId),
       });
     } catch (error) {
       if (error instanceof EncodingInputError) throw new ApiError('encoding_rejected', error.message);
@@ -187,6 +197,7 @@ export async function estimateRun(
         tokensOriginal: encoding.tokensOriginal,
         tokensEncoded: encoding.tokensEncoded,
         tokensSaved: encoding.tokensSaved,
+        suggestions: encoding.suggestions,
       },
       balance: { available },
       budgets,

@@ -30,7 +30,10 @@ crud(fn, {
   // origin is server-kept (it defaults to 'human'; only the pipeline proposes agent memory)
   serverValues: () => ({ status: 'committed' }),
   visible: (tx) => tx`(t.expires_at is null or t.expires_at > now())`,
+  // not `user_id`: a shared item's owner user is not its members' to know
+  columns: Object.keys(r.MemoryItem.shape),
 });
+const COLUMNS = Object.keys(r.MemoryItem.shape);
 
 async function callMemoryFunction(
   db: DataAccess,
@@ -56,7 +59,7 @@ fn.route(
     callMemoryFunction(
       db,
       caller.claims,
-      (tx) => tx`select to_jsonb(public.correct_memory_item(${params.id}, ${body.content})) as r`,
+      (tx) => tx`select to_jsonb(m) as r from public.correct_memory_item(${params.id}, ${body.content}) m`,
     ),
 );
 
@@ -73,7 +76,7 @@ fn.route(
     callMemoryFunction(
       db,
       caller.claims,
-      (tx) => tx`select to_jsonb(public.forget_memory_item(${params.id})) as r`,
+      (tx) => tx`select to_jsonb(m) as r from public.forget_memory_item(${params.id}) m`,
     ),
 );
 
@@ -90,9 +93,12 @@ fn.route(
   ({ params, caller, db }) =>
     callMemoryFunction(db, caller.claims, async (tx) => {
       const rows = await tx<{ r: Record<string, unknown> }[]>`
-        update public.memory_items as t set status = 'committed'
-        where t.id = ${params.id} and t.status = 'proposed'
-        returning to_jsonb(t) as r`;
+        with w as (
+          update public.memory_items as t set status = 'committed'
+          where t.id = ${params.id} and t.status = 'proposed'
+          returning ${COLUMNS.map((c) => tx`t.${tx(c)}`).reduce((a, b) => tx`${a}, ${b}`)}
+        )
+        select to_jsonb(w) as r from w`;
       const item = rows[0]?.r;
       if (item) {
         await tx`insert into public.memory_corrections (identity_id, memory_item_id, kind)

@@ -53,7 +53,8 @@ crud(fn, {
 });
 
 const ChenuImport = z
-  .object({ dataspace_id: z.uuid(), document: z.unknown() })
+  // nonoptional: z.unknown() alone accepts undefined, so the OpenAPI document called it optional
+  .object({ dataspace_id: z.uuid(), document: z.unknown().nonoptional() })
   .meta({ id: 'ChenuImport', description: 'a `.chenu` thread document and the dataspace to import it into' });
 const ChenuImported = z
   .object({

@@ -14,6 +14,8 @@ import { ApiError } from '../_shared/errors.ts';
 import { PageQuery, pageOf } from '../../../shared/api/common.ts';
 
 const fn = new EdgeFunction('workspaces');
+/** The columns a client reads (not `user_id`). */
+const WORKSPACE_COLUMNS = Object.keys(r.Workspace.shape);
 crud(fn, {
   path: '',
   table: 'public.workspaces',
@@ -24,6 +26,8 @@ crud(fn, {
   update: r.WorkspaceUpdate,
   verbs: ['list', 'get', 'create', 'update', 'delete'],
   filters: { dataspace_id: z.uuid() },
+  // not `user_id`: a shared workspace's owner user is not its members' to know
+  columns: WORKSPACE_COLUMNS,
 });
 crud(fn, {
   path: '/{workspace_id}/panels',
@@ -78,11 +82,14 @@ async function transform(
   await tx`insert into public.workspace_state_history (identity_id, workspace_id, version, state, transformation_id)
            values (${ws.identity_id}, ${workspaceId}, ${from + 1}, ${tx.json(change.state as never)}, ${tr!.id})`;
   const [updated] = await tx<{ r: unknown }[]>`
+    with w as (
     update public.workspaces as t
     set state = ${tx.json(change.state as never)}, version = ${from + 1},
         layout = coalesce(${change.layout ?? null}, t.layout)
     where t.id = ${workspaceId}
-    returning to_jsonb(t) as r`;
+    returning ${WORKSPACE_COLUMNS.map((c) => tx`t.${tx(c)}`).reduce((a, b) => tx`${a}, ${b}`)}
+    )
+    select to_jsonb(w) as r from w`;
   return { workspace: updated!.r, transformation: tr!.r };
 }
 

@@ -1,12 +1,13 @@
 import { useFrame } from '@react-three/fiber';
 import { useMemo } from 'react';
 import { useStore } from 'zustand';
-import { CanvasTexture, Mesh, MeshBasicMaterial, MeshLambertMaterial, type Object3D } from 'three';
+import { CanvasTexture, Euler, Mesh, MeshBasicMaterial, MeshLambertMaterial, type Object3D } from 'three';
 import {
   handGeometry,
   headGeometry,
   speakingGeometry,
   tagGeometry,
+  torsoGeometry,
   TAG_LIFT_M,
 } from '../../../client/avatars/avatarGeometry.ts';
 import { TAG_FONT, TAG_HEIGHT_PX, TAG_WIDTH_PX } from '../../../client/avatars/NameTagAtlas.ts';
@@ -15,6 +16,8 @@ import { useRoomStoreApi } from '../../../client/room/RoomStoreContext.ts';
 import { roomClock } from '../../../client/state/bindRoomFeed.ts';
 import { sampleTrack } from '../../../client/state/poseTrack.ts';
 import { OBJECT_KINDS } from '../../../client/state/RoomFeed.ts';
+
+const _euler = new Euler();
 
 function tagTexture(name: string, color: string): CanvasTexture<OffscreenCanvas> {
   const canvas = new OffscreenCanvas(TAG_WIDTH_PX, TAG_HEIGHT_PX);
@@ -29,7 +32,7 @@ function tagTexture(name: string, color: string): CanvasTexture<OffscreenCanvas>
 
 /**
  * The same room as RoomScene's avatars and objects, but the way one writes it without instancing:
- * one mesh (one draw call) per head, hand, tag, indicator and object, posed from the same store, with the
+ * one mesh (one draw call) per head, torso, hand, tag, indicator and object, posed from the same store, with the
  * product's materials (Lambert) and its full-detail geometries; three culls each mesh against the view
  * and sorts opaque meshes front to back, as it does for any scene.
  */
@@ -41,9 +44,11 @@ export function NaiveRoom() {
     () =>
       avatars.map((a) => {
         const material = new MeshLambertMaterial({ color: a.color });
+        const body = new MeshLambertMaterial({ color: a.color, vertexColors: true });
         return {
           entry: a,
-          head: new Mesh(headGeometry, material),
+          head: new Mesh(headGeometry, body),
+          torso: new Mesh(torsoGeometry, body),
           left: new Mesh(handGeometry, material),
           right: new Mesh(handGeometry, material),
           tag: new Mesh(
@@ -79,13 +84,16 @@ export function NaiveRoom() {
       sampleTrack(m.entry.track, now);
       const c = m.entry.track.current;
       place(m.head, c, 0);
+      // the torso turns with the head's yaw only, as the product's shader keeps it
+      m.torso.position.copy(m.head.position);
+      m.torso.rotation.set(0, _euler.setFromQuaternion(m.head.quaternion, 'YXZ').y, 0);
       place(m.left, c, 1);
       place(m.right, c, 2);
       m.tag.position.set(c[0]!, c[1]! + TAG_LIFT_M, c[2]!);
       m.tag.quaternion.copy(camera.quaternion);
       m.speaking.visible = m.entry.speaking;
-      m.speaking.position.copy(m.tag.position);
-      m.speaking.position.x -= 0.27;
+      m.speaking.position.copy(m.head.position);
+      m.speaking.quaternion.copy(camera.quaternion);
     }
     for (const { entry, mesh } of objectMeshes) {
       sampleTrack(entry.track, now);
@@ -98,6 +106,7 @@ export function NaiveRoom() {
       {avatarMeshes.map((m) => (
         <group key={m.entry.id}>
           <primitive object={m.head} />
+          <primitive object={m.torso} />
           <primitive object={m.left} />
           <primitive object={m.right} />
           <primitive object={m.tag} />

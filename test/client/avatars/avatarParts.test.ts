@@ -57,3 +57,76 @@ describe('createAvatarParts: culling and levels of detail', () => {
     parts.dispose();
   });
 });
+
+describe('the avatar people recognise', () => {
+  it('is a head with a dark visor on its front and a torso below, one geometry per level', async () => {
+    const { headLodGeometries, HEAD_RADIUS_M, headLodMaxRadiusPx } =
+      await import('../../../client/avatars/avatarGeometry.ts');
+    expect(HEAD_RADIUS_M).toBeLessThanOrEqual(0.13);
+    for (const g of headLodGeometries) {
+      const part = g.getAttribute('bodyPart');
+      const color = g.getAttribute('color');
+      const pos = g.getAttribute('position');
+      let torso = 0;
+      let visorFront = 0;
+      let lowest = 0;
+      for (let v = 0; v < pos.count; v++) {
+        if (part.getX(v) > 0.5) torso++;
+        lowest = Math.min(lowest, pos.getY(v));
+        // the visor (dark) faces -z, the way the person looks
+        if (color.getX(v) < 0.2) {
+          expect(pos.getZ(v)).toBeLessThan(0);
+          visorFront++;
+        }
+      }
+      expect(torso).toBeGreaterThan(0);
+      expect(visorFront).toBeGreaterThan(0);
+      // the body hangs about half a metre below the eyes: a bust, never a screen-filling ball
+      expect(lowest).toBeLessThan(-0.5);
+      expect(lowest).toBeGreaterThan(-0.7);
+    }
+    expect(headLodMaxRadiusPx[0]).toBe(Infinity);
+    expect(headLodMaxRadiusPx[1]!).toBeGreaterThan(headLodMaxRadiusPx[2]!);
+  });
+
+  it('is not drawn at all when it comes within NEAR_HIDE_M of the viewer', async () => {
+    const { NEAR_HIDE_M } = await import('../../../client/avatars/createAvatarParts.ts');
+    const feed = createLocalRoomFeed('me');
+    const store = createRoomStore();
+    bindRoomFeed(feed, store);
+    feed.putAvatar({
+      id: 'close',
+      identityId: 'i-close',
+      displayName: 'Close',
+      color: '#3366ff',
+      speaking: true,
+      head: at(0, 1.6, -(NEAR_HIDE_M - 0.1)),
+      left: at(-0.25, 1.1, -0.3),
+      right: at(0.25, 1.1, -0.3),
+    });
+    const avatars = store.getState().avatars;
+    const camera = new PerspectiveCamera(70, 1, 0.05, 200);
+    camera.position.set(0, 1.6, 0);
+    camera.updateMatrixWorld();
+    const parts = createAvatarParts(capacityFor(avatars.length));
+    parts.setMembers(avatars);
+    parts.update(avatars, 0, camera, HEIGHT_PX);
+    expect(parts.heads.reduce((n, m) => n + m.count, 0)).toBe(0);
+    expect(parts.hands.reduce((n, m) => n + m.count, 0)).toBe(0);
+    expect(parts.speaking.count).toBe(0);
+    // a step back: there again
+    camera.position.z = 1;
+    camera.updateMatrixWorld();
+    parts.update(avatars, 0, camera, HEIGHT_PX);
+    expect(parts.heads.reduce((n, m) => n + m.count, 0)).toBe(1);
+    parts.dispose();
+  });
+
+  it('writes the name tag in white on dark identity colours and in ink on light ones', async () => {
+    const { tagTextColor } = await import('../../../client/avatars/NameTagAtlas.ts');
+    expect(tagTextColor('#1d3557')).toBe('#ffffff');
+    expect(tagTextColor('#2456c7')).toBe('#ffffff');
+    expect(tagTextColor('#f5d90a')).toBe('#17202e');
+    expect(tagTextColor('#ffffff')).toBe('#17202e');
+  });
+});

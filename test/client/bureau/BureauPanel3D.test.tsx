@@ -8,13 +8,17 @@ import BureauPanel3D, { PANEL_ITEMS } from '../../../client/bureau/BureauPanel3D
 import {
   IDLE_SECTION,
   type BureauContent,
+  type BureauDetail,
+  type BureauItem,
   type SectionContent,
 } from '../../../client/bureau/bureauContent.ts';
 import { createBureauStore } from '../../../client/bureau/bureauStore.ts';
+import { initI18n } from '../../../client/i18n/i18n.ts';
 import { createDataspaceStore } from '../../../client/room/dataspaceStore.ts';
 import { serveAppAssets } from '../../helpers/appAssets.ts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+initI18n({ lng: 'en' });
 
 // the panels' MSDF fonts come from the app's own assets, served on loopback as the page would
 serveAppAssets();
@@ -42,8 +46,9 @@ function sectionsOf(root: Object3D) {
   return out;
 }
 
-const item = (id: string, title: string, detail: string) => ({ id, title, detail });
-const ready = (items: ReturnType<typeof item>[], total = items.length, more = false): SectionContent => ({
+const item = (id: string, title: string, ...details: BureauDetail[]): BureauItem => ({ id, title, details });
+const text = (value: string): BureauDetail => ({ kind: 'text', text: value });
+const ready = (items: BureauItem[], total = items.length, more = false): SectionContent => ({
   status: 'ready',
   items,
   total,
@@ -56,12 +61,35 @@ const ready = (items: ReturnType<typeof item>[], total = items.length, more = fa
 function filledBureau() {
   const bureau = createBureauStore(api);
   const content: BureauContent = {
-    dashboard: ready([item('balance', 'Tokens', '1200')]),
-    notes: ready([item('n1', 'Appeler le plombier', 'Cuisine')], 1),
-    tasks: { ...ready([item('t1', 'Commander le comptoir', 'open · due 2026-12-01')], 3), open: 2 },
-    projects: ready([item('p1', 'Rénovation cuisine', 'in progress · Alice')], 12, true),
-    threads: ready([item('th1', 'Budget cuisine', '40 / 1000 tokens · Cuisine')]),
-    meetings: { ...IDLE_SECTION, status: 'error', error: 'forbidden: not allowed to read meetings' },
+    dashboard: { ...ready([]), balance: 1200 },
+    notes: ready([item('n1', 'Appeler le plombier', text('Cuisine'))], 1),
+    tasks: {
+      ...ready(
+        [
+          item(
+            't1',
+            'Commander le comptoir',
+            { kind: 'taskStatus', status: 'open' },
+            { kind: 'due', date: '2026-12-01' },
+          ),
+        ],
+        3,
+      ),
+      open: 2,
+    },
+    projects: ready(
+      [item('p1', 'Rénovation cuisine', { kind: 'projectStatus', status: 'in_progress' }, text('Alice'))],
+      12,
+      true,
+    ),
+    threads: ready([
+      item('th1', 'Budget cuisine', { kind: 'tokens', used: 40, budget: 1000, held: 0 }, text('Cuisine')),
+    ]),
+    meetings: {
+      ...IDLE_SECTION,
+      status: 'error',
+      error: { code: 'forbidden', message: 'not allowed to read meetings' },
+    },
   };
   bureau.setState({
     content,
@@ -84,16 +112,16 @@ describe('BureauPanel3D (uikit, XR)', () => {
     expect(shown.map((s) => s.section)).toEqual(['threads', 'dashboard', 'meetings', 'tasks', 'projects']);
     expect(root.getObjectByName('bureau-panel')!.userData.sections).toEqual(shown.map((s) => s.section));
     const texts = Object.fromEntries(shown.map((s) => [s.section, s.texts]));
-    expect(texts.threads).toEqual(['Threads', '1', 'Budget cuisine · 40 / 1000 tokens · Cuisine']);
-    // a refused section says why, the others still show their contents
-    expect(texts.meetings).toEqual(['Meetings', '', 'forbidden: not allowed to read meetings']);
-    expect(texts.tasks).toEqual(['Tasks', '1 of 3', 'Commander le comptoir · open · due 2026-12-01']);
+    expect(texts.threads).toEqual(['Threads', '1', 'Budget cuisine · 40 / 1,000 tokens · Cuisine']);
+    // a refused section says why in words, the others still show their contents
+    expect(texts.meetings).toEqual(['Meetings', '', 'You are not allowed to do that here.']);
+    expect(texts.tasks).toEqual(['Tasks', '1 of 3', 'Commander le comptoir · open · due Dec 1, 2026']);
     expect(texts.projects).toEqual(['Projects', '1 of 12+', 'Rénovation cuisine · in progress · Alice']);
     // the dashboard: balance (the bureau's read), then the other sections' counts
     expect(texts.dashboard).toEqual([
       'Dashboard',
       '',
-      'Tokens · 1200',
+      'Tokens · 1,200',
       'Notes · 1',
       'Tasks · 3 (2 open)',
       'Projects · 12+',
@@ -115,13 +143,13 @@ describe('BureauPanel3D (uikit, XR)', () => {
     shown = sectionsOf(root);
     expect(shown.map((s) => s.section)).toEqual(['notes', 'dashboard']);
     expect(shown[0]!.texts).toEqual(['Notes', '1', 'Appeler le plombier · Cuisine']);
-    expect(shown[1]!.texts[2]).toBe('Tokens · 1180');
+    expect(shown[1]!.texts[2]).toBe('Tokens · 1,180');
     await r.unmount();
   });
 
   it('shows a loading section as loading and at most PANEL_ITEMS items of a long one', async () => {
     const bureau = filledBureau();
-    const many = Array.from({ length: 8 }, (_, i) => item(`th${i}`, `Fil ${i}`, `${i} tokens`));
+    const many = Array.from({ length: 8 }, (_, i) => item(`th${i}`, `Fil ${i}`, text(`${i} tokens`)));
     bureau.setState((s) => ({
       content: { ...s.content, threads: ready(many, 30), notes: { ...IDLE_SECTION, status: 'loading' } },
       layout: { ...s.layout, visible_sections: ['threads', 'notes'] },
@@ -134,7 +162,7 @@ describe('BureauPanel3D (uikit, XR)', () => {
     expect(shown[0]!.texts).toEqual([
       'Threads',
       '8 of 30',
-      ...many.slice(0, PANEL_ITEMS).map((t) => `${t.title} · ${t.detail}`),
+      ...many.slice(0, PANEL_ITEMS).map((t) => `${t.title} · ${(t.details[0] as { text: string }).text}`),
     ]);
     expect(shown[1]!.texts).toEqual(['Notes', 'Loading…']);
     await r.unmount();

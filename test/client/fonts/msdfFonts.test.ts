@@ -23,7 +23,7 @@ describe('3D panel MSDF fonts (assets/fonts/msdf)', () => {
     expect(font.distanceField.fieldType).toBe('msdf');
     expect(font.pages).toEqual([`${face.name}.png`]);
     const glyphs = new Map(font.chars.map((c) => [c.char, c]));
-    for (const ch of 'éèêëàâçîïôùûüÿœÉÈÀÇŒ«»’€·') {
+    for (const ch of 'éèêëàâçîïôùûüÿœÉÈÀÇŒ«»’€·•−') {
       const g = glyphs.get(ch);
       expect(g, ch).toBeDefined();
       // a real outline, not .notdef, inside the atlas
@@ -38,5 +38,31 @@ describe('3D panel MSDF fonts (assets/fonts/msdf)', () => {
     expect(font.chars.length).toBeGreaterThan(190);
     const png = await readFile(new URL(font.pages[0]!, dir));
     expect(pngSize(png)).toEqual([font.common.scaleW, font.common.scaleH]);
+  });
+});
+
+describe('the glyphs the content uses', () => {
+  it('are all in the charset: the dictionaries, the seed, and the bullets of agents’ answers', async () => {
+    const root = new URL('../../../', import.meta.url);
+    const files = [
+      'client/i18n/fr.ts',
+      'client/i18n/en.ts',
+      'shared/pipeline/intentExamples.ts',
+      'supabase/seed.sql',
+      'supabase/seed.d/20_domain.sql',
+      'supabase/seed.d/30_governance.sql',
+    ];
+    const missing = new Set<string>();
+    for (const file of files) {
+      for (const ch of await readFile(new URL(file, root), 'utf8')) {
+        if (ch !== '\n' && ch !== '\t' && ch !== '\r' && !MSDF_CHARSET.includes(ch))
+          missing.add(`${ch} (${file})`);
+      }
+    }
+    expect([...missing]).toEqual([]);
+    // the built-in agents write their lists with "•"
+    const agents = await readFile(new URL('server/pipeline/providers/builtinAgents.ts', root), 'utf8');
+    expect(agents).toContain('• ');
+    expect(MSDF_CHARSET).toContain('•');
   });
 });

@@ -19,7 +19,7 @@ function room() {
   const objects = new Map<string, ObjectSnapshot>();
   feed.onObjectAdd((o) => objects.set(o.id, o));
   feed.onObjectChange((o) => objects.set(o.id, o));
-  const session = createGrabSession(feed, (m) => notices.push(m));
+  const session = createGrabSession(feed, (m) => notices.push(`${m.code}: ${m.message}`));
   /** Resolves after the feed's pending promise callbacks ran (the lock answer). */
   const settled = () => new Promise<void>((r) => queueMicrotask(() => queueMicrotask(r)));
   return { feed, notices, objects, session, settled };
@@ -60,7 +60,7 @@ describe('grabSession', () => {
     session.begin('n1', 'pointer', note('n1').pose);
     await settled();
     expect(session.state).toMatchObject({ id: null, holding: false, pending: false });
-    expect(notices).toEqual(['locked: Someone else is holding this object.']);
+    expect(notices).toEqual(['feed.locked: Someone else is holding this object.']);
   });
 
   it('releases a grab let go before the room answered, once the room grants it', async () => {
@@ -82,7 +82,7 @@ describe('grabSession', () => {
     expect(result.ok).toBe(true);
     expect(objects.get('n1')).toMatchObject({ heldBy: null, pose: { x: 2, y: 0, z: -3 } });
     expect(anchors).toEqual(['n1']);
-    expect(notices).toEqual(['Anchor placed.']);
+    expect(notices).toEqual(['notice.anchor_placed: Anchor placed.']);
     feed.putObject(note('n2', 'someone-else'));
     expect((await session.placeAt('n2', at(0, 0, 0))).ok).toBe(false);
   });

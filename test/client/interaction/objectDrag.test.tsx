@@ -85,7 +85,10 @@ describe('object drag (desktop mouse and XR ray)', () => {
     feed.putObject({ ...objects.get('n1')!, heldBy: 'someone-else' });
     await fire('onPointerDown', pointer('ray', 9, 0, 0));
     await ReactThreeTestRenderer.act(async () => {});
-    expect(clientStore.getState().notice).toBe('locked: Someone else is holding this object.');
+    expect(clientStore.getState().notice).toEqual({
+      code: 'feed.locked',
+      message: 'Someone else is holding this object.',
+    });
     await fire('onPointerUp', pointer('ray', 9, 0, 0));
     await renderer.unmount();
   });

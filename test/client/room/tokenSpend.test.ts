@@ -50,7 +50,8 @@ describe('tokenSpend', () => {
       vi.useRealTimers();
     }
     expect(Math.min(...DAY_TICK_INCREMENTS)).toBe(86_400);
-    expect(dayLabel(day)).toBe('27 Nov');
-    expect(dayLabel(Date.parse('2027-01-01T23:30:00Z') / 1000)).toBe('1 Jan');
+    expect(dayLabel(day)).toBe('Nov 27');
+    expect(dayLabel(day, 'fr')).toBe('27 nov.');
+    expect(dayLabel(Date.parse('2027-01-01T23:30:00Z') / 1000)).toBe('Jan 1');
   });
 });

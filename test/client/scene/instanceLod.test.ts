@@ -1,6 +1,6 @@
 import { BoxGeometry, InstancedMesh, Matrix4, MeshBasicMaterial, PerspectiveCamera, Vector3 } from 'three';
 import { describe, expect, it } from 'vitest';
-import { headLodMaxRadiusPx } from '../../../client/avatars/avatarGeometry.ts';
+import { HEAD_RADIUS_M, headLodMaxRadiusPx } from '../../../client/avatars/avatarGeometry.ts';
 import {
   InstanceBucket,
   LOD_MAX_ERROR_PX,
@@ -46,7 +46,8 @@ describe('levels of detail', () => {
       expect(headLodMaxRadiusPx[level]).toBeLessThan(headLodMaxRadiusPx[level - 1]!);
     }
     const [, mid, coarse] = headLodMaxRadiusPx as [number, number, number];
-    expect(mid * sphereSagFraction(8, 4)).toBeCloseTo(LOD_MAX_ERROR_PX, 12);
+    // measured on the avatar's widest part: the shoulders, wider than the head by WIDEST / HEAD
+    expect(mid * sphereSagFraction(8, 4) * ((0.13 * 1.35) / HEAD_RADIUS_M)).toBeCloseTo(LOD_MAX_ERROR_PX, 12);
     expect(lodLevelFor(coarse - 0.01, headLodMaxRadiusPx)).toBe(2);
     expect(lodLevelFor(coarse + 0.01, headLodMaxRadiusPx)).toBe(1);
     expect(lodLevelFor(mid + 0.01, headLodMaxRadiusPx)).toBe(0);

@@ -14,6 +14,7 @@ import {
   type Workspace,
 } from '../../../client/api/chenuApi.ts';
 import type { MeetingFeed, MeetingSnapshot } from '../../../client/meetings/meetingFeed.ts';
+import { initI18n } from '../../../client/i18n/i18n.ts';
 import { createMeetingsStore } from '../../../client/meetings/meetingStore.ts';
 import { createDataspaceStore } from '../../../client/room/dataspaceStore.ts';
 import { SEAT_COLORS } from '../../../client/spatial/MeetingTable.tsx';
@@ -23,6 +24,8 @@ import { SpatialNotice } from '../../../client/spatial/SpatialNotice.tsx';
 import { layoutWorkspace, memoryWall } from '../../../client/spatial/spatialLayout.ts';
 import { createSpatialStore } from '../../../client/spatial/spatialStore.ts';
 import { serveAppAssets } from '../../helpers/appAssets.ts';
+
+initI18n({ lng: 'en' });
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -39,7 +42,6 @@ function memoryItem(i: number, patch: Partial<MemoryItem> = {}): MemoryItem {
   return {
     id: uuid(1000 + i),
     identity_id: IDENTITY,
-    user_id: uuid(3),
     dataspace_id: DATASPACE,
     thread_id: null,
     source_type: 'user',
@@ -61,7 +63,6 @@ function memoryItem(i: number, patch: Partial<MemoryItem> = {}): MemoryItem {
 const workspace = (n: number, layout: Workspace['layout']): Workspace => ({
   id: uuid(2000 + n),
   identity_id: IDENTITY,
-  user_id: uuid(3),
   dataspace_id: DATASPACE,
   name: `Espace ${n}`,
   layout,
@@ -300,11 +301,11 @@ describe('SpatialRoom (memory wall, workspaces, thread panels, meeting table)', 
     await r.unmount();
   });
 
-  it('keeps the room when a list is refused and says why (code: message)', async () => {
+  it('keeps the room when a list is refused and says why, in words', async () => {
     const { spatial, ds, meetings } = stores();
     spatial.setState({
-      memoryError: 'forbidden: not allowed to read this dataspace',
-      workspacesError: 'network: Failed to fetch',
+      memoryError: { code: 'forbidden', message: 'not allowed to read this dataspace' },
+      workspacesError: { code: 'network', message: 'Failed to fetch' },
     });
     const r = await ReactThreeTestRenderer.create(
       <SpatialRoom spatial={spatial} dataspace={ds} meetings={meetings} />,
@@ -319,8 +320,8 @@ describe('SpatialRoom (memory wall, workspaces, thread panels, meeting table)', 
     const dom = createRoot(container);
     act(() => dom.render(<SpatialNotice spatial={spatial} />));
     const alert = container.querySelector('[role=alert]')!;
-    expect(alert.textContent).toContain('Memory items: forbidden: not allowed to read this dataspace');
-    expect(alert.textContent).toContain('Workspaces: network: Failed to fetch');
+    expect(alert.textContent).toContain('Memory: You are not allowed to do that here.');
+    expect(alert.textContent).toContain('Workspaces: The server does not answer.');
     act(() => spatial.setState({ memoryError: null, workspacesError: null }));
     expect(container.querySelector('[role=alert]')).toBeNull();
     act(() => dom.unmount());

@@ -95,8 +95,8 @@ describe('spatial room data: memory items and workspaces (real gateway + Deno fu
     const spatial = createSpatialStore(createChenuApi(u.sb));
     await spatial.load('not-a-uuid');
     let s = spatial.getState();
-    expect(s.memoryError).toMatch(/^validation_failed: /);
-    expect(s.workspacesError).toMatch(/^validation_failed: /);
+    expect(s.memoryError?.code).toBe('validation_failed');
+    expect(s.workspacesError?.code).toBe('validation_failed');
     expect(s.memory).toEqual([]);
     expect(s.workspaces).toEqual([]);
     expect(s.loading).toBe(false);

@@ -9,10 +9,12 @@ import { VoicePanel } from '../../../client/voice/VoicePanel.tsx';
 import { createVoiceSession } from '../../../client/voice/voiceSession.ts';
 import type { VoiceSelf, VoiceSignal } from '../../../client/voice/VoiceSignal.ts';
 import { createVoiceStore, micOpen } from '../../../client/voice/voiceStore.ts';
-import { voiceText } from '../../../client/voice/voiceText.ts';
+import { en } from '../../../client/i18n/en.ts';
+import { initI18n } from '../../../client/i18n/i18n.ts';
 import type { VoiceServerMessage } from '../../../shared/protocol/voiceProtocol.ts';
 
 Object.assign(globalThis, { IS_REACT_ACT_ENVIRONMENT: true });
+initI18n({ lng: 'en' });
 
 let root: Root | undefined;
 afterEach(() => {
@@ -119,8 +121,8 @@ describe('voice lobby', () => {
     root = createRoot(container);
     await act(async () => root!.render(<VoicePanel store={store} session={session} />));
     await act(async () => undefined);
-    expect(container.querySelector('[role="alert"]')!.textContent).toBe(voiceText.micDenied);
-    const join = [...container.querySelectorAll('button')].find((b) => b.textContent === voiceText.join)!;
+    expect(container.querySelector('[role="alert"]')!.textContent).toBe(en.voice.mic.denied);
+    const join = [...container.querySelectorAll('button')].find((b) => b.textContent === en.voice.join)!;
     await act(async () => join.click());
     expect(sent).toEqual(['join']);
     expect(store.getState()).toMatchObject({ phase: 'joining', muted: true, mic: 'denied' });
@@ -136,13 +138,13 @@ describe('voice lobby', () => {
     root = createRoot(container);
     await act(async () => root!.render(<VoicePanel store={store} session={session} />));
     const muteAll = [...container.querySelectorAll('button')].find(
-      (b) => b.textContent === voiceText.muteAll,
+      (b) => b.textContent === en.voice.muteAll,
     )!;
     await act(async () => muteAll.click());
     expect(sent).toContain('muteAll:true');
     await act(async () => setSelf({ muted: true, role: 'participant' }));
-    expect(container.textContent).toContain(voiceText.mutedByHost);
-    expect([...container.querySelectorAll('button')].some((b) => b.textContent === voiceText.muteAll)).toBe(
+    expect(container.textContent).toContain(en.voice.mutedByHost);
+    expect([...container.querySelectorAll('button')].some((b) => b.textContent === en.voice.muteAll)).toBe(
       false,
     );
     session.dispose();

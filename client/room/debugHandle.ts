@@ -1,0 +1,22 @@
+import type { Locomotion } from '../controls/locomotion.ts';
+import type { MeetingsStore } from '../meetings/meetingStore.ts';
+import type { ColyseusRoomFeed } from '../net/colyseusRoomFeed.ts';
+import type { SpatialStore } from '../spatial/spatialStore.ts';
+import type { RoomStore } from '../state/roomStore.ts';
+import type { VoiceSession } from '../voice/voiceSession.ts';
+import type { DataspaceStore } from './dataspaceStore.ts';
+
+/**
+ * `window.__chenu` while a room is open: read-only handles on its stores and feed, for end-to-end
+ * tests and debugging in the console.
+ */
+export interface ChenuDebugHandle {
+  readonly room: RoomStore;
+  readonly feed: ColyseusRoomFeed;
+  readonly dataspace: DataspaceStore;
+  readonly spatial: SpatialStore;
+  readonly meetings: MeetingsStore;
+  readonly locomotion: Locomotion;
+  /** The room's voice session (its spatial audio, its media connection). */
+  readonly voice: VoiceSession;
+}

@@ -1,0 +1,3 @@
+import fn from './app.ts';
+
+Deno.serve(fn.fetch);
