@@ -8,7 +8,7 @@ import { LocaleSwitch } from './LocaleSwitch.tsx';
 import { paths } from './routes.ts';
 import { ThemeSwitch } from './ThemeSwitch.tsx';
 
-/** The 2D screens' header: home, the bureau, the active identity, language, theme, sign-out. */
+/** The 2D screens' header: home, the bureau, plans, the active identity, language, theme, sign-out. */
 export function AppHeader() {
   const { t } = useTranslation();
   const session = useSessionStore();
@@ -32,6 +32,13 @@ export function AppHeader() {
           aria-current={pathname === paths.bureau() ? 'page' : undefined}
         >
           {t('nav.bureau')}
+        </Link>
+        <Link
+          href={paths.plans()}
+          className="nav-link"
+          aria-current={pathname === paths.plans() ? 'page' : undefined}
+        >
+          {t('nav.plans')}
         </Link>
       </nav>
       <div className="app-header-end">

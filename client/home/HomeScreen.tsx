@@ -19,6 +19,7 @@ import { Button } from '../ui/Button.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
 import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { NameDialog } from '../ui/NameDialog.tsx';
+import { ReviewsPanel } from '../reviews/ReviewsPanel.tsx';
 import { useBrowser, useBrowserStore } from './BrowserContext.ts';
 import { isArchived } from './browserStore.ts';
 
@@ -165,6 +166,7 @@ export function HomeScreen() {
             </DisclosurePanel>
           </Disclosure>
         )}
+        <ReviewsPanel />
       </main>
       <NameDialog
         title={t('home.newDataspace')}

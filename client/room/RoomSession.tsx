@@ -18,6 +18,7 @@ import { createRoomStore } from '../state/roomStore.ts';
 import { DataspaceContext } from './DataspaceContext.ts';
 import type { ChenuDebugHandle } from './debugHandle.ts';
 import { createDataspaceStore } from './dataspaceStore.ts';
+import { applyAgentStream } from '../threads/agentStreams.ts';
 import { reloadFor } from './dbEvents.ts';
 import { RoomFailure } from './RoomFailure.tsx';
 import { RoomHud } from './RoomHud.tsx';
@@ -108,6 +109,7 @@ export function RoomSession({
         let spatialTimer: ReturnType<typeof setTimeout> | undefined;
         offs.push(
           f.onDbEvent((e) => {
+            if (applyAgentStream(e)) return;
             const reload = reloadFor(e);
             if (reload.threadId) void ds.refreshThread(reload.threadId);
             if (reload.spatial) {

@@ -12,6 +12,7 @@ import { NameDialog } from '../ui/NameDialog.tsx';
 import { SelectField } from '../ui/SelectField.tsx';
 import { TextField } from '../ui/TextField.tsx';
 import { GovernedAction } from './GovernedAction.tsx';
+import { LiveRuns } from './LiveRuns.tsx';
 
 type Dialog = 'new' | 'rename' | null;
 
@@ -113,6 +114,7 @@ export function ThreadPanel() {
               ))}
             </ol>
           )}
+          <LiveRuns threadId={thread.id} />
           <Form className="row" onSubmit={post}>
             <TextField
               className="grow"

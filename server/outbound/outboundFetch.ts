@@ -97,7 +97,12 @@ interface Hop {
 function sendHop(
   url: URL,
   address: string,
-  request: { method: string; headers: Record<string, string>; body?: Uint8Array },
+  request: {
+    method: string;
+    headers: Record<string, string>;
+    body?: Uint8Array;
+    onChunk?: (chunk: Uint8Array) => void;
+  },
   policy: OutboundPolicy,
   deadline: AbortSignal,
 ): Promise<Hop> {
@@ -134,6 +139,9 @@ function sendHop(
     const req = (secure ? https : http).request(options, (res) => {
       const chunks: Uint8Array[] = [];
       let size = 0;
+      let kept = 0;
+      const status = res.statusCode ?? 0;
+      const stream = request.onChunk && status >= 200 && status < 300 ? request.onChunk : undefined;
       res.on('data', (chunk: Uint8Array) => {
         size += chunk.byteLength;
         if (size > policy.maxResponseBytes) {
@@ -142,7 +150,18 @@ function sendHop(
           reject(new OutboundError('too_large', 'size'));
           return;
         }
+        if (stream) {
+          try {
+            stream(chunk);
+          } catch (error) {
+            res.destroy();
+            req.destroy();
+            reject(error);
+          }
+          return;
+        }
         chunks.push(chunk);
+        kept += chunk.byteLength;
       });
       res.on('error', fail);
       res.on('end', () => {
@@ -151,13 +170,13 @@ function sendHop(
           if (value === undefined) continue;
           for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
         }
-        const body = new Uint8Array(size);
+        const body = new Uint8Array(kept);
         let offset = 0;
         for (const c of chunks) {
           body.set(c, offset);
           offset += c.byteLength;
         }
-        resolve({ status: res.statusCode ?? 0, headers, body });
+        resolve({ status, headers, body });
       });
     });
     req.on('error', fail);
@@ -179,7 +198,13 @@ export function createOutboundFetch(policy: OutboundPolicy): OutboundFetch {
     let body = typeof init.body === 'string' ? new TextEncoder().encode(init.body) : init.body;
     for (let redirects = 0; ; redirects++) {
       const address = await pinnedAddress(url, policy, deadline);
-      const hop = await sendHop(url, address, { method, headers, body }, policy, deadline);
+      const hop = await sendHop(
+        url,
+        address,
+        { method, headers, body, ...(init.onChunk ? { onChunk: init.onChunk } : {}) },
+        policy,
+        deadline,
+      );
       const location = hop.headers.get('location');
       if (!REDIRECTS.has(hop.status) || !location) {
         return {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuiltinProvider } from '../../server/pipeline/providers/builtinAgents.ts';
 import { createOpenAiCompatibleProvider } from '../../server/pipeline/providers/openAiCompatibleProvider.ts';
+import { decideReview } from '../../server/pipeline/reviewRuns.ts';
 import { runGovernedExecution } from '../../server/pipeline/runGovernedExecution.ts';
 import type { PipelineDeps } from '../../server/pipeline/types.ts';
 import { asIdentity, seedId } from '../helpers/personas.ts';
@@ -231,12 +232,19 @@ describe('runGovernedExecution', () => {
     }
   });
 
-  it('drafts a construction estimate from the line items in scope', async () => {
-    const r = await runGovernedExecution(deps, asIdentity('a1'), {
+  it('drafts a construction estimate from the line items in scope, once a reviewer approved it', async () => {
+    // the estimator's compatibility entry asks for human review: the run waits for a reviewer
+    const held = await runGovernedExecution(deps, asIdentity('a1'), {
       intentText: 'Prépare une soumission pour les balcons',
       threadId: A1_THREAD,
       idempotencyKey: key('est'),
     });
+    expect(!held.ok && held.code).toBe('awaiting_review');
+    if (held.ok) return;
+    await db.sql()`select private.set_staff_role('bob@chenu.local', 'reviewer', 'test')`;
+    const outcome = await decideReview(deps, asIdentity('b1'), held.executionId!, 'approve');
+    expect(outcome.state).toBe('approved');
+    const r = outcome.state === 'approved' ? outcome.run : held;
     expect(r.ok && r.agent.slug).toBe('estimator');
     if (!r.ok) return;
     const [p] = r.result.projects as { subtotal_cents: number; tax_cents: number; total_cents: number }[];

@@ -39,7 +39,9 @@ const carries = (v: NodeVoicePeer, sessionId: string) =>
   Object.values(v.last?.tracks ?? {}).includes(sessionId);
 const refusal = (room: SdkRoom) => nextMessage<RealtimeErrorMessage>(room, 'error');
 
-describe('voice signalling door', () => {
+// media handshakes (DTLS in pure TypeScript) on a loaded 2-core machine take seconds each; every
+// wait below is on an event, and a failed handshake rejects at once (weriftVoicePeer `ready`)
+describe('voice signalling door', { timeout: 60_000 }, () => {
   it('refuses a client’s claim of speaking: only the audio level sets it', async () => {
     const alice = await seat(rig.h, 'a1', aliceDs, 0);
     const refused = refusal(alice);

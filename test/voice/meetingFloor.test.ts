@@ -34,7 +34,9 @@ async function meeting(persona: 'a1' | 'b1'): Promise<SdkRoom<unknown, MeetingSt
   return room;
 }
 
-describe("the meeting's current speaker in the dataspace's voice", () => {
+// media handshakes (DTLS in pure TypeScript) on a loaded 2-core machine take seconds each; every
+// wait below is on an event, and a failed handshake rejects at once (weriftVoicePeer `ready`)
+describe("the meeting's current speaker in the dataspace's voice", { timeout: 60_000 }, () => {
   it('carries the floor holder room-wide, and the loudest participant while nobody holds the floor', async () => {
     const alice = await seat(rig.h, 'a1', ds, 0);
     const bob = await seat(rig.h, 'b1', ds, FAR);

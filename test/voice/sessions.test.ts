@@ -43,7 +43,9 @@ async function pair(): Promise<{
   return { alice, bob, va, vb };
 }
 
-describe('voice sessions on the SFU', () => {
+// media handshakes (DTLS in pure TypeScript) on a loaded 2-core machine take seconds each; every
+// wait below is on an event, and a failed handshake rejects at once (weriftVoicePeer `ready`)
+describe('voice sessions on the SFU', { timeout: 60_000 }, () => {
   it('ends a participant’s session when it leaves the voice, and offers the others a track less', async () => {
     const { alice, bob, va, vb } = await pair();
     expect((await stats(alice)).peers).toBe(2);

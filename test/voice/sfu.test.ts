@@ -13,7 +13,9 @@ afterAll(() => rig.stop());
 const LOUD = 20;
 const SILENT = 127;
 
-describe('voice through the SFU process', () => {
+// media handshakes (DTLS in pure TypeScript) on a loaded 2-core machine take seconds each; every
+// wait below is on an event, and a failed handshake rejects at once (weriftVoicePeer `ready`)
+describe('voice through the SFU process', { timeout: 60_000 }, () => {
   it('forwards a speaker to a listener within hearing radius, and sets speaking from the audio level', async () => {
     const ds = await createDataspace(rig.h.sql, 'a1');
     await grantElevation(rig.h.sql, 'b1', 'a1', ds, 'write');

@@ -56,7 +56,7 @@ export interface WeriftVoicePeer {
   stopSending(): void;
   /** Sends one packet now (what `send` does each tick). */
   sendOne(level: number): Promise<void>;
-  /** Resolves when the media connection is up and the latest offer is answered. */
+  /** Resolves when the media connection is up and the latest offer is answered; rejects when it failed. */
   ready(): Promise<void>;
   /** Calls `wake` listeners: something the caller waits on may have changed. */
   poke(): void;
@@ -142,9 +142,12 @@ export function createWeriftVoicePeer(
       await publishTx.sender.sendRtp(new RtpPacket(header, payload)).catch(() => undefined);
     },
     ready: () =>
-      new Promise<void>((resolve) => {
+      new Promise<void>((resolve, reject) => {
         const check = () => {
           if (pc?.connectionState === 'connected' && peer.last && answered === peer.last.revision) resolve();
+          // a failed handshake never connects: say so rather than wait for the test's timeout
+          else if (pc?.connectionState === 'failed')
+            reject(new Error('voice peer: the media connection failed'));
           else waiters.push(check);
         };
         check();
