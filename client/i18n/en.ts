@@ -390,6 +390,13 @@ export const en = {
     talking: 'Talking',
     mutedByHost: 'A moderator muted you: the others cannot hear you until a moderator unmutes you.',
     muteAll: 'Mute everyone',
+    unmuteAll: 'Unmute everyone',
+    people: 'People in the room',
+    nobody: 'Nobody else is here yet.',
+    muteOne: 'Mute {{name}}',
+    unmuteOne: 'Unmute {{name}}',
+    speaking: 'speaking',
+    muted: 'muted',
     mic: {
       denied:
         'Microphone blocked: you joined muted and can still listen. Allow the microphone for this site in the browser’s settings, then choose a microphone again.',

@@ -403,6 +403,13 @@ export const fr = {
     mutedByHost:
       'Un modérateur a coupé votre micro : les autres ne vous entendent plus jusqu’à ce qu’un modérateur le réactive.',
     muteAll: 'Couper tous les micros',
+    unmuteAll: 'Rétablir tous les micros',
+    people: 'Personnes dans la salle',
+    nobody: 'Personne d’autre n’est encore là.',
+    muteOne: 'Couper le micro de {{name}}',
+    unmuteOne: 'Rétablir le micro de {{name}}',
+    speaking: 'parle',
+    muted: 'micro coupé',
     mic: {
       denied:
         'Micro bloqué : vous êtes entré en sourdine et pouvez écouter. Autorisez le micro pour ce site dans les réglages du navigateur, puis choisissez de nouveau un micro.',

@@ -1,12 +1,16 @@
 import { Callbacks, type Room } from '@colyseus/sdk';
-import { SPATIAL_SERVER, type RealtimeErrorMessage } from '../../shared/protocol/spatialProtocol.ts';
+import {
+  SPATIAL_CLIENT,
+  SPATIAL_SERVER,
+  type RealtimeErrorMessage,
+} from '../../shared/protocol/spatialProtocol.ts';
 import {
   VOICE_CLIENT,
   VOICE_SDP_CHUNK_CHARS,
   type VoiceServerMessage,
 } from '../../shared/protocol/voiceProtocol.ts';
 import type { SpatialState } from '../../shared/schema/SpatialState.ts';
-import type { VoiceSelf, VoiceSignal } from '../voice/VoiceSignal.ts';
+import type { VoiceParticipant, VoiceSelf, VoiceSignal } from '../voice/VoiceSignal.ts';
 import { createChannel } from './channel.ts';
 
 /** Voice message types: the room's refusals of these go to the voice, not to the room's notices. */
@@ -15,7 +19,8 @@ export const VOICE_TYPES: ReadonlySet<string> = new Set(Object.values(VOICE_CLIE
 /**
  * The voice's signalling over a live SpatialRoom connection: voice messages out (the answer in
  * chunks under the transport's frame cap), `voice` messages and voice refusals in, the own avatar's
- * moderator mute and role, and the connection coming back after a drop.
+ * moderator mute and role, the other seats (name, role, mute, speaking) for a moderator's list, and
+ * the connection coming back after a drop.
  */
 export function createVoiceSignal(
   room: Room<unknown, SpatialState>,
@@ -38,14 +43,42 @@ export function createVoiceSignal(
     last = key;
     selves.emit(now);
   };
+  const others = createChannel<readonly VoiceParticipant[]>();
+  const participants = (): readonly VoiceParticipant[] => {
+    const list: VoiceParticipant[] = [];
+    // the own identity's other devices are not someone to moderate
+    const own = room.state?.avatars?.get(room.sessionId)?.identityId;
+    room.state?.avatars?.forEach((a, sessionId) => {
+      if (sessionId === room.sessionId || a.identityId === own) return;
+      const { identityId, displayName, role, muted, speaking } = a;
+      list.push({ sessionId, identityId, displayName, role, muted, speaking });
+    });
+    return list;
+  };
+  // several fields of one patch change together: the list goes out once, after the patch
+  let pending = false;
+  const changed = () => {
+    if (pending) return;
+    pending = true;
+    queueMicrotask(() => {
+      pending = false;
+      others.emit(participants());
+    });
+  };
   // the own avatar arrives with the first state; moderation changes its `muted` and `role`
   const cb = Callbacks.get(room);
   cb.onAdd('avatars', (avatar, id) => {
-    if (id !== room.sessionId) return;
+    if (id !== room.sessionId) {
+      changed();
+      for (const field of ['displayName', 'role', 'muted', 'speaking'] as const)
+        cb.listen(avatar, field, changed);
+      return;
+    }
     check();
     cb.listen(avatar, 'muted', check);
     cb.listen(avatar, 'role', check);
   });
+  cb.onRemove('avatars', changed);
   return {
     selfId: room.sessionId,
     join: () => room.send(VOICE_CLIENT.voiceJoin, {}),
@@ -71,5 +104,8 @@ export function createVoiceSignal(
     self,
     onSelf: (fn) => selves.on(fn),
     muteAll: (m) => room.send(VOICE_CLIENT.muteAll, { muted: m }),
+    mute: (sessionId, muted) => room.send(SPATIAL_CLIENT.mute, { sessionId, muted }),
+    participants,
+    onParticipants: (fn) => others.on(fn),
   };
 }

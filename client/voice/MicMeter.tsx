@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 /**
  * A live level bar of a microphone stream: an AnalyserNode read on animation frames, written to the
- * bar's style (never React state). `data-level` carries the RMS for tests.
+ * bar's style and the meter's `aria-valuenow` (never React state). `data-level` carries the RMS for tests.
  */
 export function MicMeter({ stream }: { stream: MediaStream | null }) {
   const { t } = useTranslation();
@@ -27,8 +27,13 @@ export function MicMeter({ stream }: { stream: MediaStream | null }) {
       if (el) {
         // -60 dBFS .. 0 dBFS across the bar
         const db = 20 * Math.log10(Math.max(rms, 1e-6));
-        el.style.width = `${Math.max(0, Math.min(100, ((db + 60) / 60) * 100)).toFixed(0)}%`;
+        const percent = Math.max(0, Math.min(100, ((db + 60) / 60) * 100)).toFixed(0);
+        el.style.width = `${percent}%`;
         el.dataset.level = rms.toFixed(4);
+        // the meter's value for assistive technology, written only when it changes
+        const meter = el.parentElement;
+        if (meter && meter.getAttribute('aria-valuenow') !== percent)
+          meter.setAttribute('aria-valuenow', percent);
       }
       frame = requestAnimationFrame(draw);
     };
@@ -46,6 +51,7 @@ export function MicMeter({ stream }: { stream: MediaStream | null }) {
       aria-label={t('voice.meter')}
       aria-valuemin={0}
       aria-valuemax={100}
+      aria-valuenow={0}
     >
       <div ref={bar} className="mic-meter-bar" data-level="0" />
     </div>

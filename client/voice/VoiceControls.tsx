@@ -6,7 +6,7 @@ import { micMessageKey } from './micMessage.ts';
 import type { VoiceSession } from './voiceSession.ts';
 import type { VoiceStore } from './voiceStore.ts';
 
-/** In the voice: mute, push-to-talk, device, leave; a moderator also gets "mute everyone". */
+/** In the voice: mute, push-to-talk, device, leave (a moderator's controls are VoiceModeration). */
 export function VoiceControls({ store, session }: { store: VoiceStore; session: VoiceSession }) {
   const { t } = useTranslation();
   const muted = useStore(store, (s) => s.muted);
@@ -14,7 +14,6 @@ export function VoiceControls({ store, session }: { store: VoiceStore; session: 
   const pushToTalk = useStore(store, (s) => s.pushToTalk);
   const talking = useStore(store, (s) => s.talking);
   const mic = useStore(store, (s) => s.mic);
-  const canModerate = useStore(store, (s) => s.canModerate);
   const message = micMessageKey(mic);
   return (
     <section className="voice-controls" aria-labelledby="voice-title" data-talking={pushToTalk && talking}>
@@ -37,11 +36,6 @@ export function VoiceControls({ store, session }: { store: VoiceStore; session: 
           />
           {t('voice.pushToTalk')}
         </label>
-        {canModerate && (
-          <Button size="sm" onPress={() => session.muteAll(true)}>
-            {t('voice.muteAll')}
-          </Button>
-        )}
         <Button variant="quiet" size="sm" onPress={() => session.leave()}>
           {t('voice.leave')}
         </Button>

@@ -23,6 +23,23 @@ export interface VoiceSignal {
   onSelf(cb: (self: VoiceSelf) => void): () => void;
   /** A moderator's "mute everyone" (refused by the room for other roles). */
   muteAll(muted: boolean): void;
+  /** A moderator's mute of one participant, every device of that person (refused for other roles). */
+  mute(sessionId: string, muted: boolean): void;
+  /** The other seats of the room as its state has them (for a moderator's list). */
+  participants(): readonly VoiceParticipant[];
+  onParticipants(cb: (participants: readonly VoiceParticipant[]) => void): () => void;
+}
+
+/** Another seat of the room: who, and what the server says of its voice. */
+export interface VoiceParticipant {
+  readonly sessionId: string;
+  readonly identityId: string;
+  readonly displayName: string;
+  readonly role: RoomRole;
+  /** Muted by a moderator. */
+  readonly muted: boolean;
+  /** Set by the server from the voice's audio level. */
+  readonly speaking: boolean;
 }
 
 /** The own avatar's voice-relevant fields. */

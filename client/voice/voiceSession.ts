@@ -24,6 +24,8 @@ export interface VoiceSession {
   audio(): SpatialAudio | null;
   /** A moderator's "mute everyone" (the room refuses it from anyone else). */
   muteAll(muted: boolean): void;
+  /** A moderator's mute of one person (all its devices; the room refuses it from anyone else). */
+  mute(sessionId: string, muted: boolean): void;
   /** The media connection, for diagnostics (getStats) and end-to-end tests. */
   peerConnection(): RTCPeerConnection | null;
   dispose(): void;
@@ -155,8 +157,13 @@ export function createVoiceSession(
       store.setState({ phase: 'joining' });
       signal.join();
     }),
+    signal.onParticipants((others) => store.setState({ others })),
     signal.onSelf((self) => {
-      store.setState({ mutedByHost: self.muted, canModerate: canModerate(self.role) });
+      store.setState({
+        mutedByHost: self.muted,
+        canModerate: canModerate(self.role),
+        others: signal.participants(),
+      });
       gate();
     }),
     store.subscribe((s, prev) => {
@@ -164,7 +171,11 @@ export function createVoiceSession(
     }),
   ];
   const self = signal.self();
-  store.setState({ mutedByHost: self.muted, canModerate: canModerate(self.role) });
+  store.setState({
+    mutedByHost: self.muted,
+    canModerate: canModerate(self.role),
+    others: signal.participants(),
+  });
 
   return {
     async preview() {
@@ -209,6 +220,7 @@ export function createVoiceSession(
     microphone: () => mic,
     audio: () => audio,
     muteAll: (muted) => signal.muteAll(muted),
+    mute: (sessionId, muted) => signal.mute(sessionId, muted),
     peerConnection: () => pc,
     dispose() {
       for (const off of offs) off();

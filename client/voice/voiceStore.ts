@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { UiError } from '../i18n/uiError.ts';
+import type { VoiceParticipant } from './VoiceSignal.ts';
 
 /** Where the local participant is with the room's voice. */
 export type VoicePhase = 'lobby' | 'joining' | 'live' | 'off';
@@ -13,8 +14,10 @@ export interface VoiceState {
   readonly muted: boolean;
   /** Muted by a moderator (the SFU forwards nothing; only a moderator lifts it). */
   readonly mutedByHost: boolean;
-  /** The seat may moderate (host, moderator): offers "mute everyone". */
+  /** The seat may moderate (host, moderator): offers muting one person or everyone. */
   readonly canModerate: boolean;
+  /** The room's other seats (name, role, a moderator's mute, speaking), for a moderator's list. */
+  readonly others: readonly VoiceParticipant[];
   /** Push-to-talk mode: the microphone is on only while `talking`. */
   readonly pushToTalk: boolean;
   /** The push-to-talk key or controller button is held. */
@@ -36,6 +39,7 @@ export function createVoiceStore() {
     muted: false,
     mutedByHost: false,
     canModerate: false,
+    others: [],
     pushToTalk: false,
     talking: false,
     devices: [],

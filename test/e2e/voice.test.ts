@@ -3,8 +3,8 @@
  * two users — Alice in her "Rénovation cuisine" room, Bob a participant member of it — against the
  * real stack with an SFU process. Each hears the other (inbound packets, a level behind the panner);
  * Bob's voice pans to Alice's left, then to her right when he walks over; `speaking` follows his
- * microphone; Alice's mute stops his forwarding at the SFU within 200 ms; beyond the hearing radius no
- * packet of his reaches her.
+ * microphone; Alice's mute (a button of her Voice tab's list of people) stops his forwarding at the SFU
+ * within 200 ms; beyond the hearing radius no packet of his reaches her.
  */
 import os from 'node:os';
 import type { Page } from 'playwright-core';
@@ -174,16 +174,27 @@ describe('voice end to end (two users, fake microphones, real SFU)', () => {
     await speaking(true);
 
     // the host's mute stops his forwarding at the SFU within the deadline (timed by the SFU, on this
-    // machine's clock); what Alice's browser last received is logged beside it
+    // machine's clock, from the moment she pressed the button); what Alice's browser last received is
+    // logged beside it
     const roomId = await alice.evaluate(() => window.__chenu!.feed.room.roomId);
     const sfu = new SfuClient(stack.sfu().url, stack.sfu().secret, () => {});
     await sfu.connect();
     const lastForwarded = async () =>
       (await sfu.call({ op: 'stats', reset: false, room: roomId, peer: bobId })).stats!.lastForwardedAtMs!;
-    const mutedAt = await alice.evaluate((id) => {
-      window.__chenu!.feed.room.send('mute', { sessionId: id, muted: true });
-      return performance.timeOrigin + performance.now();
-    }, bobId);
+    // Alice presses "Mute <Bob>" in her Voice tab's list of people; the press is timed in her page
+    const bobName = await alice.evaluate(
+      (id) => window.__chenu!.feed.room.state.avatars.get(id)!.displayName,
+      bobId,
+    );
+    await alice.evaluate(() =>
+      document.addEventListener(
+        'pointerup',
+        () => Object.assign(window, { mutePressedAt: performance.timeOrigin + performance.now() }),
+        { capture: true, once: true },
+      ),
+    );
+    await alice.getByRole('button', { name: `Mute ${bobName}`, exact: true }).click();
+    const mutedAt = await alice.evaluate(() => (window as { mutePressedAt?: number }).mutePressedAt!);
     await bob.getByText('A moderator muted you').waitFor();
     await expect
       .poll(async () => Date.now() - (await lastForwarded()), { timeout: 10_000 })
@@ -199,10 +210,7 @@ describe('voice end to end (two users, fake microphones, real SFU)', () => {
     );
     expect(forwardedLast - mutedAt).toBeLessThan(VOICE_MUTE_DEADLINE_MS);
     await speaking(false);
-    await alice.evaluate(
-      (id) => window.__chenu!.feed.room.send('mute', { sessionId: id, muted: false }),
-      bobId,
-    );
+    await alice.getByRole('button', { name: `Unmute ${bobName}`, exact: true }).click();
     await bob.getByText('A moderator muted you').waitFor({ state: 'detached' });
     const flowing = (await inbound(alice, bobId)).packets;
     await expect

@@ -7,7 +7,7 @@ import { attachPushToTalk, PUSH_TO_TALK_KEY } from '../../../client/voice/pushTo
 import type { SpatialAudio } from '../../../client/voice/spatialAudio.ts';
 import { VoicePanel } from '../../../client/voice/VoicePanel.tsx';
 import { createVoiceSession } from '../../../client/voice/voiceSession.ts';
-import type { VoiceSelf, VoiceSignal } from '../../../client/voice/VoiceSignal.ts';
+import type { VoiceParticipant, VoiceSelf, VoiceSignal } from '../../../client/voice/VoiceSignal.ts';
 import { createVoiceStore, micOpen } from '../../../client/voice/voiceStore.ts';
 import { en } from '../../../client/i18n/en.ts';
 import { initI18n } from '../../../client/i18n/i18n.ts';
@@ -24,11 +24,15 @@ afterEach(() => {
 });
 
 /** A signal that records what the session sends and lets the test play the room. */
-function fakeSignal(self: VoiceSelf = { muted: false, role: 'participant' }) {
+function fakeSignal(
+  self: VoiceSelf = { muted: false, role: 'participant' },
+  participants: readonly VoiceParticipant[] = [],
+) {
   const sent: string[] = [];
   const handlers = {
     message: new Set<(m: VoiceServerMessage) => void>(),
     self: new Set<(s: VoiceSelf) => void>(),
+    participants: new Set<(p: readonly VoiceParticipant[]) => void>(),
   };
   const signal: VoiceSignal = {
     selfId: 'me',
@@ -42,8 +46,16 @@ function fakeSignal(self: VoiceSelf = { muted: false, role: 'participant' }) {
     self: () => self,
     onSelf: (cb) => (handlers.self.add(cb), () => handlers.self.delete(cb)),
     muteAll: (m) => sent.push(`muteAll:${m}`),
+    mute: (id, m) => sent.push(`mute:${id}:${m}`),
+    participants: () => participants,
+    onParticipants: (cb) => (handlers.participants.add(cb), () => handlers.participants.delete(cb)),
   };
-  return { signal, sent, setSelf: (s: VoiceSelf) => handlers.self.forEach((cb) => cb(s)) };
+  return {
+    signal,
+    sent,
+    setSelf: (s: VoiceSelf) => handlers.self.forEach((cb) => cb(s)),
+    setParticipants: (p: readonly VoiceParticipant[]) => handlers.participants.forEach((cb) => cb(p)),
+  };
 }
 
 const refusingMedia = (name: string) =>
@@ -147,6 +159,51 @@ describe('voice lobby', () => {
     expect([...container.querySelectorAll('button')].some((b) => b.textContent === en.voice.muteAll)).toBe(
       false,
     );
+    session.dispose();
+  });
+
+  it("lets a moderator mute and unmute one person (all of that person's devices), never the host", async () => {
+    const seat = (
+      sessionId: string,
+      identityId: string,
+      displayName: string,
+      role: VoiceParticipant['role'],
+    ) => ({ sessionId, identityId, displayName, role, muted: false, speaking: false }) as VoiceParticipant;
+    const bobPhone = seat('s-bob-1', 'bob', 'Bob', 'participant');
+    const bobHeadset = seat('s-bob-2', 'bob', 'Bob', 'participant');
+    const host = seat('s-host', 'hana', 'Hana', 'host');
+    const { signal, sent, setParticipants } = fakeSignal({ muted: false, role: 'moderator' }, [
+      bobPhone,
+      bobHeadset,
+      host,
+    ]);
+    const store = createVoiceStore();
+    const session = createVoiceSession(signal, store, refusingMedia('NotFoundError'), noAudio);
+    const container = document.body.appendChild(document.createElement('div'));
+    root = createRoot(container);
+    await act(async () => root!.render(<VoicePanel store={store} session={session} />));
+    const buttons = () => [...container.querySelectorAll('button')].map((b) => b.textContent);
+    const press = (label: string) =>
+      act(async () =>
+        [...container.querySelectorAll('button')].find((b) => b.textContent === label)!.click(),
+      );
+    // one row per person: Bob once for his two devices, the host without a mute button
+    expect(container.querySelectorAll('.voice-people li')).toHaveLength(2);
+    expect(buttons()).toContain('Mute Bob');
+    expect(buttons().some((b) => b?.includes('Hana'))).toBe(false);
+    await press('Mute Bob');
+    expect(sent).toContain('mute:s-bob-1:true');
+    // the room's state says Bob is muted (and speaking is off): the button lifts it
+    await act(async () =>
+      setParticipants([{ ...bobPhone, muted: true }, { ...bobHeadset, muted: true }, host]),
+    );
+    expect(container.querySelector('.voice-people li[data-muted="true"]')!.textContent).toContain(
+      en.voice.muted,
+    );
+    await press('Unmute Bob');
+    expect(sent).toContain('mute:s-bob-1:false');
+    await press(en.voice.unmuteAll);
+    expect(sent).toContain('muteAll:false');
     session.dispose();
   });
 });
