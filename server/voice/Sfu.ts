@@ -4,7 +4,14 @@ import { AUDIO_LEVEL_URI, audioLevelOf } from './audioLevel.ts';
 import { DelayHistogram } from './DelayHistogram.ts';
 import { OutboundStream } from './OutboundStream.ts';
 import { selectAudible } from './selectAudible.ts';
-import { answerMismatch, createSfuPeerConnection, gathered, onlyCandidatesOf } from './sfuPeerConnection.ts';
+import {
+  answerMismatch,
+  candidateMismatch,
+  createSfuPeerConnection,
+  MAX_CANDIDATES,
+  gathered,
+  onlyCandidatesOf,
+} from './sfuPeerConnection.ts';
 import { SfuPeer } from './SfuPeer.ts';
 import type { SfuEvent, SfuOffer } from './sfuProtocol.ts';
 
@@ -40,8 +47,6 @@ const SELECT_HOLD_MS = 2_000;
 /** A louder speaker becomes the active one after leading this long by ACTIVE_SWITCH_RATIO. */
 const ACTIVE_SWITCH_MS = 400;
 const ACTIVE_SWITCH_RATIO = 2;
-/** ICE candidates one client may trickle per session. */
-const MAX_CANDIDATES = 32;
 
 interface SfuRoom {
   readonly id: string;
@@ -171,6 +176,8 @@ export class Sfu {
     const peer = this.peerOf(this.roomFor(owner, roomId, false), peerId);
     if (++peer.candidates > MAX_CANDIDATES) throw new SfuError('voice: too many ICE candidates');
     if (c.candidate === '') return;
+    const mismatch = candidateMismatch(c.candidate);
+    if (mismatch) throw new SfuError(`voice: invalid ICE candidate (${mismatch})`);
     try {
       await peer.pc.addIceCandidate({
         candidate: c.candidate,

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { RTCPeerConnection, RTCRtpCodecParameters, useAudioLevelIndication, useSdesMid } from 'werift';
 
 /** Where an SFU's media sockets bind and what clients are told to reach. */
@@ -58,9 +59,13 @@ export function onlyCandidatesOf(sdp: string, address: string): string {
     .join('\r\n');
 }
 
+/** ICE candidates one client may name per session: trickled, or inside one answer. */
+export const MAX_CANDIDATES = 32;
+
 /**
  * Why an answer does not answer the offer (werift takes any text): it must be an SDP with the
- * offer's m-lines (same mids, same order) and the ICE and DTLS parameters a connection needs.
+ * offer's m-lines (same mids, same order), the ICE and DTLS parameters a connection needs, and at
+ * most MAX_CANDIDATES valid candidates.
  */
 export function answerMismatch(offer: string, answer: string): string | undefined {
   const mids = (sdp: string) => [...sdp.matchAll(/^a=mid:(\S+)\r?$/gm)].map((m) => m[1]);
@@ -70,5 +75,33 @@ export function answerMismatch(offer: string, answer: string): string | undefine
   for (const field of ['a=ice-ufrag:', 'a=ice-pwd:', 'a=fingerprint:']) {
     if (!answer.includes(field)) return `no ${field.slice(2, -1)}`;
   }
+  // candidates inside the answer are targets too: as bounded and as checked as trickled ones
+  const candidates = answer.split(/\r?\n/).filter((line) => line.startsWith('a=candidate:'));
+  if (candidates.length > MAX_CANDIDATES) return 'too many ICE candidates';
+  for (const line of candidates) {
+    const problem = candidateMismatch(line.slice(2).trim());
+    if (problem) return `an invalid ICE candidate (${problem})`;
+  }
+  return undefined;
+}
+
+const CANDIDATE_TYPES = new Set(['host', 'srflx', 'prflx', 'relay']);
+
+/**
+ * Why a trickled ICE candidate is not one (werift takes any text): RFC 8839's
+ * `candidate:<foundation> <component> <udp|tcp> <priority> <address> <port> typ <type> …`, the
+ * address an IP or a browser's mDNS name (`<uuid>.local`, which stays unresolved here).
+ */
+export function candidateMismatch(candidate: string): string | undefined {
+  const [head, component, transport, priority, address, port, typ, type] = candidate.split(' ');
+  if (!head || !/^candidate:[A-Za-z0-9+/]{1,32}$/.test(head)) return 'no candidate foundation';
+  if (!component || !/^\d{1,3}$/.test(component) || Number(component) < 1 || Number(component) > 256)
+    return 'no component id';
+  if (!transport || !/^(udp|tcp)$/i.test(transport)) return 'not a UDP or TCP candidate';
+  if (!priority || !/^\d{1,10}$/.test(priority)) return 'no priority';
+  if (!address || !(ipaddr.isValid(address) || /^[A-Za-z0-9-]{1,63}\.local$/.test(address)))
+    return 'not an IP address or mDNS name';
+  if (!port || !/^\d{1,5}$/.test(port) || Number(port) > 65_535) return 'no port';
+  if (typ !== 'typ' || !type || !CANDIDATE_TYPES.has(type)) return 'no candidate type';
   return undefined;
 }

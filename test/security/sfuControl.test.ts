@@ -123,6 +123,70 @@ describe('SFU control door', () => {
     expect((await a.call({ op: 'stats', reset: false, room: 'r-owned' })).stats!.peers).toBe(0);
   });
 
+  it("refuses what is no ICE candidate, takes a browser's, and bounds a session's candidates", async () => {
+    const a = client();
+    await a.connect();
+    await a.call({ op: 'join', room: 'r-ice', peer: 'p1', publish: true, muted: false, position: [0, 0, 0] });
+    const candidate = (text: string) =>
+      a.call({ op: 'candidate', room: 'r-ice', peer: 'p1', candidate: text, sdpMid: '0', sdpMLineIndex: 0 });
+    // not candidates, a name the SFU would have to resolve, an impossible port, a transport it lacks
+    for (const bad of [
+      'candidate:not an ice candidate',
+      'candidate:1 1 udp 2122260223 intranet.example.com 9 typ host',
+      'candidate:1 1 udp 2122260223 127.0.0.1 99999 typ host',
+      'candidate:1 1 sctp 2122260223 127.0.0.1 5000 typ host',
+    ]) {
+      await expect(candidate(bad), bad).rejects.toThrow(/invalid ICE candidate/);
+    }
+    // what Chromium trickles: reflexive with its related address, an mDNS host, IPv6, ICE-TCP
+    for (const good of [
+      'candidate:842163049 1 udp 1677729535 127.0.0.1 56143 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag Xk2a network-cost 999',
+      'candidate:2315672418 1 udp 2113937151 6f2a3b52-93c6-4a3c-9c35-1c4e0f3b5a11.local 50314 typ host generation 0 ufrag Xk2a network-cost 999',
+      'candidate:1 1 udp 2122262783 ::1 50315 typ host generation 0',
+      'candidate:3 1 tcp 1518280447 127.0.0.1 9 typ host tcptype active generation 0',
+    ]) {
+      await expect(candidate(good), good).resolves.toMatchObject({ ok: true });
+    }
+    // each candidate the SFU checks is a target it sends to: a session names a bounded few (the
+    // 8 above counted)
+    const settled = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        candidate(`candidate:${i} 1 udp 2122260223 127.0.0.1 ${20_000 + i} typ host`),
+      ),
+    );
+    const refused = settled.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+    expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(24);
+    expect(refused).toEqual(Array(16).fill(expect.stringMatching(/too many ICE candidates/)));
+    await a.call({ op: 'closeRoom', room: 'r-ice' });
+  });
+
+  it('refuses an answer carrying more candidates than a session may name, or a bad one', async () => {
+    const a = client();
+    await a.connect();
+    const { offer } = await a.call({
+      op: 'join',
+      room: 'r-answer',
+      peer: 'p1',
+      publish: true,
+      muted: false,
+      position: [0, 0, 0],
+    });
+    // the offer's own m-lines, ICE and DTLS lines pass for an answer's; its candidates are the test
+    const withCandidates = (lines: string[]) =>
+      `${offer!.sdp.replace(/a=candidate:[^\r\n]*\r\n/g, '').trimEnd()}\r\n${lines.join('\r\n')}\r\n`;
+    const answer = (sdp: string) =>
+      a.call({ op: 'answer', room: 'r-answer', peer: 'p1', revision: offer!.revision, sdp });
+    const many = Array.from(
+      { length: 33 },
+      (_, i) => `a=candidate:${i} 1 udp 1 127.0.0.1 ${22_000 + i} typ host`,
+    );
+    await expect(answer(withCandidates(many))).rejects.toThrow(/too many ICE candidates/);
+    await expect(
+      answer(withCandidates(['a=candidate:1 1 udp 1 intranet.example.com 9 typ host'])),
+    ).rejects.toThrow(/invalid ICE candidate/);
+    await a.call({ op: 'closeRoom', room: 'r-answer' });
+  });
+
   it('ends the sessions of a realtime process whose connection dropped', async () => {
     const a = client();
     await a.connect();

@@ -124,6 +124,26 @@ describe('voice signalling door', { timeout: 60_000 }, () => {
     await bob.leave();
   });
 
+  it('refuses a burst of trickled candidates beyond the room’s action rate', async () => {
+    const bob = await seat(rig.h, 'b1', bobDs, 0);
+    const vb = joinVoice(bob);
+    await vb.ready();
+    const errors: RealtimeErrorMessage[] = [];
+    bob.onMessage('error', (e: RealtimeErrorMessage) => errors.push(e));
+    for (let i = 0; i < 40; i += 1) {
+      bob.send('voiceCandidate', {
+        candidate: `candidate:${i} 1 udp 2122260223 127.0.0.1 ${21_000 + i} typ host`,
+        sdpMid: '0',
+        sdpMLineIndex: 0,
+      });
+    }
+    await until(() => errors.some((e) => e.code === 'rate_limited'), 'a rate-limit refusal');
+    expect(errors.every((e) => e.type === 'voiceCandidate')).toBe(true);
+    // the connection stays usable
+    expect(bob.connection.isOpen).toBe(true);
+    await Promise.all([vb.close(), bob.leave()]);
+  });
+
   it('never forwards a viewer that publishes anyway', async () => {
     const alice = await seat(rig.h, 'a1', aliceDs, 0);
     const viewer = await seat(rig.h, 'b2', aliceDs, 1);
