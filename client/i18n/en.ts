@@ -517,6 +517,26 @@ export const en = {
     project: 'project',
     unlimited: 'no period',
   },
+  /** The AR session's DOM overlay (handheld AR) and the anchors in use. */
+  arOverlay: {
+    label: 'Augmented reality',
+    place: 'Select an object, then tap a surface: it is set down and anchored there.',
+    exit: 'Leave AR',
+    anchors: {
+      persistent: 'Anchors: kept on this device — placed objects stay put in the real world between visits.',
+      session: 'Anchors: for this session only — placed objects stay put until you leave AR.',
+      room: 'Anchors: room positions — this device offers no WebXR anchors.',
+    },
+  },
+  /** An avatar's name tag: how the person is present (desktop shows the name alone). */
+  avatarTag: {
+    desktop: '{{name}}',
+    mobile: '{{name}} · mobile',
+    vr: '{{name}} · VR',
+    ar: '{{name}} · AR',
+    vrHands: '{{name}} · VR · hands',
+    arHands: '{{name}} · AR · hands',
+  },
   spatial: {
     signs: { memory: 'Memory', workspaces: 'Workspaces', threads: 'Threads', meeting: 'Meeting' },
     memoryCount_one: '{{count}} memory',

@@ -529,6 +529,28 @@ export const fr = {
     project: 'du projet',
     unlimited: 'sans période',
   },
+  /** The AR session's DOM overlay (handheld AR) and the anchors in use. */
+  arOverlay: {
+    label: 'Réalité augmentée',
+    place: 'Sélectionnez un objet, puis touchez une surface : il y est posé et ancré.',
+    exit: 'Quitter la RA',
+    anchors: {
+      persistent:
+        'Ancres : gardées sur cet appareil — les objets posés restent en place dans le monde réel d’une visite à l’autre.',
+      session:
+        'Ancres : pour cette session seulement — les objets posés restent en place jusqu’à la sortie de la RA.',
+      room: 'Ancres : positions dans la salle — cet appareil n’offre pas d’ancres WebXR.',
+    },
+  },
+  /** An avatar's name tag: how the person is present (desktop shows the name alone). */
+  avatarTag: {
+    desktop: '{{name}}',
+    mobile: '{{name}} · mobile',
+    vr: '{{name}} · VR',
+    ar: '{{name}} · AR',
+    vrHands: '{{name}} · VR · mains',
+    arHands: '{{name}} · AR · mains',
+  },
   spatial: {
     signs: { memory: 'Mémoire', workspaces: 'Espaces de travail', threads: 'Fils', meeting: 'Réunion' },
     memoryCount_one: '{{count}} souvenir',

@@ -20,6 +20,8 @@ import type { ChenuDebugHandle } from './debugHandle.ts';
 import { createDataspaceStore } from './dataspaceStore.ts';
 import { applyAgentStream } from '../threads/agentStreams.ts';
 import { reloadFor } from './dbEvents.ts';
+import { presentMode } from './ModePublisher.tsx';
+import { restoreOwnPlace } from './restoreOwnPlace.ts';
 import { RoomFailure } from './RoomFailure.tsx';
 import { RoomHud } from './RoomHud.tsx';
 import { useThreadAddress } from './useThreadAddress.ts';
@@ -95,10 +97,17 @@ export function RoomSession({
     let live: ColyseusRoomFeed | null = null;
     let cancelled = false;
     const offs: (() => void)[] = [];
-    joinSpatialRoom({ endpoint: realtimeUrl(), accessToken: token, dataspaceId: dataspace.id }).then(
+    joinSpatialRoom({
+      endpoint: realtimeUrl(),
+      accessToken: token,
+      dataspaceId: dataspace.id,
+      mode: presentMode(),
+    }).then(
       (f) => {
         if (cancelled) return void f.leave();
         live = f;
+        // a returning person stands where they stood when they last left this room
+        offs.push(restoreOwnPlace(f, locomotion));
         // another participant's (or an agent's) change in this dataspace: read the thread again, and
         // the memory wall and workspaces once a burst of changes has settled
         let spatialTimer: ReturnType<typeof setTimeout> | undefined;
