@@ -517,6 +517,17 @@ export const en = {
     project: 'project',
     unlimited: 'no period',
   },
+  /** The headset's virtual keyboard and the 3D composer under the thread panel. */
+  xrKeyboard: { shift: 'Shift', space: 'Space', backspace: 'Delete' },
+  xrComposer: {
+    write: 'Write',
+    act: 'Ask an agent',
+    post: 'Post',
+    noAgent: 'No agent',
+    intentHint: 'Type your request, for example: Summarize this thread as bullet points.',
+    messageHint: 'Type your message with the keys below.',
+    receipt: '{{agent}} answered: {{used}} tokens charged (at most {{estimated}}).',
+  },
   /** The AR session's DOM overlay (handheld AR) and the anchors in use. */
   arOverlay: {
     label: 'Augmented reality',

@@ -529,6 +529,17 @@ export const fr = {
     project: 'du projet',
     unlimited: 'sans période',
   },
+  /** The headset's virtual keyboard and the 3D composer under the thread panel. */
+  xrKeyboard: { shift: 'Maj', space: 'Espace', backspace: 'Effacer' },
+  xrComposer: {
+    write: 'Écrire',
+    act: 'Demander à un agent',
+    post: 'Publier',
+    noAgent: 'Aucun agent',
+    intentHint: 'Tapez votre demande, par exemple : Résume ce fil en liste à puces.',
+    messageHint: 'Tapez votre message avec les touches ci-dessous.',
+    receipt: '{{agent}} a répondu : {{used}} jetons débités (au plus {{estimated}}).',
+  },
   /** The AR session's DOM overlay (handheld AR) and the anchors in use. */
   arOverlay: {
     label: 'Réalité augmentée',

@@ -4,6 +4,7 @@
  * show on the avatar's tag; AR asks for a DOM overlay with the app's overlay as its root. Screenshots
  * at each step in test-results/e2e/xr-parity-*.png.
  */
+import { Matrix4, Quaternion, Vector3 } from 'three';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { XRDebugHandle } from '../../client/xr/xrRuntime.tsx';
@@ -56,6 +57,74 @@ async function headset(): Promise<Page> {
     };
   });
   return context.newPage();
+}
+
+/**
+ * Presses the 3D key or button named `name` (client/threads/named.ts) with the right controller: the
+ * controller 30 cm in front of it, its ray along the panel's normal, trigger pulled and released.
+ * IWER poses are in the session's space, the rig's local space, so they go through the origin's inverse.
+ */
+async function pressNamed(page: Page, name: string): Promise<void> {
+  const found = await page.evaluate((n) => {
+    let root = window.__chenu!.spatial.root!;
+    while (root.parent) root = root.parent;
+    const target = root.getObjectByName(n);
+    if (!target) return null;
+    const e = target.matrixWorld.elements;
+    const normal = [e[8]!, e[9]!, e[10]!];
+    const length = Math.hypot(...normal);
+    return {
+      at: [e[12]!, e[13]!, e[14]!],
+      normal: normal.map((v) => v / length),
+      origin: [...window.__chenuXR!.origin!.matrixWorld.elements],
+    };
+  }, name);
+  if (!found) throw new Error(`no 3D object named ${name}`);
+  if (process.env.XR_DEBUG) console.log(name, JSON.stringify(found));
+  const at = new Vector3().fromArray(found.at);
+  const from = at.clone().addScaledVector(new Vector3().fromArray(found.normal), 0.3);
+  const inv = new Matrix4().fromArray(found.origin).invert();
+  const local = from.clone().applyMatrix4(inv);
+  const rot = new Quaternion().setFromRotationMatrix(new Matrix4().extractRotation(inv));
+  const dir = at.clone().sub(from).normalize().applyQuaternion(rot);
+  const q = new Quaternion().setFromUnitVectors(new Vector3(0, 0, -1), dir);
+  await page.evaluate(
+    ([p, r]) => {
+      const right = window.iwerDevice.controllers.right!;
+      right.position.set(p[0]!, p[1]!, p[2]!);
+      right.quaternion.set(r[0]!, r[1]!, r[2]!, r[3]!);
+    },
+    [local.toArray(), q.toArray()] as const,
+  );
+  await frames(page, 4);
+  await page.evaluate(() => window.iwerDevice.controllers.right!.updateButtonValue('trigger', 1));
+  await frames(page, 2);
+  await page.evaluate(() => window.iwerDevice.controllers.right!.updateButtonValue('trigger', 0));
+  await frames(page, 2);
+}
+
+/** Types `text` on the virtual keyboard, shift before each capital. */
+async function typeOnKeyboard(page: Page, text: string): Promise<void> {
+  for (const char of text) {
+    if (char === ' ') {
+      await pressNamed(page, 'xr-key-space');
+      continue;
+    }
+    const lower = char.toLowerCase();
+    if (char !== lower) await pressNamed(page, 'xr-key-shift');
+    await pressNamed(page, `xr-key-${lower}`);
+  }
+}
+
+/** Alice's API session (the gateway and its functions, as the client calls them). */
+async function aliceApi() {
+  const sb = stack.supabase();
+  const { error } = await sb.auth.signInWithPassword({
+    email: 'alice@chenu.local',
+    password: 'chenu-demo-password',
+  });
+  if (error) throw error;
+  return sb;
 }
 
 /** What the desktop context's room store shows of the headset's avatar (Alice's other session). */
@@ -145,4 +214,102 @@ describe('XR parity end to end (Chromium + IWER Quest 3, real stack)', () => {
       headsetId,
     );
   }, 180_000);
+
+  it('posts in the thread through the virtual keyboard in VR; the API reads the message back', async () => {
+    if (!a) {
+      a = await headset();
+      await openRoom(a);
+    }
+    await a.getByRole('button', { name: 'Enter VR' }).click();
+    await a.waitForFunction(() => window.iwerDevice.activeSession !== undefined, null, { timeout: 20_000 });
+    await a.waitForFunction(() => window.__chenuXR?.camera != null);
+    await frames(a, 10);
+    const threadId = await a.evaluate(() => window.__chenu!.dataspace.getState().openThreadId);
+    expect(threadId).toBeTruthy();
+    await pressNamed(a, 'xr-write');
+    await a.waitForFunction(() => {
+      let root = window.__chenu!.spatial.root!;
+      while (root.parent) root = root.parent;
+      return root.getObjectByName('xr-key-a') !== undefined;
+    });
+    await a.screenshot({ path: await screenshotPath('xr-parity-keyboard-open') });
+    const words = 'Vu en VR';
+    await typeOnKeyboard(a, words);
+    await a.screenshot({ path: await screenshotPath('xr-parity-keyboard-typed') });
+    await pressNamed(a, 'xr-post');
+    // read back through the API, as another client would
+    const sb = await aliceApi();
+    await expect
+      .poll(
+        async () => {
+          const { data, error } = await sb.functions.invoke(`threads/${threadId}/messages?limit=30`, {
+            method: 'GET',
+          });
+          if (error) throw error;
+          return (data as { data: { body: string }[] }).data.map((m) => m.body);
+        },
+        { timeout: 15_000 },
+      )
+      .toContain(words);
+    await frames(a, 3);
+    await a.screenshot({ path: await screenshotPath('xr-parity-posted') });
+  }, 240_000);
+
+  it('runs a governed action in VR: the estimate shows intent, EQS and cost, confirming debits the balance', async () => {
+    const threadId = (await a.evaluate(() => window.__chenu!.dataspace.getState().openThreadId))!;
+    const balance = () => a.evaluate(() => window.__chenu!.dataspace.getState().balance);
+    const before = (await balance())!;
+    expect(before).toBeGreaterThan(0);
+    const agentMessages = async () =>
+      (
+        await stack.sql()<{ n: number }[]>`
+        select count(*)::int as n from public.messages where thread_id = ${threadId}::uuid and author_kind = 'agent'`
+      )[0]!.n;
+    const agentsBefore = await agentMessages();
+    await pressNamed(a, 'xr-act');
+    // the summarizer: cycle the agents until it is chosen
+    const agents = await a.evaluate(() => window.__chenu!.dataspace.getState().agents.map((x) => x.name));
+    const summarizer = agents.findIndex((n) => /Résumeur/.test(n));
+    expect(summarizer).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < summarizer; i += 1) await pressNamed(a, 'xr-next-agent');
+    await typeOnKeyboard(a, 'Résume ce fil en liste à puces');
+    await pressNamed(a, 'xr-review');
+    await a.waitForFunction(() => window.__chenu!.dataspace.getState().draft?.estimate != null);
+    const estimate = await a.evaluate(() => {
+      const d = window.__chenu!.dataspace.getState().draft!;
+      return { agentName: d.agent.name, intent: d.intentText, ...d.estimate! };
+    });
+    expect(estimate.agentName).toMatch(/Résumeur/);
+    expect(estimate.intent).toBe('Résume ce fil en liste à puces');
+    expect(estimate.taskType).toBe('summarize_thread');
+    expect(estimate.encoded.eqs).toBeGreaterThanOrEqual(estimate.encoded.minEqs);
+    expect(estimate.estimate!.tokens).toBeGreaterThan(0);
+    expect(estimate.accepted).toBe(true);
+    // the panel shows them (uikit: the estimate's lines are on the 3D panel, its Confirm is offered)
+    await a.waitForFunction(() => {
+      let root = window.__chenu!.spatial.root!;
+      while (root.parent) root = root.parent;
+      return !!root.getObjectByName('xr-estimate') && !!root.getObjectByName('xr-confirm');
+    });
+    await frames(a, 3);
+    await a.screenshot({ path: await screenshotPath('xr-parity-estimate') });
+    await pressNamed(a, 'xr-confirm');
+    await a.waitForFunction(() => window.__chenu!.dataspace.getState().lastRun !== null, null, {
+      timeout: 30_000,
+    });
+    const used = await a.evaluate(() => window.__chenu!.dataspace.getState().lastRun!.run.tokens.used);
+    expect(used).toBeGreaterThan(0);
+    expect(used).toBeLessThanOrEqual(estimate.estimate!.tokens);
+    await a.waitForFunction(
+      (settled) => window.__chenu!.dataspace.getState().balance === settled,
+      before - used,
+      {
+        timeout: 15_000,
+      },
+    );
+    // the thread changed too: the agent's answer is in it
+    await expect.poll(agentMessages, { timeout: 15_000 }).toBeGreaterThan(agentsBefore);
+    await frames(a, 3);
+    await a.screenshot({ path: await screenshotPath('xr-parity-after-governed-run') });
+  }, 300_000);
 });
