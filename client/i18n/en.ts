@@ -528,16 +528,11 @@ export const en = {
     messageHint: 'Type your message with the keys below.',
     receipt: '{{agent}} answered: {{used}} tokens charged (at most {{estimated}}).',
   },
-  /** The AR session's DOM overlay (handheld AR) and the anchors in use. */
+  /** The AR session's DOM overlay (handheld AR). */
   arOverlay: {
     label: 'Augmented reality',
     place: 'Select an object, then tap a surface: it is set down and anchored there.',
     exit: 'Leave AR',
-    anchors: {
-      persistent: 'Anchors: kept on this device — placed objects stay put in the real world between visits.',
-      session: 'Anchors: for this session only — placed objects stay put until you leave AR.',
-      room: 'Anchors: room positions — this device offers no WebXR anchors.',
-    },
   },
   /** An avatar's name tag: how the person is present (desktop shows the name alone). */
   avatarTag: {

@@ -540,18 +540,11 @@ export const fr = {
     messageHint: 'Tapez votre message avec les touches ci-dessous.',
     receipt: '{{agent}} a répondu : {{used}} jetons débités (au plus {{estimated}}).',
   },
-  /** The AR session's DOM overlay (handheld AR) and the anchors in use. */
+  /** The AR session's DOM overlay (handheld AR). */
   arOverlay: {
     label: 'Réalité augmentée',
     place: 'Sélectionnez un objet, puis touchez une surface : il y est posé et ancré.',
     exit: 'Quitter la RA',
-    anchors: {
-      persistent:
-        'Ancres : gardées sur cet appareil — les objets posés restent en place dans le monde réel d’une visite à l’autre.',
-      session:
-        'Ancres : pour cette session seulement — les objets posés restent en place jusqu’à la sortie de la RA.',
-      room: 'Ancres : positions dans la salle — cet appareil n’offre pas d’ancres WebXR.',
-    },
   },
   /** An avatar's name tag: how the person is present (desktop shows the name alone). */
   avatarTag: {

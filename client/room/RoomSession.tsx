@@ -34,6 +34,8 @@ const SPATIAL_REFRESH_MS = 250;
 const ThreadPanel3D = lazy(() => import('../threads/ThreadPanel3D.tsx'));
 // the bureau as a uikit panel: its own chunk, XR only (the 2D bureau is its own screen)
 const BureauPanel3D = lazy(() => import('../bureau/BureauPanel3D.tsx'));
+// the joined meeting's floor control for a headset (raise hand, queue): uikit, its own chunk, XR only
+const MeetingPanel3D = lazy(() => import('../meetings/MeetingPanel3D.tsx'));
 // the room's memory wall, workspaces, thread panels and meeting table: uikit, its own chunk, every mode
 const SpatialRoom = lazy(() => import('../spatial/SpatialRoom.tsx'));
 
@@ -170,6 +172,7 @@ export function RoomSession({
                 <Suspense fallback={null}>
                   <ThreadPanel3D />
                   <BureauPanel3D bureau={bureau} dataspace={ds} />
+                  <MeetingPanel3D meetings={meetings} />
                 </Suspense>
               </DataspaceContext.Provider>
             )}

@@ -1,11 +1,9 @@
 import { XRDomOverlay, useXR } from '@react-three/xr';
 import { useTranslation } from 'react-i18next';
-import { AnchorModeNotice } from './AnchorModeNotice.tsx';
 
 /**
  * The DOM overlay of an AR session where the browser offers one (handheld AR: the session is asked
- * for `dom-overlay` with this as its root, xrRuntime.tsx): what a tap does, which anchors keep placed
- * objects in the real world, and the way out. A headset without DOM overlays shows the 3D panels only.
+ * for `dom-overlay` with this as its root, xrRuntime.tsx): what a tap does and the way out. A headset without DOM overlays shows the 3D panels only.
  */
 export function AROverlay() {
   const { t } = useTranslation();
@@ -15,7 +13,6 @@ export function AROverlay() {
   return (
     <XRDomOverlay className="ar-overlay-panel" role="region" aria-label={t('arOverlay.label')}>
       <p>{t('arOverlay.place')}</p>
-      <AnchorModeNotice />
       <button type="button" className="ar-overlay-exit" onClick={() => void session?.end()}>
         {t('arOverlay.exit')}
       </button>

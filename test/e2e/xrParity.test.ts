@@ -65,6 +65,13 @@ async function headset(): Promise<Page> {
  * IWER poses are in the session's space, the rig's local space, so they go through the origin's inverse.
  */
 async function pressNamed(page: Page, name: string): Promise<void> {
+  // a panel's chunk may still be loading: the object appears once mounted, placed once laid out
+  await page.waitForFunction((n) => {
+    let root = window.__chenu!.spatial.root!;
+    while (root.parent) root = root.parent;
+    const e = root.getObjectByName(n)?.matrixWorld.elements;
+    return !!e && (e[12] !== 0 || e[13] !== 0 || e[14] !== 0);
+  }, name);
   const found = await page.evaluate((n) => {
     let root = window.__chenu!.spatial.root!;
     while (root.parent) root = root.parent;
@@ -80,7 +87,6 @@ async function pressNamed(page: Page, name: string): Promise<void> {
     };
   }, name);
   if (!found) throw new Error(`no 3D object named ${name}`);
-  if (process.env.XR_DEBUG) console.log(name, JSON.stringify(found));
   const at = new Vector3().fromArray(found.at);
   const from = at.clone().addScaledVector(new Vector3().fromArray(found.normal), 0.3);
   const inv = new Matrix4().fromArray(found.origin).invert();
@@ -187,7 +193,7 @@ describe('XR parity end to end (Chromium + IWER Quest 3, real stack)', () => {
     }, headsetId);
     await a.evaluate(() => (window.iwerDevice.primaryInputMode = 'controller'));
 
-    // AR: the session asks for a DOM overlay rooted at the app's overlay (what a tap does, anchors, exit)
+    // AR: the session asks for a DOM overlay rooted at the app's overlay (what a tap does, the way out)
     await a.getByRole('button', { name: 'Enter AR' }).click();
     await a.waitForFunction(() => window.__chenuXR?.store.getState().mode === 'immersive-ar');
     await b.waitForFunction(
@@ -311,5 +317,75 @@ describe('XR parity end to end (Chromium + IWER Quest 3, real stack)', () => {
     await expect.poll(agentMessages, { timeout: 15_000 }).toBeGreaterThan(agentsBefore);
     await frames(a, 3);
     await a.screenshot({ path: await screenshotPath('xr-parity-after-governed-run') });
+  }, 300_000);
+
+  it('raises a hand in VR; a second person on a desktop sees it in the meeting’s queue', async () => {
+    // Bob (another user) is a participant of Alice's dataspace, where a meeting is about to start
+    const [ds] = await stack.sql()<{ id: string; identity_id: string; user_id: string }[]>`
+      select id, identity_id, user_id from public.dataspaces where name = 'Rénovation cuisine'`;
+    const [bobIdentity] = await stack.sql()<{ id: string }[]>`
+      select i.id from public.identities i join auth.users u on u.id = i.user_id
+       where u.email = 'bob@chenu.local' and i.is_default`;
+    await stack.sql()`
+      insert into public.dataspace_members (identity_id, dataspace_id, member_identity_id, role)
+      values (${ds!.identity_id}, ${ds!.id}, ${bobIdentity!.id}, 'participant')`;
+    const [meeting] = await stack.sql()<{ id: string }[]>`
+      insert into public.meetings (identity_id, user_id, dataspace_id, title, scheduled_at, duration, status)
+      values (${ds!.identity_id}, ${ds!.user_id}, ${ds!.id}, 'Point en réalité virtuelle', now(), '30 minutes',
+              'scheduled')
+      returning id`;
+    const joined = (page: Page) =>
+      page.waitForFunction((id) => window.__chenu?.meetings.getState().live?.meetingId === id, meeting!.id);
+
+    // Alice, headset on, opens the meeting's address (leaving VR first: a page load ends the session)
+    if (!a) a = await headset();
+    else if (await a.evaluate(() => window.iwerDevice.activeSession !== undefined))
+      await a.evaluate(() => window.iwerDevice.activeSession!.end());
+    await a.goto(new URL(`m/${meeting!.id}`, client().url).href);
+    if (await a.getByLabel('Email').isVisible()) {
+      await a.getByLabel('Email').fill('alice@chenu.local');
+      await a.getByLabel('Password').fill('chenu-demo-password');
+      await a.getByRole('button', { name: 'Sign in', exact: true }).click();
+    }
+    await a.waitForFunction(() => window.__chenu?.feed.status.getState().status === 'connected');
+    await joined(a);
+    // Bob on a desktop, in the same meeting
+    // a member has no Nova context in someone else's dataspace: the API answers 404 (issue 14's rule)
+    const bobContext = await newContext({ viewport: { width: 1280, height: 800 } }, [
+      /HTTP 404 POST .*\/functions\/v1\/nova\/context/,
+    ]);
+    bobContext.setDefaultTimeout(60_000);
+    const bob = await bobContext.newPage();
+    await bob.goto(new URL(`m/${meeting!.id}`, client().url).href);
+    await bob.getByLabel('Email').fill('bob@chenu.local');
+    await bob.getByLabel('Password').fill('chenu-demo-password');
+    await bob.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await joined(bob);
+    await bob.waitForFunction(() => {
+      const names = window.__chenu!.meetings.getState().live!.participants.map((p) => p.displayName);
+      return names.includes('Alice') && names.includes('Bob');
+    });
+    await bob.getByText('No raised hand.').waitFor();
+
+    await a.getByRole('button', { name: 'Enter VR' }).click();
+    await a.waitForFunction(() => window.iwerDevice.activeSession !== undefined, null, { timeout: 20_000 });
+    await a.waitForFunction(() => window.__chenuXR?.camera != null);
+    await frames(a, 10);
+    await pressNamed(a, 'xr-raise-hand');
+    // Bob's queue (the dock's list) names Alice; her panel now offers to lower the hand
+    const queue = bob.getByRole('list', { name: 'Speaker queue' });
+    await queue.getByText('Alice').waitFor();
+    expect(await queue.locator('li').allTextContents()).toEqual(['Alice']);
+    await a.waitForFunction(() => {
+      let root = window.__chenu!.spatial.root!;
+      while (root.parent) root = root.parent;
+      return !!root.getObjectByName('xr-lower-hand');
+    });
+    await frames(a, 3);
+    await a.screenshot({ path: await screenshotPath('xr-parity-hand-raised-vr') });
+    await bob.screenshot({ path: await screenshotPath('xr-parity-queue-desktop') });
+    // and lowered from the headset, the queue empties for Bob
+    await pressNamed(a, 'xr-lower-hand');
+    await bob.getByText('No raised hand.').waitFor();
   }, 300_000);
 });
