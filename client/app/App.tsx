@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import { DesktopControls, lookState } from '../controls/DesktopControls.tsx';
 import { colors } from '../design/tokens.ts';
 import { themeStore } from '../design/themeStore.ts';
+import { ModePublisher } from '../room/ModePublisher.tsx';
 import { PosePublisher } from '../room/PosePublisher.tsx';
 import { RoomScene } from '../room/RoomScene.tsx';
 import { RoomFeedContext } from '../room/RoomFeedContext.ts';
@@ -59,6 +60,7 @@ export function App({
             <RoomScene onObjectClick={onObjectClick} />
             <DesktopControls />
             <PosePublisher feed={feed} />
+            <ModePublisher feed={feed} />
             {scene}
             {xrMounted && (
               <Suspense fallback={null}>

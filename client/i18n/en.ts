@@ -553,6 +553,32 @@ export const en = {
     project: 'project',
     unlimited: 'no period',
   },
+  /** The headset's virtual keyboard and the 3D composer under the thread panel. */
+  xrKeyboard: { shift: 'Shift', space: 'Space', backspace: 'Delete' },
+  xrComposer: {
+    write: 'Write',
+    act: 'Ask an agent',
+    post: 'Post',
+    noAgent: 'No agent',
+    intentHint: 'Type your request, for example: Summarize this thread as bullet points.',
+    messageHint: 'Type your message with the keys below.',
+    receipt: '{{agent}} answered: {{used}} tokens charged (at most {{estimated}}).',
+  },
+  /** The AR session's DOM overlay (handheld AR). */
+  arOverlay: {
+    label: 'Augmented reality',
+    place: 'Select an object, then tap a surface: it is set down and anchored there.',
+    exit: 'Leave AR',
+  },
+  /** An avatar's name tag: how the person is present (desktop shows the name alone). */
+  avatarTag: {
+    desktop: '{{name}}',
+    mobile: '{{name}} · mobile',
+    vr: '{{name}} · VR',
+    ar: '{{name}} · AR',
+    vrHands: '{{name}} · VR · hands',
+    arHands: '{{name}} · AR · hands',
+  },
   spatial: {
     signs: { memory: 'Memory', workspaces: 'Workspaces', threads: 'Threads', meeting: 'Meeting' },
     memoryCount_one: '{{count}} memory',

@@ -566,6 +566,32 @@ export const fr = {
     project: 'du projet',
     unlimited: 'sans période',
   },
+  /** The headset's virtual keyboard and the 3D composer under the thread panel. */
+  xrKeyboard: { shift: 'Maj', space: 'Espace', backspace: 'Effacer' },
+  xrComposer: {
+    write: 'Écrire',
+    act: 'Demander à un agent',
+    post: 'Publier',
+    noAgent: 'Aucun agent',
+    intentHint: 'Tapez votre demande, par exemple : Résume ce fil en liste à puces.',
+    messageHint: 'Tapez votre message avec les touches ci-dessous.',
+    receipt: '{{agent}} a répondu : {{used}} jetons débités (au plus {{estimated}}).',
+  },
+  /** The AR session's DOM overlay (handheld AR). */
+  arOverlay: {
+    label: 'Réalité augmentée',
+    place: 'Sélectionnez un objet, puis touchez une surface : il y est posé et ancré.',
+    exit: 'Quitter la RA',
+  },
+  /** An avatar's name tag: how the person is present (desktop shows the name alone). */
+  avatarTag: {
+    desktop: '{{name}}',
+    mobile: '{{name}} · mobile',
+    vr: '{{name}} · VR',
+    ar: '{{name}} · AR',
+    vrHands: '{{name}} · VR · mains',
+    arHands: '{{name}} · AR · mains',
+  },
   spatial: {
     signs: { memory: 'Mémoire', workspaces: 'Espaces de travail', threads: 'Fils', meeting: 'Réunion' },
     memoryCount_one: '{{count}} souvenir',

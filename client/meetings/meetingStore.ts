@@ -91,6 +91,8 @@ export function createMeetingsStore(
   const set = (p: Partial<MeetingsState>) => store.setState(p);
   let feed: MeetingFeed | null = null;
   let detach: (() => void)[] = [];
+  /** Counts joins and leaves: a join answered after a newer one (or a leave) began is let go. */
+  let joins = 0;
   const replace = (row: Meeting) =>
     set({
       meetings: store
@@ -140,20 +142,25 @@ export function createMeetingsStore(
       saving(async () => (replace(await api.updateMeeting(meetingId, { status: 'cancelled' })), true), false),
     async join(meetingId) {
       await actions.leave();
+      // a newer join or a leave while this one connects wins: two rooms would both feed `live`
+      const attempt = ++joins;
       set({ joining: true, error: null });
       try {
-        feed = await joinRoom(meetingId);
+        const joined = await joinRoom(meetingId);
+        if (attempt !== joins) return void (await joined.leave());
+        feed = joined;
         detach = [
           feed.onChange((live) => set({ live })),
           feed.onRefusal((r) => set({ error: roomRefusal(r) })),
         ];
       } catch (error) {
-        set({ error: toUiError(error) });
+        if (attempt === joins) set({ error: toUiError(error) });
       } finally {
-        set({ joining: false });
+        if (attempt === joins) set({ joining: false });
       }
     },
     async leave() {
+      joins += 1;
       for (const off of detach) off();
       detach = [];
       const f = feed;

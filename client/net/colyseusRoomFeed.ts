@@ -16,6 +16,7 @@ import {
 } from '../../shared/schema/SpatialState.ts';
 import type {
   AnchorSnapshot,
+  AvatarMode,
   AvatarSnapshot,
   FeedResult,
   ObjectSnapshot,
@@ -84,7 +85,7 @@ export interface JoinSpatialRoomOptions {
   /** The supabase session's access token (carries identity_id). */
   accessToken: string;
   dataspaceId: string;
-  mode?: 'desktop' | 'mobile' | 'vr' | 'ar';
+  mode?: AvatarMode;
   /** Overrides of the SDK's automatic reconnection (tests shorten minUptime). */
   reconnection?: Partial<
     Pick<Room['reconnection'], 'minUptime' | 'maxRetries' | 'delay' | 'minDelay' | 'maxDelay'>
@@ -170,6 +171,8 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
   const objectWaiters = new Map<string, Pending<{ readonly objectId: string }>>();
   /** Objects whose lock this client was granted and has not released. */
   const held = new Set<string>();
+  /** The mode last set, sent again after a reconnection. */
+  let sentMode: { mode: AvatarMode; handTracking: boolean } | null = null;
 
   const emitAvatar = (a: Avatar) => {
     const snap = avatarSnapshot(a, a.sessionId === selfId || isNear(state().avatars.get(selfId), a));
@@ -322,7 +325,11 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
     settleAll();
     status.setState({ status: 'reconnecting', reason: reason || `connection lost (${code})` });
   });
-  room.onReconnect(() => status.setState({ status: 'connected', reason: null }));
+  room.onReconnect(() => {
+    status.setState({ status: 'connected', reason: null });
+    // a change made while the connection was down reaches the room now
+    if (sentMode) room.send('mode', sentMode);
+  });
   room.onLeave((code, reason) => {
     settleAll();
     for (const off of detach) off();
@@ -364,6 +371,12 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
         r: partPose(right),
         ...(joints ? { j: joints.slice() } : {}),
       });
+    },
+
+    setMode(mode, handTracking) {
+      const next = { mode, handTracking: handTracking && (mode === 'vr' || mode === 'ar') };
+      sentMode = next;
+      if (connected()) room.send('mode', next);
     },
 
     grab(objectId) {

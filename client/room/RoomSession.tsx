@@ -20,6 +20,8 @@ import type { ChenuDebugHandle } from './debugHandle.ts';
 import { createDataspaceStore } from './dataspaceStore.ts';
 import { applyAgentStream } from '../threads/agentStreams.ts';
 import { reloadFor } from './dbEvents.ts';
+import { presentMode } from './ModePublisher.tsx';
+import { restoreOwnPlace } from './restoreOwnPlace.ts';
 import { RoomFailure } from './RoomFailure.tsx';
 import { RoomHud } from './RoomHud.tsx';
 import { useThreadAddress } from './useThreadAddress.ts';
@@ -36,6 +38,8 @@ const SPATIAL_REFRESH_MS = 250;
 const ThreadPanel3D = lazy(() => import('../threads/ThreadPanel3D.tsx'));
 // the bureau as a uikit panel: its own chunk, XR only (the 2D bureau is its own screen)
 const BureauPanel3D = lazy(() => import('../bureau/BureauPanel3D.tsx'));
+// the joined meeting's floor control for a headset (raise hand, queue): uikit, its own chunk, XR only
+const MeetingPanel3D = lazy(() => import('../meetings/MeetingPanel3D.tsx'));
 // the room's memory wall, workspaces, thread panels and meeting table: uikit, its own chunk, every mode
 const SpatialRoom = lazy(() => import('../spatial/SpatialRoom.tsx'));
 
@@ -100,10 +104,17 @@ export function RoomSession({
     let live: ColyseusRoomFeed | null = null;
     let cancelled = false;
     const offs: (() => void)[] = [];
-    joinSpatialRoom({ endpoint: realtimeUrl(), accessToken: token, dataspaceId: dataspace.id }).then(
+    joinSpatialRoom({
+      endpoint: realtimeUrl(),
+      accessToken: token,
+      dataspaceId: dataspace.id,
+      mode: presentMode(),
+    }).then(
       (f) => {
         if (cancelled) return void f.leave();
         live = f;
+        // a returning person stands where they stood when they last left this room
+        offs.push(restoreOwnPlace(f, locomotion));
         // another participant's (or an agent's) change in this dataspace: read the thread again, and
         // the memory wall and workspaces once a burst of changes has settled
         let spatialTimer: ReturnType<typeof setTimeout> | undefined;
@@ -180,6 +191,7 @@ export function RoomSession({
                 <Suspense fallback={null}>
                   <ThreadPanel3D />
                   <BureauPanel3D bureau={bureau} dataspace={ds} />
+                  <MeetingPanel3D meetings={meetings} />
                 </Suspense>
               </DataspaceContext.Provider>
             )}

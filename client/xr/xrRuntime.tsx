@@ -11,6 +11,7 @@ import { useEffect, useRef, type RefObject } from 'react';
 import { Quaternion, Vector3, type Camera, type Group } from 'three';
 import { clientStore, locomotion } from '../app/clientStore.ts';
 import { WALK_SPEED_MPS } from '../controls/locomotion.ts';
+import { AROverlay } from './AROverlay.tsx';
 import { ARPlacement } from './ARPlacement.tsx';
 import { XRGrab } from './XRGrab.tsx';
 import { XRHandTracker } from './XRHandTracker.tsx';
@@ -34,8 +35,16 @@ export const SNAP_TURN_DEG = 30;
 /** Size of the teleportable floor (m), the room's floor plane. */
 const FLOOR_SIZE_M = 40;
 
+/**
+ * The DOM overlay root of AR sessions: asked for as the optional `dom-overlay` feature with this root
+ * (handheld AR shows it over the camera view; the library shows it only while a session runs).
+ */
+export const arOverlayRoot = document.createElement('div');
+arOverlayRoot.className = 'ar-overlay';
+
 /** The one XR store of the app; it lives in the XR chunk, loaded on first Enter VR / AR. */
 export const xrStore = createXRStore({
+  domOverlay: arOverlayRoot,
   emulate: false,
   offerSession: false,
   baseAssetPath,
@@ -166,6 +175,7 @@ export function XRRoot() {
       <XRGrab origin={origin} />
       <XRPushToTalk />
       <ARPlacement />
+      <AROverlay />
     </XR>
   );
 }

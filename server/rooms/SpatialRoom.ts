@@ -2,6 +2,7 @@ import { ErrorCode, matchMaker, Room, ServerError, type Client } from '@colyseus
 import { COARSE_POSE_HZ, CHAT_HISTORY, POSE_HZ } from '../../shared/protocol/limits.ts';
 import { canEdit, canModerate, canSpeak } from '../../shared/protocol/roomRules.ts';
 import {
+  HAND_TRACKING_MODES,
   REALTIME_ERRORS,
   ROOM_CLOSE,
   SPATIAL_SERVER,
@@ -66,6 +67,8 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   /** Identities a moderator muted: a mute outlives leaving and rejoining the room. */
   private readonly mutedIdentities = new Set<string>();
   private voice!: RoomVoice;
+  /** Sessions that sent a pose: only their avatar's place is worth keeping when they leave. */
+  private readonly posed = new Set<string>();
   private writeBehind!: WriteBehind;
   private guard!: { forget(sessionId: string): void };
   private unsubscribe: (() => void)[] = [];
@@ -182,6 +185,10 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     avatar.access = seat.access;
     avatar.mode = (parsed.success && parsed.data.mode) || 'desktop';
     avatar.muted = this.mutedIdentities.has(seat.identityId);
+    // the identity's avatar as kept: its model, and where it stood when it last left this room
+    const look = await this.deps.store.loadAvatar(seat.identityId, this.xrRoomId);
+    avatar.model = look.model;
+    if (look.pose) restorePose(avatar, look.pose.p, look.pose.q);
     this.state.avatars.set(client.sessionId, avatar);
     this.interest.join(client, avatar);
     this.deps.log('room.join', {
@@ -224,16 +231,37 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     this.deps.log('room.reconnect', { roomId: this.roomId, sessionId: client.sessionId });
   }
 
-  override onLeave(client: Client): void {
+  override async onLeave(client: Client): Promise<void> {
     this.voice.leave(client.sessionId, 'you left the room');
     this.state.objects.forEach((object) => {
       if (object.lockedBy === client.sessionId) this.locks.free(object);
     });
-    this.interest.leave(client.sessionId, this.state.avatars.get(client.sessionId));
+    const avatar = this.state.avatars.get(client.sessionId);
+    this.interest.leave(client.sessionId, avatar);
     this.state.avatars.delete(client.sessionId);
+    const posed = this.posed.delete(client.sessionId);
     this.guard.forget(client.sessionId);
     this.seats.release(client.sessionId);
     this.deps.log('room.leave', { roomId: this.roomId, sessionId: client.sessionId });
+    if (avatar && posed) await this.keepPose(avatar);
+  }
+
+  /** Keeps where the avatar's head stood, for its next join of this room (xr_avatars.room_poses). */
+  private async keepPose(avatar: Avatar): Promise<void> {
+    try {
+      await this.deps.store.saveAvatarPose(
+        avatar.identityId,
+        this.xrRoomId,
+        [avatar.hx, avatar.hy, avatar.hz],
+        [avatar.hqx, avatar.hqy, avatar.hqz, avatar.hqw],
+      );
+    } catch (error) {
+      this.deps.log('room.avatar_pose_not_saved', {
+        roomId: this.roomId,
+        identityId: avatar.identityId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   override async onDispose(): Promise<void> {
@@ -282,8 +310,9 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       case 'pose':
         return this.onPose(avatar, msg as Msg<'pose'>);
       case 'mode':
-        avatar.mode = (msg as Msg<'mode'>).mode;
-        return;
+        return this.onMode(client, avatar, msg as Msg<'mode'>);
+      case 'look':
+        return void this.onLook(client, avatar, msg as Msg<'look'>);
       case 'voiceJoin':
       case 'voiceAnswer':
       case 'voiceCandidate':
@@ -320,7 +349,45 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     }
   }
 
+  private onMode(client: Client, avatar: Avatar, msg: Msg<'mode'>): void {
+    const handTracking = msg.handTracking ?? false;
+    if (handTracking && !HAND_TRACKING_MODES.includes(msg.mode)) {
+      return sendError(
+        client,
+        REALTIME_ERRORS.invalidMessage,
+        `'mode': hands are tracked in ${HAND_TRACKING_MODES.join(' or ')} only, not in ${msg.mode}`,
+        'mode',
+      );
+    }
+    avatar.mode = msg.mode;
+    avatar.handTracking = handTracking;
+  }
+
+  /** A new look for the sender's own avatar: shown at once, kept for the identity once stored. */
+  private async onLook(client: Client, avatar: Avatar, msg: Msg<'look'>): Promise<void> {
+    try {
+      await this.deps.store.saveAvatarLook(avatar.identityId, msg.color.toLowerCase(), msg.model);
+    } catch (error) {
+      this.deps.log('room.avatar_look_not_saved', {
+        roomId: this.roomId,
+        identityId: avatar.identityId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return sendError(
+        client,
+        REALTIME_ERRORS.invalidMessage,
+        "'look': could not be kept; try again",
+        'look',
+      );
+    }
+    // the avatar may have left while the write ran
+    if (this.state.avatars.get(client.sessionId) !== avatar) return;
+    avatar.color = msg.color.toLowerCase();
+    avatar.model = msg.model;
+  }
+
   private onPose(avatar: Avatar, msg: Msg<'pose'>): void {
+    this.posed.add(avatar.sessionId);
     writePose(avatar, msg.h, msg.l, msg.r);
     if (msg.t !== undefined) avatar.echo = msg.t;
     if (msg.j !== undefined) avatar.joints = Buffer.from(Int16Array.from(msg.j).buffer).toString('base64');
@@ -506,6 +573,18 @@ function writePose(pose: Avatar, h: PartPose, l: PartPose, r: PartPose): void {
   [pose.lqx, pose.lqy, pose.lqz, pose.lqw] = lq;
   [pose.rx, pose.ry, pose.rz] = [r[0], r[1], r[2]];
   [pose.rqx, pose.rqy, pose.rqz, pose.rqw] = rq;
+}
+
+/**
+ * Puts a returning avatar where its head last stood in this room, hands resting beside the body
+ * until its first pose; the coarse copy too, so every viewer sees it there from the first patch.
+ */
+function restorePose(avatar: Avatar, p: readonly number[], q: readonly number[]): void {
+  const clamp = (v: number) => Math.min(ROOM_HALF_EXTENT_M, Math.max(-ROOM_HALF_EXTENT_M, v));
+  const [x, y, z] = [clamp(p[0]!), clamp(p[1]!), clamp(p[2]!)];
+  const hq = normalize([q[0]!, q[1]!, q[2]!, q[3]!]);
+  writePose(avatar, [x, y, z, ...hq], [x - 0.25, y - 0.5, z, 0, 0, 0, 1], [x + 0.25, y - 0.5, z, 0, 0, 0, 1]);
+  for (const key of POSE_KEYS) avatar.coarse[key] = avatar[key];
 }
 
 /** A unit quaternion (identity for a zero one), so quantisation never sees out-of-range parts. */

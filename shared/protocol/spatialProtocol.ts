@@ -6,6 +6,7 @@ import { VOICE_CLIENT, voiceClientSchemas } from './voiceProtocol.ts';
 export const SPATIAL_CLIENT = {
   pose: 'pose',
   mode: 'mode',
+  look: 'look',
   grab: 'grab',
   move: 'move',
   release: 'release',
@@ -78,6 +79,20 @@ export const ROOM_ROLES = ['host', 'moderator', 'participant', 'viewer'] as cons
 export type RoomRole = (typeof ROOM_ROLES)[number];
 /** How a client is present: desktop, mobile, VR headset or AR. */
 export const AVATAR_MODES = ['desktop', 'mobile', 'vr', 'ar'] as const;
+/**
+ * Avatar models a client may choose (xr_avatars.model): a body style name, lowercase words separated
+ * by `/`, `-`, `_` or `.`, at most 64 characters (the client draws the default body for a name it
+ * does not know).
+ */
+export const AVATAR_MODEL = z
+  .string()
+  .regex(/^[a-z0-9]+(?:[/_.-][a-z0-9]+)*$/)
+  .max(64);
+/** An avatar colour: `#rrggbb` (xr_avatars.color). */
+export const AVATAR_COLOR = z.string().regex(/^#[0-9a-fA-F]{6}$/);
+/** Modes in which a device can track the person's hands (WebXR hand input exists in immersive sessions only). */
+export const HAND_TRACKING_MODES: readonly (typeof AVATAR_MODES)[number][] = ['vr', 'ar'];
+
 /** Kinds of object placed in a room (spatial_objects.kind). */
 export const OBJECT_KINDS = ['thread_panel', 'workspace_panel', 'memory_card', 'note', 'model'] as const;
 
@@ -110,7 +125,10 @@ export const spatialClientSchemas = {
       .max(2 ** 32 - 1)
       .optional(),
   }),
-  mode: z.strictObject({ mode: z.enum(AVATAR_MODES) }),
+  /** How the client is present; `handTracking` only in vr / ar (the room refuses it otherwise). */
+  mode: z.strictObject({ mode: z.enum(AVATAR_MODES), handTracking: z.boolean().optional() }),
+  /** The avatar's look, kept in xr_avatars for the identity and restored on every join. */
+  look: z.strictObject({ color: AVATAR_COLOR, model: AVATAR_MODEL }),
   grab: z.strictObject({ objectId: uuid }),
   move: z.strictObject({ objectId: uuid, p: Vec3, q: Quat, s: Vec3.optional() }),
   release: z.strictObject({ objectId: uuid }),

@@ -62,6 +62,10 @@ export const Avatar = schema(
     displayName: t.string(),
     color: t.string(),
     mode: t.string<'desktop' | 'mobile' | 'vr' | 'ar'>().default('desktop'),
+    /** Whether the device tracks the person's hands (vr / ar only). */
+    handTracking: t.boolean().default(false),
+    /** Body style (xr_avatars.model), restored on join with the colour. */
+    model: t.string().default('default'),
     role: t.string<'host' | 'moderator' | 'participant' | 'viewer'>().default('participant'),
     /**
      * Why this person is here (issue 14): owner, a membership's role (host, editor, participant,

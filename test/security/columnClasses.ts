@@ -209,7 +209,10 @@ export const COLUMN_CLASSES: Record<string, Partial<Record<ColumnClass, readonly
     client: ['workspace_id', 'kind', 'description', 'from_version', 'to_version'],
   },
   workspaces: { owner: ['user_id'], client: ['dataspace_id', 'name', 'layout', 'state', 'version'] },
-  xr_avatars: { client: ['display_name', 'color', 'model', 'last_room_id', 'last_pose'] },
+  xr_avatars: {
+    server: ['room_poses'],
+    client: ['display_name', 'color', 'model', 'last_room_id', 'last_pose'],
+  },
   xr_rooms: {
     client: ['dataspace_id', 'meeting_id', 'workspace_id', 'name', 'kind', 'capacity', 'locked', 'settings'],
   },
