@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEMO_JWT_SECRET } from '../shared/demoCredentials.ts';
-import { parseAllowList } from './outbound/addressPolicy.ts';
+import { parseAllowList } from '../supabase/functions/_shared/outbound/addressPolicy.ts';
 
 /**
  * Server configuration, parsed once from the environment. Nothing else in server/ reads

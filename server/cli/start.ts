@@ -14,8 +14,8 @@ import { startDeliveryWorker, type DeliveryWorker } from '../notifications/deliv
 import { startMailCatcher, type MailCatcher } from '../mail/mailCatcher.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { loadOrCreateVapidKeys } from '../notifications/vapidKeys.ts';
-import { formatAllowList, parseAllowList } from '../outbound/addressPolicy.ts';
-import { createOutboundFetch } from '../outbound/outboundFetch.ts';
+import { formatAllowList, parseAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import { createOutboundFetch } from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
 import { createLogger } from '../realtime/logger.ts';
 import { startClient } from './startClient.ts';
 import type { ViteDevServer } from 'vite';

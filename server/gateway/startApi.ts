@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Sql } from 'postgres';
 import { isLocalDemo, type Env } from '../env.ts';
-import { formatAllowList } from '../outbound/addressPolicy.ts';
+import { formatAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
 import { startDenoFunctions } from './denoFunctions.ts';
 import type { AuthMailOptions } from './authMail.ts';
 import { startGateway } from './gateway.ts';

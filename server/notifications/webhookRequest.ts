@@ -4,7 +4,10 @@
  * `x-chenu-timestamp`). Receivers verify the signature and reject stale timestamps. The outcome's
  * error is safe to store and show: the outbound policy's fixed messages, or the receiver's status.
  */
-import { OutboundError, type OutboundFetch } from '../outbound/outboundFetch.ts';
+import {
+  OutboundError,
+  type OutboundFetch,
+} from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
 
 export interface WebhookAttempt {
   delivered: boolean;

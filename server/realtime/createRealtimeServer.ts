@@ -24,7 +24,7 @@ import {
   POSE_RATE,
   RECONNECT_WINDOW_S,
 } from '../../shared/protocol/limits.ts';
-import { createDataAccess } from '../db/dataAccess.ts';
+import { createDataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 import { MeetingRoom } from '../rooms/MeetingRoom.ts';
 import { PresenceRoom } from '../rooms/PresenceRoom.ts';
 import { SpatialRoom } from '../rooms/SpatialRoom.ts';

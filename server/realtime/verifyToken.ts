@@ -4,7 +4,7 @@ import {
   createAccessTokenVerifier,
   type AccessTokenKeys,
 } from '../../shared/auth/verifyAccessToken.ts';
-import type { Claims } from '../db/dataAccess.ts';
+import type { Claims } from '../../supabase/functions/_shared/dataAccess.ts';
 
 /** Claims a realtime client must carry: Supabase's shape plus the active identity. */
 const RoomClaims = z.object({

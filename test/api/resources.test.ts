@@ -10,8 +10,8 @@ import http from 'node:http';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import webPush from 'web-push';
 import { describe, expect, it } from 'vitest';
-import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
-import { createOutboundFetch } from '../../server/outbound/outboundFetch.ts';
+import { parseAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import { createOutboundFetch } from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
 import { startDeliveryWorker } from '../../server/notifications/deliveryWorker.ts';
 import { calledRoutes, invoke, SHARING_ROUTE, useApi, type User } from './apiHarness.ts';
 

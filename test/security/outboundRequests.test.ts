@@ -18,10 +18,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { denoBinary } from '../../server/gateway/denoFunctions.ts';
 import { parseEnv } from '../../server/env.ts';
-import { formatAllowList, isAllowedAddress, parseAllowList } from '../../server/outbound/addressPolicy.ts';
-import { createOutboundFetch, OUTBOUND_ERRORS, OutboundError } from '../../server/outbound/outboundFetch.ts';
-import { createOpenAiCompatibleProvider } from '../../server/pipeline/providers/openAiCompatibleProvider.ts';
-import type { AgentRunInput } from '../../server/pipeline/providers/AgentProvider.ts';
+import {
+  formatAllowList,
+  isAllowedAddress,
+  parseAllowList,
+} from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import {
+  createOutboundFetch,
+  OUTBOUND_ERRORS,
+  OutboundError,
+} from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
+import { createOpenAiCompatibleProvider } from '../../supabase/functions/_shared/pipeline/providers/openAiCompatibleProvider.ts';
+import type { AgentRunInput } from '../../supabase/functions/_shared/pipeline/providers/AgentProvider.ts';
 
 const FIXTURES = path.resolve('test/security/fixtures');
 const CERT = readFileSync(path.join(FIXTURES, 'outbound-test.cert.pem'), 'utf8');

@@ -13,8 +13,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../server/db/embeddedPostgres.ts';
 import { startDeliveryWorker, type DeliveryWorker } from '../../server/notifications/deliveryWorker.ts';
-import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
-import { createOutboundFetch, OUTBOUND_ERRORS } from '../../server/outbound/outboundFetch.ts';
+import { parseAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import {
+  createOutboundFetch,
+  OUTBOUND_ERRORS,
+} from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
 import { useApi, type User } from '../api/apiHarness.ts';
 
 const { newUser, sql } = useApi();

@@ -5,12 +5,12 @@
  * request for the whole streamed answer, a size cap); the pipeline relays the streamed text.
  */
 import type { Agent } from '../../../shared/pipeline/schemas.ts';
-import { createOutboundFetch } from '../../../server/outbound/outboundFetch.ts';
+import { createOutboundFetch } from './outbound/outboundFetch.ts';
 import {
   createBuiltinProvider,
   createOpenAiCompatibleProvider,
   type PipelineDeps,
-} from '../../../server/pipeline/index.ts';
+} from './pipeline/index.ts';
 import { config } from './config.ts';
 
 let cached: PipelineDeps['providers'] | undefined;

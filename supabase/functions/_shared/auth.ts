@@ -9,7 +9,7 @@ import {
   createAccessTokenVerifier,
   type AccessTokenVerifier,
 } from '../../../shared/auth/verifyAccessToken.ts';
-import type { Claims } from '../../../server/db/dataAccess.ts';
+import type { Claims } from './dataAccess.ts';
 import { config } from './config.ts';
 import { database } from './db.ts';
 import { ApiError } from './errors.ts';

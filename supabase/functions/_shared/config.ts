@@ -3,7 +3,7 @@
  * Supabase provides SUPABASE_URL and SUPABASE_DB_URL; the CHENU_* values are function secrets.
  */
 import { z } from 'zod';
-import { checkUrl, parseAllowList } from '../../../server/outbound/addressPolicy.ts';
+import { checkUrl, parseAllowList } from './outbound/addressPolicy.ts';
 import { DEMO_JWT_SECRET } from '../../../shared/demoCredentials.ts';
 
 const ConfigSchema = z.object({

@@ -18,7 +18,7 @@ import {
   runGovernedExecution,
   type ExecutionResult,
   type PipelineDeps,
-} from '../../../server/pipeline/index.ts';
+} from '../_shared/pipeline/index.ts';
 import { aiProviders, availableProviders } from '../_shared/aiProviders.ts';
 import { config } from '../_shared/config.ts';
 import { crud, mapped } from '../_shared/crud.ts';

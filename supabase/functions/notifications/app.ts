@@ -13,9 +13,9 @@
 import { IdParam, PageQuery, pageOf } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
 import { z } from 'zod';
-import { checkUrl } from '../../../server/outbound/addressPolicy.ts';
-import { PushSubscriptionSchema } from '../../../server/notifications/pushSubscription.ts';
-import type { Tx } from '../../../server/db/dataAccess.ts';
+import { checkUrl } from '../_shared/outbound/addressPolicy.ts';
+import { PushSubscriptionSchema } from '../../../shared/api/pushSubscription.ts';
+import type { Tx } from '../_shared/dataAccess.ts';
 import { config } from '../_shared/config.ts';
 import {
   assertVisible,

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { pageOf } from '../../../shared/api/common.ts';
 import * as g from '../../../shared/api/governed.ts';
-import { listNovaGuidance, recordNovaGuidance, refreshNovaContext } from '../../../server/nova/novaApi.ts';
+import { listNovaGuidance, recordNovaGuidance, refreshNovaContext } from '../_shared/nova/novaApi.ts';
 import { assertVisible } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 

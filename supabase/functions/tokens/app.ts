@@ -12,7 +12,7 @@ import {
   getTokenBalance,
   listTokenBudgets,
   listTokenTransactions,
-} from '../../../server/ledger/tokensApi.ts';
+} from '../_shared/ledger/tokensApi.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { IdParam } from '../../../shared/api/common.ts';
 import * as p from '../../../shared/api/pipeline.ts';
-import { runWorkflow } from '../../../server/pipeline/index.ts';
+import { runWorkflow } from '../_shared/pipeline/index.ts';
 import { aiProviders } from '../_shared/aiProviders.ts';
 import { crud } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';

@@ -15,7 +15,7 @@
 import { createParser } from 'eventsource-parser';
 import { z } from 'zod';
 import { OutboundError, type OutboundFetch, type OutboundResponse } from '../../outbound/outboundErrors.ts';
-import { countTokens } from '../../../shared/pipeline/tokens.ts';
+import { countTokens } from '../../../../../shared/pipeline/tokens.ts';
 import { AgentOutputSchema, ProviderError, type AgentProvider, type AgentRunInput } from './AgentProvider.ts';
 
 /** One endpoint (from server config; never from a request). */
