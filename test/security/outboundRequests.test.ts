@@ -1,6 +1,7 @@
 /**
  * Door: every request the server sends out (webhook deliveries, the OpenAI-compatible provider),
- * through the one outbound policy (server/outbound), tried as an SSRF attacker would, in Node and
+ * through the one outbound policy (supabase/functions/_shared/outbound), tried as an SSRF attacker
+ * would, in Node and
  * under the real Deno binary the edge functions run on: loopback, 10/8, the cloud metadata address,
  * IPv6 loopback, IPv4-mapped IPv6, decimal-encoded and CGNAT addresses; names that resolve to them
  * (an injected resolver, so no hosts file is needed); redirects to them and redirect loops; a name

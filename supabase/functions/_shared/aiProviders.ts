@@ -1,7 +1,7 @@
 /**
  * The agent providers of this deployment, built once from the configuration: the built-in agents
  * always, the OpenAI-compatible model server when CHENU_AI_BASE_URL or CHENU_AI_AGENTS names one.
- * Its requests go through the outbound policy (server/outbound: the allow-list, one deadline per
+ * Its requests go through the outbound policy (_shared/outbound: the allow-list, one deadline per
  * request for the whole streamed answer, a size cap); the pipeline relays the streamed text.
  */
 import type { Agent } from '../../../shared/pipeline/schemas.ts';

@@ -48,7 +48,7 @@ const ConfigSchema = z.object({
     .default(10 * 1024 * 1024),
   /**
    * Addresses the outbound policy would refuse that server requests may reach anyway (comma-separated
-   * IPs or CIDR ranges); checked when a webhook URL is saved (server/outbound/addressPolicy.ts).
+   * IPs or CIDR ranges); checked when a webhook URL is saved (_shared/outbound/addressPolicy.ts).
    */
   CHENU_OUTBOUND_ALLOW: z
     .string()

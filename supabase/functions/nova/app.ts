@@ -1,4 +1,4 @@
-/** Nova, the system intelligence (server/nova): a session's context and suggestions, and guidance. */
+/** Nova, the system intelligence (_shared/nova): a session's context and suggestions, and guidance. */
 import { z } from 'zod';
 import { pageOf } from '../../../shared/api/common.ts';
 import * as g from '../../../shared/api/governed.ts';

@@ -66,7 +66,7 @@ const ChenuImported = z
   })
   .meta({ id: 'ChenuImported' });
 
-/** `.chenu` export: the thread as a portable, schema-versioned artifact (server/chenu). */
+/** `.chenu` export: the thread as a portable, schema-versioned artifact (_shared/chenu). */
 fn.route(
   {
     method: 'get',

@@ -1,6 +1,6 @@
 /**
  * 1-Click workflows: an identity's workflows and their ordered steps (CRUD under RLS), their runs
- * (read-only: written by the pipeline), and `POST /workflows/{id}/run`, which runs server/pipeline's
+ * (read-only: written by the pipeline), and `POST /workflows/{id}/run`, which runs _shared/pipeline's
  * runWorkflow: one ledger reservation for the whole run, one governed execution per agent step,
  * settled and audited. The Idempotency-Key header names the run: a retry returns the first run's
  * outcome, never a second charge.
