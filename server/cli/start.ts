@@ -3,7 +3,7 @@
  * Ctrl-C / SIGTERM / SIGHUP stop everything cleanly (gateway, Deno functions, pool, embedded Postgres).
  */
 import path from 'node:path';
-import { demoRefusal, FUNCTION_PASSTHROUGH, parseEnv, seedsDemo, type Env } from '../env.ts';
+import { demoRefusal, FUNCTION_PASSTHROUGH, jwtIssuer, parseEnv, seedsDemo, type Env } from '../env.ts';
 import { isEmpty, migrate, seed } from '../db/migrate.ts';
 import { openDatabase, type OpenDatabase } from '../db/openDatabase.ts';
 import { startApi, type RunningApi } from '../gateway/startApi.ts';
@@ -179,6 +179,7 @@ async function main(): Promise<void> {
     sql: db.sql,
     jwtSecret: env.CHENU_JWT_SECRET,
     jwksUrl: env.CHENU_JWKS_URL,
+    issuer: jwtIssuer(env, api.url),
     redisUrl: env.REDIS_URL,
     adminIdentityIds: env.CHENU_ADMIN_IDENTITY_IDS.split(',').filter(Boolean),
     publicAddress: env.CHENU_REALTIME_PUBLIC_ADDRESS,

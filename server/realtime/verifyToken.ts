@@ -26,7 +26,7 @@ export class AuthError extends Error {
   }
 }
 
-/** Where the keys come from (shared/auth): a JWKS URL wins over the secret. */
+/** Where the keys come from (shared/auth): a JWKS URL wins over the secret; who issues tokens. */
 export type TokenKeys = AccessTokenKeys;
 
 /**

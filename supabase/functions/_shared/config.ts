@@ -23,6 +23,11 @@ const ConfigSchema = z.object({
    * the realtime server; defaults to the project's well-known URL when no secret is set either.
    */
   CHENU_JWKS_URL: z.url().optional(),
+  /**
+   * The `iss` of user tokens; default: the issuer CHENU_JWKS_URL names, else `<SUPABASE_URL>/auth/v1`
+   * (Supabase Auth's; the local gateway's local auth) — shared/auth `authIssuer`, as in realtime.
+   */
+  CHENU_JWT_ISSUER: z.url().optional(),
   /** Connections of the functions' pool. */
   CHENU_FUNCTIONS_DB_POOL: z.coerce.number().int().min(1).max(100).default(10),
   /** Service key of the project (Supabase injects it); enables Supabase Storage for files. */
