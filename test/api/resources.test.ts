@@ -387,7 +387,7 @@ describe('API resources (happy paths)', () => {
     await ok('DELETE', '/construction/projects/{id}', { id: proj.id });
   });
 
-  it('runs XR rooms with anchors and objects', async () => {
+  it('runs XR rooms and lists their anchors and objects', async () => {
     const room = await created('POST', '/xr/rooms', {
       dataspace_id: ids.dataspace,
       name: 'Salle chantier',
@@ -397,32 +397,23 @@ describe('API resources (happy paths)', () => {
     await ok('PATCH', '/xr/rooms/{id}', { id: room.id }, { capacity: 8 });
     await ok('GET', '/xr/rooms/{id}', { id: room.id });
     const rp = { room_id: room.id };
-    const anchor = await created(
-      'POST',
-      '/xr/rooms/{room_id}/anchors',
-      { label: 'Table', position: [1, 0.8, -2] },
-      rp,
-    );
-    expect(anchor.position).toEqual([1, 0.8, -2]);
-    await ok('GET', '/xr/rooms/{room_id}/anchors', rp);
-    await ok(
-      'PATCH',
-      '/xr/rooms/{room_id}/anchors/{id}',
-      { ...rp, id: anchor.id },
-      { orientation: [0, 0.7071, 0, 0.7071] },
-    );
-    await ok('GET', '/xr/rooms/{room_id}/anchors/{id}', { ...rp, id: anchor.id });
-    const obj = await created(
-      'POST',
-      '/xr/rooms/{room_id}/objects',
-      { kind: 'thread_panel', ref_id: ids.thread, anchor_id: anchor.id },
-      rp,
+    // anchors and objects are the room's to write (test/security/roomObjectsWriter.test.ts); placed
+    // here as its write-behind does (system work stamped with the owner), then read through the API
+    const [anchor] = await sql<{ id: string }[]>`
+      insert into public.spatial_anchors (identity_id, room_id, label, position)
+      values (${room.identity_id}, ${room.id}, 'Table', '{1,0.8,-2}') returning id`;
+    const [obj] = await sql<{ id: string }[]>`
+      insert into public.spatial_objects (identity_id, room_id, anchor_id, kind, ref_id)
+      values (${room.identity_id}, ${room.id}, ${anchor!.id}, 'thread_panel', ${ids.thread}) returning id`;
+    const anchors = await ok('GET', '/xr/rooms/{room_id}/anchors', rp);
+    expect(anchors.data.map((a: { id: string }) => a.id)).toEqual([anchor!.id]);
+    expect((await ok('GET', '/xr/rooms/{room_id}/anchors/{id}', { ...rp, id: anchor!.id })).position).toEqual(
+      [1, 0.8, -2],
     );
     await ok('GET', '/xr/rooms/{room_id}/objects', rp);
-    await ok('PATCH', '/xr/rooms/{room_id}/objects/{id}', { ...rp, id: obj.id }, { scale: [2, 2, 2] });
-    await ok('GET', '/xr/rooms/{room_id}/objects/{id}', { ...rp, id: obj.id });
-    await ok('DELETE', '/xr/rooms/{room_id}/objects/{id}', { ...rp, id: obj.id });
-    await ok('DELETE', '/xr/rooms/{room_id}/anchors/{id}', { ...rp, id: anchor.id });
+    expect((await ok('GET', '/xr/rooms/{room_id}/objects/{id}', { ...rp, id: obj!.id })).ref_id).toBe(
+      ids.thread,
+    );
     await ok('DELETE', '/xr/rooms/{id}', { id: room.id });
   });
 

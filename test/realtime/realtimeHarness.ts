@@ -64,13 +64,13 @@ export function createCast(sql: Sql): Promise<void> {
 /** A Supabase-shaped access token for a persona acting as one of its identities. */
 export async function mintToken(
   persona: Persona,
-  options: { expiresInSeconds?: number; secret?: string; identityId?: string } = {},
+  options: { expiresInSeconds?: number; secret?: string; identityId?: string; issuer?: string } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({
     role: 'authenticated',
     aud: 'authenticated',
-    iss: JWT_ISSUER,
+    iss: options.issuer ?? JWT_ISSUER,
     identity_id: options.identityId ?? CAST[persona],
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
