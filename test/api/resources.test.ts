@@ -5,9 +5,9 @@
  * API keys), then deletes what it created. The last test proves the suite called every operation
  * of the OpenAPI document.
  */
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import webPush from 'web-push';
 import { describe, expect, it } from 'vitest';
 import { parseAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
@@ -530,7 +530,7 @@ describe('API resources (happy paths)', () => {
         name: 'ops',
         config: { url: `http://127.0.0.1:${port}/hook` },
       });
-      expect(ch.secret).toMatch(/^[0-9a-f]{64}$/);
+      expect(ch.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
       expect(ch.channel.secret).toBeUndefined();
       await ok('GET', '/notifications/channels');
       expect((await ok('GET', '/notifications/push-key')).publicKey).toBe(VAPID.publicKey);
@@ -575,10 +575,19 @@ describe('API resources (happy paths)', () => {
       });
       expect(received).toHaveLength(2);
       const last = received[1]!;
-      const expected = createHmac('sha256', ch.secret)
-        .update(`${last.headers['x-chenu-timestamp']}.${last.body}`)
-        .digest('hex');
-      expect(last.headers['x-chenu-signature']).toBe(`v1=${expected}`);
+      // Standard Webhooks: the receiver's library verifies id, timestamp and signature with the secret
+      expect(new Webhook(ch.secret).verify(last.body, last.headers as Record<string, string>)).toEqual(
+        JSON.parse(last.body),
+      );
+      expect(last.headers['webhook-id']).toBe(n.deliveries[0].id);
+      // both attempts were the one delivery: the same id, for the receiver to dedupe on
+      expect(received[0]!.headers['webhook-id']).toBe(last.headers['webhook-id']);
+      expect(() =>
+        new Webhook(ch.secret).verify(
+          last.body.replace('thread.decision', 'thread.forged'),
+          last.headers as Record<string, string>,
+        ),
+      ).toThrow(WebhookVerificationError);
       expect(JSON.parse(last.body)).toMatchObject({
         id: n.deliveries[0].id,
         type: 'thread.decision',
