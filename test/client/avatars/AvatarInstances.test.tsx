@@ -4,12 +4,12 @@ import ReactThreeTestRenderer from '@react-three/test-renderer';
 import { useLayoutEffect } from 'react';
 import { InstancedMesh, Matrix4, Vector3, type Object3D } from 'three';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AvatarInstances } from '../../client/avatars/AvatarInstances.tsx';
-import { RoomStoreContext } from '../../client/room/RoomStoreContext.ts';
-import { bindRoomFeed } from '../../client/state/bindRoomFeed.ts';
-import { createLocalRoomFeed } from '../../client/state/createLocalRoomFeed.ts';
-import type { AvatarSnapshot, Pose } from '../../client/state/RoomFeed.ts';
-import { PATCH_INTERVAL_MS, createRoomStore } from '../../client/state/roomStore.ts';
+import { AvatarInstances } from '../../../client/avatars/AvatarInstances.tsx';
+import { RoomStoreContext } from '../../../client/room/RoomStoreContext.ts';
+import { bindRoomFeed } from '../../../client/state/bindRoomFeed.ts';
+import { createLocalRoomFeed } from '../../../client/state/createLocalRoomFeed.ts';
+import type { AvatarSnapshot, Pose } from '../../../client/state/RoomFeed.ts';
+import { PATCH_INTERVAL_MS, createRoomStore } from '../../../client/state/roomStore.ts';
 
 const at = (x: number, y: number, z = 0): Pose => ({ x, y, z, qx: 0, qy: 0, qz: 0, qw: 1 });
 const avatar = (id: string, x: number, speaking = false): AvatarSnapshot => ({
