@@ -472,6 +472,7 @@ export const en = {
     shownOf: '{{shown}} of {{total}}',
     withOpen: '{{total}} ({{open}} open)',
     due: 'due {{date}}',
+    overdue: 'overdue since {{date}}',
     liveNow: 'live now',
     dataspaceOfKind: '{{kind}} dataspace',
   },

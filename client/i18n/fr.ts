@@ -484,6 +484,7 @@ export const fr = {
     shownOf: '{{shown}} sur {{total}}',
     withOpen: '{{total}} ({{open}} ouvertes)',
     due: 'échéance {{date}}',
+    overdue: 'en retard depuis le {{date}}',
     liveNow: 'en cours',
     dataspaceOfKind: 'espace {{kind}}',
   },

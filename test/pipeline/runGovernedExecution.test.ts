@@ -235,7 +235,7 @@ describe('runGovernedExecution', () => {
   it('drafts a construction estimate from the line items in scope, once a reviewer approved it', async () => {
     // the estimator's compatibility entry asks for human review: the run waits for a reviewer
     const held = await runGovernedExecution(deps, asIdentity('a1'), {
-      intentText: 'Prépare une soumission pour les balcons',
+      intentText: 'Prépare une soumission pour la cuisine',
       threadId: A1_THREAD,
       idempotencyKey: key('est'),
     });
@@ -248,7 +248,8 @@ describe('runGovernedExecution', () => {
     expect(r.ok && r.agent.slug).toBe('estimator');
     if (!r.ok) return;
     const [p] = r.result.projects as { subtotal_cents: number; tax_cents: number; total_cents: number }[];
-    expect(p).toMatchObject({ subtotal_cents: 1_371_650, tax_cents: 205_405, total_cents: 1_577_055 });
+    // the cabinetmaker's estimate for Alice's kitchen: 11 200 $ + 600 $ + 32 h × 85 $, QST and GST at 14.975 %
+    expect(p).toMatchObject({ subtotal_cents: 1_452_000, tax_cents: 217_437, total_cents: 1_669_437 });
     expect(r.decisionIds).toHaveLength(1);
   });
 
@@ -261,8 +262,8 @@ describe('runGovernedExecution', () => {
     expect(r.ok && r.agent.slug).toBe('task-extractor');
     if (!r.ok) return;
     const titles = r.result.tasks as { title: string; owner: string | null }[];
-    expect(titles.map((x) => x.title)).toContain('Faire inspecter et calfeutrer avant les grands froids.');
-    expect(titles.find((x) => x.title.startsWith('Mélanie'))?.owner).toBe('Mélanie');
+    expect(titles.map((x) => x.title)).toContain("Envoyer le plan coté de la cuisine à l'ébéniste.");
+    expect(titles.find((x) => x.title.startsWith('Marc'))?.owner).toBe('Marc');
   });
 
   it('runs an external agent over HTTP and settles the usage it reports', async () => {

@@ -22,7 +22,14 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { checkUrl, ipLiteral, isAllowedAddress, portOf, type AllowList } from './addressPolicy.ts';
+import {
+  checkUrl,
+  ipLiteral,
+  isAllowedAddress,
+  isReservedName,
+  portOf,
+  type AllowList,
+} from './addressPolicy.ts';
 import { OutboundError } from './outboundErrors.ts';
 
 export { OUTBOUND_ERRORS, OutboundError } from './outboundErrors.ts';
@@ -48,8 +55,11 @@ export interface OutboundPolicy {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_HEADER_BYTES = 16 * 1024;
 
-const systemResolver: Resolver = async (hostname) =>
-  (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+/** The system's resolver, never asked about reserved names (addressPolicy.ts `isReservedName`). */
+export const systemResolver: Resolver = async (hostname) => {
+  if (isReservedName(hostname)) throw new Error(`reserved name, not resolved: ${hostname}`);
+  return (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+};
 
 /** The URL if it passes the checks that need no network (addressPolicy.ts `checkUrl`). */
 function checkUrlForm(raw: string | URL, allow: AllowList): URL {

@@ -9,7 +9,7 @@
  * every `openai_compatible` agent and per-agent endpoints by agent slug (base URL, key, model).
  * A 429 or 5xx answer is retried with exponential backoff (Retry-After honoured, capped) until
  * `maxRetries`, but only before any text was streamed. Every request goes through the outbound
- * policy's fetch (server/outbound): the base URL's addresses are checked at every request, redirects
+ * policy's fetch (_shared/outbound): the base URL's addresses are checked at every request, redirects
  * too, with the policy's deadline and size cap; it runs in Node and in Deno.
  */
 import { createParser } from 'eventsource-parser';
