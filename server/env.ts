@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { authIssuer } from '../shared/auth/verifyAccessToken.ts';
 import { DEMO_JWT_SECRET } from '../shared/demoCredentials.ts';
-import { parseAllowList } from './outbound/addressPolicy.ts';
+import { parseAllowList } from '../supabase/functions/_shared/outbound/addressPolicy.ts';
 
 /**
  * Server configuration, parsed once from the environment. Nothing else in server/ reads
@@ -53,6 +54,11 @@ const EnvSchema = z
      * CHENU_JWT_SECRET (one verifier, shared/auth/verifyAccessToken.ts).
      */
     CHENU_JWKS_URL: z.url().optional(),
+    /**
+     * The `iss` of user tokens (Supabase Auth: https://<ref>.supabase.co/auth/v1). Default: the issuer
+     * CHENU_JWKS_URL names, else local auth's (`http://127.0.0.1:<CHENU_HTTP_PORT>/auth/v1`); see `jwtIssuer`.
+     */
+    CHENU_JWT_ISSUER: z.url().optional(),
     /** Lifetime of access tokens minted by local auth, in seconds. */
     CHENU_ACCESS_TOKEN_TTL: z.coerce.number().int().min(10).max(86_400).default(3600),
     /** Loopback port of the Deno functions process behind the gateway (0: any free port). */
@@ -207,6 +213,17 @@ export const FUNCTION_PASSTHROUGH = [
 ] as const;
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/**
+ * The issuer of user tokens the realtime server and the functions accept (shared/auth `authIssuer`):
+ * CHENU_JWT_ISSUER, else the JWKS URL's, else local auth's under `gatewayUrl` (where it runs).
+ */
+export function jwtIssuer(
+  env: Pick<Env, 'CHENU_JWT_ISSUER' | 'CHENU_JWKS_URL' | 'CHENU_HTTP_PORT'>,
+  gatewayUrl = `http://127.0.0.1:${env.CHENU_HTTP_PORT}`,
+): string {
+  return authIssuer({ issuer: env.CHENU_JWT_ISSUER, jwksUrl: env.CHENU_JWKS_URL, projectUrl: gatewayUrl })!;
+}
 
 /** The embedded database, or one declared a local throwaway: demo credentials are allowed there. */
 export function isLocalDemo(env: Pick<Env, 'DATABASE_URL' | 'CHENU_LOCAL_DEMO'>): boolean {

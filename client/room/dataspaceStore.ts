@@ -246,7 +246,8 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
           await actions.refreshTokens();
           return null;
         }
-        // the run's stages carry the encoder's verdict under `detail` (server/pipeline StageRecord)
+        // the run's stages carry the encoder's verdict under `detail`
+        // (supabase/functions/_shared/pipeline StageRecord)
         const encoding = run.stages.find((st) => st.stage === 'encoding') as
           { detail?: { task_type?: unknown } } | undefined;
         const staged = encoding?.detail?.task_type;

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { demoRefusal, FUNCTION_PASSTHROUGH, parseEnv, seedsDemo, type Env } from '../env.ts';
+import { demoRefusal, FUNCTION_PASSTHROUGH, jwtIssuer, parseEnv, seedsDemo, type Env } from '../env.ts';
 import { isEmpty, migrate, seed } from '../db/migrate.ts';
 import { openDatabase, type OpenDatabase } from '../db/openDatabase.ts';
 import { startApi, type RunningApi } from '../gateway/startApi.ts';
@@ -15,8 +15,8 @@ import { startDeliveryWorker, type DeliveryWorker } from '../notifications/deliv
 import { startMailCatcher, type MailCatcher } from '../mail/mailCatcher.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { loadOrCreateVapidKeys } from '../notifications/vapidKeys.ts';
-import { formatAllowList, parseAllowList } from '../outbound/addressPolicy.ts';
-import { createOutboundFetch } from '../outbound/outboundFetch.ts';
+import { formatAllowList, parseAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import { createOutboundFetch } from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
 import { createLogger } from '../realtime/logger.ts';
 import { spawnSfu, type SfuProcess } from '../voice/spawnSfu.ts';
 import { voiceOptionsOf } from '../voice/VoiceService.ts';
@@ -206,6 +206,7 @@ async function main(): Promise<void> {
     sql: db.sql,
     jwtSecret: env.CHENU_JWT_SECRET,
     jwksUrl: env.CHENU_JWKS_URL,
+    issuer: jwtIssuer(env, api.url),
     redisUrl: env.REDIS_URL,
     adminIdentityIds: env.CHENU_ADMIN_IDENTITY_IDS.split(',').filter(Boolean),
     publicAddress: env.CHENU_REALTIME_PUBLIC_ADDRESS,

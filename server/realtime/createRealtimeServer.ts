@@ -24,7 +24,7 @@ import {
   POSE_RATE,
   RECONNECT_WINDOW_S,
 } from '../../shared/protocol/limits.ts';
-import { createDataAccess } from '../db/dataAccess.ts';
+import { createDataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 import { MeetingRoom } from '../rooms/MeetingRoom.ts';
 import { PresenceRoom } from '../rooms/PresenceRoom.ts';
 import { SpatialRoom } from '../rooms/SpatialRoom.ts';
@@ -45,6 +45,11 @@ export interface RealtimeOptions {
   jwtSecret: string;
   /** A hosted project's JWKS URL: tokens are then verified against its keys instead of the secret. */
   jwksUrl?: string;
+  /**
+   * The `iss` user tokens must carry (server/env.ts `jwtIssuer`); default: the JWKS URL's issuer, or
+   * not checked with the secret alone.
+   */
+  issuer?: string;
   /** Redis presence + driver (scale-out) when set; local presence otherwise. */
   redisUrl?: string;
   /** Identity ids allowed to open the Colyseus monitor. */
@@ -73,7 +78,11 @@ export interface RealtimeServer {
  */
 export async function createRealtimeServer(options: RealtimeOptions): Promise<RealtimeServer> {
   const log = options.log ?? createLogger({ component: 'realtime' });
-  const verify = createTokenVerifier({ secret: options.jwtSecret, jwksUrl: options.jwksUrl });
+  const verify = createTokenVerifier({
+    secret: options.jwtSecret,
+    jwksUrl: options.jwksUrl,
+    issuer: options.issuer,
+  });
   const db = createDataAccess(options.sql);
   const bridge = new NotifyBridge(options.sql, log);
   await bridge.start();

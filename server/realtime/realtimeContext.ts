@@ -1,4 +1,4 @@
-import type { DataAccess } from '../db/dataAccess.ts';
+import type { DataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 import type { NotifyBridge } from './notifyBridge.ts';
 import type { SpatialStore } from './spatialStore.ts';
 import type { Logger } from './logger.ts';

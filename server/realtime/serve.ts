@@ -6,7 +6,7 @@
  * runs the same server in-process instead.
  */
 import { connect } from '../db/connect.ts';
-import { demoRefusal, parseEnv } from '../env.ts';
+import { demoRefusal, jwtIssuer, parseEnv } from '../env.ts';
 import { createRealtimeServer } from './createRealtimeServer.ts';
 import { createLogger } from './logger.ts';
 import { voiceOptionsOf } from '../voice/VoiceService.ts';
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     sql,
     jwtSecret: env.CHENU_JWT_SECRET,
     jwksUrl: env.CHENU_JWKS_URL,
+    issuer: jwtIssuer(env),
     redisUrl: env.REDIS_URL,
     adminIdentityIds: env.CHENU_ADMIN_IDENTITY_IDS.split(',').filter(Boolean),
     publicAddress: env.CHENU_REALTIME_PUBLIC_ADDRESS,

@@ -1,4 +1,4 @@
-import type { DataAccess } from '../db/dataAccess.ts';
+import type { DataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 
 /** An anchor as persisted (spatial_anchors). */
 export interface AnchorRow {

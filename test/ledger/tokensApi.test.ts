@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { LedgerError } from '../../server/ledger/ledgerErrors.ts';
+import { LedgerError } from '../../supabase/functions/_shared/ledger/ledgerErrors.ts';
 import {
   allocateTokens,
   getTokenBalance,
   listTokenBudgets,
   listTokenTransactions,
-} from '../../server/ledger/tokensApi.ts';
+} from '../../supabase/functions/_shared/ledger/tokensApi.ts';
 import { useDatabase } from '../helpers/db.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
 import { seedClock } from '../helpers/seedClock.ts';

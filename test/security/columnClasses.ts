@@ -165,13 +165,6 @@ export const COLUMN_CLASSES: Record<string, Partial<Record<ColumnClass, readonly
       'reference',
     ],
   },
-  spatial_anchors: {
-    actor: ['created_by_identity_id'],
-    client: ['room_id', 'label', 'position', 'orientation', 'xr_anchor_id'],
-  },
-  spatial_objects: {
-    client: ['room_id', 'anchor_id', 'kind', 'ref_id', 'position', 'orientation', 'scale', 'data', 'version'],
-  },
   spheres: { client: ['name', 'kind', 'time_zone'] },
   tenants: {
     client: ['unit_id', 'full_name', 'email', 'phone', 'lease_start', 'lease_end', 'monthly_rent_cents'],

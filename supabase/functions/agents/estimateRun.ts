@@ -13,15 +13,15 @@ import { matchAgent } from '../../../shared/pipeline/matchAgent.ts';
 import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../../shared/pipeline/schemas.ts';
 import type { z } from 'zod';
 import type * as g from '../../../shared/api/governed.ts';
-import type { Claims, DataAccess, Tx } from '../../../server/db/dataAccess.ts';
+import type { Claims, DataAccess, Tx } from '../_shared/dataAccess.ts';
 import {
   activeIdentity,
   contextItemsFor,
   loadRunContext,
   loadScope,
   type RunScope,
-} from '../../../server/pipeline/loadRunContext.ts';
-import { runBudgetScopes, RUNNING_ROLES } from '../../../server/pipeline/runGovernedExecution.ts';
+} from '../_shared/pipeline/loadRunContext.ts';
+import { runBudgetScopes, RUNNING_ROLES } from '../_shared/pipeline/runGovernedExecution.ts';
 import { ApiError } from '../_shared/errors.ts';
 
 type Estimate = z.infer<typeof g.AgentEstimate>;

@@ -6,8 +6,8 @@
  * checks and audits). Rejecting releases the hold and the lock; approving runs exactly what was
  * reviewed (the agent input recorded on the run), settled against the kept hold as any run.
  */
-import type { Claims, DataAccess } from '../db/dataAccess.ts';
-import { AgentSchema } from '../../shared/pipeline/schemas.ts';
+import type { Claims, DataAccess } from '../dataAccess.ts';
+import { AgentSchema } from '../../../../shared/pipeline/schemas.ts';
 import { executeOpenRun, failRun, failure, type OpenRun, type RunInput } from './executeOpenRun.ts';
 import { CONTEXT_NEEDS, type BackstageContext } from './providers/AgentProvider.ts';
 import { StageRecorder } from './StageRecorder.ts';

@@ -5,7 +5,7 @@
  * functions (Deno) call these too.
  */
 import { z } from 'zod';
-import type { Tx } from '../db/dataAccess.ts';
+import type { Tx } from '../dataAccess.ts';
 import { LedgerError, toLedgerError } from './ledgerErrors.ts';
 
 /** The active identity's account; `available` = balance - reserved. */

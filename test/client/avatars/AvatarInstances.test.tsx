@@ -4,13 +4,13 @@ import ReactThreeTestRenderer from '@react-three/test-renderer';
 import { useLayoutEffect } from 'react';
 import { InstancedMesh, Matrix4, Vector3, type Object3D } from 'three';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AvatarInstances } from '../../client/avatars/AvatarInstances.tsx';
-import { initI18n } from '../../client/i18n/i18n.ts';
-import { RoomStoreContext } from '../../client/room/RoomStoreContext.ts';
-import { bindRoomFeed } from '../../client/state/bindRoomFeed.ts';
-import { createLocalRoomFeed } from '../../client/state/createLocalRoomFeed.ts';
-import type { AvatarSnapshot, Pose } from '../../client/state/RoomFeed.ts';
-import { PATCH_INTERVAL_MS, createRoomStore } from '../../client/state/roomStore.ts';
+import { AvatarInstances } from '../../../client/avatars/AvatarInstances.tsx';
+import { initI18n } from '../../../client/i18n/i18n.ts';
+import { RoomStoreContext } from '../../../client/room/RoomStoreContext.ts';
+import { bindRoomFeed } from '../../../client/state/bindRoomFeed.ts';
+import { createLocalRoomFeed } from '../../../client/state/createLocalRoomFeed.ts';
+import type { AvatarSnapshot, Pose } from '../../../client/state/RoomFeed.ts';
+import { PATCH_INTERVAL_MS, createRoomStore } from '../../../client/state/roomStore.ts';
 
 initI18n({ lng: 'en' });
 

@@ -4,7 +4,7 @@
  * with zod before anything is written, so a misbehaving provider fails the run cleanly.
  */
 import { z } from 'zod';
-import type { Agent, StructuredIntent } from '../../../shared/pipeline/schemas.ts';
+import type { Agent, StructuredIntent } from '../../../../../shared/pipeline/schemas.ts';
 
 /** The agent's context, as private.backstage_gather returns it (only the parts the task needs). */
 export interface BackstageContext {

@@ -7,7 +7,7 @@
  * message. The same call tells whether the runner asked to stop the run (`onCancel`); while no text
  * comes, the relay still asks every STREAM_IDLE_CHECK_MS.
  */
-import type { DataAccess } from '../db/dataAccess.ts';
+import type { DataAccess } from '../dataAccess.ts';
 
 /** Longest wait before streamed text is relayed. */
 export const STREAM_FLUSH_MS = 100;

@@ -4,7 +4,7 @@
  * profile and its rules, the agent catalog and matrix for the scope's kinds, and how much content the
  * scope holds (for the estimate and for memory law 8 at matching time).
  */
-import type { Tx } from '../db/dataAccess.ts';
+import type { Tx } from '../dataAccess.ts';
 
 /** The scope a run acts in, as the active identity sees it. */
 export interface RunScope {

@@ -11,8 +11,8 @@ import {
   CHENU_THREAD_FORMAT,
   ChenuThreadArtifact,
   parseChenuThreadArtifact,
-} from '../../shared/chenu/threadArtifact.ts';
-import type { Tx } from '../db/dataAccess.ts';
+} from '../../../../shared/chenu/threadArtifact.ts';
+import type { Tx } from '../dataAccess.ts';
 
 /** Error codes of the thread artifact API, with the HTTP status an edge function answers. */
 export const CHENU_ERROR_CODES = { invalid_document: 400, not_found: 404, forbidden: 403 } as const;

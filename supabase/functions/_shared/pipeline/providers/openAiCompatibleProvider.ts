@@ -9,13 +9,13 @@
  * every `openai_compatible` agent and per-agent endpoints by agent slug (base URL, key, model).
  * A 429 or 5xx answer is retried with exponential backoff (Retry-After honoured, capped) until
  * `maxRetries`, but only before any text was streamed. Every request goes through the outbound
- * policy's fetch (server/outbound): the base URL's addresses are checked at every request, redirects
+ * policy's fetch (_shared/outbound): the base URL's addresses are checked at every request, redirects
  * too, with the policy's deadline and size cap; it runs in Node and in Deno.
  */
 import { createParser } from 'eventsource-parser';
 import { z } from 'zod';
 import { OutboundError, type OutboundFetch, type OutboundResponse } from '../../outbound/outboundErrors.ts';
-import { countTokens } from '../../../shared/pipeline/tokens.ts';
+import { countTokens } from '../../../../../shared/pipeline/tokens.ts';
 import { AgentOutputSchema, ProviderError, type AgentProvider, type AgentRunInput } from './AgentProvider.ts';
 
 /** One endpoint (from server config; never from a request). */

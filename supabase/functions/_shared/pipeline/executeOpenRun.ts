@@ -8,9 +8,9 @@
  * comes back here (reviewRuns.ts) with what was reviewed.
  */
 import type { Sql } from 'postgres';
-import { priceTokens } from '../../shared/pipeline/estimateCost.ts';
-import type { Agent, StructuredIntent } from '../../shared/pipeline/schemas.ts';
-import type { Tx } from '../db/dataAccess.ts';
+import { priceTokens } from '../../../../shared/pipeline/estimateCost.ts';
+import type { Agent, StructuredIntent } from '../../../../shared/pipeline/schemas.ts';
+import type { Tx } from '../dataAccess.ts';
 import { release } from './ledgerCalls.ts';
 import {
   AgentOutputSchema,

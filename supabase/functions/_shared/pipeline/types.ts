@@ -4,7 +4,7 @@
  * code and the refusing scope, never thrown; `throw` is kept for broken invariants.
  */
 import { z } from 'zod';
-import type { Claims, DataAccess } from '../db/dataAccess.ts';
+import type { Claims, DataAccess } from '../dataAccess.ts';
 import type { AgentProvider } from './providers/AgentProvider.ts';
 
 /** Why a run did not succeed. */

@@ -2,7 +2,7 @@
  * The ledger entry points the pipeline uses (private.ledger_reserve / commit / release, service role),
  * with the ledger's refusals turned into pipeline codes naming the scope that refused.
  */
-import type { Tx } from '../db/dataAccess.ts';
+import type { Tx } from '../dataAccess.ts';
 import type { PipelineCode, RefusingScope } from './types.ts';
 
 /** A reservation as the pipeline needs it. */

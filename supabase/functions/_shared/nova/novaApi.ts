@@ -4,7 +4,7 @@
  * invoker, so RLS decides what Nova sees. No `node:*` imports: edge functions (Deno) call these too.
  */
 import { z } from 'zod';
-import type { Tx } from '../db/dataAccess.ts';
+import type { Tx } from '../dataAccess.ts';
 import { parse } from '../ledger/tokensApi.ts';
 import { toLedgerError } from '../ledger/ledgerErrors.ts';
 

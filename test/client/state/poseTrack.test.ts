@@ -6,7 +6,7 @@ import {
   sampleTrack,
   snapTrack,
   writePose,
-} from '../../client/state/poseTrack.ts';
+} from '../../../client/state/poseTrack.ts';
 
 const yaw = (rad: number) => ({
   x: 0,

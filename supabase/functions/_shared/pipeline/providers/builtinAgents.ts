@@ -3,7 +3,7 @@
  * are the default provider and what the pipeline benchmark runs. Usage is counted with the same
  * tokenizer as the encoder (prompt = encoded intent + context read, completion = what was written).
  */
-import { countTokens } from '../../../shared/pipeline/tokens.ts';
+import { countTokens } from '../../../../../shared/pipeline/tokens.ts';
 import {
   ProviderError,
   type AgentOutput,

@@ -10,12 +10,12 @@
  * without failing the run (status 'partial'); a required step's failure stops it ('failed').
  */
 import { z } from 'zod';
-import { encodeIntent } from '../../shared/pipeline/encodeIntent.ts';
-import { candidateModel, estimateCost } from '../../shared/pipeline/estimateCost.ts';
-import { conditionHolds, evaluateMapping } from '../../shared/pipeline/workflowLogic.ts';
-import { matchAgent } from '../../shared/pipeline/matchAgent.ts';
-import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../shared/pipeline/schemas.ts';
-import type { Tx } from '../db/dataAccess.ts';
+import { encodeIntent } from '../../../../shared/pipeline/encodeIntent.ts';
+import { candidateModel, estimateCost } from '../../../../shared/pipeline/estimateCost.ts';
+import { conditionHolds, evaluateMapping } from '../../../../shared/pipeline/workflowLogic.ts';
+import { matchAgent } from '../../../../shared/pipeline/matchAgent.ts';
+import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../../../shared/pipeline/schemas.ts';
+import type { Tx } from '../dataAccess.ts';
 import { commit, ledgerRefusal, release, reserve } from './ledgerCalls.ts';
 import { activeIdentity, contextItemsFor, loadRunContext, loadScope } from './loadRunContext.ts';
 import { runGovernedExecution, sha256Hex } from './runGovernedExecution.ts';

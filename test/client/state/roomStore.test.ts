@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bindRoomFeed } from '../../client/state/bindRoomFeed.ts';
-import { createLocalRoomFeed } from '../../client/state/createLocalRoomFeed.ts';
-import { createCrowdSimulation } from '../../client/state/crowdSimulation.ts';
-import type { AvatarSnapshot, Pose } from '../../client/state/RoomFeed.ts';
-import { createRoomStore } from '../../client/state/roomStore.ts';
+import { bindRoomFeed } from '../../../client/state/bindRoomFeed.ts';
+import { createLocalRoomFeed } from '../../../client/state/createLocalRoomFeed.ts';
+import { createCrowdSimulation } from '../../../client/state/crowdSimulation.ts';
+import type { AvatarSnapshot, Pose } from '../../../client/state/RoomFeed.ts';
+import { createRoomStore } from '../../../client/state/roomStore.ts';
 
 const at = (x: number, y = 0, z = 0): Pose => ({ x, y, z, qx: 0, qy: 0, qz: 0, qw: 1 });
 const avatar = (id: string, x: number, extra: Partial<AvatarSnapshot> = {}): AvatarSnapshot => ({

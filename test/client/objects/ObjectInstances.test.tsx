@@ -4,13 +4,13 @@ import ReactThreeTestRenderer from '@react-three/test-renderer';
 import { useLayoutEffect } from 'react';
 import { Color, Mesh, Vector3, type BufferAttribute, type Object3D } from 'three';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ObjectInstances } from '../../client/objects/ObjectInstances.tsx';
-import { OBJECT_LOOKS, SELECTED_COLOR } from '../../client/objects/objectKinds.ts';
-import { RoomStoreContext } from '../../client/room/RoomStoreContext.ts';
-import { bindRoomFeed } from '../../client/state/bindRoomFeed.ts';
-import { createLocalRoomFeed } from '../../client/state/createLocalRoomFeed.ts';
-import { createCrowdSimulation } from '../../client/state/crowdSimulation.ts';
-import { PATCH_INTERVAL_MS, createRoomStore } from '../../client/state/roomStore.ts';
+import { ObjectInstances } from '../../../client/objects/ObjectInstances.tsx';
+import { OBJECT_LOOKS, SELECTED_COLOR } from '../../../client/objects/objectKinds.ts';
+import { RoomStoreContext } from '../../../client/room/RoomStoreContext.ts';
+import { bindRoomFeed } from '../../../client/state/bindRoomFeed.ts';
+import { createLocalRoomFeed } from '../../../client/state/createLocalRoomFeed.ts';
+import { createCrowdSimulation } from '../../../client/state/crowdSimulation.ts';
+import { PATCH_INTERVAL_MS, createRoomStore } from '../../../client/state/roomStore.ts';
 
 let clock = 0;
 

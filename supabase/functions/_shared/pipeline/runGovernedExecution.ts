@@ -8,12 +8,12 @@
  * statement, private.pipeline_close, that settles and writes every result at once; a failure after
  * the reservation releases it, marks the run failed and writes nothing else.
  */
-import { encodeIntent, type EncodingResult } from '../../shared/pipeline/encodeIntent.ts';
-import { candidateModel, estimateCost } from '../../shared/pipeline/estimateCost.ts';
-import { taskTypesOfAgent } from '../../shared/pipeline/intentExamples.ts';
-import { matchAgent } from '../../shared/pipeline/matchAgent.ts';
-import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../shared/pipeline/schemas.ts';
-import type { Tx } from '../db/dataAccess.ts';
+import { encodeIntent, type EncodingResult } from '../../../../shared/pipeline/encodeIntent.ts';
+import { candidateModel, estimateCost } from '../../../../shared/pipeline/estimateCost.ts';
+import { taskTypesOfAgent } from '../../../../shared/pipeline/intentExamples.ts';
+import { matchAgent } from '../../../../shared/pipeline/matchAgent.ts';
+import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../../../shared/pipeline/schemas.ts';
+import type { Tx } from '../dataAccess.ts';
 import {
   auditStages,
   executeOpenRun,

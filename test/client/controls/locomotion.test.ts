@@ -6,7 +6,7 @@ import {
   applyLocomotion,
   createLocomotion,
   turn,
-} from '../../client/controls/locomotion.ts';
+} from '../../../client/controls/locomotion.ts';
 
 describe('locomotion', () => {
   it('walks forward along the view direction at walking speed, with the camera at eye height', () => {

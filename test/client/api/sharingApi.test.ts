@@ -5,9 +5,9 @@
  * invitation, and the invitee's bureau showing the task assigned to it in the owner's meeting.
  */
 import { describe, expect, it } from 'vitest';
-import { ApiError, createChenuApi } from '../../client/api/chenuApi.ts';
-import { createBureauStore } from '../../client/bureau/bureauStore.ts';
-import { useClientStack } from '../e2e/clientStack.ts';
+import { ApiError, createChenuApi } from '../../../client/api/chenuApi.ts';
+import { createBureauStore } from '../../../client/bureau/bureauStore.ts';
+import { useClientStack } from '../../e2e/clientStack.ts';
 
 const stack = useClientStack('client_sharing');
 
