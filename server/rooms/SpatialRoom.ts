@@ -1,5 +1,5 @@
 import { ErrorCode, matchMaker, Room, ServerError, type Client } from '@colyseus/core';
-import { COARSE_POSE_HZ, CHAT_HISTORY, POSE_HZ } from '../../shared/protocol/limits.ts';
+import { COARSE_POSE_HZ, CHAT_HISTORY, POSE_HZ, ROOM_HALF_EXTENT_M } from '../../shared/protocol/limits.ts';
 import { canEdit, canModerate, canSpeak } from '../../shared/protocol/roomRules.ts';
 import {
   HAND_TRACKING_MODES,
