@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 
 /** The dock's tabs, in order. */
-export const DOCK_TABS = ['thread', 'meetings', 'workspaces', 'memory', 'activity'] as const;
+export const DOCK_TABS = ['thread', 'people', 'meetings', 'workspaces', 'memory', 'activity'] as const;
 export type DockTab = (typeof DOCK_TABS)[number];
 
 export interface HudState {

@@ -1,6 +1,7 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import { ROOM_CLOSE } from '../../shared/protocol/spatialProtocol.ts';
 import type { Dataspace } from '../api/chenuApi.ts';
 import { App } from '../app/App.tsx';
 import { clientStore, locomotion } from '../app/clientStore.ts';
@@ -10,8 +11,9 @@ import { roomRefusal, toUiError, type UiError } from '../i18n/uiError.ts';
 import { joinMeeting } from '../meetings/meetingFeed.ts';
 import { createMeetingsStore } from '../meetings/meetingStore.ts';
 import { joinSpatialRoom, type ColyseusRoomFeed, type FeedStatusState } from '../net/colyseusRoomFeed.ts';
-import { joinPresence } from '../net/presenceFeed.ts';
 import { realtimeUrl } from '../net/realtimeEnv.ts';
+import { createPeopleStore, type PeopleStore } from '../people/peopleStore.ts';
+import { useSharing } from '../sharing/SharingContext.ts';
 import { useSession, useSessionStore } from '../session/SessionContext.ts';
 import { createSpatialStore } from '../spatial/spatialStore.ts';
 import { createRoomStore } from '../state/roomStore.ts';
@@ -19,12 +21,11 @@ import { DataspaceContext } from './DataspaceContext.ts';
 import type { ChenuDebugHandle } from './debugHandle.ts';
 import { createDataspaceStore } from './dataspaceStore.ts';
 import { reloadFor } from './dbEvents.ts';
+import { RoomEnded } from './RoomEnded.tsx';
 import { RoomFailure } from './RoomFailure.tsx';
 import { RoomHud } from './RoomHud.tsx';
 import { useThreadAddress } from './useThreadAddress.ts';
 
-/** Wait before the one retry of a refused presence join (see the join below). */
-const PRESENCE_RETRY_MS = 600;
 /** A burst of memory/workspace changes (an import, an agent's batch) reloads the room once. */
 const SPATIAL_REFRESH_MS = 250;
 
@@ -40,9 +41,13 @@ const idleStatus = createStore<FeedStatusState>()(() => ({ status: 'connected', 
 /** A tab's Nova session: one per page load. */
 const NOVA_SESSION = `web-${crypto.randomUUID()}`;
 
+/** Close codes that end the room for this person: the screen says so instead of the room. */
+const ENDED = new Set<number>([ROOM_CLOSE.accessEnded, ROOM_CLOSE.kicked]);
+
 /**
- * A dataspace as a room: joins its SpatialRoom and the identity's presence channel with the session
- * token, loads threads/tokens/Nova, meetings, memory items and workspaces, and renders the room
+ * A dataspace as a room: joins its SpatialRoom with the session token and follows the identity's
+ * presence channel (the app's), loads threads/tokens/Nova, meetings, memory items and workspaces,
+ * keeps who is here with their roles and the chat (people store), and renders the room
  * (memory wall, workspaces, thread panels, meeting table in every mode) with its HUD (and the 3D
  * thread and bureau panels in XR). The open thread follows the address (`/d/<ds>/t/<thread>`) both
  * ways, so back and forward move between threads; `/m/<meeting>` joins that meeting.
@@ -68,7 +73,9 @@ export function RoomSession({
     createMeetingsStore(session.api, (id) => joinMeeting(realtimeUrl(), token, id)),
   );
   const [feed, setFeed] = useState<ColyseusRoomFeed | null>(null);
+  const [people, setPeople] = useState<PeopleStore | null>(null);
   const [failure, setFailure] = useState<UiError | null>(null);
+  const { presence } = useSharing();
   const status = useStore(feed?.status ?? idleStatus);
   const xrStatus = useStore(clientStore, (s) => s.xrStatus);
 
@@ -111,38 +118,55 @@ export function RoomSession({
             }
           }),
           () => clearTimeout(spatialTimer),
-          f.onRefusal((e) => clientStore.setState({ notice: roomRefusal(e) })),
+          // a refused chat line is said beside the chat box (people store)
+          f.onRefusal((e) => e.type !== 'chat' && clientStore.setState({ notice: roomRefusal(e) })),
         );
+        const who = createPeopleStore(f.room, (cb) => f.onRefusal(cb));
+        offs.push(() => who.dispose());
         setFeed(f);
+        setPeople(who);
         // read-only handle for end-to-end tests and debugging in the console
-        const handle: ChenuDebugHandle = { room, feed: f, dataspace: ds, spatial, meetings, locomotion };
+        const handle: ChenuDebugHandle = {
+          room,
+          feed: f,
+          dataspace: ds,
+          spatial,
+          meetings,
+          people: who,
+          locomotion,
+        };
         Object.assign(globalThis, { __chenu: handle });
       },
       (error: unknown) => !cancelled && setFailure(toUiError(error)),
     );
-    // the identity's presence room is one per identity: a page reloaded while the previous page's
-    // room is closing can be refused once; one retry a moment later finds the new room
-    const presence = joinPresence(realtimeUrl(), token, identityId)
-      .catch(() =>
-        new Promise((r) => setTimeout(r, PRESENCE_RETRY_MS)).then(() =>
-          joinPresence(realtimeUrl(), token, identityId),
-        ),
-      )
-      .then(
-        (p) => (offs.push(p.onChange((snap) => ds.applyPresence(snap))), p),
-        () => null, // live notifications are a bonus: the HUD still reads the API
-      );
     return () => {
       cancelled = true;
       for (const off of offs) off();
       void live?.leave();
-      void presence.then((p) => p?.leave());
     };
     // joined once per dataspace and identity; a refreshed token keeps the joined rooms
   }, [ds, room, spatial, identityId, dataspace.id]);
 
+  // the identity's live balance and notifications, from the app's presence channel
+  useEffect(() => {
+    if (!presence) return;
+    const apply = () => {
+      const { snapshot, identityId: of } = presence.getState();
+      if (snapshot && of === identityId) ds.applyPresence(snapshot);
+    };
+    apply();
+    return presence.subscribe(apply);
+  }, [presence, ds, identityId]);
+
+  // removed from the dataspace (or from the room by a moderator): leave its meeting too
+  const ended = status.status === 'closed' && ENDED.has(status.code ?? 0);
+  useEffect(() => {
+    if (ended) void meetings.leave();
+  }, [ended, meetings]);
+
   if (failure) return <RoomFailure error={failure} />;
-  if (!feed) return <RoomFailure entering name={dataspace.name} />;
+  if (ended) return <RoomEnded name={dataspace.name} kicked={status.code === ROOM_CLOSE.kicked} />;
+  if (!feed || !people) return <RoomFailure entering name={dataspace.name} />;
   const immersive = xrStatus === 'immersive-vr' || xrStatus === 'immersive-ar';
   return (
     <DataspaceContext.Provider value={ds}>
@@ -171,6 +195,7 @@ export function RoomSession({
             room={room}
             meetings={meetings}
             spatial={spatial}
+            people={people}
           />
         }
       />

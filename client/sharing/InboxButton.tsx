@@ -1,0 +1,46 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button } from '../ui/Button.tsx';
+import { ModalDialog } from '../ui/ModalDialog.tsx';
+import { InvitationList } from './InvitationList.tsx';
+import { useInbox } from './SharingContext.ts';
+
+/**
+ * The invitations inbox behind a button that shows how many wait (live, from the presence room):
+ * in the 2D screens' header and the room's bar.
+ */
+export function InboxButton({ size = 'md' }: { size?: 'sm' | 'md' }) {
+  const { t } = useTranslation();
+  const count = useInbox((s) => s.invitations.length);
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button
+        variant={count > 0 ? 'secondary' : 'quiet'}
+        size={size}
+        onPress={() => setOpen(true)}
+        aria-label={t('inbox.buttonLabel', { count })}
+        data-count={count}
+      >
+        {t('inbox.button')}
+        {count > 0 && (
+          <span className="badge badge-accent" aria-hidden="true">
+            {count}
+          </span>
+        )}
+      </Button>
+      <ModalDialog title={t('inbox.title')} isOpen={open} onOpenChange={setOpen}>
+        {(close) => (
+          <div className="stack inbox-dialog">
+            <InvitationList onOpened={close} />
+            <div className="dialog-actions">
+              <Button variant="primary" onPress={close}>
+                {t('common.close')}
+              </Button>
+            </div>
+          </div>
+        )}
+      </ModalDialog>
+    </>
+  );
+}
