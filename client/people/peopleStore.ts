@@ -1,7 +1,8 @@
 import { Callbacks, type Room } from '@colyseus/sdk';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { CHAT_MAX_CHARS } from '../../shared/protocol/limits.ts';
-import { canModerate, canSpeak } from '../../shared/protocol/roomRules.ts';
+import { canSpeak } from '../../shared/protocol/roomRules.ts';
+import type { AVATAR_MODES } from '../../shared/protocol/spatialProtocol.ts';
 import {
   ROOM_ROLES,
   SPATIAL_CLIENT,
@@ -10,6 +11,9 @@ import {
 } from '../../shared/protocol/spatialProtocol.ts';
 import type { Avatar, SpatialState } from '../../shared/schema/SpatialState.ts';
 import { roomRefusal, type UiError } from '../i18n/uiError.ts';
+
+/** How a client is present: desktop, mobile, VR headset or AR. */
+export type AvatarMode = (typeof AVATAR_MODES)[number];
 
 /** Someone in the room: one entry per identity, whatever the number of its devices. */
 export interface Person {
@@ -59,6 +63,8 @@ export interface PeopleActions {
   /** Sends a chat line; false (and nothing sent) when empty, too long or the role is a spectator's. */
   sendChat(text: string): boolean;
   clearChatError(): void;
+  /** Tells the room how this page is present (entering or leaving VR / AR): everyone's people list shows it. */
+  setMode(mode: AvatarMode): void;
   /** Stops following the room. */
   dispose(): void;
 }
@@ -177,11 +183,16 @@ export function createPeopleStore(room: Room<unknown, SpatialState>, refusals?: 
       const line = text.trim();
       const role = store.getState().myRole;
       if (!line || line.length > CHAT_MAX_CHARS || !role || !canSpeak(role)) return false;
+      if (!room.connection.isOpen) return false;
       store.setState({ chatError: null });
       room.send(SPATIAL_CLIENT.chat, { text: line });
       return true;
     },
     clearChatError: () => store.setState({ chatError: null }),
+    setMode(mode) {
+      if (!room.connection.isOpen || room.state.avatars.get(selfId)?.mode === mode) return;
+      room.send(SPATIAL_CLIENT.mode, { mode });
+    },
     dispose() {
       for (const off of offs) off();
       for (const off of avatarOffs.values()) off();
@@ -190,6 +201,3 @@ export function createPeopleStore(room: Room<unknown, SpatialState>, refusals?: 
   };
   return Object.assign(store, actions);
 }
-
-/** True when the room role may moderate (lock, mute, remove from the room). */
-export const moderates = (role: RoomRole | null) => role !== null && canModerate(role);

@@ -41,13 +41,8 @@ function People({ room }: { room: RoomStore }) {
     else people.set(a.identityId, { name: a.displayName, color: a.color, devices: 1 });
   }
   return (
-    <Button
-      variant="quiet"
-      size="sm"
-      className="participants"
-      aria-label={t('room.participants')}
-      onPress={() => showTab('people')}
-    >
+    <Button variant="quiet" size="sm" className="participants" onPress={() => showTab('people')}>
+      <span className="visually-hidden">{t('room.participants')}</span>
       {people.size === 0 ? (
         <span className="muted">{t('room.alone')}</span>
       ) : (
@@ -66,8 +61,9 @@ function People({ room }: { room: RoomStore }) {
 /**
  * The room's HUD (desktop and mobile): a bar along the top (back home, the dataspace, tokens, who is
  * here, sharing, invitations, connection, Enter VR / AR, language, theme, help) and ONE dock on the
- * left whose tabs hold the thread, people and chat, meetings, workspaces, memory and activity; it collapses to a rail and every tab
- * scrolls on its own, so the room's centre is never covered. Hidden while presenting in XR.
+ * left whose tabs hold the thread, people and chat, meetings, workspaces, memory and activity; it
+ * collapses to a rail and every tab scrolls on its own, so the room's centre is never covered.
+ * Hidden while presenting in XR.
  */
 export function RoomHud({
   dataspace,
@@ -111,8 +107,8 @@ export function RoomHud({
         <h1 className="room-title">{dataspace.name}</h1>
         <TokenHud />
         <People room={room} />
-        <ShareButton dataspace={dataspace} size="sm" />
-        <InboxButton size="sm" />
+        <ShareButton dataspace={dataspace} size="sm" hostsOnly />
+        <InboxButton size="sm" hideWhenEmpty />
         {connectionText && (
           <span className="connection" role="status">
             {connectionText}

@@ -158,6 +158,14 @@ export function RoomSession({
     return presence.subscribe(apply);
   }, [presence, ds, identityId]);
 
+  // entering or leaving VR / AR: the room (and everyone's people list) knows how this page is present
+  useEffect(() => {
+    if (!people) return;
+    const flat =
+      typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches ? 'mobile' : 'desktop';
+    people.setMode(xrStatus === 'immersive-vr' ? 'vr' : xrStatus === 'immersive-ar' ? 'ar' : flat);
+  }, [people, xrStatus]);
+
   // removed from the dataspace (or from the room by a moderator): leave its meeting too
   const ended = status.status === 'closed' && ENDED.has(status.code ?? 0);
   useEffect(() => {

@@ -122,9 +122,13 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
         set({ threads: threads.data, agents: agents.data, openThreadId: open });
         if (open) await actions.refreshThread(open);
         await actions.refreshTokens();
-        const nova = await api
-          .novaContext({ sessionId, sphereId: dataspace.sphere_id, dataspaceId: dataspace.id })
-          .catch((e: unknown) => (fail(e), null));
+        // Nova reads the identity's own spheres (never shared): a member's room has none to offer
+        const nova =
+          dataspace.my_role === 'owner'
+            ? await api
+                .novaContext({ sessionId, sphereId: dataspace.sphere_id, dataspaceId: dataspace.id })
+                .catch((e: unknown) => (fail(e), null))
+            : null;
         set({ nova });
       } catch (error) {
         fail(error);

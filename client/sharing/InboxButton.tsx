@@ -7,12 +7,20 @@ import { useInbox } from './SharingContext.ts';
 
 /**
  * The invitations inbox behind a button that shows how many wait (live, from the presence room):
- * in the 2D screens' header and the room's bar.
+ * in the 2D screens' header, and in the room's bar while some wait.
  */
-export function InboxButton({ size = 'md' }: { size?: 'sm' | 'md' }) {
+export function InboxButton({
+  size = 'md',
+  hideWhenEmpty = false,
+}: {
+  size?: 'sm' | 'md';
+  /** Appears only while invitations wait (the room bar, where space is short). */
+  hideWhenEmpty?: boolean;
+}) {
   const { t } = useTranslation();
   const count = useInbox((s) => s.invitations.length);
   const [open, setOpen] = useState(false);
+  if (hideWhenEmpty && count === 0 && !open) return null;
   return (
     <>
       <Button

@@ -14,9 +14,12 @@ import { createShareStore } from './shareStore.ts';
 export function ShareButton({
   dataspace,
   size = 'md',
+  hostsOnly = false,
 }: {
   dataspace: Pick<Dataspace, 'id' | 'name' | 'my_role'>;
   size?: 'sm' | 'md';
+  /** Shown to hosts only (the room bar: the others see who is here in the people tab). */
+  hostsOnly?: boolean;
 }) {
   const { t } = useTranslation();
   const session = useSessionStore();
@@ -25,6 +28,7 @@ export function ShareButton({
   );
   const [open, setOpen] = useState(false);
   const hosting = can(dataspace.my_role, 'share');
+  if (hostsOnly && !hosting) return null;
   return (
     <>
       <Button
