@@ -150,7 +150,9 @@ export async function joinMeeting(
     async leave() {
       leaving = true;
       room.onStateChange.remove(emit);
-      await room.leave(true);
+      // the server may have closed it already (an eviction racing this leave): nothing to say then,
+      // and Colyseus' leave would write to a closing socket and wait for a close that came before
+      if (room.connection.isOpen) await room.leave(true);
     },
   };
 }

@@ -130,7 +130,52 @@ export function createMeetingsStore(
   }));
   const set = (p: Partial<MeetingsState>) => store.setState(p);
   let feed: MeetingFeed | null = null;
+  /** The meeting `feed` is in. */
+  let feedId: string | null = null;
   let detach: (() => void)[] = [];
+  /** The meeting the store should be in (join sets it, leave clears it): a join arriving late obeys it. */
+  let wanted: string | null = null;
+  /** The join on its way, if any. */
+  let inflight: { meetingId: string; done: Promise<void> } | null = null;
+
+  /** Leaves the joined meeting room, if any. */
+  const drop = async () => {
+    for (const off of detach) off();
+    detach = [];
+    const f = feed;
+    feed = null;
+    feedId = null;
+    set({ live: null });
+    await f?.leave();
+  };
+  const connect = async (meetingId: string) => {
+    await drop();
+    set({ joining: true, error: null });
+    try {
+      const joined = await joinRoom(meetingId);
+      // left (or another meeting asked for) while the room was being joined: out again at once
+      if (wanted !== meetingId) return void (await joined.leave());
+      feed = joined;
+      feedId = meetingId;
+      detach = [
+        joined.onChange((live) => set({ live })),
+        joined.onRefusal((r) => set({ error: roomRefusal(r) })),
+        // removed from the dataspace, the meeting ended, or a moderator's removal: out at once
+        joined.onClosed((code) => {
+          if (feed !== joined) return;
+          for (const off of detach) off();
+          detach = [];
+          feed = null;
+          feedId = null;
+          set({ live: null, error: { code: closedCode(code), message: `meeting room closed (${code})` } });
+        }),
+      ];
+    } catch (error) {
+      if (wanted === meetingId) set({ error: toUiError(error) });
+    } finally {
+      set({ joining: false });
+    }
+  };
   const replace = (row: Meeting) =>
     set({
       meetings: store
@@ -205,35 +250,29 @@ export function createMeetingsStore(
       feed.noteToTask(noteId, name, assigneeSessionId);
       return true;
     },
-    async join(meetingId) {
-      await actions.leave();
-      set({ joining: true, error: null });
-      try {
-        feed = await joinRoom(meetingId);
-        detach = [
-          feed.onChange((live) => set({ live })),
-          feed.onRefusal((r) => set({ error: roomRefusal(r) })),
-          // removed from the dataspace, the meeting ended, or a moderator's removal: out at once
-          feed.onClosed((code) => {
-            for (const off of detach) off();
-            detach = [];
-            feed = null;
-            set({ live: null, error: { code: closedCode(code), message: `meeting room closed (${code})` } });
-          }),
-        ];
-      } catch (error) {
-        set({ error: toUiError(error) });
-      } finally {
-        set({ joining: false });
-      }
+    join(meetingId) {
+      wanted = meetingId;
+      if (feed && feedId === meetingId) return Promise.resolve();
+      // the same meeting already on its way: one connection, whoever asked (a React effect that
+      // ran, was cleaned up and ran again while the join was in flight asks twice)
+      if (inflight?.meetingId === meetingId) return inflight.done;
+      // another meeting on its way: it settles (and leaves, no longer wanted) before this one starts,
+      // so two joins of one person never race to create the same room
+      const before = inflight?.done ?? Promise.resolve();
+      const entry = { meetingId, done: Promise.resolve() };
+      entry.done = before.then(async () => {
+        try {
+          if (wanted === meetingId) await connect(meetingId);
+        } finally {
+          if (inflight === entry) inflight = null;
+        }
+      });
+      inflight = entry;
+      return entry.done;
     },
     async leave() {
-      for (const off of detach) off();
-      detach = [];
-      const f = feed;
-      feed = null;
-      set({ live: null });
-      await f?.leave();
+      wanted = null;
+      await drop();
     },
     clearError: () => set({ error: null }),
     feed: () => feed,

@@ -17,6 +17,7 @@ import { useSharing } from '../sharing/SharingContext.ts';
 import { useSession, useSessionStore } from '../session/SessionContext.ts';
 import { createSpatialStore } from '../spatial/spatialStore.ts';
 import { createRoomStore } from '../state/roomStore.ts';
+import { exitXR } from '../xr/xrLoader.ts';
 import { DataspaceContext } from './DataspaceContext.ts';
 import type { ChenuDebugHandle } from './debugHandle.ts';
 import { createDataspaceStore } from './dataspaceStore.ts';
@@ -168,14 +169,20 @@ export function RoomSession({
 
   // removed from the dataspace (or from the room by a moderator): leave its meeting too
   const ended = status.status === 'closed' && ENDED.has(status.code ?? 0);
+  const immersive = xrStatus === 'immersive-vr' || xrStatus === 'immersive-ar';
   useEffect(() => {
     if (ended) void meetings.leave();
   }, [ended, meetings]);
+  // ...and out of VR / AR first: the canvas stays until the session has ended, so no frame is
+  // presented from a torn-down renderer (then the page says what happened)
+  useEffect(() => {
+    if (ended && immersive) exitXR();
+  }, [ended, immersive]);
 
   if (failure) return <RoomFailure error={failure} />;
-  if (ended) return <RoomEnded name={dataspace.name} kicked={status.code === ROOM_CLOSE.kicked} />;
+  if (ended && !immersive)
+    return <RoomEnded name={dataspace.name} kicked={status.code === ROOM_CLOSE.kicked} />;
   if (!feed || !people) return <RoomFailure entering name={dataspace.name} />;
-  const immersive = xrStatus === 'immersive-vr' || xrStatus === 'immersive-ar';
   return (
     <DataspaceContext.Provider value={ds}>
       <App
