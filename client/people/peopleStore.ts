@@ -52,6 +52,8 @@ export interface PeopleState {
   readonly people: readonly Person[];
   /** This page's own seat: its role gates the chat box and moderation. */
   readonly myRole: RoomRole | null;
+  /** Why this page is here (owner, a membership's role, seat…): it changes when a host changes my role. */
+  readonly myAccess: string | null;
   /** The room's chat, oldest first (the room keeps its last lines). */
   readonly chat: readonly ChatLineView[];
   /** The room's last refusal of a chat line, as a sentence code. */
@@ -89,6 +91,7 @@ export function createPeopleStore(room: Room<unknown, SpatialState>, refusals?: 
   const store = createStore<PeopleState>()(() => ({
     people: [],
     myRole: null,
+    myAccess: null,
     chat: [],
     chatError: null,
     locked: false,
@@ -144,7 +147,13 @@ export function createPeopleStore(room: Room<unknown, SpatialState>, refusals?: 
       at: line.at,
       mine: line.identityId === mine?.identityId,
     }));
-    store.setState({ people, chat, myRole: (mine?.role as RoomRole | undefined) ?? null, locked: s.locked });
+    store.setState({
+      people,
+      chat,
+      myRole: (mine?.role as RoomRole | undefined) ?? null,
+      myAccess: mine?.access ?? null,
+      locked: s.locked,
+    });
   };
 
   const offs: (() => void)[] = [

@@ -25,6 +25,7 @@ import { PeoplePanel } from '../people/PeoplePanel.tsx';
 import type { PeopleStore } from '../people/peopleStore.ts';
 import { InboxButton } from '../sharing/InboxButton.tsx';
 import { ShareButton } from '../sharing/ShareButton.tsx';
+import { useDataspace } from './DataspaceContext.ts';
 import { HintCard } from './HintCard.tsx';
 
 /**
@@ -81,6 +82,8 @@ export function RoomHud({
   people: PeopleStore;
 }) {
   const { t } = useTranslation();
+  // the dataspace as last read (a role a host changed shows without a reload)
+  const live = useDataspace((s) => s.dataspace) ?? dataspace;
   const xrStatus = useStore(clientStore, (s) => s.xrStatus);
   const dockOpen = useStore(hudStore, (s) => s.dockOpen);
   const tab = useStore(hudStore, (s) => s.tab);
@@ -107,7 +110,7 @@ export function RoomHud({
         <h1 className="room-title">{dataspace.name}</h1>
         <TokenHud />
         <People room={room} />
-        <ShareButton dataspace={dataspace} size="sm" hostsOnly />
+        <ShareButton dataspace={live} size="sm" hostsOnly />
         <InboxButton size="sm" hideWhenEmpty />
         {connectionText && (
           <span className="connection" role="status">

@@ -159,6 +159,19 @@ export function RoomSession({
     return presence.subscribe(apply);
   }, [presence, ds, identityId]);
 
+  // a host changed my role: the room applies it live (chat, objects…); the panels follow once the
+  // dataspace's `my_role` is read again
+  useEffect(() => {
+    if (!people) return;
+    let seen = people.getState().myAccess;
+    return people.subscribe(({ myAccess }) => {
+      if (myAccess === seen) return;
+      const before = seen;
+      seen = myAccess;
+      if (before !== null && myAccess !== null) void ds.refreshDataspace();
+    });
+  }, [people, ds]);
+
   // entering or leaving VR / AR: the room (and everyone's people list) knows how this page is present
   useEffect(() => {
     if (!people) return;

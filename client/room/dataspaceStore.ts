@@ -62,6 +62,11 @@ export interface DataspaceState {
 
 export interface DataspaceActions {
   load(dataspace: Dataspace, sessionId: string): Promise<void>;
+  /**
+   * Reads the dataspace again (its name, and `my_role`, which a host may have just changed): the
+   * panels then offer what the new role allows. Access that ended is the room's to say.
+   */
+  refreshDataspace(): Promise<void>;
   openThread(threadId: string | null): Promise<void>;
   refreshThread(threadId: string): Promise<void>;
   createThread(title: string): Promise<Thread | null>;
@@ -134,6 +139,17 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
         fail(error);
       } finally {
         set({ busy: false });
+      }
+    },
+    async refreshDataspace() {
+      const current = store.getState().dataspace;
+      if (!current) return;
+      try {
+        const fresh = await api.dataspace(current.id);
+        if (store.getState().dataspace?.id === fresh.id) set({ dataspace: fresh });
+      } catch (error) {
+        // removed meanwhile: the room closes on its own and says so; anything else is said here
+        if (toUiError(error).code !== 'not_found') fail(error);
       }
     },
     async openThread(threadId) {

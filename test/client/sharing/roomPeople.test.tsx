@@ -22,6 +22,7 @@ import {
 import { joinSpatialRoom, type ColyseusRoomFeed } from '../../../client/net/colyseusRoomFeed.ts';
 import { PeoplePanel } from '../../../client/people/PeoplePanel.tsx';
 import { createPeopleStore, type PeopleState, type PeopleStore } from '../../../client/people/peopleStore.ts';
+import { createDataspaceStore } from '../../../client/room/dataspaceStore.ts';
 import { useClientStack } from '../../e2e/clientStack.ts';
 
 const i18n = initI18n({ lng: 'en' });
@@ -125,12 +126,32 @@ describe('people and chat in a shared room (real Colyseus SpatialRoom)', () => {
     rooms.bob.people.setMode('vr');
     await until(rooms.alice.people, (s) => named(s, 'bob')?.mode === 'vr');
 
-    // removal: bob's room closes with "access ended" and he leaves everyone's list
+    // a host raises the viewer: her seat follows live (role and why), and her dataspace read again
+    // gives the panels her new role
     const members = (await a.members(space.id)).data;
+    const veraApi = createChenuApi(vera.sb);
+    const veraSpace = createDataspaceStore(veraApi);
+    veraSpace.setState({ dataspace: await veraApi.dataspace(space.id) });
+    expect(veraSpace.getState().dataspace?.my_role).toBe('viewer');
+    expect(rooms.vera.people.getState().myAccess).toBe('viewer');
+    await a.changeMemberRole(space.id, members.find((m) => m.name === 'vera')!.membership_id!, 'participant');
+    const raised = await until(rooms.vera.people, (s) => s.myRole === 'participant');
+    expect(raised.myAccess).toBe('participant');
+    expect(rooms.vera.people.sendChat('Je peux écrire')).toBe(true);
+    await until(rooms.alice.people, (s) => s.chat.some((l) => l.text === 'Je peux écrire'));
+    await veraSpace.refreshDataspace();
+    expect(veraSpace.getState().dataspace?.my_role).toBe('participant');
+
+    // removal: bob's room closes with "access ended" and he leaves everyone's list
     await a.removeMember(space.id, members.find((m) => m.name === 'bob')!.membership_id!);
     await until(rooms.bob.feed.status, (s) => s.status === 'closed');
     expect(rooms.bob.feed.status.getState().code).toBe(4403);
     await until(rooms.alice.people, (s) => s.people.length === 2);
+    // reading his dataspace again now finds nothing: the closed room says why, no second error
+    const bobSpace = createDataspaceStore(createChenuApi(bob.sb));
+    bobSpace.setState({ dataspace: veraSpace.getState().dataspace });
+    await bobSpace.refreshDataspace();
+    expect(bobSpace.getState().error).toBeNull();
 
     for (const r of Object.values(rooms)) {
       r.people.dispose();
