@@ -91,7 +91,52 @@ const EnvSchema = z.object({
   CHENU_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   CHENU_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   CHENU_WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /**
+   * The SMTP server mail goes to (`smtp://user:pass@host:587`, `smtps://…`): auth links and
+   * notification emails. Unset: `npm start` runs a local mail catcher and sends there.
+   */
+  CHENU_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+    .optional(),
+  CHENU_MAIL_FROM: z.string().min(3).max(200).default('CHE·NU <no-reply@chenu.local>'),
+  /** Loopback ports of the local mail catcher (SMTP, web inbox). */
+  CHENU_MAIL_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(1025),
+  CHENU_MAIL_WEB_PORT: z.coerce.number().int().min(0).max(65535).default(1080),
+  /** New local-auth users confirm their address by mail before signing in with a password. */
+  CHENU_AUTH_CONFIRM_EMAIL: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Where mailed auth links send people (the client); default: the client's dev server. */
+  CHENU_SITE_URL: z.url().optional(),
+  /** Who push services may contact about this server's VAPID key. */
+  CHENU_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, 'a mailto: or https:// URI')
+    .default('mailto:admin@chenu.local'),
+  /** The OpenAI-compatible model server of the `openai_compatible` agents (see the functions' config). */
+  CHENU_AI_BASE_URL: z.url().optional(),
+  CHENU_AI_API_KEY: z.string().min(1).optional(),
+  CHENU_AI_MODEL: z.string().min(1).max(200).optional(),
+  CHENU_AI_AGENTS: z.string().optional(),
+  CHENU_AI_TIMEOUT_MS: z.string().optional(),
+  CHENU_AI_MAX_RETRIES: z.string().optional(),
+  CHENU_REVIEW_WINDOW_SECONDS: z.string().optional(),
+  CHENU_SMS_PROVIDER: z.string().optional(),
 });
+
+/** The function secrets `npm start` hands the functions as they are (the functions parse them). */
+export const FUNCTION_PASSTHROUGH = [
+  'CHENU_AI_BASE_URL',
+  'CHENU_AI_API_KEY',
+  'CHENU_AI_MODEL',
+  'CHENU_AI_AGENTS',
+  'CHENU_AI_TIMEOUT_MS',
+  'CHENU_AI_MAX_RETRIES',
+  'CHENU_REVIEW_WINDOW_SECONDS',
+  'CHENU_SMS_PROVIDER',
+] as const;
 
 export type Env = z.infer<typeof EnvSchema>;
 

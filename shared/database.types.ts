@@ -52,6 +52,7 @@ export type Database = {
       agent_executions: {
         Row: {
           agent_id: string;
+          cancel_requested_at: string | null;
           created_at: string;
           dataspace_id: string;
           encoded_intent_id: string | null;
@@ -64,6 +65,7 @@ export type Database = {
           request_hash: string | null;
           reservation_id: string | null;
           result: Json | null;
+          review: Json | null;
           runner_identity_id: string | null;
           stages: NonNullable<Json>;
           started_at: string | null;
@@ -79,6 +81,7 @@ export type Database = {
         ComputedFields: never;
         Insert: {
           agent_id: string;
+          cancel_requested_at?: string | null;
           created_at?: string;
           dataspace_id: string;
           encoded_intent_id?: string | null;
@@ -91,6 +94,7 @@ export type Database = {
           request_hash?: string | null;
           reservation_id?: string | null;
           result?: Json | null;
+          review?: Json | null;
           runner_identity_id?: string | null;
           stages?: NonNullable<Json>;
           started_at?: string | null;
@@ -105,6 +109,7 @@ export type Database = {
         };
         Update: {
           agent_id?: string;
+          cancel_requested_at?: string | null;
           created_at?: string;
           dataspace_id?: string;
           encoded_intent_id?: string | null;
@@ -117,6 +122,7 @@ export type Database = {
           request_hash?: string | null;
           reservation_id?: string | null;
           result?: Json | null;
+          review?: Json | null;
           runner_identity_id?: string | null;
           stages?: NonNullable<Json>;
           started_at?: string | null;
@@ -184,6 +190,7 @@ export type Database = {
       agents: {
         Row: {
           active: boolean;
+          context_tokens: number;
           cost_per_1k_tokens: number;
           created_at: string;
           description: string;
@@ -202,6 +209,7 @@ export type Database = {
         ComputedFields: never;
         Insert: {
           active?: boolean;
+          context_tokens?: number;
           cost_per_1k_tokens?: number;
           created_at?: string;
           description?: string;
@@ -219,6 +227,7 @@ export type Database = {
         };
         Update: {
           active?: boolean;
+          context_tokens?: number;
           cost_per_1k_tokens?: number;
           created_at?: string;
           description?: string;
@@ -3237,12 +3246,14 @@ export type Database = {
       };
       user_subscriptions: {
         Row: {
+          cancel_at_period_end: boolean;
           cancelled_at: string | null;
           created_at: string;
           current_period_end: string;
           current_period_start: string;
           id: string;
           identity_id: string | null;
+          pending_plan_id: string | null;
           plan_id: string;
           status: string;
           updated_at: string;
@@ -3250,24 +3261,28 @@ export type Database = {
         };
         ComputedFields: never;
         Insert: {
+          cancel_at_period_end?: boolean;
           cancelled_at?: string | null;
           created_at?: string;
           current_period_end: string;
           current_period_start: string;
           id?: string;
           identity_id?: string | null;
+          pending_plan_id?: string | null;
           plan_id: string;
           status?: string;
           updated_at?: string;
           user_id?: string;
         };
         Update: {
+          cancel_at_period_end?: boolean;
           cancelled_at?: string | null;
           created_at?: string;
           current_period_end?: string;
           current_period_start?: string;
           id?: string;
           identity_id?: string | null;
+          pending_plan_id?: string | null;
           plan_id?: string;
           status?: string;
           updated_at?: string;
@@ -3279,6 +3294,13 @@ export type Database = {
             columns: ['identity_id'];
             isOneToOne: false;
             referencedRelation: 'identities';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'user_subscriptions_pending_plan_id_fkey';
+            columns: ['pending_plan_id'];
+            isOneToOne: false;
+            referencedRelation: 'subscription_plans';
             referencedColumns: ['id'];
           },
           {

@@ -98,10 +98,14 @@ from (values
   ('b1', 'Voyage Gaspésie', 'Itinéraire et réservations pour l''été.', 'personal'),
   ('b2', 'Chantier Villeray', 'Agrandissement résidentiel rue Villeray.', 'construction')) d(o, name, description, kind);
 
--- a second dataspace for Alice's personal identity (her meetings)
+-- a second dataspace for Alice's personal identity (the family council's meetings), and one for
+-- Bob's duplex (its kitchen, its tenant), each in its owner's personal sphere
 insert into public.dataspaces (id, identity_id, user_id, sphere_id, domain_id, name, description, kind) values
   ('a1000000-0000-4000-8000-000300000002', 'a1000000-0000-4000-8000-000000000000', 'a0000000-0000-4000-8000-000000000000',
-   'a1000000-0000-4000-8000-000100000001', null, 'Réunions de famille', 'Réunions mensuelles du conseil de famille.', 'meeting');
+   'a1000000-0000-4000-8000-000100000001', null, 'Réunions de famille', 'Réunions mensuelles du conseil de famille.', 'meeting'),
+  ('b1000000-0000-4000-8000-000300000002', 'b1000000-0000-4000-8000-000000000000', 'b0000000-0000-4000-8000-000000000000',
+   'b1000000-0000-4000-8000-000100000001', 'b1000000-0000-4000-8000-000200000001', 'Duplex Verdun',
+   'Le duplex de la rue de Verdun : la cuisine à refaire et le logement du haut.', 'property');
 
 insert into public.threads (id, identity_id, dataspace_id, title, token_budget)
 select (o || '000000-0000-4000-8000-000400000001')::uuid, (o || '000000-0000-4000-8000-000000000000')::uuid,
@@ -123,6 +127,19 @@ from (values
   ('b1', 1, 'human', 'Deux options : gîte à Percé ou camping au parc Forillon.'),
   ('b2', 1, 'human', 'La soumission pour les fondations doit inclure l''excavation.'),
   ('b2', 2, 'human', 'Béton 32 MPa, 18 m³ estimés.')) m(o, n, kind, body);
+
+-- the family council's thread, quiet for three weeks (Nova notices it)
+insert into public.threads (id, identity_id, dataspace_id, title) values
+  ('a1000000-0000-4000-8000-000400000002', 'a1000000-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-000300000002', 'Vacances d''été au chalet');
+insert into public.messages (id, identity_id, thread_id, author_identity_id, author_kind, body, created_at)
+select ('a1000000-0000-4000-8000-00050000000' || n)::uuid, 'a1000000-0000-4000-8000-000000000000',
+       'a1000000-0000-4000-8000-000400000002', 'a1000000-0000-4000-8000-000000000000', 'human', body,
+       pg_temp.seed_now() - make_interval(days => 25 - n)
+from (values (4, 'Le chalet du lac Taureau est libre les deux dernières semaines de juillet.'),
+             (5, 'À confirmer au prochain conseil de famille : qui apporte le canot ?')) m(n, body);
+update public.threads set last_activity_at = pg_temp.seed_now() - interval '20 days'
+where id = 'a1000000-0000-4000-8000-000400000002';
 
 insert into public.decisions (id, identity_id, thread_id, message_id, title, rationale, status, decided_at)
 select (o || '000000-0000-4000-8000-000600000001')::uuid, (o || '000000-0000-4000-8000-000000000000')::uuid,

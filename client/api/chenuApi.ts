@@ -39,6 +39,11 @@ export type TokenTransaction = z.infer<typeof g.TokenTransaction>;
 export type ExecutionSuccess = z.infer<typeof g.ExecutionSuccess>;
 export type AgentEstimate = z.infer<typeof g.AgentEstimate>;
 export type NovaContext = z.infer<typeof g.NovaContext>;
+export type ExecutionAwaitingReview = z.infer<typeof g.ExecutionAwaitingReview>;
+export type PendingReview = z.infer<typeof g.PendingReview>;
+export type ReviewOutcome = z.infer<typeof g.ReviewOutcome>;
+export type SubscriptionPlan = z.infer<typeof r.SubscriptionPlan>;
+export type UserSubscription = z.infer<typeof r.UserSubscription>;
 // shared spaces (issue 14)
 export type MemberRole = z.infer<typeof sh.MemberRole>;
 export type MyRole = z.infer<typeof r.MyRole>;
@@ -157,15 +162,35 @@ export function createChenuApi(sb: SupabaseClient) {
     /** Dry run of `execute`: encoded intent, EQS, token estimate, ledger verdict; writes nothing. */
     estimate: (agentId: string, input: { intentText: string; threadId?: string; dataspaceId?: string }) =>
       call<AgentEstimate>(sb, 'POST', `agents/${agentId}/estimate`, { body: input }),
+    /** A run, or (HTTP 202) its hold while it waits for a reviewer. */
     execute: (
       agentId: string,
       input: { intentText: string; threadId?: string; dataspaceId?: string; taskType?: string },
       idempotencyKey: string,
     ) =>
-      call<ExecutionSuccess>(sb, 'POST', `agents/${agentId}/execute`, {
+      call<ExecutionSuccess | ExecutionAwaitingReview>(sb, 'POST', `agents/${agentId}/execute`, {
         body: input,
         headers: { 'Idempotency-Key': idempotencyKey },
       }),
+    /** Stops a run of the active identity (held for review, or running). */
+    cancelRun: (executionId: string) =>
+      call<{ executionId: string; status: string }>(sb, 'POST', `agents/executions/${executionId}/cancel`),
+    /** Runs held for review that the signed-in reviewer may decide (`reviewer: false` for anyone else). */
+    reviews: () => call<{ reviewer: boolean; data: PendingReview[] }>(sb, 'GET', 'agents/reviews'),
+    decideReview: (executionId: string, decision: 'approve' | 'reject', note?: string) =>
+      call<ReviewOutcome>(sb, 'POST', `agents/executions/${executionId}/${decision}`, {
+        body: note ? { note } : {},
+      }),
+    plans: () => call<Page<SubscriptionPlan>>(sb, 'GET', 'subscriptions/plans'),
+    subscriptions: () => call<Page<UserSubscription>>(sb, 'GET', 'subscriptions'),
+    subscribe: (planId: string) =>
+      call<UserSubscription>(sb, 'POST', 'subscriptions', { body: { plan_id: planId } }),
+    changePlan: (subscriptionId: string, planId: string) =>
+      call<UserSubscription>(sb, 'POST', `subscriptions/${subscriptionId}/change`, {
+        body: { plan_id: planId },
+      }),
+    cancelPlan: (subscriptionId: string) =>
+      call<UserSubscription>(sb, 'POST', `subscriptions/${subscriptionId}/cancel`),
     meetings: (dataspaceId: string, limit?: number) =>
       call<Page<Meeting>>(sb, 'GET', 'meetings', { query: { dataspace_id: dataspaceId, limit } }),
     meeting: (id: string) => call<Meeting>(sb, 'GET', `meetings/${id}`),

@@ -10,8 +10,8 @@ import { paths } from './routes.ts';
 import { ThemeSwitch } from './ThemeSwitch.tsx';
 
 /**
- * The 2D screens' header: home, the bureau, my invitations, the active identity, language, theme,
- * sign-out.
+ * The 2D screens' header: home, the bureau, plans, my invitations, the active identity, language,
+ * theme, sign-out.
  */
 export function AppHeader() {
   const { t } = useTranslation();
@@ -36,6 +36,13 @@ export function AppHeader() {
           aria-current={pathname === paths.bureau() ? 'page' : undefined}
         >
           {t('nav.bureau')}
+        </Link>
+        <Link
+          href={paths.plans()}
+          className="nav-link"
+          aria-current={pathname === paths.plans() ? 'page' : undefined}
+        >
+          {t('nav.plans')}
         </Link>
       </nav>
       <div className="app-header-end">

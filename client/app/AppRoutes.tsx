@@ -3,6 +3,7 @@ import { Route, Routes } from 'react-router';
 import { BureauScreen } from '../bureau/BureauScreen.tsx';
 import { HomeScreen } from '../home/HomeScreen.tsx';
 import { OnboardingScreen } from '../onboarding/OnboardingScreen.tsx';
+import { PlansScreen } from '../plans/PlansScreen.tsx';
 import { JoinScreen } from '../session/JoinScreen.tsx';
 import { RequireSession } from '../session/RequireSession.tsx';
 import { SignUpScreen } from '../session/SignUpScreen.tsx';
@@ -50,6 +51,14 @@ export function AppRoutes() {
         element={
           <RequireSession>
             <BureauScreen />
+          </RequireSession>
+        }
+      />
+      <Route
+        path={ROUTE_PATTERNS.plans}
+        element={
+          <RequireSession>
+            <PlansScreen />
           </RequireSession>
         }
       />

@@ -32,7 +32,7 @@ export type BureauDetail =
   | { readonly kind: 'tokens'; readonly used: number; readonly budget: number | null; readonly held: number }
   | { readonly kind: 'taskStatus'; readonly status: MeetingTask['status'] }
   | { readonly kind: 'projectStatus'; readonly status: ConstructionProject['status'] }
-  | { readonly kind: 'due'; readonly date: string }
+  | { readonly kind: 'due'; readonly date: string; readonly overdue: boolean }
   | { readonly kind: 'at'; readonly iso: string }
   | { readonly kind: 'live' }
   | { readonly kind: 'dataspaceKind'; readonly value: Dataspace['kind'] };
@@ -153,6 +153,22 @@ export function sortTasks(tasks: readonly MeetingTask[]): MeetingTask[] {
   );
 }
 
+/** `YYYY-MM-DD` of `at` on this device's calendar (a task's due date is a calendar day). */
+export function localDate(at: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}
+
+/** A task's due date, overdue when it is still to do and its day is before `today` (`YYYY-MM-DD`). */
+export function taskDue(
+  task: Pick<MeetingTask, 'due_on' | 'status'>,
+  today: string,
+): Extract<BureauDetail, { kind: 'due' }> {
+  const date = task.due_on ?? today;
+  const open = task.status === 'open' || task.status === 'in_progress';
+  return { kind: 'due', date, overdue: open && date < today };
+}
+
 /** Upcoming and active meetings: live ones first, then scheduled ones soonest first. */
 export function upcomingMeetings(meetings: readonly Meeting[]): Meeting[] {
   return meetings
@@ -185,6 +201,7 @@ export async function loadBureauContent(
   sphereId: string,
   emit: Emit,
   limit = CONCURRENCY,
+  today = localDate(new Date()),
 ): Promise<void> {
   const balance = api.balance().then(
     (b) =>
@@ -328,7 +345,7 @@ export async function loadBureauContent(
           title: t.title,
           details: [
             { kind: 'taskStatus', status: t.status },
-            ...(t.due_on ? [{ kind: 'due', date: t.due_on } as const] : []),
+            ...(t.due_on ? [taskDue(t, today)] : []),
             ...(titleOf.has(t.meeting_id) ? [text(titleOf.get(t.meeting_id)!)] : []),
           ],
         }),

@@ -1,7 +1,13 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { BureauConfiguration, ChenuApi } from '../api/chenuApi.ts';
 import { toUiError, type UiError } from '../i18n/uiError.ts';
-import { idleContent, loadBureauContent, loadingContent, type BureauContent } from './bureauContent.ts';
+import {
+  idleContent,
+  loadBureauContent,
+  loadingContent,
+  localDate,
+  type BureauContent,
+} from './bureauContent.ts';
 import {
   DEFAULT_LAYOUT,
   moveSection,
@@ -43,8 +49,14 @@ function layoutOf(c: BureauConfiguration): BureauLayout {
   };
 }
 
-/** Bureau order and visibility per identity × sphere, saved through `bureau/configurations`. */
-export function createBureauStore(api: ChenuApi): BureauStore {
+/**
+ * Bureau order and visibility per identity × sphere, saved through `bureau/configurations`.
+ * `today` is the calendar day tasks are overdue against (this device's, unless a test pins it).
+ */
+export function createBureauStore(
+  api: ChenuApi,
+  today: () => string = () => localDate(new Date()),
+): BureauStore {
   const store = createStore<BureauState>()(() => ({
     sphereId: null,
     config: null,
@@ -61,10 +73,16 @@ export function createBureauStore(api: ChenuApi): BureauStore {
     if (!sphereId) return Promise.resolve();
     const mine = ++generation;
     store.setState({ content: loadingContent(), contentSphereId: sphereId });
-    pending = loadBureauContent(api, sphereId, (section, content) => {
-      // a later load (another sphere or identity) owns the state now
-      if (mine === generation) store.setState((s) => ({ content: { ...s.content, [section]: content } }));
-    });
+    pending = loadBureauContent(
+      api,
+      sphereId,
+      (section, content) => {
+        // a later load (another sphere or identity) owns the state now
+        if (mine === generation) store.setState((s) => ({ content: { ...s.content, [section]: content } }));
+      },
+      undefined,
+      today(),
+    );
     return pending;
   };
   const save = async (layout: BureauLayout) => {

@@ -15,7 +15,7 @@ export function detailText(d: BureauDetail, t: TFunction, fmt: Formatters): stri
       return t(`projectStatus.${d.status}`);
     case 'due':
       // a date without a time: read at noon UTC so no time zone moves it to another day
-      return t('bureau.due', { date: fmt.date(`${d.date}T12:00:00Z`) });
+      return t(d.overdue ? 'bureau.overdue' : 'bureau.due', { date: fmt.date(`${d.date}T12:00:00Z`) });
     case 'at':
       return fmt.dateTime(d.iso);
     case 'live':

@@ -19,6 +19,7 @@ import { Button } from '../ui/Button.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
 import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { NameDialog } from '../ui/NameDialog.tsx';
+import { ReviewsPanel } from '../reviews/ReviewsPanel.tsx';
 import { useSessionStore } from '../session/SessionContext.ts';
 import { PendingInvitations } from '../sharing/PendingInvitations.tsx';
 import { ShareDialog } from '../sharing/ShareDialog.tsx';
@@ -241,6 +242,7 @@ export function HomeScreen() {
             </ul>
           )}
         </section>
+        <ReviewsPanel />
       </main>
       {dialog?.kind === 'share' && (
         <ShareDialog

@@ -21,6 +21,7 @@ import { exitXR } from '../xr/xrLoader.ts';
 import { DataspaceContext } from './DataspaceContext.ts';
 import type { ChenuDebugHandle } from './debugHandle.ts';
 import { createDataspaceStore } from './dataspaceStore.ts';
+import { applyAgentStream } from '../threads/agentStreams.ts';
 import { reloadFor } from './dbEvents.ts';
 import { RoomEnded } from './RoomEnded.tsx';
 import { RoomFailure } from './RoomFailure.tsx';
@@ -111,6 +112,7 @@ export function RoomSession({
         let spatialTimer: ReturnType<typeof setTimeout> | undefined;
         offs.push(
           f.onDbEvent((e) => {
+            if (applyAgentStream(e)) return;
             const reload = reloadFor(e);
             if (reload.threadId) void ds.refreshThread(reload.threadId);
             if (reload.spatial) {

@@ -5,6 +5,7 @@ import type {
   ChenuApi,
   Dataspace,
   Decision,
+  ExecutionAwaitingReview,
   ExecutionSuccess,
   Message,
   NovaContext,
@@ -56,6 +57,8 @@ export interface DataspaceState {
   readonly notifications: readonly LiveNotification[];
   readonly draft: GovernedDraft | null;
   readonly lastRun: RunReceipt | null;
+  /** The last run when a reviewer must approve it first (its tokens are held meanwhile). */
+  readonly held: ExecutionAwaitingReview | null;
   readonly busy: boolean;
   readonly error: UiError | null;
 }
@@ -80,6 +83,8 @@ export interface DataspaceActions {
   draftAction(threadId: string, agentId: string, intentText: string): Promise<void>;
   cancelDraft(): void;
   confirmDraft(): Promise<ExecutionSuccess | null>;
+  /** Withdraws the run held for review (its tokens return). */
+  withdrawHeld(): Promise<void>;
   refreshTokens(): Promise<void>;
   applyPresence(snapshot: PresenceSnapshot): void;
 }
@@ -99,6 +104,7 @@ const initial: DataspaceState = {
   notifications: [],
   draft: null,
   lastRun: null,
+  held: null,
   busy: false,
   error: null,
 };
@@ -253,6 +259,11 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
           { intentText: draft.intentText, threadId: draft.threadId },
           crypto.randomUUID(),
         );
+        if ('status' in run) {
+          set({ held: run, draft: null });
+          await actions.refreshTokens();
+          return null;
+        }
         // the run's stages carry the encoder's verdict under `detail` (server/pipeline StageRecord)
         const encoding = run.stages.find((st) => st.stage === 'encoding') as
           { detail?: { task_type?: unknown } } | undefined;
@@ -266,6 +277,7 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
             intentText: draft.intentText,
             at: Date.now(),
           },
+          held: null,
           draft: null,
         });
         await Promise.all([actions.refreshThread(draft.threadId), actions.refreshTokens()]);
@@ -276,6 +288,17 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
         return null;
       } finally {
         set({ busy: false });
+      }
+    },
+    async withdrawHeld() {
+      const held = store.getState().held;
+      if (!held) return;
+      try {
+        await api.cancelRun(held.executionId);
+        set({ held: null });
+        await actions.refreshTokens();
+      } catch (error) {
+        fail(error);
       }
     },
     async refreshTokens() {

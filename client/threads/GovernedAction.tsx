@@ -23,8 +23,14 @@ function Receipt() {
       <dl className="kv">
         <div>
           <dt>{t('governed.agent')}</dt>
-          <dd>{last.agentName}</dd>
+          <dd data-testid="run-agent">{last.run.agent.name ?? last.agentName}</dd>
         </div>
+        {last.run.agent.model && (
+          <div>
+            <dt>{t('governed.model')}</dt>
+            <dd data-testid="run-model">{last.run.agent.model}</dd>
+          </div>
+        )}
         <div>
           <dt>{t('governed.did')}</dt>
           <dd data-testid="run-task">{taskName(last.taskType)}</dd>
@@ -95,6 +101,7 @@ export function GovernedAction({ threadId }: { threadId: string }) {
   const agents = useDataspace((s) => s.agents);
   const draft = useDataspace((s) => s.draft);
   const busy = useDataspace((s) => s.busy);
+  const held = useDataspace((s) => s.held);
   const [agentId, setAgentId] = useState<string | null>(null);
   const [intent, setIntent] = useState('');
   return (
@@ -140,6 +147,7 @@ export function GovernedAction({ threadId }: { threadId: string }) {
               void ds.draftAction(threadId, draft.agent.id, text);
             }}
           />
+          {draft.estimate?.agent?.humanReview && <p className="notice">{t('governed.needsReview')}</p>}
           <div className="dialog-actions">
             <Button variant="quiet" onPress={() => ds.cancelDraft()}>
               {t('common.cancel')}
@@ -153,6 +161,14 @@ export function GovernedAction({ threadId }: { threadId: string }) {
             </Button>
           </div>
         </div>
+      )}
+      {held && (
+        <p className="notice" role="status" data-testid="run-held">
+          {t('governed.held')}{' '}
+          <Button variant="quiet" size="sm" onPress={() => void ds.withdrawHeld()}>
+            {t('governed.withdraw')}
+          </Button>
+        </p>
       )}
       <Receipt />
     </section>

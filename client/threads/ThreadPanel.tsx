@@ -13,6 +13,7 @@ import { SelectField } from '../ui/SelectField.tsx';
 import { TextField } from '../ui/TextField.tsx';
 import { can } from '../sharing/roles.ts';
 import { GovernedAction } from './GovernedAction.tsx';
+import { LiveRuns } from './LiveRuns.tsx';
 
 type Dialog = 'new' | 'rename' | null;
 
@@ -124,6 +125,7 @@ export function ThreadPanel() {
               ))}
             </ol>
           )}
+          <LiveRuns threadId={thread.id} />
           {posting ? (
             <Form className="row" onSubmit={post}>
               <TextField

@@ -3,7 +3,7 @@
  * Ctrl-C / SIGTERM / SIGHUP stop everything cleanly (gateway, Deno functions, pool, embedded Postgres).
  */
 import path from 'node:path';
-import { demoRefusal, parseEnv, seedsDemo } from '../env.ts';
+import { demoRefusal, FUNCTION_PASSTHROUGH, parseEnv, seedsDemo, type Env } from '../env.ts';
 import { isEmpty, migrate, seed } from '../db/migrate.ts';
 import { openDatabase, type OpenDatabase } from '../db/openDatabase.ts';
 import { startApi, type RunningApi } from '../gateway/startApi.ts';
@@ -11,7 +11,10 @@ import { startLedgerSweeper, LEDGER_SWEEP_INTERVAL_MS, type LedgerSweeper } from
 import { ensureSystemAccounts } from '../ledger/systemAccounts.ts';
 import { createRealtimeServer, type RealtimeServer } from '../realtime/createRealtimeServer.ts';
 import { startDeliveryWorker, type DeliveryWorker } from '../notifications/deliveryWorker.ts';
-import { formatAllowList } from '../outbound/addressPolicy.ts';
+import { startMailCatcher, type MailCatcher } from '../mail/mailCatcher.ts';
+import { createMailer, type Mailer } from '../mail/mailer.ts';
+import { loadOrCreateVapidKeys } from '../notifications/vapidKeys.ts';
+import { formatAllowList, parseAllowList } from '../outbound/addressPolicy.ts';
 import { createOutboundFetch } from '../outbound/outboundFetch.ts';
 import { createLogger } from '../realtime/logger.ts';
 import { startClient } from './startClient.ts';
@@ -19,6 +22,42 @@ import type { ViteDevServer } from 'vite';
 
 const step = (n: number, text: string) => console.log(`[${n}/6] ${text}`);
 const log = (line: string) => console.log(`      ${line}`);
+
+/** Mail: CHENU_SMTP_URL, else a local catcher, allow-listed for mail at exactly its address:port. */
+async function startMail(env: Env): Promise<{ mailer: Mailer; catcher?: MailCatcher }> {
+  if (env.CHENU_SMTP_URL) {
+    const mailer = createMailer({
+      url: env.CHENU_SMTP_URL,
+      from: env.CHENU_MAIL_FROM,
+      allow: env.CHENU_OUTBOUND_ALLOW,
+    });
+    log(`mail: SMTP ${mailer.server}`);
+    return { mailer };
+  }
+  const catcher = await startMailCatcher({
+    smtpPort: env.CHENU_MAIL_SMTP_PORT,
+    webPort: env.CHENU_MAIL_WEB_PORT,
+  });
+  const mailer = createMailer({
+    url: catcher.smtpUrl,
+    from: env.CHENU_MAIL_FROM,
+    allow: [...env.CHENU_OUTBOUND_ALLOW, ...parseAllowList(`127.0.0.1:${catcher.smtpPort}`)],
+  });
+  log(
+    `mail: local mail catcher (MailDev), inbox ${catcher.webUrl}  (SMTP 127.0.0.1:${catcher.smtpPort}, nothing leaves this machine)`,
+  );
+  return { mailer, catcher };
+}
+
+/** Which agents answer: the line `npm start` prints. */
+function aiLine(env: Env): string {
+  if (env.CHENU_AI_BASE_URL) {
+    return `AI: OpenAI-compatible model server ${env.CHENU_AI_BASE_URL} (model ${env.CHENU_AI_MODEL ?? 'of each agent row'}) for the openai_compatible agents, built-in agents for the rest`;
+  }
+  if (env.CHENU_AI_AGENTS)
+    return 'AI: OpenAI-compatible endpoints per agent (CHENU_AI_AGENTS), built-in agents for the rest';
+  return 'AI: built-in agents only (set CHENU_AI_BASE_URL, and CHENU_OUTBOUND_ALLOW for a local server, to use a model server)';
+}
 
 async function main(): Promise<void> {
   const env = parseEnv();
@@ -30,6 +69,7 @@ async function main(): Promise<void> {
     api?: RunningApi;
     sweeper?: LedgerSweeper;
     deliveries?: DeliveryWorker;
+    catcher?: MailCatcher;
     realtime?: RealtimeServer;
     client?: ViteDevServer;
   } = {};
@@ -38,11 +78,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping`);
-    const { db, api, sweeper, deliveries, realtime, client } = running;
+    const { db, api, sweeper, deliveries, catcher, realtime, client } = running;
     await client?.close();
     await realtime?.stop();
     await api?.stop();
     await deliveries?.dispose();
+    await catcher?.stop();
     await sweeper?.dispose();
     await db?.close();
     console.log('stopped cleanly');
@@ -78,15 +119,23 @@ async function main(): Promise<void> {
   await ensureSystemAccounts(db.sql);
   running.sweeper = startLedgerSweeper({
     sql: db.sql,
-    onSweep: ({ expired, granted }) => {
-      if (expired + granted > 0)
-        log(`ledger sweep: ${expired} expired holds voided, ${granted} plan periods granted`);
+    onSweep: ({ expired, granted, renewed }) => {
+      if (expired + granted + renewed > 0)
+        log(
+          `ledger sweep: ${expired} expired holds voided, ${renewed} subscription periods ended, ${granted} plan periods granted`,
+        );
     },
     onError: (error) => log(`ledger sweep failed: ${error instanceof Error ? error.message : String(error)}`),
   });
-  log(`ledger sweeper: expired holds and plan grants every ${LEDGER_SWEEP_INTERVAL_MS / 1000} s`);
+  log(`ledger sweeper: expired holds, plan periods and grants every ${LEDGER_SWEEP_INTERVAL_MS / 1000} s`);
+  const mail = await startMail(env);
+  running.catcher = mail.catcher;
+  const vapid = await loadOrCreateVapidKeys(path.resolve(env.CHENU_DATA_DIR), env.CHENU_VAPID_SUBJECT);
+  log(`web push: VAPID key in ${path.join(env.CHENU_DATA_DIR, 'vapid.json')}`);
   running.deliveries = startDeliveryWorker({
     sql: db.sql,
+    mailer: mail.mailer,
+    vapid,
     outbound: createOutboundFetch({
       allow: env.CHENU_OUTBOUND_ALLOW,
       timeoutMs: env.CHENU_OUTBOUND_TIMEOUT_MS,
@@ -98,19 +147,33 @@ async function main(): Promise<void> {
     // a claimed row outlives its request's deadline, so no second worker sends it meanwhile
     leaseMs: Math.max(60_000, 2 * env.CHENU_OUTBOUND_TIMEOUT_MS),
     onRun: ({ delivered, retrying, failed }) =>
-      log(`webhooks: ${delivered} delivered, ${retrying} to retry, ${failed} failed`),
+      log(`notifications: ${delivered} delivered, ${retrying} to retry, ${failed} failed`),
     onError: (error) =>
       log(`webhook delivery failed: ${error instanceof Error ? error.message : String(error)}`),
   });
   log(
-    `webhook deliveries: queued, sent every ${env.CHENU_WEBHOOK_POLL_MS} ms through the outbound policy` +
+    `notification deliveries (webhook, email, push): queued, sent every ${env.CHENU_WEBHOOK_POLL_MS} ms through the outbound policy` +
       (env.CHENU_OUTBOUND_ALLOW.length
         ? ` (allow-listed: ${formatAllowList(env.CHENU_OUTBOUND_ALLOW)})`
         : ''),
   );
   step(4, 'api: gateway + edge functions under Deno');
-  const api = (running.api = await startApi({ sql: db.sql, databaseUrl: db.url, env, log }));
-  log('LOCAL AUTH: development only (seeded/demo secret, no email confirmation); never a production path');
+  const siteUrl = env.CHENU_SITE_URL ?? `http://127.0.0.1:${env.CHENU_CLIENT_PORT}/`;
+  const passthrough = Object.fromEntries(
+    FUNCTION_PASSTHROUGH.flatMap((name) => (env[name] !== undefined ? [[name, String(env[name])]] : [])),
+  );
+  const api = (running.api = await startApi({
+    sql: db.sql,
+    databaseUrl: db.url,
+    env,
+    log,
+    mail: { mailer: mail.mailer, siteUrl, confirmSignUp: env.CHENU_AUTH_CONFIRM_EMAIL },
+    extraFunctionsEnv: { ...passthrough, CHENU_VAPID_PUBLIC_KEY: vapid.publicKey },
+  }));
+  log(
+    `LOCAL AUTH: development only (seeded/demo secret); sign-ups ${env.CHENU_AUTH_CONFIRM_EMAIL ? 'confirm their address by mail' : 'are confirmed at once'}; magic links and password resets by mail; never a production path`,
+  );
+  log(aiLine(env));
   step(5, `realtime: Colyseus rooms (${env.REDIS_URL ? 'Redis presence + driver' : 'local presence'})`);
   const realtime = (running.realtime = await createRealtimeServer({
     sql: db.sql,
@@ -141,6 +204,12 @@ async function main(): Promise<void> {
     `  realtime   ws://127.0.0.1:${env.CHENU_REALTIME_PORT}   (health /health, monitor /monitor: admin token)`,
   );
   console.log(`  postgres   ${db.embedded ? db.url : '(DATABASE_URL)'}`);
+  console.log(
+    mail.catcher
+      ? `  mail       ${mail.catcher.webUrl}   (local mail catcher: every mail the product sends lands here)`
+      : `  mail       SMTP ${mail.mailer.server}`,
+  );
+  console.log(`  ${aiLine(env)}`);
   console.log('Press Ctrl-C to stop.');
 }
 

@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import { API_ERRORS, type ApiErrorCode } from '../../shared/api/common.ts';
 import type { Sql } from 'postgres';
 import { readHealth } from '../http/readHealth.ts';
+import type { AuthMailOptions } from './authMail.ts';
 import type { ProjectKeys } from './jwt.ts';
 import { createLocalAuth } from './localAuth.ts';
 
@@ -25,6 +26,8 @@ export interface GatewayOptions {
   keys: ProjectKeys;
   /** Largest /auth/v1 body accepted (function bodies stream through unlimited here). */
   maxAuthBodyBytes?: number;
+  /** Local auth's mailed links (confirmation, magic link, reset); none without it. */
+  mail?: AuthMailOptions;
 }
 
 const CORS = {
@@ -119,12 +122,15 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
       secret: options.jwtSecret,
       accessTokenTtl: options.accessTokenTtl,
       issuer: `http://127.0.0.1:${port}/auth/v1`,
+      ...(options.mail ? { mail: options.mail } : {}),
     });
   let handleAuth: ReturnType<typeof createLocalAuth> | undefined;
 
   async function onAuth(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const apikey = req.headers.apikey;
-    if (apikey !== options.keys.anonKey && apikey !== options.keys.serviceRoleKey) {
+    // a mailed link is opened by a browser, without the project key (Supabase's gateway lets /verify through too)
+    const link = req.method === 'GET' && url.pathname === '/auth/v1/verify';
+    if (!link && apikey !== options.keys.anonKey && apikey !== options.keys.serviceRoleKey) {
       send(res, 401, {
         message: 'Invalid API key',
         error: { code: 'unauthorized', message: 'Invalid API key' },
@@ -185,6 +191,10 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
     upstream.on('error', () => {
       if (!res.headersSent) apiError(res, 502, 'bad_gateway', 'the functions process is not answering');
       else res.destroy();
+    });
+    // a client that goes away ends the function's request too (a running agent is then stopped)
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
     });
     req.pipe(upstream);
   }

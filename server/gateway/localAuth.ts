@@ -1,7 +1,10 @@
 /**
  * Local auth: the part of Supabase Auth's (GoTrue's) HTTP API that supabase-js uses for email +
  * password sessions — POST /signup, POST /token?grant_type=password|refresh_token, GET /user,
- * POST /logout — on the same auth.users / auth.sessions / auth.refresh_tokens tables. Passwords
+ * PUT /user, POST /logout — and, when a mailer is configured, its mailed links (authMail.ts):
+ * sign-up confirmation (then required before a password sign-in), POST /otp (magic link),
+ * POST /recover (password reset), POST /resend, and GET|POST /verify where a link lands — on the
+ * same auth.users / auth.sessions / auth.refresh_tokens tables. Passwords
  * are bcrypt hashes (compatible with pgcrypto's `crypt(…, gen_salt('bf'))` of the seed); refresh
  * tokens rotate, and presenting an already rotated token revokes its whole session. Access tokens
  * carry Supabase's claims plus `identity_id`, added by public.custom_access_token_hook exactly as
@@ -13,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
 import type { Sql, TransactionSql } from 'postgres';
 import { z } from 'zod';
+import { createAuthMail, safeRedirect, type AuthMailOptions, type LinkKind } from './authMail.ts';
 import { signJwt, verifyJwt } from './jwt.ts';
 import { checkPassword } from './passwordPolicy.ts';
 import { createSignInThrottle, type SignInThrottleOptions } from './signInThrottle.ts';
@@ -31,6 +35,8 @@ export interface LocalAuthOptions {
   issuer: string;
   /** Sign-in throttling limits (defaults in signInThrottle.ts). */
   throttle?: SignInThrottleOptions;
+  /** Mailed links (confirmation, magic link, reset); without it those routes answer 501. */
+  mail?: AuthMailOptions;
 }
 
 interface UserRow {
@@ -59,6 +65,16 @@ const SignUpBody = z.object({
 });
 const PasswordGrant = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(200) });
 const RefreshGrant = z.object({ refresh_token: z.string().min(1).max(255) });
+const EmailBody = z.object({ email: z.email().max(320) });
+const ResendBody = z.object({ type: z.literal('signup'), email: z.email().max(320) });
+const VerifyBody = z.object({
+  type: z.enum(['signup', 'magiclink', 'recovery', 'email']),
+  token_hash: z.string().min(1).max(200),
+});
+const UserUpdate = z.object({
+  password: z.string().max(200).optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
 
 /** GoTrue's error shape (which supabase-js reads), plus the API's `error` object. */
 function fail(
@@ -104,8 +120,31 @@ function userJson(u: UserRow) {
 export function createLocalAuth(options: LocalAuthOptions) {
   const { sql, secret, accessTokenTtl, issuer } = options;
   const throttle = createSignInThrottle(options.throttle);
+  const mail = options.mail ? createAuthMail(options.mail, sql, issuer) : undefined;
 
-  async function accessToken(tx: TransactionSql, user: UserRow, sessionId: string): Promise<string> {
+  const mailFailed = (kind: LinkKind) =>
+    fail(
+      500,
+      'unexpected_failure',
+      `Error sending ${kind === 'signup' ? 'confirmation' : kind === 'recovery' ? 'recovery' : 'magic link'} email`,
+    );
+  const tooSoon = (wait: number) =>
+    fail(
+      429,
+      'over_email_send_rate_limit',
+      `For security purposes, you can only request this after ${wait} seconds.`,
+      undefined,
+      {
+        headers: { 'retry-after': String(wait) },
+      },
+    );
+
+  async function accessToken(
+    tx: TransactionSql,
+    user: UserRow,
+    sessionId: string,
+    method = 'password',
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const base = {
       iss: issuer,
@@ -119,16 +158,22 @@ export function createLocalAuth(options: LocalAuthOptions) {
       user_metadata: user.raw_user_meta_data,
       role: 'authenticated',
       aal: 'aal1',
-      amr: [{ method: 'password', timestamp: now }],
+      amr: [{ method, timestamp: now }],
       session_id: sessionId,
       is_anonymous: false,
     };
     const [hook] = await tx<{ claims: Record<string, unknown> }[]>`
-      select (public.custom_access_token_hook(${tx.json({ user_id: user.id, claims: base, authentication_method: 'password' } as never)})) -> 'claims' as claims`;
+      select (public.custom_access_token_hook(${tx.json({ user_id: user.id, claims: base, authentication_method: method } as never)})) -> 'claims' as claims`;
     return signJwt(hook!.claims, secret);
   }
 
-  async function issueSession(tx: TransactionSql, user: UserRow, sessionId?: string, parent?: string) {
+  async function issueSession(
+    tx: TransactionSql,
+    user: UserRow,
+    sessionId?: string,
+    parent?: string,
+    method = 'password',
+  ) {
     let sid = sessionId;
     if (!sid) {
       const [s] = await tx<
@@ -141,7 +186,7 @@ export function createLocalAuth(options: LocalAuthOptions) {
     const refreshToken = randomBytes(24).toString('base64url');
     await tx`insert into auth.refresh_tokens (token, user_id, session_id, parent)
              values (${refreshToken}, ${user.id}, ${sid}, ${parent ?? null})`;
-    const token = await accessToken(tx, user, sid);
+    const token = await accessToken(tx, user, sid, method);
     return {
       access_token: token,
       token_type: 'bearer',
@@ -152,7 +197,7 @@ export function createLocalAuth(options: LocalAuthOptions) {
     };
   }
 
-  async function signUp(body: unknown): Promise<AuthReply> {
+  async function signUp(body: unknown, redirectTo: string | null = null): Promise<AuthReply> {
     const parsed = SignUpBody.safeParse(body);
     if (!parsed.success) {
       const password = parsed.error.issues.some((i) => i.path[0] === 'password');
@@ -180,18 +225,146 @@ export function createLocalAuth(options: LocalAuthOptions) {
       typeof meta.display_name === 'string' && meta.display_name.trim() !== ''
         ? meta.display_name.trim().slice(0, 120)
         : email.split('@')[0]!.slice(0, 120);
-    return sql.begin(async (tx) => {
+    const confirm = mail?.options.confirmSignUp === true;
+    const created = (await sql.begin(async (tx) => {
       const [exists] = await tx`select 1 from auth.users where email = ${email}`;
       if (exists) return fail(422, 'user_already_exists', 'User already registered');
       const [user] = await tx<UserRow[]>`
         insert into auth.users (aud, role, email, encrypted_password, email_confirmed_at, last_sign_in_at,
                                 raw_app_meta_data, raw_user_meta_data)
-        values ('authenticated', 'authenticated', ${email}, ${hash}, now(), now(),
+        values ('authenticated', 'authenticated', ${email}, ${hash}, ${confirm ? null : tx`now()`},
+                ${confirm ? null : tx`now()`},
                 ${tx.json({ provider: 'email', providers: ['email'] })}, ${tx.json(meta as never)})
         returning *`;
       await tx`select private.provision_user(${user!.id}, ${email}, ${displayName})`;
-      return { status: 200, body: await issueSession(tx, user!) };
+      // with confirmation on, the answer is the user without a session (supabase-js: session null)
+      return confirm ? user! : { status: 200, body: await issueSession(tx, user!) };
+    })) as AuthReply | UserRow;
+    if ('status' in created) return created;
+    await mail!.retryAfter('signup', email);
+    try {
+      await mail!.send(created.id, email, 'signup', redirectTo);
+    } catch {
+      return mailFailed('signup');
+    }
+    return { status: 200, body: userJson(created) };
+  }
+
+  /** POST /otp (magic link) and POST /recover: mails a link when the address has an account; answers alike either way. */
+  async function mailLink(
+    kind: 'magiclink' | 'recovery',
+    body: unknown,
+    redirectTo: string | null,
+  ): Promise<AuthReply> {
+    if (!mail) return fail(501, 'not_implemented', 'local auth sends no mail: configure CHENU_SMTP_URL');
+    const parsed = EmailBody.safeParse(body);
+    if (!parsed.success)
+      return fail(400, 'validation_failed', 'Unable to validate email address: invalid format');
+    const email = parsed.data.email.toLowerCase();
+    const wait = await mail.retryAfter(kind, email);
+    if (wait > 0) return tooSoon(wait);
+    const [user] = await sql<{ id: string }[]>`select id from auth.users where email = ${email}`;
+    if (user) {
+      try {
+        await mail.send(user.id, email, kind, redirectTo);
+      } catch {
+        return mailFailed(kind);
+      }
+    }
+    return { status: 200, body: {} };
+  }
+
+  /** POST /resend (type signup): a new confirmation link for an address not confirmed yet. */
+  async function resend(body: unknown, redirectTo: string | null): Promise<AuthReply> {
+    if (!mail) return fail(501, 'not_implemented', 'local auth sends no mail: configure CHENU_SMTP_URL');
+    const parsed = ResendBody.safeParse(body);
+    if (!parsed.success) return fail(400, 'validation_failed', 'type signup and an email are required');
+    const email = parsed.data.email.toLowerCase();
+    const wait = await mail.retryAfter('signup', email);
+    if (wait > 0) return tooSoon(wait);
+    const [user] = await sql<{ id: string }[]>`
+      select id from auth.users where email = ${email} and email_confirmed_at is null`;
+    if (user) {
+      try {
+        await mail.send(user.id, email, 'signup', redirectTo);
+      } catch {
+        return mailFailed('signup');
+      }
+    }
+    return { status: 200, body: {} };
+  }
+
+  /**
+   * A mailed link used: confirms the address (any kind proves it) and opens a session, or answers
+   * `otp_expired` for an unknown, used, expired or other-kind token.
+   */
+  async function verifyToken(kind: LinkKind, token: string): Promise<AuthReply> {
+    if (!mail) return fail(501, 'not_implemented', 'local auth sends no mail');
+    return sql.begin(async (tx) => {
+      const userId = await mail.consume(tx, token, kind);
+      if (!userId) return fail(403, 'otp_expired', 'Email link is invalid or has expired');
+      const [user] = await tx<UserRow[]>`
+        update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()), last_sign_in_at = now()
+        where id = ${userId} returning *`;
+      if (!user) return fail(403, 'otp_expired', 'Email link is invalid or has expired');
+      const method = kind === 'recovery' ? 'recovery' : kind === 'signup' ? 'email/signup' : 'otp';
+      return { status: 200, body: await issueSession(tx, user, undefined, undefined, method) };
     }) as Promise<AuthReply>;
+  }
+
+  /** GET /verify: where a mailed link lands; redirects to the client with the session (or the error) in the fragment. */
+  async function verifyLink(query: URLSearchParams): Promise<AuthReply> {
+    if (!mail) return fail(501, 'not_implemented', 'local auth sends no mail');
+    const kind = query.get('type');
+    const token = query.get('token') ?? '';
+    const target = new URL(safeRedirect(mail.options, query.get('redirect_to')));
+    const reply =
+      kind === 'signup' || kind === 'magiclink' || kind === 'recovery'
+        ? await verifyToken(kind, token)
+        : fail(400, 'validation_failed', 'unknown link type');
+    const body = reply.body as Record<string, unknown> & { error?: { code: string; message: string } };
+    const fragment = new URLSearchParams(
+      reply.status === 200
+        ? {
+            access_token: String(body.access_token),
+            expires_at: String(body.expires_at),
+            expires_in: String(body.expires_in),
+            refresh_token: String(body.refresh_token),
+            token_type: 'bearer',
+            type: kind!,
+          }
+        : {
+            error: 'access_denied',
+            error_code: body.error?.code ?? 'otp_expired',
+            error_description: body.error?.message ?? 'Email link is invalid or has expired',
+          },
+    );
+    target.hash = fragment.toString();
+    return { status: 303, headers: { location: target.href } };
+  }
+
+  /** PUT /user: a signed-in user changes their password (the sign-up policy applies) or metadata. */
+  async function updateUser(authorization: string | undefined, body: unknown): Promise<AuthReply> {
+    const s = await session(authorization);
+    if (!s) return fail(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
+    const parsed = UserUpdate.safeParse(body);
+    if (!parsed.success) return fail(400, 'validation_failed', 'password must be a string');
+    let hash: string | null = null;
+    if (parsed.data.password !== undefined) {
+      const weak = checkPassword(parsed.data.password, s.user.email);
+      if (weak) {
+        return fail(422, 'weak_password', weak.message, undefined, {
+          body: { weak_password: { reasons: weak.reasons } },
+        });
+      }
+      hash = await bcryptHash(parsed.data.password, BCRYPT_COST);
+    }
+    const [user] = await sql<UserRow[]>`
+      update auth.users set encrypted_password = coalesce(${hash}, encrypted_password),
+             raw_user_meta_data = raw_user_meta_data || ${sql.json((parsed.data.data ?? {}) as never)},
+             updated_at = now()
+      where id = ${s.user.id} returning *`;
+    return { status: 200, body: userJson(user!) };
   }
 
   async function passwordGrant(body: unknown, address: string): Promise<AuthReply> {
@@ -211,6 +384,7 @@ export function createLocalAuth(options: LocalAuthOptions) {
       return fail(400, 'invalid_credentials', 'Invalid login credentials');
     }
     await throttle.succeeded(email);
+    if (!user.email_confirmed_at) return fail(400, 'email_not_confirmed', 'Email not confirmed');
     return sql.begin(async (tx) => {
       const [fresh] = await tx<UserRow[]>`
         update auth.users set last_sign_in_at = now() where id = ${user.id} returning *`;
@@ -266,7 +440,19 @@ export function createLocalAuth(options: LocalAuthOptions) {
     /** The client's address (the socket's peer: local auth is never behind a proxy). */
     address = 'unknown',
   ): Promise<AuthReply> {
-    if (method === 'POST' && path === '/signup') return signUp(body);
+    const redirectTo = query.get('redirect_to');
+    if (method === 'POST' && path === '/signup') return signUp(body, redirectTo);
+    if (method === 'POST' && path === '/otp') return mailLink('magiclink', body, redirectTo);
+    if (method === 'POST' && path === '/recover') return mailLink('recovery', body, redirectTo);
+    if (method === 'POST' && path === '/resend') return resend(body, redirectTo);
+    if (method === 'GET' && path === '/verify') return verifyLink(query);
+    if (method === 'POST' && path === '/verify') {
+      const parsed = VerifyBody.safeParse(body);
+      if (!parsed.success) return fail(400, 'validation_failed', 'type and token_hash are required');
+      const kind = parsed.data.type === 'email' ? 'magiclink' : parsed.data.type;
+      return verifyToken(kind, parsed.data.token_hash);
+    }
+    if (method === 'PUT' && path === '/user') return updateUser(headers.authorization, body);
     if (method === 'POST' && path === '/token') {
       const grant = query.get('grant_type');
       if (grant === 'password') return passwordGrant(body, address);

@@ -8,6 +8,7 @@ import type { Sql } from 'postgres';
 import { isLocalDemo, type Env } from '../env.ts';
 import { formatAllowList } from '../outbound/addressPolicy.ts';
 import { startDenoFunctions } from './denoFunctions.ts';
+import type { AuthMailOptions } from './authMail.ts';
 import { startGateway } from './gateway.ts';
 import { projectKeys, type ProjectKeys } from './jwt.ts';
 
@@ -36,6 +37,8 @@ export interface StartApiOptions {
   >;
   extraFunctionsEnv?: Record<string, string>;
   log?: (line: string) => void;
+  /** Local auth's mailed links (npm start: to its mail catcher, or CHENU_SMTP_URL). */
+  mail?: AuthMailOptions;
 }
 
 export async function startApi(options: StartApiOptions): Promise<RunningApi> {
@@ -50,6 +53,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     jwtSecret: env.CHENU_JWT_SECRET,
     accessTokenTtl: env.CHENU_ACCESS_TOKEN_TTL,
     keys,
+    ...(options.mail ? { mail: options.mail } : {}),
   });
   const closeServer = () => {
     server.closeAllConnections();

@@ -12,6 +12,8 @@ export interface SweepResult {
   expired: number;
   /** Plan grants made (subscription periods credited). */
   granted: number;
+  /** Subscriptions whose period ended: moved to the next (on a changed plan) or ended (cancelled). */
+  renewed: number;
 }
 
 export interface LedgerSweeperOptions {
@@ -38,8 +40,10 @@ export interface LedgerSweeper {
 export const LEDGER_SWEEP_INTERVAL_MS = 30_000;
 
 /**
- * The server's ledger job: on an interval, voids expired reservations (private.ledger_expire_sweep)
- * and grants subscription periods that began (private.ledger_grant_plans). Each is one statement
+ * The server's ledger job: on an interval, voids expired reservations (private.ledger_expire_sweep),
+ * ends subscription periods that are over (private.renew_subscriptions: the next period on the plan
+ * a change named, or the end of a cancelled subscription) and grants periods that began
+ * (private.ledger_grant_plans). Each is one statement
  * in its own transaction; both are safe to run concurrently with themselves and with spending, so
  * several server processes may each run one.
  */
@@ -51,8 +55,10 @@ export function startLedgerSweeper(options: LedgerSweeperOptions): LedgerSweeper
 
   const sweep = async (): Promise<SweepResult> => {
     const [e] = await sql<{ n: number }[]>`select private.ledger_expire_sweep() as n`;
+    // periods that ended move on first (plan changes and cancellations apply there), then grants
+    const [r] = await sql<{ n: number }[]>`select private.renew_subscriptions() as n`;
     const [g] = await sql<{ n: number }[]>`select private.ledger_grant_plans() as n`;
-    return { expired: e!.n, granted: g!.n };
+    return { expired: e!.n, granted: g!.n, renewed: r!.n };
   };
   const sweepNow = (): Promise<SweepResult> => {
     inFlight ??= sweep()

@@ -1,7 +1,9 @@
 /**
- * The webhook delivery queue's worker. `POST /notifications` only enqueues (`notification_deliveries`
- * rows, `pending`, due now); this worker, started by `npm start` beside the ledger sweeper, claims
- * due rows, sends them through the outbound policy and records the outcome on the row, which the
+ * The notification delivery queue's worker. `POST /notifications` only enqueues (`notification_deliveries`
+ * rows, `pending`, due now) one delivery per enabled channel: webhook, email, push. This worker,
+ * started by `npm start` beside the ledger sweeper, claims due rows, sends each by its channel —
+ * a signed webhook and a Web Push message through the outbound policy, an email through the SMTP
+ * mailer (server/mail) — and records the outcome on the row, which the
  * owner reads through `GET /notifications/{id}/deliveries` (status, attempts, next_attempt_at,
  * last_error). A failed attempt is retried after `backoffMs · 2^(attempts-1)` (capped at an hour)
  * until `maxAttempts`, then the row is `failed`.
@@ -13,6 +15,10 @@
 import type { Sql } from 'postgres';
 import * as r from '../../shared/api/resources.ts';
 import type { OutboundFetch } from '../outbound/outboundFetch.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { OutboundError } from '../outbound/outboundErrors.ts';
+import { PushSubscriptionSchema, sendPush } from './pushRequest.ts';
+import type { VapidKeys } from './vapidKeys.ts';
 import { sendWebhook } from './webhookRequest.ts';
 
 export interface DeliveryWorkerTimers {
@@ -24,6 +30,10 @@ export interface DeliveryWorkerOptions {
   /** A pool connecting as the owner or service role (system work, across identities). */
   sql: Sql;
   outbound: OutboundFetch;
+  /** Sends email channels' deliveries; without it they fail (`no mail server is configured`). */
+  mailer?: Mailer;
+  /** Signs push channels' deliveries; without it they fail (`push is not configured`). */
+  vapid?: VapidKeys;
   maxAttempts: number;
   /** First retry delay; doubles each attempt. */
   backoffMs: number;
@@ -61,6 +71,7 @@ interface Claimed {
   enabled: boolean;
   url: string | null;
   secret: string | null;
+  config: Record<string, unknown>;
   notification: Record<string, unknown>;
 }
 
@@ -85,14 +96,14 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       from due where d.id = due.id
       returning d.id, d.attempts, d.channel_id, d.notification_id
     )
-    select c.id, c.attempts, ch.channel, ch.enabled, ch.config ->> 'url' as url, ch.secret,
+    select c.id, c.attempts, ch.channel, ch.enabled, ch.config ->> 'url' as url, ch.secret, ch.config,
            to_jsonb(n) as notification
     from claimed c
     join public.notification_channels ch on ch.id = c.channel_id
     join public.notifications n on n.id = c.notification_id`;
 
-  const settle = async (row: Claimed, delivered: boolean, error: string | null) => {
-    const retry = !delivered && row.attempts < maxAttempts && error !== CHANNEL_OFF;
+  const settle = async (row: Claimed, delivered: boolean, error: string | null, final = false) => {
+    const retry = !delivered && !final && row.attempts < maxAttempts && error !== CHANNEL_OFF;
     const delayMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** (row.attempts - 1));
     await sql`
       update public.notification_deliveries set
@@ -105,16 +116,51 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   };
 
   const deliver = async (row: Claimed) => {
-    if (row.channel !== 'webhook' || !row.enabled || !row.url || !row.secret) {
-      return settle(row, false, CHANNEL_OFF);
-    }
+    if (!row.enabled) return settle(row, false, CHANNEL_OFF);
     const notification = r.Notification.parse(row.notification);
-    const outcome = await sendWebhook(
-      outbound,
-      { url: row.url, secret: row.secret, deliveryId: row.id, attempt: row.attempts },
-      { id: row.id, type: notification.kind, notification },
-    );
-    return settle(row, outcome.delivered, outcome.error);
+    switch (row.channel) {
+      case 'webhook': {
+        if (!row.url || !row.secret) return settle(row, false, CHANNEL_OFF);
+        const outcome = await sendWebhook(
+          outbound,
+          { url: row.url, secret: row.secret, deliveryId: row.id, attempt: row.attempts },
+          { id: row.id, type: notification.kind, notification },
+        );
+        return settle(row, outcome.delivered, outcome.error);
+      }
+      case 'email': {
+        const to = typeof row.config.address === 'string' ? row.config.address : null;
+        if (!options.mailer) return settle(row, false, 'no mail server is configured', true);
+        if (!to) return settle(row, false, CHANNEL_OFF);
+        try {
+          await options.mailer.send({
+            to,
+            subject: notification.title,
+            text: notification.body || notification.title,
+          });
+          return settle(row, true, null);
+        } catch (error) {
+          if (error instanceof OutboundError) return settle(row, false, error.message);
+          throw error;
+        }
+      }
+      case 'push': {
+        if (!options.vapid) return settle(row, false, 'push is not configured', true);
+        const subscription = PushSubscriptionSchema.safeParse(row.config.subscription);
+        if (!subscription.success) return settle(row, false, CHANNEL_OFF);
+        const outcome = await sendPush(outbound, options.vapid, subscription.data, {
+          id: notification.id,
+          kind: notification.kind,
+          title: notification.title,
+          body: notification.body,
+          data: notification.data,
+        });
+        return settle(row, outcome.delivered, outcome.error, outcome.final);
+      }
+      default:
+        // SMS channels are refused at creation while no SMS provider exists
+        return settle(row, false, 'no SMS provider is configured', true);
+    }
   };
 
   const run = async (): Promise<DeliveryRun> => {

@@ -107,6 +107,21 @@ export function checkUrl(raw: string | URL, allow: AllowList): { url: URL } | { 
   return { url };
 }
 
+/**
+ * Special-use and reserved names that no public DNS answers: `.example`, `.invalid`, `.test`
+ * (RFC 2606, RFC 6761), `.local` (multicast DNS, RFC 6762: asking goes out on the local network),
+ * `.onion` (RFC 7686), `.alt` (RFC 9476), `.home.arpa` (RFC 8375) and `localhost` (RFC 6761).
+ * The system resolver is never asked about them (outboundFetch.ts), so a made-up or demo address
+ * (the seed's webhook) fails here without a query leaving the machine.
+ */
+const RESERVED_SUFFIXES = ['example', 'invalid', 'test', 'local', 'onion', 'alt', 'home.arpa', 'localhost'];
+
+/** True for a name under a reserved suffix (case and a trailing dot ignored). */
+export function isReservedName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return RESERVED_SUFFIXES.some((suffix) => name === suffix || name.endsWith(`.${suffix}`));
+}
+
 /** True when the server may connect to `address` (an IPv4 or IPv6 literal) on `port`. */
 export function isAllowedAddress(address: string, port: number, allow: AllowList): boolean {
   let parsed: Address;

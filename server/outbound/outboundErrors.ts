@@ -33,6 +33,11 @@ export interface OutboundRequest {
   body?: string | Uint8Array;
   /** The caller's cancellation, on top of the policy's deadline. */
   signal?: AbortSignal;
+  /**
+   * Streaming: called with each body chunk of the final 2xx response as it arrives (a streamed
+   * completion), which is then not kept (`body` stays empty). The size cap still counts every byte.
+   */
+  onChunk?: (chunk: Uint8Array) => void;
 }
 
 export interface OutboundResponse {

@@ -22,7 +22,14 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { checkUrl, ipLiteral, isAllowedAddress, portOf, type AllowList } from './addressPolicy.ts';
+import {
+  checkUrl,
+  ipLiteral,
+  isAllowedAddress,
+  isReservedName,
+  portOf,
+  type AllowList,
+} from './addressPolicy.ts';
 import { OutboundError } from './outboundErrors.ts';
 
 export { OUTBOUND_ERRORS, OutboundError } from './outboundErrors.ts';
@@ -48,8 +55,11 @@ export interface OutboundPolicy {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_HEADER_BYTES = 16 * 1024;
 
-const systemResolver: Resolver = async (hostname) =>
-  (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+/** The system's resolver, never asked about reserved names (addressPolicy.ts `isReservedName`). */
+export const systemResolver: Resolver = async (hostname) => {
+  if (isReservedName(hostname)) throw new Error(`reserved name, not resolved: ${hostname}`);
+  return (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+};
 
 /** The URL if it passes the checks that need no network (addressPolicy.ts `checkUrl`). */
 function checkUrlForm(raw: string | URL, allow: AllowList): URL {
@@ -97,7 +107,12 @@ interface Hop {
 function sendHop(
   url: URL,
   address: string,
-  request: { method: string; headers: Record<string, string>; body?: Uint8Array },
+  request: {
+    method: string;
+    headers: Record<string, string>;
+    body?: Uint8Array;
+    onChunk?: (chunk: Uint8Array) => void;
+  },
   policy: OutboundPolicy,
   deadline: AbortSignal,
 ): Promise<Hop> {
@@ -134,6 +149,9 @@ function sendHop(
     const req = (secure ? https : http).request(options, (res) => {
       const chunks: Uint8Array[] = [];
       let size = 0;
+      let kept = 0;
+      const status = res.statusCode ?? 0;
+      const stream = request.onChunk && status >= 200 && status < 300 ? request.onChunk : undefined;
       res.on('data', (chunk: Uint8Array) => {
         size += chunk.byteLength;
         if (size > policy.maxResponseBytes) {
@@ -142,7 +160,18 @@ function sendHop(
           reject(new OutboundError('too_large', 'size'));
           return;
         }
+        if (stream) {
+          try {
+            stream(chunk);
+          } catch (error) {
+            res.destroy();
+            req.destroy();
+            reject(error);
+          }
+          return;
+        }
         chunks.push(chunk);
+        kept += chunk.byteLength;
       });
       res.on('error', fail);
       res.on('end', () => {
@@ -151,13 +180,13 @@ function sendHop(
           if (value === undefined) continue;
           for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
         }
-        const body = new Uint8Array(size);
+        const body = new Uint8Array(kept);
         let offset = 0;
         for (const c of chunks) {
           body.set(c, offset);
           offset += c.byteLength;
         }
-        resolve({ status: res.statusCode ?? 0, headers, body });
+        resolve({ status, headers, body });
       });
     });
     req.on('error', fail);
@@ -179,7 +208,13 @@ export function createOutboundFetch(policy: OutboundPolicy): OutboundFetch {
     let body = typeof init.body === 'string' ? new TextEncoder().encode(init.body) : init.body;
     for (let redirects = 0; ; redirects++) {
       const address = await pinnedAddress(url, policy, deadline);
-      const hop = await sendHop(url, address, { method, headers, body }, policy, deadline);
+      const hop = await sendHop(
+        url,
+        address,
+        { method, headers, body, ...(init.onChunk ? { onChunk: init.onChunk } : {}) },
+        policy,
+        deadline,
+      );
       const location = hop.headers.get('location');
       if (!REDIRECTS.has(hop.status) || !location) {
         return {

@@ -153,7 +153,7 @@ export async function loadRunContext(
                      where r.profile_id = (select p.id from p)), '[]') as rules,
            coalesce((select jsonb_agg(to_jsonb(a) order by a.slug) from (
              select id, slug, name, provider, model, task_types, sphere_kinds, domain_kinds, cost_per_1k_tokens,
-                    max_tokens, external, active
+                    max_tokens, context_tokens, external, active
              from public.agents where active) a), '[]') as agents,
            coalesce((select jsonb_agg(to_jsonb(m)) from (
              select agent_id, sphere_kind, domain_kind, task_type, score, constraints

@@ -9,12 +9,19 @@
  * the reservation releases it, marks the run failed and writes nothing else.
  */
 import { encodeIntent, type EncodingResult } from '../../shared/pipeline/encodeIntent.ts';
+import { candidateModel, estimateCost } from '../../shared/pipeline/estimateCost.ts';
 import { taskTypesOfAgent } from '../../shared/pipeline/intentExamples.ts';
-import { estimateCost, priceTokens } from '../../shared/pipeline/estimateCost.ts';
 import { matchAgent } from '../../shared/pipeline/matchAgent.ts';
 import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../shared/pipeline/schemas.ts';
-import type { Sql } from 'postgres';
 import type { Tx } from '../db/dataAccess.ts';
+import {
+  auditStages,
+  executeOpenRun,
+  failure,
+  finishRow,
+  type RunInput,
+  type WorkflowFunding,
+} from './executeOpenRun.ts';
 import { ledgerRefusal, release, type BudgetScopes } from './ledgerCalls.ts';
 import {
   CatalogCache,
@@ -23,14 +30,7 @@ import {
   loadRunStart,
   type RunContext,
 } from './loadRunContext.ts';
-import {
-  AgentOutputSchema,
-  CONTEXT_NEEDS,
-  ProviderError,
-  type AgentOutput,
-  type AgentProvider,
-  type BackstageContext,
-} from './providers/AgentProvider.ts';
+import { CONTEXT_NEEDS, type BackstageContext } from './providers/AgentProvider.ts';
 import { StageRecorder } from './StageRecorder.ts';
 import {
   ExecutionRequestSchema,
@@ -45,8 +45,11 @@ import {
   type StageRecord,
 } from './types.ts';
 
+export type { WorkflowFunding } from './executeOpenRun.ts';
+
 const DEFAULT_TTL_SECONDS = 900;
-const DEFAULT_TIMEOUT_MS = 60_000;
+/** How long a run held for human review keeps its tokens before the sweeper returns them. */
+export const DEFAULT_REVIEW_WINDOW_SECONDS = 7 * 24 * 3600;
 /** How long catalog rows (encoding profile and rules, agents, matrix) are reused between runs. */
 const CATALOG_TTL_MS = 5_000;
 
@@ -87,40 +90,10 @@ export function runBudgetScopes(scope: {
   };
 }
 
-/** How a run is paid for when a workflow holds the reservation (one hold, settled step by step). */
-export interface WorkflowFunding {
-  reservationId: string;
-  /** Tokens of the workflow's hold not yet settled by earlier steps. */
-  remaining: number;
-  /** Settles this step inside the transaction that writes its results. */
-  settle(tx: Tx, step: { executionId: string; charge: number; output: AgentOutput }): Promise<void>;
-  /** Extra context for the agent (values mapped from earlier steps). */
-  input?: Record<string, unknown>;
-}
-
 /** SHA-256 hex of a string (Web Crypto: Node, Deno and browsers). */
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function failure(
-  code: PipelineCode,
-  message: string,
-  stages: StageRecord[],
-  extra: Partial<PipelineFailure> = {},
-): PipelineFailure {
-  return { ok: false, code, message, stages, replayed: false, ...extra };
-}
-
-async function auditStages(
-  tx: Tx,
-  identityId: string,
-  executionId: string | null,
-  stages: StageRecord[],
-): Promise<void> {
-  if (stages.length === 0) return;
-  await tx`select private.pipeline_audit_stages(${identityId}::uuid, ${executionId}::uuid, ${tx.json(stages as never)})`;
 }
 
 interface ExecutionRow {
@@ -147,7 +120,7 @@ function replay(row: ExecutionRow, requestHash: string): ExecutionResult {
   if (row.status === 'succeeded' && row.result) {
     const r = row.result as {
       output: Record<string, unknown>;
-      agent: { id: string; slug: string };
+      agent: { id: string; slug: string; name?: string; model?: string };
       eqs: number;
       model_tokens: number;
       message_ids: string[];
@@ -173,7 +146,13 @@ function replay(row: ExecutionRow, requestHash: string): ExecutionResult {
       stages: row.stages,
     };
   }
-  if (row.status === 'failed' || row.status === 'refused') {
+  if (row.status === 'awaiting_review' || row.status === 'approved') {
+    return failure('awaiting_review', `run ${row.id} is held for human review`, row.stages, {
+      executionId: row.id,
+      replayed: true,
+    });
+  }
+  if (['failed', 'refused', 'rejected', 'cancelled'].includes(row.status)) {
     return failure(
       row.error?.code ?? 'provider_failed',
       row.error?.message ?? `run ${row.status}`,
@@ -201,29 +180,6 @@ async function findByKey(tx: Tx, identityId: string, key: string): Promise<Execu
     select id, status, request_hash, result, error, stages, tokens_estimated, tokens_reserved, tokens_used
     from public.agent_executions where runner_identity_id = ${identityId} and idempotency_key = ${key}`;
   return row;
-}
-
-async function runWithTimeout(
-  provider: AgentProvider,
-  input: Parameters<AgentProvider['run']>[0],
-  ms: number,
-): Promise<AgentOutput> {
-  const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new ProviderError(`agent did not finish within ${ms} ms`, 'timeout'));
-    }, ms);
-  });
-  try {
-    const output = await Promise.race([provider.run({ ...input, signal: controller.signal }), timedOut]);
-    const parsed = AgentOutputSchema.safeParse(output);
-    if (!parsed.success) throw new ProviderError(`agent output is malformed: ${parsed.error.message}`);
-    return parsed.data;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -409,8 +365,7 @@ export async function runGovernedExecution(
     taskType,
     intentTokens: encoding.tokensOriginal,
     contextItems: contextItemsFor(taskType, ctx.stats),
-    candidateRates: preMatch.candidates.map((a) => a.cost_per_1k_tokens),
-    maxModelTokens: Math.max(...preMatch.candidates.map((a) => a.max_tokens)),
+    candidates: preMatch.candidates.map(candidateModel),
   });
   const reserveAmount = funding ? Math.min(estimate.tokens, funding.remaining) : estimate.tokens;
   rec.done('estimating', {
@@ -423,8 +378,18 @@ export async function runGovernedExecution(
   const executionId = globalThis.crypto.randomUUID();
   const key = req.idempotencyKey;
   const budgetScopes = runBudgetScopes(scope);
+  const runInput: Omit<RunInput, 'humanReview'> = {
+    taskType,
+    intentText: req.intentText,
+    intent: encoding.intent,
+    encodedText: encoding.encodedText,
+    eqs: encoding.eqs,
+    estimated: estimate.tokens,
+    maxOutputTokens: estimate.outputTokens,
+  };
   type Opened =
     | { kind: 'refused'; result: ExecutionResult }
+    | { kind: 'parked'; result: ExecutionResult }
     | { kind: 'replay'; row: ExecutionRow }
     | {
         kind: 'open';
@@ -533,6 +498,39 @@ export async function runGovernedExecution(
       }
       rec.done('matched', { agent: match.agent.slug, score: match.score, constraints: match.constraints });
 
+      // human review: the run waits here, hold and lock kept, until a reviewer decides (reviewRuns.ts)
+      if (match.constraints.human_review === true) {
+        if (funding) {
+          // a workflow's steps cannot wait on a person: the step is refused, the workflow goes on or stops
+          await tx`select private.scope_lock_release(${lockRow.id})`;
+          const result = failure(
+            'review_required',
+            `${match.agent.slug} needs a human review here: run it on its own, not as a workflow step`,
+            rec.stages,
+            { scope: { type: 'agent', id: match.agent.id }, executionId },
+          );
+          await finishRow(tx, executionId, 'refused', result, clock);
+          await auditStages(tx, identityId, executionId, rec.stages);
+          return { kind: 'refused', result } as const;
+        }
+        rec.done('awaiting_review', { reservation_id: reservationId, tokens: reserved });
+        await tx`select private.pipeline_await_review(${identityId}, ${executionId}, ${lockRow.id}, ${match.agent.id},
+                                                       ${reservationId}, ${reserved},
+                                                       ${deps.reviewWindowSeconds ?? DEFAULT_REVIEW_WINDOW_SECONDS}::int,
+                                                       ${tx.json(rec.stages as never)},
+                                                       ${tx.json({ ...runInput, humanReview: true } as never)})`;
+        const result = failure(
+          'awaiting_review',
+          'the run is held until a reviewer approves it',
+          rec.stages,
+          {
+            executionId,
+            scope: { type: 'agent', id: match.agent.id },
+          },
+        );
+        return { kind: 'parked', result } as const;
+      }
+
       // Backstage + run marked running + stages audited: one call. Built-in agents never read
       // earlier agent output (see builtinAgents), so it is not gathered for them.
       const [gathered] = await tx<{ ctx: BackstageContext & { backstage_context_id: string } }[]>`
@@ -547,7 +545,7 @@ export async function runGovernedExecution(
         lockId: lockRow.id,
         agent: match.agent,
         context: { ...gathered!.ctx, ...(funding?.input ? { input: funding.input } : {}) },
-        humanReview: match.constraints.human_review === true,
+        humanReview: false,
       } as const;
     })
     .catch(async (error: unknown) => {
@@ -559,141 +557,27 @@ export async function runGovernedExecution(
       throw error;
     });
   if (opened.kind === 'replay') return replay(opened.row, requestHash);
-  if (opened.kind === 'refused') return opened.result;
-  const auditedUpTo = rec.stages.length;
-
-  // execution --------------------------------------------------------------------------------------
-  const provider =
-    opened.agent.provider === 'builtin' ? deps.providers.builtin : deps.providers.openaiCompatible;
-  let output: AgentOutput;
-  try {
-    if (!provider) throw new ProviderError(`provider ${opened.agent.provider} is not configured`);
-    output = await runWithTimeout(
-      provider,
-      {
-        agent: opened.agent,
-        taskType,
-        intentText: req.intentText,
-        intent: encoding.intent,
-        encodedText: encoding.encodedText,
-        context: opened.context,
-        signal: new AbortController().signal,
-      },
-      req.timeoutMs ?? deps.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS,
-    );
-    rec.done('running', { model_tokens: output.usage.totalTokens, usage_source: output.usage.source });
-  } catch (error) {
-    rec.done('running', { error: (error as Error).message }, false);
-    const code: PipelineCode = error instanceof ProviderError ? error.code : 'provider_failed';
-    return failRun(
-      deps,
-      { identityId, executionId, key, funding, opened, clock, rec, auditedUpTo },
-      code,
-      (error as Error).message,
-    );
-  }
-
-  // assembly + settle + persist + audit, all or nothing ---------------------------------------------
-  const charge = Math.min(
-    opened.reserved,
-    priceTokens(output.usage.totalTokens, opened.agent.cost_per_1k_tokens),
-  );
-  rec.done('assembling', {
-    messages: output.messages.length,
-    decisions: output.decisions.length,
-    memory_proposals: output.memoryProposals.length,
+  if (opened.kind === 'refused' || opened.kind === 'parked') return opened.result;
+  return executeOpenRun(deps, {
+    ...runInput,
+    humanReview: opened.humanReview,
+    identityId,
+    executionId,
+    key,
+    userId: claims.sub ?? null,
+    threadId: scope.threadId,
+    dataspaceId: scope.dataspaceId,
+    reservationId: opened.reservationId,
+    reserved: opened.reserved,
+    lockId: opened.lockId,
+    agent: opened.agent,
+    context: opened.context,
+    ...(funding ? { funding } : {}),
+    ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
+    rec,
+    auditedUpTo: rec.stages.length,
+    clock,
   });
-  try {
-    // a workflow settles its step itself, in the transaction that writes its results; otherwise the
-    // whole close (commit, result rows, lock release, run row, stage audits) is one statement, which
-    // times the settling/persisting/audited stages where their work runs
-    const close = async (tx: Tx | Sql, settleMs: number) => {
-      const [closed] = await tx<
-        {
-          c: {
-            message_ids: string[];
-            decision_ids: string[];
-            memory_proposal_ids: string[];
-            stages: StageRecord[];
-          };
-        }[]
-      >`
-        select private.pipeline_close(
-          ${identityId}, ${executionId}, ${claims.sub ?? null}, ${scope.threadId}, ${scope.dataspaceId},
-          ${funding ? null : opened.reservationId}, ${charge}, ${opened.reserved}, ${`${key}:commit`},
-          ${tx.json({
-            messages: output.messages,
-            decisions: output.decisions.map((d) => ({ title: d.title, rationale: d.rationale })),
-            memory: output.memoryProposals.map((p) => ({ kind: p.kind, content: p.content })),
-          } as never)},
-          ${opened.lockId}, ${tx.json(result as never)}, ${clock.now()}, ${tx.json(rec.stages as never)},
-          ${auditedUpTo}, ${Math.round(settleMs * 1000) / 1000}) as c`;
-      return closed!.c;
-    };
-    const result = {
-      output: output.result,
-      agent: { id: opened.agent.id, slug: opened.agent.slug },
-      eqs: encoding.eqs,
-      model_tokens: output.usage.totalTokens,
-      usage: output.usage,
-      human_review: opened.humanReview,
-    };
-    const c =
-      funding || !deps.data.serviceStatement
-        ? await deps.data.withService(async (tx) => {
-            const settleStarted = clock.monotonic();
-            if (funding) await funding.settle(tx, { executionId, charge, output });
-            return close(tx, clock.monotonic() - settleStarted);
-          })
-        : await deps.data.serviceStatement((sql) => close(sql, 0));
-    rec.append(c.stages);
-    return {
-      ok: true,
-      executionId,
-      replayed: false,
-      agent: result.agent,
-      eqs: encoding.eqs,
-      tokens: {
-        estimated: estimate.tokens,
-        reserved: opened.reserved,
-        used: charge,
-        modelTokens: output.usage.totalTokens,
-      },
-      result: output.result,
-      messageIds: c.message_ids,
-      decisionIds: c.decision_ids,
-      memoryProposalIds: c.memory_proposal_ids,
-      stages: rec.stages,
-    } satisfies ExecutionResult;
-  } catch (error) {
-    rec.done('persisting', { error: (error as Error).message }, false);
-    return failRun(
-      deps,
-      { identityId, executionId, key, funding, opened, clock, rec, auditedUpTo },
-      'provider_failed',
-      `results could not be written: ${(error as Error).message}`,
-    );
-  }
-}
-
-async function finishRow(
-  tx: Tx,
-  executionId: string,
-  status: 'refused' | 'failed',
-  result: PipelineFailure,
-  clock: { now(): Date },
-  extra: { reservationId?: string | null } = {},
-): Promise<void> {
-  const error = {
-    code: result.code,
-    message: result.message,
-    ...(result.scope ? { scope: result.scope } : {}),
-  };
-  await tx`
-    update public.agent_executions
-    set status = ${status}, error = ${tx.json(error as never)}, finished_at = ${clock.now()}, stages = ${tx.json(result.stages as never)},
-        reservation_id = coalesce(${extra.reservationId ?? null}::uuid, reservation_id)
-    where id = ${executionId}`;
 }
 
 /** A refusal before any execution row exists still lands on the identity's audit chain. */
@@ -708,31 +592,4 @@ async function auditRefusal(
       tx`select private.audit(${identityId}::uuid, 'pipeline.refused', 'agent_execution', ${executionId}::uuid,
                             ${tx.json({ code: result.code, message: result.message, scope: result.scope ?? null, stages: result.stages } as never)})`,
   );
-}
-
-/** Provider or write failure: hold released (or left to the workflow), lock released, run failed, nothing else written. */
-async function failRun(
-  deps: PipelineDeps,
-  run: {
-    identityId: string;
-    executionId: string;
-    key: string;
-    funding: WorkflowFunding | undefined;
-    opened: { reservationId: string; lockId: string };
-    clock: { now(): Date };
-    rec: StageRecorder;
-    auditedUpTo: number;
-  },
-  code: PipelineCode,
-  message: string,
-): Promise<PipelineFailure> {
-  return deps.data.withService(async (tx) => {
-    if (!run.funding) await release(tx, run.opened.reservationId, `${run.key}:release`);
-    await tx`select private.scope_lock_release(${run.opened.lockId})`;
-    run.rec.done('released', { reservation_id: run.opened.reservationId });
-    const result = failure(code, message, run.rec.stages, { executionId: run.executionId });
-    await finishRow(tx, run.executionId, 'failed', result, run.clock);
-    await auditStages(tx, run.identityId, run.executionId, run.rec.stages.slice(run.auditedUpTo));
-    return result;
-  });
 }

@@ -1,13 +1,18 @@
 /**
  * 1-Click workflows: a workflow's ordered steps, each agent step a governed execution, under ONE
- * ledger reservation for the whole run. Each step is settled against that hold in the transaction
+ * ledger reservation for the whole run. A `transform` step computes its output from its
+ * `output_mapping` (paths and JSON Logic rules over `{workflow, steps, input}`; its mapped input when
+ * empty); a `condition` step evaluates its `conditions` and, when they do not hold, skips every later
+ * step; any step's own `conditions` skip just that step (shared/pipeline/workflowRules.ts documents
+ * the expression language; rules are checked, never eval'd). Each step is settled against that hold in the transaction
  * that writes its results (tokens_used and step_results of the workflow run); the hold is committed
  * once at the end for what the steps used, the rest released. An optional step may fail or time out
  * without failing the run (status 'partial'); a required step's failure stops it ('failed').
  */
 import { z } from 'zod';
 import { encodeIntent } from '../../shared/pipeline/encodeIntent.ts';
-import { estimateCost } from '../../shared/pipeline/estimateCost.ts';
+import { candidateModel, estimateCost } from '../../shared/pipeline/estimateCost.ts';
+import { conditionHolds, evaluateMapping } from '../../shared/pipeline/workflowLogic.ts';
 import { matchAgent } from '../../shared/pipeline/matchAgent.ts';
 import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../shared/pipeline/schemas.ts';
 import type { Tx } from '../db/dataAccess.ts';
@@ -78,49 +83,6 @@ interface StepRow {
   conditions: Record<string, unknown> | unknown[];
   timeout_ms: number;
   optional: boolean;
-}
-
-/** Reads `$.workflow.thread_id`, `$.workflow.input.x`, `$.steps.N.field`, `$.result.field` paths. */
-function resolvePath(path: unknown, scope: Record<string, unknown>): unknown {
-  if (typeof path !== 'string' || !path.startsWith('$.')) return path;
-  let cur: unknown = scope;
-  for (const part of path.slice(2).split('.')) {
-    if (part === 'length' && (Array.isArray(cur) || typeof cur === 'string')) return cur.length;
-    cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
-  }
-  return cur;
-}
-
-function mapObject(
-  mapping: Record<string, unknown>,
-  scope: Record<string, unknown>,
-): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(mapping).map(([k, v]) => [k, resolvePath(v, scope)]));
-}
-
-const CONDITION = /^(\$\.[\w.]+)\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?)$/;
-
-/** Evaluates a step's `{"if": "$.steps.2.tasks.length > 0"}`; no condition is true. Throws on syntax it cannot read. */
-function conditionHolds(conditions: StepRow['conditions'], scope: Record<string, unknown>): boolean {
-  if (Array.isArray(conditions) || conditions.if === undefined) return true;
-  const m = CONDITION.exec(String(conditions.if).trim());
-  if (!m) throw new Error(`unsupported condition: ${String(conditions.if)}`);
-  const left = Number(resolvePath(m[1], scope) ?? 0);
-  const right = Number(m[3]);
-  switch (m[2]) {
-    case '>':
-      return left > right;
-    case '>=':
-      return left >= right;
-    case '<':
-      return left < right;
-    case '<=':
-      return left <= right;
-    case '==':
-      return left === right;
-    default:
-      return left !== right;
-  }
 }
 
 function stepRecord(o: StepOutcome): Record<string, unknown> {
@@ -290,7 +252,7 @@ export async function runWorkflow(
       taskType: step.task_type,
       intentTokens: enc.tokensOriginal,
       contextItems: contextItemsFor(step.task_type, ctx.stats) + 10,
-      candidateRates: m.candidates.map((a) => a.cost_per_1k_tokens),
+      candidates: m.candidates.map(candidateModel),
     }).tokens;
   }
 
@@ -344,11 +306,19 @@ export async function runWorkflow(
   };
   let used = 0;
   let failed: StepOutcome | undefined;
+  let gateClosed = false;
   for (const step of steps) {
     const base = { position: step.position, name: step.name, optional: step.optional, tokensUsed: 0 };
+    if (gateClosed) {
+      const o: StepOutcome = { ...base, status: 'skipped' };
+      outcomes.push(o);
+      await deps.data.withService((tx) => appendStep(tx, runId, o));
+      continue;
+    }
     let holds: boolean;
     try {
-      holds = conditionHolds(step.conditions, scopeVars);
+      // a condition step's conditions are what it evaluates, not a gate on it
+      holds = step.step_type === 'condition' || conditionHolds(step.conditions, scopeVars);
     } catch (error) {
       const o: StepOutcome = {
         ...base,
@@ -369,8 +339,24 @@ export async function runWorkflow(
       await deps.data.withService((tx) => appendStep(tx, runId, o));
       continue;
     }
-    const input = mapObject(step.input_mapping, scopeVars);
+    let input: Record<string, unknown>;
     let outcome: StepOutcome;
+    try {
+      input = evaluateMapping(step.input_mapping, scopeVars);
+    } catch (error) {
+      const o: StepOutcome = {
+        ...base,
+        status: 'failed',
+        error: { code: 'invalid_request', message: (error as Error).message },
+      };
+      outcomes.push(o);
+      await deps.data.withService((tx) => appendStep(tx, runId, o));
+      if (!step.optional) {
+        failed = o;
+        break;
+      }
+      continue;
+    }
     if (step.step_type === 'agent' && reservationId) {
       let settled: StepOutcome | undefined;
       const r = await runGovernedExecution(
@@ -392,7 +378,7 @@ export async function runWorkflow(
           settle: async (tx, s) => {
             const output =
               Object.keys(step.output_mapping).length > 0
-                ? mapObject(step.output_mapping, { result: s.output.result })
+                ? evaluateMapping(step.output_mapping, { result: s.output.result })
                 : s.output.result;
             settled = {
               ...base,
@@ -428,7 +414,28 @@ export async function runWorkflow(
         await appendStep(tx, runId, o);
       });
     } else {
-      outcome = { ...base, status: 'succeeded', output: input };
+      // transform: the output its mapping computes; condition: whether the rest of the run goes on
+      try {
+        const values = { ...scopeVars, input };
+        let output: Record<string, unknown>;
+        if (step.step_type === 'condition') {
+          const passed = conditionHolds(step.conditions, values);
+          gateClosed = !passed;
+          output = { passed };
+        } else {
+          output =
+            Object.keys(step.output_mapping).length > 0
+              ? evaluateMapping(step.output_mapping, values)
+              : input;
+        }
+        outcome = { ...base, status: 'succeeded', output };
+      } catch (error) {
+        outcome = {
+          ...base,
+          status: 'failed',
+          error: { code: 'invalid_request', message: (error as Error).message },
+        };
+      }
       const o = outcome;
       await deps.data.withService((tx) => appendStep(tx, runId, o));
     }

@@ -22,6 +22,11 @@ export const PIPELINE_CODES = [
   'timeout',
   'workflow_not_found',
   'step_failed',
+  'awaiting_review',
+  'review_required',
+  'review_rejected',
+  'review_expired',
+  'cancelled',
 ] as const;
 /** One of {@link PIPELINE_CODES}. */
 export type PipelineCode = (typeof PIPELINE_CODES)[number];
@@ -60,6 +65,10 @@ export interface PipelineDeps {
   defaultTimeoutMs?: number;
   /** How long catalog rows (encoding profile, rules, agents, matrix) are reused between runs; 0 re-reads them each run. */
   catalogTtlMs?: number;
+  /** How long a run held for human review keeps its tokens (default 7 days). */
+  reviewWindowSeconds?: number;
+  /** Aborts the running agent (the request's client went away); the run ends `cancelled`. */
+  signal?: AbortSignal;
 }
 
 /** A request to run one governed execution (`POST /agents/{id}/execute`). */
@@ -103,7 +112,8 @@ export interface ExecutionSuccess {
   ok: true;
   executionId: string;
   replayed: boolean;
-  agent: { id: string; slug: string };
+  /** The agent that answered, and the model that answered for it. */
+  agent: { id: string; slug: string; name?: string; model?: string };
   eqs: number;
   tokens: { estimated: number; reserved: number; used: number; modelTokens: number };
   result: Record<string, unknown>;

@@ -37,6 +37,13 @@ export const API_ERRORS = {
   no_compatible_agent: 422,
   /** a required step of a workflow run failed (details: the run and its steps) */
   step_failed: 422,
+  /** the agent needs a human review here, which a workflow step cannot wait for */
+  review_required: 422,
+  review_rejected: 409,
+  /** the review window ended before a decision: the tokens went back */
+  review_expired: 409,
+  /** the person who asked for the run stopped it: nothing was written */
+  cancelled: 409,
   internal: 500,
   bad_gateway: 502,
   provider_failed: 502,

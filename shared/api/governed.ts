@@ -49,7 +49,13 @@ export const ExecutionSuccess = z
     ok: z.literal(true),
     executionId: z.uuid(),
     replayed: z.boolean(),
-    agent: z.object({ id: z.uuid(), slug: z.string() }),
+    /** The agent that answered and the model that answered for it (as the provider reported it). */
+    agent: z.object({
+      id: z.uuid(),
+      slug: z.string(),
+      name: z.string().optional(),
+      model: z.string().optional(),
+    }),
     eqs: z.number(),
     tokens: z.object({
       estimated: z.number(),
@@ -79,7 +85,14 @@ const RefusingScope = z.object({
  */
 export const AgentEstimate = z
   .object({
-    agent: z.object({ id: z.uuid(), slug: z.string() }).nullable(),
+    agent: z
+      .object({
+        id: z.uuid(),
+        slug: z.string(),
+        /** The run would wait for a reviewer before it executes (the compatibility entry's human_review). */
+        humanReview: z.boolean().optional(),
+      })
+      .nullable(),
     taskType: z.string().nullable(),
     encoded: z.object({
       intent: z.record(z.string(), z.unknown()),
@@ -94,7 +107,15 @@ export const AgentEstimate = z
       /** Phrasings the encoder reads, when it recognised no action in this one (nothing is charged). */
       suggestions: z.array(z.string()),
     }),
-    estimate: z.object({ modelTokens: z.number(), ratePer1k: z.number(), tokens: z.number() }).nullable(),
+    estimate: z
+      .object({
+        modelTokens: z.number(),
+        /** Of which the answer: what the run asks the model for at most. */
+        outputTokens: z.number().optional(),
+        ratePer1k: z.number(),
+        tokens: z.number(),
+      })
+      .nullable(),
     balance: z.object({ available: z.number() }),
     budgets: z.array(
       z.object({
@@ -125,6 +146,51 @@ export const AgentEstimate = z
       .nullable(),
   })
   .meta({ id: 'AgentEstimate' });
+
+/** `POST /agents/{id}/execute` when the run waits for a reviewer (HTTP 202): its hold is kept. */
+export const ExecutionAwaitingReview = z
+  .object({
+    status: z.literal('awaiting_review'),
+    executionId: z.uuid(),
+    message: z.string(),
+  })
+  .meta({ id: 'ExecutionAwaitingReview' });
+
+/** A run held for review, as its reviewers see it (`GET /agents/reviews`). */
+export const PendingReview = z
+  .object({
+    execution_id: z.uuid(),
+    intent_text: z.string(),
+    task_type: z.string(),
+    agent_id: z.uuid(),
+    agent_slug: z.string(),
+    agent_name: z.string(),
+    tokens_reserved: z.number().int(),
+    requested_at: z.string(),
+    expires_at: z.string(),
+    requester_name: z.string(),
+    dataspace_name: z.string(),
+  })
+  .meta({ id: 'PendingReview' });
+
+/** A reviewer's decision (`POST /agents/executions/{id}/approve|reject`). */
+export const ReviewDecision = z
+  .object({ note: z.string().trim().min(1).max(2000).optional() })
+  .meta({ id: 'ReviewDecision' });
+
+/** What a decision did: approval answers with the run's outcome. */
+export const ReviewOutcome = z
+  .object({
+    state: z.enum(['approved', 'rejected', 'expired']),
+    executionId: z.uuid(),
+    run: ExecutionSuccess.optional(),
+  })
+  .meta({ id: 'ReviewOutcome' });
+
+/** `POST /agents/executions/{id}/cancel`: the run's status after the request. */
+export const CancelOutcome = z
+  .object({ executionId: z.uuid(), status: z.string() })
+  .meta({ id: 'CancelOutcome' });
 
 export const TokenBalance = z
   .object({

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { StructuredIntentSchema } from '../pipeline/schemas.ts';
+import { checkConditions, checkMapping, WorkflowRuleError } from '../pipeline/workflowRules.ts';
 import * as t from './tables.generated.ts';
 
 const JsonObject = z.record(z.string(), z.unknown());
@@ -80,17 +81,33 @@ export const WorkflowUpdate = WorkflowCreate.partial().meta({ id: 'WorkflowUpdat
 
 /** One step of a workflow; `input_mapping` values may be `$.workflow.…`, `$.steps.N.…` paths. */
 export const WorkflowStep = t.workflowStepsRow.meta({ id: 'WorkflowStep' });
-export const WorkflowStepCreate = t.workflowStepsInsert
-  .omit({ workflow_id: true })
-  .extend({
-    task_type: TaskType.nullable().optional(),
-    input_mapping: JsonObject.optional(),
-    output_mapping: JsonObject.optional(),
-    conditions: JsonObject.optional().meta({ description: 'e.g. {"if": "$.steps.1.tasks.length > 0"}' }),
-    timeout_ms: z.number().int().min(100).max(600_000).optional(),
-  })
-  .meta({ id: 'WorkflowStepCreate' });
-export const WorkflowStepUpdate = WorkflowStepCreate.partial().meta({ id: 'WorkflowStepUpdate' });
+/** A step's mapping or condition in the workflow expression language (shared/pipeline/workflowRules.ts). */
+function checked(check: (value: unknown, where: string) => void, description: string) {
+  return JsonObject.superRefine((value, ctx) => {
+    try {
+      check(value, 'value');
+    } catch (error) {
+      if (!(error instanceof WorkflowRuleError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message.replace(/^value\.?/, '') || error.message });
+    }
+  }).meta({ description });
+}
+
+const WorkflowStepFields = t.workflowStepsInsert.omit({ workflow_id: true }).extend({
+  task_type: TaskType.nullable().optional(),
+  input_mapping: checked(checkMapping, 'each key: a `$.` path, a JSON Logic rule or a literal').optional(),
+  output_mapping: checked(
+    checkMapping,
+    "each key: a `$.` path or a JSON Logic rule (a transform step's output; an agent step reads `$.result.*`)",
+  ).optional(),
+  conditions: checked(
+    checkConditions,
+    '{} or {"if": "$.steps.1.tasks.length > 0"} or {"if": <JSON Logic rule>} (a condition step: when false, later steps are skipped)',
+  ).optional(),
+  timeout_ms: z.number().int().min(100).max(600_000).optional(),
+});
+export const WorkflowStepCreate = WorkflowStepFields.meta({ id: 'WorkflowStepCreate' });
+export const WorkflowStepUpdate = WorkflowStepFields.partial().meta({ id: 'WorkflowStepUpdate' });
 
 /** A run of a workflow (written by the pipeline; read-only). */
 export const WorkflowRun = t.oneclickExecutionsRow.omit({ request_hash: true }).meta({ id: 'WorkflowRun' });

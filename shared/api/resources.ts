@@ -296,6 +296,23 @@ export const BureauConfigurationUpdate = BureauConfigurationCreate.omit({ sphere
 
 export const SubscriptionPlan = t.subscriptionPlansRow.meta({ id: 'SubscriptionPlan' });
 export const UserSubscription = t.userSubscriptionsRow.meta({ id: 'UserSubscription' });
+/** `POST /subscriptions`: the plan, and the identity whose account receives its tokens (default: the active one). */
+export const SubscriptionCreate = z
+  .object({ plan_id: z.uuid(), identity_id: z.uuid().optional() })
+  .meta({ id: 'SubscriptionCreate' });
+/** `POST /subscriptions/{id}/change`: the plan from the next period on (the current plan undoes a change or a cancellation). */
+export const SubscriptionChange = z.object({ plan_id: z.uuid() }).meta({ id: 'SubscriptionChange' });
+/** `POST /subscriptions/top-ups` (admins): tokens credited to the user with this email, and why. */
+export const TopUpCreate = z
+  .object({
+    email: z.email().max(320),
+    amount: z.number().int().min(1).max(100_000_000),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .meta({ id: 'TopUpCreate' });
+export const TopUp = z
+  .object({ identity_id: z.uuid(), movement_id: z.uuid(), amount: z.number().int() })
+  .meta({ id: 'TopUp' });
 
 export const ApiKey = t.apiKeysRow.omit({ key_hash: true }).meta({ id: 'ApiKey' });
 /** Permissions are `<group>:<read|write|*>`; group `all` covers every function. */

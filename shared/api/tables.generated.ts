@@ -82,12 +82,16 @@ export const agentExecutionsRow = z.object({
     'reserved',
     'locked',
     'matched',
+    'awaiting_review',
+    'approved',
     'running',
     'assembling',
     'settling',
     'succeeded',
     'failed',
     'refused',
+    'rejected',
+    'cancelled',
   ]),
   intent_text: z.string().min(1).max(20000),
   task_type: z.string(),
@@ -121,12 +125,16 @@ export const agentExecutionsInsert = z.object({
       'reserved',
       'locked',
       'matched',
+      'awaiting_review',
+      'approved',
       'running',
       'assembling',
       'settling',
       'succeeded',
       'failed',
       'refused',
+      'rejected',
+      'cancelled',
     ])
     .optional(),
   intent_text: z.string().min(1).max(20000),
@@ -144,6 +152,8 @@ export const agentExecutionsInsert = z.object({
   finished_at: z.string().max(64).nullable().optional(),
   request_hash: z.string().max(10000).nullable().optional(),
   runner_identity_id: z.uuid().nullable().optional(),
+  review: z.unknown().nullable().optional(),
+  cancel_requested_at: z.string().max(64).nullable().optional(),
 });
 export type AgentExecutionsRow = z.infer<typeof agentExecutionsRow>;
 
@@ -164,6 +174,7 @@ export const agentsRow = z.object({
   active: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
+  context_tokens: z.number().int(),
 });
 /** The writable columns of public.agents (optional where the database has a default). */
 export const agentsInsert = z.object({
@@ -179,6 +190,7 @@ export const agentsInsert = z.object({
   max_tokens: z.number().int().positive().optional(),
   external: z.boolean().optional(),
   active: z.boolean().optional(),
+  context_tokens: z.number().int().optional(),
 });
 export type AgentsRow = z.infer<typeof agentsRow>;
 
@@ -1645,6 +1657,8 @@ export const userSubscriptionsRow = z.object({
   cancelled_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
+  pending_plan_id: z.uuid().nullable(),
+  cancel_at_period_end: z.boolean(),
 });
 /** The writable columns of public.user_subscriptions (optional where the database has a default). */
 export const userSubscriptionsInsert = z.object({
@@ -1653,6 +1667,8 @@ export const userSubscriptionsInsert = z.object({
   current_period_start: z.string().max(64),
   current_period_end: z.string().max(64),
   cancelled_at: z.string().max(64).nullable().optional(),
+  pending_plan_id: z.uuid().nullable().optional(),
+  cancel_at_period_end: z.boolean().optional(),
 });
 export type UserSubscriptionsRow = z.infer<typeof userSubscriptionsRow>;
 
@@ -1954,6 +1970,7 @@ export const references: Readonly<Record<string, Readonly<Record<string, string>
   'public.token_transactions': { account_id: 'public.token_accounts', movement_id: 'public.token_movements' },
   'public.user_subscriptions': {
     identity_id: 'public.identities',
+    pending_plan_id: 'public.subscription_plans',
     plan_id: 'public.subscription_plans',
     user_id: 'public.users',
   },

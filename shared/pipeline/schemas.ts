@@ -97,6 +97,8 @@ export const AgentSchema = z.object({
   domain_kinds: z.array(z.enum(DOMAIN_KINDS)),
   cost_per_1k_tokens: z.coerce.number().min(0),
   max_tokens: z.number().int().positive(),
+  /** The model's context window (prompt + answer), in model tokens. */
+  context_tokens: z.number().int().positive().optional(),
   external: z.boolean(),
   active: z.boolean(),
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll } from 'vitest';
 import { parseEnv } from '../../server/env.ts';
+import type { AuthMailOptions } from '../../server/gateway/authMail.ts';
 import { startApi, type RunningApi } from '../../server/gateway/startApi.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 
@@ -85,9 +86,14 @@ export async function invoke<T = Json>(
 
 /**
  * The API of this test file: started in beforeAll, stopped in afterAll. `envOverrides` are server
- * variables (e.g. CHENU_OUTBOUND_ALLOW for a file that saves loopback webhook URLs).
+ * variables (e.g. CHENU_OUTBOUND_ALLOW for a file that saves loopback webhook URLs); `functionsEnv`
+ * the functions' own (e.g. CHENU_VAPID_PUBLIC_KEY); `mail` local auth's mailed links, read when the
+ * API starts (so a file can start its mail catcher in an earlier beforeAll).
  */
-export function useApi(envOverrides: Record<string, string> = {}) {
+export function useApi(
+  envOverrides: Record<string, string> = {},
+  extra: { functionsEnv?: Record<string, string>; mail?: () => AuthMailOptions } = {},
+) {
   const state: { api?: RunningApi; dir?: string } = {};
   // the API commits: it gets a database of its own so the shared one's counts never move
   const iso = useIsolatedDatabase('api', 4);
@@ -104,6 +110,8 @@ export function useApi(envOverrides: Record<string, string> = {}) {
       databaseUrl: iso.url(),
       env,
       log: (line) => process.stderr.write(`${line}\n`),
+      ...(extra.functionsEnv ? { extraFunctionsEnv: extra.functionsEnv } : {}),
+      ...(extra.mail ? { mail: extra.mail() } : {}),
     });
   });
   afterAll(async () => {

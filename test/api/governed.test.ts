@@ -263,6 +263,67 @@ describe('governed endpoints', () => {
     }
   });
 
+  it('holds a human_review run until a reviewer approves it, and lets the runner stop or a reviewer reject one', async () => {
+    const reviewer = await newUser('reviewer');
+    const agents = (await u.call('GET', '/agents')).body.data as { id: string; slug: string }[];
+    const estimator = agents.find((a) => a.slug === 'estimator')!.id;
+    // a dataspace of its own: the first one's budget was spent by the runs above
+    const sphere = (await u.call('GET', '/spheres')).body.data[0].id as string;
+    const works = (await u.call('POST', '/dataspaces', { body: { sphere_id: sphere, name: 'Travaux' } })).body
+      .id;
+    const quote = (await u.call('POST', '/threads', { body: { dataspace_id: works, title: 'Soumission' } }))
+      .body.id;
+    const hold = (key: string) =>
+      u.call('POST', '/agents/{id}/execute', {
+        params: { id: estimator },
+        body: { intentText: 'Prépare une soumission pour les armoires', threadId: quote },
+        headers: { 'idempotency-key': key },
+      });
+    const held = await hold('review-1');
+    expect(held.status, JSON.stringify(held.body)).toBe(202);
+    expect(held.body).toMatchObject({ status: 'awaiting_review' });
+    const executionId = held.body.executionId as string;
+    // the hold is kept while the run waits
+    expect((await u.call('GET', '/tokens/balance')).body.reserved).toBeGreaterThan(0);
+    // nobody but a reviewer of the deployment sees or decides it
+    expect((await reviewer.call('GET', '/agents/reviews')).body).toEqual({ reviewer: false, data: [] });
+    await sql`select private.set_staff_role(${reviewer.email}, 'reviewer', 'api test')`;
+    try {
+      const pending = await reviewer.call('GET', '/agents/reviews');
+      expect(pending.status).toBe(200);
+      expect(pending.body.data.map((r: { execution_id: string }) => r.execution_id)).toContain(executionId);
+      const approved = await reviewer.call('POST', '/agents/executions/{id}/approve', {
+        params: { id: executionId },
+        body: { note: 'chiffres vérifiés' },
+      });
+      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+      expect(approved.body).toMatchObject({
+        state: 'approved',
+        run: { ok: true, agent: { slug: 'estimator' } },
+      });
+      expect((await u.call('GET', '/tokens/balance')).body.reserved).toBe(0);
+      // a second hold, rejected: released, nothing written
+      const second = await hold('review-2');
+      const rejected = await reviewer.call('POST', '/agents/executions/{id}/reject', {
+        params: { id: second.body.executionId },
+        body: { note: 'hors budget' },
+      });
+      expect(rejected.body).toMatchObject({ state: 'rejected' });
+      const replay = await hold('review-2');
+      expect(replay.status).toBe(409);
+      expect(replay.body.error.code).toBe('review_rejected');
+      // a third, stopped by the runner while it waits
+      const third = await hold('review-3');
+      const stopped = await u.call('POST', '/agents/executions/{id}/cancel', {
+        params: { id: third.body.executionId },
+      });
+      expect(stopped.body).toEqual({ executionId: third.body.executionId, status: 'cancelled' });
+      expect((await u.call('GET', '/tokens/balance')).body.reserved).toBe(0);
+    } finally {
+      await sql`select private.set_staff_role(${reviewer.email}, null, 'api test')`;
+    }
+  });
+
   it('documents every governed route it called', async () => {
     const doc = (await client().functions.invoke('docs/openapi.json', { method: 'GET' })).data;
     const documented = new Set(

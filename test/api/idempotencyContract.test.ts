@@ -12,7 +12,13 @@ import { useApi, type User } from './apiHarness.ts';
 import { apiOperations, type OpenApiDocument, type Operation } from './fuzz/operations.ts';
 
 const { api, newUser, sql } = useApi();
-const GOVERNED = ['POST /agents/{id}/execute', 'POST /workflows/{id}/run', 'POST /tokens/allocate'];
+/** The money-moving routes, whose key names the ledger operation (a top-up credits tokens). */
+const GOVERNED = [
+  'POST /agents/{id}/execute',
+  'POST /workflows/{id}/run',
+  'POST /tokens/allocate',
+  'POST /subscriptions/top-ups',
+];
 const ZERO = '00000000-0000-4000-8000-000000000000';
 
 describe('the Idempotency-Key contract', () => {

@@ -339,12 +339,28 @@ describe('pipeline endpoints', () => {
       expect(theirs.status).toBe(404);
     });
 
+    it('refuses a step whose condition is not in the expression language', async () => {
+      const wf = (
+        await u.call('POST', '/workflows', { body: { name: 'Mal écrit', dataspace_id: dataspace } })
+      ).body;
+      for (const conditions of [{ if: 'n’importe quoi' }, { if: { method: ['', 'constructor'] } }]) {
+        const bad = await u.call('POST', '/workflows/{workflow_id}/steps', {
+          params: { workflow_id: wf.id },
+          body: { position: 1, step_type: 'transform', conditions },
+        });
+        expect(bad.status, JSON.stringify(bad.body)).toBe(400);
+        expect(bad.body.error.details[0].path).toBe('body.conditions');
+      }
+      expect((await u.call('DELETE', '/workflows/{id}', { params: { id: wf.id } })).status).toBe(204);
+    });
+
     it('answers a failed required step with step_failed and the steps so far', async () => {
       const wf = (await u.call('POST', '/workflows', { body: { name: 'Cassé', dataspace_id: dataspace } }))
         .body;
+      // the estimator needs a human review, which a workflow step cannot wait for: the step fails
       await u.call('POST', '/workflows/{workflow_id}/steps', {
         params: { workflow_id: wf.id },
-        body: { position: 1, step_type: 'transform', conditions: { if: 'n’importe quoi' } },
+        body: { position: 1, step_type: 'agent', task_type: 'draft_estimate', name: 'Estimer' },
       });
       const r = await u.call('POST', '/workflows/{id}/run', {
         params: { id: wf.id },
@@ -353,7 +369,11 @@ describe('pipeline endpoints', () => {
       });
       expect(r.status, JSON.stringify(r.body)).toBe(422);
       expect(r.body.error.code).toBe('step_failed');
-      expect(r.body.error.details.steps[0]).toMatchObject({ position: 1, status: 'failed' });
+      expect(r.body.error.details.steps[0]).toMatchObject({
+        position: 1,
+        status: 'failed',
+        error: { code: 'review_required' },
+      });
       const runs = await u.call('GET', '/workflows/{workflow_id}/runs', {
         params: { workflow_id: wf.id },
         query: { status: 'failed' },

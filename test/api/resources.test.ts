@@ -8,6 +8,7 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import webPush from 'web-push';
 import { describe, expect, it } from 'vitest';
 import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
 import { createOutboundFetch } from '../../server/outbound/outboundFetch.ts';
@@ -16,7 +17,11 @@ import { calledRoutes, invoke, SHARING_ROUTE, useApi, type User } from './apiHar
 
 // the webhook receiver listens on loopback, which the outbound policy refuses unless allow-listed
 const LOOPBACK = '127.0.0.1/32';
-const { newUser, sql, client } = useApi({ CHENU_OUTBOUND_ALLOW: LOOPBACK });
+const VAPID = webPush.generateVAPIDKeys();
+const { newUser, sql, client } = useApi(
+  { CHENU_OUTBOUND_ALLOW: LOOPBACK },
+  { functionsEnv: { CHENU_VAPID_PUBLIC_KEY: VAPID.publicKey } },
+);
 
 describe('API resources (happy paths)', () => {
   let u: User;
@@ -483,6 +488,38 @@ describe('API resources (happy paths)', () => {
     expect(r.status).toBe(404);
   });
 
+  it('subscribes, schedules a plan change and a cancellation, and lets an admin top up', async () => {
+    const plans = (await ok('GET', '/subscriptions/plans')).data as { id: string; slug: string }[];
+    const plan = (slug: string) => plans.find((p) => p.slug === slug)!.id;
+    const sub = await created('POST', '/subscriptions', { plan_id: plan('starter') });
+    expect(sub).toMatchObject({ plan_id: plan('starter'), identity_id: u.identityId, status: 'active' });
+    const balance = async () =>
+      Number(
+        (await sql`select balance from public.token_accounts where identity_id = ${u.identityId}`)[0]!
+          .balance,
+      );
+    // the free plan sign-up started gave way to the starter plan; both grants are in the account
+    expect(await balance()).toBe(10_000 + 100_000);
+    expect((await ok('GET', '/subscriptions/{id}', { id: sub.id })).id).toBe(sub.id);
+    const changed = await ok('POST', '/subscriptions/{id}/change', { id: sub.id }, { plan_id: plan('pro') });
+    expect(changed).toMatchObject({ plan_id: plan('starter'), pending_plan_id: plan('pro') });
+    const cancelled = await ok('POST', '/subscriptions/{id}/cancel', { id: sub.id });
+    expect(cancelled).toMatchObject({ status: 'active', cancel_at_period_end: true, pending_plan_id: null });
+    await sql`select private.set_staff_role(${u.email}, 'admin', 'api test')`;
+    try {
+      const before = await balance();
+      const top = await u.call('POST', '/subscriptions/top-ups', {
+        body: { email: u.email, amount: 5000, reason: 'geste commercial' },
+        headers: { 'idempotency-key': 'top-up-1' },
+      });
+      expect(top.status, JSON.stringify(top.body)).toBe(201);
+      expect(top.body).toMatchObject({ identity_id: u.identityId, amount: 5000 });
+      expect(await balance()).toBe(before + 5000);
+    } finally {
+      await sql`select private.set_staff_role(${u.email}, null, 'api test')`;
+    }
+  });
+
   it('queues notifications for webhooks, which the worker delivers signed, retrying failures', async () => {
     const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
     const receiver = http.createServer((req, res) => {
@@ -505,6 +542,7 @@ describe('API resources (happy paths)', () => {
       expect(ch.secret).toMatch(/^[0-9a-f]{64}$/);
       expect(ch.channel.secret).toBeUndefined();
       await ok('GET', '/notifications/channels');
+      expect((await ok('GET', '/notifications/push-key')).publicKey).toBe(VAPID.publicKey);
       await ok('GET', '/notifications/channels/{id}', { id: ch.channel.id });
       await ok('PATCH', '/notifications/channels/{id}', { id: ch.channel.id }, { name: 'ops-2' });
       const n = await created('POST', '/notifications', {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect } from '../../server/db/connect.ts';
 import { loadSeed, migrate } from '../../server/db/migrate.ts';
 import { withDatabase } from '../helpers/databaseUrl.ts';
-import { asIdentity, seedId } from '../helpers/personas.ts';
+import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
 import { ledgerViolations } from '../ledger/invariants.ts';
 
 // The seed is loaded into a migrated, unseeded database of this file's own, once per clock, each
@@ -137,6 +137,36 @@ describe('the seed on any day', () => {
         expect(tasks!.overdue).toBeGreaterThan(0);
         expect(tasks!.upcoming).toBeGreaterThan(0);
 
+        // one story per identity: each with a meeting ahead, every meeting dataspace with meetings,
+        // properties in property dataspaces, nothing ended that is still ahead
+        expect(
+          await tx`select i.id from public.identities i
+                   where i.id <> ${SEED.b2}::uuid and not exists (
+                     select 1 from public.meetings m where m.identity_id = i.id
+                       and m.status = 'scheduled' and m.scheduled_at > private.clock())`,
+        ).toEqual([]);
+        expect(
+          await tx`select d.name from public.dataspaces d where d.kind = 'meeting'
+                   and not exists (select 1 from public.meetings m where m.dataspace_id = d.id)`,
+        ).toEqual([]);
+        expect(
+          await tx`select p.name from public.properties p join public.dataspaces d on d.id = p.dataspace_id
+                   where d.kind not in ('property', 'project')`,
+        ).toEqual([]);
+        expect(
+          await tx`select id from public.meetings where status = 'ended' and (ended_at is null or scheduled_at > private.clock())`,
+        ).toEqual([]);
+        // the two people share something: Bob's business is an editor of Alice's triplex, and Bob
+        // has invited Alice to view his trip
+        expect(
+          await tx`select member_identity_id::text as member, role from public.dataspace_members
+                   where dataspace_id = ${seedId('a2', '0003')}`,
+        ).toEqual([{ member: SEED.b2, role: 'editor' }]);
+        expect(
+          await tx`select count(*)::int as n from public.invitations
+                   where invitee_email = 'alice@chenu.local' and status = 'pending' and expires_at > private.clock()`,
+        ).toEqual([{ n: 1 }]);
+
         // the ledger is sound, and the figures the tokens API shows are this period's
         expect(await ledgerViolations(tx)).toEqual([]);
         const claims = asIdentity('a1');
@@ -145,6 +175,14 @@ describe('the seed on any day', () => {
         const [ds] = await tx`select spent_now::int, remaining::int from public.token_budgets_now
                               where scope_id = ${seedId('a1', '0003')}`;
         expect(ds).toEqual({ spent_now: 1200, remaining: 48800 });
+        // Nova has something to say to Alice, in each of her identities (Nova reads now(), the real
+        // clock, so only where the seed was loaded on it)
+        if (at) return;
+        const [a1] = await tx`select active_suggestions from public.nova_refresh('seed-story')`;
+        expect((a1!.active_suggestions as { kind: string }[]).map((x) => x.kind)).toContain('stale_thread');
+        await tx`select set_config('request.jwt.claims', ${JSON.stringify(asIdentity('a2'))}, true)`;
+        const [a2] = await tx`select active_suggestions from public.nova_refresh('seed-story')`;
+        expect((a2!.active_suggestions as { kind: string }[]).map((x) => x.kind)).toEqual(['unowned_tasks']);
       });
     });
   }

@@ -36,7 +36,10 @@ describe('userStatement (one-round-trip read as the request)', () => {
         (r) => r.identity_id,
       );
     expect(await owners(asIdentity('a1'))).toEqual([SEED.a1]);
-    expect(await owners(asIdentity('b2'))).toEqual([SEED.b2]);
+    expect(await owners(asIdentity('b1'))).toEqual([SEED.b1]);
+    // B2 is an editor member of A2's triplex dataspace (seed.d/25_sharing.sql): its thread is shared
+    // with B2, nothing else of Alice's
+    expect((await owners(asIdentity('b2'))).sort()).toEqual([SEED.a2, SEED.b2].sort());
     // naming another identity's rows outright still returns nothing
     const stolen = await db.userStatement(
       asIdentity('b1'),

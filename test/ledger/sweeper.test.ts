@@ -56,8 +56,9 @@ beforeAll(async () => {
     await tx`insert into auth.users (id, email) values (${user}, 'sweeper@example.test')`;
     await tx`insert into public.users (id, email, display_name) values (${user}, 'sweeper@example.test', 'Sweeper')`;
     await tx`insert into public.identities (id, user_id, name, is_default) values (${identity}, ${user}, 'Sweeper', true)`;
-    const [plan] = await tx`insert into public.subscription_plans (slug, name, monthly_tokens)
-                            values ('pro', 'Pro', 5000) returning id`;
+    // the plans catalog ships in the migrations; this database's Pro plan grants 5 000 a month
+    const [plan] =
+      await tx`update public.subscription_plans set monthly_tokens = 5000 where slug = 'pro' returning id`;
     await tx`insert into public.user_subscriptions (user_id, plan_id, status, current_period_start, current_period_end)
              values (${user}, ${plan!.id}, 'active', now() - interval '1 day', now() + interval '1 month')`;
   });
@@ -85,7 +86,7 @@ describe('startLedgerSweeper', () => {
     // first tick: the subscription's first period is granted to the default identity's new account
     let result = seen.next();
     timers.fire();
-    expect(await result).toEqual({ expired: 0, granted: 1 });
+    expect(await result).toEqual({ expired: 0, granted: 1, renewed: 0 });
     const [acc] =
       await sql`select a.identity_id, a.balance::int from public.token_accounts a where a.kind = 'identity'`;
     expect(acc!.balance).toBe(5000);
@@ -97,7 +98,7 @@ describe('startLedgerSweeper', () => {
     await sql`update public.token_reservations set expires_at = now() - interval '1 second' where id = ${r!.id}`;
     result = seen.next();
     timers.fire();
-    expect(await result).toEqual({ expired: 1, granted: 0 });
+    expect(await result).toEqual({ expired: 1, granted: 0, renewed: 0 });
     const [res] = await sql`select status from public.token_reservations where id = ${r!.id}`;
     expect(res!.status).toBe('expired');
     const [after] =
@@ -107,7 +108,7 @@ describe('startLedgerSweeper', () => {
     // sweeps never overlap: a sweep asked for while one runs joins it
     const a = sweeper.sweepNow();
     expect(sweeper.sweepNow()).toBe(a);
-    expect(await a).toEqual({ expired: 0, granted: 0 });
+    expect(await a).toEqual({ expired: 0, granted: 0, renewed: 0 });
 
     await sweeper.dispose();
     expect(timers.live.size).toBe(0);
@@ -119,7 +120,7 @@ describe('startLedgerSweeper', () => {
     const seen = sweeps();
     const first = seen.next();
     const sweeper = startLedgerSweeper({ sql, timers, onSweep: seen.onSweep });
-    expect(await first).toEqual({ expired: 0, granted: 0 });
+    expect(await first).toEqual({ expired: 0, granted: 0, renewed: 0 });
     await sweeper.dispose();
 
     const closed = connect(inject('databaseUrl'), { max: 1 });

@@ -98,9 +98,12 @@ describe('Nova context and suggestions', () => {
   it("sees only the active identity's state, through RLS", async () => {
     await inLedgerRollback(sql, async (s) => {
       await signals(s.tx);
-      // A2 (same user, other identity) has none of A1's signals
+      // A2 (same user, other identity) has none of A1's signals, only its own (the seed's follow-up
+      // meeting has a task nobody owns)
       await s.as(asIdentity('a2'));
-      expect((await refreshNovaContext(s.tx, { sessionId: 'desk' })).suggestions).toEqual([]);
+      expect(
+        (await refreshNovaContext(s.tx, { sessionId: 'desk' })).suggestions.map((x) => [x.kind, x.entity_id]),
+      ).toEqual([['unowned_tasks', seedId('a2', '0180', 2)]]);
       expect(
         await code(s, (tx) => refreshNovaContext(tx, { sessionId: 'desk', dataspaceId: A1_DATASPACE })),
       ).toBe('not_found');

@@ -11,7 +11,21 @@ export type ChatMode =
       usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
     }
   | { kind: 'error'; status: number }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /**
+   * Streams `chunks` as server-sent events (`chat.completion.chunk`, OpenAI's shape), each after
+   * `gate(i)` resolves (default: at once), then a last chunk with `usage` and `[DONE]`. With
+   * `hangAfter`, stops sending after that many chunks and holds the request until the client aborts.
+   */
+  | {
+      kind: 'stream';
+      chunks: string[];
+      usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+      gate?: (index: number) => Promise<void>;
+      hangAfter?: number;
+    }
+  /** Answers the next requests with these statuses first (then the mode after), e.g. [429, 503]. */
+  | { kind: 'failThen'; statuses: number[]; then: ChatMode };
 
 /**
  * A real OpenAI-compatible server on 127.0.0.1 (POST /v1/chat/completions) that records every
@@ -28,7 +42,7 @@ export async function startChatServer(): Promise<{
   const requests: Record<string, unknown>[] = [];
   const sockets = new Set<Socket>();
   let onAbort: () => void = () => {};
-  const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+  let aborted = new Promise<void>((resolve) => (onAbort = resolve));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
@@ -41,22 +55,67 @@ export async function startChatServer(): Promise<{
         ...(JSON.parse(body) as Record<string, unknown>),
         authorization: req.headers.authorization ?? null,
       });
-      if (mode.kind === 'hang') {
+      let current: ChatMode = mode;
+      if (current.kind === 'failThen') {
+        const next = current.statuses.shift();
+        if (next !== undefined) {
+          res
+            .writeHead(next, { 'content-type': 'application/json', 'retry-after': '0' })
+            .end('{"error":{"message":"slow down"}}');
+          return;
+        }
+        current = current.then;
+      }
+      if (current.kind === 'hang') {
         res.on('close', () => onAbort());
         return;
       }
-      if (mode.kind === 'error') {
+      if (current.kind === 'stream') {
+        const stream = current;
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        res.on('close', () => onAbort());
+        const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
+        void (async () => {
+          for (let i = 0; i < stream.chunks.length; i++) {
+            if (stream.hangAfter !== undefined && i >= stream.hangAfter) return;
+            await (stream.gate?.(i) ?? Promise.resolve());
+            if (res.destroyed) return;
+            send({
+              id: 'chatcmpl-local',
+              object: 'chat.completion.chunk',
+              model: 'llama-3.1-8b-instruct-q4',
+              choices: [{ index: 0, delta: { content: stream.chunks[i] }, finish_reason: null }],
+            });
+          }
+          send({
+            id: 'chatcmpl-local',
+            object: 'chat.completion.chunk',
+            model: 'llama-3.1-8b-instruct-q4',
+            choices: [],
+            ...(stream.usage ? { usage: stream.usage } : {}),
+          });
+          res.end('data: [DONE]\n\n');
+        })();
+        return;
+      }
+      if (current.kind === 'error') {
         res
-          .writeHead(mode.status, { 'content-type': 'application/json' })
+          .writeHead(current.status, { 'content-type': 'application/json' })
           .end('{"error":{"message":"model overloaded"}}');
+        return;
+      }
+      if (current.kind !== 'reply') {
+        res.writeHead(500).end('nested failThen');
         return;
       }
       const reply = {
         id: 'chatcmpl-local',
         object: 'chat.completion',
         model: 'llama-3.1-8b-instruct',
-        choices: [{ index: 0, message: { role: 'assistant', content: mode.content }, finish_reason: 'stop' }],
-        ...(mode.usage ? { usage: mode.usage } : {}),
+        choices: [
+          { index: 0, message: { role: 'assistant', content: current.content }, finish_reason: 'stop' },
+        ],
+        ...(current.usage ? { usage: current.usage } : {}),
       };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
     });
@@ -70,8 +129,13 @@ export async function startChatServer(): Promise<{
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
-    setMode: (m) => (mode = m),
-    aborted,
+    setMode: (m) => {
+      mode = m;
+      aborted = new Promise<void>((resolve) => (onAbort = resolve));
+    },
+    get aborted() {
+      return aborted;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

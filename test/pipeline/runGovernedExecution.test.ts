@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuiltinProvider } from '../../server/pipeline/providers/builtinAgents.ts';
 import { createOpenAiCompatibleProvider } from '../../server/pipeline/providers/openAiCompatibleProvider.ts';
+import { decideReview } from '../../server/pipeline/reviewRuns.ts';
 import { runGovernedExecution } from '../../server/pipeline/runGovernedExecution.ts';
 import type { PipelineDeps } from '../../server/pipeline/types.ts';
 import { asIdentity, seedId } from '../helpers/personas.ts';
@@ -231,16 +232,24 @@ describe('runGovernedExecution', () => {
     }
   });
 
-  it('drafts a construction estimate from the line items in scope', async () => {
-    const r = await runGovernedExecution(deps, asIdentity('a1'), {
-      intentText: 'Prépare une soumission pour les balcons',
+  it('drafts a construction estimate from the line items in scope, once a reviewer approved it', async () => {
+    // the estimator's compatibility entry asks for human review: the run waits for a reviewer
+    const held = await runGovernedExecution(deps, asIdentity('a1'), {
+      intentText: 'Prépare une soumission pour la cuisine',
       threadId: A1_THREAD,
       idempotencyKey: key('est'),
     });
+    expect(!held.ok && held.code).toBe('awaiting_review');
+    if (held.ok) return;
+    await db.sql()`select private.set_staff_role('bob@chenu.local', 'reviewer', 'test')`;
+    const outcome = await decideReview(deps, asIdentity('b1'), held.executionId!, 'approve');
+    expect(outcome.state).toBe('approved');
+    const r = outcome.state === 'approved' ? outcome.run : held;
     expect(r.ok && r.agent.slug).toBe('estimator');
     if (!r.ok) return;
     const [p] = r.result.projects as { subtotal_cents: number; tax_cents: number; total_cents: number }[];
-    expect(p).toMatchObject({ subtotal_cents: 1_371_650, tax_cents: 205_405, total_cents: 1_577_055 });
+    // the cabinetmaker's estimate for Alice's kitchen: 11 200 $ + 600 $ + 32 h × 85 $, QST and GST at 14.975 %
+    expect(p).toMatchObject({ subtotal_cents: 1_452_000, tax_cents: 217_437, total_cents: 1_669_437 });
     expect(r.decisionIds).toHaveLength(1);
   });
 
@@ -253,8 +262,8 @@ describe('runGovernedExecution', () => {
     expect(r.ok && r.agent.slug).toBe('task-extractor');
     if (!r.ok) return;
     const titles = r.result.tasks as { title: string; owner: string | null }[];
-    expect(titles.map((x) => x.title)).toContain('Faire inspecter et calfeutrer avant les grands froids.');
-    expect(titles.find((x) => x.title.startsWith('Mélanie'))?.owner).toBe('Mélanie');
+    expect(titles.map((x) => x.title)).toContain("Envoyer le plan coté de la cuisine à l'ébéniste.");
+    expect(titles.find((x) => x.title.startsWith('Marc'))?.owner).toBe('Marc');
   });
 
   it('runs an external agent over HTTP and settles the usage it reports', async () => {

@@ -37,6 +37,10 @@ export interface AgentRunInput {
   encodedText: string;
   context: BackstageContext;
   signal: AbortSignal;
+  /** Completion tokens the run's estimate allows (the request's `max_tokens`). */
+  maxOutputTokens?: number;
+  /** Text as the model generates it (streaming providers call it; the pipeline relays it to the rooms). */
+  onDelta?: (text: string) => void;
 }
 
 /** Memory kinds an agent may propose (law 7: proposals only). */
@@ -58,6 +62,8 @@ export const AgentOutputSchema = z.object({
     totalTokens: z.number().int().min(0),
     source: z.enum(['provider', 'counted']),
   }),
+  /** The model that answered, as the provider reported it (the agent's model otherwise). */
+  model: z.string().min(1).max(200).optional(),
 });
 /** A parsed agent output. */
 export type AgentOutput = z.infer<typeof AgentOutputSchema>;
@@ -68,12 +74,12 @@ export interface AgentProvider {
   run(input: AgentRunInput): Promise<AgentOutput>;
 }
 
-/** A provider could not produce a result (HTTP error, malformed reply, abort). */
+/** A provider could not produce a result (HTTP error, malformed reply, timeout, the runner stopped it). */
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';
   constructor(
     message: string,
-    readonly code: 'provider_failed' | 'timeout' = 'provider_failed',
+    readonly code: 'provider_failed' | 'timeout' | 'cancelled' = 'provider_failed',
     options?: { cause?: unknown },
   ) {
     super(message, options);

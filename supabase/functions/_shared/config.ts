@@ -3,7 +3,7 @@
  * Supabase provides SUPABASE_URL and SUPABASE_DB_URL; the CHENU_* values are function secrets.
  */
 import { z } from 'zod';
-import { parseAllowList } from '../../../server/outbound/addressPolicy.ts';
+import { checkUrl, parseAllowList } from '../../../server/outbound/addressPolicy.ts';
 import { DEMO_JWT_SECRET } from '../../../shared/demoCredentials.ts';
 
 const ConfigSchema = z.object({
@@ -61,7 +61,60 @@ const ConfigSchema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * The OpenAI-compatible model server of the `openai_compatible` agents (OpenAI, Ollama, vLLM…):
+   * base URL with the API version (`https://api.openai.com/v1`, `http://127.0.0.1:11434/v1`), its key
+   * and the model to ask for (default: the agent row's `model`). Unset: built-in agents only.
+   */
+  CHENU_AI_BASE_URL: z.url().optional(),
+  CHENU_AI_API_KEY: z.string().min(1).optional(),
+  CHENU_AI_MODEL: z.string().min(1).max(200).optional(),
+  /** Endpoints per agent slug, JSON: `{"<slug>": {"baseUrl": …, "apiKey": …, "model": …}}`. */
+  CHENU_AI_AGENTS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return AgentEndpoints.parse(JSON.parse(text));
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `not a JSON object of agent endpoints: ${(error as Error).message}`,
+        });
+        return z.NEVER;
+      }
+    }),
+  /** One deadline per model request (the whole streamed answer), and its largest response. */
+  CHENU_AI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
+  CHENU_AI_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
+  /** Retries of a 429 / 5xx answer, and the first backoff (doubling). */
+  CHENU_AI_MAX_RETRIES: z.coerce.number().int().min(0).max(6).default(2),
+  CHENU_AI_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  /** How long a run held for human review keeps its tokens, in seconds. */
+  CHENU_REVIEW_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(90 * 24 * 3600)
+    .default(7 * 24 * 3600),
+  /** An SMS provider's name once one is wired; unset, SMS channels are refused at creation. */
+  CHENU_SMS_PROVIDER: z.string().min(1).optional(),
+  /** The server's VAPID public key (Web Push): clients subscribe with it; unset, push channels are refused. */
+  CHENU_VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{80,100}$/, 'a base64url VAPID public key')
+    .optional(),
 });
+
+const AgentEndpoints = z.record(
+  z.string().min(1).max(63),
+  z.object({ baseUrl: z.url(), apiKey: z.string().min(1).optional(), model: z.string().min(1).optional() }),
+);
 
 export type Config = z.infer<typeof ConfigSchema> & { CHENU_FILES_BACKEND: 'local' | 'supabase' };
 
@@ -79,6 +132,20 @@ export function parseConfig(source: Record<string, string | undefined> = Deno.en
   }
   if (!parsed.data.CHENU_JWT_SECRET && !parsed.data.CHENU_JWKS_URL) {
     parsed.data.CHENU_JWKS_URL = new URL('/auth/v1/.well-known/jwks.json', parsed.data.SUPABASE_URL).href;
+  }
+  // a model server the outbound policy would never reach is a configuration error, said at start
+  const endpoints = [
+    ...(parsed.data.CHENU_AI_BASE_URL ? [['CHENU_AI_BASE_URL', parsed.data.CHENU_AI_BASE_URL]] : []),
+    ...Object.entries(parsed.data.CHENU_AI_AGENTS).map(([slug, e]) => [`CHENU_AI_AGENTS.${slug}`, e.baseUrl]),
+  ];
+  for (const [name, url] of endpoints) {
+    const checked = checkUrl(url!, parsed.data.CHENU_OUTBOUND_ALLOW);
+    if ('refused' in checked) {
+      throw new Error(
+        `CHE·NU functions: invalid environment\n  ${name}: the outbound policy refuses ${url} (${checked.refused}); ` +
+          'a model server on this machine or a private network needs its address in CHENU_OUTBOUND_ALLOW',
+      );
+    }
   }
   const backend =
     parsed.data.CHENU_FILES_BACKEND ?? (parsed.data.SUPABASE_SERVICE_ROLE_KEY ? 'supabase' : 'local');

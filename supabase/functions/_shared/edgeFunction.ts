@@ -40,6 +40,8 @@ export interface RouteSpec {
   /** Raw (binary) body instead of JSON: the media types documented. */
   rawBody?: string[];
   response: { status: 200 | 201 | 204; schema?: z.ZodType; contentType?: string; description?: string };
+  /** Other success answers the handler returns itself as a Response (e.g. 202 for a run held for review). */
+  alsoResponses?: { status: 202; schema: z.ZodType; description: string }[];
   access?: Access;
   /**
    * `handler`: the handler owns Idempotency-Key (required; e.g. the governed pipeline keeps its

@@ -112,6 +112,12 @@ function operation(fn: EdgeFunction, route: RouteSpec) {
     },
     responses: {
       [route.response.status]: { description: route.response.description ?? 'OK', ...ok },
+      ...Object.fromEntries(
+        (route.alsoResponses ?? []).map((r) => [
+          r.status,
+          { description: r.description, content: { 'application/json': { schema: r.schema } } },
+        ]),
+      ),
       ...errors,
     },
   };

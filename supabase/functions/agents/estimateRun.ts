@@ -7,10 +7,10 @@
  * runner pays: its balance and identity budget, and the place's dataspace and thread budgets.
  */
 import { encodeIntent, EncodingInputError } from '../../../shared/pipeline/encodeIntent.ts';
+import { candidateModel, estimateCost } from '../../../shared/pipeline/estimateCost.ts';
 import { taskTypesOfAgent } from '../../../shared/pipeline/intentExamples.ts';
-import { estimateCost } from '../../../shared/pipeline/estimateCost.ts';
 import { matchAgent } from '../../../shared/pipeline/matchAgent.ts';
-import type { DOMAIN_KINDS, SPHERE_KINDS } from '../../../shared/pipeline/schemas.ts';
+import type { Agent, DOMAIN_KINDS, SPHERE_KINDS } from '../../../shared/pipeline/schemas.ts';
 import type { z } from 'zod';
 import type * as g from '../../../shared/api/governed.ts';
 import type { Claims, DataAccess, Tx } from '../../../server/db/dataAccess.ts';
@@ -123,6 +123,8 @@ export async function estimateRun(
   claims: Claims,
   agentId: string,
   req: z.infer<typeof g.AgentExecute>,
+  /** The providers this deployment runs (the OpenAI-compatible one only when configured). */
+  providers: Agent['provider'][] = ['builtin'],
 ): Promise<Estimate> {
   return data.withUser(claims, async (tx) => {
     const identityId = await activeIdentity(tx);
@@ -220,7 +222,7 @@ export async function estimateRun(
       domainKind: scope.domainKind as (typeof DOMAIN_KINDS)[number],
       taskType,
       scopeHasSensitiveMemory: ctx.stats.sensitiveMemory,
-      availableProviders: ['builtin'],
+      availableProviders: providers,
       eqs: encoding.eqs,
       agentId,
     });
@@ -241,13 +243,16 @@ export async function estimateRun(
       taskType,
       intentTokens: encoding.tokensOriginal,
       contextItems: contextItemsFor(taskType, ctx.stats),
-      candidateRates: match.candidates.map((a) => a.cost_per_1k_tokens),
-      maxModelTokens: Math.max(...match.candidates.map((a) => a.max_tokens)),
+      candidates: match.candidates.map(candidateModel),
     });
     const refusal = ledgerVerdict(identityId, available, estimate.tokens, budgets, rows, thread);
     return {
       ...base,
-      agent: { id: match.agent.id, slug: match.agent.slug },
+      agent: {
+        id: match.agent.id,
+        slug: match.agent.slug,
+        humanReview: match.constraints.human_review === true,
+      },
       estimate,
       accepted: refusal === null,
       refusal,

@@ -8,14 +8,14 @@
 import { z } from 'zod';
 import { IdParam } from '../../../shared/api/common.ts';
 import * as p from '../../../shared/api/pipeline.ts';
-import { createBuiltinProvider, runWorkflow } from '../../../server/pipeline/index.ts';
+import { runWorkflow } from '../../../server/pipeline/index.ts';
+import { aiProviders } from '../_shared/aiProviders.ts';
 import { crud } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { GOVERNED_REFUSALS } from '../../../shared/api/governed.ts';
 import { ApiError, apiCodeOf } from '../_shared/errors.ts';
 
 const fn = new EdgeFunction('workflows');
-const builtin = createBuiltinProvider();
 
 crud(fn, {
   path: '',
@@ -64,7 +64,7 @@ fn.route(
     errors: [...GOVERNED_REFUSALS, 'step_failed'],
   },
   async ({ params, body, caller, db, c }) => {
-    const result = await runWorkflow({ data: db, providers: { builtin } }, caller.claims, {
+    const result = await runWorkflow({ data: db, providers: aiProviders() }, caller.claims, {
       workflowId: params.id,
       idempotencyKey: c.req.header('idempotency-key')!,
       ...(body.threadId ? { threadId: body.threadId } : {}),

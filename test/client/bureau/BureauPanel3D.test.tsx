@@ -70,7 +70,7 @@ function filledBureau() {
             't1',
             'Commander le comptoir',
             { kind: 'taskStatus', status: 'open' },
-            { kind: 'due', date: '2026-12-01' },
+            { kind: 'due', date: '2026-12-01', overdue: false },
           ),
         ],
         3,

@@ -51,7 +51,8 @@ describe('BureauView (2D, the /bureau screen): section contents from the API, in
   it('loads the contents when shown, shows each section in the saved order, and hides what is unchecked', async () => {
     const u = await stack.newUser('overlay');
     const f = await furnish(stack, u);
-    const bureau = createBureauStore(createChenuApi(u.sb));
+    // pinned: the fixture's open task (due 2026-12-01) is overdue on the 5th, whatever today is
+    const bureau = createBureauStore(createChenuApi(u.sb), () => '2026-12-05');
     await bureau.load(f.sphere.id);
     expect(bureau.getState().content.threads.status).toBe('idle');
     render(bureau);
@@ -64,7 +65,7 @@ describe('BureauView (2D, the /bureau screen): section contents from the API, in
     expect(order).toEqual(['dashboard', 'notes', 'tasks', 'projects', 'threads', 'meetings']);
     expect(items('notes')).toEqual(['Appeler le plombier avant vendredi.']);
     expect(items('tasks')).toEqual(['Poser les meubles', 'Commander le comptoir', 'Choisir le carrelage']);
-    expect(section('tasks').textContent).toContain('open · due Dec 1, 2026 · Lancement');
+    expect(section('tasks').textContent).toContain('open · overdue since Dec 1, 2026 · Lancement');
     expect(items('projects')).toEqual(['Rénovation cuisine', 'Rénovation']);
     expect(items('threads')).toEqual(['Budget cuisine']);
     expect(section('threads').textContent).toContain('42 / 1,000 tokens · Cuisine');

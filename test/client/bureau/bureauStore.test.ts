@@ -13,7 +13,8 @@ describe('bureau store: sections from the API (real gateway + Deno functions)', 
     const u = await stack.newUser('bureau');
     const f = await furnish(stack, u);
     const api = createChenuApi(u.sb);
-    const bureau = createBureauStore(api);
+    // pinned: the fixture's open task (due 2026-12-01) is overdue on the 5th, whatever today is
+    const bureau = createBureauStore(api, () => '2026-12-05');
     await bureau.load(f.sphere.id);
     expect(bureau.getState().content.notes.status).toBe('idle');
     const loading = bureau.ensureContent();
@@ -65,7 +66,7 @@ describe('bureau store: sections from the API (real gateway + Deno functions)', 
     expect(c.tasks).toMatchObject({ total: 3, open: 2, more: false });
     expect(c.tasks.items[1]!.details).toEqual([
       { kind: 'taskStatus', status: 'open' },
-      { kind: 'due', date: '2026-12-01' },
+      { kind: 'due', date: '2026-12-01', overdue: true },
       { kind: 'text', text: 'Lancement' },
     ]);
     const balance = await api.balance();
