@@ -17,8 +17,11 @@ import { HomeScreen } from '../../../client/home/HomeScreen.tsx';
 import { initI18n } from '../../../client/i18n/i18n.ts';
 import { joinPresence } from '../../../client/net/presenceFeed.ts';
 import { JoinScreen } from '../../../client/session/JoinScreen.tsx';
+import { SessionContext } from '../../../client/session/SessionContext.ts';
 import { RequireSession } from '../../../client/session/RequireSession.tsx';
 import { createPresenceStore, type PresenceStore } from '../../../client/sharing/presenceStore.ts';
+import { agentStreams, applyAgentStream } from '../../../client/threads/agentStreams.ts';
+import { LiveRuns } from '../../../client/threads/LiveRuns.tsx';
 import { useClientStack } from '../../e2e/clientStack.ts';
 
 initI18n({ lng: 'en' });
@@ -264,6 +267,34 @@ describe('shared spaces screens (real gateway, Deno functions and Colyseus, jsdo
       ['Bob Pro', 'participant'],
     ]);
   }, 120_000);
+
+  it('offers Stop on a live answer to the person who asked for the run only', async () => {
+    const alice = await owner('runner');
+    const session = createSessionStore(await signedIn(alice.email));
+    disposers.push(() => session.dispose());
+    await waitFor(() => expect(session.getState().activeIdentityId).toBe(alice.identityId), SLOW);
+    // two answers streaming in one shared thread: one asked for by this identity, one by a member
+    const stream = (id: string, runner: string, delta: string) =>
+      applyAgentStream({
+        table: 'agent_stream',
+        op: 'UPDATE',
+        id,
+        identityId: null,
+        data: { threadId: 'thread-1', seq: 0, agent: 'openai-compatible', model: 'm', runner, delta },
+      });
+    stream('run-mine', alice.identityId, 'Mon résumé');
+    stream('run-theirs', crypto.randomUUID(), 'Le résumé de Bob');
+    disposers.push(() => agentStreams.setState({ runs: {} }));
+    render(
+      <SessionContext.Provider value={session}>
+        <LiveRuns threadId="thread-1" />
+      </SessionContext.Provider>,
+    );
+    const mine = screen.getByText('Mon résumé').closest('li')!;
+    const theirs = screen.getByText('Le résumé de Bob').closest('li')!;
+    expect(within(mine).getByRole('button', { name: 'Stop' })).toBeDefined();
+    expect(within(theirs).queryByRole('button')).toBeNull();
+  });
 
   it('redeems a share link with the identity chosen on /join, and words a link that opens nothing', async () => {
     const alice = await owner('alice');
