@@ -81,15 +81,19 @@ export function RoomSession({
   const status = useStore(feed?.status ?? idleStatus);
   const xrStatus = useStore(clientStore, (s) => s.xrStatus);
 
+  // the dataspace as the room opened it: the route may hand over a fresh copy of the same dataspace
+  // (it reads it again on a new address, e.g. a meeting's), which must neither reload the room nor
+  // leave the meeting just joined; a changed role is read again by the dataspace store itself
+  const [opened] = useState(dataspace);
   useEffect(() => {
     if (threadId) ds.setState({ openThreadId: threadId });
-    void ds.load(dataspace, NOVA_SESSION);
-    void meetings.load(dataspace.id);
-    void spatial.load(dataspace.id);
-    void bureau.load(dataspace.sphere_id);
+    void ds.load(opened, NOVA_SESSION);
+    void meetings.load(opened.id);
+    void spatial.load(opened.id);
+    void bureau.load(opened.sphere_id);
     return () => void meetings.leave();
     // the room is keyed by dataspace: threadId is followed by the effect below
-  }, [ds, meetings, spatial, bureau, dataspace]);
+  }, [ds, meetings, spatial, bureau, opened]);
 
   useThreadAddress(ds, dataspace.id, threadId);
   // `/m/<meeting>`: join it once the room is there, and show the meetings tab

@@ -31,6 +31,8 @@ export function InboxButton({
         data-count={count}
       >
         {t('inbox.button')}
+        {/* the visible words ("Invitations 1") must read as words within the spoken label */}
+        {count > 0 && ' '}
         {count > 0 && (
           <span className="badge badge-accent" aria-hidden="true">
             {count}

@@ -91,15 +91,33 @@ export function createShareStore(api: ChenuApi, origin: string): ShareStore {
     return id;
   };
   let generation = 0;
+  /**
+   * Bumped when a change starts and when it ends: lists read around a change (the dialog's first
+   * load still on its way when the person already sent an invitation) would put back what was there
+   * before it, so they are read again instead.
+   */
+  let changes = 0;
+  /** Resolves once `ok` holds for the store's state. */
+  const until = (ok: () => boolean) =>
+    new Promise<void>((resolve) => {
+      if (ok()) return resolve();
+      const off = store.subscribe(() => {
+        if (!ok()) return;
+        off();
+        resolve();
+      });
+    });
 
   const run = async <T>(name: string, fn: () => Promise<T>, failed: T): Promise<T> => {
     set({ busy: name, error: null });
+    changes += 1;
     try {
       return await fn();
     } catch (error) {
       set({ error: toUiError(error) });
       return failed;
     } finally {
+      changes += 1;
       set({ busy: null });
     }
   };
@@ -111,11 +129,20 @@ export function createShareStore(api: ChenuApi, origin: string): ShareStore {
       set({ dataspaceId, myRole, created: null, error: null, loaded: false });
       try {
         const hosting = can(myRole, 'share');
-        const [members, invitations, links] = await Promise.all([
-          api.members(dataspaceId),
-          hosting ? api.dataspaceInvitations(dataspaceId) : null,
-          hosting ? api.links(dataspaceId) : null,
-        ]);
+        const read = () =>
+          Promise.all([
+            api.members(dataspaceId),
+            hosting ? api.dataspaceInvitations(dataspaceId) : null,
+            hosting ? api.links(dataspaceId) : null,
+          ]);
+        let seen = changes;
+        let [members, invitations, links] = await read();
+        // a change started or ended meanwhile: what was read may predate it (read until it did not)
+        while (gen === generation && (changes !== seen || store.getState().busy !== null)) {
+          if (store.getState().busy !== null) await until(() => store.getState().busy === null);
+          seen = changes;
+          [members, invitations, links] = await read();
+        }
         if (gen !== generation) return;
         set({
           members: members.data,

@@ -88,11 +88,25 @@ const seesMoved = (page: Page, name: string, from: number[], metres: number) =>
     { who: name, from, metres },
   );
 
-/** Walks with the keyboard (WASD on the window, as a person does) for `ms`. */
-async function walk(page: Page, key: 'KeyW' | 'KeyS' | 'KeyA' | 'KeyD', ms: number) {
-  await page.keyboard.down(key);
-  await page.waitForTimeout(ms);
-  await page.keyboard.up(key);
+/**
+ * `walker` walks with the keyboard (WASD on the window, as a person does) until `watcher` sees
+ * `name`'s avatar at least `metres` from where it stood. Walking speed is per frame (a slow frame
+ * counts at most 100 ms), so on a loaded machine the key is held as long as it takes, not a set time.
+ */
+async function walkUntilSeen(
+  walker: Page,
+  key: 'KeyW' | 'KeyS' | 'KeyA' | 'KeyD',
+  watcher: Page,
+  name: string,
+  metres: number,
+) {
+  const from = (await headOf(watcher, name))!;
+  await walker.keyboard.down(key);
+  try {
+    await seesMoved(watcher, name, from, metres);
+  } finally {
+    await walker.keyboard.up(key);
+  }
 }
 
 /** Alice's share dialog, from the room bar. */
@@ -227,12 +241,8 @@ describe('shared spaces end to end: two different users (Chromium, real stack)',
 
     // (3) each sees the other's avatar move (keyboard walking), and they chat
     await bob.waitForFunction(() => window.__chenu!.room.getState().avatars.length > 0);
-    const aliceAt = (await headOf(bob, 'Alice'))!;
-    await walk(alice, 'KeyW', 1500);
-    await seesMoved(bob, 'Alice', aliceAt, 0.5);
-    const bobAt = (await headOf(alice, 'Bob'))!;
-    await walk(bob, 'KeyS', 1500);
-    await seesMoved(alice, 'Bob', bobAt, 0.5);
+    await walkUntilSeen(alice, 'KeyW', bob, 'Alice', 0.5);
+    await walkUntilSeen(bob, 'KeyS', alice, 'Bob', 0.5);
     await alice.getByLabel('Chat message', { exact: true }).fill('Hello Bob, welcome to the site!');
     await alice.getByRole('button', { name: 'Send', exact: true }).click();
     await bob
@@ -407,9 +417,7 @@ describe('shared spaces end to end: two different users (Chromium, real stack)',
     await frames(bob, 10);
     await seesMoved(alice, 'Bob', bobAt, 0.8);
     // Bob, in VR, sees Alice walk towards where he looks
-    const aliceAt = (await headOf(bob, 'Alice'))!;
-    await walk(alice, 'KeyW', 1500);
-    await seesMoved(bob, 'Alice', aliceAt, 0.5);
+    await walkUntilSeen(alice, 'KeyW', bob, 'Alice', 0.5);
     await frames(bob, 5);
     await shot(bob, 'vr-1-bob-sees-alice');
     await shot(alice, 'vr-1-alice-sees-bob-in-vr');

@@ -20,6 +20,7 @@ import { JoinScreen } from '../../../client/session/JoinScreen.tsx';
 import { SessionContext } from '../../../client/session/SessionContext.ts';
 import { RequireSession } from '../../../client/session/RequireSession.tsx';
 import { createPresenceStore, type PresenceStore } from '../../../client/sharing/presenceStore.ts';
+import { createShareStore } from '../../../client/sharing/shareStore.ts';
 import { agentStreams, applyAgentStream } from '../../../client/threads/agentStreams.ts';
 import { LiveRuns } from '../../../client/threads/LiveRuns.tsx';
 import { useClientStack } from '../../e2e/clientStack.ts';
@@ -267,6 +268,29 @@ describe('shared spaces screens (real gateway, Deno functions and Colyseus, jsdo
       ['Bob Pro', 'participant'],
     ]);
   }, 120_000);
+
+  it('keeps an invitation sent while the dialog was still loading (the late lists are read again)', async () => {
+    const alice = await owner('early');
+    let invited = () => {};
+    const inviteDone = new Promise<void>((resolve) => (invited = resolve));
+    // the dialog's first read of the invitations answers only after the invitation is made: its list
+    // (read before) no longer holds what the person just sent
+    const slow: typeof alice.api = {
+      ...alice.api,
+      dataspaceInvitations: async (...args) => {
+        const page = await alice.api.dataspaceInvitations(...args);
+        await inviteDone;
+        return page;
+      },
+    };
+    const share = createShareStore(slow, 'http://127.0.0.1');
+    const loading = share.load(alice.space.id, 'owner');
+    const row = await share.invite('late@client.chenu.local', 'viewer');
+    invited();
+    await loading;
+    expect(share.getState().loaded).toBe(true);
+    expect(share.getState().invitations.map((i) => i.id)).toEqual([row!.id]);
+  });
 
   it('offers Stop on a live answer to the person who asked for the run only', async () => {
     const alice = await owner('runner');
