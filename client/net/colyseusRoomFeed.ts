@@ -471,7 +471,8 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
     async leave() {
       for (const t of trailing.values()) clearTimeout(t.timer);
       trailing.clear();
-      if (status.getState().status !== 'closed') await room.leave(true);
+      // closed by the server, or dropped and retrying: a consented leave would write to a dead socket
+      if (status.getState().status !== 'closed' && room.connection.isOpen) await room.leave(true);
     },
   };
   return feed;

@@ -65,6 +65,11 @@ export interface DataspaceState {
 
 export interface DataspaceActions {
   load(dataspace: Dataspace, sessionId: string): Promise<void>;
+  /**
+   * Reads the dataspace again (its name, and `my_role`, which a host may have just changed): the
+   * panels then offer what the new role allows. Access that ended is the room's to say.
+   */
+  refreshDataspace(): Promise<void>;
   openThread(threadId: string | null): Promise<void>;
   refreshThread(threadId: string): Promise<void>;
   createThread(title: string): Promise<Thread | null>;
@@ -128,16 +133,29 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
         set({ threads: threads.data, agents: agents.data, openThreadId: open });
         if (open) await actions.refreshThread(open);
         await actions.refreshTokens();
-        // Nova reads the identity's own places: in a space shared with it (a member), its context
-        // stays the identity's own, not the owner's dataspace (which Nova refuses as unknown)
-        const place =
-          dataspace.my_role === 'owner' ? { sphereId: dataspace.sphere_id, dataspaceId: dataspace.id } : {};
-        const nova = await api.novaContext({ sessionId, ...place }).catch((e: unknown) => (fail(e), null));
+        // Nova reads the identity's own spheres (never shared): a member's room has none to offer
+        const nova =
+          dataspace.my_role === 'owner'
+            ? await api
+                .novaContext({ sessionId, sphereId: dataspace.sphere_id, dataspaceId: dataspace.id })
+                .catch((e: unknown) => (fail(e), null))
+            : null;
         set({ nova });
       } catch (error) {
         fail(error);
       } finally {
         set({ busy: false });
+      }
+    },
+    async refreshDataspace() {
+      const current = store.getState().dataspace;
+      if (!current) return;
+      try {
+        const fresh = await api.dataspace(current.id);
+        if (store.getState().dataspace?.id === fresh.id) set({ dataspace: fresh });
+      } catch (error) {
+        // removed meanwhile: the room closes on its own and says so; anything else is said here
+        if (toUiError(error).code !== 'not_found') fail(error);
       }
     },
     async openThread(threadId) {

@@ -110,7 +110,12 @@ describe('an OpenAI-compatible provider', () => {
     const streamed = deltas().filter((e) => e.id === r.executionId);
     expect(streamed.map((e) => (e.data as { delta: string }).delta).join('')).toBe(chunks.join(''));
     expect(streamed.map((e) => (e.data as { seq: number }).seq)).toEqual([...streamed.keys()]);
-    expect(streamed[0]!.data).toMatchObject({ threadId: B1_THREAD, agent: 'openai-compatible' });
+    // the runner is named: the rooms offer Stop to that identity only
+    expect(streamed[0]!.data).toMatchObject({
+      threadId: B1_THREAD,
+      agent: 'openai-compatible',
+      runner: SEED.b1,
+    });
     // the thread holds the whole answer, written once when the run settled
     const [message] = await db.sql()`select body from public.messages where id = ${r.messageIds[0]!}`;
     expect(message!.body).toBe(chunks.join(''));
@@ -168,6 +173,10 @@ describe('an OpenAI-compatible provider', () => {
     });
     await until(() => deltas().some((e) => !finished.has(e.id)));
     const executionId = deltas().find((e) => !finished.has(e.id))!.id;
+    // nobody but its runner stops it (the rooms offer Stop to the runner only): answered as no run
+    await expect(cancelRun(db.data(), asIdentity('a1'), executionId)).rejects.toMatchObject({
+      code: 'P0002',
+    });
     expect(await cancelRun(db.data(), asIdentity('b1'), executionId)).toBe('running');
     const r = await run;
     expect(!r.ok && r.code).toBe('cancelled');

@@ -184,12 +184,16 @@ export async function executeOpenRun(deps: PipelineDeps, run: OpenRun): Promise<
   const onClientGone = () => stop.abort();
   deps.signal?.addEventListener('abort', onClientGone, { once: true });
   if (deps.signal?.aborted) stop.abort();
-  // built-in agents answer at once, and a workflow's steps are not shown as they go: no stream
+  // built-in agents answer at once, and a workflow's steps are not shown as they go: no stream. The
+  // runner is named so that the rooms offer Stop to that identity only (only it may stop the run)
   const relay =
     run.funding || run.agent.provider === 'builtin'
       ? null
-      : createStreamRelay(deps.data, run.executionId, { agent: run.agent.slug, model: run.agent.model }, () =>
-          stop.abort(),
+      : createStreamRelay(
+          deps.data,
+          run.executionId,
+          { agent: run.agent.slug, model: run.agent.model, runner: run.identityId },
+          () => stop.abort(),
         );
   let output: AgentOutput;
   try {
