@@ -102,9 +102,9 @@ async function pressNamed(page: Page, name: string): Promise<void> {
     },
     [local.toArray(), q.toArray()] as const,
   );
-  await frames(page, 4);
+  await frames(page, 3);
   await page.evaluate(() => window.iwerDevice.controllers.right!.updateButtonValue('trigger', 1));
-  await frames(page, 2);
+  await frames(page, 1);
   await page.evaluate(() => window.iwerDevice.controllers.right!.updateButtonValue('trigger', 0));
   await frames(page, 2);
 }
@@ -317,7 +317,8 @@ describe('XR parity end to end (Chromium + IWER Quest 3, real stack)', () => {
     await expect.poll(agentMessages, { timeout: 15_000 }).toBeGreaterThan(agentsBefore);
     await frames(a, 3);
     await a.screenshot({ path: await screenshotPath('xr-parity-after-governed-run') });
-  }, 300_000);
+    // ~35 presses of 3D keys on software WebGL: each is a few frames of a shared 2-core machine
+  }, 600_000);
 
   it('raises a hand in VR; a second person on a desktop sees it in the meeting’s queue', async () => {
     // Bob (another user) is a participant of Alice's dataspace, where a meeting is about to start
