@@ -143,6 +143,12 @@ function createGatewayApp(
   const startedAt = Date.now();
   const app = new Hono<Env>();
   app.use(CORS);
+  app.use(async (c, next) => {
+    await next();
+    // answered before the whole body arrived (a 413, a refusal before reading): the rest cannot be
+    // skipped on a kept-alive connection, so this answer closes it and the client opens a new one
+    if (!c.env.incoming.complete) c.res.headers.set('connection', 'close');
+  });
 
   const onFunction = async (c: Context<Env>): Promise<Response> => {
     const url = new URL(c.req.url);

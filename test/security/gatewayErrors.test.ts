@@ -111,6 +111,12 @@ describe('gateway errors are JSON', () => {
     let received!: (body: string) => void;
     const got = new Promise<string>((resolve) => (received = resolve));
     const upstream = http.createServer((req, res) => {
+      if (req.url === '/too-big') {
+        // refuses before reading the body, as a function's body limit does
+        res.writeHead(413, { 'content-type': 'application/json' });
+        res.end('{"error":{"code":"payload_too_large","message":"too big"}}');
+        return;
+      }
       if (req.url === '/hang') {
         // holds the answer open, as a running agent does, until the client is gone
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -151,6 +157,18 @@ describe('gateway errors are JSON', () => {
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-headers')).toMatch(/apikey/);
       expect(preflight.headers.get('access-control-allow-headers')).toMatch(/idempotency-key/);
+
+      // refused before its body was read: the answer closes the connection, and the next request
+      // (a fresh connection) is served
+      for (let i = 0; i < 3; i++) {
+        const big = await fetch(`${url}/too-big`, { method: 'POST', body: 'x'.repeat(4_000_000) });
+        expect(big.status).toBe(413);
+        expect(big.headers.get('connection')).toBe('close');
+        expect((await big.json()).error.code).toBe('payload_too_large');
+        const next = await fetch(`${url}/echo/y`, { method: 'POST', body: '{}' });
+        expect(next.status).toBe(201);
+        await next.arrayBuffer();
+      }
 
       const client = new AbortController();
       const hanging = await fetch(`${url}/hang`, { signal: client.signal });

@@ -151,6 +151,12 @@ fn.route(
     response: { status: 200, schema: r.NotificationChannel },
   },
   async ({ params, body, caller, db }) => {
+    // as crud's updates: a body with no known field is refused before anything is looked up
+    if (Object.keys(body).length === 0) {
+      throw new ApiError('validation_failed', 'send at least one field of the notification channel', [
+        { path: 'body', message: 'no known field', code: 'too_small' },
+      ]);
+    }
     const row = await mapped('write', () =>
       db.withUser(caller.claims, async (tx) => {
         const [current] = await tx<{ channel: string }[]>`
