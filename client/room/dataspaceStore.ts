@@ -133,13 +133,11 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
         set({ threads: threads.data, agents: agents.data, openThreadId: open });
         if (open) await actions.refreshThread(open);
         await actions.refreshTokens();
-        // Nova reads the identity's own spheres (never shared): a member's room has none to offer
-        const nova =
-          dataspace.my_role === 'owner'
-            ? await api
-                .novaContext({ sessionId, sphereId: dataspace.sphere_id, dataspaceId: dataspace.id })
-                .catch((e: unknown) => (fail(e), null))
-            : null;
+        // Nova reads the identity's own places: in a space shared with it (a member), its context
+        // stays the identity's own, not the owner's dataspace (which Nova refuses as unknown)
+        const place =
+          dataspace.my_role === 'owner' ? { sphereId: dataspace.sphere_id, dataspaceId: dataspace.id } : {};
+        const nova = await api.novaContext({ sessionId, ...place }).catch((e: unknown) => (fail(e), null));
         set({ nova });
       } catch (error) {
         fail(error);
