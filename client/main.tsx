@@ -8,11 +8,15 @@ import { loadUiFont } from './app/loadUiFont.ts';
 import { attachTheme } from './design/themeStore.ts';
 import { createBrowserStore } from './home/browserStore.ts';
 import { initI18n } from './i18n/i18n.ts';
+import { joinPresence } from './net/presenceFeed.ts';
+import { realtimeUrl } from './net/realtimeEnv.ts';
+import { createPresenceStore } from './sharing/presenceStore.ts';
 import { supabase } from './supabaseClient.ts';
 import { installXREmulator, wantsXREmulator } from './xr/xrEmulator.ts';
 import './styles/app.css';
 import './styles/kit.css';
 import './styles/panels.css';
+import './styles/sharing.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('CHENU client: index.html must contain <div id="root">.');
@@ -38,12 +42,14 @@ async function start(container: HTMLElement) {
   }
   const session = createSessionStore(supabase());
   const browser = createBrowserStore(session.api);
+  // one presence connection per page: live balance and notifications (invitations) on every screen
+  const presence = createPresenceStore((token, identityId) => joinPresence(realtimeUrl(), token, identityId));
   createRoot(container).render(
     <StrictMode>
       {/* navigation renders at once: a transition would wait behind the room's never-idle canvas and
           leave the address ahead of the screen */}
       <BrowserRouter useTransitions={false}>
-        <AppProviders session={session} browser={browser}>
+        <AppProviders session={session} browser={browser} presence={presence}>
           <AppRoutes />
         </AppProviders>
       </BrowserRouter>

@@ -3583,6 +3583,7 @@ export type Database = {
           last_pose: Json | null;
           last_room_id: string | null;
           model: string;
+          room_poses: NonNullable<Json>;
           updated_at: string;
         };
         ComputedFields: never;
@@ -3595,6 +3596,7 @@ export type Database = {
           last_pose?: Json | null;
           last_room_id?: string | null;
           model?: string;
+          room_poses?: NonNullable<Json>;
           updated_at?: string;
         };
         Update: {
@@ -3606,6 +3608,7 @@ export type Database = {
           last_pose?: Json | null;
           last_room_id?: string | null;
           model?: string;
+          room_poses?: NonNullable<Json>;
           updated_at?: string;
         };
         Relationships: [

@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import { DesktopControls, lookState } from '../controls/DesktopControls.tsx';
 import { colors } from '../design/tokens.ts';
 import { themeStore } from '../design/themeStore.ts';
+import { ModePublisher } from '../room/ModePublisher.tsx';
 import { PosePublisher } from '../room/PosePublisher.tsx';
 import { RoomScene } from '../room/RoomScene.tsx';
 import { RoomFeedContext } from '../room/RoomFeedContext.ts';
@@ -14,7 +15,7 @@ import { createRoomStore, type RoomStore } from '../state/roomStore.ts';
 import { TouchJoystick } from '../ui/TouchJoystick.tsx';
 import { XRButtons } from '../ui/XRButtons.tsx';
 import { NoticeToast } from '../ui/NoticeToast.tsx';
-import { detectXRSupport, loadXRRuntime } from '../xr/xrLoader.ts';
+import { detectXRSupport, exitXR, loadXRRuntime } from '../xr/xrLoader.ts';
 import { clientStore } from './clientStore.ts';
 import { installThreeConsole } from './threeConsole.ts';
 
@@ -46,6 +47,8 @@ export function App({
   const scheme = useStore(themeStore, (s) => s.scheme);
   useEffect(() => bindRoomFeed(feed, store), [feed, store]);
   useEffect(() => void detectXRSupport(), []);
+  // the canvas going away ends the immersive session it presents (else the headset shows a dead frame)
+  useEffect(() => exitXR, []);
   const onObjectClick = (id: string) => {
     if (lookState.controls?.wasDrag()) return;
     store.select(store.getState().selectedObjectId === id ? null : id);
@@ -59,6 +62,7 @@ export function App({
             <RoomScene onObjectClick={onObjectClick} />
             <DesktopControls />
             <PosePublisher feed={feed} />
+            <ModePublisher feed={feed} />
             {scene}
             {xrMounted && (
               <Suspense fallback={null}>

@@ -2,13 +2,17 @@ import { Link } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
 import { IdentitySwitcher } from '../session/IdentitySwitcher.tsx';
+import { InboxButton } from '../sharing/InboxButton.tsx';
 import { useSessionStore } from '../session/SessionContext.ts';
 import { Button } from '../ui/Button.tsx';
 import { LocaleSwitch } from './LocaleSwitch.tsx';
 import { paths } from './routes.ts';
 import { ThemeSwitch } from './ThemeSwitch.tsx';
 
-/** The 2D screens' header: home, the bureau, plans, the active identity, language, theme, sign-out. */
+/**
+ * The 2D screens' header: home, the bureau, plans, my invitations, the active identity, language,
+ * theme, sign-out.
+ */
 export function AppHeader() {
   const { t } = useTranslation();
   const session = useSessionStore();
@@ -42,6 +46,7 @@ export function AppHeader() {
         </Link>
       </nav>
       <div className="app-header-end">
+        <InboxButton />
         <IdentitySwitcher />
         <LocaleSwitch />
         <ThemeSwitch />

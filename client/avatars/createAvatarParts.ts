@@ -68,8 +68,11 @@ export interface AvatarParts {
   readonly tags: InstancedMesh;
   readonly speaking: InstancedMesh;
   readonly atlas: NameTagAtlas;
-  /** Applies a membership change: colours, tags, counts. Not per frame. */
-  setMembers(avatars: readonly AvatarEntry[]): void;
+  /**
+   * Applies a membership change: colours, tags (`label` words each tag: name, mode, hands; the name
+   * alone by default), counts. Not per frame.
+   */
+  setMembers(avatars: readonly AvatarEntry[], label?: (avatar: AvatarEntry) => string): void;
   /**
    * Interpolates every avatar to `nowMs`, turns tags toward `camera`, leaves out heads, hands and
    * indicators outside its view and picks each head's and hand's level of detail from its size on a
@@ -164,14 +167,14 @@ export function createAvatarParts(capacity: number): AvatarParts {
     tags,
     speaking,
     atlas,
-    setMembers(avatars) {
+    setMembers(avatars, label = (a) => a.displayName) {
       if (avatars.length > capacity) {
         throw new RangeError(`createAvatarParts: ${avatars.length} avatars exceed capacity ${capacity}`);
       }
       for (let i = 0; i < avatars.length; i++) {
         const a = avatars[i]!;
         _color.set(a.color).toArray(colors, i * 3);
-        atlas.draw(i, a.displayName, a.color);
+        atlas.draw(i, label(a), a.color);
         atlas.uvFor(i, tagUv.array as Float32Array, i * 4);
       }
       tagUv.needsUpdate = true;

@@ -3,7 +3,8 @@ const ascii = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(
 const latin1 = Array.from({ length: 0x100 - 0xa0 }, (_, i) => String.fromCharCode(0xa0 + i)).join('');
 /**
  * Œ œ Ÿ, quotes, dashes, ellipsis, euro, narrow no-break space (French before ; : ! ?), and the marks
- * the content itself uses: the bullet of agents' lists (server/pipeline/providers), single guillemets,
+ * the content itself uses: the bullet of agents' lists (supabase/functions/_shared/pipeline/providers),
+ * single guillemets,
  * up/down arrows, the minus sign, ™ — all in Inter's latin subset (General Punctuation and the few
  * symbols it carries), so each is a real outline, never a box.
  */

@@ -20,13 +20,29 @@ import { EmptyState } from '../ui/EmptyState.tsx';
 import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { NameDialog } from '../ui/NameDialog.tsx';
 import { ReviewsPanel } from '../reviews/ReviewsPanel.tsx';
+import { useSessionStore } from '../session/SessionContext.ts';
+import { PendingInvitations } from '../sharing/PendingInvitations.tsx';
+import { ShareDialog } from '../sharing/ShareDialog.tsx';
+import { createShareStore } from '../sharing/shareStore.ts';
 import { useBrowser, useBrowserStore } from './BrowserContext.ts';
 import { isArchived } from './browserStore.ts';
 
 type Dialog =
-  { kind: 'new-sphere' } | { kind: 'new-dataspace' } | { kind: 'rename'; dataspace: Dataspace } | null;
+  | { kind: 'new-sphere' }
+  | { kind: 'new-dataspace' }
+  | { kind: 'rename'; dataspace: Dataspace }
+  | { kind: 'share'; dataspace: Dataspace }
+  | null;
 
-function DataspaceCard({ dataspace, onRename }: { dataspace: Dataspace; onRename: () => void }) {
+function DataspaceCard({
+  dataspace,
+  onRename,
+  onShare,
+}: {
+  dataspace: Dataspace;
+  onRename: () => void;
+  onShare: () => void;
+}) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const browser = useBrowserStore();
@@ -55,6 +71,7 @@ function DataspaceCard({ dataspace, onRename }: { dataspace: Dataspace; onRename
                   },
                 ]
               : [
+                  { id: 'share', label: t('share.menu'), onAction: onShare },
                   { id: 'rename', label: t('common.rename'), onAction: onRename },
                   {
                     id: 'archive',
@@ -76,10 +93,38 @@ function DataspaceCard({ dataspace, onRename }: { dataspace: Dataspace; onRename
   );
 }
 
+/** A dataspace another identity shared with me: opens its room; shows my role and its people. */
+function SharedCard({ dataspace, onPeople }: { dataspace: Dataspace; onPeople: () => void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const role = dataspace.my_role ?? 'viewer';
+  return (
+    <li className="card dataspace-card" data-shared="true">
+      <div className="dataspace-card-head">
+        <h3 className="dataspace-name">
+          <Link href={paths.dataspace(dataspace.id)} className="card-link">
+            {dataspace.name}
+          </Link>
+        </h3>
+        <ActionMenu
+          label={t('home.actionsFor', { name: dataspace.name })}
+          actions={[{ id: 'people', label: t('share.peopleMenu'), onAction: onPeople }]}
+        />
+      </div>
+      {dataspace.description && <p className="muted">{dataspace.description}</p>}
+      <p className="meta">
+        <span className="badge">{t(`memberRoles.${role}`)}</span> {t(`dataspaceKinds.${dataspace.kind}`)} ·{' '}
+        {t('home.updated', { when: fmt.relative(dataspace.updated_at) })}
+      </p>
+    </li>
+  );
+}
+
 /**
- * Home: the active identity's spheres and the chosen sphere's dataspaces as cards that open their
- * room, with new / rename / archive / restore; archived ones fold away. Empty states offer the next
- * step (a first dataspace, a first sphere).
+ * Home: my pending invitations (while some wait), the active identity's spheres and the chosen
+ * sphere's dataspaces as cards that open their room, with new / rename / share / archive / restore
+ * (archived ones fold away), then the dataspaces shared with me. Empty states offer the next step (a
+ * first dataspace, a first sphere).
  */
 export function HomeScreen() {
   const { t } = useTranslation();
@@ -87,8 +132,14 @@ export function HomeScreen() {
   const spheres = useBrowser((s) => s.spheres);
   const sphereId = useBrowser((s) => s.sphereId);
   const dataspaces = useBrowser((s) => s.dataspaces);
+  const shared = useBrowser((s) => s.shared);
   const error = useBrowser((s) => s.error);
+  const session = useSessionStore();
+  const [share] = useState(() =>
+    createShareStore(session.api, globalThis.location?.origin ?? 'http://localhost'),
+  );
   const [dialog, setDialog] = useState<Dialog>(null);
+  const sharedOpen = shared.filter((d) => !isArchived(d));
   const open = dataspaces.filter((d) => !isArchived(d));
   const archived = dataspaces.filter(isArchived);
   const close = (o: boolean) => !o && (setDialog(null), browser.clearError());
@@ -106,6 +157,7 @@ export function HomeScreen() {
             {t('home.newDataspace')}
           </Button>
         </div>
+        <PendingInvitations />
         <div className="sphere-bar">
           <ToggleButtonGroup
             className="segmented segmented-wide"
@@ -146,6 +198,7 @@ export function HomeScreen() {
                 key={d.id}
                 dataspace={d}
                 onRename={() => setDialog({ kind: 'rename', dataspace: d })}
+                onShare={() => setDialog({ kind: 'share', dataspace: d })}
               />
             ))}
           </ul>
@@ -160,14 +213,50 @@ export function HomeScreen() {
             <DisclosurePanel>
               <ul className="card-grid" aria-label={t('home.archivedList')}>
                 {archived.map((d) => (
-                  <DataspaceCard key={d.id} dataspace={d} onRename={() => undefined} />
+                  <DataspaceCard
+                    key={d.id}
+                    dataspace={d}
+                    onRename={() => undefined}
+                    onShare={() => undefined}
+                  />
                 ))}
               </ul>
             </DisclosurePanel>
           </Disclosure>
         )}
+        <section className="stack" aria-labelledby="shared-title">
+          <h2 id="shared-title" className="section-title">
+            {t('home.sharedTitle')}
+          </h2>
+          {sharedOpen.length === 0 ? (
+            <p className="muted">{t('home.sharedEmpty')}</p>
+          ) : (
+            <ul className="card-grid" aria-label={t('home.sharedTitle')}>
+              {sharedOpen.map((d) => (
+                <SharedCard
+                  key={d.id}
+                  dataspace={d}
+                  onPeople={() => setDialog({ kind: 'share', dataspace: d })}
+                />
+              ))}
+            </ul>
+          )}
+        </section>
         <ReviewsPanel />
       </main>
+      {dialog?.kind === 'share' && (
+        <ShareDialog
+          share={share}
+          dataspace={dialog.dataspace}
+          isOpen
+          onOpenChange={(o) => {
+            if (o) return;
+            setDialog(null);
+            // a member who left, or roles changed: the cards read again
+            void browser.load();
+          }}
+        />
+      )}
       <NameDialog
         title={t('home.newDataspace')}
         label={t('home.dataspaceName')}

@@ -3,8 +3,9 @@ import type { ChenuApi, Dataspace, Sphere, SphereCreate } from '../api/chenuApi.
 import { toUiError, UiFailure, type UiError } from '../i18n/uiError.ts';
 
 /**
- * The dataspace browser of the active identity: its spheres, and the dataspaces of the chosen one
- * (open and archived), with create / rename / archive / restore through the API. Shared by the 2D
+ * The dataspace browser of the active identity: its spheres, the dataspaces of the chosen one (open
+ * and archived), with create / rename / archive / restore through the API, and the dataspaces shared
+ * with it. Shared by the 2D
  * home screen and, later, its 3D panel. Not per frame.
  */
 export interface BrowserState {
@@ -12,6 +13,11 @@ export interface BrowserState {
   readonly sphereId: string | null;
   /** The chosen sphere's dataspaces, newest first (open and archived). */
   readonly dataspaces: readonly Dataspace[];
+  /**
+   * "Shared with me": other identities' dataspaces the active identity is a member of, each with its
+   * `my_role` (docs/SHARING.md). Not in any of my spheres.
+   */
+  readonly shared: readonly Dataspace[];
   /** Spheres listed at least once for the identity (false while the first list loads). */
   readonly loaded: boolean;
   readonly busy: boolean;
@@ -38,6 +44,7 @@ const initial: BrowserState = {
   spheres: [],
   sphereId: null,
   dataspaces: [],
+  shared: [],
   loaded: false,
   busy: false,
   error: null,
@@ -75,11 +82,14 @@ export function createBrowserStore(api: ChenuApi): BrowserStore {
     async load(preferredSphereId) {
       const gen = ++generation;
       try {
-        const spheres = (await api.spheres()).data;
+        const [spheres, shared] = await Promise.all([
+          api.spheres().then((p) => p.data),
+          api.sharedDataspaces(100).then((p) => p.data),
+        ]);
         const keep = preferredSphereId ?? store.getState().sphereId;
         const sphereId = spheres.find((s) => s.id === keep)?.id ?? spheres[0]?.id ?? null;
         const dataspaces = sphereId ? (await api.dataspaces(sphereId, 100)).data : [];
-        if (gen === generation) set({ spheres, sphereId, dataspaces, loaded: true, error: null });
+        if (gen === generation) set({ spheres, sphereId, dataspaces, shared, loaded: true, error: null });
       } catch (error) {
         if (gen === generation) set({ error: toUiError(error), loaded: true });
       }

@@ -1,7 +1,15 @@
 import { createStore } from 'zustand/vanilla';
 
 /** The dock's tabs, in order. */
-export const DOCK_TABS = ['thread', 'meetings', 'workspaces', 'memory', 'activity'] as const;
+export const DOCK_TABS = [
+  'thread',
+  'people',
+  'voice',
+  'meetings',
+  'workspaces',
+  'memory',
+  'activity',
+] as const;
 export type DockTab = (typeof DOCK_TABS)[number];
 
 export interface HudState {

@@ -61,9 +61,16 @@ export function toUiError(error: unknown): UiError {
   return { code: 'unknown', message: String(error) };
 }
 
-/** A room's refusal (`{ code, message }` of the realtime protocol) as a UiError. */
-export function roomRefusal(refusal: { code: string; message: string }): UiError {
-  return { code: `room.${refusal.code}`, message: refusal.message };
+/**
+ * A room's refusal (`{ code, message, type }` of the realtime protocol) as a UiError; the refused
+ * message's type is kept, so a sentence can say what was refused (`errors.room.forbidden_chat`).
+ */
+export function roomRefusal(refusal: { code: string; message: string; type?: string }): UiError {
+  return {
+    code: `room.${refusal.code}`,
+    message: refusal.message,
+    ...(refusal.type ? { details: { type: refusal.type } } : {}),
+  };
 }
 
 /**
@@ -71,7 +78,10 @@ export function roomRefusal(refusal: { code: string; message: string }): UiError
  * one. The raw wording goes to the console (debug), never to the screen.
  */
 export function errorText(t: TFunction, i18n: I18n, error: UiError): string {
-  const key = `errors.${error.code}`;
+  // a room's refusal of one kind of action has its own sentence where the dictionaries word one
+  const refused = (error.details as { type?: unknown } | undefined)?.type;
+  const specific = typeof refused === 'string' ? `errors.${error.code}_${refused}` : null;
+  const key = specific && i18n.exists(specific) ? specific : `errors.${error.code}`;
   if (!i18n.exists(key)) {
     console.debug(`CHENU client: no sentence for ${error.code}:`, error.message);
     return t('errors.unknown');

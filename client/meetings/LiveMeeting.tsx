@@ -5,7 +5,9 @@ import { useStore } from 'zustand';
 import { useFormat } from '../i18n/format.ts';
 import { Button } from '../ui/Button.tsx';
 import { TextField } from '../ui/TextField.tsx';
+import type { MeetingNoteView } from './meetingFeed.ts';
 import type { MeetingsStore } from './meetingStore.ts';
+import { TaskDialog } from './TaskDialog.tsx';
 
 const MODERATORS = new Set(['host', 'moderator']);
 
@@ -30,11 +32,14 @@ export function LiveMeeting({ meetings }: { meetings: MeetingsStore }) {
   const fmt = useFormat();
   const live = useStore(meetings, (s) => s.live);
   const [note, setNote] = useState('');
+  const [tasking, setTasking] = useState<MeetingNoteView | null>(null);
   const left = useCountdown(live?.timerEndsAt ?? null);
   const feed = meetings.feed();
   if (!live || !feed) return null;
   const me = live.participants.find((p) => p.sessionId === live.selfId);
   const moderator = me ? MODERATORS.has(me.role) : false;
+  // a viewer watches: the room refuses its hand and its notes, so the panel offers neither
+  const viewer = me?.role === 'viewer';
   const nameOf = (id: string) => live.participants.find((p) => p.sessionId === id)?.displayName ?? '—';
   return (
     <section className="stack live-meeting" aria-label={t('meetings.liveLabel', { title: live.title })}>
@@ -47,15 +52,18 @@ export function LiveMeeting({ meetings }: { meetings: MeetingsStore }) {
       <p data-testid="speaker" className="speaker">
         {live.speaker ? t('meetings.speaking', { name: nameOf(live.speaker) }) : t('meetings.nobodySpeaking')}
       </p>
+      {viewer && <p className="notice">{t('meetings.viewerNotice')}</p>}
       <div className="row row-wrap">
         {me?.handRaised ? (
           <Button variant="secondary" onPress={() => feed.lowerHand()}>
             {t('meetings.lowerHand')}
           </Button>
         ) : (
-          <Button variant="primary" onPress={() => feed.raiseHand()}>
-            {t('meetings.raiseHand')}
-          </Button>
+          !viewer && (
+            <Button variant="primary" onPress={() => feed.raiseHand()}>
+              {t('meetings.raiseHand')}
+            </Button>
+          )
         )}
         {moderator && (
           <Button
@@ -102,7 +110,11 @@ export function LiveMeeting({ meetings }: { meetings: MeetingsStore }) {
       <ul className="item-list" aria-label={t('meetings.participants')}>
         {live.participants.map((p) => (
           <li key={p.sessionId} data-hand={p.handRaised}>
-            {p.displayName} <span className="muted">· {t(`roles.${p.role}`)}</span>
+            {p.displayName}{' '}
+            <span className="muted">
+              · {t(`roles.${p.role}`)}
+              {p.access === 'seat' && ` · ${t('access.seat')}`}
+            </span>
             {p.handRaised && <span className="badge">{t('meetings.handUp')}</span>}
             {live.speaker === p.sessionId && (
               <span className="badge badge-accent">{t('meetings.speakingBadge')}</span>
@@ -149,7 +161,12 @@ export function LiveMeeting({ meetings }: { meetings: MeetingsStore }) {
               <span className="badge">{t('meetings.isTask')}</span>
             ) : (
               moderator && (
-                <Button size="sm" variant="quiet" onPress={() => feed.noteToTask(n.id, n.text.slice(0, 200))}>
+                <Button
+                  size="sm"
+                  variant="quiet"
+                  onPress={() => setTasking(n)}
+                  aria-label={t('meetings.makeTaskLabel', { note: n.text.slice(0, 60) })}
+                >
                   {t('meetings.makeTask')}
                 </Button>
               )
@@ -157,26 +174,34 @@ export function LiveMeeting({ meetings }: { meetings: MeetingsStore }) {
           </li>
         ))}
       </ul>
-      <Form
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (note.trim()) feed.addNote(note.trim());
-          setNote('');
-        }}
-      >
-        <TextField
-          className="grow"
-          label={t('meetings.note')}
-          hideLabel
-          placeholder={t('meetings.notePlaceholder')}
-          value={note}
-          onChange={setNote}
-        />
-        <Button type="submit" isDisabled={!note.trim()}>
-          {t('meetings.addNote')}
-        </Button>
-      </Form>
+      {!viewer && (
+        <Form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (note.trim()) feed.addNote(note.trim());
+            setNote('');
+          }}
+        >
+          <TextField
+            className="grow"
+            label={t('meetings.note')}
+            hideLabel
+            placeholder={t('meetings.notePlaceholder')}
+            value={note}
+            onChange={setNote}
+          />
+          <Button type="submit" isDisabled={!note.trim()}>
+            {t('meetings.addNote')}
+          </Button>
+        </Form>
+      )}
+      <TaskDialog
+        note={tasking}
+        participants={live.participants}
+        onOpenChange={(o) => !o && setTasking(null)}
+        onSubmit={(title, assignee) => tasking && meetings.makeTask(tasking.id, title, assignee)}
+      />
     </section>
   );
 }

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { Meeting } from '../api/chenuApi.ts';
 import { useFormat } from '../i18n/format.ts';
+import { useDataspace } from '../room/DataspaceContext.ts';
+import { can } from '../sharing/roles.ts';
 import { ActionMenu } from '../ui/ActionMenu.tsx';
 import { Button } from '../ui/Button.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
@@ -27,6 +29,12 @@ export function MeetingsPanel({ meetings }: { meetings: MeetingsStore }) {
   const live = useStore(meetings, (s) => s.live);
   const joining = useStore(meetings, (s) => s.joining);
   const error = useStore(meetings, (s) => s.error);
+  const invited = useStore(meetings, (s) => s.invited);
+  // scheduling, editing and cancelling are an editor's (docs/SHARING.md); anyone with a role joins
+  const editing = can(
+    useDataspace((s) => s.dataspace?.my_role),
+    'edit',
+  );
   const [dialog, setDialog] = useState<Dialog>(null);
   const upcoming = list.filter(isJoinable);
   const past = list.filter((m) => !isJoinable(m));
@@ -35,20 +43,29 @@ export function MeetingsPanel({ meetings }: { meetings: MeetingsStore }) {
     <section className="stack" aria-label={t('meetings.title')}>
       <div className="panel-head">
         <h2 className="panel-title">{t('meetings.title')}</h2>
-        <Button size="sm" variant="secondary" onPress={() => setDialog({ kind: 'schedule' })}>
-          {t('meetings.schedule')}
-        </Button>
+        {editing && (
+          <Button size="sm" variant="secondary" onPress={() => setDialog({ kind: 'schedule' })}>
+            {t('meetings.schedule')}
+          </Button>
+        )}
       </div>
       <ErrorNotice error={dialog ? null : error} />
+      {invited.length > 0 && !dialog && (
+        <p className="notice" role="status">
+          {t('meetings.invitedSent', { list: invited.join(', '), count: invited.length })}
+        </p>
+      )}
       <LiveMeeting meetings={meetings} />
       {upcoming.length === 0 && !live ? (
         <EmptyState
           title={t('meetings.emptyTitle')}
-          body={t('meetings.emptyBody')}
+          body={editing ? t('meetings.emptyBody') : t('meetings.emptyBodyMember')}
           action={
-            <Button variant="primary" onPress={() => setDialog({ kind: 'schedule' })}>
-              {t('meetings.schedule')}
-            </Button>
+            editing && (
+              <Button variant="primary" onPress={() => setDialog({ kind: 'schedule' })}>
+                {t('meetings.schedule')}
+              </Button>
+            )
           }
         />
       ) : (
@@ -75,22 +92,24 @@ export function MeetingsPanel({ meetings }: { meetings: MeetingsStore }) {
                   {t('meetings.join')}
                 </Button>
               )}
-              <ActionMenu
-                label={t('meetings.actions', { title: m.title })}
-                actions={[
-                  {
-                    id: 'edit',
-                    label: t('meetings.edit'),
-                    onAction: () => setDialog({ kind: 'edit', meeting: m }),
-                  },
-                  {
-                    id: 'cancel',
-                    label: t('meetings.cancel'),
-                    danger: true,
-                    onAction: () => setDialog({ kind: 'cancel', meeting: m }),
-                  },
-                ]}
-              />
+              {editing && (
+                <ActionMenu
+                  label={t('meetings.actions', { title: m.title })}
+                  actions={[
+                    {
+                      id: 'edit',
+                      label: t('meetings.editInvite'),
+                      onAction: () => setDialog({ kind: 'edit', meeting: m }),
+                    },
+                    {
+                      id: 'cancel',
+                      label: t('meetings.cancel'),
+                      danger: true,
+                      onAction: () => setDialog({ kind: 'cancel', meeting: m }),
+                    },
+                  ]}
+                />
+              )}
             </li>
           ))}
         </ul>

@@ -9,7 +9,9 @@ import { DateTimeField, isoFromZoned, zonedFromIso } from '../ui/DateTimeField.t
 import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { ModalDialog } from '../ui/ModalDialog.tsx';
 import { TextField } from '../ui/TextField.tsx';
-import type { AgendaItem, MeetingDraft } from './meetingStore.ts';
+import { SelectField } from '../ui/SelectField.tsx';
+import { MEETING_ROLES } from '../sharing/roles.ts';
+import type { AgendaItem, Invitee, MeetingDraft } from './meetingStore.ts';
 
 /** A meeting's length in minutes from its interval text ("01:30:00", "90 minutes"). */
 export function durationMinutes(interval: string): number {
@@ -58,9 +60,66 @@ function nextSlot(): ZonedDateTime {
   return start.set({ minute: (Math.ceil(start.minute / 15) * 15) % 60, second: 0, millisecond: 0 });
 }
 
+/** The people invited by e-mail: each an address and a role (participant or viewer). */
+function InviteesField({
+  invitees,
+  onChange,
+  editing,
+}: {
+  invitees: Invitee[];
+  onChange: (next: Invitee[]) => void;
+  editing: boolean;
+}) {
+  const { t } = useTranslation();
+  const set = (i: number, change: Partial<Invitee>) =>
+    onChange(invitees.map((x, j) => (j === i ? { ...x, ...change } : x)));
+  return (
+    <fieldset className="fieldset">
+      <legend className="field-label">{editing ? t('meetings.inviteMore') : t('meetings.invitees')}</legend>
+      <p className="field-description">{t('meetings.inviteesHelp')}</p>
+      <ol className="agenda-edit">
+        {invitees.map((x, i) => (
+          <li key={i} className="row row-wrap">
+            <TextField
+              className="grow"
+              type="email"
+              label={t('meetings.inviteeEmail', { n: i + 1 })}
+              value={x.email}
+              onChange={(v) => set(i, { email: v })}
+              maxLength={320}
+            />
+            <SelectField
+              label={t('meetings.inviteeRole', { n: i + 1 })}
+              options={MEETING_ROLES.map((r) => ({ id: r, label: t(`memberRoles.${r}`) }))}
+              value={x.role}
+              onChange={(v) => set(i, { role: v as Invitee['role'] })}
+            />
+            <Button
+              size="sm"
+              variant="quiet"
+              aria-label={t('meetings.removeInvitee', { n: i + 1 })}
+              onPress={() => onChange(invitees.filter((_, j) => j !== i))}
+            >
+              ✕
+            </Button>
+          </li>
+        ))}
+      </ol>
+      <Button
+        size="sm"
+        variant="quiet"
+        onPress={() => onChange([...invitees, { email: '', role: 'participant' }])}
+      >
+        {t('meetings.addInvitee')}
+      </Button>
+    </fieldset>
+  );
+}
+
 /**
  * Scheduling (or rescheduling) a meeting: title, date and time in the person's time zone, length,
- * and an agenda of items with minutes. Invitees come with the shared-spaces work.
+ * an agenda of items with minutes, and people invited by e-mail (to this meeting only: they need not
+ * be members of the dataspace).
  */
 export function ScheduleDialog({
   isOpen,
@@ -80,6 +139,7 @@ export function ScheduleDialog({
   const [when, setWhen] = useState<ZonedDateTime>(nextSlot);
   const [minutes, setMinutes] = useState(60);
   const [agenda, setAgenda] = useState<AgendaItem[]>([]);
+  const [invitees, setInvitees] = useState<Invitee[]>([]);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (!isOpen) return;
@@ -91,6 +151,7 @@ export function ScheduleDialog({
         ? (meeting.agenda as AgendaItem[]).map((a) => ({ ...a }))
         : [{ title: '', minutes: 10 }],
     );
+    setInvitees([]);
   }, [isOpen, meeting]);
   const setItem = (i: number, change: Partial<AgendaItem>) =>
     setAgenda((items) => items.map((a, j) => (j === i ? { ...a, ...change } : a)));
@@ -106,12 +167,16 @@ export function ScheduleDialog({
           onSubmit={(e) => {
             e.preventDefault();
             setBusy(true);
-            void onSubmit({ title, scheduledAt: isoFromZoned(when), durationMinutes: minutes, agenda }).then(
-              (ok) => {
-                setBusy(false);
-                if (ok) close();
-              },
-            );
+            void onSubmit({
+              title,
+              scheduledAt: isoFromZoned(when),
+              durationMinutes: minutes,
+              agenda,
+              invitees,
+            }).then((ok) => {
+              setBusy(false);
+              if (ok) close();
+            });
           }}
         >
           <TextField
@@ -162,7 +227,7 @@ export function ScheduleDialog({
               {t('meetings.addItem')}
             </Button>
           </fieldset>
-          <p className="muted">{t('meetings.inviteesLater')}</p>
+          <InviteesField invitees={invitees} onChange={setInvitees} editing={meeting !== null} />
           <ErrorNotice error={error} />
           <div className="dialog-actions">
             <Button variant="quiet" onPress={close}>

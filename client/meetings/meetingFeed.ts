@@ -6,8 +6,11 @@ import { createChannel } from '../net/channel.ts';
 
 export interface MeetingParticipantView {
   readonly sessionId: string;
+  readonly identityId: string;
   readonly displayName: string;
   readonly role: string;
+  /** Why they are here: owner, a membership's role, seat (a meeting invitee), elevated. */
+  readonly access: string;
   readonly handRaised: boolean;
 }
 
@@ -48,6 +51,11 @@ export interface MeetingFeed {
   onRefusal(cb: (refusal: MeetingRefusal) => void): () => void;
   /** Ids the room wrote durably (`saved`: notes, tasks). */
   onSaved(cb: (saved: { notes?: string[]; tasks?: string[] }) => void): () => void;
+  /**
+   * The room ended this seat without being asked (shared/protocol ROOM_CLOSE: removed by a moderator,
+   * token expired, access ended: the member was removed or the meeting ended).
+   */
+  onClosed(cb: (code: number) => void): () => void;
   raiseHand(): void;
   lowerHand(): void;
   /** Moderators: give the floor to the first raised hand. */
@@ -68,8 +76,10 @@ function snapshotOf(room: Room<unknown, MeetingState>): MeetingSnapshot {
   s.participants.forEach((p) =>
     participants.push({
       sessionId: p.sessionId,
+      identityId: p.identityId,
       displayName: p.displayName,
       role: p.role,
+      access: p.access,
       handRaised: p.handRaised,
     }),
   );
@@ -104,6 +114,8 @@ export async function joinMeeting(
   const changed = createChannel<MeetingSnapshot>();
   const refused = createChannel<MeetingRefusal>();
   const saved = createChannel<{ notes?: string[]; tasks?: string[] }>();
+  const closed = createChannel<number>();
+  let leaving = false;
   let last: MeetingSnapshot | null = null;
   const emit = () => {
     last = snapshotOf(room);
@@ -114,10 +126,14 @@ export async function joinMeeting(
   room.onMessage(SPATIAL_SERVER.saved, (m: { notes?: string[]; tasks?: string[] }) => saved.emit(m));
   // database events reach the room too; the state already carries what the panel shows
   room.onMessage(SPATIAL_SERVER.db, () => {});
+  room.onLeave((code) => {
+    if (!leaving) closed.emit(code);
+  });
   return {
     onChange: (cb) => changed.replay(last ? [last] : [], cb),
     onRefusal: (cb) => refused.on(cb),
     onSaved: (cb) => saved.on(cb),
+    onClosed: (cb) => closed.on(cb),
     raiseHand: () => room.send(MEETING_CLIENT.raiseHand, {}),
     lowerHand: () => room.send(MEETING_CLIENT.lowerHand, {}),
     nextSpeaker: () => room.send(MEETING_CLIENT.nextSpeaker, {}),
@@ -132,8 +148,11 @@ export async function joinMeeting(
         ...(assigneeSessionId ? { assigneeSessionId } : {}),
       }),
     async leave() {
+      leaving = true;
       room.onStateChange.remove(emit);
-      await room.leave(true);
+      // the server may have closed it already (an eviction racing this leave): nothing to say then,
+      // and Colyseus' leave would write to a closing socket and wait for a close that came before
+      if (room.connection.isOpen) await room.leave(true);
     },
   };
 }

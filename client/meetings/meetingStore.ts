@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { ROOM_CLOSE } from '../../shared/protocol/spatialProtocol.ts';
 import type { ChenuApi, Meeting } from '../api/chenuApi.ts';
 import { roomRefusal, toUiError, UiFailure, type UiError } from '../i18n/uiError.ts';
 import type { MeetingFeed, MeetingSnapshot } from './meetingFeed.ts';
@@ -9,7 +10,13 @@ export interface AgendaItem {
   readonly minutes: number;
 }
 
-/** What scheduling a meeting takes (invitees come with the shared-spaces work). */
+/** Someone invited to one meeting by e-mail (they need not be a member of the dataspace). */
+export interface Invitee {
+  readonly email: string;
+  readonly role: 'participant' | 'viewer';
+}
+
+/** What scheduling a meeting takes. */
 export interface MeetingDraft {
   readonly title: string;
   /** ISO instant. */
@@ -17,6 +24,8 @@ export interface MeetingDraft {
   readonly durationMinutes: number;
   readonly agenda: readonly AgendaItem[];
   readonly description?: string;
+  /** Invited by e-mail once the meeting exists (new ones only, when editing). */
+  readonly invitees?: readonly Invitee[];
 }
 
 export interface MeetingsState {
@@ -28,6 +37,8 @@ export interface MeetingsState {
   readonly joining: boolean;
   /** A create / update in flight. */
   readonly saving: boolean;
+  /** The addresses the last schedule or edit invited (shown as sent). */
+  readonly invited: readonly string[];
   readonly error: UiError | null;
 }
 
@@ -38,6 +49,11 @@ export interface MeetingsActions {
   update(meetingId: string, change: Partial<MeetingDraft>): Promise<boolean>;
   /** Cancels a scheduled meeting (meetings are never deleted: their notes and tasks stay). */
   cancel(meetingId: string): Promise<boolean>;
+  /**
+   * Moderators of the joined meeting: the note becomes a task, assigned to someone present (by
+   * session) or to nobody; it reaches the assignee's bureau.
+   */
+  makeTask(noteId: string, title: string, assigneeSessionId?: string): boolean;
   join(meetingId: string): Promise<void>;
   leave(): Promise<void>;
   clearError(): void;
@@ -47,10 +63,33 @@ export interface MeetingsActions {
 
 export type MeetingsStore = StoreApi<MeetingsState> & MeetingsActions;
 
+/** The sentence code of a meeting room that closed on its own. */
+function closedCode(code: number): string {
+  if (code === ROOM_CLOSE.kicked) return 'room.kicked';
+  if (code === ROOM_CLOSE.accessEnded) return 'room.access_ended';
+  if (code === ROOM_CLOSE.tokenExpired) return 'room.token_expired';
+  return 'room.closed';
+}
+
 const bySchedule = (a: Meeting, b: Meeting) => a.scheduled_at.localeCompare(b.scheduled_at);
 
 /** A meeting can be joined unless it ended or was cancelled. */
 export const isJoinable = (m: Pick<Meeting, 'status'>) => m.status === 'scheduled' || m.status === 'live';
+
+/** What `z.email()` accepts, roughly: the server checks it again. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The invitees, trimmed and lower-cased, each address once; a malformed one refuses the whole draft. */
+export function checkedInvitees(invitees: readonly Invitee[] = []): Invitee[] {
+  const seen = new Map<string, Invitee>();
+  for (const i of invitees) {
+    const email = i.email.trim().toLowerCase();
+    if (!email) continue;
+    if (!EMAIL.test(email)) throw new UiFailure('email_invalid');
+    seen.set(email, { email, role: i.role });
+  }
+  return [...seen.values()];
+}
 
 function checked(draft: Partial<MeetingDraft>) {
   if (draft.title !== undefined && !draft.title.trim()) throw new UiFailure('title_required');
@@ -86,11 +125,57 @@ export function createMeetingsStore(
     live: null,
     joining: false,
     saving: false,
+    invited: [],
     error: null,
   }));
   const set = (p: Partial<MeetingsState>) => store.setState(p);
   let feed: MeetingFeed | null = null;
+  /** The meeting `feed` is in. */
+  let feedId: string | null = null;
   let detach: (() => void)[] = [];
+  /** The meeting the store should be in (join sets it, leave clears it): a join arriving late obeys it. */
+  let wanted: string | null = null;
+  /** The join on its way, if any. */
+  let inflight: { meetingId: string; done: Promise<void> } | null = null;
+
+  /** Leaves the joined meeting room, if any. */
+  const drop = async () => {
+    for (const off of detach) off();
+    detach = [];
+    const f = feed;
+    feed = null;
+    feedId = null;
+    set({ live: null });
+    await f?.leave();
+  };
+  const connect = async (meetingId: string) => {
+    await drop();
+    set({ joining: true, error: null });
+    try {
+      const joined = await joinRoom(meetingId);
+      // left (or another meeting asked for) while the room was being joined: out again at once
+      if (wanted !== meetingId) return void (await joined.leave());
+      feed = joined;
+      feedId = meetingId;
+      detach = [
+        joined.onChange((live) => set({ live })),
+        joined.onRefusal((r) => set({ error: roomRefusal(r) })),
+        // removed from the dataspace, the meeting ended, or a moderator's removal: out at once
+        joined.onClosed((code) => {
+          if (feed !== joined) return;
+          for (const off of detach) off();
+          detach = [];
+          feed = null;
+          feedId = null;
+          set({ live: null, error: { code: closedCode(code), message: `meeting room closed (${code})` } });
+        }),
+      ];
+    } catch (error) {
+      if (wanted === meetingId) set({ error: toUiError(error) });
+    } finally {
+      set({ joining: false });
+    }
+  };
   const replace = (row: Meeting) =>
     set({
       meetings: store
@@ -98,6 +183,16 @@ export function createMeetingsStore(
         .meetings.map((m) => (m.id === row.id ? row : m))
         .sort(bySchedule),
     });
+  /** Invites each address to the meeting; the first refusal stops and is reported (the meeting stays). */
+  const invite = async (meetingId: string, invitees: readonly Invitee[]) => {
+    const sent: string[] = [];
+    set({ invited: sent });
+    for (const i of invitees) {
+      await api.inviteToMeeting(meetingId, i.email, i.role);
+      sent.push(i.email);
+      set({ invited: [...sent] });
+    }
+  };
   const saving = async <T>(fn: () => Promise<T>, failed: T): Promise<T> => {
     set({ saving: true, error: null });
     try {
@@ -125,6 +220,7 @@ export function createMeetingsStore(
         const dataspaceId = store.getState().dataspaceId;
         if (!dataspaceId) throw new UiFailure('not_loaded');
         const body = checked(draft);
+        const invitees = checkedInvitees(draft.invitees);
         const row = await api.createMeeting({
           dataspace_id: dataspaceId,
           title: body.title!,
@@ -132,34 +228,51 @@ export function createMeetingsStore(
           ...body,
         });
         set({ meetings: [...store.getState().meetings, row].sort(bySchedule) });
+        await invite(row.id, invitees);
         return row;
       }, null),
     update: (meetingId, change) =>
-      saving(async () => (replace(await api.updateMeeting(meetingId, checked(change))), true), false),
+      saving(async () => {
+        const invitees = checkedInvitees(change.invitees);
+        // `checked` keeps the meeting's own fields; the invitees become invitations, made after
+        replace(await api.updateMeeting(meetingId, checked(change)));
+        await invite(meetingId, invitees);
+        return true;
+      }, false),
     cancel: (meetingId) =>
       saving(async () => (replace(await api.updateMeeting(meetingId, { status: 'cancelled' })), true), false),
-    async join(meetingId) {
-      await actions.leave();
-      set({ joining: true, error: null });
-      try {
-        feed = await joinRoom(meetingId);
-        detach = [
-          feed.onChange((live) => set({ live })),
-          feed.onRefusal((r) => set({ error: roomRefusal(r) })),
-        ];
-      } catch (error) {
-        set({ error: toUiError(error) });
-      } finally {
-        set({ joining: false });
+    makeTask(noteId, title, assigneeSessionId) {
+      const name = title.trim().slice(0, 200);
+      if (!feed || !name) {
+        set({ error: toUiError(new UiFailure(feed ? 'title_required' : 'not_loaded')) });
+        return false;
       }
+      feed.noteToTask(noteId, name, assigneeSessionId);
+      return true;
+    },
+    join(meetingId) {
+      wanted = meetingId;
+      if (feed && feedId === meetingId) return Promise.resolve();
+      // the same meeting already on its way: one connection, whoever asked (a React effect that
+      // ran, was cleaned up and ran again while the join was in flight asks twice)
+      if (inflight?.meetingId === meetingId) return inflight.done;
+      // another meeting on its way: it settles (and leaves, no longer wanted) before this one starts,
+      // so two joins of one person never race to create the same room
+      const before = inflight?.done ?? Promise.resolve();
+      const entry = { meetingId, done: Promise.resolve() };
+      entry.done = before.then(async () => {
+        try {
+          if (wanted === meetingId) await connect(meetingId);
+        } finally {
+          if (inflight === entry) inflight = null;
+        }
+      });
+      inflight = entry;
+      return entry.done;
     },
     async leave() {
-      for (const off of detach) off();
-      detach = [];
-      const f = feed;
-      feed = null;
-      set({ live: null });
-      await f?.leave();
+      wanted = null;
+      await drop();
     },
     clearError: () => set({ error: null }),
     feed: () => feed,

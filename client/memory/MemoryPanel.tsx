@@ -3,6 +3,8 @@ import { Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { useFormat } from '../i18n/format.ts';
+import { useDataspace } from '../room/DataspaceContext.ts';
+import { can } from '../sharing/roles.ts';
 import type { SpatialStore } from '../spatial/spatialStore.ts';
 import { Button } from '../ui/Button.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
@@ -24,30 +26,37 @@ export function MemoryPanel({ spatial }: { spatial: SpatialStore }) {
   const saving = useStore(spatial, (s) => s.saving);
   const selected = useStore(spatial, (s) => s.selected);
   const [note, setNote] = useState('');
+  // memory notes are an editor's (docs/SHARING.md)
+  const editing = can(
+    useDataspace((s) => s.dataspace?.my_role),
+    'edit',
+  );
   return (
     <section className="stack" aria-label={t('memory.title')}>
       <h2 className="panel-title">{t('memory.title')}</h2>
       <p className="muted">{t('memory.intro')}</p>
-      <Form
-        className="stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void spatial.addNote(note).then((item) => item && setNote(''));
-        }}
-      >
-        <TextField
-          label={t('memory.note')}
-          description={t('memory.noteHelp')}
-          multiline
-          value={note}
-          onChange={setNote}
-          maxLength={20000}
-        />
-        <Button type="submit" variant="primary" isDisabled={saving || !note.trim()}>
-          {t('memory.remember')}
-        </Button>
-        <ErrorNotice error={saveError} />
-      </Form>
+      {editing && (
+        <Form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void spatial.addNote(note).then((item) => item && setNote(''));
+          }}
+        >
+          <TextField
+            label={t('memory.note')}
+            description={t('memory.noteHelp')}
+            multiline
+            value={note}
+            onChange={setNote}
+            maxLength={20000}
+          />
+          <Button type="submit" variant="primary" isDisabled={saving || !note.trim()}>
+            {t('memory.remember')}
+          </Button>
+          <ErrorNotice error={saveError} />
+        </Form>
+      )}
       <ErrorNotice error={error} />
       {memory.length === 0 && !error ? (
         <EmptyState title={t('memory.emptyTitle')} body={t('memory.emptyBody')} />

@@ -1,3 +1,5 @@
+import type { VoiceSignal } from '../voice/VoiceSignal.ts';
+import { createVoiceSignal, VOICE_TYPES } from './voiceSignal.ts';
 import { Callbacks, Client, type Room } from '@colyseus/sdk';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { POSE_HZ } from '../../shared/protocol/limits.ts';
@@ -14,6 +16,7 @@ import {
 } from '../../shared/schema/SpatialState.ts';
 import type {
   AnchorSnapshot,
+  AvatarMode,
   AvatarSnapshot,
   FeedResult,
   ObjectSnapshot,
@@ -71,6 +74,8 @@ export interface ColyseusRoomFeed extends RoomFeed {
   ): Promise<FeedResult<{ readonly objectId: string }>>;
   /** Database changes of the dataspace (new messages, decisions) pushed by the room. */
   onDbEvent(cb: (event: DbEventMessage) => void): () => void;
+  /** The room's voice signalling (client/voice), over this connection. */
+  readonly voice: VoiceSignal;
   leave(): Promise<void>;
 }
 
@@ -80,7 +85,7 @@ export interface JoinSpatialRoomOptions {
   /** The supabase session's access token (carries identity_id). */
   accessToken: string;
   dataspaceId: string;
-  mode?: 'desktop' | 'mobile' | 'vr' | 'ar';
+  mode?: AvatarMode;
   /** Overrides of the SDK's automatic reconnection (tests shorten minUptime). */
   reconnection?: Partial<
     Pick<Room['reconnection'], 'minUptime' | 'maxRetries' | 'delay' | 'minDelay' | 'maxDelay'>
@@ -151,6 +156,7 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
     anchorAdd: createChannel<AnchorSnapshot>(),
     anchorRemove: createChannel<string>(),
     refusal: createChannel<RealtimeErrorMessage>(),
+    voiceRefusal: createChannel<RealtimeErrorMessage>(),
     db: createChannel<DbEventMessage>(),
   };
   const dirtyAvatars = new Set<Avatar>();
@@ -165,6 +171,8 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
   const objectWaiters = new Map<string, Pending<{ readonly objectId: string }>>();
   /** Objects whose lock this client was granted and has not released. */
   const held = new Set<string>();
+  /** The mode last set, sent again after a reconnection. */
+  let sentMode: { mode: AvatarMode; handTracking: boolean } | null = null;
 
   const emitAvatar = (a: Avatar) => {
     const snap = avatarSnapshot(a, a.sessionId === selfId || isNear(state().avatars.get(selfId), a));
@@ -306,6 +314,7 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
         }
       }
       if (e.type === 'grab' && e.code === 'lock_held') return; // answered by the grab reply
+      if (e.type !== undefined && VOICE_TYPES.has(e.type)) return ch.voiceRefusal.emit(e);
       ch.refusal.emit(e);
     }),
     room.onMessage(SPATIAL_SERVER.db, (event: DbEventMessage) => ch.db.emit(event)),
@@ -316,7 +325,11 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
     settleAll();
     status.setState({ status: 'reconnecting', reason: reason || `connection lost (${code})` });
   });
-  room.onReconnect(() => status.setState({ status: 'connected', reason: null }));
+  room.onReconnect(() => {
+    status.setState({ status: 'connected', reason: null });
+    // a change made while the connection was down reaches the room now
+    if (sentMode) room.send('mode', sentMode);
+  });
   room.onLeave((code, reason) => {
     settleAll();
     for (const off of detach) off();
@@ -346,6 +359,7 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
     onAnchorRemove: (fn) => ch.anchorRemove.on(fn),
     onRefusal: (fn) => ch.refusal.on(fn),
     onDbEvent: (fn) => ch.db.on(fn),
+    voice: createVoiceSignal(room, ch.voiceRefusal),
 
     sendPose(head, left, right, joints) {
       const now = performance.now();
@@ -357,6 +371,12 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
         r: partPose(right),
         ...(joints ? { j: joints.slice() } : {}),
       });
+    },
+
+    setMode(mode, handTracking) {
+      const next = { mode, handTracking: handTracking && (mode === 'vr' || mode === 'ar') };
+      sentMode = next;
+      if (connected()) room.send('mode', next);
     },
 
     grab(objectId) {
@@ -451,7 +471,8 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
     async leave() {
       for (const t of trailing.values()) clearTimeout(t.timer);
       trailing.clear();
-      if (status.getState().status !== 'closed') await room.leave(true);
+      // closed by the server, or dropped and retrying: a consented leave would write to a dead socket
+      if (status.getState().status !== 'closed' && room.connection.isOpen) await room.leave(true);
     },
   };
   return feed;

@@ -58,7 +58,8 @@ export async function joinPresence(
     onChange: (fn) => changed.replay(last ? [last] : [], fn),
     async leave() {
       room.onStateChange.remove(emit);
-      await room.leave(true);
+      // already closed by the server: leaving would write to a closing socket and never resolve
+      if (room.connection.isOpen) await room.leave(true);
     },
   };
 }

@@ -118,6 +118,8 @@ export function avatarSnapshot(avatar: Avatar, near: boolean): AvatarSnapshot {
     displayName: avatar.displayName,
     color: avatar.color,
     speaking: avatar.speaking,
+    mode: avatar.mode,
+    handTracking: avatar.handTracking,
     head: part(src, 'h'),
     left: part(src, 'l'),
     right: part(src, 'r'),

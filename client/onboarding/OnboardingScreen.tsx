@@ -8,6 +8,7 @@ import { paths } from '../app/routes.ts';
 import { useBrowserStore } from '../home/BrowserContext.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useSession, useSessionStore } from '../session/SessionContext.ts';
+import { PendingInvitations } from '../sharing/PendingInvitations.tsx';
 import { Button } from '../ui/Button.tsx';
 import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { TextField } from '../ui/TextField.tsx';
@@ -15,8 +16,9 @@ import { createOnboardingStore, STARTER_SPHERE_KINDS, type StarterSphereKind } f
 
 /**
  * A new person's first minute: name a first sphere (a life area), then a starter dataspace in it,
- * then enter its room. Shows the identity's token balance (what the plan granted) and says what
- * tokens are for. Resumes at the right step after a reload.
+ * then enter its room, or accept an invitation that was waiting for this address. Shows the
+ * identity's token balance (what the plan granted) and says what tokens are for. Resumes at the
+ * right step after a reload.
  */
 export function OnboardingScreen() {
   const { t } = useTranslation();
@@ -119,6 +121,8 @@ export function OnboardingScreen() {
         {step === 'done' && dataspace && (
           <div className="stack">
             <h2>{t('onboarding.doneTitle')}</h2>
+            {/* someone invited this address before it signed up: the invitation waits right here */}
+            <PendingInvitations level={3} />
             <p>{t('onboarding.doneBody', { name: dataspace.name })}</p>
             <ul className="muted bullet-list">
               <li>{t('onboarding.tipThreads')}</li>

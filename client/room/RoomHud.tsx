@@ -20,10 +20,21 @@ import type { RoomStore } from '../state/roomStore.ts';
 import { ThreadPanel } from '../threads/ThreadPanel.tsx';
 import { Button } from '../ui/Button.tsx';
 import { XRButtons } from '../ui/XRButtons.tsx';
+import { VoicePanel } from '../voice/VoicePanel.tsx';
+import type { VoiceSession } from '../voice/voiceSession.ts';
+import { voiceStore } from '../voice/voiceStore.ts';
 import { WorkspacesPanel } from '../workspaces/WorkspacesPanel.tsx';
+import { PeoplePanel } from '../people/PeoplePanel.tsx';
+import type { PeopleStore } from '../people/peopleStore.ts';
+import { InboxButton } from '../sharing/InboxButton.tsx';
+import { ShareButton } from '../sharing/ShareButton.tsx';
+import { useDataspace } from './DataspaceContext.ts';
 import { HintCard } from './HintCard.tsx';
 
-/** Who else is in the room, in their identity colours: one entry per identity, with its devices. */
+/**
+ * Who else is in the room, in their identity colours (one entry per identity, with its devices): a
+ * button that opens the people tab, where each shows with their role, and the chat.
+ */
 function People({ room }: { room: RoomStore }) {
   const { t } = useTranslation();
   const others = useStore(room, (s) => s.avatars);
@@ -34,7 +45,8 @@ function People({ room }: { room: RoomStore }) {
     else people.set(a.identityId, { name: a.displayName, color: a.color, devices: 1 });
   }
   return (
-    <span className="participants" aria-label={t('room.participants')}>
+    <Button variant="quiet" size="sm" className="participants" onPress={() => showTab('people')}>
+      <span className="visually-hidden">{t('room.participants')}</span>
       {people.size === 0 ? (
         <span className="muted">{t('room.alone')}</span>
       ) : (
@@ -46,15 +58,16 @@ function People({ room }: { room: RoomStore }) {
           </span>
         ))
       )}
-    </span>
+    </Button>
   );
 }
 
 /**
  * The room's HUD (desktop and mobile): a bar along the top (back home, the dataspace, tokens, who is
- * here, connection, Enter VR / AR, language, theme, help) and ONE dock on the left whose tabs hold
- * the thread, meetings, workspaces, memory and activity; it collapses to a rail and every tab
- * scrolls on its own, so the room's centre is never covered. Hidden while presenting in XR.
+ * here, sharing, invitations, connection, Enter VR / AR, language, theme, help) and ONE dock on the
+ * left whose tabs hold the thread, people and chat, the voice (lobby, then controls), meetings,
+ * workspaces, memory and activity; it collapses to a rail and every tab scrolls on its own, so the
+ * room's centre is never covered. Hidden while presenting in XR.
  */
 export function RoomHud({
   dataspace,
@@ -62,14 +75,20 @@ export function RoomHud({
   room,
   meetings,
   spatial,
+  people,
+  voice = null,
 }: {
   dataspace: Dataspace;
   connection: FeedStatusState;
   room: RoomStore;
   meetings: MeetingsStore;
   spatial: SpatialStore;
+  people: PeopleStore;
+  voice?: VoiceSession | null;
 }) {
   const { t } = useTranslation();
+  // the dataspace as last read (a role a host changed shows without a reload)
+  const live = useDataspace((s) => s.dataspace) ?? dataspace;
   const xrStatus = useStore(clientStore, (s) => s.xrStatus);
   const dockOpen = useStore(hudStore, (s) => s.dockOpen);
   const tab = useStore(hudStore, (s) => s.tab);
@@ -96,6 +115,8 @@ export function RoomHud({
         <h1 className="room-title">{dataspace.name}</h1>
         <TokenHud />
         <People room={room} />
+        <ShareButton dataspace={live} size="sm" hostsOnly />
+        <InboxButton size="sm" hideWhenEmpty />
         {connectionText && (
           <span className="connection" role="status">
             {connectionText}
@@ -140,6 +161,12 @@ export function RoomHud({
             <>
               <TabPanel id="thread" className="dock-panel">
                 <ThreadPanel />
+              </TabPanel>
+              <TabPanel id="people" className="dock-panel">
+                <PeoplePanel people={people} />
+              </TabPanel>
+              <TabPanel id="voice" className="dock-panel">
+                {voice && <VoicePanel store={voiceStore} session={voice} />}
               </TabPanel>
               <TabPanel id="meetings" className="dock-panel">
                 <MeetingsPanel meetings={meetings} />

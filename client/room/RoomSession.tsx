@@ -1,6 +1,7 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import { ROOM_CLOSE } from '../../shared/protocol/spatialProtocol.ts';
 import type { Dataspace } from '../api/chenuApi.ts';
 import { App } from '../app/App.tsx';
 import { clientStore, locomotion } from '../app/clientStore.ts';
@@ -10,28 +11,37 @@ import { roomRefusal, toUiError, type UiError } from '../i18n/uiError.ts';
 import { joinMeeting } from '../meetings/meetingFeed.ts';
 import { createMeetingsStore } from '../meetings/meetingStore.ts';
 import { joinSpatialRoom, type ColyseusRoomFeed, type FeedStatusState } from '../net/colyseusRoomFeed.ts';
-import { joinPresence } from '../net/presenceFeed.ts';
 import { realtimeUrl } from '../net/realtimeEnv.ts';
+import { createPeopleStore, type PeopleStore } from '../people/peopleStore.ts';
+import { useSharing } from '../sharing/SharingContext.ts';
 import { useSession, useSessionStore } from '../session/SessionContext.ts';
 import { createSpatialStore } from '../spatial/spatialStore.ts';
 import { createRoomStore } from '../state/roomStore.ts';
+import { exitXR } from '../xr/xrLoader.ts';
 import { DataspaceContext } from './DataspaceContext.ts';
 import type { ChenuDebugHandle } from './debugHandle.ts';
 import { createDataspaceStore } from './dataspaceStore.ts';
 import { applyAgentStream } from '../threads/agentStreams.ts';
 import { reloadFor } from './dbEvents.ts';
+import { presentMode } from './ModePublisher.tsx';
+import { restoreOwnPlace } from './restoreOwnPlace.ts';
+import { RoomEnded } from './RoomEnded.tsx';
 import { RoomFailure } from './RoomFailure.tsx';
 import { RoomHud } from './RoomHud.tsx';
 import { useThreadAddress } from './useThreadAddress.ts';
+import { attachPushToTalk } from '../voice/pushToTalk.ts';
+import { VoiceAudio } from '../voice/VoiceAudio.tsx';
+import { createVoiceSession, type VoiceSession } from '../voice/voiceSession.ts';
+import { voiceStore } from '../voice/voiceStore.ts';
 
-/** Wait before the one retry of a refused presence join (see the join below). */
-const PRESENCE_RETRY_MS = 600;
 /** A burst of memory/workspace changes (an import, an agent's batch) reloads the room once. */
 const SPATIAL_REFRESH_MS = 250;
 
 const ThreadPanel3D = lazy(() => import('../threads/ThreadPanel3D.tsx'));
 // the bureau as a uikit panel: its own chunk, XR only (the 2D bureau is its own screen)
 const BureauPanel3D = lazy(() => import('../bureau/BureauPanel3D.tsx'));
+// the joined meeting's floor control for a headset (raise hand, queue): uikit, its own chunk, XR only
+const MeetingPanel3D = lazy(() => import('../meetings/MeetingPanel3D.tsx'));
 // the room's memory wall, workspaces, thread panels and meeting table: uikit, its own chunk, every mode
 const SpatialRoom = lazy(() => import('../spatial/SpatialRoom.tsx'));
 
@@ -41,9 +51,13 @@ const idleStatus = createStore<FeedStatusState>()(() => ({ status: 'connected', 
 /** A tab's Nova session: one per page load. */
 const NOVA_SESSION = `web-${crypto.randomUUID()}`;
 
+/** Close codes that end the room for this person: the screen says so instead of the room. */
+const ENDED = new Set<number>([ROOM_CLOSE.accessEnded, ROOM_CLOSE.kicked]);
+
 /**
- * A dataspace as a room: joins its SpatialRoom and the identity's presence channel with the session
- * token, loads threads/tokens/Nova, meetings, memory items and workspaces, and renders the room
+ * A dataspace as a room: joins its SpatialRoom with the session token and follows the identity's
+ * presence channel (the app's), loads threads/tokens/Nova, meetings, memory items and workspaces,
+ * keeps who is here with their roles and the chat (people store), and renders the room
  * (memory wall, workspaces, thread panels, meeting table in every mode) with its HUD (and the 3D
  * thread and bureau panels in XR). The open thread follows the address (`/d/<ds>/t/<thread>`) both
  * ways, so back and forward move between threads; `/m/<meeting>` joins that meeting.
@@ -69,19 +83,26 @@ export function RoomSession({
     createMeetingsStore(session.api, (id) => joinMeeting(realtimeUrl(), token, id)),
   );
   const [feed, setFeed] = useState<ColyseusRoomFeed | null>(null);
+  const [voice, setVoice] = useState<VoiceSession | null>(null);
+  const [people, setPeople] = useState<PeopleStore | null>(null);
   const [failure, setFailure] = useState<UiError | null>(null);
+  const { presence } = useSharing();
   const status = useStore(feed?.status ?? idleStatus);
   const xrStatus = useStore(clientStore, (s) => s.xrStatus);
 
+  // the dataspace as the room opened it: the route may hand over a fresh copy of the same dataspace
+  // (it reads it again on a new address, e.g. a meeting's), which must neither reload the room nor
+  // leave the meeting just joined; a changed role is read again by the dataspace store itself
+  const [opened] = useState(dataspace);
   useEffect(() => {
     if (threadId) ds.setState({ openThreadId: threadId });
-    void ds.load(dataspace, NOVA_SESSION);
-    void meetings.load(dataspace.id);
-    void spatial.load(dataspace.id);
-    void bureau.load(dataspace.sphere_id);
+    void ds.load(opened, NOVA_SESSION);
+    void meetings.load(opened.id);
+    void spatial.load(opened.id);
+    void bureau.load(opened.sphere_id);
     return () => void meetings.leave();
     // the room is keyed by dataspace: threadId is followed by the effect below
-  }, [ds, meetings, spatial, bureau, dataspace]);
+  }, [ds, meetings, spatial, bureau, opened]);
 
   useThreadAddress(ds, dataspace.id, threadId);
   // `/m/<meeting>`: join it once the room is there, and show the meetings tab
@@ -95,10 +116,17 @@ export function RoomSession({
     let live: ColyseusRoomFeed | null = null;
     let cancelled = false;
     const offs: (() => void)[] = [];
-    joinSpatialRoom({ endpoint: realtimeUrl(), accessToken: token, dataspaceId: dataspace.id }).then(
+    joinSpatialRoom({
+      endpoint: realtimeUrl(),
+      accessToken: token,
+      dataspaceId: dataspace.id,
+      mode: presentMode(),
+    }).then(
       (f) => {
         if (cancelled) return void f.leave();
         live = f;
+        // a returning person stands where they stood when they last left this room
+        offs.push(restoreOwnPlace(f, locomotion));
         // another participant's (or an agent's) change in this dataspace: read the thread again, and
         // the memory wall and workspaces once a burst of changes has settled
         let spatialTimer: ReturnType<typeof setTimeout> | undefined;
@@ -113,39 +141,89 @@ export function RoomSession({
             }
           }),
           () => clearTimeout(spatialTimer),
-          f.onRefusal((e) => clientStore.setState({ notice: roomRefusal(e) })),
+          // a refused chat line is said beside the chat box (people store)
+          f.onRefusal((e) => e.type !== 'chat' && clientStore.setState({ notice: roomRefusal(e) })),
         );
+        // the room's voice rides on this connection; the lobby shows until the participant joins it
+        voiceStore.setState(voiceStore.getInitialState());
+        const v = createVoiceSession(f.voice, voiceStore);
+        offs.push(attachPushToTalk(voiceStore), () => v.dispose());
+        setVoice(v);
+        const who = createPeopleStore(f.room, (cb) => f.onRefusal(cb));
+        offs.push(() => who.dispose());
         setFeed(f);
+        setPeople(who);
         // read-only handle for end-to-end tests and debugging in the console
-        const handle: ChenuDebugHandle = { room, feed: f, dataspace: ds, spatial, meetings, locomotion };
+        const handle: ChenuDebugHandle = {
+          room,
+          feed: f,
+          dataspace: ds,
+          spatial,
+          meetings,
+          voice: v,
+          people: who,
+          locomotion,
+        };
         Object.assign(globalThis, { __chenu: handle });
       },
       (error: unknown) => !cancelled && setFailure(toUiError(error)),
     );
-    // the identity's presence room is one per identity: a page reloaded while the previous page's
-    // room is closing can be refused once; one retry a moment later finds the new room
-    const presence = joinPresence(realtimeUrl(), token, identityId)
-      .catch(() =>
-        new Promise((r) => setTimeout(r, PRESENCE_RETRY_MS)).then(() =>
-          joinPresence(realtimeUrl(), token, identityId),
-        ),
-      )
-      .then(
-        (p) => (offs.push(p.onChange((snap) => ds.applyPresence(snap))), p),
-        () => null, // live notifications are a bonus: the HUD still reads the API
-      );
     return () => {
       cancelled = true;
       for (const off of offs) off();
       void live?.leave();
-      void presence.then((p) => p?.leave());
     };
     // joined once per dataspace and identity; a refreshed token keeps the joined rooms
   }, [ds, room, spatial, identityId, dataspace.id]);
 
-  if (failure) return <RoomFailure error={failure} />;
-  if (!feed) return <RoomFailure entering name={dataspace.name} />;
+  // the identity's live balance and notifications, from the app's presence channel
+  useEffect(() => {
+    if (!presence) return;
+    const apply = () => {
+      const { snapshot, identityId: of } = presence.getState();
+      if (snapshot && of === identityId) ds.applyPresence(snapshot);
+    };
+    apply();
+    return presence.subscribe(apply);
+  }, [presence, ds, identityId]);
+
+  // a host changed my role: the room applies it live (chat, objects…); the panels follow once the
+  // dataspace's `my_role` is read again
+  useEffect(() => {
+    if (!people) return;
+    let seen = people.getState().myAccess;
+    return people.subscribe(({ myAccess }) => {
+      if (myAccess === seen) return;
+      const before = seen;
+      seen = myAccess;
+      if (before !== null && myAccess !== null) void ds.refreshDataspace();
+    });
+  }, [people, ds]);
+
+  // entering or leaving VR / AR: the room (and everyone's people list) knows how this page is present
+  useEffect(() => {
+    if (!people) return;
+    const flat =
+      typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches ? 'mobile' : 'desktop';
+    people.setMode(xrStatus === 'immersive-vr' ? 'vr' : xrStatus === 'immersive-ar' ? 'ar' : flat);
+  }, [people, xrStatus]);
+
+  // removed from the dataspace (or from the room by a moderator): leave its meeting too
+  const ended = status.status === 'closed' && ENDED.has(status.code ?? 0);
   const immersive = xrStatus === 'immersive-vr' || xrStatus === 'immersive-ar';
+  useEffect(() => {
+    if (ended) void meetings.leave();
+  }, [ended, meetings]);
+  // ...and out of VR / AR first: the canvas stays until the session has ended, so no frame is
+  // presented from a torn-down renderer (then the page says what happened)
+  useEffect(() => {
+    if (ended && immersive) exitXR();
+  }, [ended, immersive]);
+
+  if (failure) return <RoomFailure error={failure} />;
+  if (ended && !immersive)
+    return <RoomEnded name={dataspace.name} kicked={status.code === ROOM_CLOSE.kicked} />;
+  if (!feed || !people) return <RoomFailure entering name={dataspace.name} />;
   return (
     <DataspaceContext.Provider value={ds}>
       <App
@@ -156,11 +234,13 @@ export function RoomSession({
             <Suspense fallback={null}>
               <SpatialRoom spatial={spatial} dataspace={ds} meetings={meetings} room={room} />
             </Suspense>
+            {voice && <VoiceAudio session={voice} />}
             {immersive && (
               <DataspaceContext.Provider value={ds}>
                 <Suspense fallback={null}>
                   <ThreadPanel3D />
                   <BureauPanel3D bureau={bureau} dataspace={ds} />
+                  <MeetingPanel3D meetings={meetings} />
                 </Suspense>
               </DataspaceContext.Provider>
             )}
@@ -173,6 +253,8 @@ export function RoomSession({
             room={room}
             meetings={meetings}
             spatial={spatial}
+            voice={voice}
+            people={people}
           />
         }
       />

@@ -65,6 +65,11 @@ export interface DataspaceState {
 
 export interface DataspaceActions {
   load(dataspace: Dataspace, sessionId: string): Promise<void>;
+  /**
+   * Reads the dataspace again (its name, and `my_role`, which a host may have just changed): the
+   * panels then offer what the new role allows. Access that ended is the room's to say.
+   */
+  refreshDataspace(): Promise<void>;
   openThread(threadId: string | null): Promise<void>;
   refreshThread(threadId: string): Promise<void>;
   createThread(title: string): Promise<Thread | null>;
@@ -128,14 +133,27 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
         set({ threads: threads.data, agents: agents.data, openThreadId: open });
         if (open) await actions.refreshThread(open);
         await actions.refreshTokens();
-        const nova = await api
-          .novaContext({ sessionId, sphereId: dataspace.sphere_id, dataspaceId: dataspace.id })
-          .catch((e: unknown) => (fail(e), null));
+        // Nova reads the identity's own places: in a space shared with it (a member), its context
+        // stays the identity's own, not the owner's dataspace (which Nova refuses as unknown)
+        const place =
+          dataspace.my_role === 'owner' ? { sphereId: dataspace.sphere_id, dataspaceId: dataspace.id } : {};
+        const nova = await api.novaContext({ sessionId, ...place }).catch((e: unknown) => (fail(e), null));
         set({ nova });
       } catch (error) {
         fail(error);
       } finally {
         set({ busy: false });
+      }
+    },
+    async refreshDataspace() {
+      const current = store.getState().dataspace;
+      if (!current) return;
+      try {
+        const fresh = await api.dataspace(current.id);
+        if (store.getState().dataspace?.id === fresh.id) set({ dataspace: fresh });
+      } catch (error) {
+        // removed meanwhile: the room closes on its own and says so; anything else is said here
+        if (toUiError(error).code !== 'not_found') fail(error);
       }
     },
     async openThread(threadId) {
@@ -244,7 +262,8 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
           await actions.refreshTokens();
           return null;
         }
-        // the run's stages carry the encoder's verdict under `detail` (server/pipeline StageRecord)
+        // the run's stages carry the encoder's verdict under `detail`
+        // (supabase/functions/_shared/pipeline StageRecord)
         const encoding = run.stages.find((st) => st.stage === 'encoding') as
           { detail?: { task_type?: unknown } } | undefined;
         const staged = encoding?.detail?.task_type;

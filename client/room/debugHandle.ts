@@ -1,8 +1,10 @@
 import type { Locomotion } from '../controls/locomotion.ts';
 import type { MeetingsStore } from '../meetings/meetingStore.ts';
 import type { ColyseusRoomFeed } from '../net/colyseusRoomFeed.ts';
+import type { PeopleStore } from '../people/peopleStore.ts';
 import type { SpatialStore } from '../spatial/spatialStore.ts';
 import type { RoomStore } from '../state/roomStore.ts';
+import type { VoiceSession } from '../voice/voiceSession.ts';
 import type { DataspaceStore } from './dataspaceStore.ts';
 
 /**
@@ -15,5 +17,9 @@ export interface ChenuDebugHandle {
   readonly dataspace: DataspaceStore;
   readonly spatial: SpatialStore;
   readonly meetings: MeetingsStore;
+  /** Who is here with their roles, and the chat. */
+  readonly people: PeopleStore;
   readonly locomotion: Locomotion;
+  /** The room's voice session (its spatial audio, its media connection). */
+  readonly voice: VoiceSession;
 }

@@ -19,6 +19,9 @@ export interface Pose {
 export const OBJECT_KINDS = ['thread-panel', 'workspace-panel', 'memory-card', 'note'] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
+/** How a participant is present (shared/protocol AVATAR_MODES). */
+export type AvatarMode = 'desktop' | 'mobile' | 'vr' | 'ar';
+
 export interface AvatarSnapshot {
   /** Room session id of the participant (one avatar per connection). */
   readonly id: string;
@@ -27,6 +30,10 @@ export interface AvatarSnapshot {
   /** Identity colour as `#rrggbb`. */
   readonly color: string;
   readonly speaking: boolean;
+  /** How they are present; absent is desktop. */
+  readonly mode?: AvatarMode;
+  /** Whether their device tracks their hands (vr / ar only); absent is false. */
+  readonly handTracking?: boolean;
   readonly head: Pose;
   readonly left: Pose;
   readonly right: Pose;
@@ -87,6 +94,11 @@ export interface RoomFeed {
    * (handJoints.ts encoding) when the device tracks hands; the feed copies what it sends.
    */
   sendPose(head: Pose, left: Pose, right: Pose, joints?: readonly number[] | null): void;
+  /**
+   * Tells the room how this client is present and whether its hands are tracked (vr / ar only); the
+   * others see it on the avatar. Sent on change only.
+   */
+  setMode(mode: AvatarMode, handTracking: boolean): void;
   /** Asks for the object's lock; refused with 'locked' while someone else holds it. */
   grab(objectId: string): Promise<FeedResult>;
   /** Moves a held object; ignored by the room unless this client holds its lock. */

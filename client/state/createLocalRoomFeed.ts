@@ -1,5 +1,6 @@
 import type {
   AnchorSnapshot,
+  AvatarMode,
   AvatarSnapshot,
   FeedResult,
   ObjectSnapshot,
@@ -35,6 +36,8 @@ export interface LocalRoomFeed extends RoomFeed {
   putObject(object: ObjectSnapshot): void;
   /** The poses last sent by this client, as the room would rebroadcast them. */
   readonly lastOwnPose: { head: Pose; left: Pose; right: Pose } | null;
+  /** The mode and hand tracking last sent by this client. */
+  readonly ownMode: { mode: AvatarMode; handTracking: boolean };
 }
 
 /**
@@ -56,6 +59,7 @@ export function createLocalRoomFeed(selfId = 'local'): LocalRoomFeed {
   const anchorRemove = channel<string>();
   let anchorSeq = 0;
   let lastOwnPose: LocalRoomFeed['lastOwnPose'] = null;
+  let ownMode: LocalRoomFeed['ownMode'] = { mode: 'desktop', handTracking: false };
 
   const replay = <T>(items: Map<string, T>, cb: Listener<T>, off: Unsubscribe): Unsubscribe => {
     for (const item of items.values()) cb(item);
@@ -66,6 +70,13 @@ export function createLocalRoomFeed(selfId = 'local'): LocalRoomFeed {
     selfId,
     get lastOwnPose() {
       return lastOwnPose;
+    },
+    get ownMode() {
+      return ownMode;
+    },
+    setMode(mode, handTracking) {
+      // the room's rule: hands are tracked in an immersive mode only
+      ownMode = { mode, handTracking: handTracking && (mode === 'vr' || mode === 'ar') };
     },
     onAvatarAdd: (cb) => replay(avatars, cb, avatarAdd.on(cb)),
     onAvatarChange: (cb) => avatarChange.on(cb),

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
   OBJECT_KINDS,
   type AnchorSnapshot,
+  type AvatarMode,
   type AvatarSnapshot,
   type ObjectKind,
   type ObjectSnapshot,
@@ -20,6 +21,9 @@ export interface AvatarEntry {
   readonly identityId: string;
   readonly displayName: string;
   readonly color: string;
+  /** How they are present and whether their hands are tracked: shown on the name tag. */
+  readonly mode: AvatarMode;
+  readonly handTracking: boolean;
   /** Mutated in place by patches (read per frame, never through React). */
   speaking: boolean;
   readonly track: PoseTrack;
@@ -129,7 +133,9 @@ export function createRoomStore(): RoomStore {
         known &&
         known.displayName === avatar.displayName &&
         known.color === avatar.color &&
-        known.identityId === avatar.identityId
+        known.identityId === avatar.identityId &&
+        known.mode === (avatar.mode ?? 'desktop') &&
+        known.handTracking === (avatar.handTracking ?? false)
       ) {
         known.speaking = avatar.speaking;
         writeJoints(known, avatar.joints ?? '');
@@ -146,6 +152,8 @@ export function createRoomStore(): RoomStore {
         identityId: avatar.identityId,
         displayName: avatar.displayName,
         color: avatar.color,
+        mode: avatar.mode ?? 'desktop',
+        handTracking: avatar.handTracking ?? false,
         speaking: avatar.speaking,
         track,
         joints: known?.joints ?? new Int16Array(JOINT_VALUES),

@@ -11,6 +11,7 @@ import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { NameDialog } from '../ui/NameDialog.tsx';
 import { SelectField } from '../ui/SelectField.tsx';
 import { TextField } from '../ui/TextField.tsx';
+import { can } from '../sharing/roles.ts';
 import { GovernedAction } from './GovernedAction.tsx';
 import { LiveRuns } from './LiveRuns.tsx';
 
@@ -27,6 +28,10 @@ export function ThreadPanel() {
   const threads = useDataspace((s) => s.threads);
   const error = useDataspace((s) => s.error);
   const { threadId, messages, decisions } = useOpenThread();
+  // what the active identity's role lets it do here (docs/SHARING.md); the API still decides
+  const role = useDataspace((s) => s.dataspace?.my_role);
+  const posting = can(role, 'post');
+  const editing = can(role, 'edit');
   const [text, setText] = useState('');
   const [decision, setDecision] = useState('');
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -47,18 +52,22 @@ export function ThreadPanel() {
     <section className="stack" aria-label={t('thread.panel')}>
       <div className="panel-head">
         <h2 className="panel-title">{t('thread.title')}</h2>
-        <Button size="sm" variant="secondary" onPress={() => setDialog('new')}>
-          {t('thread.new')}
-        </Button>
+        {editing && (
+          <Button size="sm" variant="secondary" onPress={() => setDialog('new')}>
+            {t('thread.new')}
+          </Button>
+        )}
       </div>
       {!thread ? (
         <EmptyState
           title={t('thread.emptyTitle')}
-          body={t('thread.emptyBody')}
+          body={editing ? t('thread.emptyBody') : t('thread.emptyBodyMember')}
           action={
-            <Button variant="primary" onPress={() => setDialog('new')}>
-              {t('thread.new')}
-            </Button>
+            editing && (
+              <Button variant="primary" onPress={() => setDialog('new')}>
+                {t('thread.new')}
+              </Button>
+            )
           }
         />
       ) : (
@@ -74,23 +83,25 @@ export function ThreadPanel() {
               value={thread.id}
               onChange={(id) => void ds.openThread(id)}
             />
-            <ActionMenu
-              label={t('thread.actions', { title: thread.title })}
-              actions={[
-                { id: 'rename', label: t('common.rename'), onAction: () => setDialog('rename') },
-                thread.status === 'open'
-                  ? {
-                      id: 'archive',
-                      label: t('thread.archive'),
-                      onAction: () => void ds.setThreadStatus(thread.id, 'archived'),
-                    }
-                  : {
-                      id: 'reopen',
-                      label: t('thread.reopen'),
-                      onAction: () => void ds.setThreadStatus(thread.id, 'open'),
-                    },
-              ]}
-            />
+            {editing && (
+              <ActionMenu
+                label={t('thread.actions', { title: thread.title })}
+                actions={[
+                  { id: 'rename', label: t('common.rename'), onAction: () => setDialog('rename') },
+                  thread.status === 'open'
+                    ? {
+                        id: 'archive',
+                        label: t('thread.archive'),
+                        onAction: () => void ds.setThreadStatus(thread.id, 'archived'),
+                      }
+                    : {
+                        id: 'reopen',
+                        label: t('thread.reopen'),
+                        onAction: () => void ds.setThreadStatus(thread.id, 'open'),
+                      },
+                ]}
+              />
+            )}
           </div>
           <p className="meta">
             {tokenUseText(
@@ -115,19 +126,23 @@ export function ThreadPanel() {
             </ol>
           )}
           <LiveRuns threadId={thread.id} />
-          <Form className="row" onSubmit={post}>
-            <TextField
-              className="grow"
-              label={t('thread.message')}
-              hideLabel
-              placeholder={t('thread.messagePlaceholder')}
-              value={text}
-              onChange={setText}
-            />
-            <Button type="submit" variant="primary" isDisabled={!text.trim()}>
-              {t('thread.post')}
-            </Button>
-          </Form>
+          {posting ? (
+            <Form className="row" onSubmit={post}>
+              <TextField
+                className="grow"
+                label={t('thread.message')}
+                hideLabel
+                placeholder={t('thread.messagePlaceholder')}
+                value={text}
+                onChange={setText}
+              />
+              <Button type="submit" variant="primary" isDisabled={!text.trim()}>
+                {t('thread.post')}
+              </Button>
+            </Form>
+          ) : (
+            <p className="notice">{t('thread.viewer')}</p>
+          )}
           <h3 className="section-title">{t('thread.decisions')}</h3>
           {decisions.length === 0 ? (
             <p className="muted">{t('thread.noDecisions')}</p>
@@ -140,20 +155,22 @@ export function ThreadPanel() {
               ))}
             </ul>
           )}
-          <Form className="row" onSubmit={decide}>
-            <TextField
-              className="grow"
-              label={t('thread.decision')}
-              hideLabel
-              placeholder={t('thread.decisionPlaceholder')}
-              value={decision}
-              onChange={setDecision}
-            />
-            <Button type="submit" isDisabled={!decision.trim()}>
-              {t('thread.record')}
-            </Button>
-          </Form>
-          <GovernedAction threadId={thread.id} />
+          {editing && (
+            <Form className="row" onSubmit={decide}>
+              <TextField
+                className="grow"
+                label={t('thread.decision')}
+                hideLabel
+                placeholder={t('thread.decisionPlaceholder')}
+                value={decision}
+                onChange={setDecision}
+              />
+              <Button type="submit" isDisabled={!decision.trim()}>
+                {t('thread.record')}
+              </Button>
+            </Form>
+          )}
+          {posting && <GovernedAction threadId={thread.id} />}
         </>
       )}
       <ErrorNotice error={dialog ? null : error} />
@@ -169,9 +186,11 @@ export function ThreadPanel() {
               {archived.map((th) => (
                 <li key={th.id} className="row">
                   <span className="grow">{th.title}</span>
-                  <Button size="sm" variant="quiet" onPress={() => void ds.setThreadStatus(th.id, 'open')}>
-                    {t('thread.reopen')}
-                  </Button>
+                  {editing && (
+                    <Button size="sm" variant="quiet" onPress={() => void ds.setThreadStatus(th.id, 'open')}>
+                      {t('thread.reopen')}
+                    </Button>
+                  )}
                 </li>
               ))}
             </ul>

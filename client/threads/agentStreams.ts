@@ -7,6 +7,8 @@ export interface LiveRun {
   readonly threadId: string | null;
   readonly agent: string;
   readonly model: string;
+  /** The identity that asked for the run: the only one that may stop it. */
+  readonly runner: string | null;
   readonly text: string;
   readonly done: boolean;
   readonly failed: boolean;
@@ -20,6 +22,7 @@ interface StreamData {
   failed?: boolean;
   agent?: string;
   model?: string;
+  runner?: string;
 }
 
 /**
@@ -47,6 +50,7 @@ export function applyAgentStream(event: DbEventMessage): boolean {
     threadId: d.threadId ?? prev?.threadId ?? null,
     agent: d.agent ?? prev?.agent ?? '',
     model: d.model ?? prev?.model ?? '',
+    runner: d.runner ?? prev?.runner ?? null,
     text: (prev?.text ?? '') + (d.delta ?? ''),
     done: false,
     failed: false,

@@ -3,6 +3,8 @@ import { Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { Workspace } from '../api/chenuApi.ts';
+import { useDataspace } from '../room/DataspaceContext.ts';
+import { can } from '../sharing/roles.ts';
 import type { SpatialStore } from '../spatial/spatialStore.ts';
 import { ActionMenu } from '../ui/ActionMenu.tsx';
 import { Button } from '../ui/Button.tsx';
@@ -33,6 +35,11 @@ export function WorkspacesPanel({ spatial }: { spatial: SpatialStore }) {
   const saveError = useStore(spatial, (s) => s.saveError);
   const selected = useStore(spatial, (s) => s.selected);
   const saving = useStore(spatial, (s) => s.saving);
+  // workspaces are an editor's (docs/SHARING.md); the others look at them
+  const editing = can(
+    useDataspace((s) => s.dataspace?.my_role),
+    'edit',
+  );
   const [dialog, setDialog] = useState<Dialog>(null);
   const [name, setName] = useState('');
   const [layout, setLayout] = useState<Workspace['layout']>('grid');
@@ -41,20 +48,24 @@ export function WorkspacesPanel({ spatial }: { spatial: SpatialStore }) {
     <section className="stack" aria-label={t('workspaces.title')}>
       <div className="panel-head">
         <h2 className="panel-title">{t('workspaces.title')}</h2>
-        <Button size="sm" variant="secondary" onPress={() => (setName(''), setDialog({ kind: 'new' }))}>
-          {t('workspaces.new')}
-        </Button>
+        {editing && (
+          <Button size="sm" variant="secondary" onPress={() => (setName(''), setDialog({ kind: 'new' }))}>
+            {t('workspaces.new')}
+          </Button>
+        )}
       </div>
       <p className="muted">{t('workspaces.intro')}</p>
       <ErrorNotice error={error ?? (dialog ? null : saveError)} />
       {views.length === 0 ? (
         <EmptyState
           title={t('workspaces.emptyTitle')}
-          body={t('workspaces.emptyBody')}
+          body={editing ? t('workspaces.emptyBody') : undefined}
           action={
-            <Button variant="primary" onPress={() => (setName(''), setDialog({ kind: 'new' }))}>
-              {t('workspaces.new')}
-            </Button>
+            editing && (
+              <Button variant="primary" onPress={() => (setName(''), setDialog({ kind: 'new' }))}>
+                {t('workspaces.new')}
+              </Button>
+            )
           }
         />
       ) : (
@@ -78,22 +89,24 @@ export function WorkspacesPanel({ spatial }: { spatial: SpatialStore }) {
                     })}
                   </span>
                 </Button>
-                <ActionMenu
-                  label={t('workspaces.actions', { name: w.name })}
-                  actions={[
-                    {
-                      id: 'rename',
-                      label: t('common.rename'),
-                      onAction: () => setDialog({ kind: 'rename', workspace: w }),
-                    },
-                    {
-                      id: 'delete',
-                      label: t('common.delete'),
-                      danger: true,
-                      onAction: () => setDialog({ kind: 'delete', workspace: w }),
-                    },
-                  ]}
-                />
+                {editing && (
+                  <ActionMenu
+                    label={t('workspaces.actions', { name: w.name })}
+                    actions={[
+                      {
+                        id: 'rename',
+                        label: t('common.rename'),
+                        onAction: () => setDialog({ kind: 'rename', workspace: w }),
+                      },
+                      {
+                        id: 'delete',
+                        label: t('common.delete'),
+                        danger: true,
+                        onAction: () => setDialog({ kind: 'delete', workspace: w }),
+                      },
+                    ]}
+                  />
+                )}
                 <ErrorNotice error={panelsError} />
               </li>
             );

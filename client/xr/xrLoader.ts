@@ -7,10 +7,12 @@ import type * as XRRuntimeModule from './xrRuntime.tsx';
 type XRRuntime = typeof XRRuntimeModule;
 
 let runtime: Promise<XRRuntime> | null = null;
+/** The XR chunk once loaded (exitXR must act in the same task, before a canvas is torn down). */
+let loaded: XRRuntime | null = null;
 
 /** Loads the XR chunk (@react-three/xr and its store) once; desktop sessions never fetch it. */
 export function loadXRRuntime(): Promise<XRRuntime> {
-  runtime ??= import('./xrRuntime.tsx');
+  runtime ??= import('./xrRuntime.tsx').then((m) => (loaded = m));
   return runtime;
 }
 
@@ -57,4 +59,14 @@ export async function enterXR(mode: XRMode): Promise<void> {
       },
     });
   }
+}
+
+/**
+ * Ends the immersive session, if one runs (the XR chunk is loaded only once XR was entered), at once:
+ * the room leaving the page (removed, kicked, navigated away) calls it, since a session left running
+ * would keep presenting frames from a canvas that is gone.
+ */
+export function exitXR(): void {
+  const session = loaded?.xrStore.getState().session;
+  session?.end().catch(() => undefined);
 }

@@ -11,9 +11,11 @@ import { useEffect, useRef, type RefObject } from 'react';
 import { Quaternion, Vector3, type Camera, type Group } from 'three';
 import { clientStore, locomotion } from '../app/clientStore.ts';
 import { WALK_SPEED_MPS } from '../controls/locomotion.ts';
+import { AROverlay } from './AROverlay.tsx';
 import { ARPlacement } from './ARPlacement.tsx';
 import { XRGrab } from './XRGrab.tsx';
 import { XRHandTracker } from './XRHandTracker.tsx';
+import { XRPushToTalk } from './XRPushToTalk.tsx';
 import { XRRightController } from './XRRightController.tsx';
 import {
   placeOriginAt,
@@ -33,8 +35,16 @@ export const SNAP_TURN_DEG = 30;
 /** Size of the teleportable floor (m), the room's floor plane. */
 const FLOOR_SIZE_M = 40;
 
+/**
+ * The DOM overlay root of AR sessions: asked for as the optional `dom-overlay` feature with this root
+ * (handheld AR shows it over the camera view; the library shows it only while a session runs).
+ */
+export const arOverlayRoot = document.createElement('div');
+arOverlayRoot.className = 'ar-overlay';
+
 /** The one XR store of the app; it lives in the XR chunk, loaded on first Enter VR / AR. */
 export const xrStore = createXRStore({
+  domOverlay: arOverlayRoot,
   emulate: false,
   offerSession: false,
   baseAssetPath,
@@ -155,7 +165,7 @@ function Origin({ origin }: { origin: RefObject<Group | null> }) {
 
 /**
  * Mounted inside the canvas once XR is wanted: controllers (ray, grab and teleport pointers), hands,
- * origin with walk / snap turn / teleport, proximity grab, AR hit-test placement.
+ * origin with walk / snap turn / teleport, proximity grab, push-to-talk, AR hit-test placement.
  */
 export function XRRoot() {
   const origin = useRef<Group>(null);
@@ -163,7 +173,9 @@ export function XRRoot() {
     <XR store={xrStore}>
       <Origin origin={origin} />
       <XRGrab origin={origin} />
+      <XRPushToTalk />
       <ARPlacement />
+      <AROverlay />
     </XR>
   );
 }

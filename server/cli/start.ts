@@ -2,8 +2,9 @@
  * `npm start`: the whole local product on its embedded default. Prints each step and the URLs;
  * Ctrl-C / SIGTERM / SIGHUP stop everything cleanly (gateway, Deno functions, pool, embedded Postgres).
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { demoRefusal, FUNCTION_PASSTHROUGH, parseEnv, seedsDemo, type Env } from '../env.ts';
+import { demoRefusal, FUNCTION_PASSTHROUGH, jwtIssuer, parseEnv, seedsDemo, type Env } from '../env.ts';
 import { isEmpty, migrate, seed } from '../db/migrate.ts';
 import { openDatabase, type OpenDatabase } from '../db/openDatabase.ts';
 import { startApi, type RunningApi } from '../gateway/startApi.ts';
@@ -14,9 +15,11 @@ import { startDeliveryWorker, type DeliveryWorker } from '../notifications/deliv
 import { startMailCatcher, type MailCatcher } from '../mail/mailCatcher.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { loadOrCreateVapidKeys } from '../notifications/vapidKeys.ts';
-import { formatAllowList, parseAllowList } from '../outbound/addressPolicy.ts';
-import { createOutboundFetch } from '../outbound/outboundFetch.ts';
+import { formatAllowList, parseAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import { createOutboundFetch } from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
 import { createLogger } from '../realtime/logger.ts';
+import { spawnSfu, type SfuProcess } from '../voice/spawnSfu.ts';
+import { voiceOptionsOf } from '../voice/VoiceService.ts';
 import { startClient } from './startClient.ts';
 import type { ViteDevServer } from 'vite';
 
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
     deliveries?: DeliveryWorker;
     catcher?: MailCatcher;
     realtime?: RealtimeServer;
+    sfus?: SfuProcess[];
     client?: ViteDevServer;
   } = {};
   let stopping = false;
@@ -78,9 +82,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping`);
-    const { db, api, sweeper, deliveries, catcher, realtime, client } = running;
+    const { db, api, sweeper, deliveries, catcher, realtime, sfus, client } = running;
     await client?.close();
     await realtime?.stop();
+    await Promise.all((sfus ?? []).map((s) => s.stop()));
     await api?.stop();
     await deliveries?.dispose();
     await catcher?.stop();
@@ -174,14 +179,38 @@ async function main(): Promise<void> {
     `LOCAL AUTH: development only (seeded/demo secret); sign-ups ${env.CHENU_AUTH_CONFIRM_EMAIL ? 'confirm their address by mail' : 'are confirmed at once'}; magic links and password resets by mail; never a production path`,
   );
   log(aiLine(env));
-  step(5, `realtime: Colyseus rooms (${env.REDIS_URL ? 'Redis presence + driver' : 'local presence'})`);
+  step(
+    5,
+    `realtime: Colyseus rooms (${env.REDIS_URL ? 'Redis presence + driver' : 'local presence'}) + voice SFUs`,
+  );
+  // one child process per SFU (werift): voice scales apart from the rooms, and rooms spread over them
+  const sfuSecret = env.CHENU_SFU_SECRET ?? randomBytes(32).toString('hex');
+  const sfus = (running.sfus = await Promise.all(
+    Array.from({ length: env.CHENU_SFU_PROCESSES }, () =>
+      spawnSfu({
+        secret: sfuSecret,
+        bind: env.CHENU_SFU_BIND,
+        ...(env.CHENU_SFU_ANNOUNCED_ADDRESS ? { announcedAddress: env.CHENU_SFU_ANNOUNCED_ADDRESS } : {}),
+        ...(env.CHENU_SFU_UDP_PORTS ? { udpPorts: env.CHENU_SFU_UDP_PORTS } : {}),
+      }),
+    ),
+  ));
+  const sfuUrls = [...env.CHENU_SFU_URLS, ...sfus.map((s) => s.url)];
+  for (const s of sfus) {
+    log(
+      `voice SFU: child process pid ${s.pid} (werift), control ${s.url}, media UDP on ${env.CHENU_SFU_BIND}`,
+    );
+  }
+  if (sfuUrls.length === 0) log('voice: off (CHENU_SFU_PROCESSES=0 and no CHENU_SFU_URLS)');
   const realtime = (running.realtime = await createRealtimeServer({
     sql: db.sql,
     jwtSecret: env.CHENU_JWT_SECRET,
     jwksUrl: env.CHENU_JWKS_URL,
+    issuer: jwtIssuer(env, api.url),
     redisUrl: env.REDIS_URL,
     adminIdentityIds: env.CHENU_ADMIN_IDENTITY_IDS.split(',').filter(Boolean),
     publicAddress: env.CHENU_REALTIME_PUBLIC_ADDRESS,
+    voice: voiceOptionsOf(env, sfuUrls, sfuSecret),
     log: createLogger({ component: 'realtime' }),
   }));
   await realtime.listen(env.CHENU_REALTIME_PORT);

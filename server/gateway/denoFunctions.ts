@@ -22,6 +22,8 @@ export interface DenoFunctionsOptions {
   jwtSecret: string;
   /** A hosted project's JWKS: the functions then verify tokens against it, as the realtime server does. */
   jwksUrl?: string;
+  /** The `iss` of user tokens when configured (CHENU_JWT_ISSUER); else the functions derive it alike. */
+  jwtIssuer?: string;
   /** The database is the embedded one or a declared throwaway: the demo JWT secret is allowed. */
   localDemo: boolean;
   port: number;
@@ -82,6 +84,7 @@ export function startDenoFunctions(options: DenoFunctionsOptions): Promise<DenoF
         SUPABASE_URL: options.publicUrl,
         CHENU_JWT_SECRET: options.jwtSecret,
         ...(options.jwksUrl ? { CHENU_JWKS_URL: options.jwksUrl } : {}),
+        ...(options.jwtIssuer ? { CHENU_JWT_ISSUER: options.jwtIssuer } : {}),
         CHENU_LOCAL_DEMO: String(options.localDemo),
         CHENU_FUNCTIONS_PORT: String(options.port),
         CHENU_FILES_DIR: path.resolve(options.filesDir),

@@ -7,10 +7,17 @@
  * functions process that is not already JSON. Function bodies stream through: each route enforces
  * its own body limit (supabase/functions/_shared/edgeFunction.ts), as on a hosted project.
  */
-import http from 'node:http';
+import type http from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { API_ERRORS, type ApiErrorCode } from '../../shared/api/errors.ts';
+import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { proxy } from 'hono/proxy';
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import type { Sql } from 'postgres';
+import { API_ERRORS, type ApiErrorCode } from '../../shared/api/errors.ts';
 import { readHealth } from '../http/readHealth.ts';
 import type { AuthMailOptions } from './authMail.ts';
 import type { ProjectKeys } from './jwt.ts';
@@ -30,31 +37,27 @@ export interface GatewayOptions {
   mail?: AuthMailOptions;
 }
 
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-  'access-control-allow-headers':
-    'authorization, apikey, x-client-info, x-api-key, content-type, idempotency-key, x-supabase-api-version, x-region',
-  'access-control-expose-headers': 'idempotent-replayed, content-disposition',
-};
+/** What browsers may send and read, as Supabase's API gateway allows supabase-js. */
+const CORS = cors({
+  origin: '*',
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  allowHeaders: [
+    'authorization',
+    'apikey',
+    'x-client-info',
+    'x-api-key',
+    'content-type',
+    'idempotency-key',
+    'x-supabase-api-version',
+    'x-region',
+  ],
+  exposeHeaders: ['idempotent-replayed', 'content-disposition'],
+});
 
-function send(
-  res: http.ServerResponse,
-  status: number,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (body === undefined) {
-    res.writeHead(status, { ...CORS, ...headers }).end();
-    return;
-  }
-  res
-    .writeHead(status, { ...CORS, ...headers, 'content-type': 'application/json' })
-    .end(JSON.stringify(body));
-}
+type Env = { Bindings: HttpBindings };
 
-function apiError(res: http.ServerResponse, status: number, code: ApiErrorCode, message: string): void {
-  send(res, status, { error: { code, message } });
+function apiError(c: Context, status: number, code: ApiErrorCode, message: string): Response {
+  return c.json({ error: { code, message } }, status as ContentfulStatusCode);
 }
 
 /** The API code of an HTTP error status the functions process answered without a JSON error. */
@@ -93,7 +96,7 @@ function onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     : ([400, 'bad_request', 'malformed HTTP request'] as const);
   const body = JSON.stringify({ error: { code, message } });
   socket.end(
-    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
       'content-type: application/json\r\n' +
       'access-control-allow-origin: *\r\n' +
       `content-length: ${Buffer.byteLength(body)}\r\n` +
@@ -102,120 +105,152 @@ function onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   );
 }
 
-async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The function's answer as the client reads it. When the client goes away, its request's signal
+ * aborts the function's request (proxy passes it on) and the answer's stream fails: nobody reads it
+ * any more, so it ends instead of failing (the Node adapter would log every such stream as an error).
+ */
+function endQuietlyOnAbort(
+  body: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        if (signal.aborted) controller.close();
+        else controller.error(error);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+/**
+ * The gateway's routes, as a Hono app on Node (`@hono/node-server`): local auth under `/auth/v1`
+ * (after the project key check), the functions process under `/functions/v1` (streamed both ways;
+ * a client that goes away aborts the function's request, so a running agent is stopped), `/health`;
+ * CORS on every answer, JSON errors everywhere. `authFor` makes local auth once the port is known.
+ */
+function createGatewayApp(
+  options: GatewayOptions,
+  authFor: () => ReturnType<typeof createLocalAuth>,
+): Hono<Env> {
+  const startedAt = Date.now();
+  const app = new Hono<Env>();
+  app.use(CORS);
+  app.use(async (c, next) => {
+    await next();
+    // answered before the whole body arrived (a 413, a refusal before reading): the rest cannot be
+    // skipped on a kept-alive connection, so this answer closes it and the client opens a new one
+    if (!c.env.incoming.complete) c.res.headers.set('connection', 'close');
+  });
+
+  const onFunction = async (c: Context<Env>): Promise<Response> => {
+    const url = new URL(c.req.url);
+    const rest = url.pathname.slice('/functions/v1'.length);
+    if (!/^\/[a-z0-9][a-z0-9_-]*(\/|$)/.test(rest)) {
+      return apiError(c, 404, 'not_found', 'name a function: /functions/v1/<name>');
+    }
+    const base = options.functionsUrl();
+    if (!base) return apiError(c, 503, 'unavailable', 'the functions are starting');
+    const target = new URL(rest + url.search, base);
+    let up: Response;
+    try {
+      up = await proxy(target, {
+        raw: c.req.raw,
+        customFetch: (req) => {
+          req.headers.set('host', target.host);
+          // loopback: nothing gained by the functions compressing what the gateway would inflate
+          req.headers.set('accept-encoding', 'identity');
+          return fetch(req);
+        },
+      });
+    } catch {
+      return apiError(c, 502, 'bad_gateway', 'the functions process is not answering');
+    }
+    if (up.status >= 400 && !/^application\/json\b/i.test(up.headers.get('content-type') ?? '')) {
+      // an error of the functions process (or Deno's own) that is not the API's JSON shape
+      await up.body?.cancel();
+      const code = codeOfStatus(up.status);
+      return apiError(c, API_ERRORS[code], code, `the function answered ${up.status}`);
+    }
+    if (!up.body) return up;
+    return new Response(endQuietlyOnAbort(up.body, c.req.raw.signal), up);
+  };
+  app.all('/functions/v1', onFunction);
+  app.all('/functions/v1/*', onFunction);
+
+  app.all(
+    '/auth/v1/*',
+    async (c, next) => {
+      const apikey = c.req.header('apikey');
+      // a mailed link is opened by a browser, without the project key (Supabase's gateway lets /verify through too)
+      const link = c.req.method === 'GET' && c.req.path === '/auth/v1/verify';
+      if (!link && apikey !== options.keys.anonKey && apikey !== options.keys.serviceRoleKey) {
+        return c.json(
+          { message: 'Invalid API key', error: { code: 'unauthorized', message: 'Invalid API key' } },
+          401,
+        );
+      }
+      await next();
+    },
+    bodyLimit({
+      maxSize: options.maxAuthBodyBytes ?? 64 * 1024,
+      onError: (c) => apiError(c, 413, 'payload_too_large', 'auth request body too large'),
+    }),
+    async (c) => {
+      const text = await c.req.text();
+      let body: unknown;
+      try {
+        body = text.length ? JSON.parse(text) : undefined;
+      } catch {
+        return apiError(c, 400, 'bad_request', 'malformed JSON body');
+      }
+      const url = new URL(c.req.url);
+      const reply = await authFor()(
+        c.req.method,
+        url.pathname.slice('/auth/v1'.length) || '/',
+        url.searchParams,
+        { authorization: c.req.header('authorization') },
+        body,
+        c.env.incoming.socket.remoteAddress,
+      );
+      if (reply.body === undefined) return c.body(null, reply.status as StatusCode, reply.headers);
+      return c.json(reply.body, reply.status as ContentfulStatusCode, reply.headers);
+    },
+  );
+
+  app.get('/health', async (c) => {
+    const health = await readHealth(options.sql, startedAt);
+    return c.json(health, health.status === 'ok' ? 200 : 503);
+  });
+  app.notFound((c) => apiError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    console.error('gateway:', error);
+    return apiError(c, 500, 'internal', 'internal error');
+  });
+  return app;
 }
 
 /** Starts the gateway; resolves once it listens on 127.0.0.1:`port` (0 = any free port). */
 export function startGateway(options: GatewayOptions): Promise<http.Server> {
-  const startedAt = Date.now();
-  const auth = (port: number) =>
-    createLocalAuth({
+  let handleAuth: ReturnType<typeof createLocalAuth> | undefined;
+  const authFor = () =>
+    (handleAuth ??= createLocalAuth({
       sql: options.sql,
       secret: options.jwtSecret,
       accessTokenTtl: options.accessTokenTtl,
-      issuer: `http://127.0.0.1:${port}/auth/v1`,
+      issuer: `http://127.0.0.1:${(server.address() as { port: number }).port}/auth/v1`,
       ...(options.mail ? { mail: options.mail } : {}),
-    });
-  let handleAuth: ReturnType<typeof createLocalAuth> | undefined;
-
-  async function onAuth(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    const apikey = req.headers.apikey;
-    // a mailed link is opened by a browser, without the project key (Supabase's gateway lets /verify through too)
-    const link = req.method === 'GET' && url.pathname === '/auth/v1/verify';
-    if (!link && apikey !== options.keys.anonKey && apikey !== options.keys.serviceRoleKey) {
-      send(res, 401, {
-        message: 'Invalid API key',
-        error: { code: 'unauthorized', message: 'Invalid API key' },
-      });
-      return;
-    }
-    const raw = await readBody(req, options.maxAuthBodyBytes ?? 64 * 1024);
-    if (raw === undefined) return apiError(res, 413, 'payload_too_large', 'auth request body too large');
-    let body: unknown;
-    try {
-      body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
-    } catch {
-      return apiError(res, 400, 'bad_request', 'malformed JSON body');
-    }
-    handleAuth ??= auth((server.address() as { port: number }).port);
-    const reply = await handleAuth(
-      req.method ?? 'GET',
-      url.pathname.slice('/auth/v1'.length) || '/',
-      url.searchParams,
-      { authorization: req.headers.authorization },
-      body,
-      req.socket.remoteAddress,
-    );
-    send(res, reply.status, reply.body, reply.headers);
-  }
-
-  function onFunction(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
-    const rest = url.pathname.slice('/functions/v1'.length);
-    if (!/^\/[a-z0-9][a-z0-9_-]*(\/|$)/.test(rest)) {
-      return apiError(res, 404, 'not_found', 'name a function: /functions/v1/<name>');
-    }
-    const base = options.functionsUrl();
-    if (!base) return apiError(res, 503, 'unavailable', 'the functions are starting');
-    const target = new URL(base);
-    const headers = { ...req.headers, host: target.host };
-    delete headers.connection;
-    const upstream = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: rest + url.search,
-        headers,
-      },
-      (up) => {
-        const status = up.statusCode ?? 502;
-        const json = /^application\/json\b/i.test(up.headers['content-type'] ?? '');
-        if (status >= 400 && !json) {
-          // an error of the functions process (or Deno's own) that is not the API's JSON shape
-          up.resume();
-          const code = codeOfStatus(status);
-          return apiError(res, API_ERRORS[code], code, `the function answered ${status}`);
-        }
-        res.writeHead(status, { ...up.headers, ...CORS });
-        up.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      if (!res.headersSent) apiError(res, 502, 'bad_gateway', 'the functions process is not answering');
-      else res.destroy();
-    });
-    // a client that goes away ends the function's request too (a running agent is then stopped)
-    res.on('close', () => {
-      if (!res.writableFinished) upstream.destroy();
-    });
-    req.pipe(upstream);
-  }
-
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method === 'OPTIONS') return send(res, 204);
-    if (url.pathname.startsWith('/functions/v1')) return onFunction(req, res, url);
-    const done = (p: Promise<void>) =>
-      p.catch((error: unknown) => {
-        console.error('gateway:', error);
-        if (!res.headersSent) apiError(res, 500, 'internal', 'internal error');
-      });
-    if (url.pathname.startsWith('/auth/v1/')) return void done(onAuth(req, res, url));
-    if (req.method === 'GET' && url.pathname === '/health') {
-      return void done(
-        readHealth(options.sql, startedAt).then((h) => send(res, h.status === 'ok' ? 200 : 503, h)),
-      );
-    }
-    apiError(res, 404, 'not_found', `no route for ${req.method} ${url.pathname}`);
-  });
+    }));
+  const app = createGatewayApp(options, authFor);
+  // the globals stay the platform's: this process also runs the rooms, the workers and their fetches
+  const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as http.Server;
   server.keepAliveTimeout = 5000;
   server.on('clientError', onClientError);
   return new Promise((resolve, reject) => {

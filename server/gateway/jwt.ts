@@ -30,14 +30,16 @@ export function signJwt(claims: JWTPayload, secret: string): Promise<string> {
 const verifiers = new Map<string, AccessTokenVerifier>();
 
 /**
- * Verifies a JWT local auth issued (HS256 with its secret) with the verifier the realtime server
- * and the functions share (shared/auth): HS256 only, `exp` required; throws on a bad signature, a
- * missing `exp` or an expired token. Local auth only ever holds the secret: a deployment that
- * names a JWKS verifies with it everywhere else, and local auth's tokens are then refused there.
+ * Verifies a JWT local auth issued (HS256 with its secret, its `iss`) with the verifier the realtime
+ * server and the functions share (shared/auth): HS256 only, `exp` required, a user's token for
+ * `aud` authenticated from `issuer`; throws on a bad signature, a missing `exp`, an expired token or
+ * another audience or issuer. Local auth only ever holds the secret: a deployment that names a JWKS
+ * verifies with it everywhere else, and local auth's tokens are then refused there.
  */
-export function verifyJwt(token: string, secret: string): Promise<VerifiedClaims> {
-  let verify = verifiers.get(secret);
-  if (!verify) verifiers.set(secret, (verify = createAccessTokenVerifier({ secret })));
+export function verifyJwt(token: string, secret: string, issuer: string): Promise<VerifiedClaims> {
+  const cacheKey = `${issuer} ${secret}`;
+  let verify = verifiers.get(cacheKey);
+  if (!verify) verifiers.set(cacheKey, (verify = createAccessTokenVerifier({ secret, issuer })));
   return verify(token);
 }
 

@@ -419,7 +419,7 @@ export function createLocalAuth(options: LocalAuthOptions) {
     const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
     if (!token) return undefined;
     try {
-      const claims = await verifyJwt(token, secret);
+      const claims = await verifyJwt(token, secret, issuer);
       if (claims.role !== 'authenticated' || typeof claims.session_id !== 'string') return undefined;
       const [user] = await sql<UserRow[]>`
         select u.* from auth.users u join auth.sessions s on s.user_id = u.id

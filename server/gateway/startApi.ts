@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Sql } from 'postgres';
 import { isLocalDemo, type Env } from '../env.ts';
-import { formatAllowList } from '../outbound/addressPolicy.ts';
+import { formatAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
 import { startDenoFunctions } from './denoFunctions.ts';
 import type { AuthMailOptions } from './authMail.ts';
 import { startGateway } from './gateway.ts';
@@ -27,6 +27,7 @@ export interface StartApiOptions {
     | 'CHENU_HTTP_PORT'
     | 'CHENU_JWT_SECRET'
     | 'CHENU_JWKS_URL'
+    | 'CHENU_JWT_ISSUER'
     | 'CHENU_ACCESS_TOKEN_TTL'
     | 'CHENU_FUNCTIONS_PORT'
     | 'CHENU_DATA_DIR'
@@ -67,6 +68,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       publicUrl: `http://127.0.0.1:${port}`,
       jwtSecret: env.CHENU_JWT_SECRET,
       jwksUrl: env.CHENU_JWKS_URL,
+      jwtIssuer: env.CHENU_JWT_ISSUER,
       localDemo: isLocalDemo(env),
       port: env.CHENU_FUNCTIONS_PORT,
       filesDir: path.join(env.CHENU_DATA_DIR, 'files'),

@@ -9,8 +9,12 @@
  */
 import { lookup } from 'node:dns/promises';
 import nodemailer from 'nodemailer';
-import { ipLiteral, isAllowedAddress, type AllowList } from '../outbound/addressPolicy.ts';
-import { OutboundError } from '../outbound/outboundErrors.ts';
+import {
+  ipLiteral,
+  isAllowedAddress,
+  type AllowList,
+} from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import { OutboundError } from '../../supabase/functions/_shared/outbound/outboundErrors.ts';
 
 /** One mail. */
 export interface Mail {

@@ -14,9 +14,9 @@
  */
 import type { Sql } from 'postgres';
 import * as r from '../../shared/api/resources.ts';
-import type { OutboundFetch } from '../outbound/outboundFetch.ts';
+import type { OutboundFetch } from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import { OutboundError } from '../outbound/outboundErrors.ts';
+import { OutboundError } from '../../supabase/functions/_shared/outbound/outboundErrors.ts';
 import { PushSubscriptionSchema, sendPush } from './pushRequest.ts';
 import type { VapidKeys } from './vapidKeys.ts';
 import { sendWebhook } from './webhookRequest.ts';

@@ -5,11 +5,14 @@
  * push service no longer knows (404, 410) is failed for good; other errors are retried.
  */
 import webPush from 'web-push';
-import { OutboundError, type OutboundFetch } from '../outbound/outboundFetch.ts';
-import type { PushSubscription } from './pushSubscription.ts';
+import {
+  OutboundError,
+  type OutboundFetch,
+} from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
+import type { PushSubscription } from '../../shared/api/pushSubscription.ts';
 import type { VapidKeys } from './vapidKeys.ts';
 
-export { PushSubscriptionSchema, type PushSubscription } from './pushSubscription.ts';
+export { PushSubscriptionSchema, type PushSubscription } from '../../shared/api/pushSubscription.ts';
 
 export interface PushAttempt {
   delivered: boolean;

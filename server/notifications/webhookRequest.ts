@@ -1,10 +1,18 @@
 /**
- * One webhook attempt: POSTs the JSON payload through the outbound policy with an HMAC-SHA256
- * signature (`x-chenu-signature: v1=<hex of HMAC(secret, "<timestamp>.<body>")>`, timestamp in
- * `x-chenu-timestamp`). Receivers verify the signature and reject stale timestamps. The outcome's
- * error is safe to store and show: the outbound policy's fixed messages, or the receiver's status.
+ * One webhook attempt: POSTs the JSON payload through the outbound policy, signed as Standard
+ * Webhooks specifies (https://www.standardwebhooks.com, the `standardwebhooks` package):
+ * `webhook-id` (the delivery's id, the same on every retry: receivers dedupe on it),
+ * `webhook-timestamp` (seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of
+ * "<id>.<timestamp>.<body>">`. A receiver verifies with any Standard Webhooks library and the
+ * channel's secret (`whsec_…`, shown once at creation), which also rejects stale timestamps. The
+ * outcome's error is safe to store and show: the outbound policy's fixed messages, or the
+ * receiver's status.
  */
-import { OutboundError, type OutboundFetch } from '../outbound/outboundFetch.ts';
+import { Webhook } from 'standardwebhooks';
+import {
+  OutboundError,
+  type OutboundFetch,
+} from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
 
 export interface WebhookAttempt {
   delivered: boolean;
@@ -12,17 +20,20 @@ export interface WebhookAttempt {
   error: string | null;
 }
 
-/** Hex HMAC-SHA256 of `<timestamp>.<body>` with `secret`. */
-export async function signPayload(secret: string, timestamp: string, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${timestamp}.${body}`));
-  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, '0')).join('');
+/** The prefix of a Standard Webhooks secret (base64 key bytes follow). */
+const SECRET_PREFIX = 'whsec_';
+
+/**
+ * The signer of a channel's secret: a `whsec_…` secret is base64 key bytes (what the API hands out);
+ * any other secret (one written to the row directly) is signed with as raw text, as the library's
+ * `raw` format does. Undefined when the secret cannot be a key (malformed base64).
+ */
+function signerOf(secret: string): Webhook | undefined {
+  try {
+    return secret.startsWith(SECRET_PREFIX) ? new Webhook(secret) : new Webhook(secret, { format: 'raw' });
+  } catch {
+    return undefined;
+  }
 }
 
 export async function sendWebhook(
@@ -31,18 +42,20 @@ export async function sendWebhook(
   payload: unknown,
   now: () => number = Date.now,
 ): Promise<WebhookAttempt> {
+  const signer = signerOf(target.secret);
+  if (!signer) return { delivered: false, error: 'the channel’s signing secret is not a valid whsec_ key' };
   const body = JSON.stringify(payload);
-  const timestamp = String(Math.floor(now() / 1000));
+  const at = new Date(now());
   try {
     const res = await outbound(target.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'user-agent': 'CHENU-Webhooks/1',
-        'x-chenu-delivery': target.deliveryId,
+        'webhook-id': target.deliveryId,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': signer.sign(target.deliveryId, at, body),
         'x-chenu-attempt': String(target.attempt),
-        'x-chenu-timestamp': timestamp,
-        'x-chenu-signature': `v1=${await signPayload(target.secret, timestamp, body)}`,
       },
       body,
     });

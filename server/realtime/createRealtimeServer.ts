@@ -24,7 +24,7 @@ import {
   POSE_RATE,
   RECONNECT_WINDOW_S,
 } from '../../shared/protocol/limits.ts';
-import { createDataAccess } from '../db/dataAccess.ts';
+import { createDataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 import { MeetingRoom } from '../rooms/MeetingRoom.ts';
 import { PresenceRoom } from '../rooms/PresenceRoom.ts';
 import { SpatialRoom } from '../rooms/SpatialRoom.ts';
@@ -34,6 +34,7 @@ import { NotifyBridge } from './notifyBridge.ts';
 import { setRealtimeDeps, type RealtimeDeps, type RealtimeTimings } from './realtimeContext.ts';
 import { createSpatialStore } from './spatialStore.ts';
 import { createTokenVerifier } from './verifyToken.ts';
+import { VoiceService, type VoiceOptions } from '../voice/VoiceService.ts';
 
 /** Initial encode buffer: a full state of MAX avatars (~120 B each) fits without a resize. */
 const ENCODER_BUFFER_BYTES = 128 * 1024;
@@ -44,6 +45,11 @@ export interface RealtimeOptions {
   jwtSecret: string;
   /** A hosted project's JWKS URL: tokens are then verified against its keys instead of the secret. */
   jwksUrl?: string;
+  /**
+   * The `iss` user tokens must carry (server/env.ts `jwtIssuer`); default: the JWKS URL's issuer, or
+   * not checked with the secret alone.
+   */
+  issuer?: string;
   /** Redis presence + driver (scale-out) when set; local presence otherwise. */
   redisUrl?: string;
   /** Identity ids allowed to open the Colyseus monitor. */
@@ -52,6 +58,8 @@ export interface RealtimeOptions {
   log?: Logger;
   /** Address other processes reach this one on (scale-out): host:port. */
   publicAddress?: string;
+  /** The SFU processes the spatial rooms' voices go to; no voice when absent. */
+  voice?: VoiceOptions;
 }
 
 /** A running realtime server and how to stop it. */
@@ -70,10 +78,17 @@ export interface RealtimeServer {
  */
 export async function createRealtimeServer(options: RealtimeOptions): Promise<RealtimeServer> {
   const log = options.log ?? createLogger({ component: 'realtime' });
-  const verify = createTokenVerifier({ secret: options.jwtSecret, jwksUrl: options.jwksUrl });
+  const verify = createTokenVerifier({
+    secret: options.jwtSecret,
+    jwksUrl: options.jwksUrl,
+    issuer: options.issuer,
+  });
   const db = createDataAccess(options.sql);
   const bridge = new NotifyBridge(options.sql, log);
   await bridge.start();
+  const voice =
+    options.voice && options.voice.sfuUrls.length > 0 ? new VoiceService(options.voice, log) : undefined;
+  await voice?.start();
   const deps: RealtimeDeps = {
     db,
     store: createSpatialStore(db),
@@ -91,6 +106,7 @@ export async function createRealtimeServer(options: RealtimeOptions): Promise<Re
       actionRate: ACTION_RATE,
       ...options.timings,
     },
+    ...(voice ? { voice } : {}),
   };
   setRealtimeDeps(deps);
   // full states of rooms with hundreds of avatars exceed the 8 KB default; resizing per patch costs
@@ -127,6 +143,9 @@ export async function createRealtimeServer(options: RealtimeOptions): Promise<Re
         presence: redis ? 'redis' : 'local',
         rooms: rooms.length,
         localRooms: rooms.filter((r) => r.processId === matchMaker.processId).length,
+        voice: voice
+          ? { sfus: voice.sfus.length, reachable: voice.sfus.filter((s) => s.alive).length }
+          : null,
       };
     }),
     ...monitor({ use: [adminOnly] }),
@@ -150,6 +169,7 @@ export async function createRealtimeServer(options: RealtimeOptions): Promise<Re
     },
     async stop() {
       await server.gracefullyShutdown(false);
+      voice?.stop();
       await bridge.stop();
       setRealtimeDeps(undefined);
     },

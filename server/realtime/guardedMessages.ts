@@ -26,6 +26,12 @@ export function sendError(client: Client, code: RealtimeErrorCode, message: stri
  * Registers every message of a protocol table on a room with the same guard: per-client rate limit,
  * zod validation (size caps live in the schemas), and an error message to the sender alone on
  * refusal; unknown types are refused the same way. The room and the other clients carry on.
+ *
+ * Not Colyseus' own `validate()` / `onMessage(type, schema, handler)`: in 0.18 a message failing its
+ * schema is printed to the log and its sender disconnected (`CloseCode.WITH_ERROR`, RoomMessages
+ * `onData`) before any handler runs, so a malformed message would cost the sender its seat and every
+ * one of a flood would be validated and logged ahead of the rate limit. Here the limit comes first
+ * and a refusal is an `invalid_message` error the sender can act on.
  */
 export function registerGuardedMessages<S extends Record<string, z.ZodType>>(
   room: Room,

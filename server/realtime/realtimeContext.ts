@@ -1,8 +1,9 @@
-import type { DataAccess } from '../db/dataAccess.ts';
+import type { DataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 import type { NotifyBridge } from './notifyBridge.ts';
 import type { SpatialStore } from './spatialStore.ts';
 import type { Logger } from './logger.ts';
 import type { RoomTokenClaims } from './verifyToken.ts';
+import type { VoiceService } from '../voice/VoiceService.ts';
 
 /** Timings a deployment (or a test) may shorten; production uses the protocol's constants. */
 export interface RealtimeTimings {
@@ -28,6 +29,8 @@ export interface RealtimeDeps {
   verify: (token: string | undefined) => Promise<RoomTokenClaims>;
   log: Logger;
   timings: RealtimeTimings;
+  /** The SFUs of this process's rooms; absent when voice is not configured. */
+  voice?: VoiceService;
 }
 
 let current: RealtimeDeps | undefined;

@@ -1,4 +1,4 @@
-import type { DataAccess } from '../db/dataAccess.ts';
+import type { DataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 import type { RoomRole } from '../../shared/protocol/spatialProtocol.ts';
 import type { RoomTokenClaims } from './verifyToken.ts';
 

@@ -1,13 +1,15 @@
 /**
  * The realtime server alone, as a process: `tsx server/realtime/serve.ts` with DATABASE_URL set
- * (and REDIS_URL for scale-out, CHENU_REALTIME_PORT, CHENU_REALTIME_PUBLIC_ADDRESS). Prints one JSON
+ * (and REDIS_URL for scale-out, CHENU_REALTIME_PORT, CHENU_REALTIME_PUBLIC_ADDRESS; CHENU_SFU_URLS +
+ * CHENU_SFU_SECRET for voice). Prints one JSON
  * line `{"event":"realtime.listening",…}` when ready; SIGTERM/SIGINT stop it cleanly. `npm start`
  * runs the same server in-process instead.
  */
 import { connect } from '../db/connect.ts';
-import { demoRefusal, parseEnv } from '../env.ts';
+import { demoRefusal, jwtIssuer, parseEnv } from '../env.ts';
 import { createRealtimeServer } from './createRealtimeServer.ts';
 import { createLogger } from './logger.ts';
+import { voiceOptionsOf } from '../voice/VoiceService.ts';
 
 async function main(): Promise<void> {
   const env = parseEnv();
@@ -21,9 +23,11 @@ async function main(): Promise<void> {
     sql,
     jwtSecret: env.CHENU_JWT_SECRET,
     jwksUrl: env.CHENU_JWKS_URL,
+    issuer: jwtIssuer(env),
     redisUrl: env.REDIS_URL,
     adminIdentityIds: env.CHENU_ADMIN_IDENTITY_IDS.split(',').filter(Boolean),
     publicAddress: env.CHENU_REALTIME_PUBLIC_ADDRESS,
+    voice: voiceOptionsOf(env),
     log,
   });
   let stopping = false;

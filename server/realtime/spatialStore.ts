@@ -1,4 +1,4 @@
-import type { DataAccess } from '../db/dataAccess.ts';
+import type { DataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 
 /** An anchor as persisted (spatial_anchors). */
 export interface AnchorRow {
@@ -21,6 +21,13 @@ export interface ObjectRow {
   scale: number[];
   data: Record<string, unknown>;
   version: number;
+}
+
+/** An identity's avatar as the room restores it on join (xr_avatars). */
+export interface AvatarLook {
+  model: string;
+  /** Where its head last stood in this room, when it was seated here before. */
+  pose: { p: [number, number, number]; q: [number, number, number, number] } | null;
 }
 
 /** What a flush writes: upserts and deletions since the last flush. */
@@ -68,6 +75,39 @@ export function createSpatialStore(db: DataAccess) {
       });
     },
 
+    /** The identity's avatar model and its last pose in this room (null pose: never here, or no avatar yet). */
+    async loadAvatar(identityId: string, roomId: string): Promise<AvatarLook> {
+      const [row] = await db.withService(
+        (tx) => tx<{ model: string; pose: AvatarLook['pose'] }[]>`
+          select model, room_poses -> ${roomId}::text as pose
+          from public.xr_avatars where identity_id = ${identityId}`,
+      );
+      return { model: row?.model ?? 'default', pose: validPose(row?.pose) };
+    },
+
+    /** Records where the identity's avatar stood when it left this room (private.save_avatar_room_pose). */
+    async saveAvatarPose(
+      identityId: string,
+      roomId: string,
+      position: readonly number[],
+      orientation: readonly number[],
+    ): Promise<void> {
+      await db.withService(
+        (tx) => tx`select private.save_avatar_room_pose(${identityId}, ${roomId},
+                    ${position as number[]}::real[], ${orientation as number[]}::real[])`,
+      );
+    },
+
+    /** Keeps the identity's new look (creating its avatar, named after the identity, on first use). */
+    async saveAvatarLook(identityId: string, color: string, model: string): Promise<void> {
+      await db.withService(
+        (tx) => tx`
+          insert into public.xr_avatars (identity_id, display_name, color, model)
+          select i.id, left(i.name, 120), ${color}, ${model} from public.identities i where i.id = ${identityId}
+          on conflict (identity_id) do update set color = excluded.color, model = excluded.model`,
+      );
+    },
+
     /** Writes one batch of changes in one transaction (all or nothing). */
     async save(ownerIdentityId: string, roomId: string, changes: SpatialChanges): Promise<void> {
       await db.withService(async (tx) => {
@@ -106,3 +146,13 @@ export function createSpatialStore(db: DataAccess) {
 
 /** The store a room persists through. */
 export type SpatialStore = ReturnType<typeof createSpatialStore>;
+
+/** A stored pose read back defensively: anything but 3 + 4 finite numbers is no pose. */
+function validPose(raw: unknown): AvatarLook['pose'] {
+  if (!raw || typeof raw !== 'object') return null;
+  const { p, q } = raw as { p?: unknown; q?: unknown };
+  const finite = (v: unknown, n: number): v is number[] =>
+    Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (!finite(p, 3) || !finite(q, 4)) return null;
+  return { p: [p[0]!, p[1]!, p[2]!], q: [q[0]!, q[1]!, q[2]!, q[3]!] };
+}

@@ -4,7 +4,7 @@ import {
   createAccessTokenVerifier,
   type AccessTokenKeys,
 } from '../../shared/auth/verifyAccessToken.ts';
-import type { Claims } from '../db/dataAccess.ts';
+import type { Claims } from '../../supabase/functions/_shared/dataAccess.ts';
 
 /** Claims a realtime client must carry: Supabase's shape plus the active identity. */
 const RoomClaims = z.object({
@@ -26,7 +26,7 @@ export class AuthError extends Error {
   }
 }
 
-/** Where the keys come from (shared/auth): a JWKS URL wins over the secret. */
+/** Where the keys come from (shared/auth): a JWKS URL wins over the secret; who issues tokens. */
 export type TokenKeys = AccessTokenKeys;
 
 /**

@@ -16,6 +16,7 @@ import {
 import { registerGuardedMessages, sendError } from '../realtime/guardedMessages.ts';
 import { realtimeDeps, type RealtimeDeps } from '../realtime/realtimeContext.ts';
 import { authenticateJoin, RoomSeats, type RoomAuth } from '../realtime/RoomSeats.ts';
+import { activeSpeaker, activeSpeakerChannel, setFloor } from '../voice/voiceFloor.ts';
 
 type Type = keyof typeof meetingClientSchemas;
 type Msg<K extends Type> = z.output<(typeof meetingClientSchemas)[K]>;
@@ -44,6 +45,13 @@ export class MeetingRoom extends Room<{ state: MeetingState }> {
   private timer: Delayed | undefined;
   private unsubscribe: (() => void) | undefined;
   private seats!: RoomSeats;
+  private dataspaceId = '';
+  /** The identity this meeting last gave the voice floor to ('' for nobody). */
+  private floorIdentity = '';
+  private readonly onActiveSpeaker = (identityId: string) => {
+    this.state.activeSpeaker = typeof identityId === 'string' ? identityId : '';
+    this.updateFloor();
+  };
 
   static override onAuth(token: string, options: unknown): Promise<RoomAuth> {
     return authenticateJoin(
@@ -60,9 +68,14 @@ export class MeetingRoom extends Room<{ state: MeetingState }> {
     this.roomId = meetingRoomId(meetingId);
     const loaded = await this.deps.db.withService(async (tx) => {
       const [m] = await tx<
-        { identity_id: string; title: string; agenda: { title?: string; minutes?: number }[] }[]
+        {
+          identity_id: string;
+          dataspace_id: string;
+          title: string;
+          agenda: { title?: string; minutes?: number }[];
+        }[]
       >`
-        select identity_id, title, agenda from public.meetings where id = ${meetingId}`;
+        select identity_id, dataspace_id, title, agenda from public.meetings where id = ${meetingId}`;
       if (!m) return undefined;
       const notes = await tx<{ id: string; body: string; author: string | null; task_id: string | null }[]>`
         select n.id, n.body, i.name as author,
@@ -73,6 +86,10 @@ export class MeetingRoom extends Room<{ state: MeetingState }> {
     });
     if (!loaded) throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'realtime: no such meeting');
     this.ownerIdentityId = loaded.m.identity_id;
+    this.dataspaceId = loaded.m.dataspace_id;
+    // the dataspace's voice hears the loudest speaker: shown here, and the floor when nobody holds it
+    await this.presence.subscribe(activeSpeakerChannel(this.dataspaceId), this.onActiveSpeaker);
+    this.state.activeSpeaker = await activeSpeaker(this.presence, this.dataspaceId);
     this.state.meetingId = meetingId;
     this.seats = new RoomSeats(this, this.deps, 'meeting', meetingId, {
       roleChanged: (sessionId, role, access) => {
@@ -113,18 +130,38 @@ export class MeetingRoom extends Room<{ state: MeetingState }> {
     p.role = seat.role;
     p.access = seat.access;
     this.state.participants.set(client.sessionId, p);
+    this.updateFloor();
   }
 
   override onLeave(client: Client): void {
     this.state.participants.delete(client.sessionId);
     this.dequeue(client.sessionId);
     if (this.state.speaker === client.sessionId) this.state.speaker = '';
+    this.updateFloor();
     this.seats.release(client.sessionId);
   }
 
-  override onDispose(): void {
+  override async onDispose(): Promise<void> {
     this.unsubscribe?.();
     this.seats?.dispose();
+    if (!this.dataspaceId) return;
+    this.presence.unsubscribe(activeSpeakerChannel(this.dataspaceId), this.onActiveSpeaker);
+    if (this.floorIdentity) await setFloor(this.presence, this.dataspaceId, this.state.meetingId, null);
+  }
+
+  /**
+   * Who the dataspace's voice carries room-wide for this meeting: the floor a moderator gave
+   * (`speaker`), or while nobody holds it, the participant the voice hears loudest (`activeSpeaker`).
+   */
+  private updateFloor(): void {
+    const given = this.state.participants.get(this.state.speaker)?.identityId;
+    const active = this.state.activeSpeaker;
+    let heard = given ?? '';
+    if (!heard && active)
+      this.state.participants.forEach((p) => (heard ||= p.identityId === active ? active : ''));
+    if (heard === this.floorIdentity) return;
+    this.floorIdentity = heard;
+    void setFloor(this.presence, this.dataspaceId, this.state.meetingId, heard || null);
   }
 
   private async dispatch(client: Client, type: Type, msg: unknown): Promise<void> {
@@ -150,6 +187,7 @@ export class MeetingRoom extends Room<{ state: MeetingState }> {
         const p = this.state.participants.get(next);
         if (p) p.handRaised = false;
         this.state.speaker = next;
+        this.updateFloor();
         return;
       }
       case 'agendaGo': {

@@ -1,8 +1,8 @@
 import { ErrorCode, matchMaker, Room, ServerError, type Client } from '@colyseus/core';
-import { StateView } from '@colyseus/schema';
-import { COARSE_POSE_HZ, CHAT_HISTORY, NEAR_RADIUS_M, POSE_HZ } from '../../shared/protocol/limits.ts';
-import { canEdit, canModerate, canSpeak, distanceSq } from '../../shared/protocol/roomRules.ts';
+import { COARSE_POSE_HZ, CHAT_HISTORY, POSE_HZ, ROOM_HALF_EXTENT_M } from '../../shared/protocol/limits.ts';
+import { canEdit, canModerate, canSpeak } from '../../shared/protocol/roomRules.ts';
 import {
+  HAND_TRACKING_MODES,
   REALTIME_ERRORS,
   ROOM_CLOSE,
   SPATIAL_SERVER,
@@ -14,7 +14,6 @@ import {
   Anchor,
   Avatar,
   ChatLine,
-  NEAR_TAG,
   POSE_KEYS,
   SpatialObject,
   SpatialState,
@@ -23,8 +22,10 @@ import type { Admission } from '../realtime/roomAccess.ts';
 import { registerGuardedMessages, sendError } from '../realtime/guardedMessages.ts';
 import { realtimeDeps, type RealtimeDeps } from '../realtime/realtimeContext.ts';
 import { authenticateJoin, RoomSeats, type RoomAuth } from '../realtime/RoomSeats.ts';
+import { CellInterest } from '../realtime/CellInterest.ts';
 import { GrabLocks } from '../realtime/GrabLocks.ts';
 import { WriteBehind } from '../realtime/WriteBehind.ts';
+import { RoomVoice } from '../voice/RoomVoice.ts';
 import type { z } from 'zod';
 
 type Msg<K extends SpatialClientType> = z.output<(typeof spatialClientSchemas)[K]>;
@@ -59,8 +60,15 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   private xrRoomId = '';
   private locks!: GrabLocks;
   private seats!: RoomSeats;
-  private readonly nearOf = new Map<string, Set<string>>();
+  private readonly interest = new CellInterest((sessionId) => this.clients.get(sessionId));
+  /** The avatars whose coarse pose and interest cell this patch refreshes (reused). */
+  private readonly slice: Avatar[] = [];
   private readonly banned = new Set<string>();
+  /** Identities a moderator muted: a mute outlives leaving and rejoining the room. */
+  private readonly mutedIdentities = new Set<string>();
+  private voice!: RoomVoice;
+  /** Sessions that sent a pose: only their avatar's place is worth keeping when they leave. */
+  private readonly posed = new Set<string>();
   private writeBehind!: WriteBehind;
   private guard!: { forget(sessionId: string): void };
   private unsubscribe: (() => void)[] = [];
@@ -112,8 +120,27 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
             if (object.lockedBy === sessionId) this.locks.free(object);
           });
         }
+        // the SFU applies the new role at once: a viewer's voice is no longer forwarded
+        void this.voice.policy(sessionId);
       },
     });
+    this.voice = new RoomVoice(this, this.deps.voice, dataspaceId, {
+      seat: (sessionId) => {
+        const a = this.state.avatars.get(sessionId);
+        return a && { identityId: a.identityId, role: a.role, muted: a.muted, position: [a.hx, a.hy, a.hz] };
+      },
+      setSpeaking: (sessionId, speaking) => {
+        const avatar = this.state.avatars.get(sessionId);
+        if (avatar) avatar.speaking = speaking && !avatar.muted;
+      },
+      send: (sessionId, message) => this.clients.get(sessionId)?.send(SPATIAL_SERVER.voice, message),
+      refuse: (sessionId, code, message, type) => {
+        const client = this.clients.get(sessionId);
+        if (client) sendError(client, code, message, type);
+      },
+      log: this.deps.log,
+    });
+    await this.voice.start();
     await this.restore();
 
     const { poseRate, actionRate } = this.deps.timings;
@@ -157,10 +184,13 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     avatar.role = seat.role;
     avatar.access = seat.access;
     avatar.mode = (parsed.success && parsed.data.mode) || 'desktop';
+    avatar.muted = this.mutedIdentities.has(seat.identityId);
+    // the identity's avatar as kept: its model, and where it stood when it last left this room
+    const look = await this.deps.store.loadAvatar(seat.identityId, this.xrRoomId);
+    avatar.model = look.model;
+    if (look.pose) restorePose(avatar, look.pose.p, look.pose.q);
     this.state.avatars.set(client.sessionId, avatar);
-    client.view = new StateView();
-    client.view.add(avatar, NEAR_TAG);
-    this.nearOf.set(client.sessionId, new Set([client.sessionId]));
+    this.interest.join(client, avatar);
     this.deps.log('room.join', {
       roomId: this.roomId,
       sessionId: client.sessionId,
@@ -176,6 +206,8 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   }
 
   override onDrop(client: Client): void {
+    // the voice session ends with the connection: a returning client joins the voice again
+    this.voice.leave(client.sessionId, 'the room connection dropped');
     // a kicked or evicted client is not dropped but removed: no reconnection window
     if (this.banned.has((client.auth as RoomAuth).claims.identity_id)) return;
     if (!this.seats.holdForReconnection(client, this.deps.timings.reconnectSeconds)) return;
@@ -199,23 +231,44 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     this.deps.log('room.reconnect', { roomId: this.roomId, sessionId: client.sessionId });
   }
 
-  override onLeave(client: Client): void {
+  override async onLeave(client: Client): Promise<void> {
+    this.voice.leave(client.sessionId, 'you left the room');
     this.state.objects.forEach((object) => {
       if (object.lockedBy === client.sessionId) this.locks.free(object);
     });
+    const avatar = this.state.avatars.get(client.sessionId);
+    this.interest.leave(client.sessionId, avatar);
     this.state.avatars.delete(client.sessionId);
-    this.nearOf.delete(client.sessionId);
-    for (const near of this.nearOf.values()) near.delete(client.sessionId);
+    const posed = this.posed.delete(client.sessionId);
     this.guard.forget(client.sessionId);
     this.seats.release(client.sessionId);
-    client.view?.dispose();
     this.deps.log('room.leave', { roomId: this.roomId, sessionId: client.sessionId });
+    if (avatar && posed) await this.keepPose(avatar);
+  }
+
+  /** Keeps where the avatar's head stood, for its next join of this room (xr_avatars.room_poses). */
+  private async keepPose(avatar: Avatar): Promise<void> {
+    try {
+      await this.deps.store.saveAvatarPose(
+        avatar.identityId,
+        this.xrRoomId,
+        [avatar.hx, avatar.hy, avatar.hz],
+        [avatar.hqx, avatar.hqy, avatar.hqz, avatar.hqw],
+      );
+    } catch (error) {
+      this.deps.log('room.avatar_pose_not_saved', {
+        roomId: this.roomId,
+        identityId: avatar.identityId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   override async onDispose(): Promise<void> {
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
     this.seats?.dispose();
+    await this.voice?.dispose();
     await this.writeBehind?.flush();
     this.deps?.log('room.disposed', { room: 'spatial', roomId: this.roomId });
   }
@@ -257,22 +310,14 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       case 'pose':
         return this.onPose(avatar, msg as Msg<'pose'>);
       case 'mode':
-        avatar.mode = (msg as Msg<'mode'>).mode;
-        return;
-      case 'speaking': {
-        const speaking = (msg as Msg<'speaking'>).speaking;
-        if (speaking && !canSpeak(avatar.role)) {
-          avatar.speaking = false;
-          return sendError(
-            client,
-            REALTIME_ERRORS.forbidden,
-            'a viewer watches: it does not speak here',
-            type,
-          );
-        }
-        avatar.speaking = !avatar.muted && speaking;
-        return;
-      }
+        return this.onMode(client, avatar, msg as Msg<'mode'>);
+      case 'look':
+        return void this.onLook(client, avatar, msg as Msg<'look'>);
+      case 'voiceJoin':
+      case 'voiceAnswer':
+      case 'voiceCandidate':
+      case 'voiceLeave':
+        return void this.voice.handle(client.sessionId, type, msg);
       case 'chat':
         if (!canSpeak(avatar.role)) {
           return sendError(
@@ -295,6 +340,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
         return this.onEdit(client, avatar, type, msg);
       case 'kick':
       case 'mute':
+      case 'muteAll':
       case 'lockRoom':
       case 'setRole':
         return this.onModerate(client, avatar, type, msg);
@@ -303,7 +349,45 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     }
   }
 
+  private onMode(client: Client, avatar: Avatar, msg: Msg<'mode'>): void {
+    const handTracking = msg.handTracking ?? false;
+    if (handTracking && !HAND_TRACKING_MODES.includes(msg.mode)) {
+      return sendError(
+        client,
+        REALTIME_ERRORS.invalidMessage,
+        `'mode': hands are tracked in ${HAND_TRACKING_MODES.join(' or ')} only, not in ${msg.mode}`,
+        'mode',
+      );
+    }
+    avatar.mode = msg.mode;
+    avatar.handTracking = handTracking;
+  }
+
+  /** A new look for the sender's own avatar: shown at once, kept for the identity once stored. */
+  private async onLook(client: Client, avatar: Avatar, msg: Msg<'look'>): Promise<void> {
+    try {
+      await this.deps.store.saveAvatarLook(avatar.identityId, msg.color.toLowerCase(), msg.model);
+    } catch (error) {
+      this.deps.log('room.avatar_look_not_saved', {
+        roomId: this.roomId,
+        identityId: avatar.identityId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return sendError(
+        client,
+        REALTIME_ERRORS.invalidMessage,
+        "'look': could not be kept; try again",
+        'look',
+      );
+    }
+    // the avatar may have left while the write ran
+    if (this.state.avatars.get(client.sessionId) !== avatar) return;
+    avatar.color = msg.color.toLowerCase();
+    avatar.model = msg.model;
+  }
+
   private onPose(avatar: Avatar, msg: Msg<'pose'>): void {
+    this.posed.add(avatar.sessionId);
     writePose(avatar, msg.h, msg.l, msg.r);
     if (msg.t !== undefined) avatar.echo = msg.t;
     if (msg.j !== undefined) avatar.joints = Buffer.from(Int16Array.from(msg.j).buffer).toString('base64');
@@ -418,6 +502,13 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       this.state.locked = (msg as Msg<'lockRoom'>).locked;
       return;
     }
+    if (type === 'muteAll') {
+      const { muted } = msg as Msg<'muteAll'>;
+      this.state.avatars.forEach((target) => {
+        if (!canModerate(target.role)) this.setMuted(target, muted);
+      });
+      return;
+    }
     const { sessionId } = msg as { sessionId: string };
     const target = this.state.avatars.get(sessionId);
     if (!target) return sendError(client, REALTIME_ERRORS.notFound, 'no such participant', type);
@@ -425,52 +516,48 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       return sendError(client, REALTIME_ERRORS.forbidden, 'the host cannot be moderated', type);
     }
     if (type === 'mute') {
-      target.muted = (msg as Msg<'mute'>).muted;
-      if (target.muted) target.speaking = false;
+      this.setMuted(target, (msg as Msg<'mute'>).muted);
     } else if (type === 'setRole') {
       target.role = (msg as Msg<'setRole'>).role;
+      void this.voice.policy(sessionId);
     } else if (type === 'kick') {
       this.banned.add(target.identityId);
+      this.voice.leave(sessionId, 'removed by a moderator');
       this.kickClient(sessionId, KICKED_CLOSE_CODE, 'removed by a moderator');
     }
   }
 
   /**
-   * Spread over patches: each patch refreshes the coarse pose and the view of one slice of the
-   * avatars (1 / SLICES), so every avatar gets both at COARSE_POSE_HZ and no patch pays for all.
+   * A moderator's mute, of every session of the target's identity and of its later joins, applied at
+   * the SFU at once (the muted client has no message that lifts it).
+   */
+  private setMuted(target: Avatar, muted: boolean): void {
+    if (muted) this.mutedIdentities.add(target.identityId);
+    else this.mutedIdentities.delete(target.identityId);
+    this.state.avatars.forEach((avatar, sessionId) => {
+      if (avatar.identityId !== target.identityId) return;
+      avatar.muted = muted;
+      if (muted) avatar.speaking = false;
+      void this.voice.policy(sessionId);
+    });
+  }
+
+  /**
+   * Spread over patches: each patch refreshes the coarse pose and the interest cell of one slice of
+   * the avatars (1 / SLICES), so every avatar gets both at COARSE_POSE_HZ and no patch pays for all.
    */
   override onBeforePatch(): void {
     const slice = this.patchTick++ % SLICES;
+    if (slice === 0) this.voice?.pushPositions();
     let i = 0;
+    this.slice.length = 0;
     this.state.avatars.forEach((avatar) => {
       if (i++ % SLICES !== slice) return;
       const { coarse } = avatar;
       for (const key of POSE_KEYS) coarse[key] = avatar[key];
+      this.slice.push(avatar);
     });
-    i = 0;
-    for (const client of this.clients) {
-      if (i++ % SLICES === slice) this.updateView(client);
-    }
-  }
-
-  /** State views: a viewer sees the full-rate pose of avatars within NEAR_RADIUS_M only. */
-  private updateView(client: Client): void {
-    const r2 = NEAR_RADIUS_M * NEAR_RADIUS_M;
-    const me = this.state.avatars.get(client.sessionId);
-    const near = this.nearOf.get(client.sessionId);
-    const view = client.view;
-    if (!me || !near || !view) return;
-    this.state.avatars.forEach((other, sessionId) => {
-      const isNear =
-        sessionId === client.sessionId || distanceSq(me.hx, me.hy, me.hz, other.hx, other.hy, other.hz) <= r2;
-      if (isNear && !near.has(sessionId)) {
-        view.add(other, NEAR_TAG);
-        near.add(sessionId);
-      } else if (!isNear && near.has(sessionId)) {
-        view.remove(other, NEAR_TAG);
-        near.delete(sessionId);
-      }
-    });
+    this.interest.update(this.slice);
   }
 }
 
@@ -486,6 +573,18 @@ function writePose(pose: Avatar, h: PartPose, l: PartPose, r: PartPose): void {
   [pose.lqx, pose.lqy, pose.lqz, pose.lqw] = lq;
   [pose.rx, pose.ry, pose.rz] = [r[0], r[1], r[2]];
   [pose.rqx, pose.rqy, pose.rqz, pose.rqw] = rq;
+}
+
+/**
+ * Puts a returning avatar where its head last stood in this room, hands resting beside the body
+ * until its first pose; the coarse copy too, so every viewer sees it there from the first patch.
+ */
+function restorePose(avatar: Avatar, p: readonly number[], q: readonly number[]): void {
+  const clamp = (v: number) => Math.min(ROOM_HALF_EXTENT_M, Math.max(-ROOM_HALF_EXTENT_M, v));
+  const [x, y, z] = [clamp(p[0]!), clamp(p[1]!), clamp(p[2]!)];
+  const hq = normalize([q[0]!, q[1]!, q[2]!, q[3]!]);
+  writePose(avatar, [x, y, z, ...hq], [x - 0.25, y - 0.5, z, 0, 0, 0, 1], [x + 0.25, y - 0.5, z, 0, 0, 0, 1]);
+  for (const key of POSE_KEYS) avatar.coarse[key] = avatar[key];
 }
 
 /** A unit quaternion (identity for a zero one), so quantisation never sees out-of-range parts. */

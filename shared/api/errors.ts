@@ -64,6 +64,8 @@ export const ERROR_CODES = {
   room_full: 503,
   /** the room holds as many objects or anchors as it may (MAX_ROOM_OBJECTS, MAX_ROOM_ANCHORS) */
   room_cap_reached: 409,
+  /** no voice server can take the session (none configured, or none reachable right now) */
+  voice_unavailable: 503,
 } as const;
 
 /** One of the product's error codes. */
@@ -80,6 +82,7 @@ const NOT_ANSWERED_BY_ROUTES = [
   'room_locked',
   'room_full',
   'room_cap_reached',
+  'voice_unavailable',
 ] as const satisfies readonly ErrorCode[];
 
 /** One of the codes the HTTP API answers errors with (the `error.code` field). */

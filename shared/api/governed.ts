@@ -1,7 +1,7 @@
 /**
  * Schemas of the governed endpoints: agents and their governed execution, the token ledger
  * (balance, transactions, budgets, allocations) and Nova. The bodies mirror what
- * server/pipeline, server/ledger and server/nova return (camelCase, dates as ISO strings).
+ * supabase/functions/_shared (pipeline/, ledger/, nova/) return (camelCase, dates as ISO strings).
  */
 import { z } from 'zod';
 import type { ApiErrorCode } from './errors.ts';

@@ -1,8 +1,8 @@
 /**
  * Schemas of the pipeline's own endpoints: semantic encoding (`GET /encoding/score`, profiles,
  * encoded intents), scope locks (`POST /governance/scope-lock`) and 1-Click workflows (steps, runs,
- * `POST /workflows/{id}/run`). Scores and run results mirror shared/pipeline and server/pipeline
- * (camelCase); table rows are the generated snake_case schemas.
+ * `POST /workflows/{id}/run`). Scores and run results mirror shared/pipeline and
+ * supabase/functions/_shared/pipeline (camelCase); table rows are the generated snake_case schemas.
  */
 import { z } from 'zod';
 import { StructuredIntentSchema } from '../pipeline/schemas.ts';

@@ -8,8 +8,6 @@ import { z } from 'zod';
 import * as t from './tables.generated.ts';
 
 const JsonObject = z.record(z.string(), z.unknown());
-const Vec3 = z.array(z.number()).length(3);
-const Quat = z.array(z.number()).length(4);
 
 /** Identities: a user's personas. */
 export const Identity = t.identitiesRow.meta({ id: 'Identity' });
@@ -211,23 +209,10 @@ export const XrRoomUpdate = t.xrRoomsInsert
   .extend({ settings: JsonObject.optional() })
   .partial()
   .meta({ id: 'XrRoomUpdate' });
+/** Read through the API only: the room writes anchors and objects (one writer per record). */
 export const SpatialAnchor = t.spatialAnchorsRow.meta({ id: 'SpatialAnchor' });
-export const SpatialAnchorCreate = t.spatialAnchorsInsert
-  .omit({ room_id: true, created_by_identity_id: true })
-  .extend({ position: Vec3.optional(), orientation: Quat.optional() })
-  .meta({ id: 'SpatialAnchorCreate' });
-export const SpatialAnchorUpdate = SpatialAnchorCreate.partial().meta({ id: 'SpatialAnchorUpdate' });
+/** Read through the API only: the room writes anchors and objects (one writer per record). */
 export const SpatialObject = t.spatialObjectsRow.meta({ id: 'SpatialObject' });
-export const SpatialObjectCreate = t.spatialObjectsInsert
-  .omit({ room_id: true, version: true })
-  .extend({
-    position: Vec3.optional(),
-    orientation: Quat.optional(),
-    scale: Vec3.optional(),
-    data: JsonObject.optional(),
-  })
-  .meta({ id: 'SpatialObjectCreate' });
-export const SpatialObjectUpdate = SpatialObjectCreate.partial().meta({ id: 'SpatialObjectUpdate' });
 
 export const FileRow = t.filesRow.omit({ storage_path: true }).meta({ id: 'File' });
 export const FileUploadQuery = z

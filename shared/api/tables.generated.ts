@@ -1800,6 +1800,7 @@ export const xrAvatarsRow = z.object({
   last_pose: z.unknown().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
+  room_poses: z.unknown(),
 });
 /** The writable columns of public.xr_avatars (optional where the database has a default). */
 export const xrAvatarsInsert = z.object({
@@ -1808,6 +1809,7 @@ export const xrAvatarsInsert = z.object({
   model: z.string().min(1).max(500).optional(),
   last_room_id: z.uuid().nullable().optional(),
   last_pose: z.unknown().nullable().optional(),
+  room_poses: z.unknown().optional(),
 });
 export type XrAvatarsRow = z.infer<typeof xrAvatarsRow>;
 

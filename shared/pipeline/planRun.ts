@@ -1,6 +1,6 @@
 /**
  * Planning a governed run (pipeline steps 2–4), in one pure function that the run itself
- * (server/pipeline runGovernedExecution), its dry run (`POST /agents/{id}/estimate`) and a
+ * (supabase/functions/_shared/pipeline runGovernedExecution), its dry run (`POST /agents/{id}/estimate`) and a
  * workflow's single reservation (runWorkflow) all call: encode the intent (EQS), match an agent
  * that may do it in this place, and estimate what to reserve. The three plan the same run the same
  * way, so an estimate is what the run reserves and a workflow holds what its steps' runs ask for.

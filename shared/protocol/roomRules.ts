@@ -5,7 +5,10 @@ export function canModerate(role: RoomRole): boolean {
   return role === 'host' || role === 'moderator';
 }
 
-/** True when the role may post in the room's chat and speak: a viewer is a spectator (issue 14). */
+/**
+ * True when the role may post in the room's chat and speak (publish its voice): a viewer is a
+ * spectator that listens (issue 14).
+ */
 export function canSpeak(role: RoomRole): boolean {
   return role !== 'viewer';
 }

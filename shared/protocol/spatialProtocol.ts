@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../api/errors.ts';
 import { CHAT_MAX_CHARS, HAND_JOINTS, ROOM_HALF_EXTENT_M } from './limits.ts';
+import { VOICE_CLIENT, voiceClientSchemas } from './voiceProtocol.ts';
 
 /** Message types a client sends to a spatial room. */
 export const SPATIAL_CLIENT = {
   pose: 'pose',
   mode: 'mode',
-  speaking: 'speaking',
+  look: 'look',
   grab: 'grab',
   move: 'move',
   release: 'release',
@@ -18,6 +19,7 @@ export const SPATIAL_CLIENT = {
   mute: 'mute',
   lockRoom: 'lockRoom',
   setRole: 'setRole',
+  ...VOICE_CLIENT,
 } as const;
 /** A message type a client may send to a spatial room. */
 export type SpatialClientType = (typeof SPATIAL_CLIENT)[keyof typeof SPATIAL_CLIENT];
@@ -32,6 +34,8 @@ export const SPATIAL_SERVER = {
   grab: 'grab',
   /** Acknowledges a write once it is durable in Postgres. */
   saved: 'saved',
+  /** The client's voice session: an offer to answer, or its end (VoiceServerMessage). */
+  voice: 'voice',
 } as const;
 
 /**
@@ -52,6 +56,8 @@ export const REALTIME_ERRORS = {
   lockExpired: 'lock_expired',
   /** The room holds as many objects or anchors as it may (MAX_ROOM_OBJECTS, MAX_ROOM_ANCHORS). */
   roomCapReached: 'room_cap_reached',
+  /** No voice server can take the session (none configured, or none reachable right now). */
+  voiceUnavailable: 'voice_unavailable',
 } as const satisfies Readonly<Record<string, ErrorCode>>;
 /** A realtime error code. */
 export type RealtimeErrorCode = (typeof REALTIME_ERRORS)[keyof typeof REALTIME_ERRORS];
@@ -77,6 +83,20 @@ export const ROOM_ROLES = ['host', 'moderator', 'participant', 'viewer'] as cons
 export type RoomRole = (typeof ROOM_ROLES)[number];
 /** How a client is present: desktop, mobile, VR headset or AR. */
 export const AVATAR_MODES = ['desktop', 'mobile', 'vr', 'ar'] as const;
+/**
+ * Avatar models a client may choose (xr_avatars.model): a body style name, lowercase words separated
+ * by `/`, `-`, `_` or `.`, at most 64 characters (the client draws the default body for a name it
+ * does not know).
+ */
+export const AVATAR_MODEL = z
+  .string()
+  .regex(/^[a-z0-9]+(?:[/_.-][a-z0-9]+)*$/)
+  .max(64);
+/** An avatar colour: `#rrggbb` (xr_avatars.color). */
+export const AVATAR_COLOR = z.string().regex(/^#[0-9a-fA-F]{6}$/);
+/** Modes in which a device can track the person's hands (WebXR hand input exists in immersive sessions only). */
+export const HAND_TRACKING_MODES: readonly (typeof AVATAR_MODES)[number][] = ['vr', 'ar'];
+
 /** Kinds of object placed in a room (spatial_objects.kind). */
 export const OBJECT_KINDS = ['thread_panel', 'workspace_panel', 'memory_card', 'note', 'model'] as const;
 
@@ -109,8 +129,10 @@ export const spatialClientSchemas = {
       .max(2 ** 32 - 1)
       .optional(),
   }),
-  mode: z.strictObject({ mode: z.enum(AVATAR_MODES) }),
-  speaking: z.strictObject({ speaking: z.boolean() }),
+  /** How the client is present; `handTracking` only in vr / ar (the room refuses it otherwise). */
+  mode: z.strictObject({ mode: z.enum(AVATAR_MODES), handTracking: z.boolean().optional() }),
+  /** The avatar's look, kept in xr_avatars for the identity and restored on every join. */
+  look: z.strictObject({ color: AVATAR_COLOR, model: AVATAR_MODEL }),
   grab: z.strictObject({ objectId: uuid }),
   move: z.strictObject({ objectId: uuid, p: Vec3, q: Quat, s: Vec3.optional() }),
   release: z.strictObject({ objectId: uuid }),
@@ -142,6 +164,7 @@ export const spatialClientSchemas = {
     sessionId: z.string().min(1).max(64),
     role: z.enum(['moderator', 'participant', 'viewer']),
   }),
+  ...voiceClientSchemas,
 } as const satisfies Record<SpatialClientType, z.ZodType>;
 
 /** The payload of a client message of type `T`. */

@@ -31,7 +31,10 @@ export const MeetingNote = schema(
 /** A meeting note instance. */
 export type MeetingNote = SchemaType<typeof MeetingNote>;
 
-/** State of a meeting room: agenda, speaker queue, timer (epoch ms end), shared notes. */
+/**
+ * State of a meeting room: agenda, speaker queue and floor (`speaker`, given by a moderator; heard
+ * room-wide, and when nobody holds it the voice's `activeSpeaker` is), timer (epoch ms end), notes.
+ */
 export const MeetingState = schema(
   {
     meetingId: t.string(),
@@ -41,6 +44,8 @@ export const MeetingState = schema(
     participants: t.map(MeetingParticipant),
     speakerQueue: t.array('string'),
     speaker: t.string().default(''),
+    /** Identity id of the participant the voice hears loudest now ('' for nobody): the floor when no one holds it. */
+    activeSpeaker: t.string().default(''),
     timerEndsAt: t.float64().default(0),
     timerRunning: t.boolean().default(false),
     notes: t.array(MeetingNote),

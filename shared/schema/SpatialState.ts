@@ -62,13 +62,19 @@ export const Avatar = schema(
     displayName: t.string(),
     color: t.string(),
     mode: t.string<'desktop' | 'mobile' | 'vr' | 'ar'>().default('desktop'),
+    /** Whether the device tracks the person's hands (vr / ar only). */
+    handTracking: t.boolean().default(false),
+    /** Body style (xr_avatars.model), restored on join with the colour. */
+    model: t.string().default('default'),
     role: t.string<'host' | 'moderator' | 'participant' | 'viewer'>().default('participant'),
     /**
      * Why this person is here (issue 14): owner, a membership's role (host, editor, participant,
      * viewer), seat (a meeting invitation), elevated; the people list shows it beside the name.
      */
     access: t.string().default(''),
+    /** Set by the server from the voice's audio level (RFC 6464) at the SFU; no client message sets it. */
     speaking: t.boolean().default(false),
+    /** Muted by a moderator: the SFU forwards none of this participant's voice. */
     muted: t.boolean().default(false),
     connected: t.boolean().default(true),
     /** The sender's last pose timestamp (ms), so a client can time its own echo. */

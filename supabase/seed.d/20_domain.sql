@@ -421,7 +421,7 @@ values
    '{"meeting_id": "b1000000-0000-4000-8000-018000000001"}', null, pg_temp.seed_at(-10, '21:00'));
 
 -- The webhook and the push endpoint name hosts under `.example` (RFC 2606): they never resolve, and
--- the outbound policy refuses such reserved names before any DNS query (server/outbound), so the
+-- the outbound policy refuses such reserved names before any DNS query (supabase/functions/_shared/outbound), so the
 -- seeded retry fails on this machine and nothing leaves it.
 insert into public.notification_channels (id, identity_id, channel, name, config, enabled, secret)
 values
@@ -433,7 +433,7 @@ values
   ('a2000000-0000-4000-8000-01c200000002', 'a2000000-0000-4000-8000-000000000000',
    'webhook', 'automatisations Tremblay Immobilier',
    '{"url": "https://hooks.tremblay-immobilier.example/chenu", "events": ["rent.late", "meeting.reminder"]}',
-   true, 'whsec_seed_only_4f9c2b7e1a6d3085c7e2f1b9a4d6e8c0'),
+   true, 'whsec_c2VlZC1vbmx5LXdlYmhvb2sta2V5LTMyLWJ5dGVzISE='),
   ('b1000000-0000-4000-8000-01c200000001', 'b1000000-0000-4000-8000-000000000000',
    'push', 'téléphone', '{"endpoint": "https://push.example/sub/b1-seed", "keys": {"p256dh": "seed", "auth": "seed"}}',
    true, null);

@@ -11,10 +11,14 @@ import {
   LEDGER_REFUSAL_STATES,
   ledgerRefusalOfError,
   toLedgerError,
-} from '../../server/ledger/ledgerErrors.ts';
+} from '../../supabase/functions/_shared/ledger/ledgerErrors.ts';
 import { fromPostgres } from '../../supabase/functions/_shared/errors.ts';
-import { CHENU_ERROR_CODES } from '../../server/chenu/threadArtifact.ts';
-import { failureApiCode, PIPELINE_CODES, type PipelineCode } from '../../server/pipeline/types.ts';
+import { CHENU_ERROR_CODES } from '../../supabase/functions/_shared/chenu/threadArtifact.ts';
+import {
+  failureApiCode,
+  PIPELINE_CODES,
+  type PipelineCode,
+} from '../../supabase/functions/_shared/pipeline/types.ts';
 import { REALTIME_ERRORS } from '../../shared/protocol/spatialProtocol.ts';
 import { useDatabase } from '../helpers/db.ts';
 import { SEED, seedId } from '../helpers/personas.ts';

@@ -5,13 +5,13 @@
  * API keys), then deletes what it created. The last test proves the suite called every operation
  * of the OpenAPI document.
  */
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import webPush from 'web-push';
 import { describe, expect, it } from 'vitest';
-import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
-import { createOutboundFetch } from '../../server/outbound/outboundFetch.ts';
+import { parseAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import { createOutboundFetch } from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
 import { startDeliveryWorker } from '../../server/notifications/deliveryWorker.ts';
 import { calledRoutes, invoke, SHARING_ROUTE, useApi, type User } from './apiHarness.ts';
 
@@ -387,7 +387,7 @@ describe('API resources (happy paths)', () => {
     await ok('DELETE', '/construction/projects/{id}', { id: proj.id });
   });
 
-  it('runs XR rooms with anchors and objects', async () => {
+  it('runs XR rooms and lists their anchors and objects', async () => {
     const room = await created('POST', '/xr/rooms', {
       dataspace_id: ids.dataspace,
       name: 'Salle chantier',
@@ -397,32 +397,23 @@ describe('API resources (happy paths)', () => {
     await ok('PATCH', '/xr/rooms/{id}', { id: room.id }, { capacity: 8 });
     await ok('GET', '/xr/rooms/{id}', { id: room.id });
     const rp = { room_id: room.id };
-    const anchor = await created(
-      'POST',
-      '/xr/rooms/{room_id}/anchors',
-      { label: 'Table', position: [1, 0.8, -2] },
-      rp,
-    );
-    expect(anchor.position).toEqual([1, 0.8, -2]);
-    await ok('GET', '/xr/rooms/{room_id}/anchors', rp);
-    await ok(
-      'PATCH',
-      '/xr/rooms/{room_id}/anchors/{id}',
-      { ...rp, id: anchor.id },
-      { orientation: [0, 0.7071, 0, 0.7071] },
-    );
-    await ok('GET', '/xr/rooms/{room_id}/anchors/{id}', { ...rp, id: anchor.id });
-    const obj = await created(
-      'POST',
-      '/xr/rooms/{room_id}/objects',
-      { kind: 'thread_panel', ref_id: ids.thread, anchor_id: anchor.id },
-      rp,
+    // anchors and objects are the room's to write (test/security/roomObjectsWriter.test.ts); placed
+    // here as its write-behind does (system work stamped with the owner), then read through the API
+    const [anchor] = await sql<{ id: string }[]>`
+      insert into public.spatial_anchors (identity_id, room_id, label, position)
+      values (${room.identity_id}, ${room.id}, 'Table', '{1,0.8,-2}') returning id`;
+    const [obj] = await sql<{ id: string }[]>`
+      insert into public.spatial_objects (identity_id, room_id, anchor_id, kind, ref_id)
+      values (${room.identity_id}, ${room.id}, ${anchor!.id}, 'thread_panel', ${ids.thread}) returning id`;
+    const anchors = await ok('GET', '/xr/rooms/{room_id}/anchors', rp);
+    expect(anchors.data.map((a: { id: string }) => a.id)).toEqual([anchor!.id]);
+    expect((await ok('GET', '/xr/rooms/{room_id}/anchors/{id}', { ...rp, id: anchor!.id })).position).toEqual(
+      [1, 0.8, -2],
     );
     await ok('GET', '/xr/rooms/{room_id}/objects', rp);
-    await ok('PATCH', '/xr/rooms/{room_id}/objects/{id}', { ...rp, id: obj.id }, { scale: [2, 2, 2] });
-    await ok('GET', '/xr/rooms/{room_id}/objects/{id}', { ...rp, id: obj.id });
-    await ok('DELETE', '/xr/rooms/{room_id}/objects/{id}', { ...rp, id: obj.id });
-    await ok('DELETE', '/xr/rooms/{room_id}/anchors/{id}', { ...rp, id: anchor.id });
+    expect((await ok('GET', '/xr/rooms/{room_id}/objects/{id}', { ...rp, id: obj!.id })).ref_id).toBe(
+      ids.thread,
+    );
     await ok('DELETE', '/xr/rooms/{id}', { id: room.id });
   });
 
@@ -539,7 +530,7 @@ describe('API resources (happy paths)', () => {
         name: 'ops',
         config: { url: `http://127.0.0.1:${port}/hook` },
       });
-      expect(ch.secret).toMatch(/^[0-9a-f]{64}$/);
+      expect(ch.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
       expect(ch.channel.secret).toBeUndefined();
       await ok('GET', '/notifications/channels');
       expect((await ok('GET', '/notifications/push-key')).publicKey).toBe(VAPID.publicKey);
@@ -584,10 +575,19 @@ describe('API resources (happy paths)', () => {
       });
       expect(received).toHaveLength(2);
       const last = received[1]!;
-      const expected = createHmac('sha256', ch.secret)
-        .update(`${last.headers['x-chenu-timestamp']}.${last.body}`)
-        .digest('hex');
-      expect(last.headers['x-chenu-signature']).toBe(`v1=${expected}`);
+      // Standard Webhooks: the receiver's library verifies id, timestamp and signature with the secret
+      expect(new Webhook(ch.secret).verify(last.body, last.headers as Record<string, string>)).toEqual(
+        JSON.parse(last.body),
+      );
+      expect(last.headers['webhook-id']).toBe(n.deliveries[0].id);
+      // both attempts were the one delivery: the same id, for the receiver to dedupe on
+      expect(received[0]!.headers['webhook-id']).toBe(last.headers['webhook-id']);
+      expect(() =>
+        new Webhook(ch.secret).verify(
+          last.body.replace('thread.decision', 'thread.forged'),
+          last.headers as Record<string, string>,
+        ),
+      ).toThrow(WebhookVerificationError);
       expect(JSON.parse(last.body)).toMatchObject({
         id: n.deliveries[0].id,
         type: 'thread.decision',

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailCatcher, type MailCatcher } from '../../server/mail/mailCatcher.ts';
 import { createMailer, type Mailer } from '../../server/mail/mailer.ts';
 import { startDeliveryWorker } from '../../server/notifications/deliveryWorker.ts';
-import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
-import { createOutboundFetch } from '../../server/outbound/outboundFetch.ts';
+import { parseAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import { createOutboundFetch } from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
 import { invoke, useApi } from './apiHarness.ts';
 
 const SITE = 'http://127.0.0.1:5173/';

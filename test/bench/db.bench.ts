@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Sql, TransactionSql } from 'postgres';
 import { connect } from '../../server/db/connect.ts';
-import { createDataAccess } from '../../server/db/dataAccess.ts';
+import { createDataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../../server/db/embeddedPostgres.ts';
 import { migrate } from '../../server/db/migrate.ts';
 

@@ -9,11 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Sql } from 'postgres';
 import { connect } from '../../server/db/connect.ts';
-import { createDataAccess } from '../../server/db/dataAccess.ts';
+import { createDataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../../server/db/embeddedPostgres.ts';
 import { migrate, seed } from '../../server/db/migrate.ts';
-import { createBuiltinProvider } from '../../server/pipeline/providers/builtinAgents.ts';
-import { runGovernedExecution } from '../../server/pipeline/runGovernedExecution.ts';
+import { createBuiltinProvider } from '../../supabase/functions/_shared/pipeline/providers/builtinAgents.ts';
+import { runGovernedExecution } from '../../supabase/functions/_shared/pipeline/runGovernedExecution.ts';
 
 const WARMUP = 30;
 const ITERATIONS = 300;

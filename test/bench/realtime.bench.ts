@@ -1,5 +1,9 @@
 /**
- * `npm run bench:realtime`: capacity of one SpatialRoom vs a bare Colyseus room on this machine.
+ * `npm run bench:realtime`: capacity of one SpatialRoom vs a bare Colyseus room on this machine, in a
+ * sparse room (AREAS_M[0]: avatars spread over a 40 m square, few in each other's near radius) and a
+ * dense one (6 m: everyone near everyone, as in a meeting). `npm run bench:realtime -- dense` (or
+ * `sparse`) runs one of them. Each starts with the in-process encode cost per patch (encodeCost.ts):
+ * a view per client, as before interest cells, against the room's CellInterest.
  * A throwaway embedded Postgres (migrations + seed) and the realtime server run here; each step
  * spawns test/bench/realtimeLoad.ts (a separate process) with N clients sending head + hands at
  * 20 Hz. For each room the ladder stops at the first N whose probe p99 self-echo is >= 100 ms;
@@ -17,6 +21,7 @@ import { migrate, seed } from '../../server/db/migrate.ts';
 import { parseEnv } from '../../server/env.ts';
 import { createRealtimeServer } from '../../server/realtime/createRealtimeServer.ts';
 import { BareRoom } from './BareRoom.ts';
+import { encodeCost } from './encodeCost.ts';
 
 const LADDER = [50, 100, 150, 200, 250, 300, 400, 500];
 const PROBES = 4;
@@ -24,7 +29,12 @@ const WARMUP_MS = 2500;
 const MEASURE_MS = 5000;
 const P99_LIMIT_MS = 100;
 const ATTEMPTS = 2;
-const AREA_M = 40;
+/** Sides of the square the avatars stand in: sparse, then dense. */
+const AREAS_M = { sparse: 40, dense: 6 } as const;
+/** Room sizes of the in-process encode comparison. */
+const ENCODE_SIZES = [100, 250, 400];
+/** Targets of the dense room (issue 15): capacity and ratio to the bare room. */
+const DENSE_TARGET = { avatars: 250, ratio: 0.8 } as const;
 const A1 = 'a1000000-0000-4000-8000-000000000000';
 const ALICE = 'a0000000-0000-4000-8000-000000000000';
 
@@ -80,13 +90,13 @@ async function main(): Promise<void> {
       .setExpirationTime('2h')
       .sign(new TextEncoder().encode(env.CHENU_JWT_SECRET));
 
-    const ladder = async (room: 'spatial' | 'bare'): Promise<Step[]> => {
+    const ladder = async (room: 'spatial' | 'bare', areaM: number): Promise<Step[]> => {
       const steps: Step[] = [];
       for (const n of LADDER) {
         // a fresh dataspace (and room) per step, sized for the step
         const [ds] = await sql<{ id: string }[]>`
           insert into public.dataspaces (identity_id, user_id, sphere_id, name, kind)
-          values (${A1}, ${ALICE}, 'a1000000-0000-4000-8000-000100000001', ${`Bench ${room} ${n}`}, 'project')
+          values (${A1}, ${ALICE}, 'a1000000-0000-4000-8000-000100000001', ${`Bench ${room} ${areaM} m ${n}`}, 'project')
           returning id`;
         await sql`insert into public.xr_rooms (identity_id, dataspace_id, name, kind, capacity)
                   values (${A1}, ${ds!.id}, 'Bench', 'dataspace', 500)`;
@@ -98,14 +108,14 @@ async function main(): Promise<void> {
           const load = await runLoad({
             url: `ws://127.0.0.1:${port}`,
             room,
-            options: room === 'spatial' ? { dataspaceId: ds!.id } : { step: n, attempt },
+            options: room === 'spatial' ? { dataspaceId: ds!.id } : { step: n, attempt, areaM },
             token,
             bots: n - PROBES,
             probes: PROBES,
             warmupMs: WARMUP_MS,
             measureMs: MEASURE_MS,
             seed: 1234 + n,
-            areaM: AREA_M,
+            areaM,
           });
           // server CPU over the whole step (join, warmup, measure): an upper bound of the steady state
           const cpu = process.cpuUsage(cpu0);
@@ -116,7 +126,7 @@ async function main(): Promise<void> {
         const load = step!;
         steps.push(load);
         console.log(
-          `${room.padEnd(7)} N=${String(n).padStart(3)}  p50 ${String(load.p50).padStart(4)} ms  p99 ${String(load.p99).padStart(4)} ms  ` +
+          `${room.padEnd(7)} ${String(areaM).padStart(2)} m  N=${String(n).padStart(3)}  p50 ${String(load.p50).padStart(4)} ms  p99 ${String(load.p99).padStart(4)} ms  ` +
             `server CPU ${(load.serverCpu * 100).toFixed(0).padStart(3)}%  load CPU ${(load.loadCpu * 100).toFixed(0).padStart(3)}%  ` +
             `downlink/client ${(load.probeDownlinkBps / 1024).toFixed(1).padStart(6)} KB/s  (${load.samples} echoes)`,
         );
@@ -125,27 +135,57 @@ async function main(): Promise<void> {
       return steps;
     };
 
-    console.log(
-      `bench:realtime — ${PROBES} probes + bots, head+hands at 20 Hz, ${AREA_M} m square, p99 limit ${P99_LIMIT_MS} ms`,
+    const which = process.argv.slice(2);
+    const areas = (Object.keys(AREAS_M) as (keyof typeof AREAS_M)[]).filter(
+      (name) => which.length === 0 || which.includes(name),
     );
-    const spatial = await ladder('spatial');
-    const bare = await ladder('bare');
     const capacity = (steps: Step[]) =>
       Math.max(0, ...steps.filter((s) => s.p99 < P99_LIMIT_MS).map((s) => s.n));
-    const [cs, cb] = [capacity(spatial), capacity(bare)];
-    const at100 = spatial.find((s) => s.n === 100);
-    console.log('');
-    console.log(
-      `capacity (largest N with p99 < ${P99_LIMIT_MS} ms): SpatialRoom ${cs}, bare room ${cb}` +
-        (cb === LADDER.at(-1) || cs === LADDER.at(-1) ? ' (ladder top reached)' : ''),
-    );
-    console.log(`ratio SpatialRoom / bare: ${cb > 0 ? (cs / cb).toFixed(2) : 'n/a'}   (target >= 0.80)`);
-    console.log(`SpatialRoom >= 200 avatars: ${cs >= 200 ? 'yes' : 'no'}`);
-    if (at100) {
+    const summary: string[] = [];
+    for (const name of areas) {
+      const areaM = AREAS_M[name];
+      // what the views cost per patch, in process: apart from sockets and the machine's scheduling
+      for (const n of ENCODE_SIZES) {
+        const [old, cells] = [encodeCost(n, areaM, 'per-client'), encodeCost(n, areaM, 'cells')];
+        console.log(
+          `encode   ${String(areaM).padStart(2)} m  N=${String(n).padStart(3)}  CPU per patch: a view per client ${old.msPerPatch.toFixed(2)} ms ` +
+            `(${old.views} views), interest cells ${cells.msPerPatch.toFixed(2)} ms (${cells.views} views)  ` +
+            `${(old.msPerPatch / cells.msPerPatch).toFixed(1)}x`,
+        );
+      }
       console.log(
-        `downlink per client at 100 avatars: ${(at100.probeDownlinkBps / 1024).toFixed(1)} KB/s   (target <= 64 KB/s)`,
+        `bench:realtime (${name}) — ${PROBES} probes + bots, head+hands at 20 Hz, ${areaM} m square, p99 limit ${P99_LIMIT_MS} ms, ` +
+          `load average ${os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')}`,
       );
+      const spatial = await ladder('spatial', areaM);
+      const bare = await ladder('bare', areaM);
+      const [cs, cb] = [capacity(spatial), capacity(bare)];
+      const ratio = cb > 0 ? cs / cb : NaN;
+      const at100 = spatial.find((s) => s.n === 100);
+      summary.push(
+        `${name} (${areaM} m): capacity (largest N with p99 < ${P99_LIMIT_MS} ms) SpatialRoom ${cs}, bare room ${cb}` +
+          (cb === LADDER.at(-1) || cs === LADDER.at(-1) ? ' (ladder top reached)' : '') +
+          `; ratio ${Number.isNaN(ratio) ? 'n/a' : ratio.toFixed(2)}` +
+          (name === 'dense'
+            ? `   (target >= ${DENSE_TARGET.avatars} avatars and >= ${DENSE_TARGET.ratio.toFixed(2)}x: ` +
+              `${cs >= DENSE_TARGET.avatars && ratio >= DENSE_TARGET.ratio ? 'met' : 'NOT met'})`
+            : `   (SpatialRoom >= 200 avatars: ${cs >= 200 ? 'yes' : 'no'})`) +
+          (at100
+            ? `; downlink per client at 100 avatars ${(at100.probeDownlinkBps / 1024).toFixed(1)} KB/s`
+            : ''),
+      );
+      console.log('');
     }
+    for (const line of summary) console.log(line);
+    console.log(
+      `load average at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     await rt.stop();
   } finally {
     await sql.end({ timeout: 5 });

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { TransactionSql } from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { ChenuError, exportThread, importThread } from '../../server/chenu/threadArtifact.ts';
+import {
+  ChenuError,
+  exportThread,
+  importThread,
+} from '../../supabase/functions/_shared/chenu/threadArtifact.ts';
 import { parseChenuThreadArtifact, type ChenuThreadArtifact } from '../../shared/chenu/threadArtifact.ts';
 import { useDatabase } from '../helpers/db.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';

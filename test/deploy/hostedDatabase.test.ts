@@ -12,10 +12,13 @@ import type { Sql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { connect } from '../../server/db/connect.ts';
-import { createDataAccess } from '../../server/db/dataAccess.ts';
+import { createDataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { ensureSystemAccounts } from '../../server/ledger/systemAccounts.ts';
-import { createBuiltinProvider, runGovernedExecution } from '../../server/pipeline/index.ts';
+import {
+  createBuiltinProvider,
+  runGovernedExecution,
+} from '../../supabase/functions/_shared/pipeline/index.ts';
 import { withDatabase } from '../helpers/databaseUrl.ts';
 
 const tag = crypto.randomUUID().replaceAll('-', '').slice(0, 12);

@@ -4,6 +4,7 @@
  * (server/gateway/startApi) and, when asked, the real Colyseus server (server/realtime), all on
  * OS-chosen loopback ports. Hooks are registered by the call: use it at the top of a test file.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { parseEnv } from '../../server/env.ts';
 import { startApi, type RunningApi } from '../../server/gateway/startApi.ts';
 import { createRealtimeServer, type RealtimeServer } from '../../server/realtime/createRealtimeServer.ts';
 import type { RealtimeTimings } from '../../server/realtime/realtimeContext.ts';
+import { spawnSfu, type SfuProcess } from '../../server/voice/spawnSfu.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 
 export interface ClientStack {
@@ -26,6 +28,8 @@ export interface ClientStack {
   jwtSecret: string;
   /** A supabase-js client of the gateway without persisted sessions or background refresh. */
   supabase(): SupabaseClient;
+  /** The SFU process's control URL and secret (only with `voice`). */
+  sfu(): { url: string; secret: string };
   /** Signs up a fresh user through local auth (at `email`, or a fresh one) and returns its signed-in client and ids. */
   newUser(
     label?: string,
@@ -37,11 +41,18 @@ let users = 0;
 
 export function useClientStack(
   name: string,
-  options: { realtime?: boolean; timings?: Partial<RealtimeTimings> } = {},
+  options: { realtime?: boolean; timings?: Partial<RealtimeTimings>; voice?: boolean } = {},
 ): ClientStack {
   const db = useIsolatedDatabase(name);
   const env = parseEnv({});
-  const state: { api?: RunningApi; rt?: RealtimeServer; port?: number; dir?: string } = {};
+  const state: {
+    api?: RunningApi;
+    rt?: RealtimeServer;
+    port?: number;
+    dir?: string;
+    sfu?: SfuProcess;
+    sfuSecret?: string;
+  } = {};
   beforeAll(async () => {
     state.dir = await mkdtemp(path.join(os.tmpdir(), 'chenu-client-'));
     state.api = await startApi({
@@ -51,11 +62,23 @@ export function useClientStack(
       log: () => {},
     });
     if (options.realtime) {
+      // with voice: one SFU child process on loopback, as npm start runs it
+      const secret = (state.sfuSecret = randomBytes(24).toString('hex'));
+      state.sfu = options.voice ? await spawnSfu({ secret }) : undefined;
       state.rt = await createRealtimeServer({
         sql: db.sql(),
         jwtSecret: env.CHENU_JWT_SECRET,
         timings: options.timings,
         log: () => {},
+        ...(state.sfu
+          ? {
+              voice: {
+                sfuUrls: [state.sfu.url],
+                secret,
+                ice: { stunUrls: [], turnUrls: [], turnTtlSeconds: 3600 },
+              },
+            }
+          : {}),
       });
       state.port = await freePort();
       await state.rt.listen(state.port);
@@ -63,6 +86,7 @@ export function useClientStack(
   });
   afterAll(async () => {
     await state.rt?.stop();
+    await state.sfu?.stop();
     await state.api?.stop();
     if (state.dir) await rm(state.dir, { recursive: true, force: true });
   });
@@ -71,6 +95,7 @@ export function useClientStack(
     api: () => state.api!,
     realtimeUrl: () => `ws://127.0.0.1:${state.port!}`,
     realtimePort: () => state.port!,
+    sfu: () => ({ url: state.sfu!.url, secret: state.sfuSecret! }),
     jwtSecret: env.CHENU_JWT_SECRET,
     supabase: () =>
       createClient(state.api!.url, state.api!.anonKey, {

@@ -227,7 +227,10 @@ export async function screenshotPath(name: string): Promise<string> {
  * before its tests; after them the contexts the file pushed to `contexts`, the browser and the
  * server are closed.
  */
-export function useXRBrowser(stack: ClientStack): {
+export function useXRBrowser(
+  stack: ClientStack,
+  options: { fakeMedia?: boolean } = {},
+): {
   client: () => ServedClient;
   browser: () => Browser;
   contexts: BrowserContext[];
@@ -260,7 +263,7 @@ export function useXRBrowser(stack: ClientStack): {
       VITE_SUPABASE_ANON_KEY: stack.api().anonKey,
       VITE_REALTIME_URL: stack.realtimeUrl(),
     });
-    browser = await launchChromium({ webxrEmulation: true });
+    browser = await launchChromium({ webxrEmulation: true, fakeMedia: options.fakeMedia ?? false });
   }, 120_000);
   afterAll(async () => {
     for (const c of contexts) await c.close();

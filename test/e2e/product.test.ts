@@ -138,9 +138,11 @@ describe('the product end to end (Chromium, real stack)', () => {
     await page.getByRole('heading', { name: 'Bureau', level: 1 }).waitFor();
     await page.locator('li[data-section="threads"] li[data-item]').first().waitFor();
     await look(page, 'en-bureau');
+    // a share link: the identity that joins is chosen before anything is redeemed
     await page.goto(`${client().url}join/abc123`);
     await page.getByRole('heading', { name: 'Join through a link' }).waitFor();
-    await look(page, 'en-join-pending');
+    await page.getByRole('radiogroup', { name: 'Join as' }).waitFor();
+    await look(page, 'en-join');
     // an unknown address
     await page.goto(`${client().url}nowhere`);
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
@@ -185,7 +187,9 @@ describe('the product end to end (Chromium, real stack)', () => {
       expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
       await addNote.click();
       await page.getByRole('list', { name: 'Shared notes' }).getByText('Order the tiles this week').waitFor();
-      await page.getByRole('button', { name: 'Make task' }).click();
+      await page.getByRole('button', { name: 'Make a task of “Order the tiles this week”' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Create the task' }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
       await page.getByRole('list', { name: 'Shared notes' }).getByText('task', { exact: true }).waitFor();
       await look(page, `en-meeting-live-${viewport.width}`);
     }, 240_000);

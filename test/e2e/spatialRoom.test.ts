@@ -119,7 +119,7 @@ describe('spatial room end to end (Chromium + IWER Quest 3, real stack)', () => 
       (id) => window.__chenu!.room.getState().avatars.some((av) => av.id === id),
       aSession,
     );
-    await expect(b.getByLabel('People here').textContent()).resolves.toContain('Alice');
+    await expect(b.getByRole('button', { name: /People here/ }).textContent()).resolves.toContain('Alice');
 
     // enter VR as a Quest 3 and grab the note with the right controller
     await a.getByRole('button', { name: 'Enter VR' }).click();

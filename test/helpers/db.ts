@@ -1,6 +1,6 @@
 import { afterAll, inject } from 'vitest';
 import { connect } from '../../server/db/connect.ts';
-import { createDataAccess } from '../../server/db/dataAccess.ts';
+import { createDataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 
 /** A pool on the run's database and its data access, closed after the file. */
 export function useDatabase(max = 4) {

@@ -1,7 +1,7 @@
 import type { Sql } from 'postgres';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { connect } from '../../server/db/connect.ts';
-import { createDataAccess, type DataAccess } from '../../server/db/dataAccess.ts';
+import { createDataAccess, type DataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 import { withDatabase } from './databaseUrl.ts';
 
 let counter = 0;

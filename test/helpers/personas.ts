@@ -1,4 +1,4 @@
-import type { Claims } from '../../server/db/dataAccess.ts';
+import type { Claims } from '../../supabase/functions/_shared/dataAccess.ts';
 
 /** The seeded users and identities (supabase/seed.sql). */
 export const SEED = {

@@ -2,7 +2,7 @@
  * Shared spaces (issue 14) in a rolled-back scenario: a fresh user with two identities, memberships,
  * seats and links made as the database makes them, so suites never depend on demo sharing rows.
  */
-import type { Claims } from '../../server/db/dataAccess.ts';
+import type { Claims } from '../../supabase/functions/_shared/dataAccess.ts';
 import type { Scenario } from './rollback.ts';
 import { SEED } from './personas.ts';
 

@@ -1,7 +1,7 @@
 import type { TransactionSql } from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { refreshNovaContext } from '../../server/nova/novaApi.ts';
-import { listTokenBudgets } from '../../server/ledger/tokensApi.ts';
+import { refreshNovaContext } from '../../supabase/functions/_shared/nova/novaApi.ts';
+import { listTokenBudgets } from '../../supabase/functions/_shared/ledger/tokensApi.ts';
 import { useDatabase } from '../helpers/db.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
 import { inLedgerRollback } from './ledgerRollback.ts';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TransactionSql } from 'postgres';
 import { describe, expect, it } from 'vitest';
-import type { Claims } from '../../server/db/dataAccess.ts';
+import type { Claims } from '../../supabase/functions/_shared/dataAccess.ts';
 import { useDatabase } from '../helpers/db.ts';
 import type { Scenario } from '../helpers/rollback.ts';
 import { inLedgerRollback } from './ledgerRollback.ts';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { LedgerError } from '../../server/ledger/ledgerErrors.ts';
+import { LedgerError } from '../../supabase/functions/_shared/ledger/ledgerErrors.ts';
 import {
   allocateTokens,
   getTokenBalance,
   listTokenBudgets,
   listTokenTransactions,
-} from '../../server/ledger/tokensApi.ts';
+} from '../../supabase/functions/_shared/ledger/tokensApi.ts';
 import { useDatabase } from '../helpers/db.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
 import { seedClock } from '../helpers/seedClock.ts';
@@ -63,7 +63,10 @@ describe('tokens API', () => {
       expect((await allocateTokens(s.tx, input)).id).toBe(a.id);
       // each refusal in its own savepoint, as a request would be its own transaction
       const attempt = (i: unknown) => refusal(s.tx.savepoint((sp) => allocateTokens(sp, i as typeof input)));
-      expect(await attempt({ ...input, amount: 501 })).toEqual({ code: 'idempotency_key_reused', status: 422 });
+      expect(await attempt({ ...input, amount: 501 })).toEqual({
+        code: 'idempotency_key_reused',
+        status: 422,
+      });
       expect(await attempt({ ...input, scopeId: B1_DATASPACE, idempotencyKey: 'api-2' })).toEqual({
         code: 'forbidden',
         status: 403,

@@ -16,8 +16,8 @@ import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDeliveryWorker } from '../../server/notifications/deliveryWorker.ts';
 import { loadOrCreateVapidKeys, type VapidKeys } from '../../server/notifications/vapidKeys.ts';
-import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
-import { createOutboundFetch } from '../../server/outbound/outboundFetch.ts';
+import { parseAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import { createOutboundFetch } from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 import { SEED } from '../helpers/personas.ts';
 

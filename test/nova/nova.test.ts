@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { TransactionSql } from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { LedgerError } from '../../server/ledger/ledgerErrors.ts';
-import { listNovaGuidance, recordNovaGuidance, refreshNovaContext } from '../../server/nova/novaApi.ts';
+import { LedgerError } from '../../supabase/functions/_shared/ledger/ledgerErrors.ts';
+import {
+  listNovaGuidance,
+  recordNovaGuidance,
+  refreshNovaContext,
+} from '../../supabase/functions/_shared/nova/novaApi.ts';
 import { useDatabase } from '../helpers/db.ts';
 import { ANON, asIdentity, SEED, seedId } from '../helpers/personas.ts';
 import { inLedgerRollback } from '../ledger/ledgerRollback.ts';

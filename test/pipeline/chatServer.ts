@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
-import { createOutboundFetch, type OutboundFetch } from '../../server/outbound/outboundFetch.ts';
+import { parseAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import {
+  createOutboundFetch,
+  type OutboundFetch,
+} from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** How the local server answers the next requests. */

@@ -4,9 +4,9 @@
  * row, no encoded intent; the refusal itself is audited. Against the seeded database.
  */
 import { describe, expect, it } from 'vitest';
-import { createBuiltinProvider } from '../../server/pipeline/providers/builtinAgents.ts';
-import { runGovernedExecution } from '../../server/pipeline/runGovernedExecution.ts';
-import type { PipelineDeps } from '../../server/pipeline/types.ts';
+import { createBuiltinProvider } from '../../supabase/functions/_shared/pipeline/providers/builtinAgents.ts';
+import { runGovernedExecution } from '../../supabase/functions/_shared/pipeline/runGovernedExecution.ts';
+import type { PipelineDeps } from '../../supabase/functions/_shared/pipeline/types.ts';
 import { INTENT_EXAMPLES } from '../../shared/pipeline/intentExamples.ts';
 import { asIdentity, seedId, SEED } from '../helpers/personas.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';

@@ -4,10 +4,10 @@
  * settles against that hold) or rejects it (released). A hold that lapsed can no longer be approved.
  */
 import { describe, expect, it } from 'vitest';
-import { createBuiltinProvider } from '../../server/pipeline/providers/builtinAgents.ts';
-import { decideReview } from '../../server/pipeline/reviewRuns.ts';
-import { runGovernedExecution } from '../../server/pipeline/runGovernedExecution.ts';
-import type { PipelineDeps } from '../../server/pipeline/types.ts';
+import { createBuiltinProvider } from '../../supabase/functions/_shared/pipeline/providers/builtinAgents.ts';
+import { decideReview } from '../../supabase/functions/_shared/pipeline/reviewRuns.ts';
+import { runGovernedExecution } from '../../supabase/functions/_shared/pipeline/runGovernedExecution.ts';
+import type { PipelineDeps } from '../../supabase/functions/_shared/pipeline/types.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuiltinProvider } from '../../server/pipeline/providers/builtinAgents.ts';
-import { createOpenAiCompatibleProvider } from '../../server/pipeline/providers/openAiCompatibleProvider.ts';
-import { decideReview } from '../../server/pipeline/reviewRuns.ts';
-import { runGovernedExecution } from '../../server/pipeline/runGovernedExecution.ts';
-import type { PipelineDeps } from '../../server/pipeline/types.ts';
+import { createBuiltinProvider } from '../../supabase/functions/_shared/pipeline/providers/builtinAgents.ts';
+import { createOpenAiCompatibleProvider } from '../../supabase/functions/_shared/pipeline/providers/openAiCompatibleProvider.ts';
+import { decideReview } from '../../supabase/functions/_shared/pipeline/reviewRuns.ts';
+import { runGovernedExecution } from '../../supabase/functions/_shared/pipeline/runGovernedExecution.ts';
+import type { PipelineDeps } from '../../supabase/functions/_shared/pipeline/types.ts';
 import { asIdentity, seedId } from '../helpers/personas.ts';
 import { loopbackOutbound, startChatServer } from './chatServer.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';

@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuiltinProvider } from '../../server/pipeline/providers/builtinAgents.ts';
-import { createOpenAiCompatibleProvider } from '../../server/pipeline/providers/openAiCompatibleProvider.ts';
-import { activeIdentity, loadRunContext, loadScope } from '../../server/pipeline/loadRunContext.ts';
-import { runWorkflow } from '../../server/pipeline/runWorkflow.ts';
-import { providerKinds, type PipelineDeps } from '../../server/pipeline/types.ts';
+import { createBuiltinProvider } from '../../supabase/functions/_shared/pipeline/providers/builtinAgents.ts';
+import { createOpenAiCompatibleProvider } from '../../supabase/functions/_shared/pipeline/providers/openAiCompatibleProvider.ts';
+import {
+  activeIdentity,
+  loadRunContext,
+  loadScope,
+} from '../../supabase/functions/_shared/pipeline/loadRunContext.ts';
+import { runWorkflow } from '../../supabase/functions/_shared/pipeline/runWorkflow.ts';
+import { providerKinds, type PipelineDeps } from '../../supabase/functions/_shared/pipeline/types.ts';
 import { planRun } from '../../shared/pipeline/planRun.ts';
 import { asIdentity, seedId } from '../helpers/personas.ts';
 import { loopbackOutbound, startChatServer } from './chatServer.ts';

@@ -5,9 +5,9 @@
  * lock); a viewer is refused before anything is written; idempotency keys are the runner's own.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBuiltinProvider } from '../../server/pipeline/providers/builtinAgents.ts';
-import { runGovernedExecution } from '../../server/pipeline/runGovernedExecution.ts';
-import type { PipelineDeps } from '../../server/pipeline/types.ts';
+import { createBuiltinProvider } from '../../supabase/functions/_shared/pipeline/providers/builtinAgents.ts';
+import { runGovernedExecution } from '../../supabase/functions/_shared/pipeline/runGovernedExecution.ts';
+import type { PipelineDeps } from '../../supabase/functions/_shared/pipeline/types.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 

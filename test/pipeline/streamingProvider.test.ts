@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { priceTokens } from '../../shared/pipeline/estimateCost.ts';
 import type { DbEventMessage } from '../../shared/protocol/spatialProtocol.ts';
-import { createBuiltinProvider } from '../../server/pipeline/providers/builtinAgents.ts';
-import { createOpenAiCompatibleProvider } from '../../server/pipeline/providers/openAiCompatibleProvider.ts';
-import { cancelRun } from '../../server/pipeline/reviewRuns.ts';
-import { runGovernedExecution } from '../../server/pipeline/runGovernedExecution.ts';
-import type { PipelineDeps } from '../../server/pipeline/types.ts';
+import { createBuiltinProvider } from '../../supabase/functions/_shared/pipeline/providers/builtinAgents.ts';
+import { createOpenAiCompatibleProvider } from '../../supabase/functions/_shared/pipeline/providers/openAiCompatibleProvider.ts';
+import { cancelRun } from '../../supabase/functions/_shared/pipeline/reviewRuns.ts';
+import { runGovernedExecution } from '../../supabase/functions/_shared/pipeline/runGovernedExecution.ts';
+import type { PipelineDeps } from '../../supabase/functions/_shared/pipeline/types.ts';
 import { NotifyBridge } from '../../server/realtime/notifyBridge.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
@@ -110,7 +110,12 @@ describe('an OpenAI-compatible provider', () => {
     const streamed = deltas().filter((e) => e.id === r.executionId);
     expect(streamed.map((e) => (e.data as { delta: string }).delta).join('')).toBe(chunks.join(''));
     expect(streamed.map((e) => (e.data as { seq: number }).seq)).toEqual([...streamed.keys()]);
-    expect(streamed[0]!.data).toMatchObject({ threadId: B1_THREAD, agent: 'openai-compatible' });
+    // the runner is named: the rooms offer Stop to that identity only
+    expect(streamed[0]!.data).toMatchObject({
+      threadId: B1_THREAD,
+      agent: 'openai-compatible',
+      runner: SEED.b1,
+    });
     // the thread holds the whole answer, written once when the run settled
     const [message] = await db.sql()`select body from public.messages where id = ${r.messageIds[0]!}`;
     expect(message!.body).toBe(chunks.join(''));
@@ -168,6 +173,10 @@ describe('an OpenAI-compatible provider', () => {
     });
     await until(() => deltas().some((e) => !finished.has(e.id)));
     const executionId = deltas().find((e) => !finished.has(e.id))!.id;
+    // nobody but its runner stops it (the rooms offer Stop to the runner only): answered as no run
+    await expect(cancelRun(db.data(), asIdentity('a1'), executionId)).rejects.toMatchObject({
+      code: 'P0002',
+    });
     expect(await cancelRun(db.data(), asIdentity('b1'), executionId)).toBe('running');
     const r = await run;
     expect(!r.ok && r.code).toBe('cancelled');

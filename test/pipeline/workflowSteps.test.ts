@@ -4,8 +4,8 @@
  * condition that does not hold skips every later step, a step's own `if` skips just that step.
  */
 import { describe, expect, it } from 'vitest';
-import { createBuiltinProvider } from '../../server/pipeline/providers/builtinAgents.ts';
-import { runWorkflow } from '../../server/pipeline/runWorkflow.ts';
+import { createBuiltinProvider } from '../../supabase/functions/_shared/pipeline/providers/builtinAgents.ts';
+import { runWorkflow } from '../../supabase/functions/_shared/pipeline/runWorkflow.ts';
 import { conditionHolds, evaluateMapping } from '../../shared/pipeline/workflowLogic.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';

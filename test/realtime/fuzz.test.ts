@@ -30,7 +30,7 @@ function validMessage(r: () => number): [string, unknown] {
     case 2:
       return ['mode', { mode: ['desktop', 'mobile', 'vr', 'ar'][Math.floor(r() * 4)] }];
     case 3:
-      return ['speaking', { speaking: r() < 0.5 }];
+      return ['voiceLeave', {}];
     default:
       return ['placeObject', { kind: 'note', p: [at(), 1, at()], q: [0, 0, 0, 1], s: [1, 1, 1] }];
   }

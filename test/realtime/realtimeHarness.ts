@@ -3,15 +3,21 @@ import { Client, type Room as SdkRoom } from '@colyseus/sdk';
 import { SignJWT } from 'jose';
 import type { Sql, TransactionSql } from 'postgres';
 import { inject } from 'vitest';
-import { parseEnv } from '../../server/env.ts';
+import { jwtIssuer, parseEnv } from '../../server/env.ts';
 import { connect } from '../../server/db/connect.ts';
 import { freePort } from '../../server/db/embeddedPostgres.ts';
-import { createRealtimeServer, type RealtimeServer } from '../../server/realtime/createRealtimeServer.ts';
+import {
+  createRealtimeServer,
+  type RealtimeOptions,
+  type RealtimeServer,
+} from '../../server/realtime/createRealtimeServer.ts';
 import type { RealtimeTimings } from '../../server/realtime/realtimeContext.ts';
 import type { Logger } from '../../server/realtime/logger.ts';
 
 /** The local JWT secret, as server/env.ts defaults it. */
 export const JWT_SECRET = parseEnv({}).CHENU_JWT_SECRET;
+/** Local auth's issuer, as server/env.ts defaults it: what serve.ts and the harness's server check. */
+export const JWT_ISSUER = jwtIssuer(parseEnv({}));
 
 /** The cast of a test file: Alice (a1), Bob personal (b1) and business (b2). */
 export type Persona = 'a1' | 'b1' | 'b2';
@@ -62,12 +68,13 @@ export function createCast(sql: Sql): Promise<void> {
 /** A Supabase-shaped access token for a persona acting as one of its identities. */
 export async function mintToken(
   persona: Persona,
-  options: { expiresInSeconds?: number; secret?: string; identityId?: string } = {},
+  options: { expiresInSeconds?: number; secret?: string; identityId?: string; issuer?: string } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({
     role: 'authenticated',
     aud: 'authenticated',
+    iss: options.issuer ?? JWT_ISSUER,
     identity_id: options.identityId ?? CAST[persona],
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -91,10 +98,18 @@ export interface Harness {
 export async function startHarness(
   timings: Partial<RealtimeTimings> = {},
   log: Logger = () => {},
+  extra: Pick<RealtimeOptions, 'voice'> = {},
 ): Promise<Harness> {
   const sql = connect(inject('databaseUrl'), { max: 4 });
   await createCast(sql);
-  const rt = await createRealtimeServer({ sql, jwtSecret: JWT_SECRET, timings, log });
+  const rt = await createRealtimeServer({
+    sql,
+    jwtSecret: JWT_SECRET,
+    issuer: JWT_ISSUER,
+    timings,
+    log,
+    ...extra,
+  });
   const port = await freePort();
   await rt.listen(port);
   const colyseus = new ColyseusTestServer(rt.server);

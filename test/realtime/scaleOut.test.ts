@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Client, type Room as SdkRoom } from '@colyseus/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SpatialState } from '../../shared/schema/SpatialState.ts';
@@ -13,34 +13,13 @@ import {
   createCast,
 } from './realtimeHarness.ts';
 import { spawnRealtime, type RealtimeProcess } from './spawnRealtime.ts';
+import { startRedis, stopRedis } from '../helpers/redisServer.ts';
 
-// Debian's redis-server (.ci/run installs it when missing)
-const REDIS_SERVER = 'redis-server';
 const sql = connect(inject('databaseUrl'), { max: 2 });
 let redis: ChildProcess | undefined;
 let a: RealtimeProcess | undefined;
 let b: RealtimeProcess | undefined;
 let dataspaceId: string;
-
-/** A throwaway redis-server on loopback: no persistence, its own port. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    REDIS_SERVER,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}):\n${out}`)));
-  });
-  return child;
-}
 
 beforeAll(async () => {
   const redisPort = await freePort();
@@ -67,11 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
-  if (redis && redis.exitCode === null) {
-    const exited = new Promise((resolve) => redis!.once('exit', resolve));
-    redis.kill('SIGTERM');
-    await exited;
-  }
+  await stopRedis(redis);
   await sql.end({ timeout: 5 });
 });
 

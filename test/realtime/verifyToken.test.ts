@@ -25,7 +25,8 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function sign(key: CryptoKey, kid = 'key-1', expiresIn = '5m') {
-  return new SignJWT(claims)
+  // Supabase Auth's issuer: the JWKS URL less /.well-known/jwks.json
+  return new SignJWT({ ...claims, iss: jwksUrl.replace('/.well-known/jwks.json', '') })
     .setProtectedHeader({ alg: 'ES256', kid })
     .setIssuedAt()
     .setExpirationTime(expiresIn)

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { invoke, useApi } from '../api/apiHarness.ts';
 import { asIdentity, SEED } from '../helpers/personas.ts';
 import { inRollback } from '../helpers/rollback.ts';
-import type { Claims } from '../../server/db/dataAccess.ts';
+import type { Claims } from '../../supabase/functions/_shared/dataAccess.ts';
 
 const { newUser, client, sql } = useApi();
 

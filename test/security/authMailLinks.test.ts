@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailCatcher, type MailCatcher } from '../../server/mail/mailCatcher.ts';
 import { createMailer, type Mailer } from '../../server/mail/mailer.ts';
-import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
+import { parseAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
 import { useApi } from '../api/apiHarness.ts';
 
 const SITE = 'http://127.0.0.1:5173/';

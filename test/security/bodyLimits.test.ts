@@ -84,31 +84,27 @@ describe('request body limits', () => {
   it('answers a deep JSON body the same on POST and PATCH: 400 naming the field', async () => {
     const sphere = (await u.call('POST', '/spheres', { body: { name: 'Profond' } })).body;
     const ds = (await u.call('POST', '/dataspaces', { body: { sphere_id: sphere.id, name: 'Salle' } })).body;
-    const room = (await u.call('POST', '/xr/rooms', { body: { dataspace_id: ds.id, name: 'Salle' } })).body;
     const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
-    const post = await fetch(`${api().url}/functions/v1/xr/rooms/${room.id}/objects`, {
+    const post = await fetch(`${api().url}/functions/v1/xr/rooms`, {
       method: 'POST',
       headers: {
         apikey: api().anonKey,
         authorization: `Bearer ${u.accessToken}`,
         'content-type': 'application/json',
       },
-      body: `{"kind":"note","data":${deep}}`,
+      body: `{"dataspace_id":"${ds.id}","name":"Salle","settings":${deep}}`,
     });
     const created = (
-      await u.call('POST', '/xr/rooms/{room_id}/objects', {
-        params: { room_id: room.id },
-        body: { kind: 'note', data: {} },
-      })
+      await u.call('POST', '/xr/rooms', { body: { dataspace_id: ds.id, name: 'Salle', settings: {} } })
     ).body;
-    const patch = await fetch(`${api().url}/functions/v1/xr/rooms/${room.id}/objects/${created.id}`, {
+    const patch = await fetch(`${api().url}/functions/v1/xr/rooms/${created.id}`, {
       method: 'PATCH',
       headers: {
         apikey: api().anonKey,
         authorization: `Bearer ${u.accessToken}`,
         'content-type': 'application/json',
       },
-      body: `{"data":${deep}}`,
+      body: `{"settings":${deep}}`,
     });
     for (const res of [post, patch]) {
       expect(res.status).toBe(400);
@@ -117,9 +113,9 @@ describe('request body limits', () => {
       };
       expect(body.error.code).toBe('validation_failed');
       expect(body.error.details[0]).toMatchObject({ code: 'too_deep' });
-      expect(body.error.details[0]!.path).toMatch(/^body\.data(\.a)*$/);
+      expect(body.error.details[0]!.path).toMatch(/^body\.settings(\.a)*$/);
     }
-    const objects = await u.call('GET', '/xr/rooms/{room_id}/objects', { params: { room_id: room.id } });
-    expect(objects.body.data.map((o: { id: string }) => o.id)).toEqual([created.id]);
+    const rooms = await u.call('GET', '/xr/rooms', { query: { dataspace_id: ds.id } });
+    expect(rooms.body.data.map((r: { id: string }) => r.id)).toEqual([created.id]);
   });
 });

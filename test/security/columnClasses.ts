@@ -165,13 +165,6 @@ export const COLUMN_CLASSES: Record<string, Partial<Record<ColumnClass, readonly
       'reference',
     ],
   },
-  spatial_anchors: {
-    actor: ['created_by_identity_id'],
-    client: ['room_id', 'label', 'position', 'orientation', 'xr_anchor_id'],
-  },
-  spatial_objects: {
-    client: ['room_id', 'anchor_id', 'kind', 'ref_id', 'position', 'orientation', 'scale', 'data', 'version'],
-  },
   spheres: { client: ['name', 'kind', 'time_zone'] },
   tenants: {
     client: ['unit_id', 'full_name', 'email', 'phone', 'lease_start', 'lease_end', 'monthly_rent_cents'],
@@ -209,7 +202,10 @@ export const COLUMN_CLASSES: Record<string, Partial<Record<ColumnClass, readonly
     client: ['workspace_id', 'kind', 'description', 'from_version', 'to_version'],
   },
   workspaces: { owner: ['user_id'], client: ['dataspace_id', 'name', 'layout', 'state', 'version'] },
-  xr_avatars: { client: ['display_name', 'color', 'model', 'last_room_id', 'last_pose'] },
+  xr_avatars: {
+    server: ['room_poses'],
+    client: ['display_name', 'color', 'model', 'last_room_id', 'last_pose'],
+  },
   xr_rooms: {
     client: ['dataspace_id', 'meeting_id', 'workspace_id', 'name', 'kind', 'capacity', 'locked', 'settings'],
   },

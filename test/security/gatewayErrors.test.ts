@@ -3,7 +3,8 @@
  * shape with a documented code: a request line or headers past Node's limit (a 20,001-character
  * query, a 60 KB header) are 431 `header_too_large` instead of an empty body; malformed HTTP is a
  * 400; an error of the functions process that is not JSON (a crash outside the app) comes out as
- * JSON too.
+ * JSON too. Function requests stream through both ways, CORS on every answer, and a client that
+ * goes away ends the function's request (so a running agent is stopped).
  */
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
@@ -100,6 +101,85 @@ describe('gateway errors are JSON', () => {
     } finally {
       gateway.closeAllConnections();
       await new Promise((resolve) => gateway.close(resolve));
+      await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
+
+  it("streams a function's request and answer through, with CORS, and ends the request when the client goes away", async () => {
+    let upstreamClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
+    let received!: (body: string) => void;
+    const got = new Promise<string>((resolve) => (received = resolve));
+    const upstream = http.createServer((req, res) => {
+      if (req.url === '/too-big') {
+        // refuses before reading the body, as a function's body limit does
+        res.writeHead(413, { 'content-type': 'application/json' });
+        res.end('{"error":{"code":"payload_too_large","message":"too big"}}');
+        return;
+      }
+      if (req.url === '/hang') {
+        // holds the answer open, as a running agent does, until the client is gone
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"partial":');
+        res.on('close', () => upstreamClosed());
+        return;
+      }
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        received(`${req.method} ${req.url} ${req.headers.host} ${body}`);
+        res.writeHead(201, { 'content-type': 'application/json', 'x-function': 'echo' }).end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const upstreamPort = (upstream.address() as AddressInfo).port;
+    const gateway = await startGateway({
+      sql,
+      port: 0,
+      functionsUrl: () => `http://127.0.0.1:${upstreamPort}`,
+      jwtSecret: parseEnv({}).CHENU_JWT_SECRET,
+      accessTokenTtl: 60,
+      keys: await projectKeys(parseEnv({}).CHENU_JWT_SECRET),
+    });
+    try {
+      const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/functions/v1`;
+      const echo = await fetch(`${url}/echo/x?y=1`, { method: 'POST', body: '{"a":1}' });
+      expect(echo.status).toBe(201);
+      expect(await echo.json()).toEqual({ ok: true });
+      expect(echo.headers.get('x-function')).toBe('echo');
+      expect(echo.headers.get('access-control-allow-origin')).toBe('*');
+      expect(echo.headers.get('access-control-expose-headers')).toMatch(/idempotent-replayed/);
+      expect(await got).toBe(`POST /echo/x?y=1 127.0.0.1:${upstreamPort} {"a":1}`);
+      const preflight = await fetch(`${url}/echo`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-headers')).toMatch(/apikey/);
+      expect(preflight.headers.get('access-control-allow-headers')).toMatch(/idempotency-key/);
+
+      // refused before its body was read: the answer closes the connection, and the next request
+      // (a fresh connection) is served
+      for (let i = 0; i < 3; i++) {
+        const big = await fetch(`${url}/too-big`, { method: 'POST', body: 'x'.repeat(4_000_000) });
+        expect(big.status).toBe(413);
+        expect(big.headers.get('connection')).toBe('close');
+        expect((await big.json()).error.code).toBe('payload_too_large');
+        const next = await fetch(`${url}/echo/y`, { method: 'POST', body: '{}' });
+        expect(next.status).toBe(201);
+        await next.arrayBuffer();
+      }
+
+      const client = new AbortController();
+      const hanging = await fetch(`${url}/hang`, { signal: client.signal });
+      const reader = hanging.body!.getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"partial":');
+      client.abort();
+      await closed;
+    } finally {
+      gateway.closeAllConnections();
+      await new Promise((resolve) => gateway.close(resolve));
+      upstream.closeAllConnections();
       await new Promise((resolve) => upstream.close(resolve));
     }
   });

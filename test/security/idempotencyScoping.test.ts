@@ -5,10 +5,10 @@
  * never A1's answer replayed (nor a conflict that tells the key exists).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBuiltinProvider } from '../../server/pipeline/providers/builtinAgents.ts';
-import { runGovernedExecution } from '../../server/pipeline/runGovernedExecution.ts';
-import { runWorkflow } from '../../server/pipeline/runWorkflow.ts';
-import type { PipelineDeps } from '../../server/pipeline/types.ts';
+import { createBuiltinProvider } from '../../supabase/functions/_shared/pipeline/providers/builtinAgents.ts';
+import { runGovernedExecution } from '../../supabase/functions/_shared/pipeline/runGovernedExecution.ts';
+import { runWorkflow } from '../../supabase/functions/_shared/pipeline/runWorkflow.ts';
+import type { PipelineDeps } from '../../supabase/functions/_shared/pipeline/types.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
 

@@ -1,6 +1,7 @@
 /**
  * Door: every request the server sends out (webhook deliveries, the OpenAI-compatible provider),
- * through the one outbound policy (server/outbound), tried as an SSRF attacker would, in Node and
+ * through the one outbound policy (supabase/functions/_shared/outbound), tried as an SSRF attacker
+ * would, in Node and
  * under the real Deno binary the edge functions run on: loopback, 10/8, the cloud metadata address,
  * IPv6 loopback, IPv4-mapped IPv6, decimal-encoded and CGNAT addresses; names that resolve to them
  * (an injected resolver, so no hosts file is needed); redirects to them and redirect loops; a name
@@ -18,10 +19,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { denoBinary } from '../../server/gateway/denoFunctions.ts';
 import { parseEnv } from '../../server/env.ts';
-import { formatAllowList, isAllowedAddress, parseAllowList } from '../../server/outbound/addressPolicy.ts';
-import { createOutboundFetch, OUTBOUND_ERRORS, OutboundError } from '../../server/outbound/outboundFetch.ts';
-import { createOpenAiCompatibleProvider } from '../../server/pipeline/providers/openAiCompatibleProvider.ts';
-import type { AgentRunInput } from '../../server/pipeline/providers/AgentProvider.ts';
+import {
+  formatAllowList,
+  isAllowedAddress,
+  parseAllowList,
+} from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import {
+  createOutboundFetch,
+  OUTBOUND_ERRORS,
+  OutboundError,
+} from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
+import { createOpenAiCompatibleProvider } from '../../supabase/functions/_shared/pipeline/providers/openAiCompatibleProvider.ts';
+import type { AgentRunInput } from '../../supabase/functions/_shared/pipeline/providers/AgentProvider.ts';
 
 const FIXTURES = path.resolve('test/security/fixtures');
 const CERT = readFileSync(path.join(FIXTURES, 'outbound-test.cert.pem'), 'utf8');

@@ -145,7 +145,8 @@ describe('actor columns', () => {
           and k.confrelid = 'public.identities'::regclass`;
       expect(fk, `${t.name}.${column}`).toBeDefined();
     }
-    expect(actorCases.length).toBeGreaterThanOrEqual(5);
+    // spatial_anchors.created_by_identity_id left the list when the room became its only writer
+    expect(actorCases.length).toBeGreaterThanOrEqual(4);
   });
 
   describe.each(actorCases)('%s', (_name, t, column) => {

@@ -5,7 +5,7 @@
  * their plan.
  */
 import { describe, expect, it } from 'vitest';
-import type { Claims } from '../../server/db/dataAccess.ts';
+import type { Claims } from '../../supabase/functions/_shared/dataAccess.ts';
 import { useDatabase } from '../helpers/db.ts';
 import { ANON, asIdentity, SEED, seedId } from '../helpers/personas.ts';
 import { inRollback } from '../helpers/rollback.ts';

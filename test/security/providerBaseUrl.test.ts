@@ -8,10 +8,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOutboundFetch } from '../../server/outbound/outboundFetch.ts';
-import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
-import { createOpenAiCompatibleProvider } from '../../server/pipeline/providers/openAiCompatibleProvider.ts';
-import { ProviderError } from '../../server/pipeline/providers/AgentProvider.ts';
+import { createOutboundFetch } from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
+import { parseAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import { createOpenAiCompatibleProvider } from '../../supabase/functions/_shared/pipeline/providers/openAiCompatibleProvider.ts';
+import { ProviderError } from '../../supabase/functions/_shared/pipeline/providers/AgentProvider.ts';
 import { denoBinary } from '../../server/gateway/denoFunctions.ts';
 import { startChatServer } from '../pipeline/chatServer.ts';
 

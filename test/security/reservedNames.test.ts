@@ -20,9 +20,9 @@ vi.mock('node:dns/promises', async (importOriginal) => ({
 }));
 
 const { startDeliveryWorker } = await import('../../server/notifications/deliveryWorker.ts');
-const { isReservedName } = await import('../../server/outbound/addressPolicy.ts');
+const { isReservedName } = await import('../../supabase/functions/_shared/outbound/addressPolicy.ts');
 const { createOutboundFetch, OUTBOUND_ERRORS, OutboundError } =
-  await import('../../server/outbound/outboundFetch.ts');
+  await import('../../supabase/functions/_shared/outbound/outboundFetch.ts');
 const { useIsolatedDatabase } = await import('../helpers/isolatedDatabase.ts');
 
 const outbound = () => createOutboundFetch({ allow: [], timeoutMs: 2000, maxResponseBytes: 64 * 1024 });

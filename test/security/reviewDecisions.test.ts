@@ -6,9 +6,9 @@
  * learn nothing (their answer is the one for an id that exists nowhere).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Claims } from '../../server/db/dataAccess.ts';
-import { createBuiltinProvider } from '../../server/pipeline/providers/builtinAgents.ts';
-import { runGovernedExecution } from '../../server/pipeline/runGovernedExecution.ts';
+import type { Claims } from '../../supabase/functions/_shared/dataAccess.ts';
+import { createBuiltinProvider } from '../../supabase/functions/_shared/pipeline/providers/builtinAgents.ts';
+import { runGovernedExecution } from '../../supabase/functions/_shared/pipeline/runGovernedExecution.ts';
 import { sqlState } from '../helpers/db.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 import { asIdentity, seedId } from '../helpers/personas.ts';

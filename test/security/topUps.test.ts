@@ -4,7 +4,7 @@
  * person credits tokens, and each top-up lands on both audit chains.
  */
 import { describe, expect, it } from 'vitest';
-import type { Claims } from '../../server/db/dataAccess.ts';
+import type { Claims } from '../../supabase/functions/_shared/dataAccess.ts';
 import { useDatabase } from '../helpers/db.ts';
 import { asIdentity, SEED, seedId } from '../helpers/personas.ts';
 import { inRollback } from '../helpers/rollback.ts';

@@ -6,23 +6,39 @@
  * written straight into the table, as PostgREST would let the owner on a hosted project (refused at
  * delivery). The notification POST only queues, and what the owner reads back (status, attempts,
  * next_attempt_at, last_error) is the same fixed message for a refused address and for a closed
- * port, so last_error is no port scanner.
+ * port, so last_error is no port scanner. Deliveries are signed as Standard Webhooks specifies; a
+ * signing secret written straight into the table (not the API's `whsec_` key) still signs
+ * verifiably as raw text, and one that cannot be a key fails the delivery without sending it.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../server/db/embeddedPostgres.ts';
 import { startDeliveryWorker, type DeliveryWorker } from '../../server/notifications/deliveryWorker.ts';
-import { parseAllowList } from '../../server/outbound/addressPolicy.ts';
-import { createOutboundFetch, OUTBOUND_ERRORS } from '../../server/outbound/outboundFetch.ts';
+import { parseAllowList } from '../../supabase/functions/_shared/outbound/addressPolicy.ts';
+import {
+  createOutboundFetch,
+  OUTBOUND_ERRORS,
+} from '../../supabase/functions/_shared/outbound/outboundFetch.ts';
 import { useApi, type User } from '../api/apiHarness.ts';
 
 const { newUser, sql } = useApi();
 
-const receiver = { connections: 0, requests: 0, port: 0 };
-const server = http.createServer((_req, res) => {
+const receiver = {
+  connections: 0,
+  requests: 0,
+  port: 0,
+  last: undefined as { headers: Record<string, string>; body: string } | undefined,
+};
+const server = http.createServer((req, res) => {
   receiver.requests++;
-  res.writeHead(204).end();
+  let body = '';
+  req.on('data', (d: Buffer) => (body += d.toString()));
+  req.on('end', () => {
+    receiver.last = { headers: req.headers as Record<string, string>, body };
+    res.writeHead(204).end();
+  });
 });
 server.on('connection', () => receiver.connections++);
 
@@ -182,5 +198,47 @@ describe('webhook channels and deliveries', () => {
     const [d] = await deliveriesOf(u, n.body.notification.id);
     expect(d).toMatchObject({ status: 'delivered', attempts: 1, last_error: null, next_attempt_at: null });
     expect(receiver.requests).toBe(1);
+  });
+
+  it('signs as Standard Webhooks; a secret written into the table signs as raw text, a broken key sends nothing', async () => {
+    const u = await newUser('signed');
+    const made = await createChannel(u, `http://receiver.test:${receiver.port}/hook`, 'signed');
+    expect(made.body.secret).toMatch(/^whsec_/);
+    const raw = 'an-owner-chosen-secret-of-at-least-32-characters';
+    await sql`update public.notification_channels set secret = ${raw} where id = ${made.body.channel.id as string}`;
+    const n = await u.call('POST', '/notifications', { body: { kind: 'test.signed', title: 'signé' } });
+    const before = receiver.requests;
+    const w = worker('127.0.0.1/32', { 'receiver.test': '127.0.0.1' });
+    try {
+      await w.runOnce();
+    } finally {
+      await w.dispose();
+    }
+    expect(receiver.requests).toBe(before + 1);
+    expect((await deliveriesOf(u, n.body.notification.id))[0]).toMatchObject({ status: 'delivered' });
+    const { headers, body } = receiver.last!;
+    expect(new Webhook(raw, { format: 'raw' }).verify(body, headers)).toMatchObject({ type: 'test.signed' });
+    // the API's key for the channel no longer matches, and a replay of another body does not verify
+    expect(() => new Webhook(made.body.secret as string).verify(body, headers)).toThrow(
+      WebhookVerificationError,
+    );
+    expect(() => new Webhook(raw, { format: 'raw' }).verify(`${body} `, headers)).toThrow(
+      WebhookVerificationError,
+    );
+
+    await sql`update public.notification_channels set secret = ${'whsec_' + '!'.repeat(40)} where id = ${made.body.channel.id as string}`;
+    const broken = await u.call('POST', '/notifications', { body: { kind: 'test.broken', title: 'cassé' } });
+    const w2 = worker('127.0.0.1/32', { 'receiver.test': '127.0.0.1' });
+    try {
+      await w2.runOnce();
+    } finally {
+      await w2.dispose();
+    }
+    const [d] = await deliveriesOf(u, broken.body.notification.id);
+    expect(d).toMatchObject({
+      attempts: 1,
+      last_error: 'the channel’s signing secret is not a valid whsec_ key',
+    });
+    expect(receiver.requests).toBe(before + 1);
   });
 });

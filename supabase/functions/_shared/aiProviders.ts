@@ -1,17 +1,17 @@
 /**
  * The agent providers of this deployment, built once from the configuration: the built-in agents
  * always, the OpenAI-compatible model server when CHENU_AI_BASE_URL or CHENU_AI_AGENTS names one.
- * Its requests go through the outbound policy (server/outbound: the allow-list, one deadline per
+ * Its requests go through the outbound policy (_shared/outbound: the allow-list, one deadline per
  * request for the whole streamed answer, a size cap); the pipeline relays the streamed text.
  */
 import type { Agent } from '../../../shared/pipeline/schemas.ts';
-import { createOutboundFetch } from '../../../server/outbound/outboundFetch.ts';
+import { createOutboundFetch } from './outbound/outboundFetch.ts';
 import {
   createBuiltinProvider,
   createOpenAiCompatibleProvider,
   providerKinds,
   type PipelineDeps,
-} from '../../../server/pipeline/index.ts';
+} from './pipeline/index.ts';
 import { config } from './config.ts';
 
 let cached: PipelineDeps['providers'] | undefined;

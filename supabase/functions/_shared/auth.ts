@@ -6,10 +6,11 @@
 import type { JWTPayload } from 'jose';
 import {
   AccessTokenError,
+  authIssuer,
   createAccessTokenVerifier,
   type AccessTokenVerifier,
 } from '../../../shared/auth/verifyAccessToken.ts';
-import type { Claims } from '../../../server/db/dataAccess.ts';
+import type { Claims } from './dataAccess.ts';
 import { config } from './config.ts';
 import { database } from './db.ts';
 import { ApiError } from './errors.ts';
@@ -32,11 +33,16 @@ let verifier: AccessTokenVerifier | undefined;
 /**
  * The access token's claims, verified by the verifier the realtime server and the gateway share
  * (shared/auth): the project's JWKS when CHENU_JWKS_URL is set (or defaulted because no secret
- * is), else the HS256 secret; algorithms allow-listed per source, `exp` required.
+ * is), else the HS256 secret; algorithms allow-listed per source, `exp` required; a user's token
+ * for `aud` authenticated, from the project's issuer (`authIssuer`, the same precedence as realtime).
  */
 async function verifyJwt(token: string): Promise<JWTPayload> {
-  const { CHENU_JWT_SECRET, CHENU_JWKS_URL } = config();
-  verifier ??= createAccessTokenVerifier({ secret: CHENU_JWT_SECRET, jwksUrl: CHENU_JWKS_URL });
+  const { CHENU_JWT_SECRET, CHENU_JWKS_URL, CHENU_JWT_ISSUER, SUPABASE_URL } = config();
+  verifier ??= createAccessTokenVerifier({
+    secret: CHENU_JWT_SECRET,
+    jwksUrl: CHENU_JWKS_URL,
+    issuer: authIssuer({ issuer: CHENU_JWT_ISSUER, jwksUrl: CHENU_JWKS_URL, projectUrl: SUPABASE_URL }),
+  });
   try {
     return await verifier(token);
   } catch (error) {

@@ -3,7 +3,7 @@
  * Supabase provides SUPABASE_URL and SUPABASE_DB_URL; the CHENU_* values are function secrets.
  */
 import { z } from 'zod';
-import { checkUrl, parseAllowList } from '../../../server/outbound/addressPolicy.ts';
+import { checkUrl, parseAllowList } from './outbound/addressPolicy.ts';
 import { DEMO_JWT_SECRET } from '../../../shared/demoCredentials.ts';
 
 const ConfigSchema = z.object({
@@ -23,6 +23,11 @@ const ConfigSchema = z.object({
    * the realtime server; defaults to the project's well-known URL when no secret is set either.
    */
   CHENU_JWKS_URL: z.url().optional(),
+  /**
+   * The `iss` of user tokens; default: the issuer CHENU_JWKS_URL names, else `<SUPABASE_URL>/auth/v1`
+   * (Supabase Auth's; the local gateway's local auth) — shared/auth `authIssuer`, as in realtime.
+   */
+  CHENU_JWT_ISSUER: z.url().optional(),
   /** Connections of the functions' pool. */
   CHENU_FUNCTIONS_DB_POOL: z.coerce.number().int().min(1).max(100).default(10),
   /** Service key of the project (Supabase injects it); enables Supabase Storage for files. */
@@ -48,7 +53,7 @@ const ConfigSchema = z.object({
     .default(10 * 1024 * 1024),
   /**
    * Addresses the outbound policy would refuse that server requests may reach anyway (comma-separated
-   * IPs or CIDR ranges); checked when a webhook URL is saved (server/outbound/addressPolicy.ts).
+   * IPs or CIDR ranges); checked when a webhook URL is saved (_shared/outbound/addressPolicy.ts).
    */
   CHENU_OUTBOUND_ALLOW: z
     .string()

@@ -16,7 +16,7 @@ import { IdParam, PageQuery, pageOf } from '../../../shared/api/common.ts';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../../shared/api/cursor.ts';
 import { references } from '../../../shared/api/tables.generated.ts';
 import type { ISql } from 'postgres';
-import type { Tx } from '../../../server/db/dataAccess.ts';
+import type { Tx } from './dataAccess.ts';
 import type { Caller } from './auth.ts';
 import type { Access, EdgeFunction } from './edgeFunction.ts';
 import { ApiError, fromPostgres } from './errors.ts';

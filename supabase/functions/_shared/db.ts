@@ -4,7 +4,7 @@
  * through `withService`.
  */
 import postgres from 'postgres';
-import { createDataAccess, type DataAccess } from '../../../server/db/dataAccess.ts';
+import { createDataAccess, type DataAccess } from './dataAccess.ts';
 import { config } from './config.ts';
 
 let pool: { sql: postgres.Sql; data: DataAccess } | undefined;

@@ -9,7 +9,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
-import type { DataAccess } from '../../../server/db/dataAccess.ts';
+import type { DataAccess } from './dataAccess.ts';
 import { DEFAULT_MAX_BODY_BYTES, IdempotencyKey, IDEMPOTENCY_KEY_MAX } from '../../../shared/api/common.ts';
 import type { ApiErrorCode } from '../../../shared/api/errors.ts';
 import { inputIssues } from '../../../shared/api/inputRules.ts';

@@ -9,7 +9,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { API_ERRORS, isApiErrorCode, type ApiErrorCode } from '../../../shared/api/errors.ts';
-import { ledgerRefusalOfError } from '../../../server/ledger/ledgerErrors.ts';
+import { ledgerRefusalOfError } from './ledger/ledgerErrors.ts';
 
 /** An expected failure with its API code; `details` goes to the client as is. */
 export class ApiError extends Error {
@@ -63,7 +63,7 @@ function fieldOf(pg: PgError): { path: string; message: string; code: string }[]
  * `op` tells a refused reference from a blocked delete. Codes by SQLSTATE class: 22 data exception
  * and 23 integrity violation are the client's input, 40 and 55 a concurrent writer, 42501 RLS,
  * P0002 a row our SQL did not find, 54 a value too large to process, 57014 a statement timeout,
- * class LD the ledger's refusals (server/ledger/ledgerErrors.ts).
+ * class LD the ledger's refusals (ledger/ledgerErrors.ts).
  */
 export function fromPostgres(
   error: unknown,
@@ -154,7 +154,7 @@ export function handleError(error: unknown, c: Context): Response {
     if (db) console.warn(`${where} database refused: ${db}`);
     return errorResponse(c, error);
   }
-  // refusals of server/ledger, server/nova (LedgerError) and server/chenu (ChenuError): their codes
+  // refusals of the ledger, Nova (LedgerError) and the .chenu import (ChenuError): their codes
   // are the API's (shared/api/errors.ts)
   const refusal = error as { name?: string; code?: string; message?: string };
   if ((refusal?.name === 'LedgerError' || refusal?.name === 'ChenuError') && isApiErrorCode(refusal.code)) {

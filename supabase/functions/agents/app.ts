@@ -1,6 +1,6 @@
 /**
  * Agents (catalog), their compatibility matrix, and governed execution: `POST /agents/{id}/execute`
- * runs server/pipeline's runGovernedExecution (encode → validate → estimate → budget → scope lock →
+ * runs _shared/pipeline's runGovernedExecution (encode → validate → estimate → budget → scope lock →
  * match → execute → assemble → audit → persist into the thread). The Idempotency-Key header names
  * the run: a retry returns the first run's result, never a second charge. `POST /agents/{id}/estimate`
  * is the same request as a dry run (estimateRun.ts): what the run would cost and whether it would pass.
@@ -19,7 +19,7 @@ import {
   runGovernedExecution,
   type ExecutionResult,
   type PipelineDeps,
-} from '../../../server/pipeline/index.ts';
+} from '../_shared/pipeline/index.ts';
 import { aiProviders, availableProviders } from '../_shared/aiProviders.ts';
 import { config } from '../_shared/config.ts';
 import { crud, mapped } from '../_shared/crud.ts';

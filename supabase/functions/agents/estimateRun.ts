@@ -11,15 +11,15 @@ import { planRun } from '../../../shared/pipeline/planRun.ts';
 import type { Agent } from '../../../shared/pipeline/schemas.ts';
 import type { z } from 'zod';
 import type * as g from '../../../shared/api/governed.ts';
-import type { Claims, DataAccess, Tx } from '../../../server/db/dataAccess.ts';
+import type { Claims, DataAccess, Tx } from '../_shared/dataAccess.ts';
 import {
   activeIdentity,
   loadRunContext,
   loadScope,
   type RunScope,
-} from '../../../server/pipeline/loadRunContext.ts';
-import { runBudgetScopes, RUNNING_ROLES } from '../../../server/pipeline/runGovernedExecution.ts';
-import { verdictRefusal } from '../../../server/ledger/ledgerErrors.ts';
+} from '../_shared/pipeline/loadRunContext.ts';
+import { runBudgetScopes, RUNNING_ROLES } from '../_shared/pipeline/runGovernedExecution.ts';
+import { verdictRefusal } from '../_shared/ledger/ledgerErrors.ts';
 import { ApiError } from '../_shared/errors.ts';
 
 type Estimate = z.infer<typeof g.AgentEstimate>;

@@ -12,7 +12,7 @@ import { IdParam, PageQuery, pageOf } from '../../../shared/api/common.ts';
 import { Dataspace, DataspaceCreate, DataspaceUpdate } from '../../../shared/api/resources.ts';
 import * as s from '../../../shared/api/sharing.ts';
 import * as t from '../../../shared/api/tables.generated.ts';
-import type { Tx } from '../../../server/db/dataAccess.ts';
+import type { Tx } from '../_shared/dataAccess.ts';
 import {
   assertReferencesVisible,
   decodeCursor,

@@ -5,7 +5,7 @@
  * items are not served (law 9).
  */
 import { z } from 'zod';
-import type { Claims, DataAccess, Tx } from '../../../server/db/dataAccess.ts';
+import type { Claims, DataAccess, Tx } from '../_shared/dataAccess.ts';
 import { IdParam } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
 import { crud, mapped } from '../_shared/crud.ts';

@@ -13,9 +13,9 @@
 import { IdParam, PageQuery, pageOf } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
 import { z } from 'zod';
-import { checkUrl } from '../../../server/outbound/addressPolicy.ts';
-import { PushSubscriptionSchema } from '../../../server/notifications/pushSubscription.ts';
-import type { Tx } from '../../../server/db/dataAccess.ts';
+import { checkUrl } from '../_shared/outbound/addressPolicy.ts';
+import { PushSubscriptionSchema } from '../../../shared/api/pushSubscription.ts';
+import type { Tx } from '../_shared/dataAccess.ts';
 import { config } from '../_shared/config.ts';
 import {
   assertVisible,
@@ -151,6 +151,12 @@ fn.route(
     response: { status: 200, schema: r.NotificationChannel },
   },
   async ({ params, body, caller, db }) => {
+    // as crud's updates: a body with no known field is refused before anything is looked up
+    if (Object.keys(body).length === 0) {
+      throw new ApiError('validation_failed', 'send at least one field of the notification channel', [
+        { path: 'body', message: 'no known field', code: 'too_small' },
+      ]);
+    }
     const row = await mapped('write', () =>
       db.withUser(caller.claims, async (tx) => {
         const [current] = await tx<{ channel: string }[]>`
@@ -191,9 +197,11 @@ fn.route(
     if (body.channel === 'webhook') assertWebhookConfig(body.config);
     if (body.channel === 'push') assertPushConfig(body.config);
     if (body.channel === 'sms') assertSmsAvailable();
+    // a Standard Webhooks secret (`whsec_` + base64 of 32 random bytes): receivers verify deliveries
+    // with any Standard Webhooks library (server/notifications/webhookRequest.ts signs them)
     const secret =
       body.channel === 'webhook'
-        ? [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('')
+        ? `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`
         : null;
     const channel = await mapped('write', () =>
       db.withUser(caller.claims, async (tx) => {

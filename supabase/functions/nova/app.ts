@@ -1,8 +1,8 @@
-/** Nova, the system intelligence (server/nova): a session's context and suggestions, and guidance. */
+/** Nova, the system intelligence (_shared/nova): a session's context and suggestions, and guidance. */
 import { z } from 'zod';
 import { pageOf } from '../../../shared/api/common.ts';
 import * as g from '../../../shared/api/governed.ts';
-import { listNovaGuidance, recordNovaGuidance, refreshNovaContext } from '../../../server/nova/novaApi.ts';
+import { listNovaGuidance, recordNovaGuidance, refreshNovaContext } from '../_shared/nova/novaApi.ts';
 import { assertVisible } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 

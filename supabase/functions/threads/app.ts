@@ -12,7 +12,7 @@ import {
 } from '../../../shared/api/resources.ts';
 import { IdParam } from '../../../shared/api/common.ts';
 import { ChenuThreadArtifact } from '../../../shared/chenu/threadArtifact.ts';
-import { exportThread, importThread } from '../../../server/chenu/threadArtifact.ts';
+import { exportThread, importThread } from '../_shared/chenu/threadArtifact.ts';
 import { crud } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 
@@ -66,7 +66,7 @@ const ChenuImported = z
   })
   .meta({ id: 'ChenuImported' });
 
-/** `.chenu` export: the thread as a portable, schema-versioned artifact (server/chenu). */
+/** `.chenu` export: the thread as a portable, schema-versioned artifact (_shared/chenu). */
 fn.route(
   {
     method: 'get',

@@ -1,5 +1,5 @@
 /**
- * The token ledger of the active identity (server/ledger): balance, transactions (paged by entry
+ * The token ledger of the active identity (_shared/ledger): balance, transactions (paged by entry
  * number), budgets, and `POST /tokens/allocate` (earmarks tokens for a dataspace or thread,
  * idempotent by the required Idempotency-Key header).
  */
@@ -12,7 +12,7 @@ import {
   getTokenBalance,
   listTokenBudgets,
   listTokenTransactions,
-} from '../../../server/ledger/tokensApi.ts';
+} from '../_shared/ledger/tokensApi.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 

@@ -1,6 +1,6 @@
 /**
  * 1-Click workflows: an identity's workflows and their ordered steps (CRUD under RLS), their runs
- * (read-only: written by the pipeline), and `POST /workflows/{id}/run`, which runs server/pipeline's
+ * (read-only: written by the pipeline), and `POST /workflows/{id}/run`, which runs _shared/pipeline's
  * runWorkflow: one ledger reservation for the whole run, one governed execution per agent step,
  * settled and audited. The Idempotency-Key header names the run: a retry returns the first run's
  * outcome, never a second charge.
@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { IdParam } from '../../../shared/api/common.ts';
 import * as p from '../../../shared/api/pipeline.ts';
-import { failureApiCode, runWorkflow } from '../../../server/pipeline/index.ts';
+import { failureApiCode, runWorkflow } from '../_shared/pipeline/index.ts';
 import { aiProviders } from '../_shared/aiProviders.ts';
 import { crud } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { IdParam } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
 import type { Caller } from '../_shared/auth.ts';
-import type { Tx } from '../../../server/db/dataAccess.ts';
+import type { Tx } from '../_shared/dataAccess.ts';
 import { assertVisible, crud, listPage, mapped } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';

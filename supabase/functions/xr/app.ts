@@ -1,4 +1,8 @@
-/** XR rooms of a dataspace, with their spatial anchors and objects. */
+/**
+ * XR rooms of a dataspace, with their spatial anchors and objects. The anchors and objects are read
+ * here only: their one writer is the room (server/rooms/SpatialRoom.ts, persisted write-behind), and
+ * the database refuses user writes to them (20261207600000). Place, move and remove them in the room.
+ */
 import { z } from 'zod';
 import * as r from '../../../shared/api/resources.ts';
 import { crud, type Verb } from '../_shared/crud.ts';
@@ -6,6 +10,8 @@ import { EdgeFunction } from '../_shared/edgeFunction.ts';
 
 const fn = new EdgeFunction('xr');
 const all: Verb[] = ['list', 'get', 'create', 'update', 'delete'];
+/** The room writes these; the API reads them. */
+const read: Verb[] = ['list', 'get'];
 const parent = { param: 'room_id', column: 'room_id' };
 crud(fn, {
   path: '/rooms',
@@ -24,9 +30,7 @@ crud(fn, {
   noun: 'anchor',
   tag: 'xr',
   row: r.SpatialAnchor,
-  create: r.SpatialAnchorCreate,
-  update: r.SpatialAnchorUpdate,
-  verbs: all,
+  verbs: read,
   parent,
 });
 crud(fn, {
@@ -35,9 +39,7 @@ crud(fn, {
   noun: 'object',
   tag: 'xr',
   row: r.SpatialObject,
-  create: r.SpatialObjectCreate,
-  update: r.SpatialObjectUpdate,
-  verbs: all,
+  verbs: read,
   parent,
 });
 

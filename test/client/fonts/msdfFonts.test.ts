@@ -61,7 +61,10 @@ describe('the glyphs the content uses', () => {
     }
     expect([...missing]).toEqual([]);
     // the built-in agents write their lists with "•"
-    const agents = await readFile(new URL('server/pipeline/providers/builtinAgents.ts', root), 'utf8');
+    const agents = await readFile(
+      new URL('supabase/functions/_shared/pipeline/providers/builtinAgents.ts', root),
+      'utf8',
+    );
     expect(agents).toContain('• ');
     expect(MSDF_CHARSET).toContain('•');
   });

@@ -99,6 +99,48 @@ describe('meeting room (real gateway, Deno functions and Colyseus MeetingRoom)',
     expect(meetings.getState().live).toBeNull();
   });
 
+  it('makes one connection when a join is asked again while on its way, and leaves one that arrives after leave', async () => {
+    const host = await stack.newUser('twice');
+    const sphere = await post(host, 'spheres', { name: 'Bureau' });
+    const ds = await post(host, 'dataspaces', { sphere_id: sphere.id, name: 'Chantier' });
+    const meeting = await post(host, 'meetings', {
+      dataspace_id: ds.id,
+      title: 'Deux fois',
+      scheduled_at: new Date().toISOString(),
+    });
+    const joined: MeetingFeed[] = [];
+    let asked = () => {};
+    const meetings = createMeetingsStore(createChenuApi(host.sb), async (id) => {
+      asked();
+      const feed = await joinMeeting(stack.realtimeUrl(), host.token, id);
+      joined.push(feed);
+      return feed;
+    });
+    // what a React effect does when it runs, is cleaned up and runs again before the room answered
+    const first = meetings.join(meeting.id);
+    await meetings.leave();
+    await Promise.all([first, meetings.join(meeting.id)]);
+    expect(joined).toHaveLength(1);
+    expect(meetings.feed()).toBe(joined[0]);
+    // a second device of the same identity watches the room: the store's session and its own
+    const watcher = await joinMeeting(stack.realtimeUrl(), host.token, meeting.id);
+    await until(watcher, (x) => x.participants.length === 2);
+
+    // left while joining: the late connection is closed at once, the store stays out
+    await meetings.leave();
+    await until(watcher, (x) => x.participants.length === 1);
+    const connecting = new Promise<void>((resolve) => (asked = resolve));
+    const late = meetings.join(meeting.id);
+    await connecting;
+    await meetings.leave();
+    await late;
+    expect(joined).toHaveLength(2);
+    expect(meetings.feed()).toBeNull();
+    expect(meetings.getState().live).toBeNull();
+    await until(watcher, (x) => x.participants.length === 1);
+    await watcher.leave();
+  });
+
   it("refuses another identity's meeting at the door, with the reason", async () => {
     const host = await stack.newUser('owner');
     const sphere = await post(host, 'spheres', { name: 'Privé' });

@@ -82,7 +82,14 @@ describe('live answers', () => {
       op: 'UPDATE' as const,
       id: 'run-1',
       identityId: null,
-      data: { threadId: 't-1', seq, agent: 'openai-compatible', model: 'llama-3.1-8b-instruct', ...data },
+      data: {
+        threadId: 't-1',
+        seq,
+        agent: 'openai-compatible',
+        model: 'llama-3.1-8b-instruct',
+        runner: 'identity-1',
+        ...data,
+      },
     });
     expect(applyAgentStream({ ...event(0, {}), table: 'messages' })).toBe(false);
     applyAgentStream(event(0, { delta: 'Bon' }));
@@ -91,6 +98,7 @@ describe('live answers', () => {
       text: 'Bonjour',
       done: false,
       model: 'llama-3.1-8b-instruct',
+      runner: 'identity-1',
     });
     // the end of the stream removes the preview: the settled message arrives in the thread
     applyAgentStream(event(2, { delta: '', done: true }));

@@ -75,6 +75,22 @@ describe('dataspace room data (real gateway + Deno functions)', () => {
     expect(spendByThread(s.threads)).toEqual({ titles: ['Armoires'], spent: [run!.tokens.used] });
   });
 
+  it("loads a space shared with a member without an error: Nova keeps the member's own context", async () => {
+    const { dataspace, threadId } = await setup();
+    const member = await stack.newUser('member');
+    await stack.sql()`insert into public.dataspace_members (identity_id, dataspace_id, member_identity_id, role)
+      values (${dataspace.identity_id}, ${dataspace.id}, ${member.identityId}, 'participant')`;
+    const api = createChenuApi(member.sb);
+    const shared = await api.dataspace(dataspace.id);
+    expect(shared.my_role).toBe('participant');
+    const ds = createDataspaceStore(api);
+    await ds.load(shared, `test-${member.userId}`);
+    const s = ds.getState();
+    expect(s.error).toBeNull();
+    expect(s.openThreadId).toBe(threadId);
+    expect(s.nova).toMatchObject({ currentDataspaceId: null });
+  });
+
   it('keeps refusals by code (the UI words them), and a request the encoder cannot read costs nothing', async () => {
     const { u, dataspace, threadId, funded } = await setup();
     const ds = createDataspaceStore(createChenuApi(u.sb));

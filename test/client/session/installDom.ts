@@ -16,7 +16,7 @@ const names = Object.getOwnPropertyNames(w).filter(
       n,
     ) || /Event$/.test(n),
 );
-// Node's own Event, CustomEvent and EventTarget stay: the gateway and supabase-js run on them
+// Node's own Event and EventTarget stay: the gateway and supabase-js run on them
 for (const name of names) {
   if (!(name in globalThis))
     Object.assign(globalThis, { [name]: (w as unknown as Record<string, unknown>)[name] });
@@ -32,5 +32,21 @@ Object.assign(globalThis, {
   IS_REACT_ACT_ENVIRONMENT: true,
 });
 if (!('navigator' in globalThis)) Object.assign(globalThis, { navigator: w.navigator });
+// React Aria's focus scopes dispatch a CustomEvent on the element they restore focus to, which jsdom
+// accepts from its own realm only; nothing on the Node side (gateway, supabase-js) makes CustomEvents
+Object.assign(globalThis, { CustomEvent: w.CustomEvent });
+// jsdom has no CSS namespace; React Aria's overlays escape a meta name with CSS.escape (CSSOM's rule,
+// enough of it for identifiers: anything outside [A-Za-z0-9_-] and a leading digit escaped)
+if (!('CSS' in globalThis)) {
+  Object.assign(globalThis, {
+    CSS: {
+      escape: (value: string) =>
+        value.replace(/^\d|[^A-Za-z0-9_-]/g, (c) =>
+          /\d/.test(c) ? `\\${c.charCodeAt(0).toString(16)} ` : `\\${c}`,
+        ),
+      supports: () => false,
+    },
+  });
+}
 
 export const domWindow = w;

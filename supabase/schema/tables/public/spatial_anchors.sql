@@ -5,34 +5,13 @@
 
 alter table public.spatial_anchors enable row level security;
 
-create policy "Identities can create own or elevated spatial anchors" on public.spatial_anchors
-  as permissive for insert to authenticated
-  with check (((identity_id = ( SELECT private.active_identity_id() AS active_identity_id)) OR (( SELECT private.has_elevations() AS has_elevations) AND private.elevated(identity_id, 'write'::text, NULL::uuid, NULL::uuid)) OR (( SELECT private.has_shares() AS has_shares) AND (( SELECT r.dataspace_id
-   FROM public.xr_rooms r
-  WHERE (r.id = spatial_anchors.room_id)) = ANY (( SELECT private.shared_dataspace_ids(2) AS shared_dataspace_ids)::uuid[])))));
-
-create policy "Identities can delete own or elevated spatial anchors" on public.spatial_anchors
-  as permissive for delete to authenticated
-  using (((identity_id = ( SELECT private.active_identity_id() AS active_identity_id)) OR (( SELECT private.has_elevations() AS has_elevations) AND private.elevated(identity_id, 'write'::text, NULL::uuid, NULL::uuid)) OR (( SELECT private.has_shares() AS has_shares) AND (( SELECT r.dataspace_id
-   FROM public.xr_rooms r
-  WHERE (r.id = spatial_anchors.room_id)) = ANY (( SELECT private.shared_dataspace_ids(2) AS shared_dataspace_ids)::uuid[])))));
-
-create policy "Identities can update own or elevated spatial anchors" on public.spatial_anchors
-  as permissive for update to authenticated
-  using (((identity_id = ( SELECT private.active_identity_id() AS active_identity_id)) OR (( SELECT private.has_elevations() AS has_elevations) AND private.elevated(identity_id, 'write'::text, NULL::uuid, NULL::uuid)) OR (( SELECT private.has_shares() AS has_shares) AND (( SELECT r.dataspace_id
-   FROM public.xr_rooms r
-  WHERE (r.id = spatial_anchors.room_id)) = ANY (( SELECT private.shared_dataspace_ids(2) AS shared_dataspace_ids)::uuid[])))))
-  with check (((identity_id = ( SELECT private.active_identity_id() AS active_identity_id)) OR (( SELECT private.has_elevations() AS has_elevations) AND private.elevated(identity_id, 'write'::text, NULL::uuid, NULL::uuid)) OR (( SELECT private.has_shares() AS has_shares) AND (( SELECT r.dataspace_id
-   FROM public.xr_rooms r
-  WHERE (r.id = spatial_anchors.room_id)) = ANY (( SELECT private.shared_dataspace_ids(2) AS shared_dataspace_ids)::uuid[])))));
-
 create policy "Identities can view own or elevated spatial anchors" on public.spatial_anchors
   as permissive for select to authenticated
   using (((identity_id = ( SELECT private.active_identity_id() AS active_identity_id)) OR (( SELECT private.has_elevations() AS has_elevations) AND private.elevated(identity_id, 'read'::text, NULL::uuid, NULL::uuid)) OR (( SELECT private.has_shares() AS has_shares) AND (( SELECT r.dataspace_id
    FROM public.xr_rooms r
   WHERE (r.id = spatial_anchors.room_id)) = ANY (( SELECT private.shared_dataspace_ids(1) AS shared_dataspace_ids)::uuid[])))));
 
-grant delete, insert, select, update on public.spatial_anchors to authenticated;
+grant select on public.spatial_anchors to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.spatial_anchors to service_role;
 
 CREATE TRIGGER spatial_anchors_set_tenant BEFORE INSERT ON public.spatial_anchors FOR EACH ROW EXECUTE FUNCTION private.stamp_tenant('room');

@@ -22,7 +22,9 @@ create policy "Identities can view own or elevated xr avatars" on public.xr_avat
   as permissive for select to authenticated
   using (((identity_id = ( SELECT private.active_identity_id() AS active_identity_id)) OR (( SELECT private.has_elevations() AS has_elevations) AND private.elevated(identity_id, 'read'::text, NULL::uuid, NULL::uuid))));
 
-grant delete, insert, select, update on public.xr_avatars to authenticated;
+grant delete, select on public.xr_avatars to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.xr_avatars to service_role;
+grant insert (id, identity_id, display_name, color, model, last_room_id, last_pose) on public.xr_avatars to authenticated;
+grant update (display_name, color, model, last_room_id, last_pose) on public.xr_avatars to authenticated;
 
 CREATE TRIGGER xr_avatars_touch_updated_at BEFORE UPDATE ON public.xr_avatars FOR EACH ROW EXECUTE FUNCTION extensions.moddatetime('updated_at');
