@@ -17,7 +17,7 @@ export interface MigrationFile {
 
 export class MigrationError extends Error {
   constructor(
-    readonly code: 'bad_name' | 'checksum_mismatch' | 'failed' | 'refused',
+    readonly code: 'bad_name' | 'checksum_mismatch' | 'failed' | 'refused' | 'unknown_applied',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -27,6 +27,30 @@ export class MigrationError extends Error {
 }
 
 const NAME = /^(\d{14})_([a-z0-9_]+)\.sql$/;
+
+/**
+ * The first version of the baseline: on 2026-11-30 the migrations were squashed into one file per
+ * concern (supabase/CONTEXT.md). A database that recorded versions older than this was built by the
+ * chain before the squash.
+ */
+export const BASELINE_VERSION = '20261130000100';
+
+/**
+ * The one line a database built by another chain gets: versions it recorded that no file here has
+ * (the chain before the baseline squash, or another branch's migrations). Nothing is applied then.
+ */
+export function unknownAppliedMessage(unknown: string[]): string {
+  const sorted = [...unknown].sort();
+  const before = sorted.some((v) => v < BASELINE_VERSION)
+    ? ' (built before the migrations were squashed into the 20261130 baseline)'
+    : '';
+  return (
+    `migrate: this database holds ${sorted.length} applied migration(s) that supabase/migrations ` +
+    `does not have, from ${sorted[0]}${sorted.length > 1 ? ` to ${sorted.at(-1)}` : ''}${before}. ` +
+    `A local database: run 'npm run db:reset' (drops its data, re-applies migrations and the seed); ` +
+    `a Supabase project: 'supabase db reset --db-url <url>'.`
+  );
+}
 
 /** Reads `supabase/migrations/*.sql` in version order; refuses names the Supabase CLI would not take. */
 export async function readMigrations(dir: string): Promise<MigrationFile[]> {
@@ -90,6 +114,9 @@ export async function migrate(
       from supabase_migrations.schema_migrations m
       left join supabase_migrations.chenu_checksums c using (version)`;
     const known = new Map(applied.map((r) => [r.version, r.sha256]));
+    const present = new Set(files.map((f) => f.version));
+    const unknown = applied.map((r) => r.version).filter((v) => !present.has(v));
+    if (unknown.length > 0) throw new MigrationError('unknown_applied', unknownAppliedMessage(unknown));
     for (const f of files) {
       const stored = known.get(f.version);
       if (stored && stored !== f.sha256) {
