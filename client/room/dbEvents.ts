@@ -5,7 +5,7 @@ const SPATIAL_TABLES = new Set(['memory_items', 'workspaces', 'panels']);
 
 /**
  * What a database event of the room's dataspace asks the client to read again: the thread a new
- * message or decision belongs to (payloads of migration 20261127070000 carry it as `threadId`),
+ * message or decision belongs to (payloads of private.notify_realtime carry it as `threadId`),
  * and whether the memory wall or workspace panels changed.
  */
 export function reloadFor(event: DbEventMessage): { threadId: string | null; spatial: boolean } {

@@ -1,7 +1,7 @@
 import type { Sql } from 'postgres';
 import type { DbEventMessage } from '../../shared/protocol/spatialProtocol.ts';
 
-/** The NOTIFY channel the realtime triggers publish on (migration 20261127040000). */
+/** The NOTIFY channel the realtime triggers publish on (private.realtime_relay). */
 export const REALTIME_CHANNEL = 'chenu_realtime';
 
 /** A NOTIFY payload as the trigger writes it, with the routing keys it concerns. */
@@ -24,7 +24,7 @@ export interface RelayOptions {
  * and receive only events naming their key.
  *
  * The database triggers append events to an outbox instead of notifying inside the writer's
- * transaction (migration 20261127070000: a notifying commit serialises on a database-wide lock);
+ * transaction (private.realtime_outbox: a notifying commit serialises on a database-wide lock);
  * each bridge also runs the relay that publishes the outbox on the channel, so every LISTENing
  * process receives every event whichever process relayed it.
  */

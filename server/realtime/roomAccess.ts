@@ -10,7 +10,7 @@ export const ROOM_KINDS = ['dataspace', 'workspace', 'meeting', 'presence'] as c
 /** A room kind. */
 export type RoomKind = (typeof ROOM_KINDS)[number];
 
-/** The routing key of a room's access events (migration 20261206100100). */
+/** The routing key of a room's access events (private.notify_room_access). */
 export function roomAccessKey(kind: RoomKind, resourceId: string): string {
   return `access:${kind}:${resourceId}`;
 }

@@ -1,7 +1,7 @@
 -- Governance seed: for the identities of seed.sql, their subscriptions, a consistent token ledger,
 -- agent runs, workflows, Nova, bureaus, API keys, scope locks and idempotency keys. Data only; runs
 -- after seed.sql and 20_domain.sql. The catalogs these rows name (encoding profiles and rules,
--- agents and their compatibility matrix, plans) ship in migration 20261206800000_create_catalogs.sql.
+-- agents and their compatibility matrix, plans) ship in migration 20261130080000_insert_catalogs.sql.
 -- Ids: '<owner>000000-0000-4000-8000-02TT0000000N' (owner a1 a2 b1 b2 = identities, a0 b0 = users,
 -- c0 = catalog rows of the migrations and system rows), TT per table:
 --   10 encoding_profiles  11 encoding_rules  12 encoded_intents

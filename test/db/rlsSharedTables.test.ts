@@ -1,6 +1,6 @@
 /**
  * Shared spaces (issue 14): RLS per role, generated from the catalog and `private.share_rules` like
- * the per-table suite. Every identity-owned table is either shared by a rule (20261206500100) or
+ * the per-table suite. Every identity-owned table is either shared by a rule (protect_sharing) or
  * listed in NOT_SHARED with its reason; for each one, as a fresh user Carol (two identities) against
  * Alice's A1 rows:
  * - a member of each role sees exactly the rows its rule opens to that role (its member filter

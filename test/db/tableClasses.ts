@@ -30,7 +30,7 @@ export const SPECIAL_TABLES = [
 
 /**
  * Identity-owned tables a membership or a meeting seat never opens (issue 14), each with why. Every
- * other identity-owned table must have a sharing rule in `private.share_rules` (20261206500100):
+ * other identity-owned table must have a sharing rule in `private.share_rules` (protect_sharing):
  * test/db/rlsSharedTables.test.ts fails on a table in neither.
  */
 export const NOT_SHARED: Record<string, string> = {

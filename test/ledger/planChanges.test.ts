@@ -1,5 +1,5 @@
 /**
- * Plans a person changes (migration 20261206800400): subscribing grants the first period at once;
+ * Plans a person changes (private.change_plan): subscribing grants the first period at once;
  * a change of plan or a cancellation waits for the period boundary, where the sweeper's renewal
  * applies it and the grant job grants the next period at the new plan's tokens, or nothing. Every
  * period decision reads the pinned clock.

@@ -1,7 +1,7 @@
 /**
  * Plans and subscriptions. Plans are a catalog. A person subscribes, changes plan or cancels; every
  * change is confirmed by the payment adapter (paymentAdapter.ts: none here, nothing is charged) and
- * takes effect through the ledger at a period boundary (migration 20261206800400): subscribing
+ * takes effect through the ledger at a period boundary (private.change_plan): subscribing
  * starts a monthly period now and grants it; a change or a cancellation applies when the period ends.
  * Admins grant top-ups (`POST /subscriptions/top-ups`), audited. API keys manage none of this.
  */

@@ -1,7 +1,7 @@
 /**
  * XR rooms of a dataspace, with their spatial anchors and objects. The anchors and objects are read
  * here only: their one writer is the room (server/rooms/SpatialRoom.ts, persisted write-behind), and
- * the database refuses user writes to them (20261207600000). Place, move and remove them in the room.
+ * the database refuses user writes to them (protect_xr_and_ocw). Place, move and remove them in the room.
  */
 import { z } from 'zod';
 import * as r from '../../../shared/api/resources.ts';
