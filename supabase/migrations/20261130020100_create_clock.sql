@@ -14,7 +14,7 @@
  * Supabase project no login of the API is a superuser, so there it is always `now()`.
  */
 create function private.clock()
- returns timestamp with time zone
+ returns timestamptz
  language sql
  stable
  set search_path to ''

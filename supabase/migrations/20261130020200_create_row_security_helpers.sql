@@ -246,7 +246,7 @@ grant execute on function private.elevated(p_owner uuid, p_permission text, p_sp
  * every RLS policy calls it per row.
  */
 create function private.elevation_until(p_owner uuid, p_permission text, p_sphere uuid default null::uuid, p_dataspace uuid default null::uuid)
- returns timestamp with time zone
+ returns timestamptz
  language plpgsql
  stable security definer
  set search_path to ''

@@ -59,7 +59,7 @@ end;
 $$;
 
 /** The bytes a row's hash covers, in a fixed text form independent of session settings. */
-create function private.audit_digest(p_identity uuid, p_seq bigint, p_action text, p_entity_type text, p_entity_id uuid, p_payload jsonb, p_created_at timestamp with time zone, p_prev bytea)
+create function private.audit_digest(p_identity uuid, p_seq bigint, p_action text, p_entity_type text, p_entity_id uuid, p_payload jsonb, p_created_at timestamptz, p_prev bytea)
  returns bytea
  language plpgsql
  immutable

@@ -566,7 +566,7 @@ grant execute on function private.invited_thread_ids(p_min integer) to authentic
  * id), then each member's identity name, colour and kind with its role. Never a user id or e-mail.
  */
 create function private.list_members(p_dataspace uuid)
- returns table(membership_id uuid, identity_id uuid, name text, color text, kind text, role text, via_link boolean, created_at timestamp with time zone, updated_at timestamp with time zone)
+ returns table(membership_id uuid, identity_id uuid, name text, color text, kind text, role text, via_link boolean, created_at timestamptz, updated_at timestamptz)
  language plpgsql
  stable security definer
  set search_path to ''
@@ -606,7 +606,7 @@ grant execute on function private.my_email() to authenticated, service_role;
  * title and time, who invited, the role. `status` reads 'expired' for a pending one past its expiry.
  */
 create function private.my_invitations(p_status text default null::text)
- returns table(id uuid, dataspace_id uuid, dataspace_name text, meeting_id uuid, meeting_title text, meeting_scheduled_at timestamp with time zone, role text, status text, invited_by_name text, accepted_identity_id uuid, expires_at timestamp with time zone, created_at timestamp with time zone)
+ returns table(id uuid, dataspace_id uuid, dataspace_name text, meeting_id uuid, meeting_title text, meeting_scheduled_at timestamptz, role text, status text, invited_by_name text, accepted_identity_id uuid, expires_at timestamptz, created_at timestamptz)
  language plpgsql
  stable security definer
  set search_path to ''

@@ -198,7 +198,7 @@ $$;
 
 /** Law 5: the human corrects an item; the tombstone and the audit rows are written with it. */
 create function public.correct_memory_item(p_id uuid, p_content text)
- returns table(id uuid, identity_id uuid, dataspace_id uuid, thread_id uuid, source_type text, source_id uuid, kind text, content text, sensitive boolean, status text, origin text, proposed_by_execution_id uuid, expires_at timestamp with time zone, forgotten_at timestamp with time zone, created_at timestamp with time zone, updated_at timestamp with time zone)
+ returns table(id uuid, identity_id uuid, dataspace_id uuid, thread_id uuid, source_type text, source_id uuid, kind text, content text, sensitive boolean, status text, origin text, proposed_by_execution_id uuid, expires_at timestamptz, forgotten_at timestamptz, created_at timestamptz, updated_at timestamptz)
  language plpgsql
  set search_path to ''
 as $$
@@ -227,7 +227,7 @@ grant execute on function public.correct_memory_item(p_id uuid, p_content text) 
 
 /** Law 5: the human forgets an item: its content is erased, a tombstone remains. */
 create function public.forget_memory_item(p_id uuid)
- returns table(id uuid, identity_id uuid, dataspace_id uuid, thread_id uuid, source_type text, source_id uuid, kind text, content text, sensitive boolean, status text, origin text, proposed_by_execution_id uuid, expires_at timestamp with time zone, forgotten_at timestamp with time zone, created_at timestamp with time zone, updated_at timestamp with time zone)
+ returns table(id uuid, identity_id uuid, dataspace_id uuid, thread_id uuid, source_type text, source_id uuid, kind text, content text, sensitive boolean, status text, origin text, proposed_by_execution_id uuid, expires_at timestamptz, forgotten_at timestamptz, created_at timestamptz, updated_at timestamptz)
  language plpgsql
  set search_path to ''
 as $$

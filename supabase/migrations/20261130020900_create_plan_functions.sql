@@ -68,7 +68,7 @@ grant execute on function private.change_plan(p_subscription uuid, p_plan uuid) 
  * API computed from the key it shows once. Refused to API-key requests (a key never mints keys)
  * and without an active identity. Expiry and permissions are checked by the table.
  */
-create function private.create_api_key(p_name text, p_permissions text[], p_expires_at timestamp with time zone, p_prefix text, p_key_hash text)
+create function private.create_api_key(p_name text, p_permissions text[], p_expires_at timestamptz, p_prefix text, p_key_hash text)
  returns public.api_keys
  language plpgsql
  security definer

@@ -238,7 +238,7 @@ $$;
 grant execute on function private.pipeline_await_review(p_identity uuid, p_execution uuid, p_lock uuid, p_agent uuid, p_reservation uuid, p_reserved bigint, p_window_seconds integer, p_stages jsonb, p_input jsonb) to service_role;
 
 /** Closes a succeeded run in one statement (restated: the run row is found by its runner, `p_identity`). */
-create function private.pipeline_close(p_identity uuid, p_execution uuid, p_user uuid, p_thread uuid, p_dataspace uuid, p_reservation uuid, p_charge bigint, p_reserved bigint, p_commit_key text, p_output jsonb, p_lock uuid, p_result jsonb, p_finished_at timestamp with time zone, p_stages jsonb, p_audited integer, p_settle_ms numeric)
+create function private.pipeline_close(p_identity uuid, p_execution uuid, p_user uuid, p_thread uuid, p_dataspace uuid, p_reservation uuid, p_charge bigint, p_reserved bigint, p_commit_key text, p_output jsonb, p_lock uuid, p_result jsonb, p_finished_at timestamptz, p_stages jsonb, p_audited integer, p_settle_ms numeric)
  returns jsonb
  language plpgsql
  security definer

@@ -25,7 +25,7 @@ grant execute on function private.has_staff_role(p_role text) to authenticated, 
  * user. Refuses anyone who is not a reviewer (or admin), and API keys.
  */
 create function private.pending_reviews()
- returns table(execution_id uuid, intent_text text, task_type text, agent_id uuid, agent_slug text, agent_name text, tokens_reserved integer, requested_at timestamp with time zone, expires_at timestamp with time zone, requester_name text, dataspace_name text)
+ returns table(execution_id uuid, intent_text text, task_type text, agent_id uuid, agent_slug text, agent_name text, tokens_reserved integer, requested_at timestamptz, expires_at timestamptz, requester_name text, dataspace_name text)
  language plpgsql
  stable security definer
  set search_path to ''

@@ -170,7 +170,7 @@ $$;
 
 /** Who may sit in a realtime room, and as what (see the migration's comment). */
 create function private.room_access(p_kind text, p_resource uuid)
- returns table(role text, owner_identity_id uuid, access_until timestamp with time zone, access text)
+ returns table(role text, owner_identity_id uuid, access_until timestamptz, access text)
  language plpgsql
  stable
  set search_path to ''
