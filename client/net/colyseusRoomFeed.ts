@@ -6,6 +6,8 @@ import { POSE_HZ } from '../../shared/protocol/limits.ts';
 import {
   SPATIAL_SERVER,
   type DbEventMessage,
+  type GrabReply,
+  type PlacedReply,
   type RealtimeErrorMessage,
 } from '../../shared/protocol/spatialProtocol.ts';
 import {
@@ -24,6 +26,7 @@ import type {
   RoomFeed,
 } from '../state/RoomFeed.ts';
 import { createChannel } from './channel.ts';
+import { createPendingRequests } from './pendingRequests.ts';
 import {
   anchorLabelFor,
   anchorSnapshot,
@@ -65,7 +68,7 @@ export interface ColyseusRoomFeed extends RoomFeed {
   onRefusal(cb: (error: RealtimeErrorMessage) => void): () => void;
   /**
    * Places a new object (e.g. a thread panel with `refId` = the thread). Resolves with its id once the
-   * room state carries it; the room answers no id, so a nonce in `data` identifies it.
+   * room state carries it (the room's `placed` reply follows the patch that adds it).
    */
   placeObject(
     kind: PlaceableKind,
@@ -119,21 +122,11 @@ export async function joinSpatialRoom(options: JoinSpatialRoomOptions): Promise<
   return createColyseusRoomFeed(room);
 }
 
-interface Pending<T> {
-  resolve(result: FeedResult<T>): void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
-/** Key of the placement nonce in an object's `data`. */
-const NONCE_KEY = 'placementNonce';
-
-function nonceOf(data: string): string | null {
-  try {
-    const parsed = JSON.parse(data) as Record<string, unknown>;
-    return typeof parsed[NONCE_KEY] === 'string' ? parsed[NONCE_KEY] : null;
-  } catch {
-    return null;
-  }
+/** What each request the feed sends resolves with (its reply's value). */
+interface FeedReplies extends Record<string, unknown> {
+  grab: undefined;
+  placeAnchor: { readonly anchorId: string };
+  placeObject: { readonly objectId: string };
 }
 
 const offline = { ok: false, reason: 'offline', message: 'The room connection is down; try again.' } as const;
@@ -165,10 +158,8 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
   const state = () => room.state;
   const avatarOffs = new Map<string, () => void>();
   const objectOffs = new Map<string, () => void>();
-  // pending requests: grabs by object, anchors by label; errors answer the oldest request of their type
-  const grabs = new Map<string, Pending<undefined>>();
-  const anchorWaiters = new Map<string, Pending<{ readonly anchorId: string }> & { known: Set<string> }>();
-  const objectWaiters = new Map<string, Pending<{ readonly objectId: string }>>();
+  // grabs and placements wait for the reply or error that names their request id
+  const requests = createPendingRequests<FeedReplies>({ timeoutMs: REQUEST_TIMEOUT_MS, whenLost: offline });
   /** Objects whose lock this client was granted and has not released. */
   const held = new Set<string>();
   /** The mode last set, sent again after a reconnection. */
@@ -217,12 +208,6 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
       if (avatars.delete(key)) ch.avatarRemove.emit(key);
     }),
     cb.onAdd('objects', (object) => {
-      const nonce = nonceOf(object.data);
-      const waiter = nonce ? objectWaiters.get(nonce) : undefined;
-      if (waiter && nonce) {
-        objectWaiters.delete(nonce);
-        settle(waiter, { ok: true, value: { objectId: object.id } });
-      }
       objectOffs.set(
         object.id,
         cb.onChange(object, () => dirtyObjects.add(object)),
@@ -240,13 +225,6 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
       const snap = anchorSnapshot(anchor);
       anchors.set(snap.id, snap);
       ch.anchorAdd.emit(snap);
-      for (const [label, waiter] of anchorWaiters) {
-        if (label === anchor.label && !waiter.known.has(anchor.id)) {
-          anchorWaiters.delete(label);
-          clearTimeout(waiter.timer);
-          waiter.resolve({ ok: true, value: { anchorId: anchor.id } });
-        }
-      }
       // objects placed relative to this anchor now resolve to room space
       state().objects.forEach((o) => o.anchorId === anchor.id && dirtyObjects.add(o));
     }),
@@ -264,55 +242,27 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
   room.onStateChange(flush);
   detach.push(() => room.onStateChange.remove(flush));
 
-  const settleAll = () => {
-    for (const p of grabs.values()) settle(p, offline);
-    grabs.clear();
-    for (const p of anchorWaiters.values()) settle(p, offline);
-    anchorWaiters.clear();
-    for (const p of objectWaiters.values()) settle(p, offline);
-    objectWaiters.clear();
-  };
-  function settle<T>(p: Pending<T>, result: FeedResult<T>) {
-    clearTimeout(p.timer);
-    p.resolve(result);
-  }
-
   detach.push(
-    room.onMessage(SPATIAL_SERVER.grab, (m: { objectId: string; granted: boolean; holder?: string }) => {
-      const p = grabs.get(m.objectId);
-      if (!p) return;
-      grabs.delete(m.objectId);
-      if (m.granted) held.add(m.objectId);
-      settle(
-        p,
+    room.onMessage(SPATIAL_SERVER.grab, (m: GrabReply) => {
+      if (m.rid === undefined) return;
+      const answered = requests.resolve(
+        'grab',
+        m.rid,
         m.granted
           ? { ok: true, value: undefined }
           : { ok: false, reason: 'locked', message: 'Another participant is holding this object.' },
       );
+      if (answered && m.granted) held.add(m.objectId);
+    }),
+    // sent after the patch that adds the anchor or object: the feed already shows it
+    room.onMessage(SPATIAL_SERVER.placed, (m: PlacedReply) => {
+      if (!requests.resolve('placeObject', m.rid, { ok: true, value: { objectId: m.id } })) {
+        requests.resolve('placeAnchor', m.rid, { ok: true, value: { anchorId: m.id } });
+      }
     }),
     room.onMessage(SPATIAL_SERVER.error, (e: RealtimeErrorMessage) => {
       const refusal = { ok: false, reason: refusalOf(e.code), message: e.message } as const;
-      if (e.type === 'grab' && e.code !== 'lock_held') {
-        const [first] = grabs.entries();
-        if (first) {
-          grabs.delete(first[0]);
-          return settle(first[1], refusal);
-        }
-      }
-      if (e.type === 'placeAnchor') {
-        const [first] = anchorWaiters.entries();
-        if (first) {
-          anchorWaiters.delete(first[0]);
-          return settle(first[1], refusal);
-        }
-      }
-      if (e.type === 'placeObject') {
-        const [first] = objectWaiters.entries();
-        if (first) {
-          objectWaiters.delete(first[0]);
-          return settle(first[1], refusal);
-        }
-      }
+      if (e.rid !== undefined && requests.reject(e.rid, refusal)) return;
       if (e.type === 'grab' && e.code === 'lock_held') return; // answered by the grab reply
       if (e.type !== undefined && VOICE_TYPES.has(e.type)) return ch.voiceRefusal.emit(e);
       ch.refusal.emit(e);
@@ -322,7 +272,7 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
   );
 
   room.onDrop((code, reason) => {
-    settleAll();
+    requests.settleAll(offline);
     status.setState({ status: 'reconnecting', reason: reason || `connection lost (${code})` });
   });
   room.onReconnect(() => {
@@ -331,7 +281,7 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
     if (sentMode) room.send('mode', sentMode);
   });
   room.onLeave((code, reason) => {
-    settleAll();
+    requests.settleAll(offline);
     for (const off of detach) off();
     status.setState({ status: 'closed', reason: reason || `left the room (${code})`, code });
   });
@@ -385,12 +335,9 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
         return Promise.resolve({ ok: false, reason: 'not-found', message: 'This object is no longer here.' });
       }
       if (held.has(objectId)) return Promise.resolve({ ok: true, value: undefined });
-      const existing = grabs.get(objectId);
-      if (existing) settle(existing, { ok: false, reason: 'invalid', message: 'Superseded by a new grab.' });
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => grabs.delete(objectId) && resolve(offline), REQUEST_TIMEOUT_MS);
-        grabs.set(objectId, { resolve, timer });
-        room.send('grab', { objectId });
+      return requests.request('grab', (rid) => room.send('grab', { objectId, rid }), {
+        key: `grab:${objectId}`,
+        superseded: { ok: false, reason: 'invalid', message: 'Superseded by a new grab.' },
       });
     },
 
@@ -438,34 +385,33 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
         });
       }
       const label = anchorLabelFor(objectId);
-      anchorWaiters.get(label)?.resolve({ ok: false, reason: 'invalid', message: 'Superseded.' });
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => anchorWaiters.delete(label) && resolve(offline), REQUEST_TIMEOUT_MS);
-        anchorWaiters.set(label, { resolve, timer, known: new Set(anchors.keys()) });
+      const send = (rid: number) =>
         room.send('placeAnchor', {
           label,
           p: vec3(pose),
           q: unitQuat(pose.qx, pose.qy, pose.qz, pose.qw),
+          rid,
         });
+      return requests.request('placeAnchor', send, {
+        key: `anchor:${label}`,
+        superseded: { ok: false, reason: 'invalid', message: 'Superseded.' },
       });
     },
 
     placeObject(kind, pose, extra = {}) {
       if (!connected()) return Promise.resolve(offline);
-      const nonce = crypto.randomUUID();
       const scale = extra.scale ?? 1;
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => objectWaiters.delete(nonce) && resolve(offline), REQUEST_TIMEOUT_MS);
-        objectWaiters.set(nonce, { resolve, timer });
+      return requests.request('placeObject', (rid) =>
         room.send('placeObject', {
           kind,
           ...(extra.refId ? { refId: extra.refId } : {}),
           p: vec3(pose),
           q: unitQuat(pose.qx, pose.qy, pose.qz, pose.qw),
           s: [scale, scale, scale],
-          data: { ...extra.data, [NONCE_KEY]: nonce },
-        });
-      });
+          ...(extra.data ? { data: extra.data } : {}),
+          rid,
+        }),
+      );
     },
 
     async leave() {

@@ -6,6 +6,7 @@ import {
   type RealtimeErrorCode,
   type RealtimeErrorMessage,
 } from '../../shared/protocol/spatialProtocol.ts';
+import { requestIdOf } from '../../shared/protocol/requestIds.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import type { RealtimeTimings } from './realtimeContext.ts';
 
@@ -14,11 +15,21 @@ interface ClientBuckets {
   high: RateLimiter;
   action: RateLimiter;
   lastRateErrorAt: number;
+  /** The last request id (`rid`) accepted from this session: the next must be greater. */
+  lastRequestId: number;
 }
 
-/** Sends an error to one client only. */
-export function sendError(client: Client, code: RealtimeErrorCode, message: string, type?: string): void {
-  const body: RealtimeErrorMessage = type === undefined ? { code, message } : { code, message, type };
+/** Sends an error to one client only; `rid` echoes the refused request's id (requestIds.ts). */
+export function sendError(
+  client: Client,
+  code: RealtimeErrorCode,
+  message: string,
+  type?: string,
+  rid?: number,
+): void {
+  const body: RealtimeErrorMessage = { code, message };
+  if (type !== undefined) body.type = type;
+  if (rid !== undefined) body.rid = rid;
   client.send(SPATIAL_SERVER.error, body);
 }
 
@@ -26,6 +37,8 @@ export function sendError(client: Client, code: RealtimeErrorCode, message: stri
  * Registers every message of a protocol table on a room with the same guard: per-client rate limit,
  * zod validation (size caps live in the schemas), and an error message to the sender alone on
  * refusal; unknown types are refused the same way. The room and the other clients carry on.
+ * A message carrying a request id (`rid`, shared/protocol/requestIds.ts) gets it back in the error
+ * refusing it, and is refused unless its id is greater than the last one this session sent.
  *
  * Not Colyseus' own `validate()` / `onMessage(type, schema, handler)`: in 0.18 a message failing its
  * schema is printed to the log and its sender disconnected (`CloseCode.WITH_ERROR`, RoomMessages
@@ -48,6 +61,7 @@ export function registerGuardedMessages<S extends Record<string, z.ZodType>>(
         high: new RateLimiter(rates.poseRate.perSecond, rates.poseRate.burst),
         action: new RateLimiter(rates.actionRate.perSecond, rates.actionRate.burst),
         lastRateErrorAt: -Infinity,
+        lastRequestId: 0,
       };
       buckets.set(client.sessionId, b);
     }
@@ -62,7 +76,13 @@ export function registerGuardedMessages<S extends Record<string, z.ZodType>>(
         const now = performance.now();
         if (now - b.lastRateErrorAt >= 1000) {
           b.lastRateErrorAt = now;
-          sendError(client, REALTIME_ERRORS.rateLimited, `too many '${type}' messages; slow down`, type);
+          sendError(
+            client,
+            REALTIME_ERRORS.rateLimited,
+            `too many '${type}' messages; slow down`,
+            type,
+            requestIdOf(raw),
+          );
         }
         return;
       }
@@ -75,8 +95,23 @@ export function registerGuardedMessages<S extends Record<string, z.ZodType>>(
           REALTIME_ERRORS.invalidMessage,
           `'${type}'${where}: ${issue?.message ?? 'invalid'}`,
           type,
+          requestIdOf(raw),
         );
         return;
+      }
+      const rid = (parsed.data as { rid?: unknown }).rid;
+      if (typeof rid === 'number') {
+        if (rid <= b.lastRequestId) {
+          sendError(
+            client,
+            REALTIME_ERRORS.invalidMessage,
+            `'${type}' at rid: request id ${rid} already used; each request's id is greater than the last (${b.lastRequestId})`,
+            type,
+            rid,
+          );
+          return;
+        }
+        b.lastRequestId = rid;
       }
       handle(client, type, parsed.data as z.output<S[typeof type]>);
     });

@@ -8,6 +8,8 @@ import {
   SPATIAL_SERVER,
   SpatialJoinOptions,
   spatialClientSchemas,
+  type GrabReply,
+  type PlacedReply,
   type SpatialClientType,
 } from '../../shared/protocol/spatialProtocol.ts';
 import {
@@ -335,7 +337,13 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       case 'placeObject':
       case 'removeObject':
         if (!canEdit(avatar.role)) {
-          return sendError(client, REALTIME_ERRORS.forbidden, `a ${avatar.role} cannot ${type}`, type);
+          return sendError(
+            client,
+            REALTIME_ERRORS.forbidden,
+            `a ${avatar.role} cannot ${type}`,
+            type,
+            (msg as { rid?: number }).rid,
+          );
         }
         return this.onEdit(client, avatar, type, msg);
       case 'kick':
@@ -404,7 +412,12 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     while (this.state.chat.length > CHAT_HISTORY) this.state.chat.shift();
   }
 
+  /**
+   * Object and anchor edits. A grab, placeAnchor or placeObject carrying a request id (`rid`) gets it
+   * back in its reply (`grab`, `placed`) or in the error refusing it.
+   */
   private onEdit(client: Client, avatar: Avatar, type: SpatialClientType, msg: unknown): void {
+    const { rid } = msg as { rid?: number };
     if (type === 'placeAnchor') {
       const m = msg as Msg<'placeAnchor'>;
       const { anchors } = this.deps.timings.roomCaps;
@@ -414,6 +427,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
           REALTIME_ERRORS.roomCapReached,
           `this room holds its maximum of ${anchors} anchors; place objects on the existing ones`,
           type,
+          rid,
         );
       }
       const anchor = new Anchor();
@@ -424,12 +438,12 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       anchor.xrAnchorId = m.xrAnchorId ?? '';
       this.state.anchors.set(anchor.id, anchor);
       this.writeBehind.anchorChanged(anchor.id, avatar.identityId);
-      return;
+      return this.replyPlaced(client, rid, anchor.id);
     }
     if (type === 'placeObject') {
       const m = msg as Msg<'placeObject'>;
       if (m.anchorId && !this.state.anchors.has(m.anchorId)) {
-        return sendError(client, REALTIME_ERRORS.notFound, 'no such anchor in this room', type);
+        return sendError(client, REALTIME_ERRORS.notFound, 'no such anchor in this room', type, rid);
       }
       const { objects } = this.deps.timings.roomCaps;
       if (this.state.objects.size >= objects) {
@@ -438,6 +452,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
           REALTIME_ERRORS.roomCapReached,
           `this room holds its maximum of ${objects} objects; remove one before placing another`,
           type,
+          rid,
         );
       }
       const object = new SpatialObject();
@@ -451,24 +466,36 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       object.data = JSON.stringify(m.data ?? {});
       this.state.objects.set(object.id, object);
       this.writeBehind.objectChanged(object.id);
-      return;
+      return this.replyPlaced(client, rid, object.id);
     }
     const { objectId } = msg as { objectId: string };
     const object = this.state.objects.get(objectId);
-    if (!object) return sendError(client, REALTIME_ERRORS.notFound, 'no such object in this room', type);
+    if (!object) return sendError(client, REALTIME_ERRORS.notFound, 'no such object in this room', type, rid);
     const refusal = this.locks.refusal(object, client.sessionId);
     if (refusal) {
-      if (type === 'grab')
-        client.send(SPATIAL_SERVER.grab, { objectId, granted: false, holder: object.lockedBy });
+      if (type === 'grab') {
+        const reply: GrabReply = { objectId, granted: false, holder: object.lockedBy };
+        if (rid !== undefined) reply.rid = rid;
+        client.send(SPATIAL_SERVER.grab, reply);
+      }
       return refusal === 'held'
-        ? sendError(client, REALTIME_ERRORS.lockHeld, 'another participant holds this object', type)
-        : sendError(client, REALTIME_ERRORS.lockExpired, 'you held this object too long; others first', type);
+        ? sendError(client, REALTIME_ERRORS.lockHeld, 'another participant holds this object', type, rid)
+        : sendError(
+            client,
+            REALTIME_ERRORS.lockExpired,
+            'you held this object too long; others first',
+            type,
+            rid,
+          );
     }
     switch (type) {
-      case 'grab':
+      case 'grab': {
         this.locks.grab(object, client.sessionId);
-        client.send(SPATIAL_SERVER.grab, { objectId, granted: true });
+        const reply: GrabReply = { objectId, granted: true };
+        if (rid !== undefined) reply.rid = rid;
+        client.send(SPATIAL_SERVER.grab, reply);
         return;
+      }
       case 'move': {
         if (object.lockedBy !== client.sessionId) {
           return sendError(client, REALTIME_ERRORS.forbidden, 'grab the object before moving it', type);
@@ -492,6 +519,16 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
         this.writeBehind.objectRemoved(objectId);
         return;
     }
+  }
+
+  /**
+   * Tells the placer the new anchor's or object's id, when it asked with a request id: right after
+   * the patch that carries it, so the client's state holds what the reply names.
+   */
+  private replyPlaced(client: Client, rid: number | undefined, id: string): void {
+    if (rid === undefined) return;
+    const reply: PlacedReply = { rid, id };
+    client.send(SPATIAL_SERVER.placed, reply, { afterNextPatch: true });
   }
 
   private onModerate(client: Client, avatar: Avatar, type: SpatialClientType, msg: unknown): void {

@@ -132,6 +132,11 @@ export class Sfu {
     for (const other of room.peers.values()) {
       if (other !== peer && other.publishTx) this.addOutbound(peer, other);
     }
+    // a listen-only seat in a room where nobody publishes yet: an offer without m-lines has no
+    // transport, so werift would never finish gathering and the offer never come; one inactive
+    // m-line gives the connection its transport (speakers added later get their own m-lines)
+    if (!peer.publishTx && peer.outbound.size === 0)
+      peer.pc.addTransceiver('audio', { direction: 'inactive' });
     return this.offer(peer);
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../api/errors.ts';
 import { CHAT_MAX_CHARS, HAND_JOINTS, ROOM_HALF_EXTENT_M } from './limits.ts';
+import { RequestId } from './requestIds.ts';
 import { VOICE_CLIENT, voiceClientSchemas } from './voiceProtocol.ts';
 
 /** Message types a client sends to a spatial room. */
@@ -30,8 +31,13 @@ export const SPATIAL_SERVER = {
   error: 'error',
   /** A database change relevant to the room (LISTEN/NOTIFY). */
   db: 'db',
-  /** Reply to a grab: whether the lock was granted. */
+  /** Reply to a grab: whether the lock was granted (GrabReply). */
   grab: 'grab',
+  /**
+   * Reply to a placeAnchor or placeObject that carried a request id: the new anchor's or object's id
+   * (PlacedReply), sent right after the state patch that carries it.
+   */
+  placed: 'placed',
   /** Acknowledges a write once it is durable in Postgres. */
   saved: 'saved',
   /** The client's voice session: an offer to answer, or its end (VoiceServerMessage). */
@@ -133,7 +139,8 @@ export const spatialClientSchemas = {
   mode: z.strictObject({ mode: z.enum(AVATAR_MODES), handTracking: z.boolean().optional() }),
   /** The avatar's look, kept in xr_avatars for the identity and restored on every join. */
   look: z.strictObject({ color: AVATAR_COLOR, model: AVATAR_MODEL }),
-  grab: z.strictObject({ objectId: uuid }),
+  /** `rid`: the request id the reply (`grab`) or a refusal echoes (requestIds.ts). */
+  grab: z.strictObject({ objectId: uuid, rid: RequestId.optional() }),
   move: z.strictObject({ objectId: uuid, p: Vec3, q: Quat, s: Vec3.optional() }),
   release: z.strictObject({ objectId: uuid }),
   placeAnchor: z.strictObject({
@@ -141,6 +148,8 @@ export const spatialClientSchemas = {
     p: Vec3,
     q: Quat,
     xrAnchorId: z.string().min(1).max(200).optional(),
+    /** The request id the reply (`placed`) or a refusal echoes. */
+    rid: RequestId.optional(),
   }),
   placeObject: z.strictObject({
     kind: z.enum(OBJECT_KINDS),
@@ -154,6 +163,8 @@ export const spatialClientSchemas = {
       z.number().positive().max(100),
     ]),
     data: z.record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean()])).optional(),
+    /** The request id the reply (`placed`) or a refusal echoes. */
+    rid: RequestId.optional(),
   }),
   removeObject: z.strictObject({ objectId: uuid }),
   chat: z.strictObject({ text: z.string().trim().min(1).max(CHAT_MAX_CHARS) }),
@@ -176,6 +187,25 @@ export interface RealtimeErrorMessage {
   message: string;
   /** The refused message's type, when known. */
   type?: string;
+  /** The refused message's request id, when it carried a well-formed one. */
+  rid?: number;
+}
+
+/** The room's reply to a grab. */
+export interface GrabReply {
+  objectId: string;
+  granted: boolean;
+  /** The session holding the lock, when refused. */
+  holder?: string;
+  /** The grab's request id, when it carried one. */
+  rid?: number;
+}
+
+/** The room's reply to a placeAnchor or placeObject that carried a request id. */
+export interface PlacedReply {
+  rid: number;
+  /** The id of the anchor or object placed. */
+  id: string;
 }
 
 /** Join options of a spatial room. */

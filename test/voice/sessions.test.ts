@@ -108,6 +108,25 @@ describe('voice sessions on the SFU', { timeout: 60_000 }, () => {
     await Promise.all([va.close(), vv.close(), alice.leave(), viewer.leave()]);
   });
 
+  it('connects a viewer who joins the voice before anyone publishes, and offers it the first speaker', async () => {
+    const room = await createDataspace(rig.h.sql, 'a1', 'Salle silencieuse');
+    await grantElevation(rig.h.sql, 'b2', 'a1', room, 'read');
+    const viewer = await seat(rig.h, 'b2', room, 1);
+    const vv = joinVoice(viewer);
+    // nobody publishes yet: the viewer's first offer still gives its connection a transport
+    await until(() => vv.last !== undefined, "the viewer's first offer");
+    await vv.ready();
+    expect(vv.last!.tracks).toEqual({});
+    const alice = await seat(rig.h, 'a1', room, 0);
+    const va = joinVoice(alice);
+    await until(() => carries(vv, alice.sessionId), "the viewer's offer carrying alice");
+    await Promise.all([va.ready(), vv.ready()]);
+    va.send(20);
+    await until(() => (vv.received.get(alice.sessionId) ?? 0) >= 10, 'alice at the viewer');
+    va.stopSending();
+    await Promise.all([va.close(), vv.close(), alice.leave(), viewer.leave()]);
+  });
+
   it('ends a kicked participant’s voice with its seat', async () => {
     const { alice, bob, va, vb } = await pair();
     const left = leaveOf(bob);

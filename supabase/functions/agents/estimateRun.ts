@@ -16,6 +16,7 @@ import {
   activeIdentity,
   loadRunContext,
   loadScope,
+  planContextOf,
   type RunScope,
 } from '../_shared/pipeline/loadRunContext.ts';
 import { runBudgetScopes, RUNNING_ROLES } from '../_shared/pipeline/runGovernedExecution.ts';
@@ -107,15 +108,7 @@ export async function estimateRun(
     // the run's own plan (encoding, agent, cost), as execute makes it
     const plan = planRun(
       { intentText: req.intentText, ...(req.taskType ? { taskType: req.taskType } : {}), agentId },
-      {
-        scope,
-        sizes: ctx.stats,
-        profile: ctx.profile,
-        rules: ctx.rules,
-        agents: ctx.agents,
-        matrix: ctx.matrix,
-        availableProviders: providers,
-      },
+      planContextOf(ctx, providers),
     );
     if (!plan.ok && !plan.encoding) throw new ApiError(plan.code, plan.message);
     const encoding = plan.encoding!;

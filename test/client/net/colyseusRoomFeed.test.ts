@@ -84,6 +84,8 @@ describe('colyseusRoomFeed', () => {
     const placed = await alice.placeObject('thread_panel', pose(0, 1.4, -1), { data: { title: 'Plan' } });
     if (!placed.ok) throw new Error(placed.message);
     const { objectId } = placed.value;
+    // resolved once the own room state carries it, by the reply's id: nothing is added to its data
+    expect(JSON.parse(alice.room.state.objects.get(objectId)!.data)).toEqual({ title: 'Plan' });
     const bobSees = await objectWhere(bob, (o) => o.id === objectId);
     expect(bobSees.kind).toBe('thread-panel');
 

@@ -58,9 +58,12 @@ export async function executeWorkflowSteps(
       continue;
     }
     let holds: boolean;
+    let input: Record<string, unknown> = {};
     try {
-      // a condition step's conditions are what it evaluates, not a gate on it
+      // a condition step's conditions are what it evaluates, not a gate on it; a step that does not
+      // run has no input to map
       holds = step.step_type === 'condition' || conditionHolds(step.conditions, scopeVars);
+      if (holds) input = evaluateMapping(step.input_mapping, scopeVars);
     } catch (error) {
       const o: StepOutcome = {
         ...base,
@@ -81,24 +84,7 @@ export async function executeWorkflowSteps(
       await deps.data.withService((tx) => appendStep(tx, runId, o));
       continue;
     }
-    let input: Record<string, unknown>;
     let outcome: StepOutcome;
-    try {
-      input = evaluateMapping(step.input_mapping, scopeVars);
-    } catch (error) {
-      const o: StepOutcome = {
-        ...base,
-        status: 'failed',
-        error: { code: 'validation_failed', message: (error as Error).message },
-      };
-      outcomes.push(o);
-      await deps.data.withService((tx) => appendStep(tx, runId, o));
-      if (!step.optional) {
-        failed = o;
-        break;
-      }
-      continue;
-    }
     if (step.step_type === 'agent' && reservationId) {
       let settled: StepOutcome | undefined;
       const r = await runGovernedExecution(

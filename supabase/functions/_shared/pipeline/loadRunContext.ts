@@ -4,7 +4,7 @@
  * profile and its rules, the agent catalog and matrix for the scope's kinds, and how much content the
  * scope holds (for the estimate and for memory law 8 at matching time).
  */
-import type { ScopeSizes } from '../../../../shared/pipeline/planRun.ts';
+import type { RunPlanContext, ScopeSizes } from '../../../../shared/pipeline/planRun.ts';
 import type { Tx } from '../dataAccess.ts';
 
 /** The scope a run acts in, as the active identity sees it. */
@@ -34,6 +34,15 @@ export interface RunContext {
   rules: unknown[];
   agents: unknown[];
   matrix: unknown[];
+}
+
+/** What planRun plans from: the reads of the run, and the provider kinds this deployment runs. */
+export function planContextOf(
+  ctx: RunContext,
+  availableProviders: RunPlanContext['availableProviders'],
+): RunPlanContext {
+  const { scope, stats: sizes, profile, rules, agents, matrix } = ctx;
+  return { scope, sizes, profile, rules, agents, matrix, availableProviders };
 }
 
 /** The active identity of the request, or null when the claim names none of the user's identities. */

@@ -8,7 +8,13 @@ import { planRun, type RunPlanned } from '../../../../shared/pipeline/planRun.ts
 import type { Claims } from '../dataAccess.ts';
 import { failure, type WorkflowFunding } from './executeOpenRun.ts';
 import type { BudgetScopes } from './ledgerCalls.ts';
-import { CatalogCache, loadRunContext, loadRunStart, type RunContext } from './loadRunContext.ts';
+import {
+  CatalogCache,
+  loadRunContext,
+  loadRunStart,
+  planContextOf,
+  type RunContext,
+} from './loadRunContext.ts';
 import { replay, type ExecutionRow } from './replayRun.ts';
 import type { StageRecorder } from './StageRecorder.ts';
 import {
@@ -163,15 +169,7 @@ export async function prepareRun(
       ...(req.agentId ? { agentId: req.agentId } : {}),
       workflowStep: funding !== undefined,
     },
-    {
-      scope,
-      sizes: ctx.stats,
-      profile: ctx.profile,
-      rules: ctx.rules,
-      agents: ctx.agents,
-      matrix: ctx.matrix,
-      availableProviders: providerKinds(deps.providers),
-    },
+    planContextOf(ctx, providerKinds(deps.providers)),
     (step) => {
       if (step.step === 'encoded') {
         const e = step.encoding;

@@ -6,7 +6,13 @@
  */
 import { planRun } from '../../../../shared/pipeline/planRun.ts';
 import type { Claims } from '../dataAccess.ts';
-import { activeIdentity, loadRunContext, loadScope, type RunContext } from './loadRunContext.ts';
+import {
+  activeIdentity,
+  loadRunContext,
+  loadScope,
+  planContextOf,
+  type RunContext,
+} from './loadRunContext.ts';
 import { providerKinds, type PipelineCode, type PipelineDeps } from './types.ts';
 import {
   stepIntent,
@@ -38,17 +44,7 @@ export async function prepareWorkflow(
           scope: { type: 'identity' as const },
         },
       };
-    const [existing] = await tx<
-      {
-        id: string;
-        status: string;
-        request_hash: string | null;
-        step_results: StepOutcome[];
-        error: { code: PipelineCode; message: string } | null;
-        tokens_reserved: number;
-        tokens_used: number;
-      }[]
-    >`
+    const [existing] = await tx<RecordedWorkflowRun[]>`
       select id, status, request_hash, step_results, error, tokens_reserved, tokens_used from public.oneclick_executions
       where identity_id = ${identityId} and idempotency_key = ${req.idempotencyKey}`;
     if (existing) return { existing };
@@ -102,15 +98,7 @@ export async function prepareWorkflow(
 
   // one reservation for the whole run: each agent step planned as its run will plan it (planRun), at
   // the start of the workflow; a later step's run reserves what its plan asks, at most what is left
-  const planContext = {
-    scope: ctx.scope,
-    sizes: ctx.stats,
-    profile: ctx.profile,
-    rules: ctx.rules,
-    agents: ctx.agents,
-    matrix: ctx.matrix,
-    availableProviders: providerKinds(deps.providers),
-  };
+  const planContext = planContextOf(ctx, providerKinds(deps.providers));
   let total = 0;
   for (const step of steps) {
     if (step.step_type !== 'agent' || !step.task_type) continue;
@@ -142,19 +130,19 @@ export async function prepareWorkflow(
   return { kind: 'ready', identityId, steps, ctx, total };
 }
 
+/** A workflow run recorded under the request's idempotency key (public.oneclick_executions). */
+interface RecordedWorkflowRun {
+  id: string;
+  status: string;
+  request_hash: string | null;
+  step_results: StepOutcome[];
+  error: { code: PipelineCode; message: string } | null;
+  tokens_reserved: number;
+  tokens_used: number;
+}
+
 /** A run recorded under the key before: its outcome again, or the key reused with another request. */
-function replayWorkflow(
-  e: {
-    id: string;
-    status: string;
-    request_hash: string | null;
-    step_results: StepOutcome[];
-    error: { code: PipelineCode; message: string } | null;
-    tokens_reserved: number;
-    tokens_used: number;
-  },
-  requestHash: string,
-): WorkflowResult {
+function replayWorkflow(e: RecordedWorkflowRun, requestHash: string): WorkflowResult {
   if (e.request_hash !== requestHash)
     return {
       ok: false,
