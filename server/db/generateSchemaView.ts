@@ -1,9 +1,10 @@
 /**
  * The current SQL, readable: a generated view of the live schema under `supabase/schema/`, read from
- * a migrated database's catalog. Migrations restate whole functions and build most policies with
- * dynamic SQL, so neither grep nor the migration files show what is in force; this view does, one
- * file per function (`pg_get_functiondef`, with the `/** why *\/` paragraph of the migration that
- * last defined it) and one per table (row level security, policies, grants, triggers) and view.
+ * a migrated database's catalog. Migrations are fixed forward (a later file replaces a function the
+ * baseline defined, or builds a table's policies with `private.apply_identity_rls`), so the file that
+ * first defined something may not show what is in force; this view does, one file per function
+ * (`pg_get_functiondef`, with the `/** why *\/` paragraph of the migration that last defined it) and
+ * one per table (row level security, policies, grants, triggers) and view.
  * `npm run db:schema` writes it; test/db/schemaView.test.ts fails when it is stale. It is never
  * applied: migrations stay the only way the schema changes.
  */
