@@ -64,8 +64,8 @@ export const MAX_CANDIDATES = 32;
 
 /**
  * Why an answer does not answer the offer (werift takes any text): it must be an SDP with the
- * offer's m-lines (same mids, same order), the ICE and DTLS parameters a connection needs, and at
- * most MAX_CANDIDATES valid candidates.
+ * offer's m-lines (same mids, same order), the ICE and DTLS parameters a connection needs, and valid
+ * candidates naming at most MAX_CANDIDATES transport addresses.
  */
 export function answerMismatch(offer: string, answer: string): string | undefined {
   const mids = (sdp: string) => [...sdp.matchAll(/^a=mid:(\S+)\r?$/gm)].map((m) => m[1]);
@@ -75,13 +75,19 @@ export function answerMismatch(offer: string, answer: string): string | undefine
   for (const field of ['a=ice-ufrag:', 'a=ice-pwd:', 'a=fingerprint:']) {
     if (!answer.includes(field)) return `no ${field.slice(2, -1)}`;
   }
-  // candidates inside the answer are targets too: as bounded and as checked as trickled ones
+  // candidates inside the answer are targets too: as bounded and as checked as trickled ones. A
+  // BUNDLEd answer repeats its candidates in every m-line (werift does, with one m-line per speaker):
+  // what is bounded is the distinct transport addresses, and the lines at MAX_CANDIDATES per m-line
   const candidates = answer.split(/\r?\n/).filter((line) => line.startsWith('a=candidate:'));
-  if (candidates.length > MAX_CANDIDATES) return 'too many ICE candidates';
+  if (candidates.length > MAX_CANDIDATES * Math.max(1, offered.length)) return 'too many ICE candidates';
+  const targets = new Set<string>();
   for (const line of candidates) {
     const problem = candidateMismatch(line.slice(2).trim());
     if (problem) return `an invalid ICE candidate (${problem})`;
+    const [, , transport, , address, port] = line.split(' ');
+    targets.add(`${transport!.toLowerCase()} ${address!.toLowerCase()} ${port}`);
   }
+  if (targets.size > MAX_CANDIDATES) return 'too many ICE candidates';
   return undefined;
 }
 

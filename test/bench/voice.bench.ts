@@ -7,6 +7,11 @@
  * forwarded packets (and forwarded packets per CPU-second), and p50/p99 forwarding delay (receive →
  * handed to the socket, timed by the SFU), with the machine's load average. Loopback only, bounded:
  * WARMUP_MS + MEASURE_MS per step.
+ * Setup (voiceLoad.ts): everyone joins first, then the answers — so the ICE and DTLS handshakes — go
+ * in waves of 8, each waited for (30 s at most per handshake); a participant whose handshake failed
+ * or timed out, or whom the SFU dropped, joins again (4 joins at most, then the step fails saying
+ * why); the rejoins are counted and printed, and a stalled setup prints where it stands every 10 s.
+ * An answer the SFU refuses for any reason but staleness is printed, never swallowed.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +31,7 @@ const LADDER = ARGS.length > 0 ? ARGS : [8, 16, 32, 50];
 const SPEAKERS = 4;
 const WARMUP_MS = 3_000;
 const MEASURE_MS = 10_000;
+/** The whole setup's bound (the load process bounds each handshake and each peer's joins itself). */
 const SETUP_TIMEOUT_MS = 300_000;
 const ROOM = 'bench-voice';
 /** Targets of issue 15. */
@@ -48,6 +54,11 @@ interface Row {
   setupS: number;
   /** Participants whose connection failed during setup and joined again. */
   rejoined: number;
+  /** Waves the handshakes went in, and how long the joins took before them. */
+  waves: number;
+  joinedS: number;
+  /** Why participants joined again, counted. */
+  reasons: Record<string, number>;
 }
 
 async function step(n: number): Promise<Row> {
@@ -64,7 +75,16 @@ async function step(n: number): Promise<Row> {
   const next = (type: FromLoad['type']) => new Promise<FromLoad>((resolve) => waiting.set(type, resolve));
   control.onRoom(ROOM, (event) => {
     if (event.event === 'offer') toLoad({ type: 'offer', peer: event.peer, offer: event.offer });
+    // the SFU dropped a session whose connection failed there: that participant joins again
+    if (event.event === 'peerState' && event.state === 'failed') {
+      toLoad({ type: 'dropped', peer: event.peer, why: 'dropped by the SFU' });
+    }
   });
+  let loadFailed: (reason: string) => void = () => undefined;
+  const failed = new Promise<never>(
+    (_, reject) => (loadFailed = (reason) => reject(new Error(`N=${n}: ${reason}`))),
+  );
+  failed.catch(() => undefined);
   child.on('message', (m: FromLoad) => {
     if (m.type === 'join') {
       // everyone within a 4 m circle: all within hearing radius of all
@@ -78,14 +98,24 @@ async function step(n: number): Promise<Row> {
           muted: false,
           position: [4 * Math.cos(angle), 1.6, 4 * Math.sin(angle)],
         })
-        .then(({ offer }) => toLoad({ type: 'offer', peer: m.peer, offer: offer! }));
+        .then(({ offer }) => toLoad({ type: 'offer', peer: m.peer, offer: offer! }))
+        .catch((error: unknown) =>
+          toLoad({ type: 'dropped', peer: m.peer, why: `join refused (${(error as Error).message})` }),
+        );
+      return;
+    }
+    if (m.type === 'failed') {
+      loadFailed(m.reason);
       return;
     }
     if (m.type === 'answer') {
       void control
         .call({ op: 'answer', room: ROOM, peer: m.peer, revision: m.revision, sdp: m.sdp })
-        .catch(() => {
-          // superseded by a newer offer: the peer answers that one too
+        .catch((error: unknown) => {
+          // superseded by a newer offer (the peer answers that one too); anything else is worth knowing
+          const message = (error as Error).message;
+          if (!/is for offer/.test(message))
+            console.error(`bench:voice: ${m.peer}'s answer refused: ${message}`);
         });
       return;
     }
@@ -98,12 +128,14 @@ async function step(n: number): Promise<Row> {
     toLoad({ type: 'start', n, speakers: SPEAKERS });
     const settled = await Promise.race([
       ready,
+      failed,
       new Promise((_, reject) =>
         setTimeout(() => reject(new Error(`N=${n}: setup timed out`)), SETUP_TIMEOUT_MS),
       ),
     ]);
     const setupS = (performance.now() - t0) / 1000;
-    const rejoined = (settled as Extract<FromLoad, { type: 'ready' }>).failures;
+    const setup = settled as Extract<FromLoad, { type: 'ready' }>;
+    const rejoined = setup.failures;
     toLoad({ type: 'send' });
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     await control.call({ op: 'stats', reset: true });
@@ -129,6 +161,9 @@ async function step(n: number): Promise<Row> {
       minPerListener: load.minPerListener / (load.wallMs / 1000),
       setupS,
       rejoined,
+      waves: setup.waves,
+      joinedS: setup.joinedS,
+      reasons: setup.reasons,
     };
   } finally {
     toLoad({ type: 'stop' });
@@ -153,8 +188,13 @@ async function main(): Promise<void> {
         `(received ${r.received.toFixed(0)}/s, least per listener ${r.minPerListener.toFixed(0)}/s)  ` +
         `SFU CPU ${(r.cpuShare * 100).toFixed(0).padStart(3)}%  ${r.cpuMsPer1000.toFixed(1)} ms CPU / 1,000 forwarded ` +
         `(${r.forwardedPerCore.toFixed(0)} forwarded per CPU-second)  delay p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms  ` +
-        `loop p99 ${r.loopP99.toFixed(1)} ms  load process CPU ${(r.loadCpuShare * 100).toFixed(0)}%  setup ${r.setupS.toFixed(1)} s` +
-        (r.rejoined > 0 ? ` (${r.rejoined} joined again after a failed handshake)` : ''),
+        `loop p99 ${r.loopP99.toFixed(1)} ms  load process CPU ${(r.loadCpuShare * 100).toFixed(0)}%  ` +
+        `setup ${r.setupS.toFixed(1)} s (joins ${r.joinedS.toFixed(1)} s, handshakes in ${r.waves} waves; ${r.rejoined} joined again` +
+        (r.rejoined > 0
+          ? `: ${Object.entries(r.reasons)
+              .map(([why, k]) => `${k} ${why}`)
+              .join(', ')})`
+          : ')'),
     );
   }
   const top = rows.at(-1)!;

@@ -11,6 +11,8 @@ import { createWeriftVoicePeer, type PeerOffer, type WeriftVoicePeer } from '../
 export type ToLoad =
   | { type: 'start'; n: number; speakers: number }
   | { type: 'offer'; peer: string; offer: PeerOffer }
+  /** The SFU dropped this peer's session (its connection failed there), or its join was refused. */
+  | { type: 'dropped'; peer: string; why: string }
   | { type: 'send' }
   | { type: 'measure' }
   | { type: 'report' }
@@ -20,7 +22,8 @@ export type ToLoad =
 export type FromLoad =
   | { type: 'join'; peer: string }
   | { type: 'answer'; peer: string; revision: number; sdp: string }
-  | { type: 'ready'; failures: number }
+  | { type: 'ready'; failures: number; waves: number; joinedS: number; reasons: Record<string, number> }
+  | { type: 'failed'; reason: string }
   | { type: 'report'; received: number; sent: number; cpuMs: number; wallMs: number; minPerListener: number };
 
 const LOUD = 20;
@@ -42,31 +45,119 @@ const until = (ok: () => boolean) =>
     check();
   });
 
+/** Peers whose answers (so ICE and DTLS handshakes) are let through at once. */
+const WAVE = 8;
+/** A handshake not done by then is given up: the peer joins again (counted). */
+const HANDSHAKE_TIMEOUT_MS = 30_000;
+/** Joins per peer before the step fails (bounded setup). */
+const MAX_JOINS = 4;
+const joins = new Map<string, number>();
+
+/** Drops a peer's session and joins again (a failed or timed-out handshake, or the SFU dropped it). */
+function rejoin(id: string, why: string): void {
+  const peer = peers.get(id);
+  if (!peer) return;
+  const count = (joins.get(id) ?? 1) + 1;
+  if (count > MAX_JOINS) {
+    send({ type: 'failed', reason: `${id}: ${MAX_JOINS} joins failed (last: ${why})` });
+    return;
+  }
+  joins.set(id, count);
+  failures += 1;
+  retryReasons.set(why, (retryReasons.get(why) ?? 0) + 1);
+  void peer.reset().then(() => send({ type: 'join', peer: id }));
+}
+const retryReasons = new Map<string, number>();
+
+/** Resolves true when the peer is connected on its latest offer, false after `ms`. */
+function readyWithin(peer: WeriftVoicePeer, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    peer.ready().then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(false);
+      },
+    );
+  });
+}
+
+/**
+ * Everyone joins first (each gets its first offer; the offers the SFU makes for later joiners
+ * coalesce into one pending renegotiation per peer), then the answers — so the ICE and DTLS
+ * handshakes, the costly part — go in waves of WAVE peers, each wave waiting until its peers are
+ * connected (HANDSHAKE_TIMEOUT_MS at most; a peer that failed or timed out joins again, counted).
+ */
 async function start(n: number, s: number): Promise<void> {
   speakers = s;
-  // everyone joins, then everyone answers: the SFU's offers made meanwhile coalesce into one each
-  let open: () => void = () => undefined;
-  const gate = new Promise<void>((resolve) => (open = resolve));
+  const t0 = performance.now();
+  let phase = 'joining';
+  // a setup that stalls says where, every 10 s
+  const progress = setInterval(() => {
+    const list = [...peers.values()];
+    const states = new Map<string, number>();
+    for (const p of list) {
+      const state = p.pc()?.connectionState ?? 'none';
+      states.set(state, (states.get(state) ?? 0) + 1);
+    }
+    console.error(
+      `bench:voice N=${n} setup ${((performance.now() - t0) / 1000).toFixed(0)} s: ${phase}; ` +
+        `${list.filter((p) => p.offers > 0).length} offered, ${list.filter((p) => p.isReady()).length} ready, ` +
+        `connections ${[...states].map(([k, v]) => `${v} ${k}`).join(', ')}; ${failures} joined again`,
+    );
+  }, 10_000);
+  const gates = new Map<string, () => void>();
   for (let i = 0; i < n; i += 1) {
     const id = `p${i}`;
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    gates.set(id, open);
     const peer = createWeriftVoicePeer(
       (revision, sdp) => send({ type: 'answer', peer: id, revision, sdp }),
       {},
       gate,
     );
-    // a handshake that times out on a busy machine: the SFU dropped the session, join again
-    peer.onFailed = () => {
-      failures += 1;
-      void peer.reset().then(() => send({ type: 'join', peer: id }));
-    };
+    peer.onFailed = () => rejoin(id, 'connection failed');
     peers.set(id, peer);
+    joins.set(id, 1);
     send({ type: 'join', peer: id });
   }
   await Promise.all([...peers.values()].map((p) => until(() => p.offers > 0)));
-  open();
-  // every join makes the SFU offer again to everyone: wait until all settled on their latest offer
-  await Promise.all([...peers.values()].map((p) => p.ready()));
-  send({ type: 'ready', failures });
+  const joinedMs = performance.now() - t0;
+  phase = 'handshakes';
+  const ids = [...peers.keys()];
+  let waves = 0;
+  for (let i = 0; i < ids.length; i += WAVE) {
+    waves += 1;
+    const wave = ids.slice(i, i + WAVE);
+    for (const id of wave) gates.get(id)!();
+    const done = await Promise.all(wave.map((id) => readyWithin(peers.get(id)!, HANDSHAKE_TIMEOUT_MS)));
+    wave.forEach((id, k) => {
+      if (!done[k]) rejoin(id, 'handshake timed out');
+    });
+  }
+  // the rejoined, and everyone's last renegotiation: until all are connected on their latest offer
+  phase = 'last renegotiations';
+  for (;;) {
+    const late = ids.filter((id) => !peers.get(id)!.isReady());
+    if (late.length === 0) break;
+    const done = await Promise.all(late.map((id) => readyWithin(peers.get(id)!, HANDSHAKE_TIMEOUT_MS)));
+    late.forEach((id, k) => {
+      if (!done[k]) rejoin(id, 'handshake timed out');
+    });
+  }
+  clearInterval(progress);
+  send({
+    type: 'ready',
+    failures,
+    waves,
+    joinedS: joinedMs / 1000,
+    reasons: Object.fromEntries(retryReasons),
+  });
 }
 
 process.on('message', (message: ToLoad) => {
@@ -76,6 +167,10 @@ process.on('message', (message: ToLoad) => {
       return;
     case 'offer':
       peers.get(message.peer)?.offer(message.offer);
+      return;
+    case 'dropped':
+      // unless it is already joining again (its own side failed too)
+      if (peers.get(message.peer)?.pc()) rejoin(message.peer, message.why);
       return;
     case 'send': {
       // one clock for every peer, catching up after a stall: each sends 50 packets a second on

@@ -5,6 +5,7 @@
  * stack trace. Debian's packages, never a browser download:
  * - `chromium`: the browser end-to-end suites and the client benchmark (Playwright drives it);
  * - `redis-server`: the realtime scale-out test (two processes on a loopback Redis);
+ * - `turnserver` (package `coturn`): the voice call through a TURN relay (test/voice/turnRelay.test.ts);
  * - `faketime`: the clock-shift run only.
  * As root with apt-get (CI, a fresh container) the missing ones are installed; otherwise the line
  * names the `apt-get install` command. It also refuses, in one line, a checkout the `postgres` OS
@@ -22,6 +23,7 @@ const PIECES = {
   chromium: { pkg: 'chromium', flags: [] as string[] },
   'redis-server': { pkg: 'redis-server', flags: ['--no-install-recommends'] },
   faketime: { pkg: 'faketime', flags: ['--no-install-recommends'] },
+  turnserver: { pkg: 'coturn', flags: ['--no-install-recommends'] },
 } as const;
 type Piece = keyof typeof PIECES;
 
@@ -78,5 +80,5 @@ async function ensureReachableDatabase(): Promise<void> {
 }
 
 const extra = process.argv.slice(2).filter((a): a is Piece => a in PIECES);
-ensure(['chromium', 'redis-server', ...extra]);
+ensure(['chromium', 'redis-server', 'turnserver', ...extra]);
 await ensureReachableDatabase();

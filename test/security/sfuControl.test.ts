@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SfuClient } from '../../server/voice/SfuClient.ts';
+import { answerMismatch, MAX_CANDIDATES } from '../../server/voice/sfuPeerConnection.ts';
 import { spawnSfu, type SfuProcess } from '../../server/voice/spawnSfu.ts';
 import { SFU_SECRET } from '../voice/voiceHarness.ts';
 
@@ -181,10 +182,54 @@ describe('SFU control door', () => {
       (_, i) => `a=candidate:${i} 1 udp 1 127.0.0.1 ${22_000 + i} typ host`,
     );
     await expect(answer(withCandidates(many))).rejects.toThrow(/too many ICE candidates/);
+    // the same few repeated line after line are still a few targets, but the lines are bounded too
+    const repeated = (k: number) => Array.from({ length: k }, (_, i) => many[i % 2]!);
+    expect(answerMismatch(offer!.sdp, withCandidates(repeated(32)))).toBeUndefined();
+    await expect(answer(withCandidates(repeated(33)))).rejects.toThrow(/too many ICE candidates/);
     await expect(
       answer(withCandidates(['a=candidate:1 1 udp 1 intranet.example.com 9 typ host'])),
     ).rejects.toThrow(/invalid ICE candidate/);
     await a.call({ op: 'closeRoom', room: 'r-answer' });
+  });
+
+  it('bounds an answer by the transport addresses it names, not by how often a BUNDLE repeats them', () => {
+    // one m-line per speaker: a 40-person room's answer repeats its candidates 40 times
+    const mlines = 40;
+    const sdp = (candidates: (m: number) => string[]) =>
+      [
+        'v=0',
+        'a=ice-ufrag:abcd',
+        'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+        'a=fingerprint:sha-256 AA:BB',
+        ...Array.from({ length: mlines }, (_, m) => [
+          'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+          `a=mid:${m}`,
+          ...candidates(m).map((c) => `a=candidate:${c}`),
+        ]).flat(),
+        '',
+      ].join('\r\n');
+    const offer = sdp(() => []);
+    const host = (i: number) => `${i} 1 udp 2122260223 127.0.0.1 ${30_000 + i} typ host`;
+    expect(
+      answerMismatch(
+        offer,
+        sdp(() => [host(1), host(2)]),
+      ),
+    ).toBeUndefined();
+    // distinct targets past the bound, spread over the m-lines
+    expect(
+      answerMismatch(
+        offer,
+        sdp((m) => (m === 0 ? Array.from({ length: 33 }, (_, i) => host(i)) : [])),
+      ),
+    ).toBe('too many ICE candidates');
+    // the same target over and over: past MAX_CANDIDATES lines per m-line, refused before parsing on
+    expect(
+      answerMismatch(
+        offer,
+        sdp((m) => (m === 0 ? Array(MAX_CANDIDATES * mlines + 1).fill(host(1)) : [])),
+      ),
+    ).toBe('too many ICE candidates');
   });
 
   it('ends the sessions of a realtime process whose connection dropped', async () => {

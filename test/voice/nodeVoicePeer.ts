@@ -4,7 +4,12 @@
  */
 import type { Room as SdkRoom } from '@colyseus/sdk';
 import { VOICE_SDP_CHUNK_CHARS, type VoiceServerMessage } from '../../shared/protocol/voiceProtocol.ts';
-import { createWeriftVoicePeer, type PeerMischief, type WeriftVoicePeer } from './weriftVoicePeer.ts';
+import {
+  createWeriftVoicePeer,
+  type PeerIce,
+  type PeerMischief,
+  type WeriftVoicePeer,
+} from './weriftVoicePeer.ts';
 
 export interface NodeVoicePeer extends WeriftVoicePeer {
   readonly room: SdkRoom;
@@ -13,16 +18,21 @@ export interface NodeVoicePeer extends WeriftVoicePeer {
 }
 
 /** Sends `voiceJoin` on `room` and handles every offer that follows. */
-export function joinVoice(room: SdkRoom, mischief: PeerMischief = {}): NodeVoicePeer {
-  const core = createWeriftVoicePeer((revision, sdp) => {
-    for (let i = 0; i < sdp.length; i += VOICE_SDP_CHUNK_CHARS) {
-      room.send('voiceAnswer', {
-        revision,
-        chunk: sdp.slice(i, i + VOICE_SDP_CHUNK_CHARS),
-        last: i + VOICE_SDP_CHUNK_CHARS >= sdp.length,
-      });
-    }
-  }, mischief);
+export function joinVoice(room: SdkRoom, mischief: PeerMischief = {}, ice: PeerIce = {}): NodeVoicePeer {
+  const core = createWeriftVoicePeer(
+    (revision, sdp) => {
+      for (let i = 0; i < sdp.length; i += VOICE_SDP_CHUNK_CHARS) {
+        room.send('voiceAnswer', {
+          revision,
+          chunk: sdp.slice(i, i + VOICE_SDP_CHUNK_CHARS),
+          last: i + VOICE_SDP_CHUNK_CHARS >= sdp.length,
+        });
+      }
+    },
+    mischief,
+    undefined,
+    ice,
+  );
   const messages: VoiceServerMessage[] = [];
   const off = room.onMessage('voice', (message: VoiceServerMessage) => {
     messages.push(message);

@@ -21,6 +21,16 @@ export interface PeerOffer {
   sdp: string;
   publishMid?: string;
   tracks: Record<string, string>;
+  /** The ICE servers the room hands the session (STUN, TURN with its credential). */
+  iceServers?: { urls: string[]; username?: string; credential?: string }[];
+}
+
+/** How the peer's connection does ICE. */
+export interface PeerIce {
+  /** Use the offer's ICE servers (a browser's RTCPeerConnection configuration). */
+  useOfferServers?: boolean;
+  /** iceTransportPolicy 'relay': only TURN relay candidates, as a client behind a closed network. */
+  relayOnly?: boolean;
 }
 
 /**
@@ -58,6 +68,8 @@ export interface WeriftVoicePeer {
   sendOne(level: number): Promise<void>;
   /** Resolves when the media connection is up and the latest offer is answered; rejects when it failed. */
   ready(): Promise<void>;
+  /** What `ready` waits for, now. */
+  isReady(): boolean;
   /** Calls `wake` listeners: something the caller waits on may have changed. */
   poke(): void;
   /** Called when the media connection fails (the SFU has dropped the session; join again). */
@@ -67,8 +79,10 @@ export interface WeriftVoicePeer {
   close(): Promise<void>;
 }
 
-function peerConfig(): ConstructorParameters<typeof RTCPeerConnection>[0] {
+function peerConfig(offer: PeerOffer, ice: PeerIce): ConstructorParameters<typeof RTCPeerConnection>[0] {
   return {
+    ...(ice.useOfferServers && offer.iceServers ? { iceServers: offer.iceServers } : {}),
+    ...(ice.relayOnly ? { iceTransportPolicy: 'relay' as const } : {}),
     codecs: {
       audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 })],
     },
@@ -89,6 +103,7 @@ export function createWeriftVoicePeer(
   sendAnswer: (revision: number, sdp: string) => void,
   mischief: PeerMischief = {},
   gate: Promise<void> = Promise.resolve(),
+  ice: PeerIce = {},
 ): WeriftVoicePeer {
   let pc: RTCPeerConnection | undefined;
   let publishTx: RTCRtpTransceiver | undefined;
@@ -152,6 +167,7 @@ export function createWeriftVoicePeer(
         };
         check();
       }),
+    isReady: () => pc?.connectionState === 'connected' && !!peer.last && answered === peer.last.revision,
     poke: wake,
     async reset() {
       const old = pc;
@@ -183,7 +199,7 @@ export function createWeriftVoicePeer(
 
   const answer = async (offer: PeerOffer) => {
     if (!pc) {
-      const own = (pc = new RTCPeerConnection(peerConfig()));
+      const own = (pc = new RTCPeerConnection(peerConfig(offer, ice)));
       own.connectionStateChange.subscribe((state) => {
         if (state === 'failed' && pc === own) peer.onFailed?.();
         wake();
