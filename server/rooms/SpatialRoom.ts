@@ -8,6 +8,7 @@ import {
   SPATIAL_SERVER,
   SpatialJoinOptions,
   spatialClientSchemas,
+  type PlaceKind,
   type SpatialClientType,
 } from '../../shared/protocol/spatialProtocol.ts';
 import {
@@ -37,9 +38,12 @@ const SLICES = Math.max(1, Math.round(POSE_HZ / COARSE_POSE_HZ));
 /** Close code a kicked client receives. */
 export const KICKED_CLOSE_CODE = ROOM_CLOSE.kicked;
 
-/** The room id of a dataspace's spatial room: one room per dataspace, cluster-wide. */
-export function spatialRoomId(dataspaceId: string): string {
-  return `ds-${dataspaceId}`;
+/**
+ * The room id of a dataspace's spatial room, or of one of its places (a thread or a workspace
+ * entered as a room): one room per dataspace and per place, cluster-wide.
+ */
+export function spatialRoomId(dataspaceId: string, place?: { kind: PlaceKind; id: string }): string {
+  return place ? `ds-${dataspaceId}-${place.kind}-${place.id}` : `ds-${dataspaceId}`;
 }
 
 /**
@@ -78,33 +82,59 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     return authenticateJoin(
       'dataspace',
       token,
-      () => SpatialJoinOptions.parse(options).dataspaceId,
-      '{ dataspaceId: uuid }',
+      () => {
+        // a place is entered through the `place` room: here it would land in the dataspace's room
+        if (typeof options === 'object' && options !== null && 'place' in options) {
+          throw new Error('a thread or workspace room is joined as `place`');
+        }
+        return SpatialJoinOptions.parse(options).dataspaceId;
+      },
+      '{ dataspaceId: uuid }; a thread or workspace is joined as the `place` room',
     );
+  }
+
+  /** The place this room stands for: none for the dataspace's room (PlaceRoom names one). */
+  protected placeOf(options: unknown): { kind: PlaceKind; id: string } | undefined {
+    void options;
+    return undefined;
   }
 
   override async onCreate(options: unknown): Promise<void> {
     this.deps = realtimeDeps();
     const { dataspaceId } = SpatialJoinOptions.parse(options);
-    this.roomId = spatialRoomId(dataspaceId);
+    const place = this.placeOf(options);
+    this.roomId = spatialRoomId(dataspaceId, place);
     // a full or locked room is not listed as available: refuse instead of creating a twin
     if ((await matchMaker.query({ roomId: this.roomId })).length > 0) {
       throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'realtime: this room is full');
     }
-    const owner = await this.deps.db.withService(
-      (tx) => tx<{ identity_id: string; name: string; capacity: number | null; locked: boolean | null }[]>`
-        select d.identity_id, d.name, r.capacity, r.locked from public.dataspaces d
-        left join lateral (select x.capacity, x.locked from public.xr_rooms x
-                           where x.dataspace_id = d.id and x.kind = 'dataspace' order by x.created_at limit 1) r on true
-        where d.id = ${dataspaceId}`,
+    // the place must be one of THIS dataspace's threads or workspaces (service read: admission,
+    // the dataspace's, is asked as each joining identity by RoomSeats)
+    const [owner] = await this.deps.db.withService(
+      (tx) => tx<{ identity_id: string; name: string }[]>`
+        select d.identity_id, case ${place?.kind ?? 'dataspace'}
+          when 'thread' then (select t.title from public.threads t
+                              where t.id = ${place?.id ?? null}::uuid and t.dataspace_id = d.id)
+          when 'workspace' then (select w.name from public.workspaces w
+                                 where w.id = ${place?.id ?? null}::uuid and w.dataspace_id = d.id)
+          else d.name end as name
+        from public.dataspaces d where d.id = ${dataspaceId}`,
     );
-    if (!owner[0]) throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'realtime: no such dataspace');
-    this.ownerIdentityId = owner[0].identity_id;
-    this.xrRoomId = await this.deps.store.ensureRoom(this.ownerIdentityId, dataspaceId, owner[0].name);
+    if (!owner) throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'realtime: no such dataspace');
+    if (owner.name === null) {
+      throw new ServerError(
+        ErrorCode.MATCHMAKE_INVALID_CRITERIA,
+        `realtime: no such ${place?.kind ?? 'place'} in this dataspace`,
+      );
+    }
+    this.ownerIdentityId = owner.identity_id;
+    const row = await this.deps.store.ensureRoom(this.ownerIdentityId, dataspaceId, owner.name, place);
+    this.xrRoomId = row.id;
     this.state.dataspaceId = dataspaceId;
-    this.state.name = owner[0].name;
-    this.state.capacity = owner[0].capacity ?? 16;
-    this.state.locked = owner[0].locked ?? false;
+    this.state.place = place ? `${place.kind}:${place.id}` : '';
+    this.state.name = owner.name;
+    this.state.capacity = row.capacity;
+    this.state.locked = row.locked;
     this.maxClients = this.state.capacity;
     this.seats = new RoomSeats(this, this.deps, 'dataspace', dataspaceId, {
       door: (admission) => this.door(admission),
@@ -170,7 +200,12 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
         this.broadcast(SPATIAL_SERVER.db, event),
       ),
     );
-    this.deps.log('room.created', { room: 'spatial', roomId: this.roomId, dataspaceId });
+    this.deps.log('room.created', {
+      room: 'spatial',
+      roomId: this.roomId,
+      dataspaceId,
+      place: this.state.place,
+    });
   }
 
   override async onJoin(client: Client, options: unknown): Promise<void> {

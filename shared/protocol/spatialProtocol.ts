@@ -174,8 +174,40 @@ export interface RealtimeErrorMessage {
   type?: string;
 }
 
-/** Join options of a spatial room. */
+/** What a place room stands for inside a dataspace: one of its threads or workspaces (issue 16). */
+export const PLACE_KINDS = ['thread', 'workspace'] as const;
+/** A place kind. */
+export type PlaceKind = (typeof PLACE_KINDS)[number];
+
+/** A place's key as join options and room state carry it: `thread:<uuid>` or `workspace:<uuid>`. */
+export const PlaceKey = z
+  .string()
+  .regex(
+    /^(thread|workspace):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    'place must be thread:<uuid> or workspace:<uuid>',
+  );
+
+/** The key of a dataspace's place. */
+export function placeKey(kind: PlaceKind, id: string): string {
+  return `${kind}:${id}`;
+}
+
+/** A place key's kind and id; undefined when it is not one. */
+export function parsePlace(key: string): { kind: PlaceKind; id: string } | undefined {
+  if (!PlaceKey.safeParse(key).success) return undefined;
+  const [kind, id] = key.split(':') as [PlaceKind, string];
+  return { kind, id };
+}
+
+/** Join options of a spatial room (the dataspace's own room: no `place`). */
 export const SpatialJoinOptions = z.object({ dataspaceId: uuid, mode: z.enum(AVATAR_MODES).optional() });
+/**
+ * Join options of a place room: a thread or workspace of the dataspace entered as a room of its
+ * own. Admission is the dataspace's; the room checks the place belongs to that dataspace.
+ */
+export const PlaceJoinOptions = SpatialJoinOptions.extend({ place: PlaceKey });
+/** Join options of a place room. */
+export type PlaceJoinOptions = z.infer<typeof PlaceJoinOptions>;
 /** Join options of a spatial room. */
 export type SpatialJoinOptions = z.infer<typeof SpatialJoinOptions>;
 
