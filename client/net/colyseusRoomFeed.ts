@@ -85,6 +85,8 @@ export interface JoinSpatialRoomOptions {
   /** The supabase session's access token (carries identity_id). */
   accessToken: string;
   dataspaceId: string;
+  /** A thread or workspace of the dataspace entered as a room of its own (`thread:<id>`, `workspace:<id>`). */
+  place?: string | null;
   mode?: AvatarMode;
   /** Overrides of the SDK's automatic reconnection (tests shorten minUptime). */
   reconnection?: Partial<
@@ -100,15 +102,22 @@ export class RoomJoinError extends Error {
   }
 }
 
-/** Joins (or creates) the dataspace's SpatialRoom with the session token and wraps it as a feed. */
+/**
+ * Joins (or creates) the dataspace's SpatialRoom — or, with `place`, the room of one of its threads
+ * or workspaces (the `place` room, admitted as the dataspace) — with the session token, as a feed.
+ */
 export async function joinSpatialRoom(options: JoinSpatialRoomOptions): Promise<ColyseusRoomFeed> {
   const client = new Client(options.endpoint);
   client.auth.token = options.accessToken;
   let room: Room<unknown, SpatialState>;
   try {
     room = await client.joinOrCreate(
-      'spatial',
-      { dataspaceId: options.dataspaceId, ...(options.mode ? { mode: options.mode } : {}) },
+      options.place ? 'place' : 'spatial',
+      {
+        dataspaceId: options.dataspaceId,
+        ...(options.place ? { place: options.place } : {}),
+        ...(options.mode ? { mode: options.mode } : {}),
+      },
       SpatialState,
     );
   } catch (error) {

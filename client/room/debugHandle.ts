@@ -6,6 +6,7 @@ import type { SpatialStore } from '../spatial/spatialStore.ts';
 import type { RoomStore } from '../state/roomStore.ts';
 import type { VoiceSession } from '../voice/voiceSession.ts';
 import type { DataspaceStore } from './dataspaceStore.ts';
+import type { WorkspaceFeed } from '../places/workspaceFeed.ts';
 
 /**
  * `window.__chenu` while a room is open: read-only handles on its stores and feed, for end-to-end
@@ -22,4 +23,6 @@ export interface ChenuDebugHandle {
   readonly locomotion: Locomotion;
   /** The room's voice session (its spatial audio, its media connection). */
   readonly voice: VoiceSession;
+  /** The joined workspace room (co-editing), while the page stands in a workspace's room. */
+  workspace?: WorkspaceFeed | null;
 }
