@@ -2,7 +2,7 @@ import { Container, Text } from '@react-three/uikit';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import type { ChenuApi, Message } from '../api/chenuApi.ts';
+import type { ChenuApi, Decision, Message, Thread } from '../api/chenuApi.ts';
 import { tokenUseText } from '../bureau/bureauText.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useDataspace, useDataspaceStore } from '../room/DataspaceContext.ts';
@@ -18,7 +18,7 @@ import {
   panelFontProps,
   px,
 } from '../spatial/spatialText.ts';
-import { agentStreams } from '../threads/agentStreams.ts';
+import { agentStreams, type LiveRun } from '../threads/agentStreams.ts';
 import { named, usePress } from '../threads/named.ts';
 import { excerpt } from '../ui/text.ts';
 import { WALL_ROWS, loadThreadMessages, mergeMessages, wallStart } from './threadMessages.ts';
@@ -128,9 +128,8 @@ export function MessageWall({ messages, loading }: { messages: readonly Message[
 }
 
 /** The thread's decisions, pinned beside the wall. */
-function Pinned({ threadId }: { threadId: string }) {
+function Pinned({ decisions }: { decisions: readonly Decision[] }) {
   const { t } = useTranslation();
-  const decisions = useDataspace((s) => s.decisions[threadId]) ?? NO_DECISIONS;
   return (
     <Container
       {...panelFontProps()}
@@ -161,12 +160,17 @@ function Pinned({ threadId }: { threadId: string }) {
 }
 
 /** The thread's agent runs (live ones with their status, settled ones counted) and its token use. */
-function RunsAndTokens({ threadId, messages }: { threadId: string; messages: readonly Message[] }) {
+function RunsAndTokens({
+  thread,
+  live,
+  messages,
+}: {
+  thread: Thread | undefined;
+  live: readonly LiveRun[];
+  messages: readonly Message[];
+}) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const thread = useDataspace((s) => s.threads.find((x) => x.id === threadId));
-  const runs = useStore(agentStreams, (s) => s.runs);
-  const live = useMemo(() => Object.values(runs).filter((r) => r.threadId === threadId), [runs, threadId]);
   const settled = useMemo(() => messages.filter((m) => m.author_kind === 'agent').length, [messages]);
   const use = thread
     ? tokenUseText(
@@ -208,6 +212,33 @@ function RunsAndTokens({ threadId, messages }: { threadId: string; messages: rea
   );
 }
 
+/** What a thread's room shows. */
+export interface ThreadRoomData {
+  messages: readonly Message[];
+  loading: boolean;
+  decisions: readonly Decision[];
+  thread: Thread | undefined;
+  live: readonly LiveRun[];
+}
+
+/** A thread's room as it is drawn (the data read by ThreadRoom3D): wall, pinned decisions, runs. */
+export function ThreadRoomView({ messages, loading, decisions, thread, live }: ThreadRoomData) {
+  const { wall, pinned, runs } = THREAD_ROOM_PLAN;
+  return (
+    <group name="thread-room">
+      <group position={[wall.x, wall.y, wall.z]}>
+        <MessageWall messages={messages} loading={loading} />
+      </group>
+      <group position={[pinned.x, pinned.y, pinned.z]} rotation-y={pinned.rotY}>
+        <Pinned decisions={decisions} />
+      </group>
+      <group position={[runs.x, runs.y, runs.z]} rotation-y={runs.rotY}>
+        <RunsAndTokens thread={thread} live={live} messages={messages} />
+      </group>
+    </group>
+  );
+}
+
 /**
  * A thread entered as a room: its messages as a wall ahead, its decisions pinned on the left, its
  * agent runs and token use on the right. The wall reads the thread's newest messages once, then adds
@@ -236,18 +267,17 @@ export default function ThreadRoom3D({
     () => (messages && latest ? mergeMessages(messages, latest) : (messages ?? [])),
     [messages, latest],
   );
-  const { wall, pinned, runs } = THREAD_ROOM_PLAN;
+  const decisions = useDataspace((s) => s.decisions[threadId]) ?? NO_DECISIONS;
+  const thread = useDataspace((s) => s.threads.find((x) => x.id === threadId));
+  const runs = useStore(agentStreams, (s) => s.runs);
+  const live = useMemo(() => Object.values(runs).filter((r) => r.threadId === threadId), [runs, threadId]);
   return (
-    <group name="thread-room">
-      <group position={[wall.x, wall.y, wall.z]}>
-        <MessageWall messages={merged} loading={messages === null} />
-      </group>
-      <group position={[pinned.x, pinned.y, pinned.z]} rotation-y={pinned.rotY}>
-        <Pinned threadId={threadId} />
-      </group>
-      <group position={[runs.x, runs.y, runs.z]} rotation-y={runs.rotY}>
-        <RunsAndTokens threadId={threadId} messages={merged} />
-      </group>
-    </group>
+    <ThreadRoomView
+      messages={merged}
+      loading={messages === null}
+      decisions={decisions}
+      thread={thread}
+      live={live}
+    />
   );
 }

@@ -18,7 +18,14 @@ import { named, usePress } from '../threads/named.ts';
 import { VirtualKeyboard3D } from '../threads/VirtualKeyboard3D.tsx';
 import { excerpt } from '../ui/text.ts';
 import type { Panel } from '../api/chenuApi.ts';
-import type { WorkspaceEditorView, WorkspaceFeed, WorkspacePanelView } from './workspaceFeed.ts';
+import type { StoreApi } from 'zustand';
+import type { Placement } from '../spatial/spatialLayout.ts';
+import type {
+  WorkspaceEditorView,
+  WorkspaceFeed,
+  WorkspaceFeedState,
+  WorkspacePanelView,
+} from './workspaceFeed.ts';
 
 /** Where a workspace's panels stand in its room: centred ahead of the entrance. */
 export const WORKSPACE_ROOM_PLAN = {
@@ -123,55 +130,121 @@ function WorkspacePanel3D({
   );
 }
 
+/** What the board of a workspace's panels reads: the workspace room's state. */
+type BoardState = Pick<WorkspaceFeedState, 'layout' | 'panels' | 'texts' | 'editors' | 'selfId'>;
+
+/** The panels' placements as one flat board (every panel in the plane z = 0, unturned), or null. */
+export function flatBoard(placements: readonly Placement[]) {
+  if (placements.length === 0 || placements.some((p) => p.rotY !== 0 || p.z !== 0)) return null;
+  const minX = Math.min(...placements.map((p) => p.x - p.width / 2));
+  const maxX = Math.max(...placements.map((p) => p.x + p.width / 2));
+  const minY = Math.min(...placements.map((p) => p.y - p.height / 2));
+  const maxY = Math.max(...placements.map((p) => p.y + p.height / 2));
+  return { minX, maxX, minY, maxY };
+}
+
 /**
- * A workspace entered as a room: its panels laid out by the workspace's own layout (grid, stack,
- * wall, radial, free, from the workspace room's state), each with its shared text, where the others'
- * carets are and who is editing it. An editor in a headset presses Edit and types with the virtual
- * keyboard: every key is a Yjs change of the panel's text, seen by everyone at once.
+ * A workspace's panels laid out by its layout, each with its shared text, the others' carets and
+ * who is editing it. A flat layout (grid, stack, wall) is ONE uikit root, each panel placed in it
+ * absolutely: one batch of panels and one of glyphs, however many panels there are; a layout that
+ * turns panels (radial, free) needs a root per panel.
+ */
+export function WorkspaceBoard3D({
+  store,
+  editing = null,
+  canEdit = false,
+  onEdit,
+}: {
+  store: StoreApi<BoardState>;
+  editing?: string | null;
+  canEdit?: boolean;
+  onEdit?: (panelId: string) => void;
+}) {
+  const { t } = useTranslation();
+  const layout = useStore(store, (s) => s.layout);
+  const panels = useStore(store, (s) => s.panels);
+  const texts = useStore(store, (s) => s.texts);
+  const editors = useStore(store, (s) => s.editors);
+  const selfId = useStore(store, (s) => s.selfId);
+  const placements = useMemo(() => layoutWorkspace(layout, panels), [layout, panels]);
+  const byId = useMemo(() => new Map(panels.map((p) => [p.id, p])), [panels]);
+  const flat = useMemo(() => flatBoard(placements), [placements]);
+  const panelOf = (p: Placement) => (
+    <WorkspacePanel3D
+      panel={byId.get(p.id)!}
+      text={texts[p.id] ?? ''}
+      carets={editors.filter((e) => e.sessionId !== selfId && e.cursorPanel === p.id)}
+      width={p.width}
+      height={p.height}
+      editing={editing === p.id}
+      canEdit={canEdit}
+      onEdit={() => onEdit?.(p.id)}
+    />
+  );
+  if (panels.length === 0) {
+    return (
+      <group position={[0, 1.5, 0]}>
+        <Container {...panelFontProps()}>
+          <Text fontSize={36} color={MUTED}>
+            {t('places.empty')}
+          </Text>
+        </Container>
+      </group>
+    );
+  }
+  if (flat) {
+    return (
+      <group name="ws-board" position={[(flat.minX + flat.maxX) / 2, (flat.minY + flat.maxY) / 2, 0]}>
+        <Container {...panelFontProps()} width={px(flat.maxX - flat.minX)} height={px(flat.maxY - flat.minY)}>
+          {placements.map((p) => (
+            <Container
+              key={p.id}
+              ref={named(`ws-panel-${p.id}`)}
+              positionType="absolute"
+              positionLeft={px(p.x - p.width / 2 - flat.minX)}
+              positionTop={px(flat.maxY - (p.y + p.height / 2))}
+            >
+              {panelOf(p)}
+            </Container>
+          ))}
+        </Container>
+      </group>
+    );
+  }
+  return (
+    <group name="ws-board">
+      {placements.map((p) => (
+        <group key={p.id} name={`ws-panel-${p.id}`} position={[p.x, p.y, p.z]} rotation-y={p.rotY}>
+          <Container {...panelFontProps()}>{panelOf(p)}</Container>
+        </group>
+      ))}
+    </group>
+  );
+}
+
+/**
+ * A workspace entered as a room: its board of panels (WorkspaceBoard3D) ahead of the entrance. An
+ * editor in a headset presses Edit and types with the virtual keyboard: every key is a Yjs change
+ * of the panel's text, seen by everyone at once.
  */
 export default function WorkspaceRoom3D({ feed, keyboard }: { feed: WorkspaceFeed; keyboard: boolean }) {
   const { t } = useTranslation();
-  const layout = useStore(feed.store, (s) => s.layout);
-  const panels = useStore(feed.store, (s) => s.panels);
   const texts = useStore(feed.store, (s) => s.texts);
-  const editors = useStore(feed.store, (s) => s.editors);
-  const selfId = useStore(feed.store, (s) => s.selfId);
+  const panels = useStore(feed.store, (s) => s.panels);
   const canEdit = useStore(feed.store, (s) => s.canEdit);
   const [editing, setEditing] = useState<string | null>(null);
-  const placements = useMemo(() => layoutWorkspace(layout, panels), [layout, panels]);
-  const byId = useMemo(() => new Map(panels.map((p) => [p.id, p])), [panels]);
-  const edited = editing ? byId.get(editing) : undefined;
+  const edited = editing ? panels.find((p) => p.id === editing) : undefined;
   return (
     <group name="workspace-room" position={[WORKSPACE_ROOM_PLAN.panels.x, 0, WORKSPACE_ROOM_PLAN.panels.z]}>
-      {panels.length === 0 && (
-        <group position={[0, 1.5, 0]}>
-          <Container {...panelFontProps()}>
-            <Text fontSize={36} color={MUTED}>
-              {t('places.empty')}
-            </Text>
-          </Container>
-        </group>
-      )}
-      {placements.map((p) => {
-        const panel = byId.get(p.id)!;
-        return (
-          <group key={p.id} name={`ws-panel-${p.id}`} position={[p.x, p.y, p.z]} rotation-y={p.rotY}>
-            <WorkspacePanel3D
-              panel={panel}
-              text={texts[p.id] ?? ''}
-              carets={editors.filter((e) => e.sessionId !== selfId && e.cursorPanel === p.id)}
-              width={p.width}
-              height={p.height}
-              editing={editing === p.id}
-              canEdit={canEdit && keyboard}
-              onEdit={() => {
-                setEditing(p.id);
-                feed.setCursor(p.id, (texts[p.id] ?? '').length);
-              }}
-            />
-          </group>
-        );
-      })}
+      <WorkspaceBoard3D
+        store={feed.store}
+        editing={editing}
+        canEdit={canEdit && keyboard}
+        onEdit={(panelId) => {
+          setEditing(panelId);
+          feed.setCursor(panelId, (texts[panelId] ?? '').length);
+        }}
+      />
       {edited && keyboard && (
         <group
           position={[
