@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { ROOM_CLOSE } from '../../shared/protocol/spatialProtocol.ts';
@@ -95,6 +95,8 @@ export function RoomSession({
   // the thread or workspace this page stands in as a room of its own; null: the dataspace's room
   const [place, setPlace] = useState<string | null>(null);
   const [workspace, setWorkspace] = useState<WorkspaceFeed | null>(null);
+  // the debug handle reads it here: the handle is made again by every join of a spatial room
+  const workspaceRef = useRef<WorkspaceFeed | null>(null);
   const { presence } = useSharing();
   const status = useStore(feed?.status ?? idleStatus);
   const xrStatus = useStore(clientStore, (s) => s.xrStatus);
@@ -173,6 +175,9 @@ export function RoomSession({
           voice: v,
           people: who,
           locomotion,
+          get workspace() {
+            return workspaceRef.current;
+          },
         };
         Object.assign(globalThis, { __chenu: handle });
       },
@@ -196,17 +201,15 @@ export function RoomSession({
       (w) => {
         if (cancelled) return void w.leave();
         joined = w;
+        workspaceRef.current = w;
         setWorkspace(w);
-        const handle = (globalThis as { __chenu?: ChenuDebugHandle }).__chenu;
-        if (handle) handle.workspace = w;
       },
       (error: unknown) => !cancelled && clientStore.setState({ notice: toUiError(error) }),
     );
     return () => {
       cancelled = true;
+      workspaceRef.current = null;
       setWorkspace(null);
-      const handle = (globalThis as { __chenu?: ChenuDebugHandle }).__chenu;
-      if (handle) handle.workspace = null;
       void joined?.leave();
     };
     // joined once per workspace entered; a refreshed token keeps the joined room

@@ -24,5 +24,5 @@ export interface ChenuDebugHandle {
   /** The room's voice session (its spatial audio, its media connection). */
   readonly voice: VoiceSession;
   /** The joined workspace room (co-editing), while the page stands in a workspace's room. */
-  workspace?: WorkspaceFeed | null;
+  readonly workspace: WorkspaceFeed | null;
 }

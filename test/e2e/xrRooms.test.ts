@@ -176,5 +176,5 @@ describe('threads and workspaces as rooms, co-editing (two users, one in VR)', (
     expect(merged).toContain('bob ok');
     await shot(alice, '10-alice-after-restart');
     await shot(bob, '11-bob-after-restart');
-  }, 300_000);
+  }, 600_000);
 });
