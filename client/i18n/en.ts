@@ -732,6 +732,10 @@ export const en = {
     label: 'Augmented reality',
     place: 'Select an object, then tap a surface: it is set down and anchored there.',
     exit: 'Leave AR',
+    anchorsPersistent: 'Placed objects are anchored to the world, and stay there next time on this device.',
+    anchorsSession: 'Placed objects are anchored to the world for this session.',
+    anchorsNone: 'This browser offers no world anchors: placed objects keep their place in the room.',
+    aligned: 'The room is aligned with the world through a saved anchor.',
   },
   /** An avatar's name tag: how the person is present (desktop shows the name alone). */
   avatarTag: {
@@ -743,6 +747,8 @@ export const en = {
     arHands: '{{name}} · AR · hands',
   },
   spatial: {
+    anchoredWorld: 'Anchored to the world',
+    placedInRoom: 'Placed in the room',
     signs: { memory: 'Memory', workspaces: 'Workspaces', threads: 'Threads', meeting: 'Meeting' },
     memoryCount_one: '{{count}} memory',
     memoryCount_other: '{{count}} memories',
