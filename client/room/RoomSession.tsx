@@ -1,4 +1,5 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
+import { worldAnchorStore } from '../state/worldAnchorStore.ts';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { ROOM_CLOSE } from '../../shared/protocol/spatialProtocol.ts';
@@ -163,6 +164,7 @@ export function RoomSession({
           voice: v,
           people: who,
           locomotion,
+          worldAnchors: worldAnchorStore,
         };
         Object.assign(globalThis, { __chenu: handle });
       },

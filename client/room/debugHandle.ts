@@ -4,6 +4,7 @@ import type { ColyseusRoomFeed } from '../net/colyseusRoomFeed.ts';
 import type { PeopleStore } from '../people/peopleStore.ts';
 import type { SpatialStore } from '../spatial/spatialStore.ts';
 import type { RoomStore } from '../state/roomStore.ts';
+import type { worldAnchorStore } from '../state/worldAnchorStore.ts';
 import type { VoiceSession } from '../voice/voiceSession.ts';
 import type { DataspaceStore } from './dataspaceStore.ts';
 
@@ -22,4 +23,6 @@ export interface ChenuDebugHandle {
   readonly locomotion: Locomotion;
   /** The room's voice session (its spatial audio, its media connection). */
   readonly voice: VoiceSession;
+  /** What holds placed objects in AR: WebXR (persistent) anchors or room-space poses. */
+  readonly worldAnchors: typeof worldAnchorStore;
 }

@@ -1,12 +1,12 @@
 import { useFrame } from '@react-three/fiber';
-import { useRequestXRAnchor, useXR, useXRHitTest, useXRInputSourceState } from '@react-three/xr';
+import { useXR, useXRHitTest, useXRInputSourceState } from '@react-three/xr';
 import { useEffect, useRef } from 'react';
 import { Matrix4, Quaternion, Vector3, type Mesh } from 'three';
 import { useGrabSession } from '../interaction/useGrabSession.ts';
 import { useRoomFeed } from '../room/RoomFeedContext.ts';
 import { useRoomStoreApi } from '../room/RoomStoreContext.ts';
 import { anchorOfObject } from '../state/worldAnchorStore.ts';
-import { anchorInWorld, startWorldAnchors } from './worldAnchors.ts';
+import { anchorInWorld, requestWorldAnchor, startWorldAnchors } from './worldAnchors.ts';
 import { trackSelectPresses } from './selectPresses.ts';
 
 const _m = new Matrix4();
@@ -34,7 +34,6 @@ function ARHitTestPlacement() {
   const grab = useGrabSession();
   const store = useRoomStoreApi();
   const feed = useRoomFeed();
-  const requestAnchor = useRequestXRAnchor();
   const reticle = useRef<Mesh>(null);
   useEffect(() => (session ? startWorldAnchors(session, store) : undefined), [session, store]);
   useXRHitTest((results, getWorldMatrix) => {
@@ -69,8 +68,7 @@ function ARHitTestPlacement() {
           if (!placed.ok) return;
           const at = new Vector3(pose.x, pose.y, pose.z);
           const facing = new Quaternion(pose.qx, pose.qy, pose.qz, pose.qw);
-          const create = () =>
-            requestAnchor({ relativeTo: 'world', worldPosition: at, worldQuaternion: facing });
+          const create = () => requestWorldAnchor(at, facing);
           return anchorInWorld(create, feed, placed.value.anchorId, previous);
         });
       },
@@ -79,7 +77,7 @@ function ARHitTestPlacement() {
       stop();
       hit.valid = false;
     };
-  }, [session, grab, store, feed, requestAnchor]);
+  }, [session, grab, store, feed]);
   return (
     <mesh ref={reticle} rotation-x={-Math.PI / 2} visible={false}>
       <ringGeometry args={[0.06, 0.08, 32]} />

@@ -1,4 +1,4 @@
-import { Quaternion, Vector3, type Object3D } from 'three';
+import { Matrix4, Quaternion, Vector3, type Object3D } from 'three';
 import type { RoomFeed } from '../state/RoomFeed.ts';
 import type { RoomStore } from '../state/roomStore.ts';
 import { markInWorld, worldAnchorStore, type WorldAnchorSupport } from '../state/worldAnchorStore.ts';
@@ -71,6 +71,7 @@ export function startWorldAnchors(session: XRSession, room: RoomStore): () => vo
     live.session = null;
     live.room = null;
     live.restored = [];
+    dropRequests();
     worldAnchorStore.setState({ support: 'none', inWorld: new Set(), alignedBy: null });
   };
 }
@@ -114,9 +115,51 @@ export function alignToWorldAnchors(origin: Object3D, frame: XRFrame, ref: XRRef
   }
 }
 
+interface AnchorRequest {
+  readonly position: Vector3;
+  readonly quaternion: Quaternion;
+  readonly resolve: (anchor: XRAnchor | undefined) => void;
+}
+const requests: AnchorRequest[] = [];
+const _m = new Matrix4();
+const _inv = new Matrix4();
+const _one = new Vector3(1, 1, 1);
+
+/**
+ * Asks for a WebXR anchor at a room pose; it is created in the next XR frame's callback
+ * (`createRequestedAnchors`), the only place `XRFrame.createAnchor` may be called. Undefined when the
+ * runtime refuses it or the session ends first.
+ */
+export function requestWorldAnchor(position: Vector3, quaternion: Quaternion): Promise<XRAnchor | undefined> {
+  return new Promise((resolve) => requests.push({ position, quaternion, resolve }));
+}
+
+/**
+ * In the XR frame callback: creates the requested anchors, each at its room pose taken into the
+ * session's reference space through the rig (origin's world matrix must be current).
+ */
+export function createRequestedAnchors(origin: Object3D, frame: XRFrame, ref: XRReferenceSpace): void {
+  if (requests.length === 0) return;
+  for (const r of requests.splice(0)) {
+    if (typeof frame.createAnchor !== 'function') {
+      r.resolve(undefined);
+      continue;
+    }
+    _m.compose(r.position, r.quaternion, _one).premultiply(_inv.copy(origin.matrixWorld).invert());
+    _m.decompose(_p, _q, _rp);
+    const pose = new XRRigidTransform({ x: _p.x, y: _p.y, z: _p.z }, { x: _q.x, y: _q.y, z: _q.z, w: _q.w });
+    frame.createAnchor(pose, ref).then(r.resolve, () => r.resolve(undefined));
+  }
+}
+
+/** Drops requests still waiting for a frame (the session ended). */
+function dropRequests(): void {
+  for (const r of requests.splice(0)) r.resolve(undefined);
+}
+
 /**
  * After a placement the room acknowledged: a WebXR anchor where the object was set down (`create`,
- * the library's `requestXRAnchor` at that room pose) and, where persistent anchors exist, its handle
+ * `requestWorldAnchor` at that room pose) and, where persistent anchors exist, its handle
  * bound to the room's anchor. The handle of the object's previous anchor on this device is deleted,
  * so re-placing an object does not pile up anchors in the headset. Failures leave the room pose.
  */

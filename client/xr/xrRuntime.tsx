@@ -17,7 +17,7 @@ import { XRGrab } from './XRGrab.tsx';
 import { XRHandTracker } from './XRHandTracker.tsx';
 import { XRPushToTalk } from './XRPushToTalk.tsx';
 import { XRRightController } from './XRRightController.tsx';
-import { alignToWorldAnchors } from './worldAnchors.ts';
+import { alignToWorldAnchors, createRequestedAnchors } from './worldAnchors.ts';
 import {
   placeOriginAt,
   teleportOrigin,
@@ -134,7 +134,11 @@ function Origin({ origin }: { origin: RefObject<Group | null> }) {
       rig.placed = true;
     }
     // AR: a restored persistent anchor registers the room to the real world (worldAnchors.ts)
-    if (ar && ref) alignToWorldAnchors(o, frame!, ref);
+    if (ar && ref) {
+      alignToWorldAnchors(o, frame!, ref);
+      o.updateMatrixWorld();
+      createRequestedAnchors(o, frame!, ref);
+    }
     o.updateMatrixWorld();
     viewerInRoom(o, headLocal, headLocalQ, head, headQ);
     // locomotion follows the viewer's feet and heading: leaving XR resumes the desktop view there
