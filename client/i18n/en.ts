@@ -718,6 +718,11 @@ export const en = {
   },
   /** The headset's virtual keyboard and the 3D composer under the thread panel. */
   xrKeyboard: { shift: 'Shift', space: 'Space', backspace: 'Delete' },
+  /** The headset's 3D panels beside the thread panel: people and chat, share, token HUD. */
+  xrPanels: {
+    kick: 'Remove',
+    kickConfirm: 'Remove {{name}} from the room',
+  },
   xrComposer: {
     write: 'Write',
     act: 'Ask an agent',

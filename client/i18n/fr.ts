@@ -732,6 +732,11 @@ export const fr = {
   },
   /** The headset's virtual keyboard and the 3D composer under the thread panel. */
   xrKeyboard: { shift: 'Maj', space: 'Espace', backspace: 'Effacer' },
+  /** The headset's 3D panels beside the thread panel: people and chat, share, token HUD. */
+  xrPanels: {
+    kick: 'Retirer',
+    kickConfirm: 'Retirer {{name}} de la salle',
+  },
   xrComposer: {
     write: 'Écrire',
     act: 'Demander à un agent',

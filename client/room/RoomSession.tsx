@@ -43,6 +43,9 @@ const ThreadPanel3D = lazy(() => import('../threads/ThreadPanel3D.tsx'));
 const BureauPanel3D = lazy(() => import('../bureau/BureauPanel3D.tsx'));
 // the joined meeting's floor control for a headset (raise hand, queue): uikit, its own chunk, XR only
 const MeetingPanel3D = lazy(() => import('../meetings/MeetingPanel3D.tsx'));
+const PeoplePanel3D = lazy(() => import('../people/PeoplePanel3D.tsx'));
+const SharePanel3D = lazy(() => import('../sharing/SharePanel3D.tsx'));
+const TokenHud3D = lazy(() => import('../hud/TokenHud3D.tsx'));
 // the room's memory wall, workspaces, thread panels and meeting table: uikit, its own chunk, every mode
 const SpatialRoom = lazy(() => import('../spatial/SpatialRoom.tsx'));
 
@@ -243,6 +246,9 @@ export function RoomSession({
                   <ThreadPanel3D />
                   <BureauPanel3D bureau={bureau} dataspace={ds} />
                   <MeetingPanel3D meetings={meetings} />
+                  <TokenHud3D />
+                  <PeoplePanel3D people={people} voice={voice} />
+                  <SharePanel3D fallback={dataspace} />
                 </Suspense>
               </DataspaceContext.Provider>
             )}
