@@ -10,7 +10,10 @@ import { bindRoomFeed } from '../../../client/state/bindRoomFeed.ts';
 import { createLocalRoomFeed } from '../../../client/state/createLocalRoomFeed.ts';
 import { createCrowdSimulation } from '../../../client/state/crowdSimulation.ts';
 import { createRoomStore } from '../../../client/state/roomStore.ts';
+import { initI18n } from '../../../client/i18n/i18n.ts';
 import { NaiveRoom } from './NaiveRoom.tsx';
+import { NaiveUi } from './NaiveUi.tsx';
+import { UiRoom } from './UiRoom.tsx';
 
 export interface BenchResult {
   mode: string;
@@ -30,7 +33,15 @@ declare global {
   }
 }
 
-const mode = new URLSearchParams(location.search).get('mode') === 'naive' ? 'naive' : 'instanced';
+/**
+ * `instanced` / `naive`: the room's avatars and objects; `ui` / `ui-naive`: the same room as the
+ * dataspace with its full UI panels open (UiRoom.tsx, NaiveUi.tsx), seen from the headset's spot.
+ */
+const MODES = ['instanced', 'naive', 'ui', 'ui-naive'] as const;
+const asked = new URLSearchParams(location.search).get('mode');
+const mode = MODES.find((m) => m === asked) ?? 'instanced';
+const naive = mode === 'naive' || mode === 'ui-naive';
+const ui = mode === 'ui' || mode === 'ui-naive';
 const AVATARS = 100;
 const OBJECTS = 1000;
 const FRAMES_PER_PATCH = 3; // 20 Hz patches at 60 frames per second
@@ -38,8 +49,14 @@ const FRAMES_PER_PATCH = 3; // 20 Hz patches at 60 frames per second
 function Driver({ crowd }: { crowd: ReturnType<typeof createCrowdSimulation> }) {
   const { advance, gl, camera } = useThree();
   useEffect(() => {
-    camera.position.set(0, 7, 16);
-    camera.lookAt(0, 1, 0);
+    if (ui) {
+      // where a headset user stands among the panels, looking at the thread panel
+      camera.position.set(0, 1.7, 2.6);
+      camera.lookAt(0, 1.4, -1.1);
+    } else {
+      camera.position.set(0, 7, 16);
+      camera.lookAt(0, 1, 0);
+    }
     const context = gl.getContext();
     const pixel = new Uint8Array(4);
     window.runBench = async (frames) => {
@@ -86,7 +103,7 @@ function Bench() {
       <Canvas frameloop="never" dpr={1} camera={{ fov: 70, near: 0.05, far: 200 }}>
         <color attach="background" args={['#dde3ea']} />
         <RoomEnvironment />
-        {mode === 'naive' ? (
+        {naive ? (
           <NaiveRoom />
         ) : (
           <>
@@ -94,6 +111,8 @@ function Bench() {
             <ObjectInstances />
           </>
         )}
+        {mode === 'ui' && <UiRoom />}
+        {mode === 'ui-naive' && <NaiveUi />}
         <Driver crowd={setup.crowd} />
       </Canvas>
     </RoomStoreContext.Provider>
@@ -102,4 +121,5 @@ function Bench() {
 
 window.addEventListener('error', (e) => (window.benchError = String(e.message)));
 await loadUiFont();
+if (ui) initI18n({ lng: 'fr' });
 createRoot(document.getElementById('root')!).render(<Bench />);
