@@ -14,7 +14,7 @@ import { SfuClient } from '../../server/voice/SfuClient.ts';
 import type { XRDebugHandle } from '../../client/xr/xrRuntime.tsx';
 import { useClientStack } from './clientStack.ts';
 import { emulateQuest3, frames, screenshotPath, useXRBrowser } from './harness.ts';
-import { pressNamed, typeOnKeyboard, untilNamed } from './xrPress.ts';
+import { faceNamed, pressNamed, typeOnKeyboard, untilNamed } from './xrPress.ts';
 
 declare global {
   interface Window {
@@ -92,6 +92,7 @@ describe('XR panels with two users (Chromium + IWER Quest 3, fake microphones, r
 
     await pressNamed(alice, 'xr-chat-write');
     await untilNamed(alice, 'xr-chat-key-a');
+    await faceNamed(alice, 'xr-chat-draft');
     await alice.screenshot({ path: await screenshotPath('xr-panels-chat-keyboard') });
     const words = 'Salut Bob';
     await typeOnKeyboard(alice, words, 'xr-chat-key');
@@ -107,7 +108,7 @@ describe('XR panels with two users (Chromium + IWER Quest 3, fake microphones, r
     await alice.waitForFunction(() =>
       window.__chenu!.people.getState().chat.some((l) => l.text === 'Bien reçu' && l.name === 'Bob'),
     );
-    await frames(alice, 3);
+    await faceNamed(alice, 'xr-chat-log');
     await alice.screenshot({ path: await screenshotPath('xr-panels-chat-vr') });
   }, 300_000);
 
@@ -129,7 +130,7 @@ describe('XR panels with two users (Chromium + IWER Quest 3, fake microphones, r
         .poll(async () => Date.now() - (await stats()).lastForwardedAtMs!, { timeout: 10_000 })
         .toBeGreaterThan(1500);
       const stoppedAt = (await stats()).lastForwardedAtMs!;
-      await frames(alice, 3);
+      await faceNamed(alice, `xr-mute-${bobIdentity}`);
       await alice.screenshot({ path: await screenshotPath('xr-panels-muted-vr') });
       await bob.screenshot({ path: await screenshotPath('xr-panels-muted-desktop') });
       // Bob presses his own Unmute: the moderator's mute holds; wait for ~2 s of voice through the SFU
@@ -174,13 +175,14 @@ describe('XR panels with two users (Chromium + IWER Quest 3, fake microphones, r
     await untilNamed(alice, 'xr-share-key-a');
     await typeOnKeyboard(alice, 'carol@xr.test', 'xr-share-key');
     await pressNamed(alice, 'xr-share-role'); // participant -> editor
+    await faceNamed(alice, 'xr-share-email');
     await alice.screenshot({ path: await screenshotPath('xr-panels-share-typed') });
     await pressNamed(alice, 'xr-share-send');
     await untilNamed(alice, 'xr-share-sent');
     const [row] = await stack.sql()<{ role: string; status: string }[]>`
       select role, status from public.invitations where invitee_email = 'carol@xr.test'`;
     expect(row).toEqual({ role: 'editor', status: 'pending' });
-    await frames(alice, 3);
+    await faceNamed(alice, 'xr-share-sent');
     await alice.screenshot({ path: await screenshotPath('xr-panels-share-sent') });
 
     // Carol's inbox, live from her presence room

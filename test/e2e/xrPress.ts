@@ -90,3 +90,29 @@ export async function typeOnKeyboard(page: Page, text: string, prefix = 'xr-key'
     await pressNamed(page, `${prefix}-${lower}`);
   }
 }
+
+/**
+ * Turns the emulated headset (yaw only) toward the 3D object named `name`, so a screenshot shows it.
+ * The headset's pose is in the session's space: the target goes through the rig's inverse.
+ */
+export async function faceNamed(page: Page, name: string): Promise<void> {
+  await untilNamed(page, name);
+  const found = await page.evaluate((n) => {
+    let root = window.__chenu!.spatial.root!;
+    while (root.parent) root = root.parent;
+    const e = root.getObjectByName(n)!.matrixWorld.elements;
+    return { at: [e[12]!, e[13]!, e[14]!], origin: [...window.__chenuXR!.origin!.matrixWorld.elements] };
+  }, name);
+  const local = new Vector3()
+    .fromArray(found.at)
+    .applyMatrix4(new Matrix4().fromArray(found.origin).invert());
+  await page.evaluate(
+    ([x, z]) => {
+      const device = window.iwerDevice;
+      const yaw = Math.atan2(-(x! - device.position.x), -(z! - device.position.z));
+      device.quaternion.set(0, Math.sin(yaw / 2), 0, Math.cos(yaw / 2));
+    },
+    [local.x, local.z] as const,
+  );
+  await frames(page, 3);
+}
