@@ -1,6 +1,6 @@
 import { Matrix4, Quaternion, Vector3, type Object3D } from 'three';
 import type { RoomFeed } from '../state/RoomFeed.ts';
-import type { RoomStore } from '../state/roomStore.ts';
+import type { AnchorEntry, RoomStore } from '../state/roomStore.ts';
 import { markInWorld, worldAnchorStore, type WorldAnchorSupport } from '../state/worldAnchorStore.ts';
 import { alignOriginTo } from './xrOrigin.ts';
 
@@ -90,11 +90,16 @@ const _rq = new Quaternion();
 export function alignToWorldAnchors(origin: Object3D, frame: XRFrame, ref: XRReferenceSpace): void {
   const room = live.room;
   if (!room || live.restored.length === 0) return;
-  for (const r of live.restored) {
+  const anchors = room.getState().anchors;
+  for (let i = 0; i < live.restored.length; i += 1) {
+    const r = live.restored[i]!;
     if (r.checked || !frame.trackedAnchors?.has(r.anchor)) continue;
     const pose = frame.getPose(r.anchor.anchorSpace, ref);
     if (!pose) continue;
-    const entry = room.getState().anchors.find((a) => a.id === r.roomAnchorId);
+    let entry: AnchorEntry | undefined;
+    for (let j = 0; j < anchors.length && !entry; j += 1) {
+      if (anchors[j]!.id === r.roomAnchorId) entry = anchors[j];
+    }
     if (!entry) continue;
     const t = pose.transform;
     _p.set(t.position.x, t.position.y, t.position.z);
