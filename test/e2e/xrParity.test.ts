@@ -196,7 +196,9 @@ describe('XR parity end to end (Chromium + IWER Quest 3, real stack)', () => {
       .toContain(words);
     await frames(a, 3);
     await a.screenshot({ path: await screenshotPath('xr-parity-posted') });
-  }, 240_000);
+    // ~10 presses of 3D keys on software WebGL, with the headset's other panels (people, share, token
+    // HUD) in the scene: 249 s were measured at a load average of 19 on this shared 2-core machine
+  }, 420_000);
 
   it('runs a governed action in VR: the estimate shows intent, EQS and cost, confirming debits the balance', async () => {
     const threadId = (await a.evaluate(() => window.__chenu!.dataspace.getState().openThreadId))!;
