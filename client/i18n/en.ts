@@ -718,6 +718,11 @@ export const en = {
   },
   /** The headset's virtual keyboard and the 3D composer under the thread panel. */
   xrKeyboard: { shift: 'Shift', space: 'Space', backspace: 'Delete' },
+  /** The headset's 3D panels beside the thread panel: people and chat, share, token HUD. */
+  xrPanels: {
+    kick: 'Remove',
+    kickConfirm: 'Remove {{name}} from the room',
+  },
   xrComposer: {
     write: 'Write',
     act: 'Ask an agent',
@@ -732,6 +737,10 @@ export const en = {
     label: 'Augmented reality',
     place: 'Select an object, then tap a surface: it is set down and anchored there.',
     exit: 'Leave AR',
+    anchorsPersistent: 'Placed objects are anchored to the world, and stay there next time on this device.',
+    anchorsSession: 'Placed objects are anchored to the world for this session.',
+    anchorsNone: 'This browser offers no world anchors: placed objects keep their place in the room.',
+    aligned: 'The room is aligned with the world through a saved anchor.',
   },
   /** An avatar's name tag: how the person is present (desktop shows the name alone). */
   avatarTag: {
@@ -786,6 +795,8 @@ export const en = {
     empty: 'No panel in this workspace.',
   },
   spatial: {
+    anchoredWorld: 'Anchored to the world',
+    placedInRoom: 'Placed in the room',
     signs: { memory: 'Memory', workspaces: 'Workspaces', threads: 'Threads', meeting: 'Meeting' },
     memoryCount_one: '{{count}} memory',
     memoryCount_other: '{{count}} memories',

@@ -732,6 +732,11 @@ export const fr = {
   },
   /** The headset's virtual keyboard and the 3D composer under the thread panel. */
   xrKeyboard: { shift: 'Maj', space: 'Espace', backspace: 'Effacer' },
+  /** The headset's 3D panels beside the thread panel: people and chat, share, token HUD. */
+  xrPanels: {
+    kick: 'Retirer',
+    kickConfirm: 'Retirer {{name}} de la salle',
+  },
   xrComposer: {
     write: 'Écrire',
     act: 'Demander à un agent',
@@ -746,6 +751,12 @@ export const fr = {
     label: 'Réalité augmentée',
     place: 'Sélectionnez un objet, puis touchez une surface : il y est posé et ancré.',
     exit: 'Quitter la RA',
+    anchorsPersistent:
+      'Les objets posés sont ancrés au monde, et y restent la prochaine fois sur cet appareil.',
+    anchorsSession: 'Les objets posés sont ancrés au monde pendant cette session.',
+    anchorsNone:
+      'Ce navigateur n’offre pas d’ancres du monde : les objets posés gardent leur place dans la salle.',
+    aligned: 'La salle est alignée sur le monde grâce à une ancre enregistrée.',
   },
   /** An avatar's name tag: how the person is present (desktop shows the name alone). */
   avatarTag: {
@@ -800,6 +811,8 @@ export const fr = {
     empty: 'Aucun panneau dans cet espace de travail.',
   },
   spatial: {
+    anchoredWorld: 'Ancré au monde',
+    placedInRoom: 'Posé dans la salle',
     signs: { memory: 'Mémoire', workspaces: 'Espaces de travail', threads: 'Fils', meeting: 'Réunion' },
     memoryCount_one: '{{count}} souvenir',
     memoryCount_other: '{{count}} souvenirs',

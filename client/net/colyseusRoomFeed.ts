@@ -249,6 +249,14 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
       const snap = anchorSnapshot(anchor);
       anchors.set(snap.id, snap);
       ch.anchorAdd.emit(snap);
+      // a device handle bound later (anchorHandle) re-announces the anchor with it
+      cb.listen(anchor, 'xrAnchorId', (value: string) => {
+        const known = anchors.get(anchor.id);
+        if (!known || known.xrHandle === (value || null)) return;
+        const next = anchorSnapshot(anchor);
+        anchors.set(next.id, next);
+        ch.anchorAdd.emit(next);
+      });
       for (const [label, waiter] of anchorWaiters) {
         if (label === anchor.label && !waiter.known.has(anchor.id)) {
           anchorWaiters.delete(label);
@@ -457,6 +465,11 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
           q: unitQuat(pose.qx, pose.qy, pose.qz, pose.qw),
         });
       });
+    },
+
+    bindAnchorHandle(anchorId, handle) {
+      if (!connected()) return;
+      room.send('anchorHandle', { anchorId, xrAnchorId: handle });
     },
 
     placeObject(kind, pose, extra = {}) {

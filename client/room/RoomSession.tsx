@@ -1,4 +1,5 @@
 import { Suspense, lazy, useEffect, useMemo, useRef, useState } from 'react';
+import { worldAnchorStore } from '../state/worldAnchorStore.ts';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { ROOM_CLOSE } from '../../shared/protocol/spatialProtocol.ts';
@@ -46,6 +47,9 @@ const ThreadPanel3D = lazy(() => import('../threads/ThreadPanel3D.tsx'));
 const BureauPanel3D = lazy(() => import('../bureau/BureauPanel3D.tsx'));
 // the joined meeting's floor control for a headset (raise hand, queue): uikit, its own chunk, XR only
 const MeetingPanel3D = lazy(() => import('../meetings/MeetingPanel3D.tsx'));
+const PeoplePanel3D = lazy(() => import('../people/PeoplePanel3D.tsx'));
+const SharePanel3D = lazy(() => import('../sharing/SharePanel3D.tsx'));
+const TokenHud3D = lazy(() => import('../hud/TokenHud3D.tsx'));
 // the room's memory wall, workspaces, thread panels and meeting table: uikit, its own chunk, every mode
 const SpatialRoom = lazy(() => import('../spatial/SpatialRoom.tsx'));
 // a thread's or workspace's own room (issue 16): its wall or panels and its doors, uikit, own chunk
@@ -178,6 +182,7 @@ export function RoomSession({
           get workspace() {
             return workspaceRef.current;
           },
+          worldAnchors: worldAnchorStore,
         };
         Object.assign(globalThis, { __chenu: handle });
       },
@@ -304,6 +309,9 @@ export function RoomSession({
                     <ThreadPanel3D />
                     <BureauPanel3D bureau={bureau} dataspace={ds} />
                     <MeetingPanel3D meetings={meetings} />
+                    <TokenHud3D />
+                    <PeoplePanel3D people={people} voice={voice} />
+                    <SharePanel3D fallback={dataspace} />
                   </Suspense>
                 </DataspaceContext.Provider>
               )}

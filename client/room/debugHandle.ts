@@ -4,6 +4,7 @@ import type { ColyseusRoomFeed } from '../net/colyseusRoomFeed.ts';
 import type { PeopleStore } from '../people/peopleStore.ts';
 import type { SpatialStore } from '../spatial/spatialStore.ts';
 import type { RoomStore } from '../state/roomStore.ts';
+import type { worldAnchorStore } from '../state/worldAnchorStore.ts';
 import type { VoiceSession } from '../voice/voiceSession.ts';
 import type { DataspaceStore } from './dataspaceStore.ts';
 import type { WorkspaceFeed } from '../places/workspaceFeed.ts';
@@ -25,4 +26,6 @@ export interface ChenuDebugHandle {
   readonly voice: VoiceSession;
   /** The joined workspace room (co-editing), while the page stands in a workspace's room. */
   readonly workspace: WorkspaceFeed | null;
+  /** What holds placed objects in AR: WebXR (persistent) anchors or room-space poses. */
+  readonly worldAnchors: typeof worldAnchorStore;
 }

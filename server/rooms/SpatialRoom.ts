@@ -68,6 +68,8 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   /** The avatars whose coarse pose and interest cell this patch refreshes (reused). */
   private readonly slice: Avatar[] = [];
   private readonly banned = new Set<string>();
+  /** Who placed each anchor (spatial_anchors.created_by_identity_id): only they bind it to a device. */
+  private readonly anchorPlacers = new Map<string, string>();
   /** Identities a moderator muted: a mute outlives leaving and rejoining the room. */
   private readonly mutedIdentities = new Set<string>();
   private voice!: RoomVoice;
@@ -322,6 +324,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       [anchor.qx, anchor.qy, anchor.qz, anchor.qw] = a.orientation as [number, number, number, number];
       anchor.xrAnchorId = a.xrAnchorId ?? '';
       this.state.anchors.set(a.id, anchor);
+      if (a.createdBy) this.anchorPlacers.set(a.id, a.createdBy);
     }
     for (const o of objects) {
       const object = new SpatialObject();
@@ -367,6 +370,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       case 'move':
       case 'release':
       case 'placeAnchor':
+      case 'anchorHandle':
       case 'placeObject':
       case 'removeObject':
         if (!canEdit(avatar.role)) {
@@ -439,6 +443,28 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     while (this.state.chat.length > CHAT_HISTORY) this.state.chat.shift();
   }
 
+  /**
+   * Binds an anchor to a device's persistent WebXR anchor. A handle only means something on the device
+   * that made it, so only the anchor's placer sets it (a host or moderator may clear or replace it);
+   * another editor would otherwise take the anchor away from the placer's device.
+   */
+  private onAnchorHandle(client: Client, avatar: Avatar, msg: Msg<'anchorHandle'>): void {
+    const anchor = this.state.anchors.get(msg.anchorId);
+    if (!anchor)
+      return sendError(client, REALTIME_ERRORS.notFound, 'no such anchor in this room', 'anchorHandle');
+    const placer = this.anchorPlacers.get(msg.anchorId);
+    if (placer !== avatar.identityId && !canModerate(avatar.role)) {
+      return sendError(
+        client,
+        REALTIME_ERRORS.forbidden,
+        'only the person who placed this anchor (or a host) binds it to a device',
+        'anchorHandle',
+      );
+    }
+    anchor.xrAnchorId = msg.xrAnchorId ?? '';
+    this.writeBehind.anchorChanged(anchor.id, placer ?? null);
+  }
+
   private onEdit(client: Client, avatar: Avatar, type: SpatialClientType, msg: unknown): void {
     if (type === 'placeAnchor') {
       const m = msg as Msg<'placeAnchor'>;
@@ -458,9 +484,11 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       [anchor.qx, anchor.qy, anchor.qz, anchor.qw] = normalize(m.q);
       anchor.xrAnchorId = m.xrAnchorId ?? '';
       this.state.anchors.set(anchor.id, anchor);
+      this.anchorPlacers.set(anchor.id, avatar.identityId);
       this.writeBehind.anchorChanged(anchor.id, avatar.identityId);
       return;
     }
+    if (type === 'anchorHandle') return this.onAnchorHandle(client, avatar, msg as Msg<'anchorHandle'>);
     if (type === 'placeObject') {
       const m = msg as Msg<'placeObject'>;
       if (m.anchorId && !this.state.anchors.has(m.anchorId)) {

@@ -11,6 +11,7 @@ export const SPATIAL_CLIENT = {
   move: 'move',
   release: 'release',
   placeAnchor: 'placeAnchor',
+  anchorHandle: 'anchorHandle',
   placeObject: 'placeObject',
   removeObject: 'removeObject',
   chat: 'chat',
@@ -106,6 +107,18 @@ export const Quat = z.tuple([unit, unit, unit, unit]);
 export const PartPose = z.tuple([coord, coord, coord, unit, unit, unit, unit]);
 const uuid = z.uuid();
 
+/**
+ * A device's persistent handle of a WebXR anchor (`XRAnchor.requestPersistentHandle()`, a UUID in
+ * today's browsers), kept with a spatial anchor (spatial_anchors.xr_anchor_id, 1-200 characters) so
+ * the same device restores it (`XRSession.restorePersistentAnchor`). Opaque to the room: letters,
+ * digits and `-_.:{}` only, so nothing a browser would not hand out is stored.
+ */
+export const XR_ANCHOR_HANDLE = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_.:{}-]+$/);
+
 /** The zod schema of every client message, by type. */
 export const spatialClientSchemas = {
   pose: z.strictObject({
@@ -136,8 +149,13 @@ export const spatialClientSchemas = {
     label: z.string().min(1).max(120),
     p: Vec3,
     q: Quat,
-    xrAnchorId: z.string().min(1).max(200).optional(),
+    xrAnchorId: XR_ANCHOR_HANDLE.optional(),
   }),
+  /**
+   * Binds a placed anchor to the sender's device: the persistent handle of the WebXR anchor made
+   * there (null forgets it). Its placer, or a host or moderator, only.
+   */
+  anchorHandle: z.strictObject({ anchorId: uuid, xrAnchorId: XR_ANCHOR_HANDLE.nullable() }),
   placeObject: z.strictObject({
     kind: z.enum(OBJECT_KINDS),
     refId: uuid.optional(),

@@ -1,9 +1,10 @@
 /**
- * Client rendering benchmark. Three scenes, each against its naive twin: the thread room of a
+ * Client rendering benchmark. Four scenes, each against its naive twin: the thread room of a
  * 500-message thread (the product lays out 12 messages at a time; naive: a uikit root per message)
  * and the workspace room of 50 panels (the product: one uikit root for a flat layout; naive: a root
- * per panel), test/bench/clientPage/placeScenes.tsx; and a room with 100 avatars (head, hands, name tag, speaking indicator) and
- * 1,000 objects, rendered by the real product components and by a naive scene in the same headless
+ * per panel), test/bench/clientPage/placeScenes.tsx; the dataspace room with its full UI panels open
+ * (UiRoom.tsx against NaiveUi.tsx); and a room with 100 avatars (head, hands, name tag, speaking
+ * indicator) and 1,000 objects, rendered by the real product components and by a naive scene in the same headless
  * Chromium run. Prints draw calls, triangles and the median frame time over 300 frames (the frame's work
  * until a 1-pixel readback returns, so SwiftShader's rendering counts), the median main-thread part of
  * it, and the ratios. The canvas is 640x360 so software fill rate does not hide the scene's cost.
@@ -32,11 +33,12 @@ import { launchChromium } from '../e2e/launchChromium.ts';
 
 const FRAMES = 300;
 /** The scenes measured, each against its naive twin. */
-const SCENES = ['room', 'thread', 'workspace'] as const;
+const SCENES = ['room', 'thread', 'workspace', 'ui'] as const;
 const SCENE_NAMES: Record<(typeof SCENES)[number], string> = {
   room: 'dataspace room, 100 avatars + 1,000 objects',
   thread: 'thread room, 500 messages (issue 16)',
   workspace: 'workspace room, 50 panels (issue 16)',
+  ui: 'dataspace room with its full UI panels open: thread, people + chat, share (keyboards out), token HUD (issue 16)',
 };
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

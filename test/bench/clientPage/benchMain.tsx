@@ -10,9 +10,11 @@ import { bindRoomFeed } from '../../../client/state/bindRoomFeed.ts';
 import { createLocalRoomFeed } from '../../../client/state/createLocalRoomFeed.ts';
 import { createCrowdSimulation } from '../../../client/state/crowdSimulation.ts';
 import { createRoomStore } from '../../../client/state/roomStore.ts';
-import { NaiveRoom } from './NaiveRoom.tsx';
 import { initI18n } from '../../../client/i18n/i18n.ts';
+import { NaiveRoom } from './NaiveRoom.tsx';
 import { NaiveThreadScene, NaiveWorkspaceScene, ThreadScene, WorkspaceScene } from './placeScenes.tsx';
+import { NaiveUi } from './NaiveUi.tsx';
+import { UiRoom } from './UiRoom.tsx';
 
 export interface BenchResult {
   mode: string;
@@ -35,13 +37,19 @@ declare global {
 
 const params = new URLSearchParams(location.search);
 const mode = params.get('mode') === 'naive' ? 'naive' : 'instanced';
-/** `room`: avatars and objects; `thread`: a thread's room (500 messages); `workspace`: 50 panels. */
+/**
+ * `room`: avatars and objects; `thread`: a thread's room (500 messages); `workspace`: 50 panels;
+ * `ui`: the room as the dataspace with its full UI panels open (UiRoom.tsx, NaiveUi.tsx), seen from
+ * the headset's spot.
+ */
 const scene = params.get('scene') ?? 'room';
 /** Where each scene is looked at from (a viewer at the entrance of a place room). */
 const VIEWS: Record<string, { from: [number, number, number]; at: [number, number, number] }> = {
   room: { from: [0, 7, 16], at: [0, 1, 0] },
   thread: { from: [0, 1.6, 4.5], at: [0, 1.5, 1.2] },
   workspace: { from: [0, 2.4, 9], at: [0, 2.4, 0.6] },
+  // where a headset user stands among the panels, looking at the thread panel
+  ui: { from: [0, 1.7, 2.6], at: [0, 1.4, -1.1] },
 };
 const AVATARS = 100;
 const OBJECTS = 1000;
@@ -142,6 +150,7 @@ function Bench() {
             <ObjectInstances />
           </>
         )}
+        {scene === 'ui' && (mode === 'naive' ? <NaiveUi /> : <UiRoom />)}
         <Driver crowd={setup.crowd} />
       </Canvas>
     </RoomStoreContext.Provider>
