@@ -3640,6 +3640,7 @@ export type Database = {
           meeting_id: string | null;
           name: string;
           settings: NonNullable<Json>;
+          thread_id: string | null;
           updated_at: string;
           workspace_id: string | null;
         };
@@ -3655,6 +3656,7 @@ export type Database = {
           meeting_id?: string | null;
           name: string;
           settings?: NonNullable<Json>;
+          thread_id?: string | null;
           updated_at?: string;
           workspace_id?: string | null;
         };
@@ -3669,6 +3671,7 @@ export type Database = {
           meeting_id?: string | null;
           name?: string;
           settings?: NonNullable<Json>;
+          thread_id?: string | null;
           updated_at?: string;
           workspace_id?: string | null;
         };
@@ -3685,6 +3688,13 @@ export type Database = {
             columns: ['meeting_id', 'identity_id'];
             isOneToOne: false;
             referencedRelation: 'meetings';
+            referencedColumns: ['id', 'identity_id'];
+          },
+          {
+            foreignKeyName: 'xr_rooms_thread_id_fkey';
+            columns: ['thread_id', 'identity_id'];
+            isOneToOne: false;
+            referencedRelation: 'threads';
             referencedColumns: ['id', 'identity_id'];
           },
           {

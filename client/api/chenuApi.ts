@@ -148,6 +148,9 @@ export function createChenuApi(sb: SupabaseClient) {
     updateThread: (id: string, body: ThreadUpdate) => call<Thread>(sb, 'PATCH', `threads/${id}`, { body }),
     messages: (threadId: string) =>
       call<Page<Message>>(sb, 'GET', `threads/${threadId}/messages`, { query: { limit: 30 } }),
+    /** One page of a thread's messages, newest first (`cursor`: the previous page's `next_cursor`). */
+    messagePage: (threadId: string, cursor?: string) =>
+      call<Page<Message>>(sb, 'GET', `threads/${threadId}/messages`, { query: { limit: 100, cursor } }),
     postMessage: (threadId: string, body: string) =>
       call<Message>(sb, 'POST', `threads/${threadId}/messages`, { body: { body } }),
     decisions: (threadId: string) => call<Page<Decision>>(sb, 'GET', `threads/${threadId}/decisions`),

@@ -88,6 +88,8 @@ export interface JoinSpatialRoomOptions {
   /** The supabase session's access token (carries identity_id). */
   accessToken: string;
   dataspaceId: string;
+  /** A thread or workspace of the dataspace entered as a room of its own (`thread:<id>`, `workspace:<id>`). */
+  place?: string | null;
   mode?: AvatarMode;
   /** Overrides of the SDK's automatic reconnection (tests shorten minUptime). */
   reconnection?: Partial<
@@ -103,15 +105,22 @@ export class RoomJoinError extends Error {
   }
 }
 
-/** Joins (or creates) the dataspace's SpatialRoom with the session token and wraps it as a feed. */
+/**
+ * Joins (or creates) the dataspace's SpatialRoom — or, with `place`, the room of one of its threads
+ * or workspaces (the `place` room, admitted as the dataspace) — with the session token, as a feed.
+ */
 export async function joinSpatialRoom(options: JoinSpatialRoomOptions): Promise<ColyseusRoomFeed> {
   const client = new Client(options.endpoint);
   client.auth.token = options.accessToken;
   let room: Room<unknown, SpatialState>;
   try {
     room = await client.joinOrCreate(
-      'spatial',
-      { dataspaceId: options.dataspaceId, ...(options.mode ? { mode: options.mode } : {}) },
+      options.place ? 'place' : 'spatial',
+      {
+        dataspaceId: options.dataspaceId,
+        ...(options.place ? { place: options.place } : {}),
+        ...(options.mode ? { mode: options.mode } : {}),
+      },
       SpatialState,
     );
   } catch (error) {
@@ -225,6 +234,14 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
       const snap = anchorSnapshot(anchor);
       anchors.set(snap.id, snap);
       ch.anchorAdd.emit(snap);
+      // a device handle bound later (anchorHandle) re-announces the anchor with it
+      cb.listen(anchor, 'xrAnchorId', (value: string) => {
+        const known = anchors.get(anchor.id);
+        if (!known || known.xrHandle === (value || null)) return;
+        const next = anchorSnapshot(anchor);
+        anchors.set(next.id, next);
+        ch.anchorAdd.emit(next);
+      });
       // objects placed relative to this anchor now resolve to room space
       state().objects.forEach((o) => o.anchorId === anchor.id && dirtyObjects.add(o));
     }),
@@ -396,6 +413,11 @@ export function createColyseusRoomFeed(room: Room<unknown, SpatialState>): Colys
         key: `anchor:${label}`,
         superseded: { ok: false, reason: 'invalid', message: 'Superseded.' },
       });
+    },
+
+    bindAnchorHandle(anchorId, handle) {
+      if (!connected()) return;
+      room.send('anchorHandle', { anchorId, xrAnchorId: handle });
     },
 
     placeObject(kind, pose, extra = {}) {

@@ -135,7 +135,12 @@ export function anchorPose(a: Anchor): Pose {
 }
 
 export function anchorSnapshot(a: Anchor): AnchorSnapshot {
-  return { id: a.id, objectId: objectIdOfAnchorLabel(a.label), pose: anchorPose(a) };
+  return {
+    id: a.id,
+    objectId: objectIdOfAnchorLabel(a.label),
+    pose: anchorPose(a),
+    xrHandle: a.xrAnchorId === '' ? null : a.xrAnchorId,
+  };
 }
 
 /** `parent ∘ local`: an anchored object's transform is relative to its anchor. */

@@ -1,7 +1,7 @@
 import { Callbacks, type Room } from '@colyseus/sdk';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { CHAT_MAX_CHARS } from '../../shared/protocol/limits.ts';
-import { canSpeak } from '../../shared/protocol/roomRules.ts';
+import { canModerate, canSpeak } from '../../shared/protocol/roomRules.ts';
 import type { AVATAR_MODES } from '../../shared/protocol/spatialProtocol.ts';
 import {
   ROOM_ROLES,
@@ -18,6 +18,8 @@ export type AvatarMode = (typeof AVATAR_MODES)[number];
 /** Someone in the room: one entry per identity, whatever the number of its devices. */
 export interface Person {
   readonly identityId: string;
+  /** One of its seats (the first): what a moderator's mute or kick names; the room acts on the identity. */
+  readonly sessionId: string;
   readonly name: string;
   /** Identity colour `#rrggbb` (the avatar's). */
   readonly color: string;
@@ -65,6 +67,11 @@ export interface PeopleActions {
   /** Sends a chat line; false (and nothing sent) when empty, too long or the role is a spectator's. */
   sendChat(text: string): boolean;
   clearChatError(): void;
+  /**
+   * A moderator removes a person from the room (every device of the identity; it cannot come back
+   * while the room lasts). False, sending nothing, unless this page moderates and the target is no host.
+   */
+  kick(sessionId: string): boolean;
   /** Tells the room how this page is present (entering or leaving VR / AR): everyone's people list shows it. */
   setMode(mode: AvatarMode): void;
   /** Stops following the room. */
@@ -109,7 +116,7 @@ export function createPeopleStore(room: Room<unknown, SpatialState>, refusals?: 
     const s = room.state;
     const mine = s.avatars.get(selfId);
     const byIdentity = new Map<string, Person>();
-    s.avatars.forEach((a: Avatar) => {
+    s.avatars.forEach((a: Avatar, sessionId: string) => {
       const known = byIdentity.get(a.identityId);
       const here = a.connected;
       if (known) {
@@ -124,6 +131,7 @@ export function createPeopleStore(room: Room<unknown, SpatialState>, refusals?: 
       }
       byIdentity.set(a.identityId, {
         identityId: a.identityId,
+        sessionId,
         name: a.displayName,
         color: a.color,
         role: a.role as RoomRole,
@@ -198,6 +206,14 @@ export function createPeopleStore(room: Room<unknown, SpatialState>, refusals?: 
       return true;
     },
     clearChatError: () => store.setState({ chatError: null }),
+    kick(sessionId) {
+      const { myRole, people: list } = store.getState();
+      const target = list.find((p) => p.sessionId === sessionId);
+      if (!myRole || !canModerate(myRole) || !target || target.role === 'host' || target.self) return false;
+      if (!room.connection.isOpen) return false;
+      room.send(SPATIAL_CLIENT.kick, { sessionId });
+      return true;
+    },
     setMode(mode) {
       if (!room.connection.isOpen || room.state.avatars.get(selfId)?.mode === mode) return;
       room.send(SPATIAL_CLIENT.mode, { mode });

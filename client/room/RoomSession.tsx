@@ -1,4 +1,5 @@
-import { Suspense, lazy, useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useRef, useState } from 'react';
+import { worldAnchorStore } from '../state/worldAnchorStore.ts';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { ROOM_CLOSE } from '../../shared/protocol/spatialProtocol.ts';
@@ -33,6 +34,10 @@ import { attachPushToTalk } from '../voice/pushToTalk.ts';
 import { VoiceAudio } from '../voice/VoiceAudio.tsx';
 import { createVoiceSession, type VoiceSession } from '../voice/voiceSession.ts';
 import { voiceStore } from '../voice/voiceStore.ts';
+import { PlaceBar } from '../places/PlaceBar.tsx';
+import { PlaceContext, placeParts, type PlaceNavigation } from '../places/PlaceContext.ts';
+import { WorkspaceEditor } from '../places/WorkspaceEditor.tsx';
+import { joinWorkspace, type WorkspaceFeed } from '../places/workspaceFeed.ts';
 
 /** A burst of memory/workspace changes (an import, an agent's batch) reloads the room once. */
 const SPATIAL_REFRESH_MS = 250;
@@ -42,8 +47,13 @@ const ThreadPanel3D = lazy(() => import('../threads/ThreadPanel3D.tsx'));
 const BureauPanel3D = lazy(() => import('../bureau/BureauPanel3D.tsx'));
 // the joined meeting's floor control for a headset (raise hand, queue): uikit, its own chunk, XR only
 const MeetingPanel3D = lazy(() => import('../meetings/MeetingPanel3D.tsx'));
+const PeoplePanel3D = lazy(() => import('../people/PeoplePanel3D.tsx'));
+const SharePanel3D = lazy(() => import('../sharing/SharePanel3D.tsx'));
+const TokenHud3D = lazy(() => import('../hud/TokenHud3D.tsx'));
 // the room's memory wall, workspaces, thread panels and meeting table: uikit, its own chunk, every mode
 const SpatialRoom = lazy(() => import('../spatial/SpatialRoom.tsx'));
+// a thread's or workspace's own room (issue 16): its wall or panels and its doors, uikit, own chunk
+const PlaceScene = lazy(() => import('../places/PlaceScene.tsx'));
 
 /** Status shown before the room is joined. */
 const idleStatus = createStore<FeedStatusState>()(() => ({ status: 'connected', reason: null }));
@@ -86,6 +96,11 @@ export function RoomSession({
   const [voice, setVoice] = useState<VoiceSession | null>(null);
   const [people, setPeople] = useState<PeopleStore | null>(null);
   const [failure, setFailure] = useState<UiError | null>(null);
+  // the thread or workspace this page stands in as a room of its own; null: the dataspace's room
+  const [place, setPlace] = useState<string | null>(null);
+  const [workspace, setWorkspace] = useState<WorkspaceFeed | null>(null);
+  // the debug handle reads it here: the handle is made again by every join of a spatial room
+  const workspaceRef = useRef<WorkspaceFeed | null>(null);
   const { presence } = useSharing();
   const status = useStore(feed?.status ?? idleStatus);
   const xrStatus = useStore(clientStore, (s) => s.xrStatus);
@@ -120,6 +135,7 @@ export function RoomSession({
       endpoint: realtimeUrl(),
       accessToken: token,
       dataspaceId: dataspace.id,
+      place,
       mode: presentMode(),
     }).then(
       (f) => {
@@ -163,6 +179,10 @@ export function RoomSession({
           voice: v,
           people: who,
           locomotion,
+          get workspace() {
+            return workspaceRef.current;
+          },
+          worldAnchors: worldAnchorStore,
         };
         Object.assign(globalThis, { __chenu: handle });
       },
@@ -173,8 +193,41 @@ export function RoomSession({
       for (const off of offs) off();
       void live?.leave();
     };
-    // joined once per dataspace and identity; a refreshed token keeps the joined rooms
-  }, [ds, room, spatial, identityId, dataspace.id]);
+    // joined once per dataspace, place and identity; a refreshed token keeps the joined rooms
+  }, [ds, room, spatial, identityId, dataspace.id, place]);
+
+  // a workspace's room also joins its co-editing room (OCW: the panels' shared texts and layout)
+  useEffect(() => {
+    const parts = placeParts(place);
+    if (parts?.kind !== 'workspace') return;
+    let joined: WorkspaceFeed | null = null;
+    let cancelled = false;
+    joinWorkspace(realtimeUrl(), token, parts.id).then(
+      (w) => {
+        if (cancelled) return void w.leave();
+        joined = w;
+        workspaceRef.current = w;
+        setWorkspace(w);
+      },
+      (error: unknown) => !cancelled && clientStore.setState({ notice: toUiError(error) }),
+    );
+    return () => {
+      cancelled = true;
+      workspaceRef.current = null;
+      setWorkspace(null);
+      void joined?.leave();
+    };
+    // joined once per workspace entered; a refreshed token keeps the joined room
+  }, [place]);
+  // in a thread's room, that thread is the open one (the thread panels post to it)
+  useEffect(() => {
+    const parts = placeParts(place);
+    if (parts?.kind === 'thread') void ds.openThread(parts.id);
+  }, [ds, place]);
+  const navigation = useMemo<PlaceNavigation>(
+    () => ({ place, workspace, enter: setPlace }),
+    [place, workspace],
+  );
 
   // the identity's live balance and notifications, from the app's presence channel
   useEffect(() => {
@@ -226,38 +279,61 @@ export function RoomSession({
   if (!feed || !people) return <RoomFailure entering name={dataspace.name} />;
   return (
     <DataspaceContext.Provider value={ds}>
-      <App
-        feed={feed}
-        store={room}
-        scene={
-          <>
-            <Suspense fallback={null}>
-              <SpatialRoom spatial={spatial} dataspace={ds} meetings={meetings} room={room} />
-            </Suspense>
-            {voice && <VoiceAudio session={voice} />}
-            {immersive && (
-              <DataspaceContext.Provider value={ds}>
-                <Suspense fallback={null}>
-                  <ThreadPanel3D />
-                  <BureauPanel3D bureau={bureau} dataspace={ds} />
-                  <MeetingPanel3D meetings={meetings} />
-                </Suspense>
-              </DataspaceContext.Provider>
-            )}
-          </>
-        }
-        hud={
-          <RoomHud
-            dataspace={dataspace}
-            connection={status}
-            room={room}
-            meetings={meetings}
-            spatial={spatial}
-            voice={voice}
-            people={people}
-          />
-        }
-      />
+      <PlaceContext.Provider value={navigation}>
+        <App
+          feed={feed}
+          store={room}
+          scene={
+            <>
+              <Suspense fallback={null}>
+                {place === null ? (
+                  <SpatialRoom spatial={spatial} dataspace={ds} meetings={meetings} room={room} />
+                ) : (
+                  <PlaceContext.Provider value={navigation}>
+                    <DataspaceContext.Provider value={ds}>
+                      <PlaceScene
+                        place={place}
+                        api={session.api}
+                        spatial={spatial}
+                        workspace={workspace}
+                        immersive={immersive}
+                      />
+                    </DataspaceContext.Provider>
+                  </PlaceContext.Provider>
+                )}
+              </Suspense>
+              {voice && <VoiceAudio session={voice} />}
+              {immersive && (
+                <DataspaceContext.Provider value={ds}>
+                  <Suspense fallback={null}>
+                    <ThreadPanel3D />
+                    <BureauPanel3D bureau={bureau} dataspace={ds} />
+                    <MeetingPanel3D meetings={meetings} />
+                    <TokenHud3D />
+                    <PeoplePanel3D people={people} voice={voice} />
+                    <SharePanel3D fallback={dataspace} />
+                  </Suspense>
+                </DataspaceContext.Provider>
+              )}
+            </>
+          }
+          hud={
+            <>
+              <RoomHud
+                dataspace={dataspace}
+                connection={status}
+                room={room}
+                meetings={meetings}
+                spatial={spatial}
+                voice={voice}
+                people={people}
+              />
+              <PlaceBar spatial={spatial} />
+              {workspace && !immersive && <WorkspaceEditor feed={workspace} />}
+            </>
+          }
+        />
+      </PlaceContext.Provider>
     </DataspaceContext.Provider>
   );
 }

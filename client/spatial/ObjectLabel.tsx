@@ -4,7 +4,9 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Vector3, type Group } from 'three';
 import { useStore } from 'zustand';
+import { clientStore } from '../app/clientStore.ts';
 import type { RoomStore } from '../state/roomStore.ts';
+import { anchoringOf, worldAnchorStore } from '../state/worldAnchorStore.ts';
 import { ACCENT, BORDER, INK, SURFACE, panelFontProps } from './spatialText.ts';
 
 /** Height of the label above the object's centre (m). */
@@ -22,6 +24,11 @@ export function ObjectLabel({ room: store }: { room: RoomStore }) {
   const selected = useStore(store, (s) => s.selectedObjectId);
   const id = hovered ?? selected;
   const entry = id ? store.findObject(id) : undefined;
+  // in AR, what holds a placed object where it is: a WebXR anchor, or its room-space pose
+  const inAR = useStore(clientStore, (s) => s.xrStatus === 'immersive-ar');
+  const anchors = useStore(store, (s) => s.anchors);
+  const inWorld = useStore(worldAnchorStore, (s) => s.inWorld);
+  const anchoring = inAR && id ? anchoringOf(anchors, id, inWorld) : null;
   const group = useRef<Group>(null);
   useEffect(() => {
     if (!hovered || typeof document === 'undefined') return;
@@ -39,7 +46,7 @@ export function ObjectLabel({ room: store }: { room: RoomStore }) {
   });
   if (!entry) return null;
   return (
-    <group ref={group} name="object-label" userData={{ objectId: entry.id }}>
+    <group ref={group} name="object-label" userData={{ objectId: entry.id, anchoring }}>
       <Container
         {...panelFontProps()}
         backgroundColor={SURFACE}
@@ -57,6 +64,11 @@ export function ObjectLabel({ room: store }: { room: RoomStore }) {
         {id === selected && (
           <Text fontSize={20} color={ACCENT}>
             {t('spatial.selected')}
+          </Text>
+        )}
+        {anchoring && (
+          <Text fontSize={20} color={INK}>
+            {t(anchoring === 'world' ? 'spatial.anchoredWorld' : 'spatial.placedInRoom')}
           </Text>
         )}
       </Container>

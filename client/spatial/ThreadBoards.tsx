@@ -9,6 +9,8 @@ import { tokenUseText } from '../bureau/bureauText.ts';
 import { showTab } from '../hud/hudStore.ts';
 import { useFormat } from '../i18n/format.ts';
 import { excerpt } from '../ui/text.ts';
+import { usePlace } from '../places/PlaceContext.ts';
+import { named, usePress } from '../threads/named.ts';
 import {
   ACCENT,
   AGENT,
@@ -95,6 +97,34 @@ function Board({
       ))}
       <Text fontSize={22} color={open ? ACCENT : MUTED}>
         {`${open ? t('spatial.openHere') : t('spatial.selectToOpen')} · ${use}`}
+      </Text>
+      <EnterButton name={`enter-thread-${thread.id}`} place={`thread:${thread.id}`} />
+    </Container>
+  );
+}
+
+/** A door into a thread's or workspace's own room (issue 16), on its board or over its panels. */
+export function EnterButton({ name, place }: { name: string; place: string }) {
+  const { t } = useTranslation();
+  const nav = usePlace();
+  const press = usePress(() => nav?.enter(place));
+  if (!nav) return null;
+  return (
+    <Container
+      ref={named(name)}
+      alignSelf="flex-start"
+      paddingX={18}
+      paddingY={8}
+      borderRadius={10}
+      borderWidth={3}
+      borderColor={ACCENT}
+      hover={{ backgroundColor: SURFACE_ACTIVE }}
+      cursor="pointer"
+      {...press}
+      onClick={(e) => e.stopPropagation()}
+    >
+      <Text fontSize={24} color={ACCENT}>
+        {t('places.enter')}
       </Text>
     </Container>
   );

@@ -9,6 +9,7 @@ import type { SpatialStore, WorkspaceView } from './spatialStore.ts';
 import { PANEL_BASE_Y, layoutWorkspace, sideBySide, spanWidth } from './spatialLayout.ts';
 import { excerpt } from '../ui/text.ts';
 import { lookState } from '../controls/DesktopControls.tsx';
+import { EnterButton } from './ThreadBoards.tsx';
 import { ACCENT, ERROR, INK, MUTED, SURFACE, SURFACE_ACTIVE, panelFontProps, px } from './spatialText.ts';
 
 /** Frame colour per panel kind. */
@@ -113,6 +114,10 @@ function WorkspaceGroup({
               {errorText(t, i18n, view.error)}
             </Text>
           )}
+          <EnterButton
+            name={`enter-workspace-${view.workspace.id}`}
+            place={`workspace:${view.workspace.id}`}
+          />
         </Container>
       </group>
       {placements.map((p) => (

@@ -7,6 +7,8 @@
  * about its own centre.
  */
 
+import { FREE_LIMIT_M, MAX_CELL_INDEX, MAX_SPAN } from '../../shared/protocol/workspaceProtocol.ts';
+
 export type WorkspaceLayoutMode = 'grid' | 'stack' | 'radial' | 'wall' | 'free';
 
 /** What the layout reads of a panel (the API's `panels` row). */
@@ -43,14 +45,12 @@ export const PANEL_CELL: CellSize = { width: 1, height: 0.62, gap: 0.08 };
 /** Height of the lowest panel edge above the floor (m). */
 export const PANEL_BASE_Y = 0.9;
 /** Largest span of a panel in cells, and largest column/row index a stored layout may name. */
-export const MAX_SPAN = 4;
-export const MAX_CELL_INDEX = 15;
+export { MAX_SPAN, MAX_CELL_INDEX };
 /** Panels per row of the `wall` layout before it wraps. */
 export const WALL_COLUMNS = 4;
 /** Radius of the `radial` layout's arc (m): the viewer's distance from the panels. */
 export const RADIAL_RADIUS_M = 2.4;
-/** Limit of `free` coordinates (m) around the workspace's origin. */
-export const FREE_LIMIT_M = 10;
+export { FREE_LIMIT_M };
 
 interface Cell {
   readonly col: number;

@@ -59,6 +59,11 @@ export interface AnchorSnapshot {
   readonly id: string;
   readonly objectId: string | null;
   readonly pose: Pose;
+  /**
+   * The persistent handle of the WebXR anchor its placer's device made (`requestPersistentHandle`),
+   * or null: only that device can restore it, every other one uses `pose`.
+   */
+  readonly xrHandle: string | null;
 }
 
 /** Why the room refused an intent; shown to the user as is. */
@@ -106,4 +111,9 @@ export interface RoomFeed {
   release(objectId: string, pose: Pose): void;
   /** Anchors the object where it stands; the anchor persists and reaches every participant. */
   placeAnchor(objectId: string, pose: Pose): Promise<FeedResult<{ readonly anchorId: string }>>;
+  /**
+   * Binds an anchor this client placed to this device's persistent WebXR anchor (null forgets it);
+   * the room refuses it from anyone but the placer or a host.
+   */
+  bindAnchorHandle(anchorId: string, handle: string | null): void;
 }

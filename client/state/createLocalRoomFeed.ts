@@ -118,11 +118,23 @@ export function createLocalRoomFeed(selfId = 'local'): LocalRoomFeed {
       if (object.heldBy && object.heldBy !== selfId) {
         return { ok: false, reason: 'locked', message: 'Someone else is holding this object.' };
       }
-      const anchor: AnchorSnapshot = { id: `anchor-${++anchorSeq}`, objectId, pose: copyPose(pose) };
+      const anchor: AnchorSnapshot = {
+        id: `anchor-${++anchorSeq}`,
+        objectId,
+        pose: copyPose(pose),
+        xrHandle: null,
+      };
       anchors.set(anchor.id, anchor);
       anchorAdd.emit(anchor);
       feed.putObject({ ...object, pose: copyPose(pose), anchorId: anchor.id });
       return { ok: true, value: { anchorId: anchor.id } };
+    },
+    bindAnchorHandle(anchorId, handle) {
+      const anchor = anchors.get(anchorId);
+      if (!anchor) return;
+      const bound = { ...anchor, xrHandle: handle };
+      anchors.set(anchorId, bound);
+      anchorAdd.emit(bound);
     },
     putAvatar(avatar) {
       const known = avatars.has(avatar.id);

@@ -47,6 +47,8 @@ export interface AnchorEntry {
   readonly id: string;
   readonly objectId: string | null;
   readonly pose: Float32Array;
+  /** The placer's device handle of its WebXR anchor (AnchorSnapshot.xrHandle). */
+  readonly xrHandle: string | null;
 }
 
 /**
@@ -214,8 +216,13 @@ export function createRoomStore(): RoomStore {
     addAnchor(anchor) {
       const pose = new Float32Array(7);
       writePose(pose, 0, anchor.pose);
-      const anchors = store.getState().anchors.filter((a) => a.id !== anchor.id);
-      store.setState({ anchors: [...anchors, { id: anchor.id, objectId: anchor.objectId, pose }] });
+      const entry = { id: anchor.id, objectId: anchor.objectId, pose, xrHandle: anchor.xrHandle };
+      const anchors = store.getState().anchors;
+      // an anchor announced again (a handle bound) keeps its place: the last one of an object is its newest
+      const at = anchors.findIndex((a) => a.id === anchor.id);
+      store.setState({
+        anchors: at < 0 ? [...anchors, entry] : anchors.map((a, i) => (i === at ? entry : a)),
+      });
     },
     removeAnchor(id) {
       store.setState({ anchors: store.getState().anchors.filter((a) => a.id !== id) });

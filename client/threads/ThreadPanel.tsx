@@ -13,6 +13,7 @@ import { SelectField } from '../ui/SelectField.tsx';
 import { TextField } from '../ui/TextField.tsx';
 import { can } from '../sharing/roles.ts';
 import { GovernedAction } from './GovernedAction.tsx';
+import { usePlace } from '../places/PlaceContext.ts';
 import { LiveRuns } from './LiveRuns.tsx';
 
 type Dialog = 'new' | 'rename' | null;
@@ -35,6 +36,7 @@ export function ThreadPanel() {
   const [text, setText] = useState('');
   const [decision, setDecision] = useState('');
   const [dialog, setDialog] = useState<Dialog>(null);
+  const nav = usePlace();
   const open = threads.filter((th) => th.status === 'open');
   const archived = threads.filter((th) => th.status === 'archived');
   const thread = threads.find((th) => th.id === threadId) ?? null;
@@ -111,6 +113,16 @@ export function ThreadPanel() {
             )}
             {thread.status === 'archived' && ` · ${t('thread.archived')}`}
           </p>
+          {nav && nav.place !== `thread:${thread.id}` && thread.status === 'open' && (
+            <Button
+              size="sm"
+              variant="secondary"
+              aria-label={t('places.enterThread', { name: thread.title })}
+              onPress={() => nav.enter(`thread:${thread.id}`)}
+            >
+              {t('places.enter')}
+            </Button>
+          )}
           {messages.length === 0 ? (
             <p className="muted">{t('thread.noMessages')}</p>
           ) : (

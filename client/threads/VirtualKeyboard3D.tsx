@@ -15,13 +15,25 @@ export const KEYBOARD_MAX_CHARS = 500;
 /**
  * A virtual keyboard on a 3D panel (uikit): the headset has no keyboard a page can read, so letters,
  * shift, space and backspace are keys pressed with a controller ray or a finger. Each key is named
- * `xr-key-<char>` (space `xr-key-space`, `xr-key-shift`, `xr-key-backspace`) for end-to-end tests.
+ * `<prefix>-<char>` (space `<prefix>-space`, `<prefix>-shift`, `<prefix>-backspace`; prefix `xr-key`
+ * unless given) for end-to-end tests.
  */
-export function VirtualKeyboard3D({ value, onChange }: { value: string; onChange: (next: string) => void }) {
+export function VirtualKeyboard3D({
+  value,
+  onChange,
+  prefix = 'xr-key',
+  maxLength = KEYBOARD_MAX_CHARS,
+}: {
+  value: string;
+  onChange: (next: string) => void;
+  /** Names the keys `<prefix>-<char>`: several keyboards may be open in one scene. */
+  prefix?: string;
+  maxLength?: number;
+}) {
   const { t } = useTranslation();
   const [shift, setShift] = useState(false);
   const type = (char: string) => {
-    if (value.length >= KEYBOARD_MAX_CHARS) return;
+    if (value.length >= maxLength) return;
     onChange(value + (shift ? char.toUpperCase() : char));
     setShift(false);
   };
@@ -32,7 +44,7 @@ export function VirtualKeyboard3D({ value, onChange }: { value: string; onChange
           {[...row].map((char) => (
             <Key
               key={char}
-              name={`xr-key-${char}`}
+              name={`${prefix}-${char}`}
               label={shift ? char.toUpperCase() : char}
               onPress={() => type(char)}
             />
@@ -41,15 +53,15 @@ export function VirtualKeyboard3D({ value, onChange }: { value: string; onChange
       ))}
       <Container flexDirection="row" gap={6}>
         <Key
-          name="xr-key-shift"
+          name={`${prefix}-shift`}
           label={t('xrKeyboard.shift')}
           width={110}
           active={shift}
           onPress={() => setShift(!shift)}
         />
-        <Key name="xr-key-space" label={t('xrKeyboard.space')} width={260} onPress={() => type(' ')} />
+        <Key name={`${prefix}-space`} label={t('xrKeyboard.space')} width={260} onPress={() => type(' ')} />
         <Key
-          name="xr-key-backspace"
+          name={`${prefix}-backspace`}
           label={t('xrKeyboard.backspace')}
           width={110}
           onPress={() => onChange([...value].slice(0, -1).join(''))}

@@ -15,6 +15,7 @@ import { ModalDialog } from '../ui/ModalDialog.tsx';
 import { NameDialog } from '../ui/NameDialog.tsx';
 import { SelectField } from '../ui/SelectField.tsx';
 import { TextField } from '../ui/TextField.tsx';
+import { usePlace } from '../places/PlaceContext.ts';
 
 const LAYOUTS: readonly Workspace['layout'][] = ['grid', 'stack', 'wall', 'radial', 'free'];
 
@@ -40,6 +41,7 @@ export function WorkspacesPanel({ spatial }: { spatial: SpatialStore }) {
     useDataspace((s) => s.dataspace?.my_role),
     'edit',
   );
+  const nav = usePlace();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [name, setName] = useState('');
   const [layout, setLayout] = useState<Workspace['layout']>('grid');
@@ -89,6 +91,16 @@ export function WorkspacesPanel({ spatial }: { spatial: SpatialStore }) {
                     })}
                   </span>
                 </Button>
+                {nav && nav.place !== `workspace:${w.id}` && (
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    aria-label={t('places.enterWorkspace', { name: w.name })}
+                    onPress={() => nav.enter(`workspace:${w.id}`)}
+                  >
+                    {t('places.enter')}
+                  </Button>
+                )}
                 {editing && (
                   <ActionMenu
                     label={t('workspaces.actions', { name: w.name })}

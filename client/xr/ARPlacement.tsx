@@ -3,7 +3,10 @@ import { useXR, useXRHitTest, useXRInputSourceState } from '@react-three/xr';
 import { useEffect, useRef } from 'react';
 import { Matrix4, Quaternion, Vector3, type Mesh } from 'three';
 import { useGrabSession } from '../interaction/useGrabSession.ts';
+import { useRoomFeed } from '../room/RoomFeedContext.ts';
 import { useRoomStoreApi } from '../room/RoomStoreContext.ts';
+import { anchorOfObject } from '../state/worldAnchorStore.ts';
+import { anchorInWorld, requestWorldAnchor, startWorldAnchors } from './worldAnchors.ts';
 import { trackSelectPresses } from './selectPresses.ts';
 
 const _m = new Matrix4();
@@ -15,7 +18,9 @@ const hit = { valid: false, position: new Vector3() };
  * AR placement (immersive-ar, passthrough): a reticle follows the hit test of the right controller's
  * ray (or the screen centre on a phone); a completed select whose press started no grab sets the
  * selected object (else the last held one) down on the real surface where the reticle is at the release
- * and anchors it there, through the RoomFeed, so it reappears for everyone.
+ * and anchors it there, through the RoomFeed, so it reappears for everyone. The placement also gets a
+ * WebXR anchor (and, where the browser keeps them, a persistent one restored in later sessions on this
+ * device: worldAnchors.ts); elsewhere the room-space pose holds it.
  */
 export function ARPlacement() {
   const ar = useXR((s) => s.mode === 'immersive-ar' && s.session !== undefined);
@@ -28,7 +33,9 @@ function ARHitTestPlacement() {
   const right = useXRInputSourceState('controller', 'right');
   const grab = useGrabSession();
   const store = useRoomStoreApi();
+  const feed = useRoomFeed();
   const reticle = useRef<Mesh>(null);
+  useEffect(() => (session ? startWorldAnchors(session, store) : undefined), [session, store]);
   useXRHitTest((results, getWorldMatrix) => {
     hit.valid = results.length > 0 && getWorldMatrix(_m, results[0]!);
     if (hit.valid) _m.decompose(hit.position, _q, _s);
@@ -55,14 +62,22 @@ function ARHitTestPlacement() {
         if (!o) return;
         const t = o.track.to;
         const p = hit.position;
-        void grab.placeAt(o.id, { x: p.x, y: p.y, z: p.z, qx: t[3]!, qy: t[4]!, qz: t[5]!, qw: t[6]! });
+        const pose = { x: p.x, y: p.y, z: p.z, qx: t[3]!, qy: t[4]!, qz: t[5]!, qw: t[6]! };
+        const previous = anchorOfObject(store.getState().anchors, o.id)?.xrHandle ?? null;
+        void grab.placeAt(o.id, pose).then((placed) => {
+          if (!placed.ok) return;
+          const at = new Vector3(pose.x, pose.y, pose.z);
+          const facing = new Quaternion(pose.qx, pose.qy, pose.qz, pose.qw);
+          const create = () => requestWorldAnchor(at, facing);
+          return anchorInWorld(create, feed, placed.value.anchorId, previous);
+        });
       },
     });
     return () => {
       stop();
       hit.valid = false;
     };
-  }, [session, grab, store]);
+  }, [session, grab, store, feed]);
   return (
     <mesh ref={reticle} rotation-x={-Math.PI / 2} visible={false}>
       <ringGeometry args={[0.06, 0.08, 32]} />

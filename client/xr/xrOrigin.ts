@@ -93,3 +93,30 @@ export function walkOrigin(origin: Object3D, velocity: XYZ, dtS: number): void {
   origin.position.z += velocity.z * k;
   origin.updateMatrixWorld();
 }
+
+const _inv = new Quaternion();
+
+/**
+ * Registers the room to the real world through one anchor: moves `origin` so that the anchor, at
+ * `local` / `localQuat` in the origin's space (the session's reference space), lands on its room pose
+ * `room` / `roomQuat`. The rig stays level: only the heading between the two is kept.
+ */
+export function alignOriginTo(
+  origin: Object3D,
+  local: XYZ,
+  localQuat: XYZW,
+  room: XYZ,
+  roomQuat: XYZW,
+): void {
+  _inv.set(localQuat.x, localQuat.y, localQuat.z, localQuat.w).invert();
+  const turn = yawOf(_q.set(roomQuat.x, roomQuat.y, roomQuat.z, roomQuat.w).multiply(_inv));
+  const c = Math.cos(turn);
+  const s = Math.sin(turn);
+  origin.rotation.set(0, turn, 0);
+  origin.position.set(
+    room.x - (local.x * c + local.z * s),
+    room.y - local.y,
+    room.z - (-local.x * s + local.z * c),
+  );
+  origin.updateMatrixWorld();
+}

@@ -17,6 +17,7 @@ import { XRGrab } from './XRGrab.tsx';
 import { XRHandTracker } from './XRHandTracker.tsx';
 import { XRPushToTalk } from './XRPushToTalk.tsx';
 import { XRRightController } from './XRRightController.tsx';
+import { alignToWorldAnchors, createRequestedAnchors } from './worldAnchors.ts';
 import {
   placeOriginAt,
   teleportOrigin,
@@ -131,6 +132,12 @@ function Origin({ origin }: { origin: RefObject<Group | null> }) {
       const at = locomotion.position;
       placeOriginAt(o, headLocal, headLocalQ, at.x, at.y, at.z, locomotion.yaw);
       rig.placed = true;
+    }
+    // AR: a restored persistent anchor registers the room to the real world (worldAnchors.ts)
+    if (ar && ref) {
+      alignToWorldAnchors(o, frame!, ref);
+      o.updateMatrixWorld();
+      createRequestedAnchors(o, frame!, ref);
     }
     o.updateMatrixWorld();
     viewerInRoom(o, headLocal, headLocalQ, head, headQ);

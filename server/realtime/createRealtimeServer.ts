@@ -26,6 +26,7 @@ import {
 } from '../../shared/protocol/limits.ts';
 import { createDataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
 import { MeetingRoom } from '../rooms/MeetingRoom.ts';
+import { PlaceRoom } from '../rooms/PlaceRoom.ts';
 import { PresenceRoom } from '../rooms/PresenceRoom.ts';
 import { SpatialRoom } from '../rooms/SpatialRoom.ts';
 import { WorkspaceRoom } from '../rooms/WorkspaceRoom.ts';
@@ -152,6 +153,8 @@ export async function createRealtimeServer(options: RealtimeOptions): Promise<Re
     ...monitor({ use: [adminOnly] }),
   });
   server.define('spatial', SpatialRoom).filterBy(['dataspaceId']);
+  // a thread or workspace entered as a room: one per place, admitted as its dataspace's room
+  server.define('place', PlaceRoom).filterBy(['place']);
   server.define('presence', PresenceRoom).filterBy(['identityId']);
   server.define('workspace', WorkspaceRoom).filterBy(['workspaceId']);
   server.define('meeting', MeetingRoom).filterBy(['meetingId']);

@@ -1,4 +1,12 @@
 import type { DataAccess } from '../../supabase/functions/_shared/dataAccess.ts';
+import type { PlaceKind } from '../../shared/protocol/spatialProtocol.ts';
+
+/** A room row as a spatial room opens on: its id, capacity and whether its host locked it. */
+export interface RoomRow {
+  id: string;
+  capacity: number;
+  locked: boolean;
+}
 
 /** An anchor as persisted (spatial_anchors). */
 export interface AnchorRow {
@@ -45,18 +53,32 @@ export interface SpatialChanges {
  */
 export function createSpatialStore(db: DataAccess) {
   return {
-    /** The room row of a dataspace, created for its owner on first use. */
-    async ensureRoom(ownerIdentityId: string, dataspaceId: string, name: string): Promise<string> {
+    /**
+     * The room row of a dataspace, or of one of its places (a thread or workspace entered as a
+     * room: kind and pointer of that place), created for its owner on first use.
+     */
+    async ensureRoom(
+      ownerIdentityId: string,
+      dataspaceId: string,
+      name: string,
+      place?: { kind: PlaceKind; id: string },
+    ): Promise<RoomRow> {
       return db.withService(async (tx) => {
-        const [existing] = await tx<{ id: string }[]>`
-          select id from public.xr_rooms
-          where dataspace_id = ${dataspaceId} and identity_id = ${ownerIdentityId} and kind = 'dataspace'
+        const kind = place?.kind ?? 'dataspace';
+        const threadId = place?.kind === 'thread' ? place.id : null;
+        const workspaceId = place?.kind === 'workspace' ? place.id : null;
+        const [existing] = await tx<RoomRow[]>`
+          select id, capacity, locked from public.xr_rooms
+          where dataspace_id = ${dataspaceId} and identity_id = ${ownerIdentityId} and kind = ${kind}
+            and thread_id is not distinct from ${threadId}::uuid
+            and workspace_id is not distinct from ${workspaceId}::uuid
           order by created_at limit 1`;
-        if (existing) return existing.id;
-        const [created] = await tx<{ id: string }[]>`
-          insert into public.xr_rooms (identity_id, dataspace_id, name, kind)
-          values (${ownerIdentityId}, ${dataspaceId}, ${name.slice(0, 160)}, 'dataspace') returning id`;
-        return created!.id;
+        if (existing) return existing;
+        const [created] = await tx<RoomRow[]>`
+          insert into public.xr_rooms (identity_id, dataspace_id, name, kind, thread_id, workspace_id)
+          values (${ownerIdentityId}, ${dataspaceId}, ${name.slice(0, 160)}, ${kind}, ${threadId}, ${workspaceId})
+          returning id, capacity, locked`;
+        return created!;
       });
     },
 

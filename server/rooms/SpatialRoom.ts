@@ -9,6 +9,7 @@ import {
   SpatialJoinOptions,
   spatialClientSchemas,
   type GrabReply,
+  type PlaceKind,
   type PlacedReply,
   type SpatialClientType,
 } from '../../shared/protocol/spatialProtocol.ts';
@@ -39,9 +40,12 @@ const SLICES = Math.max(1, Math.round(POSE_HZ / COARSE_POSE_HZ));
 /** Close code a kicked client receives. */
 export const KICKED_CLOSE_CODE = ROOM_CLOSE.kicked;
 
-/** The room id of a dataspace's spatial room: one room per dataspace, cluster-wide. */
-export function spatialRoomId(dataspaceId: string): string {
-  return `ds-${dataspaceId}`;
+/**
+ * The room id of a dataspace's spatial room, or of one of its places (a thread or a workspace
+ * entered as a room): one room per dataspace and per place, cluster-wide.
+ */
+export function spatialRoomId(dataspaceId: string, place?: { kind: PlaceKind; id: string }): string {
+  return place ? `ds-${dataspaceId}-${place.kind}-${place.id}` : `ds-${dataspaceId}`;
 }
 
 /**
@@ -67,6 +71,8 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   /** The avatars whose coarse pose and interest cell this patch refreshes (reused). */
   private readonly slice: Avatar[] = [];
   private readonly banned = new Set<string>();
+  /** Who placed each anchor (spatial_anchors.created_by_identity_id): only they bind it to a device. */
+  private readonly anchorPlacers = new Map<string, string>();
   /** Identities a moderator muted: a mute outlives leaving and rejoining the room. */
   private readonly mutedIdentities = new Set<string>();
   private voice!: RoomVoice;
@@ -81,34 +87,60 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     return authenticateJoin(
       'dataspace',
       token,
-      () => SpatialJoinOptions.parse(options).dataspaceId,
-      '{ dataspaceId: uuid }',
+      () => {
+        // a place is entered through the `place` room: here it would land in the dataspace's room
+        if (typeof options === 'object' && options !== null && 'place' in options) {
+          throw new Error('a thread or workspace room is joined as `place`');
+        }
+        return SpatialJoinOptions.parse(options).dataspaceId;
+      },
+      '{ dataspaceId: uuid }; a thread or workspace is joined as the `place` room',
     );
+  }
+
+  /** The place this room stands for: none for the dataspace's room (PlaceRoom names one). */
+  protected placeOf(options: unknown): { kind: PlaceKind; id: string } | undefined {
+    void options;
+    return undefined;
   }
 
   override async onCreate(options: unknown): Promise<void> {
     this.deps = realtimeDeps();
     this.interest = new CellInterest((sessionId) => this.clients.get(sessionId), this.deps.timings.interest);
     const { dataspaceId } = SpatialJoinOptions.parse(options);
-    this.roomId = spatialRoomId(dataspaceId);
+    const place = this.placeOf(options);
+    this.roomId = spatialRoomId(dataspaceId, place);
     // a full or locked room is not listed as available: refuse instead of creating a twin
     if ((await matchMaker.query({ roomId: this.roomId })).length > 0) {
       throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'realtime: this room is full');
     }
-    const owner = await this.deps.db.withService(
-      (tx) => tx<{ identity_id: string; name: string; capacity: number | null; locked: boolean | null }[]>`
-        select d.identity_id, d.name, r.capacity, r.locked from public.dataspaces d
-        left join lateral (select x.capacity, x.locked from public.xr_rooms x
-                           where x.dataspace_id = d.id and x.kind = 'dataspace' order by x.created_at limit 1) r on true
-        where d.id = ${dataspaceId}`,
+    // the place must be one of THIS dataspace's threads or workspaces (service read: admission,
+    // the dataspace's, is asked as each joining identity by RoomSeats)
+    const [owner] = await this.deps.db.withService(
+      (tx) => tx<{ identity_id: string; name: string }[]>`
+        select d.identity_id, case ${place?.kind ?? 'dataspace'}
+          when 'thread' then (select t.title from public.threads t
+                              where t.id = ${place?.id ?? null}::uuid and t.dataspace_id = d.id)
+          when 'workspace' then (select w.name from public.workspaces w
+                                 where w.id = ${place?.id ?? null}::uuid and w.dataspace_id = d.id)
+          else d.name end as name
+        from public.dataspaces d where d.id = ${dataspaceId}`,
     );
-    if (!owner[0]) throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'realtime: no such dataspace');
-    this.ownerIdentityId = owner[0].identity_id;
-    this.xrRoomId = await this.deps.store.ensureRoom(this.ownerIdentityId, dataspaceId, owner[0].name);
+    if (!owner) throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'realtime: no such dataspace');
+    if (owner.name === null) {
+      throw new ServerError(
+        ErrorCode.MATCHMAKE_INVALID_CRITERIA,
+        `realtime: no such ${place?.kind ?? 'place'} in this dataspace`,
+      );
+    }
+    this.ownerIdentityId = owner.identity_id;
+    const row = await this.deps.store.ensureRoom(this.ownerIdentityId, dataspaceId, owner.name, place);
+    this.xrRoomId = row.id;
     this.state.dataspaceId = dataspaceId;
-    this.state.name = owner[0].name;
-    this.state.capacity = owner[0].capacity ?? 16;
-    this.state.locked = owner[0].locked ?? false;
+    this.state.place = place ? `${place.kind}:${place.id}` : '';
+    this.state.name = owner.name;
+    this.state.capacity = row.capacity;
+    this.state.locked = row.locked;
     this.maxClients = this.state.capacity;
     this.seats = new RoomSeats(this, this.deps, 'dataspace', dataspaceId, {
       door: (admission) => this.door(admission),
@@ -174,7 +206,12 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
         this.broadcast(SPATIAL_SERVER.db, event),
       ),
     );
-    this.deps.log('room.created', { room: 'spatial', roomId: this.roomId, dataspaceId });
+    this.deps.log('room.created', {
+      room: 'spatial',
+      roomId: this.roomId,
+      dataspaceId,
+      place: this.state.place,
+    });
   }
 
   override async onJoin(client: Client, options: unknown): Promise<void> {
@@ -291,6 +328,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       [anchor.qx, anchor.qy, anchor.qz, anchor.qw] = a.orientation as [number, number, number, number];
       anchor.xrAnchorId = a.xrAnchorId ?? '';
       this.state.anchors.set(a.id, anchor);
+      if (a.createdBy) this.anchorPlacers.set(a.id, a.createdBy);
     }
     for (const o of objects) {
       const object = new SpatialObject();
@@ -336,6 +374,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       case 'move':
       case 'release':
       case 'placeAnchor':
+      case 'anchorHandle':
       case 'placeObject':
       case 'removeObject':
         if (!canEdit(avatar.role)) {
@@ -415,6 +454,28 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   }
 
   /**
+   * Binds an anchor to a device's persistent WebXR anchor. A handle only means something on the device
+   * that made it, so only the anchor's placer sets it (a host or moderator may clear or replace it);
+   * another editor would otherwise take the anchor away from the placer's device.
+   */
+  private onAnchorHandle(client: Client, avatar: Avatar, msg: Msg<'anchorHandle'>): void {
+    const anchor = this.state.anchors.get(msg.anchorId);
+    if (!anchor)
+      return sendError(client, REALTIME_ERRORS.notFound, 'no such anchor in this room', 'anchorHandle');
+    const placer = this.anchorPlacers.get(msg.anchorId);
+    if (placer !== avatar.identityId && !canModerate(avatar.role)) {
+      return sendError(
+        client,
+        REALTIME_ERRORS.forbidden,
+        'only the person who placed this anchor (or a host) binds it to a device',
+        'anchorHandle',
+      );
+    }
+    anchor.xrAnchorId = msg.xrAnchorId ?? '';
+    this.writeBehind.anchorChanged(anchor.id, placer ?? null);
+  }
+
+  /**
    * Object and anchor edits. A grab, placeAnchor or placeObject carrying a request id (`rid`) gets it
    * back in its reply (`grab`, `placed`) or in the error refusing it.
    */
@@ -439,9 +500,11 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       [anchor.qx, anchor.qy, anchor.qz, anchor.qw] = normalize(m.q);
       anchor.xrAnchorId = m.xrAnchorId ?? '';
       this.state.anchors.set(anchor.id, anchor);
+      this.anchorPlacers.set(anchor.id, avatar.identityId);
       this.writeBehind.anchorChanged(anchor.id, avatar.identityId);
       return this.replyPlaced(client, rid, anchor.id);
     }
+    if (type === 'anchorHandle') return this.onAnchorHandle(client, avatar, msg as Msg<'anchorHandle'>);
     if (type === 'placeObject') {
       const m = msg as Msg<'placeObject'>;
       if (m.anchorId && !this.state.anchors.has(m.anchorId)) {

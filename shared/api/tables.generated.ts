@@ -1821,12 +1821,13 @@ export const xrRoomsRow = z.object({
   meeting_id: z.uuid().nullable(),
   workspace_id: z.uuid().nullable(),
   name: z.string().min(1).max(160),
-  kind: z.enum(['dataspace', 'workspace', 'meeting']),
+  kind: z.enum(['dataspace', 'workspace', 'meeting', 'thread']),
   capacity: z.number().int(),
   locked: z.boolean(),
   settings: z.unknown(),
   created_at: z.string(),
   updated_at: z.string(),
+  thread_id: z.uuid().nullable(),
 });
 /** The writable columns of public.xr_rooms (optional where the database has a default). */
 export const xrRoomsInsert = z.object({
@@ -1834,10 +1835,11 @@ export const xrRoomsInsert = z.object({
   meeting_id: z.uuid().nullable().optional(),
   workspace_id: z.uuid().nullable().optional(),
   name: z.string().min(1).max(160),
-  kind: z.enum(['dataspace', 'workspace', 'meeting']).optional(),
+  kind: z.enum(['dataspace', 'workspace', 'meeting', 'thread']).optional(),
   capacity: z.number().int().optional(),
   locked: z.boolean().optional(),
   settings: z.unknown().optional(),
+  thread_id: z.uuid().nullable().optional(),
 });
 export type XrRoomsRow = z.infer<typeof xrRoomsRow>;
 
@@ -1988,6 +1990,7 @@ export const references: Readonly<Record<string, Readonly<Record<string, string>
   'public.xr_rooms': {
     dataspace_id: 'public.dataspaces',
     meeting_id: 'public.meetings',
+    thread_id: 'public.threads',
     workspace_id: 'public.workspaces',
   },
 };

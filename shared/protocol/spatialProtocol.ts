@@ -13,6 +13,7 @@ export const SPATIAL_CLIENT = {
   move: 'move',
   release: 'release',
   placeAnchor: 'placeAnchor',
+  anchorHandle: 'anchorHandle',
   placeObject: 'placeObject',
   removeObject: 'removeObject',
   chat: 'chat',
@@ -116,6 +117,18 @@ export const Quat = z.tuple([unit, unit, unit, unit]);
 export const PartPose = z.tuple([coord, coord, coord, unit, unit, unit, unit]);
 const uuid = z.uuid();
 
+/**
+ * A device's persistent handle of a WebXR anchor (`XRAnchor.requestPersistentHandle()`, a UUID in
+ * today's browsers), kept with a spatial anchor (spatial_anchors.xr_anchor_id, 1-200 characters) so
+ * the same device restores it (`XRSession.restorePersistentAnchor`). Opaque to the room: letters,
+ * digits and `-_.:{}` only, so nothing a browser would not hand out is stored.
+ */
+export const XR_ANCHOR_HANDLE = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_.:{}-]+$/);
+
 /** The zod schema of every client message, by type. */
 export const spatialClientSchemas = {
   pose: z.strictObject({
@@ -147,10 +160,15 @@ export const spatialClientSchemas = {
     label: z.string().min(1).max(120),
     p: Vec3,
     q: Quat,
-    xrAnchorId: z.string().min(1).max(200).optional(),
+    xrAnchorId: XR_ANCHOR_HANDLE.optional(),
     /** The request id the reply (`placed`) or a refusal echoes. */
     rid: RequestId.optional(),
   }),
+  /**
+   * Binds a placed anchor to the sender's device: the persistent handle of the WebXR anchor made
+   * there (null forgets it). Its placer, or a host or moderator, only.
+   */
+  anchorHandle: z.strictObject({ anchorId: uuid, xrAnchorId: XR_ANCHOR_HANDLE.nullable() }),
   placeObject: z.strictObject({
     kind: z.enum(OBJECT_KINDS),
     refId: uuid.optional(),
@@ -208,8 +226,40 @@ export interface PlacedReply {
   id: string;
 }
 
-/** Join options of a spatial room. */
+/** What a place room stands for inside a dataspace: one of its threads or workspaces (issue 16). */
+export const PLACE_KINDS = ['thread', 'workspace'] as const;
+/** A place kind. */
+export type PlaceKind = (typeof PLACE_KINDS)[number];
+
+/** A place's key as join options and room state carry it: `thread:<uuid>` or `workspace:<uuid>`. */
+export const PlaceKey = z
+  .string()
+  .regex(
+    /^(thread|workspace):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    'place must be thread:<uuid> or workspace:<uuid>',
+  );
+
+/** The key of a dataspace's place. */
+export function placeKey(kind: PlaceKind, id: string): string {
+  return `${kind}:${id}`;
+}
+
+/** A place key's kind and id; undefined when it is not one. */
+export function parsePlace(key: string): { kind: PlaceKind; id: string } | undefined {
+  if (!PlaceKey.safeParse(key).success) return undefined;
+  const [kind, id] = key.split(':') as [PlaceKind, string];
+  return { kind, id };
+}
+
+/** Join options of a spatial room (the dataspace's own room: no `place`). */
 export const SpatialJoinOptions = z.object({ dataspaceId: uuid, mode: z.enum(AVATAR_MODES).optional() });
+/**
+ * Join options of a place room: a thread or workspace of the dataspace entered as a room of its
+ * own. Admission is the dataspace's; the room checks the place belongs to that dataspace.
+ */
+export const PlaceJoinOptions = SpatialJoinOptions.extend({ place: PlaceKey });
+/** Join options of a place room. */
+export type PlaceJoinOptions = z.infer<typeof PlaceJoinOptions>;
 /** Join options of a spatial room. */
 export type SpatialJoinOptions = z.infer<typeof SpatialJoinOptions>;
 

@@ -155,6 +155,8 @@ export type ChatLine = SchemaType<typeof ChatLine>;
 export const SpatialState = schema(
   {
     dataspaceId: t.string(),
+    /** '' for the dataspace's own room; `thread:<id>` / `workspace:<id>` for a place room (issue 16). */
+    place: t.string().default(''),
     name: t.string(),
     locked: t.boolean().default(false),
     capacity: t.uint16().default(16),

@@ -7,6 +7,8 @@ export const Panel = schema(
     kind: t.string(),
     title: t.string(),
     position: t.uint16(),
+    /** `panels.layout` as JSON text (grid cells or free metres): the layout engine reads it. */
+    layout: t.string().default('{}'),
   },
   'Panel',
 );
@@ -22,6 +24,9 @@ export const Editor = schema(
     role: t.string(),
     /** Why this person is here: owner, a membership's role, elevated (issue 14). */
     access: t.string().default(''),
+    /** The panel whose text this editor's caret is in ('' when none), and the caret's index. */
+    cursorPanel: t.string().default(''),
+    cursorIndex: t.uint32().default(0),
   },
   'Editor',
 );
@@ -36,6 +41,10 @@ export const WorkspaceState = schema(
   {
     workspaceId: t.string(),
     name: t.string(),
+    /** The workspace's layout mode (grid, stack, radial, wall, free). */
+    layout: t.string().default('grid'),
+    /** The workspace's version (its state history's newest), bumped by every layout change and restore. */
+    version: t.uint32().default(0),
     panels: t.map(Panel),
     editors: t.map(Editor),
     revision: t.uint32().default(0),

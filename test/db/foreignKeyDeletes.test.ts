@@ -25,6 +25,7 @@ const SET_NULL_ALLOWED: Record<string, string> = {
   'meetings.thread_id': 'a link between siblings of one dataspace; the meeting lives in the dataspace',
   'xr_rooms.meeting_id': 'a link between siblings of one dataspace; the room lives in the dataspace',
   'xr_rooms.workspace_id': 'a link between siblings of one dataspace; the room lives in the dataspace',
+  'xr_rooms.thread_id': 'a link between siblings of one dataspace; the room lives in the dataspace',
   'decisions.message_id': 'the message it came from; the decision lives in the thread',
   'meeting_tasks.note_id': 'the note it came from; the task lives in the meeting',
   'meeting_tasks.assignee_participant_id': 'null is an unassigned task',

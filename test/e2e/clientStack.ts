@@ -25,6 +25,8 @@ export interface ClientStack {
   /** ws:// URL of the realtime server (only with `realtime`). */
   realtimeUrl(): string;
   realtimePort(): number;
+  /** Stops the realtime server (its rooms flush what they hold) and starts a new one on the same port. */
+  restartRealtime(): Promise<void>;
   jwtSecret: string;
   /** A supabase-js client of the gateway without persisted sessions or background refresh. */
   supabase(): SupabaseClient;
@@ -83,7 +85,14 @@ export function useClientStack(
       state.port = await freePort();
       await state.rt.listen(state.port);
     }
+    realtimeOptions = {
+      sql: db.sql(),
+      jwtSecret: env.CHENU_JWT_SECRET,
+      timings: options.timings,
+      log: () => {},
+    };
   });
+  let realtimeOptions: Parameters<typeof createRealtimeServer>[0] | undefined;
   afterAll(async () => {
     await state.rt?.stop();
     await state.sfu?.stop();
@@ -95,6 +104,11 @@ export function useClientStack(
     api: () => state.api!,
     realtimeUrl: () => `ws://127.0.0.1:${state.port!}`,
     realtimePort: () => state.port!,
+    async restartRealtime() {
+      await state.rt!.stop();
+      state.rt = await createRealtimeServer(realtimeOptions!);
+      await state.rt.listen(state.port!);
+    },
     sfu: () => ({ url: state.sfu!.url, secret: state.sfuSecret! }),
     jwtSecret: env.CHENU_JWT_SECRET,
     supabase: () =>

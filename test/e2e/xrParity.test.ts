@@ -4,12 +4,12 @@
  * show on the avatar's tag; AR asks for a DOM overlay with the app's overlay as its root. Screenshots
  * at each step in test-results/e2e/xr-parity-*.png.
  */
-import { Matrix4, Quaternion, Vector3 } from 'three';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { XRDebugHandle } from '../../client/xr/xrRuntime.tsx';
 import { useClientStack } from './clientStack.ts';
 import { emulateQuest3, frames, screenshotPath, syntheticFloor, useXRBrowser } from './harness.ts';
+import { pressNamed, typeOnKeyboard } from './xrPress.ts';
 
 declare global {
   interface Window {
@@ -57,69 +57,6 @@ async function headset(): Promise<Page> {
     };
   });
   return context.newPage();
-}
-
-/**
- * Presses the 3D key or button named `name` (client/threads/named.ts) with the right controller: the
- * controller 30 cm in front of it, its ray along the panel's normal, trigger pulled and released.
- * IWER poses are in the session's space, the rig's local space, so they go through the origin's inverse.
- */
-async function pressNamed(page: Page, name: string): Promise<void> {
-  // a panel's chunk may still be loading: the object appears once mounted, placed once laid out
-  await page.waitForFunction((n) => {
-    let root = window.__chenu!.spatial.root!;
-    while (root.parent) root = root.parent;
-    const e = root.getObjectByName(n)?.matrixWorld.elements;
-    return !!e && (e[12] !== 0 || e[13] !== 0 || e[14] !== 0);
-  }, name);
-  const found = await page.evaluate((n) => {
-    let root = window.__chenu!.spatial.root!;
-    while (root.parent) root = root.parent;
-    const target = root.getObjectByName(n);
-    if (!target) return null;
-    const e = target.matrixWorld.elements;
-    const normal = [e[8]!, e[9]!, e[10]!];
-    const length = Math.hypot(...normal);
-    return {
-      at: [e[12]!, e[13]!, e[14]!],
-      normal: normal.map((v) => v / length),
-      origin: [...window.__chenuXR!.origin!.matrixWorld.elements],
-    };
-  }, name);
-  if (!found) throw new Error(`no 3D object named ${name}`);
-  const at = new Vector3().fromArray(found.at);
-  const from = at.clone().addScaledVector(new Vector3().fromArray(found.normal), 0.3);
-  const inv = new Matrix4().fromArray(found.origin).invert();
-  const local = from.clone().applyMatrix4(inv);
-  const rot = new Quaternion().setFromRotationMatrix(new Matrix4().extractRotation(inv));
-  const dir = at.clone().sub(from).normalize().applyQuaternion(rot);
-  const q = new Quaternion().setFromUnitVectors(new Vector3(0, 0, -1), dir);
-  await page.evaluate(
-    ([p, r]) => {
-      const right = window.iwerDevice.controllers.right!;
-      right.position.set(p[0]!, p[1]!, p[2]!);
-      right.quaternion.set(r[0]!, r[1]!, r[2]!, r[3]!);
-    },
-    [local.toArray(), q.toArray()] as const,
-  );
-  await frames(page, 3);
-  await page.evaluate(() => window.iwerDevice.controllers.right!.updateButtonValue('trigger', 1));
-  await frames(page, 1);
-  await page.evaluate(() => window.iwerDevice.controllers.right!.updateButtonValue('trigger', 0));
-  await frames(page, 2);
-}
-
-/** Types `text` on the virtual keyboard, shift before each capital. */
-async function typeOnKeyboard(page: Page, text: string): Promise<void> {
-  for (const char of text) {
-    if (char === ' ') {
-      await pressNamed(page, 'xr-key-space');
-      continue;
-    }
-    const lower = char.toLowerCase();
-    if (char !== lower) await pressNamed(page, 'xr-key-shift');
-    await pressNamed(page, `xr-key-${lower}`);
-  }
 }
 
 /** Alice's API session (the gateway and its functions, as the client calls them). */
@@ -259,7 +196,9 @@ describe('XR parity end to end (Chromium + IWER Quest 3, real stack)', () => {
       .toContain(words);
     await frames(a, 3);
     await a.screenshot({ path: await screenshotPath('xr-parity-posted') });
-  }, 240_000);
+    // ~10 presses of 3D keys on software WebGL, with the headset's other panels (people, share, token
+    // HUD) in the scene: 249 s were measured at a load average of 19 on this shared 2-core machine
+  }, 420_000);
 
   it('runs a governed action in VR: the estimate shows intent, EQS and cost, confirming debits the balance', async () => {
     const threadId = (await a.evaluate(() => window.__chenu!.dataspace.getState().openThreadId))!;

@@ -109,3 +109,57 @@ describe('WorkspaceRoom (OCW, Yjs)', () => {
     await Promise.all([viewer.room.leave(), owner.room.leave()]);
   });
 });
+
+describe('WorkspaceRoom (layout through the versioned history)', () => {
+  it('moves a panel and changes the layout as new versions, then restores an earlier one', async () => {
+    const alice = await editor('a1');
+    const bob = await editor('b1');
+    await untilState(bob.room, (s) => s.editors.size === 2);
+    const start = alice.room.state.version;
+    const moved = nextMessage<{ version: number; kind: string }>(bob.room, 'transformed');
+    alice.room.send('movePanel', { panelId, layout: { col: 2, row: 1, w: 2, h: 1 } });
+    expect(await moved).toEqual({ version: start + 1, kind: 'move_panel' });
+    await untilState(bob.room, (s) => JSON.parse(s.panels.get(panelId)!.layout).col === 2);
+    expect(JSON.parse(bob.room.state.panels.get(panelId)!.layout)).toEqual({ col: 2, row: 1, w: 2, h: 1 });
+    const walled = nextMessage<{ version: number }>(alice.room, 'transformed');
+    bob.room.send('layout', { layout: 'wall' });
+    expect((await walled).version).toBe(start + 2);
+    await untilState(alice.room, (s) => s.layout === 'wall');
+
+    // what the database holds: the panel, the workspace, two transformations, full states
+    const [ws] = await h.sql<{ layout: string; version: string }[]>`
+      select layout, version from public.workspaces where id = ${workspaceId}`;
+    expect(ws).toEqual({ layout: 'wall', version: String(start + 2) });
+    const kinds = await h.sql<{ kind: string; created_by: string }[]>`
+      select kind, created_by from public.workspace_transformations
+      where workspace_id = ${workspaceId} and to_version > ${start} order by to_version`;
+    expect(kinds).toEqual([
+      { kind: 'move_panel', created_by: CAST.a1 },
+      { kind: 'layout', created_by: CAST.b1 },
+    ]);
+
+    // back to before the move: the panel returns to its place, the layout to grid
+    const restored = nextMessage<{ version: number; kind: string }>(alice.room, 'transformed');
+    bob.room.send('restore', { version: start });
+    expect(await restored).toEqual({ version: start + 3, kind: 'restore' });
+    await untilState(alice.room, (s) => s.layout === 'grid' && s.version === start + 3);
+    expect(JSON.parse(alice.room.state.panels.get(panelId)!.layout)).toEqual({});
+    const [panel] = await h.sql<
+      { layout: unknown }[]
+    >`select layout from public.panels where id = ${panelId}`;
+    expect(panel!.layout).toEqual({});
+    await Promise.all([alice.room.leave(), bob.room.leave()]);
+  });
+
+  it("shows each editor's caret to the others", async () => {
+    const alice = await editor('a1');
+    const bob = await editor('b1');
+    alice.room.send('cursor', { panelId, index: 4 });
+    await untilState(bob.room, (s) =>
+      [...s.editors.values()].some((e) => e.cursorPanel === panelId && e.cursorIndex === 4),
+    );
+    const mine = bob.room.state.editors.get(alice.room.sessionId)!;
+    expect(mine.identityId).toBe(CAST.a1);
+    await Promise.all([alice.room.leave(), bob.room.leave()]);
+  });
+});

@@ -207,7 +207,17 @@ export const COLUMN_CLASSES: Record<string, Partial<Record<ColumnClass, readonly
     client: ['display_name', 'color', 'model', 'last_room_id', 'last_pose'],
   },
   xr_rooms: {
-    client: ['dataspace_id', 'meeting_id', 'workspace_id', 'name', 'kind', 'capacity', 'locked', 'settings'],
+    client: [
+      'dataspace_id',
+      'meeting_id',
+      'workspace_id',
+      'thread_id',
+      'name',
+      'kind',
+      'capacity',
+      'locked',
+      'settings',
+    ],
   },
 };
 

@@ -7,11 +7,11 @@ import { z } from 'zod';
 import { IdParam } from '../../../shared/api/common.ts';
 import * as r from '../../../shared/api/resources.ts';
 import type { Caller } from '../_shared/auth.ts';
-import type { Tx } from '../_shared/dataAccess.ts';
 import { assertVisible, crud, listPage, mapped } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 import { PageQuery, pageOf } from '../../../shared/api/common.ts';
+import { restoreWorkspace, transformWorkspace } from '../_shared/workspaceTransform.ts';
 
 const fn = new EdgeFunction('workspaces');
 /** The columns a client reads (not `user_id`). */
@@ -59,40 +59,6 @@ crud(fn, {
   parent: { param: 'workspace_id', column: 'workspace_id' },
 });
 
-/** Applies one transformation in the caller's transaction; the workspace row is locked first. */
-async function transform(
-  tx: Tx,
-  caller: Caller,
-  workspaceId: string,
-  change: { kind: string; description: string; state: unknown; layout?: string },
-) {
-  const [ws] = await tx<{ identity_id: string; version: number; state: unknown }[]>`
-    select identity_id, version, state from public.workspaces where id = ${workspaceId} for update`;
-  if (!ws) throw new ApiError('not_found', 'workspace not found');
-  const from = Number(ws.version);
-  await tx`insert into public.workspace_state_history (identity_id, workspace_id, version, state)
-           values (${ws.identity_id}, ${workspaceId}, ${from}, ${tx.json(ws.state as never)})
-           on conflict (workspace_id, version) do nothing`;
-  const [tr] = await tx<{ id: string; r: unknown }[]>`
-    insert into public.workspace_transformations as t
-      (identity_id, workspace_id, kind, description, from_version, to_version, created_by)
-    values (${ws.identity_id}, ${workspaceId}, ${change.kind}, ${change.description}, ${from}, ${from + 1},
-            ${(caller.claims.identity_id as string) ?? null})
-    returning t.id, to_jsonb(t) as r`;
-  await tx`insert into public.workspace_state_history (identity_id, workspace_id, version, state, transformation_id)
-           values (${ws.identity_id}, ${workspaceId}, ${from + 1}, ${tx.json(change.state as never)}, ${tr!.id})`;
-  const [updated] = await tx<{ r: unknown }[]>`
-    with w as (
-    update public.workspaces as t
-    set state = ${tx.json(change.state as never)}, version = ${from + 1},
-        layout = coalesce(${change.layout ?? null}, t.layout)
-    where t.id = ${workspaceId}
-    returning ${WORKSPACE_COLUMNS.map((c) => tx`t.${tx(c)}`).reduce((a, b) => tx`${a}, ${b}`)}
-    )
-    select to_jsonb(w) as r from w`;
-  return { workspace: updated!.r, transformation: tr!.r };
-}
-
 fn.route(
   {
     method: 'post',
@@ -104,7 +70,11 @@ fn.route(
     response: { status: 201, schema: r.TransformResult },
   },
   ({ params, body, caller, db }) =>
-    mapped('write', () => db.withUser(caller.claims, (tx) => transform(tx, caller, params.id, body))),
+    mapped('write', () =>
+      db.withUser(caller.claims, (tx) =>
+        transformWorkspace(tx, actorOf(caller), params.id, body, WORKSPACE_COLUMNS),
+      ),
+    ),
 );
 
 fn.route(
@@ -119,19 +89,16 @@ fn.route(
   },
   ({ params, body, caller, db }) =>
     mapped('write', () =>
-      db.withUser(caller.claims, async (tx) => {
-        const [old] = await tx<{ state: unknown }[]>`
-          select state from public.workspace_state_history
-          where workspace_id = ${params.id} and version = ${body.version}`;
-        if (!old) throw new ApiError('not_found', `workspace version ${body.version} not found`);
-        return transform(tx, caller, params.id, {
-          kind: 'restore',
-          description: `restore of version ${body.version}`,
-          state: old.state,
-        });
-      }),
+      db.withUser(caller.claims, (tx) =>
+        restoreWorkspace(tx, actorOf(caller), params.id, body.version, WORKSPACE_COLUMNS),
+      ),
     ),
 );
+
+/** Who a transformation is recorded as made by. */
+function actorOf(caller: Caller): string | null {
+  return (caller.claims.identity_id as string | undefined) ?? null;
+}
 
 const PanelParam = z.object({ panel_id: z.uuid() });
 

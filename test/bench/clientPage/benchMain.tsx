@@ -10,10 +10,15 @@ import { bindRoomFeed } from '../../../client/state/bindRoomFeed.ts';
 import { createLocalRoomFeed } from '../../../client/state/createLocalRoomFeed.ts';
 import { createCrowdSimulation } from '../../../client/state/crowdSimulation.ts';
 import { createRoomStore } from '../../../client/state/roomStore.ts';
+import { initI18n } from '../../../client/i18n/i18n.ts';
 import { NaiveRoom } from './NaiveRoom.tsx';
+import { NaiveThreadScene, NaiveWorkspaceScene, ThreadScene, WorkspaceScene } from './placeScenes.tsx';
+import { NaiveUi } from './NaiveUi.tsx';
+import { UiRoom } from './UiRoom.tsx';
 
 export interface BenchResult {
   mode: string;
+  scene: string;
   drawCalls: number;
   triangles: number;
   medianFrameMs: number;
@@ -30,23 +35,61 @@ declare global {
   }
 }
 
-const mode = new URLSearchParams(location.search).get('mode') === 'naive' ? 'naive' : 'instanced';
+const params = new URLSearchParams(location.search);
+const mode = params.get('mode') === 'naive' ? 'naive' : 'instanced';
+/**
+ * `room`: avatars and objects; `thread`: a thread's room (500 messages); `workspace`: 50 panels;
+ * `ui`: the room as the dataspace with its full UI panels open (UiRoom.tsx, NaiveUi.tsx), seen from
+ * the headset's spot.
+ */
+const scene = params.get('scene') ?? 'room';
+/** Where each scene is looked at from (a viewer at the entrance of a place room). */
+const VIEWS: Record<string, { from: [number, number, number]; at: [number, number, number] }> = {
+  room: { from: [0, 7, 16], at: [0, 1, 0] },
+  thread: { from: [0, 1.6, 4.5], at: [0, 1.5, 1.2] },
+  workspace: { from: [0, 2.4, 9], at: [0, 2.4, 0.6] },
+  // where a headset user stands among the panels, looking at the thread panel
+  ui: { from: [0, 1.7, 2.6], at: [0, 1.4, -1.1] },
+};
 const AVATARS = 100;
 const OBJECTS = 1000;
 const FRAMES_PER_PATCH = 3; // 20 Hz patches at 60 frames per second
+/** How long the scene must draw unchanged before it is measured, and the most waited for that (ms). */
+const SETTLE_MS = 2_000;
+const SETTLE_MAX_MS = 30_000;
 
 function Driver({ crowd }: { crowd: ReturnType<typeof createCrowdSimulation> }) {
   const { advance, gl, camera } = useThree();
   useEffect(() => {
-    camera.position.set(0, 7, 16);
-    camera.lookAt(0, 1, 0);
+    const view = VIEWS[scene] ?? VIEWS.room!;
+    camera.position.set(...view.from);
+    camera.lookAt(...view.at);
+    /**
+     * uikit lays text out once its MSDF font has loaded (asynchronously): frames are drawn until the
+     * draw calls and triangles stop changing for SETTLE_MS, so the scene measured is the whole scene.
+     */
+    const settle = async () => {
+      let last = '';
+      let stableSince = performance.now();
+      const started = performance.now();
+      while (performance.now() - started < SETTLE_MAX_MS) {
+        advance(performance.now());
+        const now = `${gl.info.render.calls}/${gl.info.render.triangles}`;
+        if (now !== last) {
+          last = now;
+          stableSince = performance.now();
+        } else if (performance.now() - stableSince > SETTLE_MS) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
     const context = gl.getContext();
     const pixel = new Uint8Array(4);
     window.runBench = async (frames) => {
+      await settle();
       const times: number[] = [];
       const cpuTimes: number[] = [];
       for (let i = 0; i < frames + 20; i++) {
-        if (i % FRAMES_PER_PATCH === 0) crowd.step(performance.now());
+        if (scene === 'room' && i % FRAMES_PER_PATCH === 0) crowd.step(performance.now());
         const start = performance.now();
         advance(start);
         const submitted = performance.now();
@@ -61,6 +104,7 @@ function Driver({ crowd }: { crowd: ReturnType<typeof createCrowdSimulation> }) 
       cpuTimes.sort((a, b) => a - b);
       return {
         mode,
+        scene,
         drawCalls: gl.info.render.calls,
         triangles: gl.info.render.triangles,
         medianFrameMs: times[Math.floor(times.length / 2)]!,
@@ -86,7 +130,19 @@ function Bench() {
       <Canvas frameloop="never" dpr={1} camera={{ fov: 70, near: 0.05, far: 200 }}>
         <color attach="background" args={['#dde3ea']} />
         <RoomEnvironment />
-        {mode === 'naive' ? (
+        {scene === 'thread' ? (
+          mode === 'naive' ? (
+            <NaiveThreadScene />
+          ) : (
+            <ThreadScene />
+          )
+        ) : scene === 'workspace' ? (
+          mode === 'naive' ? (
+            <NaiveWorkspaceScene />
+          ) : (
+            <WorkspaceScene />
+          )
+        ) : mode === 'naive' ? (
           <NaiveRoom />
         ) : (
           <>
@@ -94,6 +150,7 @@ function Bench() {
             <ObjectInstances />
           </>
         )}
+        {scene === 'ui' && (mode === 'naive' ? <NaiveUi /> : <UiRoom />)}
         <Driver crowd={setup.crowd} />
       </Canvas>
     </RoomStoreContext.Provider>
@@ -102,4 +159,5 @@ function Bench() {
 
 window.addEventListener('error', (e) => (window.benchError = String(e.message)));
 await loadUiFont();
+initI18n({ lng: 'en' });
 createRoot(document.getElementById('root')!).render(<Bench />);

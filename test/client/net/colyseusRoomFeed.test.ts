@@ -107,6 +107,11 @@ describe('colyseusRoomFeed', () => {
     const seenAnchor = await bobAnchor;
     expect(seenAnchor.id).toBe(anchored.value.anchorId);
     expect(seenAnchor.pose.x).toBeCloseTo(0.8, 3);
+    expect(seenAnchor.xrHandle).toBeNull();
+    // the placer binds it to its device's persistent WebXR anchor: the other side hears the handle
+    const bound = when<AnchorSnapshot>(bob.onAnchorAdd, (a) => a.id === seenAnchor.id && a.xrHandle !== null);
+    alice.bindAnchorHandle(seenAnchor.id, 'f00d-cafe');
+    expect((await bound).xrHandle).toBe('f00d-cafe');
     expect(await bob.grab(crypto.randomUUID())).toMatchObject({ ok: false, reason: 'not-found' });
   });
 

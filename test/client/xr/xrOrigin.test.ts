@@ -1,6 +1,7 @@
 import { Group, Quaternion, Vector3 } from 'three';
 import { describe, expect, it } from 'vitest';
 import {
+  alignOriginTo,
   placeOriginAt,
   teleportOrigin,
   turnOriginAbout,
@@ -66,5 +67,23 @@ describe('XR origin rules', () => {
     expect(origin.position.y).toBe(0);
     expect(Math.hypot(origin.position.x, origin.position.z)).toBeCloseTo(1.8 * 0.05, 9);
     expect(origin.position.z).toBeLessThan(0);
+  });
+
+  it('registers the room to the world through an anchor: the anchor lands on its room pose, the rig level', () => {
+    // session 1 set the anchor down at room (2, 0, -3) facing 0.4 rad; session 2 finds it in its own
+    // space at (-1, 0, 0.5), facing -0.9 rad (the user entered elsewhere, turned otherwise)
+    const origin = new Group();
+    placeOriginAt(origin, new Vector3(0, 1.6, 0), yawQ(0), 7, 0, 7, 1.2);
+    const local = new Vector3(-1, 0, 0.5);
+    const localQ = yawQ(-0.9);
+    const room = new Vector3(2, 0, -3);
+    alignOriginTo(origin, local, localQ, room, yawQ(0.4));
+    const seen = local.clone().applyMatrix4(origin.matrixWorld);
+    expect(seen.distanceTo(room)).toBeLessThan(1e-9);
+    const q = new Quaternion();
+    origin.getWorldQuaternion(q);
+    expect(yawOf(q.multiply(localQ))).toBeCloseTo(0.4, 9);
+    expect(origin.rotation.x).toBe(0);
+    expect(origin.rotation.z).toBe(0);
   });
 });

@@ -1,0 +1,63 @@
+import { Container, Text } from '@react-three/uikit';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../i18n/format.ts';
+import { useDataspace } from '../room/DataspaceContext.ts';
+import { PanelButton3D } from '../spatial/PanelButton3D.tsx';
+import { ACCENT, INK, MUTED, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
+import { named } from '../threads/named.ts';
+
+/** Above the thread panel, where a headset user looks to act. */
+export const TOKEN_HUD_POSITION = [0, 1.98, -1.1] as const;
+
+/**
+ * The token HUD on a 3D panel: the active identity's available tokens (the same dataspace store as the
+ * room bar's TokenHud, so it drops as governed runs settle), and what tokens are, one press away.
+ */
+export default function TokenHud3D() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const balance = useDataspace((s) => s.balance);
+  const [explained, setExplained] = useState(false);
+  return (
+    <group position={[...TOKEN_HUD_POSITION]}>
+      <Container
+        {...panelFontProps()}
+        width={explained ? 560 : 320}
+        flexDirection="column"
+        alignItems="center"
+        paddingX={18}
+        paddingY={10}
+        gap={6}
+        backgroundColor={SURFACE}
+        borderRadius={14}
+      >
+        <Container flexDirection="row" gap={10} alignItems="center">
+          <Text fontSize={18} color={MUTED}>
+            {t('tokens.title')}
+          </Text>
+          <Text ref={named('xr-token-balance')} fontSize={24} fontWeight="semi-bold" color={ACCENT}>
+            {balance === null ? '…' : fmt.tokens(balance)}
+          </Text>
+          <PanelButton3D
+            name="xr-token-what"
+            label="?"
+            size={16}
+            active={explained}
+            onPress={() => setExplained(!explained)}
+          />
+        </Container>
+        {explained && (
+          <>
+            <Text fontSize={16} color={INK}>
+              {t('tokens.what')}
+            </Text>
+            <Text fontSize={15} color={MUTED}>
+              {t('tokens.whatMore')}
+            </Text>
+          </>
+        )}
+      </Container>
+    </group>
+  );
+}
