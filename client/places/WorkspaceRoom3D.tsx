@@ -1,5 +1,6 @@
 import { Container, Text } from '@react-three/uikit';
-import { useMemo, useState } from 'react';
+import { useFrame } from '@react-three/fiber';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { PANEL_KIND_COLORS } from '../spatial/WorkspacePanels.tsx';
@@ -9,15 +10,19 @@ import {
   BORDER,
   INK,
   MUTED,
+  PX,
   SURFACE,
   SURFACE_ACTIVE,
   panelFontProps,
   px,
 } from '../spatial/spatialText.ts';
+import { LodText } from '../spatial/LodText.tsx';
+import { lodEye, pixelsPerMetreAtOneMetre, readableAt } from '../spatial/textLod.ts';
 import { named, usePress } from '../threads/named.ts';
 import { VirtualKeyboard3D } from '../threads/VirtualKeyboard3D.tsx';
 import { excerpt } from '../ui/text.ts';
 import type { Panel } from '../api/chenuApi.ts';
+import type { Group } from 'three';
 import type { StoreApi } from 'zustand';
 import type { Placement } from '../spatial/spatialLayout.ts';
 import type {
@@ -35,6 +40,14 @@ export const WORKSPACE_ROOM_PLAN = {
 
 /** Characters of a panel's text shown on the panel (the 2D editor, or Edit, shows it all). */
 const PANEL_TEXT_CHARS = 220;
+/** A panel's title and text sizes (uikit px), and its padding. */
+const TITLE_PX = 40;
+const TEXT_PX = 26;
+const PADDING_PX = 22;
+/** A panel's text level of detail (textLod.ts): nothing readable, the title only, or both. */
+const LOD_LINES = 0;
+const LOD_TITLE = 1;
+const LOD_ALL = 2;
 
 /** The text with a `|` where each other editor's caret is, and who they are. */
 export function withCarets(text: string, carets: readonly WorkspaceEditorView[]): string {
@@ -87,6 +100,7 @@ function WorkspacePanel3D({
   editing,
   canEdit,
   onEdit,
+  lod = LOD_ALL,
 }: {
   panel: WorkspacePanelView;
   text: string;
@@ -96,28 +110,43 @@ function WorkspacePanel3D({
   editing: boolean;
   canEdit: boolean;
   onEdit: () => void;
+  /** How much of its text is readable from the viewer (LOD_*). */
+  lod?: number;
 }) {
   const { t } = useTranslation();
   const color = PANEL_KIND_COLORS[panel.kind as Panel['kind']] ?? ACCENT;
+  const inner = px(width) - 2 * PADDING_PX;
   return (
     <Container
       {...panelFontProps()}
       width={px(width)}
       height={px(height)}
       flexDirection="column"
-      padding={22}
+      padding={PADDING_PX}
       gap={8}
       backgroundColor={editing ? SURFACE_ACTIVE : SURFACE}
       borderWidth={editing ? 14 : 8}
       borderColor={editing ? ACCENT : color}
       borderRadius={14}
     >
-      <Text fontSize={40} fontWeight="semi-bold" color={INK}>
+      <LodText
+        readable={lod >= LOD_TITLE}
+        widthPx={inner}
+        fontSize={TITLE_PX}
+        fontWeight="semi-bold"
+        color={INK}
+      >
         {panel.title}
-      </Text>
-      <Text ref={named(`ws-text-${panel.id}`)} fontSize={26} color={text ? INK : MUTED}>
+      </LodText>
+      <LodText
+        readable={lod >= LOD_ALL}
+        widthPx={inner}
+        ref={named(`ws-text-${panel.id}`)}
+        fontSize={TEXT_PX}
+        color={text ? INK : MUTED}
+      >
         {excerpt(withCarets(text, carets), PANEL_TEXT_CHARS) || '...'}
-      </Text>
+      </LodText>
       {carets.map((c) => (
         <Text key={c.sessionId} fontSize={22} color={ACCENT}>
           {t('places.editing', { name: c.displayName })}
@@ -169,7 +198,33 @@ export function WorkspaceBoard3D({
   const placements = useMemo(() => layoutWorkspace(layout, panels), [layout, panels]);
   const byId = useMemo(() => new Map(panels.map((p) => [p.id, p])), [panels]);
   const flat = useMemo(() => flatBoard(placements), [placements]);
-  const panelOf = (p: Placement) => (
+  const frame = useRef<Group>(null);
+  /** Each panel's text level of detail, by placement; `setLods` re-renders when one changes. */
+  const lods = useRef<number[]>([]);
+  const [lodKey, setLods] = useState('');
+  useFrame(({ gl, camera }) => {
+    const board = frame.current;
+    if (!board) return;
+    const k = pixelsPerMetreAtOneMetre(gl, camera, lodEye);
+    const levels = lods.current;
+    let changed = levels.length !== placements.length;
+    for (let i = 0; i < placements.length; i++) {
+      const p = placements[i]!;
+      const was = levels[i] ?? LOD_ALL;
+      const m = board.matrixWorld;
+      const level = readableAt(m, p.x, p.y, p.z, TEXT_PX * PX, k, lodEye, was >= LOD_ALL)
+        ? LOD_ALL
+        : readableAt(m, p.x, p.y, p.z, TITLE_PX * PX, k, lodEye, was >= LOD_TITLE)
+          ? LOD_TITLE
+          : LOD_LINES;
+      if (level !== was) changed = true;
+      levels[i] = level;
+    }
+    if (levels.length > placements.length) levels.length = placements.length;
+    if (changed) setLods(levels.join(''));
+  });
+  const lodOf = (i: number) => (lodKey ? Number(lodKey[i] ?? LOD_ALL) : LOD_ALL);
+  const panelOf = (p: Placement, i: number) => (
     <WorkspacePanel3D
       panel={byId.get(p.id)!}
       text={texts[p.id] ?? ''}
@@ -179,6 +234,7 @@ export function WorkspaceBoard3D({
       editing={editing === p.id}
       canEdit={canEdit}
       onEdit={() => onEdit?.(p.id)}
+      lod={editing === p.id ? LOD_ALL : lodOf(i)}
     />
   );
   if (panels.length === 0) {
@@ -194,28 +250,34 @@ export function WorkspaceBoard3D({
   }
   if (flat) {
     return (
-      <group name="ws-board" position={[(flat.minX + flat.maxX) / 2, (flat.minY + flat.maxY) / 2, 0]}>
-        <Container {...panelFontProps()} width={px(flat.maxX - flat.minX)} height={px(flat.maxY - flat.minY)}>
-          {placements.map((p) => (
-            <Container
-              key={p.id}
-              ref={named(`ws-panel-${p.id}`)}
-              positionType="absolute"
-              positionLeft={px(p.x - p.width / 2 - flat.minX)}
-              positionTop={px(flat.maxY - (p.y + p.height / 2))}
-            >
-              {panelOf(p)}
-            </Container>
-          ))}
-        </Container>
+      <group ref={frame}>
+        <group name="ws-board" position={[(flat.minX + flat.maxX) / 2, (flat.minY + flat.maxY) / 2, 0]}>
+          <Container
+            {...panelFontProps()}
+            width={px(flat.maxX - flat.minX)}
+            height={px(flat.maxY - flat.minY)}
+          >
+            {placements.map((p, i) => (
+              <Container
+                key={p.id}
+                ref={named(`ws-panel-${p.id}`)}
+                positionType="absolute"
+                positionLeft={px(p.x - p.width / 2 - flat.minX)}
+                positionTop={px(flat.maxY - (p.y + p.height / 2))}
+              >
+                {panelOf(p, i)}
+              </Container>
+            ))}
+          </Container>
+        </group>
       </group>
     );
   }
   return (
-    <group name="ws-board">
-      {placements.map((p) => (
+    <group name="ws-board" ref={frame}>
+      {placements.map((p, i) => (
         <group key={p.id} name={`ws-panel-${p.id}`} position={[p.x, p.y, p.z]} rotation-y={p.rotY}>
-          <Container {...panelFontProps()}>{panelOf(p)}</Container>
+          <Container {...panelFontProps()}>{panelOf(p, i)}</Container>
         </group>
       ))}
     </group>

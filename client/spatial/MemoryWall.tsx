@@ -1,6 +1,10 @@
 import { Container, Text } from '@react-three/uikit';
 import type { TFunction } from 'i18next';
-import { useEffect, useLayoutEffect, useMemo } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import type { Group } from 'three';
+import { LodText } from './LodText.tsx';
+import { useSmallestReadable } from './textLod.ts';
+import { useViewCull } from './viewCull.ts';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { lookState } from '../controls/DesktopControls.tsx';
@@ -26,6 +30,9 @@ export const MEMORY_KIND_COLORS: Readonly<Record<MemoryItem['kind'], string>> = 
 /** Back of a card an agent proposed and no human committed yet (memory law 7). */
 export const PROPOSED_COLOR = '#eceff4';
 const EXCERPT_CHARS = 110;
+/** A card's text sizes (uikit px), for the wall's text level of detail (textLod.ts). */
+const CARD_FONT_SIZES = [16, 22] as const;
+const cardInner = px(MEMORY_CARD.width) - 28;
 
 const cardGeometry = new PlaneGeometry(MEMORY_CARD.width, MEMORY_CARD.height);
 const cardMaterial = new MeshLambertMaterial({ color: '#ffffff' });
@@ -86,6 +93,9 @@ export function MemoryWall({
     ? t('spatial.signs.memory')
     : `${t('spatial.signs.memory')} · ${t('spatial.memoryCount', { count: items.length })}${truncated ? ` (${t('spatial.mostRecent')})` : ''}`;
   const top = Math.max(wall.height, MEMORY_CARD.height) / 2;
+  const cards = useRef<Group>(null);
+  const smallest = useSmallestReadable(cards, CARD_FONT_SIZES);
+  useViewCull(cards, Math.hypot(wall.width, wall.height) / 2);
   return (
     <group name="memory-wall">
       <group position={[0, top + 0.2, 0]}>
@@ -107,7 +117,7 @@ export function MemoryWall({
       </group>
       <primitive object={mesh} />
       {items.length > 0 && (
-        <group position={[0, 0, 0.004]}>
+        <group ref={cards} position={[0, 0, 0.004]}>
           <Container {...panelFontProps()} width={px(wall.width)} height={px(wall.height)}>
             {items.map((item, i) => {
               const slot = wall.slots[i]!;
@@ -134,12 +144,18 @@ export function MemoryWall({
                     showTab('memory');
                   }}
                 >
-                  <Text fontSize={16} fontWeight="semi-bold" color={CARD_MUTED}>
+                  <LodText
+                    readable={16 >= smallest}
+                    widthPx={cardInner}
+                    fontSize={16}
+                    fontWeight="semi-bold"
+                    color={CARD_MUTED}
+                  >
                     {header(item, t)}
-                  </Text>
-                  <Text fontSize={22} color={CARD_INK}>
+                  </LodText>
+                  <LodText readable={22 >= smallest} widthPx={cardInner} fontSize={22} color={CARD_INK}>
                     {excerpt(item.content, EXCERPT_CHARS)}
-                  </Text>
+                  </LodText>
                 </Container>
               );
             })}

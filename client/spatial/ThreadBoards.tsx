@@ -5,6 +5,10 @@ import type { Decision, Message, Thread } from '../api/chenuApi.ts';
 import { lookState } from '../controls/DesktopControls.tsx';
 import { useDataspace, useDataspaceStore } from '../room/DataspaceContext.ts';
 import { arcPlacements } from './spatialLayout.ts';
+import { LodText } from './LodText.tsx';
+import { useSmallestReadable } from './textLod.ts';
+import { useViewCull } from './viewCull.ts';
+import type { Group } from 'three';
 import { tokenUseText } from '../bureau/bureauText.ts';
 import { showTab } from '../hud/hudStore.ts';
 import { useFormat } from '../i18n/format.ts';
@@ -28,6 +32,8 @@ import {
 export const MAX_THREAD_BOARDS = 6;
 export const THREAD_BOARD = { width: 1.1, height: 0.9, gap: 0.15, radius: 3, y: 1.55 } as const;
 const MESSAGES_SHOWN = 3;
+/** The board's text sizes (uikit px), for its text level of detail (textLod.ts). */
+const BOARD_FONT_SIZES = [22, 26, 40] as const;
 const DECISIONS_SHOWN = 2;
 
 /** The threads floating in the room: open ones, in the API's order, at most MAX_THREAD_BOARDS. */
@@ -55,51 +61,64 @@ function Board({
     t,
     fmt,
   );
+  const at = useRef<Group>(null);
+  const smallest = useSmallestReadable(at, BOARD_FONT_SIZES);
+  // the board grows with its text past its minimum height: a generous bound
+  useViewCull(at, Math.hypot(THREAD_BOARD.width, 2 * THREAD_BOARD.height) / 2);
+  const inner = px(THREAD_BOARD.width) - 44;
   // hover: a thicker accent frame, the same feedback the selected board keeps
   return (
-    <Container
-      {...panelFontProps()}
-      width={px(THREAD_BOARD.width)}
-      minHeight={px(THREAD_BOARD.height)}
-      flexDirection="column"
-      padding={22}
-      gap={8}
-      backgroundColor={open ? SURFACE_ACTIVE : SURFACE}
-      borderWidth={open ? 8 : 3}
-      borderColor={open ? ACCENT : BORDER}
-      borderRadius={16}
-      hover={{ borderColor: ACCENT, borderWidth: 8 }}
-      onClick={onOpen}
-      cursor="pointer"
-    >
-      <Text fontSize={40} fontWeight="semi-bold" color={INK}>
-        {thread.title}
-      </Text>
-      {messages === undefined && (
-        <Text fontSize={26} color={MUTED}>
-          …
-        </Text>
-      )}
-      {messages?.length === 0 && (
-        <Text fontSize={26} color={MUTED}>
-          {t('spatial.noMessage')}
-        </Text>
-      )}
-      {messages?.slice(-MESSAGES_SHOWN).map((m) => (
-        <Text key={m.id} fontSize={26} color={m.author_kind === 'agent' ? AGENT : INK}>
-          {excerpt(m.body, 110)}
-        </Text>
-      ))}
-      {decisions?.slice(0, DECISIONS_SHOWN).map((d) => (
-        <Text key={d.id} fontSize={26} color={SUCCESS}>
-          {`+ ${excerpt(d.title, 80)}`}
-        </Text>
-      ))}
-      <Text fontSize={22} color={open ? ACCENT : MUTED}>
-        {`${open ? t('spatial.openHere') : t('spatial.selectToOpen')} · ${use}`}
-      </Text>
-      <EnterButton name={`enter-thread-${thread.id}`} place={`thread:${thread.id}`} />
-    </Container>
+    <group ref={at}>
+      <Container
+        {...panelFontProps()}
+        width={px(THREAD_BOARD.width)}
+        minHeight={px(THREAD_BOARD.height)}
+        flexDirection="column"
+        padding={22}
+        gap={8}
+        backgroundColor={open ? SURFACE_ACTIVE : SURFACE}
+        borderWidth={open ? 8 : 3}
+        borderColor={open ? ACCENT : BORDER}
+        borderRadius={16}
+        hover={{ borderColor: ACCENT, borderWidth: 8 }}
+        onClick={onOpen}
+        cursor="pointer"
+      >
+        <LodText readable={40 >= smallest} widthPx={inner} fontSize={40} fontWeight="semi-bold" color={INK}>
+          {thread.title}
+        </LodText>
+        {messages === undefined && (
+          <Text fontSize={26} color={MUTED}>
+            …
+          </Text>
+        )}
+        {messages?.length === 0 && (
+          <Text fontSize={26} color={MUTED}>
+            {t('spatial.noMessage')}
+          </Text>
+        )}
+        {messages?.slice(-MESSAGES_SHOWN).map((m) => (
+          <LodText
+            key={m.id}
+            readable={26 >= smallest}
+            widthPx={inner}
+            fontSize={26}
+            color={m.author_kind === 'agent' ? AGENT : INK}
+          >
+            {excerpt(m.body, 110)}
+          </LodText>
+        ))}
+        {decisions?.slice(0, DECISIONS_SHOWN).map((d) => (
+          <LodText key={d.id} readable={26 >= smallest} widthPx={inner} fontSize={26} color={SUCCESS}>
+            {`+ ${excerpt(d.title, 80)}`}
+          </LodText>
+        ))}
+        <LodText readable={22 >= smallest} widthPx={inner} fontSize={22} color={open ? ACCENT : MUTED}>
+          {`${open ? t('spatial.openHere') : t('spatial.selectToOpen')} · ${use}`}
+        </LodText>
+        <EnterButton name={`enter-thread-${thread.id}`} place={`thread:${thread.id}`} />
+      </Container>
+    </group>
   );
 }
 

@@ -1,5 +1,6 @@
 import { Container, Text } from '@react-three/uikit';
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
+import type { Group } from 'three';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { showTab } from '../hud/hudStore.ts';
@@ -10,6 +11,12 @@ import { PANEL_BASE_Y, layoutWorkspace, sideBySide, spanWidth } from './spatialL
 import { excerpt } from '../ui/text.ts';
 import { lookState } from '../controls/DesktopControls.tsx';
 import { EnterButton } from './ThreadBoards.tsx';
+import { LodText } from './LodText.tsx';
+import { useSmallestReadable } from './textLod.ts';
+import { useViewCull } from './viewCull.ts';
+
+/** A panel's text sizes (uikit px), for its text level of detail (textLod.ts). */
+const PANEL_FONT_SIZES = [24, 26, 44] as const;
 import { ACCENT, ERROR, INK, MUTED, SURFACE, SURFACE_ACTIVE, panelFontProps, px } from './spatialText.ts';
 
 /** Frame colour per panel kind. */
@@ -49,34 +56,46 @@ function FramedPanel({
 }) {
   const { t } = useTranslation();
   const text = contentText(panel.content);
+  const at = useRef<Group>(null);
+  const smallest = useSmallestReadable(at, PANEL_FONT_SIZES);
+  useViewCull(at, Math.hypot(width, height) / 2);
+  const inner = px(width) - 48;
   return (
-    <Container
-      {...panelFontProps()}
-      width={px(width)}
-      height={px(height)}
-      flexDirection="column"
-      padding={24}
-      gap={10}
-      backgroundColor={selected ? SURFACE_ACTIVE : SURFACE}
-      borderWidth={selected ? 14 : 8}
-      borderColor={selected ? ACCENT : PANEL_KIND_COLORS[panel.kind]}
-      borderRadius={14}
-      hover={{ borderWidth: 14 }}
-      cursor="pointer"
-      onClick={onSelect}
-    >
-      <Text fontSize={24} fontWeight="semi-bold" color={PANEL_KIND_COLORS[panel.kind]}>
-        {t(`panelKinds.${panel.kind}`).toUpperCase()}
-      </Text>
-      <Text fontSize={44} fontWeight="semi-bold" color={INK}>
-        {panel.title}
-      </Text>
-      {text && (
-        <Text fontSize={26} color={MUTED}>
-          {text}
-        </Text>
-      )}
-    </Container>
+    <group ref={at}>
+      <Container
+        {...panelFontProps()}
+        width={px(width)}
+        height={px(height)}
+        flexDirection="column"
+        padding={24}
+        gap={10}
+        backgroundColor={selected ? SURFACE_ACTIVE : SURFACE}
+        borderWidth={selected ? 14 : 8}
+        borderColor={selected ? ACCENT : PANEL_KIND_COLORS[panel.kind]}
+        borderRadius={14}
+        hover={{ borderWidth: 14 }}
+        cursor="pointer"
+        onClick={onSelect}
+      >
+        <LodText
+          readable={24 >= smallest}
+          widthPx={inner}
+          fontSize={24}
+          fontWeight="semi-bold"
+          color={PANEL_KIND_COLORS[panel.kind]}
+        >
+          {t(`panelKinds.${panel.kind}`).toUpperCase()}
+        </LodText>
+        <LodText readable={44 >= smallest} widthPx={inner} fontSize={44} fontWeight="semi-bold" color={INK}>
+          {panel.title}
+        </LodText>
+        {text && (
+          <LodText readable={26 >= smallest} widthPx={inner} fontSize={26} color={MUTED}>
+            {text}
+          </LodText>
+        )}
+      </Container>
+    </group>
   );
 }
 

@@ -33,8 +33,15 @@ import { launchChromium } from '../e2e/launchChromium.ts';
 
 const FRAMES = 300;
 /** The scenes measured, each against its naive twin. */
-const SCENES = ['room', 'thread', 'workspace', 'ui'] as const;
-const SCENE_NAMES: Record<(typeof SCENES)[number], string> = {
+const ALL_SCENES = ['room', 'thread', 'workspace', 'ui'] as const;
+/**
+ * `BENCH_SCENES=workspace,ui npm run bench:client` measures only those scenes (all by default);
+ * `BENCH_SCREENSHOTS=<dir>` also saves what each side drew there.
+ */
+const SCENES = ALL_SCENES.filter(
+  (s) => !process.env.BENCH_SCENES || process.env.BENCH_SCENES.split(',').includes(s),
+);
+const SCENE_NAMES: Record<(typeof ALL_SCENES)[number], string> = {
   room: 'dataspace room, 100 avatars + 1,000 objects',
   thread: 'thread room, 500 messages (issue 16)',
   workspace: 'workspace room, 50 panels (issue 16)',
@@ -79,6 +86,10 @@ try {
         return window.runBench(frames);
       }, FRAMES);
       results.push(result);
+      // BENCH_SCREENSHOTS=<dir>: what each side drew, to look at (after the timing, so it costs nothing)
+      if (process.env.BENCH_SCREENSHOTS) {
+        await page.screenshot({ path: path.join(process.env.BENCH_SCREENSHOTS, `${scene}-${mode}.png`) });
+      }
       console.log(
         `${scene} ${mode}: measured in ${((performance.now() - t0) / 1000).toFixed(1)} s since start`,
       );
