@@ -18,7 +18,11 @@ import type {
 } from '../../../client/api/chenuApi.ts';
 import type { PeopleState, Person } from '../../../client/people/peopleStore.ts';
 
-const AT = '2026-11-30T14:00:00.000Z';
+const DAY_MS = 86_400_000;
+/** Rows are a week old and the invitation has weeks to run whatever day the bench runs on. */
+const loadedAt = Date.now();
+const AT = new Date(loadedAt - 7 * DAY_MS).toISOString();
+const EXPIRES_AT = new Date(loadedAt + 23 * DAY_MS).toISOString();
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 export const THREADS = 5;
@@ -160,7 +164,7 @@ export const invitations: Invitation[] = Array.from({ length: INVITATIONS }, (_,
     role: 'viewer',
     status: 'pending',
     meeting_id: null,
-    expires_at: '2026-12-30T14:00:00.000Z',
+    expires_at: EXPIRES_AT,
     created_at: AT,
   }),
 );
