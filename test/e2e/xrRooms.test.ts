@@ -100,6 +100,10 @@ describe('threads and workspaces as rooms, co-editing (two users, one in VR)', (
     await alice.waitForFunction(() =>
       window.__chenu!.room.getState().avatars.some((a) => a.displayName.startsWith('Bob')),
     );
+    // Bob's page builds its people from the room's patches: wait for Alice there too, then read it
+    await bob.waitForFunction(() =>
+      window.__chenu!.room.getState().avatars.some((a) => a.displayName.startsWith('Alice')),
+    );
     expect((await peopleSeen(bob)).some((n) => n.startsWith('Alice'))).toBe(true);
     await namedPlaced(bob, 'thread-wall');
     await frames(bob, 5);
