@@ -15,6 +15,17 @@ export function hasNamed(page: Page, name: string): Promise<boolean> {
   }, name);
 }
 
+/** Waits until the 3D object named `name` is mounted and placed (its world matrix moved off the origin). */
+export async function namedPlaced(page: Page, name: string): Promise<void> {
+  await page.waitForFunction((n) => {
+    let root = window.__chenu?.spatial.root;
+    if (!root) return false;
+    while (root.parent) root = root.parent;
+    const e = root.getObjectByName(n)?.matrixWorld.elements;
+    return !!e && (e[12] !== 0 || e[13] !== 0 || e[14] !== 0);
+  }, name);
+}
+
 /** Waits until a 3D object named `name` is in the scene. */
 export async function untilNamed(page: Page, name: string, timeout = 60_000): Promise<void> {
   await page.waitForFunction(

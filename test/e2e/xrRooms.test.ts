@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useClientStack } from './clientStack.ts';
 import { emulateQuest3, frames, screenshotPath, useXRBrowser } from './harness.ts';
-import { namedPlaced, pressNamed, typeOnKeyboard } from './xrRoomsHelpers.ts';
+import { namedPlaced, pressNamed, typeOnKeyboard } from './xrPress.ts';
 
 const stack = useClientStack('e2e_xr_rooms', { realtime: true });
 const { client, newContext } = useXRBrowser(stack);
