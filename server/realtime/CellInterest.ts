@@ -1,10 +1,32 @@
-import type { Client } from '@colyseus/core';
+import { ClientState, type Client } from '@colyseus/core';
 import { StateView } from '@colyseus/schema';
 import { NEAR_RADIUS_M } from '../../shared/protocol/limits.ts';
+import { distanceSq } from '../../shared/protocol/roomRules.ts';
 import { NEAR_TAG, type Avatar } from '../../shared/schema/SpatialState.ts';
 
 /** Side of an interest cell on the floor (m). */
 export const INTEREST_CELL_M = 1;
+
+/**
+ * How a room makes its clients' views: `per-client` — a StateView per client holding exactly the
+ * avatars within the near radius (cheapest when few clients share a cell: a sparse room);
+ * `cells` — one StateView per occupied cell shared by its clients (cheapest when many do: a
+ * meeting). `auto` chooses per room from the measured occupancy, with hysteresis.
+ */
+export type InterestMode = 'per-client' | 'cells';
+
+/** Patches between two looks at the room's occupancy in `auto` (1 s at POSE_HZ). */
+export const INTEREST_EVAL_PATCHES = 20;
+/**
+ * `auto` switches to shared cell views when their estimated encode cost (see `estimate`) is at most
+ * TO_CELLS of the per-client views', and back when it rises above TO_PER_CLIENT: between the two
+ * the room keeps its mode, so a room near the edge does not flap. Calibrated with
+ * `npm run bench:realtime`'s encode table (cells carry some bookkeeping the estimate leaves out).
+ */
+export const INTEREST_TO_CELLS = 0.7;
+export const INTEREST_TO_PER_CLIENT = 0.85;
+/** Cells, and clients, whose regions and near sets `estimate` counts (the rest is scaled from them). */
+const ESTIMATE_SAMPLE = 16;
 
 /** Packs a cell's integer coordinates into one number (rooms span ±64 m: far inside ±512 cells). */
 const key = (i: number, j: number) => (i + 512) * 1024 + (j + 512);
@@ -15,31 +37,60 @@ interface SharedView {
   clients: number;
 }
 
+interface OwnView {
+  readonly view: StateView;
+  /** The avatars it holds (NEAR_TAG). */
+  readonly near: Set<Avatar>;
+}
+
 /**
- * Interest management by cells of the floor, with one StateView per occupied cell shared by every
- * client standing in it. Colyseus encodes each distinct view once per patch (its serializer caches
- * the encoding by view), so a dense room costs one view encoding per occupied cell, not per client:
- * the per-client cost scales with what differs between clients.
+ * Interest management of a SpatialRoom: which avatars' full-rate pose (NEAR_TAG) each client gets.
+ * The floor is in cells; every avatar's cell is kept whatever the mode.
  *
- * A cell's view holds the full-rate pose (NEAR_TAG) of every avatar standing in a cell of its region:
- * the cells within `radiusM` of any point of it — a superset of every near set of its clients.
- * A client walking into another cell gets, for one patch, a bridge view of its own (what it had,
- * plus what the new cell sees, minus what it does not), then shares the new cell's view.
+ * Per-client mode: each client's own StateView holds the avatars within `radiusM` of its head
+ * (refreshed with its slice). Colyseus encodes each client's view every patch.
+ *
+ * Cells mode: one StateView per occupied cell, shared by every client standing in it. Colyseus
+ * encodes each distinct view once per patch (its serializer caches the encoding by view), so a
+ * dense room costs one view encoding per occupied cell, not per client. A cell's view holds every
+ * avatar standing in a cell of its region — the cells within `radiusM` of any point of it, a
+ * superset of every near set of its clients. A client walking into another cell gets, for one
+ * patch, a bridge view of its own (what it had, plus what the new cell sees, minus what it does
+ * not), then shares the new cell's view.
+ *
+ * Switching modes (auto) is the same bridge for every client: for one patch each client's view is
+ * its own, holding what it had with the avatars of the new rule added and the others removed, so
+ * nothing it has is sent again and nothing it should have is missed.
  */
 export class CellInterest {
   private readonly members = new Map<number, Set<Avatar>>();
   private readonly cellOfAvatar = new Map<Avatar, number>();
+  /** The client object of each seated session (a dropped one keeps its old object: Colyseus hands its view over on reconnection). */
+  private readonly clientBySession = new Map<string, Client>();
+  private readonly avatarBySession = new Map<string, Avatar>();
+  // cells mode
   private readonly views = new Map<number, SharedView>();
   /** Cell of the shared view each client is (or will be, after its bridge) attached to. */
   private readonly viewCellOf = new Map<string, number>();
-  private readonly bridges = new Map<string, { client: Client; view: StateView }>();
+  private readonly bridges = new Map<string, StateView>();
   /** Avatars seated since the last patch: shared views still owe their near fields. */
   private joined = new Set<Avatar>();
+  // per-client mode
+  private readonly own = new Map<string, OwnView>();
   /** Cell offsets of a region (the same for every cell). */
   private readonly region: readonly (readonly [number, number])[];
+  private readonly radiusSq: number;
+  /** Reused by `refresh`. */
+  private readonly scratch = new Set<Avatar>();
+  private current: InterestMode;
+  private patches = 0;
+  private sinceSwitch = 0;
+  /** Mode switches so far (for the room's logs and the tests). */
+  switches = 0;
 
   constructor(
     private readonly clientOf: (sessionId: string) => Client | undefined,
+    private readonly policy: InterestMode | 'auto' = 'auto',
     private readonly cellM = INTEREST_CELL_M,
     radiusM = NEAR_RADIUS_M,
   ) {
@@ -53,67 +104,284 @@ export class CellInterest {
       }
     }
     this.region = offsets;
+    this.radiusSq = radiusM * radiusM;
+    this.current = policy === 'auto' ? 'per-client' : policy;
   }
 
-  /** Seats a client's avatar and attaches the client to its cell's view (call in onJoin). */
+  /** The mode in force. */
+  get mode(): InterestMode {
+    return this.current;
+  }
+
+  /** Distinct views the clients have now (what the next patch encodes). */
+  get viewCount(): number {
+    return this.current === 'cells' ? this.views.size + this.bridges.size : this.own.size;
+  }
+
+  /** Seats a client's avatar and gives the client its view (call in onJoin). */
   join(client: Client, avatar: Avatar): void {
     const cell = this.cellAt(avatar);
     this.place(avatar, cell);
-    this.joined.add(avatar);
-    this.attach(client.sessionId, cell);
-    client.view = this.views.get(cell)!.view;
+    this.clientBySession.set(client.sessionId, client);
+    this.avatarBySession.set(client.sessionId, avatar);
+    if (this.current === 'cells') {
+      this.joined.add(avatar);
+      this.attach(client.sessionId, cell);
+      client.view = this.views.get(cell)!.view;
+    } else {
+      const own: OwnView = { view: new StateView(), near: new Set() };
+      this.own.set(client.sessionId, own);
+      this.refresh(avatar, own);
+      // the client gets the whole view in its full state once it confirms the join
+      own.view.changes.clear();
+      client.view = own.view;
+    }
   }
 
   /** Forgets a client and its avatar (call in onLeave, before the avatar leaves the state). */
   leave(sessionId: string, avatar: Avatar | undefined): void {
-    const bridge = this.bridges.get(sessionId);
-    if (bridge) {
-      this.bridges.delete(sessionId);
-      bridge.view.dispose();
-    }
+    this.clientBySession.delete(sessionId);
+    this.avatarBySession.delete(sessionId);
+    this.bridges.get(sessionId)?.dispose();
+    this.bridges.delete(sessionId);
     const cell = this.viewCellOf.get(sessionId);
     if (cell !== undefined) this.detach(sessionId, cell);
+    this.own.get(sessionId)?.view.dispose();
+    this.own.delete(sessionId);
     if (!avatar) return;
+    this.joined.delete(avatar);
     const at = this.cellOfAvatar.get(avatar);
-    if (at !== undefined) this.members.get(at)?.delete(avatar);
+    if (at !== undefined) this.unplace(avatar, at);
     this.cellOfAvatar.delete(avatar);
+    // it leaves the state for everyone; per-client views forget it (as shared views do)
+    for (const own of this.own.values()) own.near.delete(avatar);
   }
 
   /**
-   * Ends last patch's bridges, then re-cells `avatars` (a slice of the room, so every avatar is
-   * looked at a few times a second): each shared view gains or loses the avatars that crossed its
-   * region's edge, and each client whose own avatar changed cell gets its bridge. Call from
-   * onBeforePatch.
+   * Call from onBeforePatch with a slice of the room's avatars (so every avatar is looked at a few
+   * times a second). Ends last patch's bridges; re-cells the slice; in cells mode each shared view
+   * gains or loses the avatars that crossed its region's edge and each client whose own avatar
+   * changed cell gets its bridge; in per-client mode the slice's clients' views are refreshed.
+   * In `auto`, every INTEREST_EVAL_PATCHES patches the room's occupancy may switch the mode.
    */
   update(avatars: Iterable<Avatar>): void {
     for (const [sessionId, bridge] of this.bridges) {
-      // a dropped client's object too: Colyseus hands its view to the reconnected one
-      bridge.client.view = this.views.get(this.viewCellOf.get(sessionId)!)!.view;
-      bridge.view.dispose();
+      this.client(sessionId)!.view = this.views.get(this.viewCellOf.get(sessionId)!)!.view;
+      bridge.dispose();
     }
     this.bridges.clear();
     const joined = this.joined;
     this.joined = new Set();
+    this.patches += 1;
+    this.sinceSwitch += 1;
+    const next =
+      this.policy === 'auto' && this.patches % INTEREST_EVAL_PATCHES === 0 ? this.choose() : this.current;
+    if (next !== this.current) {
+      if (next === 'cells') this.toCells(avatars);
+      else this.toPerClient(avatars, joined);
+    } else if (this.current === 'cells') {
+      this.updateCells(avatars, joined);
+    } else {
+      this.updatePerClient(avatars);
+    }
+    if (this.current === 'cells') this.dropUnencoded();
+  }
+
+  /**
+   * A shared view no joined client reads directly this patch is not encoded, so what it queued
+   * would reach its clients next patch on top of what they already have: a client still joining
+   * gets the whole view in its full state, a bridged one got it through its bridge. Forget it.
+   */
+  private dropUnencoded(): void {
+    const read = new Set<number>();
+    for (const [sessionId, cell] of this.viewCellOf) {
+      if (!this.bridges.has(sessionId) && this.clientOf(sessionId)?.state === ClientState.JOINED)
+        read.add(cell);
+    }
+    for (const [cell, shared] of this.views) if (!read.has(cell)) shared.view.changes.clear();
+  }
+
+  /**
+   * The encode cost of each mode, estimated from the occupancy: a view costs about the avatars it
+   * holds. Cells: one view per occupied cell holding its region's avatars (counted for a sample of
+   * about ESTIMATE_SAMPLE cells and scaled). Per-client: one view per client holding the avatars
+   * within the radius — the views' sizes in per-client mode, else counted for a sample of about
+   * ESTIMATE_SAMPLE clients and scaled. Bounded work once per INTEREST_EVAL_PATCHES whatever the room.
+   */
+  estimate(): { cells: number; perClient: number } {
+    const occupied = this.members.size;
+    const everyCell = Math.max(1, Math.floor(occupied / ESTIMATE_SAMPLE));
+    let counted = 0;
+    let inRegions = 0;
+    let k = 0;
+    for (const cell of this.members.keys()) {
+      if (k++ % everyCell !== 0) continue;
+      inRegions += this.regionCount(cell);
+      counted += 1;
+    }
+    const cells = counted > 0 ? (inRegions * occupied) / counted : 0;
+    let perClient = 0;
+    if (this.current === 'per-client') {
+      for (const own of this.own.values()) perClient += own.near.size;
+      return { cells, perClient };
+    }
+    const avatars = [...this.avatarBySession.values()];
+    const step = Math.max(1, Math.floor(avatars.length / ESTIMATE_SAMPLE));
+    let sampled = 0;
+    for (let i = 0; i < avatars.length; i += step) {
+      const me = avatars[i]!;
+      sampled += 1;
+      this.forEachInRegion(this.cellOfAvatar.get(me)!, (other) => {
+        if (distanceSq(me.hx, me.hy, me.hz, other.hx, other.hy, other.hz) <= this.radiusSq) perClient += 1;
+      });
+    }
+    return { cells, perClient: sampled > 0 ? (perClient * avatars.length) / sampled : 0 };
+  }
+
+  /** The mode the occupancy asks for, with hysteresis (and at least one evaluation period in a mode). */
+  private choose(): InterestMode {
+    if (this.sinceSwitch < INTEREST_EVAL_PATCHES) return this.current;
+    const { cells, perClient } = this.estimate();
+    if (this.current === 'per-client' && cells <= perClient * INTEREST_TO_CELLS) return 'cells';
+    if (this.current === 'cells' && cells > perClient * INTEREST_TO_PER_CLIENT) return 'per-client';
+    return this.current;
+  }
+
+  private client(sessionId: string): Client | undefined {
+    const live = this.clientOf(sessionId);
+    if (live) this.clientBySession.set(sessionId, live);
+    return live ?? this.clientBySession.get(sessionId);
+  }
+
+  private moves(avatars: Iterable<Avatar>): [Avatar, number, number][] {
     const moved: [Avatar, number, number][] = [];
     for (const avatar of avatars) {
       const from = this.cellOfAvatar.get(avatar);
       const to = this.cellAt(avatar);
       if (from !== undefined && from !== to) moved.push([avatar, from, to]);
     }
+    return moved;
+  }
+
+  private updatePerClient(avatars: Iterable<Avatar>): void {
+    for (const [avatar, from, to] of this.moves(avatars)) this.move(avatar, from, to);
+    for (const avatar of avatars) {
+      const own = this.own.get(avatar.sessionId);
+      if (!own) continue;
+      this.refresh(avatar, own);
+      this.unsentWhileJoining(avatar.sessionId, own.view);
+    }
+  }
+
+  /**
+   * A client still joining gets its whole view in its full state when it confirms: what its own
+   * view queued meanwhile would reach it a second time.
+   */
+  private unsentWhileJoining(sessionId: string, view: StateView): void {
+    if (this.client(sessionId)?.state === ClientState.JOINING) view.changes.clear();
+  }
+
+  /**
+   * A per-client view: exactly the avatars within the radius of `me`'s head (itself included),
+   * looked for in the cells of its cell's region (a superset of the radius).
+   */
+  private refresh(me: Avatar, own: OwnView): void {
+    const found = this.scratch;
+    found.clear();
+    this.forEachInRegion(this.cellOfAvatar.get(me)!, (other) => {
+      if (other !== me && distanceSq(me.hx, me.hy, me.hz, other.hx, other.hy, other.hz) > this.radiusSq)
+        return;
+      found.add(other);
+      if (own.near.has(other)) return;
+      own.view.add(other, NEAR_TAG);
+      own.near.add(other);
+    });
+    for (const other of own.near) {
+      if (found.has(other)) continue;
+      own.view.remove(other, NEAR_TAG);
+      own.near.delete(other);
+    }
+  }
+
+  private forEachInRegion(cell: number, fn: (avatar: Avatar) => void): void {
+    const i = Math.floor(cell / 1024) - 512;
+    const j = (cell % 1024) - 512;
+    for (const [di, dj] of this.region) {
+      const set = this.members.get(key(i + di, j + dj));
+      if (set) for (const a of set) fn(a);
+    }
+  }
+
+  private updateCells(avatars: Iterable<Avatar>, joined: Set<Avatar>): void {
+    const moved = this.moves(avatars);
     if (moved.length === 0) return;
     // what each moving client has on its screen now, before anything changes: its view's region,
     // but not the avatars that joined since the last patch (their near fields are still pending)
-    const known: { avatar: Avatar; client: Client; had: Set<Avatar> }[] = [];
+    const known: { sessionId: string; had: Set<Avatar> }[] = [];
     for (const [avatar] of moved) {
-      const client = this.clientOf(avatar.sessionId);
       const cell = this.viewCellOf.get(avatar.sessionId);
-      if (!client || cell === undefined) continue;
-      const had = this.regionMembers(cell);
-      for (const a of joined) had.delete(a);
-      known.push({ avatar, client, had });
+      if (cell === undefined) continue;
+      known.push({ sessionId: avatar.sessionId, had: this.received(cell, joined) });
     }
     for (const [avatar, from, to] of moved) this.move(avatar, from, to);
-    for (const { avatar, client, had } of known) this.bridge(avatar, client, had);
+    for (const { sessionId, had } of known) {
+      const view = new StateView();
+      for (const a of had) view.add(a, NEAR_TAG);
+      view.changes.clear();
+      this.bridge(sessionId, view, had);
+    }
+  }
+
+  /** What the clients of a shared view have received: its region, less the avatars still pending. */
+  private received(cell: number, joined: Set<Avatar>): Set<Avatar> {
+    const had = this.regionMembers(cell);
+    for (const a of joined) had.delete(a);
+    return had;
+  }
+
+  /**
+   * Per-client → cells: every client's own view becomes its bridge (it holds what the client has,
+   * pending additions included); after this patch the client shares its cell's view.
+   */
+  private toCells(avatars: Iterable<Avatar>): void {
+    for (const [avatar, from, to] of this.moves(avatars)) this.move(avatar, from, to);
+    this.current = 'cells';
+    this.switched();
+    for (const [sessionId, own] of this.own) this.bridge(sessionId, own.view, own.near);
+    this.own.clear();
+  }
+
+  /**
+   * Cells → per-client: each client gets its own view at once, holding what it received from its
+   * shared view, then brought to exactly its near set; the shared views go.
+   */
+  private toPerClient(avatars: Iterable<Avatar>, joined: Set<Avatar>): void {
+    const had = new Map<string, Set<Avatar>>();
+    for (const [sessionId, cell] of this.viewCellOf) had.set(sessionId, this.received(cell, joined));
+    for (const [avatar, from, to] of this.moves(avatars)) this.move(avatar, from, to);
+    this.current = 'per-client';
+    this.switched();
+    for (const [sessionId, received] of had) {
+      const me = this.avatarBySession.get(sessionId);
+      const client = this.client(sessionId);
+      if (!me || !client) continue;
+      const view = new StateView();
+      for (const a of received) view.add(a, NEAR_TAG);
+      view.changes.clear();
+      const own: OwnView = { view, near: received };
+      this.refresh(me, own);
+      this.unsentWhileJoining(sessionId, view);
+      this.own.set(sessionId, own);
+      client.view = view;
+    }
+    for (const shared of this.views.values()) shared.view.dispose();
+    this.views.clear();
+    this.viewCellOf.clear();
+  }
+
+  private switched(): void {
+    this.switches += 1;
+    this.sinceSwitch = 0;
   }
 
   /** The cell of an avatar's head on the floor. */
@@ -133,21 +401,38 @@ export class CellInterest {
     return out;
   }
 
+  private regionCount(cell: number): number {
+    const i = Math.floor(cell / 1024) - 512;
+    const j = (cell % 1024) - 512;
+    let count = 0;
+    for (const [di, dj] of this.region) count += this.members.get(key(i + di, j + dj))?.size ?? 0;
+    return count;
+  }
+
   private place(avatar: Avatar, cell: number): void {
     let set = this.members.get(cell);
     if (!set) this.members.set(cell, (set = new Set()));
     set.add(avatar);
     this.cellOfAvatar.set(avatar, cell);
+    if (this.current !== 'cells') return;
     for (const c of this.regionCells(cell)) this.views.get(c)?.view.add(avatar, NEAR_TAG);
   }
 
-  /** Moves an avatar between cells: the shared views whose region it entered or left follow. */
+  private unplace(avatar: Avatar, cell: number): void {
+    const set = this.members.get(cell);
+    if (!set) return;
+    set.delete(avatar);
+    if (set.size === 0) this.members.delete(cell);
+  }
+
+  /** Moves an avatar between cells: in cells mode the shared views whose region it entered or left follow. */
   private move(avatar: Avatar, from: number, to: number): void {
-    this.members.get(from)?.delete(avatar);
+    this.unplace(avatar, from);
     let set = this.members.get(to);
     if (!set) this.members.set(to, (set = new Set()));
     set.add(avatar);
     this.cellOfAvatar.set(avatar, to);
+    if (this.current !== 'cells') return;
     const before = new Set(this.regionCells(from));
     const after = new Set(this.regionCells(to));
     for (const c of before) if (!after.has(c)) this.views.get(c)?.view.remove(avatar, NEAR_TAG);
@@ -179,25 +464,28 @@ export class CellInterest {
   }
 
   /**
-   * For one patch, a client that changed cell gets a view of its own: everything it `had` (already
-   * on its screen, so no pending ADD), plus the new cell's region members, minus the others. After
-   * the patch it shares the new cell's view, which then shows exactly what the client has.
+   * For one patch, the client gets `view`, a view of its own already holding what it `had` (on its
+   * screen, or pending in this view): the new cell's region members are added, the others removed.
+   * After the patch it shares the new cell's view, which then shows exactly what the client has.
    */
-  private bridge(avatar: Avatar, client: Client, had: Set<Avatar>): void {
-    const sessionId = avatar.sessionId;
+  private bridge(sessionId: string, view: StateView, had: Set<Avatar>): void {
+    const avatar = this.avatarBySession.get(sessionId);
+    const client = this.client(sessionId);
+    if (!avatar || !client) {
+      view.dispose();
+      return;
+    }
     const to = this.cellOfAvatar.get(avatar)!;
-    const from = this.viewCellOf.get(sessionId)!;
-    const view = new StateView();
-    for (const a of had) view.add(a, NEAR_TAG);
-    view.changes.clear();
     const target = this.regionMembers(to);
     for (const a of target) if (!had.has(a)) view.add(a, NEAR_TAG);
     for (const a of had) if (!target.has(a)) view.remove(a, NEAR_TAG);
-    this.detach(sessionId, from);
+    const from = this.viewCellOf.get(sessionId);
+    if (from !== undefined) this.detach(sessionId, from);
     const shared = this.attach(sessionId, to);
     // a view just made for this client shows what the bridge delivers: nothing left to send
     if (shared.clients === 1) shared.view.changes.clear();
+    this.unsentWhileJoining(sessionId, view);
     client.view = view;
-    this.bridges.set(sessionId, { client, view });
+    this.bridges.set(sessionId, view);
   }
 }

@@ -105,6 +105,7 @@ export async function createRealtimeServer(options: RealtimeOptions): Promise<Re
       writeBehindMs: 250,
       poseRate: POSE_RATE,
       actionRate: ACTION_RATE,
+      interest: 'auto',
       ...options.timings,
     },
     ...(voice ? { voice } : {}),

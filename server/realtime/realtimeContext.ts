@@ -3,6 +3,7 @@ import type { NotifyBridge } from './notifyBridge.ts';
 import type { SpatialStore } from './spatialStore.ts';
 import type { Logger } from './logger.ts';
 import type { RoomTokenClaims } from './verifyToken.ts';
+import type { InterestMode } from './CellInterest.ts';
 import type { VoiceService } from '../voice/VoiceService.ts';
 
 /** Timings a deployment (or a test) may shorten; production uses the protocol's constants. */
@@ -19,6 +20,8 @@ export interface RealtimeTimings {
   /** Per-client token buckets: pose-like streams and every other message. */
   poseRate: { perSecond: number; burst: number };
   actionRate: { perSecond: number; burst: number };
+  /** How a SpatialRoom makes its clients' views (CellInterest): 'auto' chooses by occupancy; a test may pin one. */
+  interest: InterestMode | 'auto';
 }
 
 /** What rooms need from the process: database, LISTEN/NOTIFY bridge, token check, logs. */

@@ -66,7 +66,8 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   private xrRoomId = '';
   private locks!: GrabLocks;
   private seats!: RoomSeats;
-  private readonly interest = new CellInterest((sessionId) => this.clients.get(sessionId));
+  /** Who gets whose full-rate pose: per-client views or shared cell views, by the room's occupancy. */
+  private interest!: CellInterest;
   /** The avatars whose coarse pose and interest cell this patch refreshes (reused). */
   private readonly slice: Avatar[] = [];
   private readonly banned = new Set<string>();
@@ -105,6 +106,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
 
   override async onCreate(options: unknown): Promise<void> {
     this.deps = realtimeDeps();
+    this.interest = new CellInterest((sessionId) => this.clients.get(sessionId), this.deps.timings.interest);
     const { dataspaceId } = SpatialJoinOptions.parse(options);
     const place = this.placeOf(options);
     this.roomId = spatialRoomId(dataspaceId, place);
@@ -657,7 +659,15 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       for (const key of POSE_KEYS) coarse[key] = avatar[key];
       this.slice.push(avatar);
     });
+    const mode = this.interest.mode;
     this.interest.update(this.slice);
+    if (this.interest.mode !== mode) {
+      this.deps.log('room.interest', {
+        roomId: this.roomId,
+        mode: this.interest.mode,
+        clients: this.clients.length,
+      });
+    }
   }
 }
 

@@ -1,20 +1,26 @@
 /**
  * The per-patch encode cost of a spatial room's state, in process (no sockets, no load generator):
  * N avatars standing in a square, every pose changing each patch, encoded by Colyseus' own
- * SchemaSerializer for N clients, with views made two ways — one StateView per client holding the
- * avatars within NEAR_RADIUS_M (what SpatialRoom did before interest cells), and the room's
- * CellInterest (one view per occupied cell). Part of `npm run bench:realtime`: it shows what the
+ * SchemaSerializer for N clients, with the room's CellInterest pinned to per-client views (one
+ * StateView per client holding the avatars within NEAR_RADIUS_M), pinned to shared cell views (one
+ * per occupied cell), or on `auto` (what SpatialRoom runs: the mode chosen from the occupancy, after
+ * WARMUP_PATCHES so that it had its first looks). Part of `npm run bench:realtime`: it shows what the
  * views cost apart from the machine's scheduling, which the echo ladders cannot.
  */
 import { ClientState, SchemaSerializer, type Client } from '@colyseus/core';
-import { Encoder, StateView } from '@colyseus/schema';
-import { CellInterest } from '../../server/realtime/CellInterest.ts';
-import { NEAR_RADIUS_M } from '../../shared/protocol/limits.ts';
-import { Avatar, NEAR_TAG, POSE_KEYS, SpatialState } from '../../shared/schema/SpatialState.ts';
+import { Encoder, type StateView } from '@colyseus/schema';
+import {
+  CellInterest,
+  INTEREST_EVAL_PATCHES,
+  type InterestMode,
+} from '../../server/realtime/CellInterest.ts';
+import { Avatar, POSE_KEYS, SpatialState } from '../../shared/schema/SpatialState.ts';
 
 /** Patches per coarse refresh, as SpatialRoom slices them (POSE_HZ / COARSE_POSE_HZ). */
 const SLICES = 5;
 const PATCHES = 60;
+/** Patches before measuring: `auto` looks at the occupancy every INTEREST_EVAL_PATCHES (and switches at most once per period). */
+const WARMUP_PATCHES = 3 * INTEREST_EVAL_PATCHES;
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -41,9 +47,9 @@ interface FakeClient {
 export function encodeCost(
   n: number,
   areaM: number,
-  views: 'per-client' | 'cells',
+  views: InterestMode | 'auto',
   runs = 3,
-): { msPerPatch: number; views: number } {
+): { msPerPatch: number; views: number; mode: InterestMode } {
   encodeRoom(Math.min(n, 50), areaM, views);
   const results = Array.from({ length: runs }, () => encodeRoom(n, areaM, views));
   results.sort((a, b) => a.msPerPatch - b.msPerPatch);
@@ -53,8 +59,8 @@ export function encodeCost(
 function encodeRoom(
   n: number,
   areaM: number,
-  views: 'per-client' | 'cells',
-): { msPerPatch: number; views: number } {
+  views: InterestMode | 'auto',
+): { msPerPatch: number; views: number; mode: InterestMode } {
   Encoder.BUFFER_SIZE = Math.max(Encoder.BUFFER_SIZE, 128 * 1024);
   const random = rng(n * 31 + areaM);
   const state = new SpatialState();
@@ -62,7 +68,7 @@ function encodeRoom(
   serializer.reset(state);
   const clients: FakeClient[] = [];
   const byId = new Map<string, FakeClient>();
-  const interest = new CellInterest((id) => byId.get(id) as unknown as Client | undefined);
+  const interest = new CellInterest((id) => byId.get(id) as unknown as Client | undefined, views);
   for (let i = 0; i < n; i += 1) {
     const a = new Avatar();
     a.sessionId = `s${i}`;
@@ -74,23 +80,13 @@ function encodeRoom(
     const c: FakeClient = { sessionId: a.sessionId, state: ClientState.JOINED, view: undefined, raw() {} };
     clients.push(c);
     byId.set(c.sessionId, c);
-    if (views === 'cells') interest.join(c as unknown as Client, a);
-  }
-  if (views === 'per-client') {
-    const r2 = NEAR_RADIUS_M * NEAR_RADIUS_M;
-    for (const c of clients) {
-      const me = state.avatars.get(c.sessionId)!;
-      const view = (c.view = new StateView());
-      state.avatars.forEach((o) => {
-        if ((o.hx - me.hx) ** 2 + (o.hy - me.hy) ** 2 + (o.hz - me.hz) ** 2 <= r2) view.add(o, NEAR_TAG);
-      });
-    }
+    interest.join(c as unknown as Client, a);
   }
   const all = clients as unknown as Client[];
   serializer.applyPatches(all, state);
   const slice: Avatar[] = [];
   let spent = 0;
-  for (let tick = 1; tick <= PATCHES; tick += 1) {
+  for (let tick = 1; tick <= WARMUP_PATCHES + PATCHES; tick += 1) {
     // head bob, a turn, hands swinging: every avatar's pose changes every patch
     state.avatars.forEach((a) => {
       a.hy = 1.6 + Math.sin(tick / 7 + a.hx) * 0.02;
@@ -107,10 +103,14 @@ function encodeRoom(
       for (const key of POSE_KEYS) a.coarse[key] = a[key];
       slice.push(a);
     });
-    if (views === 'cells') interest.update(slice);
+    interest.update(slice);
     serializer.applyPatches(all, state);
     const used = process.cpuUsage(t0);
-    spent += (used.user + used.system) / 1000;
+    if (tick > WARMUP_PATCHES) spent += (used.user + used.system) / 1000;
   }
-  return { msPerPatch: spent / PATCHES, views: new Set(clients.map((c) => c.view)).size };
+  return {
+    msPerPatch: spent / PATCHES,
+    views: new Set(clients.map((c) => c.view)).size,
+    mode: interest.mode,
+  };
 }

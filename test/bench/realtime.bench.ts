@@ -2,8 +2,9 @@
  * `npm run bench:realtime`: capacity of one SpatialRoom vs a bare Colyseus room on this machine, in a
  * sparse room (AREAS_M[0]: avatars spread over a 40 m square, few in each other's near radius) and a
  * dense one (6 m: everyone near everyone, as in a meeting). `npm run bench:realtime -- dense` (or
- * `sparse`) runs one of them. Each starts with the in-process encode cost per patch (encodeCost.ts):
- * a view per client, as before interest cells, against the room's CellInterest.
+ * `sparse`) runs one of them; `-- encode` prints only the encode table. Each starts with the
+ * in-process encode cost per patch (encodeCost.ts): the room's CellInterest pinned to per-client
+ * views, pinned to interest cells, and on `auto` (what SpatialRoom runs), against the better of the two.
  * A throwaway embedded Postgres (migrations + seed) and the realtime server run here; each step
  * spawns test/bench/realtimeLoad.ts (a separate process) with N clients sending head + hands at
  * 20 Hz. For each room the ladder stops at the first N whose probe p99 self-echo is >= 100 ms;
@@ -22,6 +23,8 @@ import { parseEnv } from '../../server/env.ts';
 import { createRealtimeServer } from '../../server/realtime/createRealtimeServer.ts';
 import { BareRoom } from './BareRoom.ts';
 import { encodeCost } from './encodeCost.ts';
+
+type EncodeResult = ReturnType<typeof encodeCost>;
 
 const LADDER = [50, 100, 150, 200, 250, 300, 400, 500];
 const PROBES = 4;
@@ -136,23 +139,31 @@ async function main(): Promise<void> {
     };
 
     const which = process.argv.slice(2);
+    const encodeOnly = which.includes('encode');
+    const named = which.filter((w) => w !== 'encode');
     const areas = (Object.keys(AREAS_M) as (keyof typeof AREAS_M)[]).filter(
-      (name) => which.length === 0 || which.includes(name),
+      (name) => named.length === 0 || named.includes(name),
     );
     const capacity = (steps: Step[]) =>
       Math.max(0, ...steps.filter((s) => s.p99 < P99_LIMIT_MS).map((s) => s.n));
     const summary: string[] = [];
+    const encodeTable: string[] = [];
     for (const name of areas) {
       const areaM = AREAS_M[name];
       // what the views cost per patch, in process: apart from sockets and the machine's scheduling
       for (const n of ENCODE_SIZES) {
-        const [old, cells] = [encodeCost(n, areaM, 'per-client'), encodeCost(n, areaM, 'cells')];
-        console.log(
-          `encode   ${String(areaM).padStart(2)} m  N=${String(n).padStart(3)}  CPU per patch: a view per client ${old.msPerPatch.toFixed(2)} ms ` +
-            `(${old.views} views), interest cells ${cells.msPerPatch.toFixed(2)} ms (${cells.views} views)  ` +
-            `${(old.msPerPatch / cells.msPerPatch).toFixed(1)}x`,
-        );
+        const [perClient, cells, auto] = (['per-client', 'cells', 'auto'] as const).map((mode) =>
+          encodeCost(n, areaM, mode),
+        ) as [EncodeResult, EncodeResult, EncodeResult];
+        const best = Math.min(perClient.msPerPatch, cells.msPerPatch);
+        const line =
+          `encode   ${String(areaM).padStart(2)} m  N=${String(n).padStart(3)}  CPU per patch: per-client views ${perClient.msPerPatch.toFixed(2)} ms ` +
+          `(${perClient.views} views), interest cells ${cells.msPerPatch.toFixed(2)} ms (${cells.views} views), ` +
+          `auto ${auto.msPerPatch.toFixed(2)} ms (${auto.mode}, ${auto.views} views) = ${(auto.msPerPatch / best).toFixed(2)}x the better`;
+        console.log(line);
+        encodeTable.push(line);
       }
+      if (encodeOnly) continue;
       console.log(
         `bench:realtime (${name}) — ${PROBES} probes + bots, head+hands at 20 Hz, ${areaM} m square, p99 limit ${P99_LIMIT_MS} ms, ` +
           `load average ${os
@@ -179,6 +190,7 @@ async function main(): Promise<void> {
       );
       console.log('');
     }
+    for (const line of encodeTable) console.log(line);
     for (const line of summary) console.log(line);
     console.log(
       `load average at the end: ${os

@@ -17,7 +17,8 @@ import {
 let h: Harness;
 let dataspaceId: string;
 beforeAll(async () => {
-  h = await startHarness();
+  // this file is about shared cell views: the room is pinned to them (interestSwitch.test.ts covers 'auto')
+  h = await startHarness({ interest: 'cells' });
   dataspaceId = await createDataspace(h.sql, 'a1');
   await grantElevation(h.sql, 'b1', 'a1', dataspaceId, 'write');
   await grantElevation(h.sql, 'b2', 'a1', dataspaceId, 'write');
