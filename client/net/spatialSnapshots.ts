@@ -1,6 +1,6 @@
 import { NEAR_RADIUS_M, ROOM_HALF_EXTENT_M } from '../../shared/protocol/limits.ts';
 import { REALTIME_ERRORS, type RealtimeErrorCode } from '../../shared/protocol/spatialProtocol.ts';
-import type { Anchor, Avatar, SpatialObject } from '../../shared/schema/SpatialState.ts';
+import { POSE_KEYS, type Anchor, type Avatar, type SpatialObject } from '../../shared/schema/SpatialState.ts';
 import type {
   AnchorSnapshot,
   AvatarSnapshot,
@@ -81,17 +81,32 @@ type PoseFields = Pick<
   | 'rqw'
 >;
 
+/** A finite number, or `fallback` (a field the room never sent, or took away, reads undefined). */
+const finiteOr = (v: number | undefined, fallback: number) =>
+  typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+
 function part(f: PoseFields, k: 'h' | 'l' | 'r'): Pose {
-  const g = f as unknown as Record<string, number>;
+  const g = f as unknown as Record<string, number | undefined>;
   return {
-    x: g[`${k}x`]!,
-    y: g[`${k}y`]!,
-    z: g[`${k}z`]!,
-    qx: g[`${k}qx`]!,
-    qy: g[`${k}qy`]!,
-    qz: g[`${k}qz`]!,
-    qw: g[`${k}qw`]!,
+    x: finiteOr(g[`${k}x`], 0),
+    y: finiteOr(g[`${k}y`], 0),
+    z: finiteOr(g[`${k}z`], 0),
+    qx: finiteOr(g[`${k}qx`], 0),
+    qy: finiteOr(g[`${k}qy`], 0),
+    qz: finiteOr(g[`${k}qz`], 0),
+    qw: finiteOr(g[`${k}qw`], 1),
   };
+}
+
+/** Whether every pose field of `f` is a finite number: the full-rate pose is held, and whole. */
+export function hasFinitePose(f: PoseFields | undefined): boolean {
+  if (!f) return false;
+  const g = f as unknown as Record<string, unknown>;
+  for (const key of POSE_KEYS) {
+    const v = g[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+  }
+  return true;
 }
 
 /** Below this distance the full-rate pose is trusted; a margin under NEAR_RADIUS_M absorbs view lag. */
@@ -104,14 +119,22 @@ export const NEAR_TRUST_M = NEAR_RADIUS_M - 1;
 export function isNear(self: PoseFields | undefined, other: Avatar): boolean {
   if (!self) return false;
   const c = other.coarse;
+  if (!c) return false;
   const dx = self.hx - c.hx;
   const dy = self.hy - c.hy;
   const dz = self.hz - c.hz;
   return dx * dx + dy * dy + dz * dz <= NEAR_TRUST_M * NEAR_TRUST_M;
 }
 
+/**
+ * What the client draws and pans of an avatar: its full-rate pose when `near` and the room holds it
+ * whole (the server sends it only to viewers near it, and takes it away, field by field, when they
+ * part: a missing field reads undefined), else its coarse copy. A field that is still not a finite
+ * number reads as the identity (0, w 1): nothing non-finite reaches a transform or an AudioParam.
+ */
 export function avatarSnapshot(avatar: Avatar, near: boolean): AvatarSnapshot {
-  const src: PoseFields = near ? avatar : avatar.coarse;
+  const full = near && hasFinitePose(avatar);
+  const src: PoseFields = full ? avatar : avatar.coarse;
   return {
     id: avatar.sessionId,
     identityId: avatar.identityId,
@@ -123,7 +146,7 @@ export function avatarSnapshot(avatar: Avatar, near: boolean): AvatarSnapshot {
     head: part(src, 'h'),
     left: part(src, 'l'),
     right: part(src, 'r'),
-    joints: near ? avatar.joints : '',
+    joints: full ? (avatar.joints ?? '') : '',
   };
 }
 

@@ -33,9 +33,9 @@ export interface SpatialAudio {
   voices(): ReadonlyMap<string, string>;
   /** The sessions heard room-wide (the meeting's current speaker). */
   setRoomWide(sessionIds: ReadonlySet<string>): void;
-  /** Places the listener: a camera's world matrix (column-major, three.js `matrixWorld.elements`). */
+  /** Places the listener: a camera's world matrix (column-major, three.js `matrixWorld.elements`); a matrix with a non-finite entry is skipped. */
   placeListener(m: ArrayLike<number>): void;
-  /** Places `sessionId`'s voice (every m-line carrying it) at its head position. */
+  /** Places `sessionId`'s voice (every m-line carrying it) at its head position; a non-finite position is skipped. */
   placeVoice(sessionId: string, x: number, y: number, z: number): void;
   /** Visits each played voice's session id (per frame, no allocation). */
   forEachSession(cb: (sessionId: string) => void): void;
@@ -48,6 +48,16 @@ const setParam = (param: AudioParam, value: number, at: number) => {
   // a per-frame target, not an automation: setValueAtTime replaces what the last frame set
   param.setValueAtTime(value, at);
 };
+
+/** The listener matrix entries placeListener reads (position, forward, up). */
+const LISTENER_ENTRIES = [12, 13, 14, 8, 9, 10, 4, 5, 6] as const;
+
+/**
+ * Whether a placement is all finite numbers. An AudioParam throws on a non-finite value (and the
+ * legacy setters do too), so a pose that is not whole is skipped: the node stays where it last was.
+ */
+const finite3 = (x: number, y: number, z: number) =>
+  Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z);
 
 export function createSpatialAudio(context: AudioContext = new AudioContext()): SpatialAudio {
   const master = context.createGain();
@@ -111,6 +121,7 @@ export function createSpatialAudio(context: AudioContext = new AudioContext()): 
       for (const voice of byMid.values()) applyRoomWide(voice);
     },
     placeListener(m) {
+      for (const i of LISTENER_ENTRIES) if (!Number.isFinite(m[i])) return;
       const l = context.listener;
       const at = context.currentTime;
       if (l.positionX) {
@@ -130,6 +141,7 @@ export function createSpatialAudio(context: AudioContext = new AudioContext()): 
       }
     },
     placeVoice(sessionId, x, y, z) {
+      if (!finite3(x, y, z)) return;
       const at = context.currentTime;
       for (const voice of byMid.values()) {
         if (voice.sessionId !== sessionId) continue;

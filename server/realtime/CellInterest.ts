@@ -39,16 +39,33 @@ interface SharedView {
 
 interface OwnView {
   readonly view: StateView;
+  /** Whose view it is. */
+  readonly me: Avatar;
   /** The avatars it holds (NEAR_TAG). */
   readonly near: Set<Avatar>;
+}
+
+/** Where an avatar's head stood when interest last looked at it (its join, then each of its slices). */
+interface Seen {
+  x: number;
+  y: number;
+  z: number;
 }
 
 /**
  * Interest management of a SpatialRoom: which avatars' full-rate pose (NEAR_TAG) each client gets.
  * The floor is in cells; every avatar's cell is kept whatever the mode.
  *
- * Per-client mode: each client's own StateView holds the avatars within `radiusM` of its head
- * (refreshed with its slice). Colyseus encodes each client's view every patch.
+ * Interest looks at an avatar when it joins and then with its slice, the patch its coarse pose is
+ * refreshed: where its head stood then (`seen`, the coarse pose every client holds of it) is what
+ * both modes go by, and an avatar's holders change in the same patch as its coarse pose. A client
+ * therefore never holds an avatar at its coarse place without its full-rate pose when the rule says
+ * it should have it, nor loses the full-rate pose of one whose coarse place is still near.
+ *
+ * Per-client mode: each client's own StateView holds exactly the avatars whose `seen` head is within
+ * `radiusM` of its own `seen` head. When an avatar joins or comes round in a slice, its pairs are
+ * brought to the rule on both sides: its own view and the views of every client that should (or no
+ * longer should) hold it. Colyseus encodes each client's view every patch.
  *
  * Cells mode: one StateView per occupied cell, shared by every client standing in it. Colyseus
  * encodes each distinct view once per patch (its serializer caches the encoding by view), so a
@@ -77,6 +94,10 @@ export class CellInterest {
   private joined = new Set<Avatar>();
   // per-client mode
   private readonly own = new Map<string, OwnView>();
+  /** The per-client views holding each avatar. */
+  private readonly holders = new Map<Avatar, Set<OwnView>>();
+  /** Where interest last saw each avatar's head (see the class comment). */
+  private readonly seen = new Map<Avatar, Seen>();
   /** Cell offsets of a region (the same for every cell). */
   private readonly region: readonly (readonly [number, number])[];
   private readonly radiusSq: number;
@@ -120,6 +141,7 @@ export class CellInterest {
 
   /** Seats a client's avatar and gives the client its view (call in onJoin). */
   join(client: Client, avatar: Avatar): void {
+    this.look(avatar);
     const cell = this.cellAt(avatar);
     this.place(avatar, cell);
     this.clientBySession.set(client.sessionId, client);
@@ -129,9 +151,10 @@ export class CellInterest {
       this.attach(client.sessionId, cell);
       client.view = this.views.get(cell)!.view;
     } else {
-      const own: OwnView = { view: new StateView(), near: new Set() };
+      const own: OwnView = { view: new StateView(), me: avatar, near: new Set() };
       this.own.set(client.sessionId, own);
-      this.refresh(avatar, own);
+      // its view, and every view that should hold it now, in the patch that brings it to everyone
+      this.refresh(avatar);
       // the client gets the whole view in its full state once it confirms the join
       own.view.changes.clear();
       client.view = own.view;
@@ -146,15 +169,21 @@ export class CellInterest {
     this.bridges.delete(sessionId);
     const cell = this.viewCellOf.get(sessionId);
     if (cell !== undefined) this.detach(sessionId, cell);
-    this.own.get(sessionId)?.view.dispose();
-    this.own.delete(sessionId);
+    const mine = this.own.get(sessionId);
+    if (mine) {
+      for (const other of mine.near) this.holders.get(other)?.delete(mine);
+      mine.view.dispose();
+      this.own.delete(sessionId);
+    }
     if (!avatar) return;
     this.joined.delete(avatar);
     const at = this.cellOfAvatar.get(avatar);
     if (at !== undefined) this.unplace(avatar, at);
     this.cellOfAvatar.delete(avatar);
+    this.seen.delete(avatar);
     // it leaves the state for everyone; per-client views forget it (as shared views do)
-    for (const own of this.own.values()) own.near.delete(avatar);
+    for (const own of this.holders.get(avatar) ?? []) own.near.delete(avatar);
+    this.holders.delete(avatar);
   }
 
   /**
@@ -165,6 +194,7 @@ export class CellInterest {
    * In `auto`, every INTEREST_EVAL_PATCHES patches the room's occupancy may switch the mode.
    */
   update(avatars: Iterable<Avatar>): void {
+    for (const avatar of avatars) this.look(avatar);
     for (const [sessionId, bridge] of this.bridges) {
       this.client(sessionId)!.view = this.views.get(this.viewCellOf.get(sessionId)!)!.view;
       bridge.dispose();
@@ -232,7 +262,7 @@ export class CellInterest {
       const me = avatars[i]!;
       sampled += 1;
       this.forEachInRegion(this.cellOfAvatar.get(me)!, (other) => {
-        if (distanceSq(me.hx, me.hy, me.hz, other.hx, other.hy, other.hz) <= this.radiusSq) perClient += 1;
+        if (this.near(me, other)) perClient += 1;
       });
     }
     return { cells, perClient: sampled > 0 ? (perClient * avatars.length) / sampled : 0 };
@@ -265,12 +295,23 @@ export class CellInterest {
 
   private updatePerClient(avatars: Iterable<Avatar>): void {
     for (const [avatar, from, to] of this.moves(avatars)) this.move(avatar, from, to);
-    for (const avatar of avatars) {
-      const own = this.own.get(avatar.sessionId);
-      if (!own) continue;
-      this.refresh(avatar, own);
-      this.unsentWhileJoining(avatar.sessionId, own.view);
-    }
+    for (const avatar of avatars) this.refresh(avatar);
+    for (const [sessionId, own] of this.own) this.unsentWhileJoining(sessionId, own.view);
+  }
+
+  /** Records where `avatar`'s head stands now: what interest goes by until its next look. */
+  private look(avatar: Avatar): void {
+    const at = this.seen.get(avatar);
+    if (at) [at.x, at.y, at.z] = [avatar.hx, avatar.hy, avatar.hz];
+    else this.seen.set(avatar, { x: avatar.hx, y: avatar.hy, z: avatar.hz });
+  }
+
+  /** The per-client rule: `b`'s head within the radius of `a`'s, as interest last saw them. */
+  private near(a: Avatar, b: Avatar): boolean {
+    if (a === b) return true;
+    const p = this.seen.get(a)!;
+    const q = this.seen.get(b)!;
+    return distanceSq(p.x, p.y, p.z, q.x, q.y, q.z) <= this.radiusSq;
   }
 
   /**
@@ -282,25 +323,40 @@ export class CellInterest {
   }
 
   /**
-   * A per-client view: exactly the avatars within the radius of `me`'s head (itself included),
-   * looked for in the cells of its cell's region (a superset of the radius).
+   * Brings every pair of `me` to the per-client rule, both ways: its own view holds exactly the
+   * avatars near it, and every client's view holds it exactly when it is near that client. Looked
+   * for in the cells of its cell's region (a superset of the radius); the views that held it and are
+   * no longer near are known from `holders`.
    */
-  private refresh(me: Avatar, own: OwnView): void {
+  private refresh(me: Avatar): void {
+    const mine = this.own.get(me.sessionId);
     const found = this.scratch;
     found.clear();
     this.forEachInRegion(this.cellOfAvatar.get(me)!, (other) => {
-      if (other !== me && distanceSq(me.hx, me.hy, me.hz, other.hx, other.hy, other.hz) > this.radiusSq)
-        return;
+      if (!this.near(me, other)) return;
       found.add(other);
-      if (own.near.has(other)) return;
-      own.view.add(other, NEAR_TAG);
-      own.near.add(other);
+      if (mine) this.hold(mine, other);
+      const theirs = other === me ? undefined : this.own.get(other.sessionId);
+      if (theirs) this.hold(theirs, me);
     });
-    for (const other of own.near) {
-      if (found.has(other)) continue;
-      own.view.remove(other, NEAR_TAG);
-      own.near.delete(other);
-    }
+    if (mine) for (const other of mine.near) if (!found.has(other)) this.release(mine, other);
+    const holding = this.holders.get(me);
+    if (holding) for (const own of holding) if (!found.has(own.me)) this.release(own, me);
+  }
+
+  private hold(own: OwnView, other: Avatar): void {
+    if (own.near.has(other)) return;
+    own.view.add(other, NEAR_TAG);
+    own.near.add(other);
+    let holding = this.holders.get(other);
+    if (!holding) this.holders.set(other, (holding = new Set()));
+    holding.add(own);
+  }
+
+  private release(own: OwnView, other: Avatar): void {
+    if (!own.near.delete(other)) return;
+    own.view.remove(other, NEAR_TAG);
+    this.holders.get(other)?.delete(own);
   }
 
   private forEachInRegion(cell: number, fn: (avatar: Avatar) => void): void {
@@ -349,11 +405,12 @@ export class CellInterest {
     this.switched();
     for (const [sessionId, own] of this.own) this.bridge(sessionId, own.view, own.near);
     this.own.clear();
+    this.holders.clear();
   }
 
   /**
    * Cells → per-client: each client gets its own view at once, holding what it received from its
-   * shared view, then brought to exactly its near set; the shared views go.
+   * shared view, then every pair is brought to the per-client rule; the shared views go.
    */
   private toPerClient(avatars: Iterable<Avatar>, joined: Set<Avatar>): void {
     const had = new Map<string, Set<Avatar>>();
@@ -366,14 +423,14 @@ export class CellInterest {
       const client = this.client(sessionId);
       if (!me || !client) continue;
       const view = new StateView();
-      for (const a of received) view.add(a, NEAR_TAG);
+      const own: OwnView = { view, me, near: new Set() };
+      for (const a of received) this.hold(own, a);
       view.changes.clear();
-      const own: OwnView = { view, near: received };
-      this.refresh(me, own);
-      this.unsentWhileJoining(sessionId, view);
       this.own.set(sessionId, own);
       client.view = view;
     }
+    for (const own of this.own.values()) this.refresh(own.me);
+    for (const [sessionId, own] of this.own) this.unsentWhileJoining(sessionId, own.view);
     for (const shared of this.views.values()) shared.view.dispose();
     this.views.clear();
     this.viewCellOf.clear();
@@ -384,9 +441,10 @@ export class CellInterest {
     this.sinceSwitch = 0;
   }
 
-  /** The cell of an avatar's head on the floor. */
+  /** The cell of an avatar's head on the floor, where interest last saw it. */
   private cellAt(avatar: Avatar): number {
-    return key(Math.floor(avatar.hx / this.cellM), Math.floor(avatar.hz / this.cellM));
+    const at = this.seen.get(avatar)!;
+    return key(Math.floor(at.x / this.cellM), Math.floor(at.z / this.cellM));
   }
 
   private *regionCells(cell: number): Generator<number> {

@@ -1,8 +1,11 @@
+import { SchemaSerializer, type Client } from '@colyseus/core';
+import { Decoder, StateView } from '@colyseus/schema';
 import { describe, expect, it } from 'vitest';
 import {
   anchorLabelFor,
   avatarSnapshot,
   clientKind,
+  hasFinitePose,
   composePose,
   isNear,
   objectIdOfAnchorLabel,
@@ -12,7 +15,7 @@ import {
 } from '../../../client/net/spatialSnapshots.ts';
 import { NEAR_RADIUS_M, ROOM_HALF_EXTENT_M } from '../../../shared/protocol/limits.ts';
 import { spatialClientSchemas } from '../../../shared/protocol/spatialProtocol.ts';
-import { Anchor, Avatar, SpatialObject } from '../../../shared/schema/SpatialState.ts';
+import { Anchor, Avatar, SpatialObject, SpatialState } from '../../../shared/schema/SpatialState.ts';
 
 const pose = (x: number, y = 0, z = 0) => ({ x, y, z, qx: 0, qy: 0, qz: 0, qw: 1 });
 
@@ -48,6 +51,41 @@ describe('spatialSnapshots', () => {
     expect(isNear(self, other)).toBe(false);
     expect(isNear(undefined, other)).toBe(false);
     expect(avatarSnapshot(other, false)).toMatchObject({ id: 's2', displayName: 'Bob', color: '#123456' });
+  });
+
+  it('draws an avatar held without its full-rate pose from its coarse copy, never from a missing field', () => {
+    // what a client decodes of an avatar its state view does not hold: real encoder, real decoder
+    const state = new SpatialState();
+    const bob = new Avatar();
+    bob.sessionId = 's2';
+    [bob.hx, bob.hy, bob.hz, bob.lx] = [1.5, 1.6, 0, 1.2];
+    [bob.coarse.hx, bob.coarse.hy, bob.coarse.hz] = [1.25, 1.6, 0];
+    state.avatars.set('s2', bob);
+    const serializer = new SchemaSerializer<SpatialState>();
+    serializer.reset(state);
+    const client = { sessionId: 's1', view: new StateView() } as unknown as Client;
+    const decoded = new SpatialState();
+    new Decoder(decoded).decode(serializer.getFullState(client), { offset: 1 });
+    const held = decoded.avatars.get('s2')!;
+    expect(held.hx).toBeUndefined();
+    expect(hasFinitePose(held)).toBe(false);
+    const self = new Avatar();
+    [self.hx, self.hy, self.hz] = [0, 1.6, 0];
+    expect(isNear(self, held)).toBe(true);
+    const snap = avatarSnapshot(held, true);
+    expect(snap.head).toEqual({
+      x: expect.closeTo(1.25, 3),
+      y: expect.closeTo(1.6, 3),
+      z: 0,
+      qx: 0,
+      qy: 0,
+      qz: 0,
+      qw: 1,
+    });
+    for (const p of [snap.head, snap.left, snap.right]) {
+      for (const v of Object.values(p)) expect(Number.isFinite(v)).toBe(true);
+    }
+    expect(snap.joints).toBe('');
   });
 
   it('resolves an anchored object into room space and maps its lock', () => {
