@@ -6,7 +6,9 @@
  * with 'auto'; after every phase each client must hold exactly what its mode's rule gives, always
  * every avatar within NEAR_RADIUS_M, with every value current; and after every patch, across the
  * switches, an avatar that stayed in a client's view was not sent again (the client's own mark on its
- * joints survives) and one that came into view came whole (its joints with it).
+ * joints survives), one that came into view came whole (its joints with it), and every avatar whose
+ * coarse head is within NEAR_RADIUS_M of the client's own is held at full rate (heads move at full
+ * rate and their coarse copies follow with their slices, as in SpatialRoom).
  */
 import { ClientState, SchemaSerializer, type Client } from '@colyseus/core';
 import { Decoder } from '@colyseus/schema';
@@ -101,10 +103,10 @@ function runWalk(policy: InterestMode | 'auto'): { phases: PhaseResult[]; switch
   let nextId = 0;
   let tick = 0;
 
+  /** Moves an avatar's full-rate head (its coarse copy follows with its slice, as in SpatialRoom). */
   const place = (a: Avatar, phase: Phase) => {
     const side = phase === 'sparse' ? 40 : 2.5;
     [a.hx, a.hy, a.hz] = [(random() - 0.5) * side, 1.6, (random() - 0.5) * side];
-    for (const key of POSE_KEYS) a.coarse[key] = a[key];
   };
   const join = (phase: Phase) => {
     const a = new Avatar();
@@ -114,6 +116,8 @@ function runWalk(policy: InterestMode | 'auto'): { phases: PhaseResult[]; switch
     a.joints = `j${nextId}`;
     nextId += 1;
     place(a, phase);
+    // a joiner's coarse pose is where it stands (SpatialRoom restores both)
+    for (const key of POSE_KEYS) a.coarse[key] = a[key];
     state.avatars.set(a.sessionId, a);
     const c = fakeClient(a.sessionId);
     clients.set(c.sessionId, c);
@@ -167,6 +171,18 @@ function runWalk(policy: InterestMode | 'auto'): { phases: PhaseResult[]; switch
     for (const c of clients.values()) {
       if (c.state !== ClientState.JOINED) continue;
       const held = heldBy(c);
+      // what a client relies on, after every patch: an avatar whose coarse head is within the radius
+      // of its own coarse head is held at full rate (a missing field decodes as undefined)
+      const self = c.decoded.avatars.get(c.sessionId)!.coarse;
+      c.decoded.avatars.forEach((a, id) => {
+        const d = Math.hypot(a.coarse.hx - self.hx, a.coarse.hy - self.hy, a.coarse.hz - self.hz);
+        if (d <= NEAR_RADIUS_M - 0.01) {
+          expect(
+            held.has(id),
+            `${policy}: ${c.sessionId} holds ${id} ${d.toFixed(2)} m away without its full-rate pose at patch ${tick} (${interest.mode})`,
+          ).toBe(true);
+        }
+      });
       const before = heldBefore.get(c.sessionId)!;
       for (const id of held) {
         const mine = c.decoded.avatars.get(id)!;
