@@ -33,6 +33,8 @@ export type MemoryItem = z.infer<typeof r.MemoryItem>;
 export type ConstructionProject = z.infer<typeof r.ConstructionProject>;
 export type Workspace = z.infer<typeof r.Workspace>;
 export type Panel = z.infer<typeof r.Panel>;
+/** One version in a workspace's history (the full state after that change). */
+export type WorkspaceVersion = z.infer<typeof r.WorkspaceState>;
 export type Agent = z.infer<typeof g.Agent>;
 export type TokenBalance = z.infer<typeof g.TokenBalance>;
 export type TokenTransaction = z.infer<typeof g.TokenTransaction>;
@@ -222,6 +224,11 @@ export function createChenuApi(sb: SupabaseClient) {
       call<Workspace>(sb, 'PATCH', `workspaces/${id}`, { body }),
     /** Workspaces have no archived state: removing one deletes it with its panels. */
     deleteWorkspace: (id: string) => call<unknown>(sb, 'DELETE', `workspaces/${id}`),
+    /** A workspace's versions, newest first (`cursor`: the previous page's `next_cursor`). */
+    workspaceHistory: (workspaceId: string, cursor?: string) =>
+      call<Page<WorkspaceVersion>>(sb, 'GET', `workspaces/${workspaceId}/history`, {
+        query: { limit: 20, cursor },
+      }),
     workspacePanels: (workspaceId: string) =>
       call<Page<Panel>>(sb, 'GET', `workspaces/${workspaceId}/panels`, { query: { limit: 100 } }),
     novaContext: (input: { sessionId: string; sphereId?: string; dataspaceId?: string }) =>

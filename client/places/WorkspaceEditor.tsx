@@ -1,7 +1,9 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { WORKSPACE_LAYOUTS, type WorkspaceLayoutMode } from '../../shared/protocol/workspaceProtocol.ts';
+import type { Page, WorkspaceVersion } from '../api/chenuApi.ts';
+import { toUiError } from '../i18n/uiError.ts';
 import { Button } from '../ui/Button.tsx';
 import { withCarets } from './WorkspaceRoom3D.tsx';
 import type { WorkspaceFeed } from './workspaceFeed.ts';
@@ -72,12 +74,111 @@ function PanelText({
   );
 }
 
+/** Reads a page of a workspace's versions, newest first (the API's `workspaces/{id}/history`). */
+export type LoadWorkspaceHistory = (cursor?: string) => Promise<Page<WorkspaceVersion>>;
+
+/**
+ * The workspace's versions, newest first, read from the API again whenever the room's version
+ * changes (anyone's edit or restore): each with its layout and time, and for an editor a Restore
+ * button (a restore is itself a new version: history only grows).
+ */
+function VersionHistory({
+  version,
+  load,
+  onRestore,
+  canEdit,
+}: {
+  version: number;
+  load: LoadWorkspaceHistory;
+  onRestore: (version: number) => void;
+  canEdit: boolean;
+}) {
+  const { t, i18n } = useTranslation();
+  const [rows, setRows] = useState<readonly WorkspaceVersion[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (page) => {
+        if (!live) return;
+        setRows(page.data);
+        setNext(page.next_cursor);
+        setFailure(null);
+      },
+      (error: unknown) => live && setFailure(toUiError(error).message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [load, version]);
+  const older = () => {
+    if (!next) return;
+    load(next).then(
+      (page) => {
+        setRows((r) => [...r, ...page.data.filter((p) => !r.some((x) => x.id === p.id))]);
+        setNext(page.next_cursor);
+      },
+      (error: unknown) => setFailure(toUiError(error).message),
+    );
+  };
+  const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  return (
+    <section className="stack" aria-label={t('places.history')}>
+      <h3 className="field-label">{t('places.history')}</h3>
+      {failure && (
+        <p className="error" role="alert">
+          {t('places.historyFailed', { message: failure })}
+        </p>
+      )}
+      <ol className="stack workspace-history">
+        {rows.map((row) => {
+          const state = row.state as { layout?: unknown } | null;
+          const layout =
+            typeof state?.layout === 'string' &&
+            (WORKSPACE_LAYOUTS as readonly string[]).includes(state.layout)
+              ? t(`layouts.${state.layout as WorkspaceLayoutMode}`)
+              : '—';
+          const label = t('places.historyEntry', {
+            version: row.version,
+            layout,
+            when: when.format(new Date(row.created_at)),
+          });
+          return (
+            <li key={row.id} className="row">
+              <span>{label}</span>
+              {row.version === version ? (
+                <span className="muted">{t('places.historyCurrent')}</span>
+              ) : (
+                canEdit && (
+                  <Button
+                    size="sm"
+                    aria-label={`${t('places.restoreButton')}: ${label}`}
+                    onPress={() => onRestore(row.version)}
+                  >
+                    {t('places.restoreButton')}
+                  </Button>
+                )
+              )}
+            </li>
+          );
+        })}
+      </ol>
+      {next && (
+        <Button size="sm" onPress={older}>
+          {t('places.historyOlder')}
+        </Button>
+      )}
+    </section>
+  );
+}
+
 /**
  * The workspace room on a flat screen (desktop, mobile): every panel's text edited together (OCW,
  * the room's Yjs document) with the others' carets, the layout, each panel's grid cell and the
  * version history (restore an earlier version) — editors only; a viewer reads.
  */
-export function WorkspaceEditor({ feed }: { feed: WorkspaceFeed }) {
+export function WorkspaceEditor({ feed, history }: { feed: WorkspaceFeed; history: LoadWorkspaceHistory }) {
   const { t } = useTranslation();
   const name = useStore(feed.store, (s) => s.name);
   const layout = useStore(feed.store, (s) => s.layout);
@@ -86,7 +187,6 @@ export function WorkspaceEditor({ feed }: { feed: WorkspaceFeed }) {
   const canEdit = useStore(feed.store, (s) => s.canEdit);
   const refusal = useStore(feed.store, (s) => s.refusal);
   const saved = useStore(feed.store, (s) => s.savedRevision >= s.revision);
-  const [restoreTo, setRestoreTo] = useState('');
   const [cells, setCells] = useState<Record<string, { col: string; row: string }>>({});
   return (
     <section className="card stack workspace-editor" aria-label={t('places.editorTitle', { name })}>
@@ -156,23 +256,7 @@ export function WorkspaceEditor({ feed }: { feed: WorkspaceFeed }) {
           </div>
         );
       })}
-      {canEdit && (
-        <div className="row">
-          <label className="field">
-            <span className="field-label">{t('places.restore')}</span>
-            <input
-              className="input"
-              inputMode="numeric"
-              size={4}
-              value={restoreTo}
-              onChange={(e) => setRestoreTo(e.target.value)}
-            />
-          </label>
-          <Button size="sm" onPress={() => feed.restore(Number(restoreTo))} isDisabled={restoreTo === ''}>
-            {t('places.restoreButton')}
-          </Button>
-        </div>
-      )}
+      <VersionHistory version={version} load={history} onRestore={(v) => feed.restore(v)} canEdit={canEdit} />
     </section>
   );
 }

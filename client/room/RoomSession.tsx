@@ -224,6 +224,12 @@ export function RoomSession({
     const parts = placeParts(place);
     if (parts?.kind === 'thread') void ds.openThread(parts.id);
   }, [ds, place]);
+  // the open workspace's versions, read through the API (its history is not room state)
+  const workspaceHistory = useMemo(() => {
+    const parts = placeParts(place);
+    if (parts?.kind !== 'workspace') return null;
+    return (cursor?: string) => session.api.workspaceHistory(parts.id, cursor);
+  }, [place, session.api]);
   const navigation = useMemo<PlaceNavigation>(
     () => ({ place, workspace, enter: setPlace }),
     [place, workspace],
@@ -329,7 +335,9 @@ export function RoomSession({
                 people={people}
               />
               <PlaceBar spatial={spatial} />
-              {workspace && !immersive && <WorkspaceEditor feed={workspace} />}
+              {workspace && !immersive && workspaceHistory && (
+                <WorkspaceEditor feed={workspace} history={workspaceHistory} />
+              )}
             </>
           }
         />

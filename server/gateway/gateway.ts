@@ -7,14 +7,12 @@
  * functions process that is not already JSON. Function bodies stream through: each route enforces
  * its own body limit (supabase/functions/_shared/edgeFunction.ts), as on a hosted project.
  */
-import type http from 'node:http';
-import { STATUS_CODES } from 'node:http';
+import http, { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { proxy } from 'hono/proxy';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import type { Sql } from 'postgres';
 import { API_ERRORS, type ApiErrorCode } from '../../shared/api/errors.ts';
@@ -38,7 +36,7 @@ export interface GatewayOptions {
 }
 
 /** What browsers may send and read, as Supabase's API gateway allows supabase-js. */
-const CORS = cors({
+const CORS_OPTIONS = {
   origin: '*',
   allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   allowHeaders: [
@@ -52,7 +50,13 @@ const CORS = cors({
     'x-region',
   ],
   exposeHeaders: ['idempotent-replayed', 'content-disposition'],
-});
+};
+const CORS = cors(CORS_OPTIONS);
+/** The CORS headers of an answer to an actual (not preflight) request, as `CORS` sets them. */
+const CORS_ANSWER_HEADERS = {
+  'access-control-allow-origin': CORS_OPTIONS.origin,
+  'access-control-expose-headers': CORS_OPTIONS.exposeHeaders.join(','),
+};
 
 type Env = { Bindings: HttpBindings };
 
@@ -105,36 +109,86 @@ function onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   );
 }
 
-/**
- * The function's answer as the client reads it. When the client goes away, its request's signal
- * aborts the function's request (proxy passes it on) and the answer's stream fails: nobody reads it
- * any more, so it ends instead of failing (the Node adapter would log every such stream as an error).
- */
-function endQuietlyOnAbort(
-  body: ReadableStream<Uint8Array>,
-  signal: AbortSignal,
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  return new ReadableStream({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        if (signal.aborted) controller.close();
-        else controller.error(error);
-      }
-    },
-    cancel: (reason) => reader.cancel(reason),
+/** Kept-alive connections to the functions process, reused across requests. */
+const functionsAgent = new http.Agent({ keepAlive: true });
+
+/** A JSON API error with the CORS headers, written straight to Node's response. */
+function sendError(res: http.ServerResponse, status: number, code: ApiErrorCode, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  res.writeHead(status, {
+    ...CORS_ANSWER_HEADERS,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
   });
+  res.end(body);
+}
+
+/** `/functions/v1/<name>…` with a well-formed name: what the gateway forwards (else a 404). */
+const FUNCTION_PATH = /^\/functions\/v1\/[a-z0-9][a-z0-9_-]*(\/|$)/;
+
+/**
+ * Streams a request to the functions process and its answer back with Node's own streams. This is
+ * the gateway's hot path, so it runs before Hono: no fetch, no web streams, no Request object (on
+ * loopback they cost more than a bare function does: bench:api's bare route). The function's own
+ * errors that are not JSON, or no answer at all, become the API's JSON errors. A client that goes
+ * away ends the function's request too, so a running agent is stopped.
+ */
+function forwardToFunctions(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  path: string,
+  functions: URL,
+): void {
+  const headers: http.OutgoingHttpHeaders = {
+    ...req.headers,
+    host: functions.host,
+    // loopback: nothing gained by the functions compressing what the gateway would inflate
+    'accept-encoding': 'identity',
+  };
+  delete headers.connection;
+  delete headers['keep-alive'];
+  const upstream = http.request(
+    {
+      agent: functionsAgent,
+      host: functions.hostname,
+      port: functions.port,
+      method: req.method,
+      path,
+      headers,
+    },
+    (up) => {
+      const status = up.statusCode ?? 502;
+      if (status >= 400 && !/^application\/json\b/i.test(up.headers['content-type'] ?? '')) {
+        // an error of the functions process (or Deno's own) that is not the API's JSON shape
+        up.resume();
+        const code = codeOfStatus(status);
+        sendError(res, API_ERRORS[code], code, `the function answered ${status}`);
+        return;
+      }
+      const head: http.OutgoingHttpHeaders = { ...up.headers, ...CORS_ANSWER_HEADERS };
+      // answered before the whole body arrived (a function's body limit): the rest cannot be
+      // skipped on a kept-alive connection, so this answer closes it and the client opens a new one
+      if (!req.complete) head.connection = 'close';
+      res.writeHead(status, head);
+      up.pipe(res);
+    },
+  );
+  upstream.on('error', () => {
+    if (!res.headersSent) {
+      sendError(res, 502, 'bad_gateway', 'the functions process is not answering');
+    } else res.destroy();
+  });
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+  req.pipe(upstream);
 }
 
 /**
  * The gateway's routes, as a Hono app on Node (`@hono/node-server`): local auth under `/auth/v1`
- * (after the project key check), the functions process under `/functions/v1` (streamed both ways;
- * a client that goes away aborts the function's request, so a running agent is stopped), `/health`;
- * CORS on every answer, JSON errors everywhere. `authFor` makes local auth once the port is known.
+ * (after the project key check), `/health`, and the refusals under `/functions/v1` (a malformed
+ * function name, the functions still starting; everything else there is forwarded before Hono by
+ * `forwardToFunctions`); CORS on every answer, JSON errors everywhere. `authFor` makes local auth once the port is known.
  */
 function createGatewayApp(
   options: GatewayOptions,
@@ -150,37 +204,12 @@ function createGatewayApp(
     if (!c.env.incoming.complete) c.res.headers.set('connection', 'close');
   });
 
-  const onFunction = async (c: Context<Env>): Promise<Response> => {
-    const url = new URL(c.req.url);
-    const rest = url.pathname.slice('/functions/v1'.length);
-    if (!/^\/[a-z0-9][a-z0-9_-]*(\/|$)/.test(rest)) {
+  // a well-formed function request with the functions up never reaches Hono (forwardToFunctions)
+  const onFunction = (c: Context<Env>): Response => {
+    if (!FUNCTION_PATH.test(c.req.path)) {
       return apiError(c, 404, 'not_found', 'name a function: /functions/v1/<name>');
     }
-    const base = options.functionsUrl();
-    if (!base) return apiError(c, 503, 'unavailable', 'the functions are starting');
-    const target = new URL(rest + url.search, base);
-    let up: Response;
-    try {
-      up = await proxy(target, {
-        raw: c.req.raw,
-        customFetch: (req) => {
-          req.headers.set('host', target.host);
-          // loopback: nothing gained by the functions compressing what the gateway would inflate
-          req.headers.set('accept-encoding', 'identity');
-          return fetch(req);
-        },
-      });
-    } catch {
-      return apiError(c, 502, 'bad_gateway', 'the functions process is not answering');
-    }
-    if (up.status >= 400 && !/^application\/json\b/i.test(up.headers.get('content-type') ?? '')) {
-      // an error of the functions process (or Deno's own) that is not the API's JSON shape
-      await up.body?.cancel();
-      const code = codeOfStatus(up.status);
-      return apiError(c, API_ERRORS[code], code, `the function answered ${up.status}`);
-    }
-    if (!up.body) return up;
-    return new Response(endQuietlyOnAbort(up.body, c.req.raw.signal), up);
+    return apiError(c, 503, 'unavailable', 'the functions are starting');
   };
   app.all('/functions/v1', onFunction);
   app.all('/functions/v1/*', onFunction);
@@ -250,7 +279,21 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
     }));
   const app = createGatewayApp(options, authFor);
   // the globals stay the platform's: this process also runs the rooms, the workers and their fetches
-  const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as http.Server;
+  const honoListener = getRequestListener(app.fetch, { overrideGlobalObjects: false });
+  const server = http.createServer((req, res) => {
+    const base = options.functionsUrl();
+    if (base && req.method !== 'OPTIONS') {
+      // the path as URL parsing normalises it (dot segments), as the functions process reads it;
+      // only the path: an absolute-form request target never chooses where the gateway connects
+      const url = new URL(req.url ?? '/', 'http://gateway');
+      if (FUNCTION_PATH.test(url.pathname)) {
+        const path = url.pathname.slice('/functions/v1'.length) + url.search;
+        forwardToFunctions(req, res, path, new URL(base));
+        return;
+      }
+    }
+    void honoListener(req, res);
+  });
   server.keepAliveTimeout = 5000;
   server.on('clientError', onClientError);
   return new Promise((resolve, reject) => {

@@ -152,6 +152,38 @@ describe('threads and workspaces as rooms, co-editing (two users, one in VR)', (
     }
     const merged = await panelText(alice);
 
+    // the history: Alice changes the layout, Bob's room follows; she restores the version before it
+    // from the list of versions the API keeps, and both rooms are back on the grid, one version on
+    const layoutOf = (page: Page) =>
+      page.evaluate(() => {
+        const s = window.__chenu!.workspace!.store.getState();
+        return { layout: s.layout, version: s.version };
+      });
+    const before = await layoutOf(alice);
+    expect(before.layout).toBe('grid');
+    await alice.getByLabel('Layout').selectOption('stack');
+    for (const page of [alice, bob]) {
+      await page.waitForFunction(
+        (v) => window.__chenu!.workspace!.store.getState().version === v + 1,
+        before.version,
+      );
+    }
+    expect((await layoutOf(bob)).layout).toBe('stack');
+    const history = alice.getByRole('region', { name: 'History' });
+    await history.getByText(`Version ${before.version + 1} · Stack`).waitFor();
+    await history
+      .getByRole('button', { name: new RegExp(`^Restore: Version ${before.version} · Grid · `) })
+      .click();
+    for (const page of [alice, bob]) {
+      await page.waitForFunction((v) => {
+        const s = window.__chenu!.workspace!.store.getState();
+        return s.version === v + 2 && s.layout === 'grid';
+      }, before.version);
+    }
+    await history.getByText(`Version ${before.version + 2} · Grid`).waitFor();
+    await shot(alice, '06b-alice-restored-from-history');
+    expect(await panelText(bob)).toBe(merged);
+
     // back to the dataspace's room: Bob through the 3D door, Alice through the bar
     await pressNamed(bob, 'ws-edit-done');
     await pressNamed(bob, 'door-hall');

@@ -19,9 +19,13 @@ const { api, newUser, sql } = useApi();
 
 /** Sends raw bytes to the gateway and returns the raw answer (status line, headers, body). */
 function raw(request: string): Promise<string> {
-  const { port } = new URL(api().url);
+  return rawTo(Number(new URL(api().url).port), request);
+}
+
+/** Sends raw bytes to a gateway on loopback `port` and returns the raw answer. */
+function rawTo(port: number, request: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(request));
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
     let answer = '';
     socket.on('data', (d) => (answer += d.toString()));
     socket.on('end', () => resolve(answer));
@@ -108,8 +112,14 @@ describe('gateway errors are JSON', () => {
   it("streams a function's request and answer through, with CORS, and ends the request when the client goes away", async () => {
     let upstreamClosed!: () => void;
     const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
-    let received!: (body: string) => void;
+    let received: ((body: string) => void) | undefined;
     const got = new Promise<string>((resolve) => (received = resolve));
+    // the requests the stand-in received after the first, in order
+    const later: string[] = [];
+    const got2 = async () => {
+      await expect.poll(() => later.length).toBeGreaterThan(0);
+      return later.shift();
+    };
     const upstream = http.createServer((req, res) => {
       if (req.url === '/too-big') {
         // refuses before reading the body, as a function's body limit does
@@ -127,7 +137,10 @@ describe('gateway errors are JSON', () => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
-        received(`${req.method} ${req.url} ${req.headers.host} ${body}`);
+        const line = `${req.method} ${req.url} ${req.headers.host} ${body}`;
+        if (received) received(line);
+        else later.push(line);
+        received = undefined;
         res.writeHead(201, { 'content-type': 'application/json', 'x-function': 'echo' }).end('{"ok":true}');
       });
     });
@@ -169,6 +182,26 @@ describe('gateway errors are JSON', () => {
         expect(next.status).toBe(201);
         await next.arrayBuffer();
       }
+
+      // only the path of the request target counts: an absolute-form target never chooses where
+      // the gateway connects, and dot segments cannot climb out of /functions/v1 into the functions
+      const gatewayPort = (gateway.address() as AddressInfo).port;
+      later.length = 0;
+      const absolute = await rawTo(
+        gatewayPort,
+        'POST http://169.254.169.254:80/functions/v1/echo/abs HTTP/1.1\r\nHost: 169.254.169.254\r\n' +
+          'content-length: 2\r\nconnection: close\r\n\r\n{}',
+      );
+      expect(absolute).toMatch(/^HTTP\/1\.1 201/);
+      expect(await got2()).toBe(`POST /echo/abs 127.0.0.1:${upstreamPort} {}`);
+      const climbing = await fetch(`${url}/echo/../../../auth/v1/settings`);
+      expect(climbing.status).toBe(401); // local auth's key check, not the functions process
+      const dots = await rawTo(
+        gatewayPort,
+        'POST /functions/v1/a/../echo/dots HTTP/1.1\r\nHost: x\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}',
+      );
+      expect(dots).toMatch(/^HTTP\/1\.1 201/);
+      expect(await got2()).toBe(`POST /echo/dots 127.0.0.1:${upstreamPort} {}`);
 
       const client = new AbortController();
       const hanging = await fetch(`${url}/hang`, { signal: client.signal });

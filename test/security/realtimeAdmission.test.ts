@@ -200,6 +200,8 @@ describe('the instance’s door and role, for an identity with a grant on the ro
     const kicked = new Promise<number>((resolve) => guest.onLeave((code) => resolve(code)));
     host.send('kick', { sessionId: guest.sessionId });
     expect(await kicked).toBe(4001);
+    // the host sees the removal in a later patch (on a loaded machine after the refusals below)
+    await untilState(host, (s) => !s.avatars.has(guest.sessionId));
     expect(await refusal(b2.joinById(spatialRoomId(ds), { dataspaceId: own }))).toMatch(
       /removed from this room/,
     );
