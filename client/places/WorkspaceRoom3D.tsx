@@ -49,6 +49,16 @@ const LOD_LINES = 0;
 const LOD_TITLE = 1;
 const LOD_ALL = 2;
 
+/** Characters shown each side of this person's own caret in the headset's editor. */
+const CARET_CONTEXT = 40;
+
+/** The text around `at` with a `|` where this person types (… where it is cut). */
+export function aroundCaret(text: string, at: number): string {
+  const from = Math.max(0, at - CARET_CONTEXT);
+  const to = Math.min(text.length, at + CARET_CONTEXT);
+  return `${from > 0 ? '…' : ''}${text.slice(from, at)}|${text.slice(at, to)}${to < text.length ? '…' : ''}`;
+}
+
 /** The text with a `|` where each other editor's caret is, and who they are. */
 export function withCarets(text: string, carets: readonly WorkspaceEditorView[]): string {
   const at = [...carets].sort((a, b) => b.cursorIndex - a.cursorIndex);
@@ -295,7 +305,17 @@ export default function WorkspaceRoom3D({ feed, keyboard }: { feed: WorkspaceFee
   const panels = useStore(feed.store, (s) => s.panels);
   const canEdit = useStore(feed.store, (s) => s.canEdit);
   const [editing, setEditing] = useState<string | null>(null);
+  // where this person types in the edited panel's text (a UTF-16 index; the keyboard clamps it):
+  // the ref for the keys (several presses may come before a render), the state for the view
+  const caretRef = useRef(0);
+  const [caret, setCaret] = useState(0);
   const edited = editing ? panels.find((p) => p.id === editing) : undefined;
+  const editedText = edited ? (texts[edited.id] ?? '') : '';
+  const moveCaret = (panelId: string, index: number) => {
+    caretRef.current = index;
+    setCaret(index);
+    feed.setCursor(panelId, index);
+  };
   return (
     <group name="workspace-room" position={[WORKSPACE_ROOM_PLAN.panels.x, 0, WORKSPACE_ROOM_PLAN.panels.z]}>
       <WorkspaceBoard3D
@@ -304,7 +324,7 @@ export default function WorkspaceRoom3D({ feed, keyboard }: { feed: WorkspaceFee
         canEdit={canEdit && keyboard}
         onEdit={(panelId) => {
           setEditing(panelId);
-          feed.setCursor(panelId, (texts[panelId] ?? '').length);
+          moveCaret(panelId, (feed.store.getState().texts[panelId] ?? '').length);
         }}
       />
       {edited && keyboard && (
@@ -329,11 +349,21 @@ export default function WorkspaceRoom3D({ feed, keyboard }: { feed: WorkspaceFee
             <Text fontSize={28} color={INK}>
               {`${edited.title}: ${t('places.editHint')}`}
             </Text>
+            <Text fontSize={24} color={INK}>
+              {aroundCaret(editedText, Math.min(caret, editedText.length))}
+            </Text>
             <VirtualKeyboard3D
-              value={texts[edited.id] ?? ''}
-              onChange={(next) => {
+              value={editedText}
+              caret={{
+                read: () => ({
+                  text: feed.store.getState().texts[edited.id] ?? '',
+                  caret: caretRef.current,
+                }),
+                onCaret: (index) => moveCaret(edited.id, index),
+              }}
+              onChange={(next, index) => {
                 feed.setText(edited.id, next);
-                feed.setCursor(edited.id, next.length);
+                moveCaret(edited.id, index);
               }}
             />
             <Container flexDirection="row" justifyContent="flex-end">

@@ -129,8 +129,11 @@ describe('threads and workspaces as rooms, co-editing (two users, one in VR)', (
     await pressNamed(bob, `ws-edit-${PANEL}`);
     await namedPlaced(bob, 'xr-key-a');
     await typeOnKeyboard(bob, ' bob ok');
+    // Bob's caret: three characters back with the ‹ key, and he types there, not at the end
+    for (let i = 0; i < 3; i++) await pressNamed(bob, 'xr-key-left');
+    await typeOnKeyboard(bob, ' vu');
     await alice.waitForFunction(
-      (id) => window.__chenu!.workspace!.store.getState().texts[id]?.includes('bob ok'),
+      (id) => window.__chenu!.workspace!.store.getState().texts[id]?.includes('bob vu ok'),
       PANEL,
     );
     await bob.waitForFunction(
@@ -209,7 +212,7 @@ describe('threads and workspaces as rooms, co-editing (two users, one in VR)', (
       expect(await panelText(page)).toBe(merged);
     }
     expect(merged).toContain('Alice: peinture.');
-    expect(merged).toContain('bob ok');
+    expect(merged).toContain('bob vu ok');
     await shot(alice, '10-alice-after-restart');
     await shot(bob, '11-bob-after-restart');
   }, 600_000);
