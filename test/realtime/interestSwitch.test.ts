@@ -21,23 +21,13 @@ import {
 } from '../../server/realtime/CellInterest.ts';
 import { NEAR_RADIUS_M } from '../../shared/protocol/limits.ts';
 import { Avatar, POSE_KEYS, SpatialState } from '../../shared/schema/SpatialState.ts';
+import { rng } from '../helpers/fuzz.ts';
 
 const SLICES = 5;
 /** What a client writes over the joints it received (the server never sends it). */
 const SEEN = '(seen)';
 /** Patches a phase lasts: long enough for two occupancy looks and every slice's refresh. */
 const PHASE_PATCHES = 2 * INTEREST_EVAL_PATCHES + 2 * SLICES;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FakeClient {
   sessionId: string;
