@@ -40,8 +40,14 @@ describe('createAvatarParts: culling and levels of detail', () => {
     expect(parts.heads.map((m) => m.visible)).toEqual([true, false, false, true]);
     expect(parts.hands.map((m) => m.count)).toEqual([2, 2]);
     expect(parts.speaking.count).toBe(2);
-    // every participant keeps a tag (the atlas slot is the avatar's index)
-    expect(parts.tags.count).toBe(3);
+    // tags of the avatars in view only, packed; each slot samples its avatar's atlas cell
+    expect(parts.tags.count).toBe(2);
+    expect([...parts.tagOccupants.subarray(0, 2)]).toEqual([0, 1]);
+    const cell = new Float32Array(4);
+    parts.atlas.uvFor(1, cell, 0);
+    expect([...(parts.tags.geometry.getAttribute('tagUv').array as Float32Array).subarray(4, 8)]).toEqual([
+      ...cell,
+    ]);
 
     // the same room on a render target twice as high: the far head is ~4 px, the third level; four
     // times as high, ~8 px: the second (up to 10 px), where the first takes over
@@ -57,6 +63,13 @@ describe('createAvatarParts: culling and levels of detail', () => {
     expect(parts.heads.reduce((n, m) => n + m.count, 0)).toBe(1);
     expect(parts.hands.reduce((n, m) => n + m.count, 0)).toBe(2);
     expect(parts.speaking.count).toBe(1);
+    // the one behind now takes the first tag slot, with its own cell
+    expect(parts.tags.count).toBe(1);
+    expect(parts.tagOccupants[0]).toBe(2);
+    parts.atlas.uvFor(2, cell, 0);
+    expect([...(parts.tags.geometry.getAttribute('tagUv').array as Float32Array).subarray(0, 4)]).toEqual([
+      ...cell,
+    ]);
     parts.dispose();
   });
 });
