@@ -14,7 +14,14 @@ import {
 } from 'three';
 import type { AvatarEntry } from '../state/roomStore.ts';
 import { sampleTrack, POSE_FLOATS } from '../state/poseTrack.ts';
-import { InstanceBucket, LOD_MAX_ERROR_PX, ViewSample, lodLevelFor } from '../scene/instanceLod.ts';
+import {
+  InstanceBucket,
+  LOD_MAX_ERROR_PX,
+  ViewSample,
+  lodLevelFor,
+  uploadRange,
+  type UpdateRange,
+} from '../scene/instanceLod.ts';
 import { NameTagAtlas, createTagCanvas } from './NameTagAtlas.ts';
 import {
   AVATAR_BOUNDS,
@@ -46,6 +53,8 @@ const _view = new ViewSample();
 /** Radius (m) of the sphere around a hand's centre that holds the whole hand. */
 const HAND_RADIUS_M = Math.hypot(HAND_SIZE_M.width, HAND_SIZE_M.thickness, HAND_SIZE_M.length) / 2;
 const SPEAKING_RADIUS_M = SPEAKING_RING_M.outer;
+/** Radius (m) of the sphere around a tag's centre that holds the whole tag. */
+const TAG_RADIUS_M = Math.hypot(0.22, 0.055);
 /**
  * An avatar whose head is nearer than this to the viewer is not drawn at all (body, hands, tag,
  * ring): walking into someone never fills the screen with them.
@@ -65,7 +74,9 @@ export interface AvatarParts {
   readonly heads: readonly InstancedMesh[];
   /** Hands: full boxes, then their two large faces for hands thinner than LOD_MAX_ERROR_PX on screen. */
   readonly hands: readonly InstancedMesh[];
+  /** Name tags of the avatars in view, packed: slot j shows the avatar `tagOccupants[j]`. */
   readonly tags: InstancedMesh;
+  readonly tagOccupants: Int32Array;
   readonly speaking: InstancedMesh;
   readonly atlas: NameTagAtlas;
   /**
@@ -122,11 +133,16 @@ export function createAvatarParts(capacity: number): AvatarParts {
   );
   // own geometry copy: it carries this atlas' per-instance cell attribute
   const tagUv = new InstancedBufferAttribute(new Float32Array(capacity * 4), 4);
+  /** Atlas cell of avatar i (its tag's texture), copied to the tag slot that shows it. */
+  const tagCells = new Float32Array(capacity * 4);
+  const tagOccupants = new Int32Array(capacity).fill(-1);
+  const tagMatrixRange: UpdateRange = { start: 0, count: 0 };
+  const tagUvRange: UpdateRange = { start: 0, count: 0 };
   const tagGeometryWithCells = tagGeometry.clone().setAttribute('tagUv', tagUv);
   const tags = new InstancedMesh(tagGeometryWithCells, tagMaterial, capacity);
   tags.name = 'avatar-name-tags';
   tags.count = 0;
-  // tags face the camera and move every frame; a culling sphere over them would be recomputed each frame
+  // tags face the camera and move every frame; culled one by one (update), not by a sphere over all
   tags.frustumCulled = false;
   tags.renderOrder = 1;
   const speakingBucket = new InstanceBucket(
@@ -165,6 +181,7 @@ export function createAvatarParts(capacity: number): AvatarParts {
     heads,
     hands,
     tags,
+    tagOccupants,
     speaking,
     atlas,
     setMembers(avatars, label = (a) => a.displayName) {
@@ -175,10 +192,10 @@ export function createAvatarParts(capacity: number): AvatarParts {
         const a = avatars[i]!;
         _color.set(a.color).toArray(colors, i * 3);
         atlas.draw(i, label(a), a.color);
-        atlas.uvFor(i, tagUv.array as Float32Array, i * 4);
+        atlas.uvFor(i, tagCells, i * 4);
       }
-      tagUv.needsUpdate = true;
-      tags.count = avatars.length;
+      tags.count = 0;
+      tagOccupants.fill(-1);
       // instance i may now be someone else: every slot is rewritten on the next frame
       for (const bucket of buckets) bucket.invalidate();
     },
@@ -187,6 +204,9 @@ export function createAvatarParts(capacity: number): AvatarParts {
       camera.getWorldQuaternion(_cam);
       const pulse = 1 + 0.08 * Math.sin(nowMs / 120);
       for (let b = 0; b < buckets.length; b++) buckets[b]!.begin();
+      let tagCount = 0;
+      let cellsLow = Infinity;
+      let cellsHigh = -1;
       for (let i = 0; i < avatars.length; i++) {
         const a = avatars[i]!;
         const current = a.track.current;
@@ -194,11 +214,7 @@ export function createAvatarParts(capacity: number): AvatarParts {
         _color.fromArray(colors, i * 3);
         _p.set(current[0]!, current[1]!, current[2]!);
         // too close to the viewer: nothing of this avatar this frame (its tag shrinks to nothing)
-        if (_p.distanceTo(_view.position) < NEAR_HIDE_M) {
-          _s.set(0, 0, 0);
-          tags.setMatrixAt(i, _m.compose(_p, _cam, _s));
-          continue;
-        }
+        if (_p.distanceTo(_view.position) < NEAR_HIDE_M) continue;
         _body.set(_p.x, _p.y - AVATAR_BOUNDS.drop, _p.z);
         if (_view.sees(_body, AVATAR_BOUNDS.radius)) {
           const level = lodLevelFor(_view.sizePx(_p, HEAD_RADIUS_M), headLodMaxRadiusPx);
@@ -219,13 +235,28 @@ export function createAvatarParts(capacity: number): AvatarParts {
             speakingBucket.write(_m.compose(_offset, _cam, _s), _color);
           }
         }
-        // tags face the camera, so they change whenever it turns
+        // tags face the camera, so they change whenever it turns; one outside the view takes no slot
+        // (a software rasteriser pays per instance drawn, even off screen)
         _p.set(current[0]!, current[1]! + TAG_LIFT_M, current[2]!);
-        _s.set(1, 1, 1);
-        tags.setMatrixAt(i, _m.compose(_p, _cam, _s));
+        if (_view.sees(_p, TAG_RADIUS_M)) {
+          const slot = tagCount++;
+          if (tagOccupants[slot] !== i) {
+            tagOccupants[slot] = i;
+            const uv = tagUv.array as Float32Array;
+            for (let k = 0; k < 4; k++) uv[slot * 4 + k] = tagCells[i * 4 + k]!;
+            if (slot < cellsLow) cellsLow = slot;
+            cellsHigh = slot;
+          }
+          _s.set(1, 1, 1);
+          tags.setMatrixAt(slot, _m.compose(_p, _cam, _s));
+        }
       }
       for (let b = 0; b < buckets.length; b++) buckets[b]!.end();
-      tags.instanceMatrix.needsUpdate = true;
+      tags.count = tagCount;
+      if (tagCount > 0) uploadRange(tags.instanceMatrix, tagMatrixRange, 0, tagCount * 16);
+      if (cellsHigh >= cellsLow) {
+        uploadRange(tagUv, tagUvRange, cellsLow * 4, (cellsHigh - cellsLow + 1) * 4);
+      }
     },
     dispose() {
       atlas.dispose();

@@ -1,5 +1,6 @@
-import { Container, Text } from '@react-three/uikit';
-import { useState } from 'react';
+import { Container } from '@react-three/uikit';
+import { useRef, useState } from 'react';
+import type { Group } from 'three';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { CHAT_MAX_CHARS } from '../../shared/protocol/limits.ts';
@@ -12,6 +13,7 @@ import { VirtualKeyboard3D } from '../threads/VirtualKeyboard3D.tsx';
 import { useErrorText } from '../ui/ErrorNotice.tsx';
 import type { VoiceSession } from '../voice/voiceSession.ts';
 import type { PeopleStore, Person } from './peopleStore.ts';
+import { PanelLod, PanelText } from '../spatial/panelLod.tsx';
 
 /** Chat lines the panel shows (the newest). */
 const CHAT_LINES = 6;
@@ -51,94 +53,97 @@ export default function PeoplePanel3D({
       setWriting(false);
     }
   };
+  const at = useRef<Group>(null);
   return (
-    <group position={[...PEOPLE_PANEL_POSITION]} rotation-y={1.9}>
-      <Container
-        {...panelFontProps()}
-        width={600}
-        flexDirection="column"
-        padding={20}
-        gap={8}
-        backgroundColor={SURFACE}
-        borderRadius={16}
-      >
-        <Text fontSize={24} fontWeight="semi-bold" color={INK}>
-          {t('people.here', { count: list.length })}
-        </Text>
-        {list.map((p) => (
-          <PersonRow key={p.identityId} person={p} moderates={moderates} people={people} voice={voice} />
-        ))}
-        {moderates && (
-          <Container flexDirection="row" gap={8}>
-            <PanelButton3D
-              name="xr-mute-all"
-              label={t('voice.muteAll')}
-              onPress={() => voice?.muteAll(true)}
-            />
-            <PanelButton3D
-              name="xr-unmute-all"
-              label={t('voice.unmuteAll')}
-              onPress={() => voice?.muteAll(false)}
-            />
+    <group ref={at} position={[...PEOPLE_PANEL_POSITION]} rotation-y={1.9}>
+      <PanelLod at={at}>
+        <Container
+          {...panelFontProps()}
+          width={600}
+          flexDirection="column"
+          padding={20}
+          gap={8}
+          backgroundColor={SURFACE}
+          borderRadius={16}
+        >
+          <PanelText fontSize={24} fontWeight="semi-bold" color={INK}>
+            {t('people.here', { count: list.length })}
+          </PanelText>
+          {list.map((p) => (
+            <PersonRow key={p.identityId} person={p} moderates={moderates} people={people} voice={voice} />
+          ))}
+          {moderates && (
+            <Container flexDirection="row" gap={8}>
+              <PanelButton3D
+                name="xr-mute-all"
+                label={t('voice.muteAll')}
+                onPress={() => voice?.muteAll(true)}
+              />
+              <PanelButton3D
+                name="xr-unmute-all"
+                label={t('voice.unmuteAll')}
+                onPress={() => voice?.muteAll(false)}
+              />
+            </Container>
+          )}
+          <PanelText fontSize={20} fontWeight="semi-bold" color={INK} marginTop={6}>
+            {t('chat.title')}
+          </PanelText>
+          <Container ref={named('xr-chat-log')} flexDirection="column" gap={4}>
+            {chat.length === 0 ? (
+              <PanelText fontSize={17} color={MUTED}>
+                {speaks ? t('chat.empty') : t('chat.emptyViewer')}
+              </PanelText>
+            ) : (
+              chat.slice(-CHAT_LINES).map((line) => (
+                <PanelText key={line.key} fontSize={17} color={line.mine ? ACCENT : INK}>
+                  {`${line.name}: ${line.text}`}
+                </PanelText>
+              ))
+            )}
           </Container>
-        )}
-        <Text fontSize={20} fontWeight="semi-bold" color={INK} marginTop={6}>
-          {t('chat.title')}
-        </Text>
-        <Container ref={named('xr-chat-log')} flexDirection="column" gap={4}>
-          {chat.length === 0 ? (
-            <Text fontSize={17} color={MUTED}>
-              {speaks ? t('chat.empty') : t('chat.emptyViewer')}
-            </Text>
+          {chatError && (
+            <PanelText fontSize={17} color={ERROR}>
+              {errorText(chatError)}
+            </PanelText>
+          )}
+          {!speaks ? (
+            myRole && (
+              <PanelText fontSize={17} color={MUTED}>
+                {t('chat.viewer')}
+              </PanelText>
+            )
+          ) : writing ? (
+            <>
+              <Container backgroundColor={roomColors.muted} borderRadius={8} padding={10} minHeight={44}>
+                <PanelText ref={named('xr-chat-draft')} fontSize={19} color={text ? INK : MUTED}>
+                  {text ? `${text}|` : t('chat.placeholder')}
+                </PanelText>
+              </Container>
+              <VirtualKeyboard3D
+                value={text}
+                onChange={setText}
+                prefix="xr-chat-key"
+                maxLength={CHAT_MAX_CHARS}
+              />
+              <Container flexDirection="row" gap={8} justifyContent="flex-end">
+                <PanelButton3D
+                  name="xr-chat-cancel"
+                  label={t('common.cancel')}
+                  onPress={() => setWriting(false)}
+                />
+                <PanelButton3D name="xr-chat-send" label={t('chat.send')} primary onPress={send} />
+              </Container>
+            </>
           ) : (
-            chat.slice(-CHAT_LINES).map((line) => (
-              <Text key={line.key} fontSize={17} color={line.mine ? ACCENT : INK}>
-                {`${line.name}: ${line.text}`}
-              </Text>
-            ))
+            <PanelButton3D
+              name="xr-chat-write"
+              label={t('xrComposer.write')}
+              onPress={() => setWriting(true)}
+            />
           )}
         </Container>
-        {chatError && (
-          <Text fontSize={17} color={ERROR}>
-            {errorText(chatError)}
-          </Text>
-        )}
-        {!speaks ? (
-          myRole && (
-            <Text fontSize={17} color={MUTED}>
-              {t('chat.viewer')}
-            </Text>
-          )
-        ) : writing ? (
-          <>
-            <Container backgroundColor={roomColors.muted} borderRadius={8} padding={10} minHeight={44}>
-              <Text ref={named('xr-chat-draft')} fontSize={19} color={text ? INK : MUTED}>
-                {text ? `${text}|` : t('chat.placeholder')}
-              </Text>
-            </Container>
-            <VirtualKeyboard3D
-              value={text}
-              onChange={setText}
-              prefix="xr-chat-key"
-              maxLength={CHAT_MAX_CHARS}
-            />
-            <Container flexDirection="row" gap={8} justifyContent="flex-end">
-              <PanelButton3D
-                name="xr-chat-cancel"
-                label={t('common.cancel')}
-                onPress={() => setWriting(false)}
-              />
-              <PanelButton3D name="xr-chat-send" label={t('chat.send')} primary onPress={send} />
-            </Container>
-          </>
-        ) : (
-          <PanelButton3D
-            name="xr-chat-write"
-            label={t('xrComposer.write')}
-            onPress={() => setWriting(true)}
-          />
-        )}
-      </Container>
+      </PanelLod>
     </group>
   );
 }
@@ -172,12 +177,12 @@ function PersonRow({
     <Container flexDirection="row" alignItems="center" gap={8}>
       <Container width={14} height={14} borderRadius={7} backgroundColor={p.color} flexShrink={0} />
       <Container flexDirection="column" flexGrow={1} flexShrink={1}>
-        <Text fontSize={19} fontWeight="semi-bold" color={INK}>
+        <PanelText fontSize={19} fontWeight="semi-bold" color={INK}>
           {p.self ? `${p.name} ${t('share.you')}` : p.name}
-        </Text>
-        <Text fontSize={15} color={MUTED}>
+        </PanelText>
+        <PanelText fontSize={15} color={MUTED}>
           {meta}
-        </Text>
+        </PanelText>
       </Container>
       {actionable && (
         <PanelButton3D

@@ -1,5 +1,6 @@
-import { Container, Text } from '@react-three/uikit';
-import { useEffect, useState } from 'react';
+import { Container } from '@react-three/uikit';
+import { useEffect, useRef, useState } from 'react';
+import type { Group } from 'three';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { Dataspace, MemberRole } from '../api/chenuApi.ts';
@@ -13,6 +14,7 @@ import { VirtualKeyboard3D } from '../threads/VirtualKeyboard3D.tsx';
 import { useErrorText } from '../ui/ErrorNotice.tsx';
 import { MEMBER_ROLES, can } from './roles.ts';
 import { createShareStore, type ShareStore } from './shareStore.ts';
+import { PanelLod, PanelText } from '../spatial/panelLod.tsx';
 
 /** An e-mail address is at most this long (RFC 5321). */
 const EMAIL_MAX_CHARS = 254;
@@ -67,101 +69,104 @@ export function SharePanel3DView({
       setInviting(false);
     });
   };
+  const at = useRef<Group>(null);
   return (
-    <group position={[...SHARE_PANEL_POSITION]} rotation-y={-1.9}>
-      <Container
-        {...panelFontProps()}
-        width={620}
-        flexDirection="column"
-        padding={20}
-        gap={8}
-        backgroundColor={SURFACE}
-        borderRadius={16}
-      >
-        <Text fontSize={24} fontWeight="semi-bold" color={INK}>
-          {t('share.title', { name: dataspace.name })}
-        </Text>
-        <Text fontSize={17} color={MUTED}>
-          {t('share.people', { count: members.length })}
-        </Text>
-        {members.map((m) => (
-          <Text key={m.identity_id} fontSize={18} color={INK}>
-            {`${m.name} · ${t(`memberRoles.${m.role}`)}`}
-          </Text>
-        ))}
-        {invitations.length > 0 && (
-          <Container ref={named('xr-share-pending')} flexDirection="column" gap={4}>
-            <Text fontSize={17} color={MUTED}>
-              {t('share.pending')}
-            </Text>
-            {invitations.map((i) => (
-              <Text key={i.id} fontSize={18} color={INK}>
-                {`${i.invitee_email} · ${t(`memberRoles.${i.role}`)}`}
-              </Text>
-            ))}
-          </Container>
-        )}
-        {!hosting ? (
-          <Text fontSize={17} color={MUTED}>
-            {t('share.notHost')}
-          </Text>
-        ) : inviting ? (
-          <>
-            <Text fontSize={20} fontWeight="semi-bold" color={INK}>
-              {t('share.inviteTitle')}
-            </Text>
-            <Container backgroundColor={roomColors.muted} borderRadius={8} padding={10} minHeight={44}>
-              <Text ref={named('xr-share-email')} fontSize={19} color={email ? INK : MUTED}>
-                {email ? `${email}|` : t('share.emailPlaceholder')}
-              </Text>
+    <group ref={at} position={[...SHARE_PANEL_POSITION]} rotation-y={-1.9}>
+      <PanelLod at={at}>
+        <Container
+          {...panelFontProps()}
+          width={620}
+          flexDirection="column"
+          padding={20}
+          gap={8}
+          backgroundColor={SURFACE}
+          borderRadius={16}
+        >
+          <PanelText fontSize={24} fontWeight="semi-bold" color={INK}>
+            {t('share.title', { name: dataspace.name })}
+          </PanelText>
+          <PanelText fontSize={17} color={MUTED}>
+            {t('share.people', { count: members.length })}
+          </PanelText>
+          {members.map((m) => (
+            <PanelText key={m.identity_id} fontSize={18} color={INK}>
+              {`${m.name} · ${t(`memberRoles.${m.role}`)}`}
+            </PanelText>
+          ))}
+          {invitations.length > 0 && (
+            <Container ref={named('xr-share-pending')} flexDirection="column" gap={4}>
+              <PanelText fontSize={17} color={MUTED}>
+                {t('share.pending')}
+              </PanelText>
+              {invitations.map((i) => (
+                <PanelText key={i.id} fontSize={18} color={INK}>
+                  {`${i.invitee_email} · ${t(`memberRoles.${i.role}`)}`}
+                </PanelText>
+              ))}
             </Container>
-            <Container flexDirection="row" gap={8} alignItems="center">
-              <Text fontSize={17} color={MUTED}>
-                {t('share.role')}
-              </Text>
-              <PanelButton3D
-                name="xr-share-role"
-                label={`${t(`memberRoles.${role}`)} »`}
-                onPress={nextRole}
+          )}
+          {!hosting ? (
+            <PanelText fontSize={17} color={MUTED}>
+              {t('share.notHost')}
+            </PanelText>
+          ) : inviting ? (
+            <>
+              <PanelText fontSize={20} fontWeight="semi-bold" color={INK}>
+                {t('share.inviteTitle')}
+              </PanelText>
+              <Container backgroundColor={roomColors.muted} borderRadius={8} padding={10} minHeight={44}>
+                <PanelText ref={named('xr-share-email')} fontSize={19} color={email ? INK : MUTED}>
+                  {email ? `${email}|` : t('share.emailPlaceholder')}
+                </PanelText>
+              </Container>
+              <Container flexDirection="row" gap={8} alignItems="center">
+                <PanelText fontSize={17} color={MUTED}>
+                  {t('share.role')}
+                </PanelText>
+                <PanelButton3D
+                  name="xr-share-role"
+                  label={`${t(`memberRoles.${role}`)} »`}
+                  onPress={nextRole}
+                />
+              </Container>
+              <VirtualKeyboard3D
+                value={email}
+                onChange={setEmail}
+                prefix="xr-share-key"
+                maxLength={EMAIL_MAX_CHARS}
               />
-            </Container>
-            <VirtualKeyboard3D
-              value={email}
-              onChange={setEmail}
-              prefix="xr-share-key"
-              maxLength={EMAIL_MAX_CHARS}
+              <Container flexDirection="row" gap={8} justifyContent="flex-end">
+                <PanelButton3D
+                  name="xr-share-cancel"
+                  label={t('common.cancel')}
+                  onPress={() => setInviting(false)}
+                />
+                <PanelButton3D name="xr-share-send" label={t('share.send')} primary onPress={send} />
+              </Container>
+            </>
+          ) : (
+            <PanelButton3D
+              name="xr-share-invite"
+              label={t('share.inviteTitle')}
+              onPress={() => {
+                share.clearError();
+                setSent(null);
+                setInviting(true);
+              }}
             />
-            <Container flexDirection="row" gap={8} justifyContent="flex-end">
-              <PanelButton3D
-                name="xr-share-cancel"
-                label={t('common.cancel')}
-                onPress={() => setInviting(false)}
-              />
-              <PanelButton3D name="xr-share-send" label={t('share.send')} primary onPress={send} />
-            </Container>
-          </>
-        ) : (
-          <PanelButton3D
-            name="xr-share-invite"
-            label={t('share.inviteTitle')}
-            onPress={() => {
-              share.clearError();
-              setSent(null);
-              setInviting(true);
-            }}
-          />
-        )}
-        {sent && (
-          <Text ref={named('xr-share-sent')} fontSize={17} color={SUCCESS}>
-            {t('share.sent', { email: sent })}
-          </Text>
-        )}
-        {error && (
-          <Text fontSize={17} color={ERROR}>
-            {errorText(error)}
-          </Text>
-        )}
-      </Container>
+          )}
+          {sent && (
+            <PanelText ref={named('xr-share-sent')} fontSize={17} color={SUCCESS}>
+              {t('share.sent', { email: sent })}
+            </PanelText>
+          )}
+          {error && (
+            <PanelText fontSize={17} color={ERROR}>
+              {errorText(error)}
+            </PanelText>
+          )}
+        </Container>
+      </PanelLod>
     </group>
   );
 }

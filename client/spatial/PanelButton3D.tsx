@@ -1,4 +1,5 @@
-import { Container, Text } from '@react-three/uikit';
+import { Container } from '@react-three/uikit';
+import { PanelText } from './panelLod.tsx';
 import { named, usePress } from '../threads/named.ts';
 import { ACCENT, INK } from './spatialText.ts';
 import { roomColors } from './uikitTheme.ts';
@@ -36,9 +37,9 @@ export function PanelButton3D({
       flexShrink={0}
       {...press}
     >
-      <Text fontSize={size} color={filled ? roomColors.primaryForeground : INK}>
+      <PanelText fontSize={size} color={filled ? roomColors.primaryForeground : INK}>
         {label}
-      </Text>
+      </PanelText>
     </Container>
   );
 }

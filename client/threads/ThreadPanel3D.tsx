@@ -1,12 +1,18 @@
-import { Container, Text } from '@react-three/uikit';
+import { Container } from '@react-three/uikit';
+import { useRef } from 'react';
+import type { Group } from 'three';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import { useDataspace, useDataspaceStore, useOpenThread } from '../room/DataspaceContext.ts';
 import { ACCENT, AGENT, INK, SUCCESS, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
 import { roomColors } from '../spatial/uikitTheme.ts';
+import { PanelLod, PanelText } from '../spatial/panelLod.tsx';
 import { XRComposer3D } from './XRComposer3D.tsx';
 
 const MAX_LINES = 6;
+/** The panel's width and padding (uikit px): its text wraps in what is left. */
+const WIDTH_PX = 560;
+const INNER_PX = WIDTH_PX - 2 * 24;
 
 /**
  * The open thread as a 3D panel (uikit, Inter MSDF with Latin-1 from assets/fonts/msdf: no CDN), for XR where DOM
@@ -21,6 +27,7 @@ export default function ThreadPanel3D() {
   const { threadId, messages, decisions } = useOpenThread();
   const balance = useDataspace((s) => s.balance);
   const thread = threads.find((t) => t.id === threadId);
+  const at = useRef<Group>(null);
   const next = () => {
     if (threads.length === 0) return;
     const i = threads.findIndex((t) => t.id === threadId);
@@ -29,47 +36,54 @@ export default function ThreadPanel3D() {
   return (
     <>
       <XRComposer3D threadId={threadId} />
-      <group position={[0, 1.45, -1.1]}>
-        <Container
-          {...panelFontProps()}
-          width={560}
-          flexDirection="column"
-          padding={24}
-          gap={10}
-          backgroundColor={SURFACE}
-          borderRadius={16}
-        >
-          <Text fontSize={26} fontWeight="semi-bold" color={INK}>
-            {thread?.title ?? t('spatial.noThread')}
-          </Text>
-          {messages.slice(-MAX_LINES).map((m) => (
-            <Text key={m.id} fontSize={18} color={m.author_kind === 'agent' ? AGENT : INK}>
-              {m.body.slice(0, 140)}
-            </Text>
-          ))}
-          {decisions.slice(0, 3).map((d) => (
-            <Text key={d.id} fontSize={18} color={SUCCESS}>
-              {`+ ${d.title}`}
-            </Text>
-          ))}
-          <Container flexDirection="row" justifyContent="space-between" alignItems="center">
-            <Text fontSize={18} color={ACCENT}>
-              {t('spatial.tokens', { value: balance === null ? '…' : fmt.tokens(balance) })}
-            </Text>
-            <Container
-              backgroundColor={ACCENT}
-              hover={{ backgroundColor: roomColors.ring }}
-              borderRadius={8}
-              padding={8}
-              onClick={next}
-              cursor="pointer"
-            >
-              <Text fontSize={18} color={roomColors.primaryForeground}>
-                {t('spatial.nextThread')}
-              </Text>
+      <group ref={at} position={[0, 1.45, -1.1]}>
+        <PanelLod at={at}>
+          <Container
+            {...panelFontProps()}
+            width={WIDTH_PX}
+            flexDirection="column"
+            padding={24}
+            gap={10}
+            backgroundColor={SURFACE}
+            borderRadius={16}
+          >
+            <PanelText fontSize={26} widthPx={INNER_PX} fontWeight="semi-bold" color={INK}>
+              {thread?.title ?? t('spatial.noThread')}
+            </PanelText>
+            {messages.slice(-MAX_LINES).map((m) => (
+              <PanelText
+                key={m.id}
+                fontSize={18}
+                widthPx={INNER_PX}
+                color={m.author_kind === 'agent' ? AGENT : INK}
+              >
+                {m.body.slice(0, 140)}
+              </PanelText>
+            ))}
+            {decisions.slice(0, 3).map((d) => (
+              <PanelText key={d.id} fontSize={18} widthPx={INNER_PX} color={SUCCESS}>
+                {`+ ${d.title}`}
+              </PanelText>
+            ))}
+            <Container flexDirection="row" justifyContent="space-between" alignItems="center">
+              <PanelText fontSize={18} color={ACCENT}>
+                {t('spatial.tokens', { value: balance === null ? '…' : fmt.tokens(balance) })}
+              </PanelText>
+              <Container
+                backgroundColor={ACCENT}
+                hover={{ backgroundColor: roomColors.ring }}
+                borderRadius={8}
+                padding={8}
+                onClick={next}
+                cursor="pointer"
+              >
+                <PanelText fontSize={18} color={roomColors.primaryForeground}>
+                  {t('spatial.nextThread')}
+                </PanelText>
+              </Container>
             </Container>
           </Container>
-        </Container>
+        </PanelLod>
       </group>
     </>
   );

@@ -1,4 +1,5 @@
-import { Container, Text } from '@react-three/uikit';
+import { Container } from '@react-three/uikit';
+import { PanelText } from '../spatial/panelLod.tsx';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ACCENT, BORDER, INK, SURFACE_ACTIVE } from '../spatial/spatialText.ts';
@@ -139,9 +140,10 @@ function Key({
       cursor="pointer"
       {...press}
     >
-      <Text fontSize={20} color={active ? roomColors.primaryForeground : INK}>
+      {/* too small to read (a far panel): the key without its letter, one quad fewer per key */}
+      <PanelText fontSize={20} lines={width !== KEY_PX} color={active ? roomColors.primaryForeground : INK}>
         {label}
-      </Text>
+      </PanelText>
     </Container>
   );
 }

@@ -12,9 +12,9 @@
  * Both sides draw the same content under the same renderer settings (R3F defaults: 4x MSAA, ACES tone
  * mapping, dpr 1), lights, floor and grid (RoomEnvironment) and materials (Lambert for heads, hands,
  * objects and floor; basic for tags and indicators), posed from the same simulated room store.
- * - instanced: RoomScene's components (client/avatars, client/objects). Avatars: instanced heads (three
+ * - instanced: RoomScene's components (client/avatars, client/objects). Avatars: instanced heads (four
  *   sphere levels of detail picked per head from its size on screen, <= 0.5 px silhouette error), hands
- *   (boxes, or their two large faces when under 0.5 px thick on screen), name tags (one atlas), speaking
+ *   (boxes, or their two large faces when under 0.5 px thick on screen), name tags (one atlas, those in view), speaking
  *   indicators (speakers only); heads, hands and indicators outside the view are left out. Objects: one
  *   draw per kind of a room-space vertex batch, objects outside the view left out and slabs under 0.5 px
  *   thick on screen drawn as their two large faces.

@@ -36,16 +36,25 @@ describe('createAvatarParts: culling and levels of detail', () => {
     const parts = createAvatarParts(capacityFor(avatars.length));
     parts.setMembers(avatars);
     parts.update(avatars, 0, camera, HEIGHT_PX);
-    expect(parts.heads.map((m) => m.count)).toEqual([1, 0, 1]);
-    expect(parts.heads.map((m) => m.visible)).toEqual([true, false, true]);
+    expect(parts.heads.map((m) => m.count)).toEqual([1, 0, 0, 1]);
+    expect(parts.heads.map((m) => m.visible)).toEqual([true, false, false, true]);
     expect(parts.hands.map((m) => m.count)).toEqual([2, 2]);
     expect(parts.speaking.count).toBe(2);
-    // every participant keeps a tag (the atlas slot is the avatar's index)
-    expect(parts.tags.count).toBe(3);
+    // tags of the avatars in view only, packed; each slot samples its avatar's atlas cell
+    expect(parts.tags.count).toBe(2);
+    expect([...parts.tagOccupants.subarray(0, 2)]).toEqual([0, 1]);
+    const cell = new Float32Array(4);
+    parts.atlas.uvFor(1, cell, 0);
+    expect([...(parts.tags.geometry.getAttribute('tagUv').array as Float32Array).subarray(4, 8)]).toEqual([
+      ...cell,
+    ]);
 
-    // the same room on a render target twice as high: the far head is ~4 px, the middle level
+    // the same room on a render target twice as high: the far head is ~4 px, the third level; four
+    // times as high, ~8 px: the second (up to 10 px), where the first takes over
     parts.update(avatars, 0, camera, HEIGHT_PX * 2);
-    expect(parts.heads.map((m) => m.count)).toEqual([1, 1, 0]);
+    expect(parts.heads.map((m) => m.count)).toEqual([1, 0, 1, 0]);
+    parts.update(avatars, 0, camera, HEIGHT_PX * 4);
+    expect(parts.heads.map((m) => m.count)).toEqual([1, 1, 0, 0]);
 
     // turn around: only the one behind is in view
     camera.rotation.y = Math.PI;
@@ -54,6 +63,13 @@ describe('createAvatarParts: culling and levels of detail', () => {
     expect(parts.heads.reduce((n, m) => n + m.count, 0)).toBe(1);
     expect(parts.hands.reduce((n, m) => n + m.count, 0)).toBe(2);
     expect(parts.speaking.count).toBe(1);
+    // the one behind now takes the first tag slot, with its own cell
+    expect(parts.tags.count).toBe(1);
+    expect(parts.tagOccupants[0]).toBe(2);
+    parts.atlas.uvFor(2, cell, 0);
+    expect([...(parts.tags.geometry.getAttribute('tagUv').array as Float32Array).subarray(0, 4)]).toEqual([
+      ...cell,
+    ]);
     parts.dispose();
   });
 });
@@ -86,7 +102,9 @@ describe('the avatar people recognise', () => {
       expect(lowest).toBeGreaterThan(-0.7);
     }
     expect(headLodMaxRadiusPx[0]).toBe(Infinity);
-    expect(headLodMaxRadiusPx[1]!).toBeGreaterThan(headLodMaxRadiusPx[2]!);
+    for (let level = 2; level < headLodMaxRadiusPx.length; level++) {
+      expect(headLodMaxRadiusPx[level - 1]!).toBeGreaterThan(headLodMaxRadiusPx[level]!);
+    }
   });
 
   it('is not drawn at all when it comes within NEAR_HIDE_M of the viewer', async () => {

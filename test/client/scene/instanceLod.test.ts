@@ -45,12 +45,15 @@ describe('levels of detail', () => {
     for (let level = 1; level < headLodMaxRadiusPx.length; level++) {
       expect(headLodMaxRadiusPx[level]).toBeLessThan(headLodMaxRadiusPx[level - 1]!);
     }
-    const [, mid, coarse] = headLodMaxRadiusPx as [number, number, number];
+    const [, fine, mid, coarse] = headLodMaxRadiusPx as [number, number, number, number];
     // measured on the avatar's widest part: the shoulders, wider than the head by WIDEST / HEAD
-    expect(mid * sphereSagFraction(8, 4) * ((0.13 * 1.35) / HEAD_RADIUS_M)).toBeCloseTo(LOD_MAX_ERROR_PX, 12);
-    expect(lodLevelFor(coarse - 0.01, headLodMaxRadiusPx)).toBe(2);
-    expect(lodLevelFor(coarse + 0.01, headLodMaxRadiusPx)).toBe(1);
-    expect(lodLevelFor(mid + 0.01, headLodMaxRadiusPx)).toBe(0);
+    const widest = (0.13 * 1.35) / HEAD_RADIUS_M;
+    expect(mid * sphereSagFraction(8, 4) * widest).toBeCloseTo(LOD_MAX_ERROR_PX, 12);
+    expect(fine * sphereSagFraction(12, 6) * widest).toBeCloseTo(LOD_MAX_ERROR_PX, 12);
+    expect(lodLevelFor(coarse - 0.01, headLodMaxRadiusPx)).toBe(3);
+    expect(lodLevelFor(coarse + 0.01, headLodMaxRadiusPx)).toBe(2);
+    expect(lodLevelFor(mid + 0.01, headLodMaxRadiusPx)).toBe(1);
+    expect(lodLevelFor(fine + 0.01, headLodMaxRadiusPx)).toBe(0);
     expect(lodLevelFor(500, headLodMaxRadiusPx)).toBe(0);
   });
 
