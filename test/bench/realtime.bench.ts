@@ -26,7 +26,7 @@ import { encodeCost } from './encodeCost.ts';
 
 type EncodeResult = ReturnType<typeof encodeCost>;
 
-const LADDER = [50, 100, 150, 200, 250, 300, 400, 500];
+const LADDER = [50, 100, 150, 200, 250, 300, 400, 500, 600, 800];
 const PROBES = 4;
 const WARMUP_MS = 2500;
 const MEASURE_MS = 5000;
@@ -176,13 +176,17 @@ async function main(): Promise<void> {
       const [cs, cb] = [capacity(spatial), capacity(bare)];
       const ratio = cb > 0 ? cs / cb : NaN;
       const at100 = spatial.find((s) => s.n === 100);
+      // a bare room still under the limit at the ladder's top has a capacity above it: the ratio is
+      // then only an upper bound, and a target on it is undecided rather than met
+      const bareTopped = cb === LADDER.at(-1);
+      const meets = cs >= DENSE_TARGET.avatars && ratio >= DENSE_TARGET.ratio;
       summary.push(
         `${name} (${areaM} m): capacity (largest N with p99 < ${P99_LIMIT_MS} ms) SpatialRoom ${cs}, bare room ${cb}` +
-          (cb === LADDER.at(-1) || cs === LADDER.at(-1) ? ' (ladder top reached)' : '') +
-          `; ratio ${Number.isNaN(ratio) ? 'n/a' : ratio.toFixed(2)}` +
+          (bareTopped || cs === LADDER.at(-1) ? ' (ladder top reached)' : '') +
+          `; ratio ${Number.isNaN(ratio) ? 'n/a' : `${bareTopped ? '<= ' : ''}${ratio.toFixed(2)}`}` +
           (name === 'dense'
             ? `   (target >= ${DENSE_TARGET.avatars} avatars and >= ${DENSE_TARGET.ratio.toFixed(2)}x: ` +
-              `${cs >= DENSE_TARGET.avatars && ratio >= DENSE_TARGET.ratio ? 'met' : 'NOT met'})`
+              `${!meets ? 'NOT met' : bareTopped ? 'undecided, the bare room reached the ladder top' : 'met'})`
             : `   (SpatialRoom >= 200 avatars: ${cs >= 200 ? 'yes' : 'no'})`) +
           (at100
             ? `; downlink per client at 100 avatars ${(at100.probeDownlinkBps / 1024).toFixed(1)} KB/s`
