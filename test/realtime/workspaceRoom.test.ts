@@ -117,8 +117,11 @@ describe('WorkspaceRoom (layout through the versioned history)', () => {
     await untilState(bob.room, (s) => s.editors.size === 2);
     const start = alice.room.state.version;
     const moved = nextMessage<{ version: number; kind: string }>(bob.room, 'transformed');
+    // Alice hears of her own move too: awaited, so the next listener on her room gets the next one
+    const movedToAlice = nextMessage<{ version: number }>(alice.room, 'transformed');
     alice.room.send('movePanel', { panelId, layout: { col: 2, row: 1, w: 2, h: 1 } });
     expect(await moved).toEqual({ version: start + 1, kind: 'move_panel' });
+    expect((await movedToAlice).version).toBe(start + 1);
     await untilState(bob.room, (s) => JSON.parse(s.panels.get(panelId)!.layout).col === 2);
     expect(JSON.parse(bob.room.state.panels.get(panelId)!.layout)).toEqual({ col: 2, row: 1, w: 2, h: 1 });
     const walled = nextMessage<{ version: number }>(alice.room, 'transformed');
