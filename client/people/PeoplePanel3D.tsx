@@ -9,7 +9,7 @@ import { PanelButton3D } from '../spatial/PanelButton3D.tsx';
 import { ACCENT, ERROR, INK, MUTED, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
 import { roomColors } from '../spatial/uikitTheme.ts';
 import { named } from '../threads/named.ts';
-import { VirtualKeyboard3D } from '../threads/VirtualKeyboard3D.tsx';
+import { KeyboardForm3D } from '../threads/VirtualKeyboard3D.tsx';
 import { useErrorText } from '../ui/ErrorNotice.tsx';
 import type { VoiceSession } from '../voice/voiceSession.ts';
 import type { PeopleStore, Person } from './peopleStore.ts';
@@ -120,20 +120,15 @@ export default function PeoplePanel3D({
                   {text ? `${text}|` : t('chat.placeholder')}
                 </PanelText>
               </Container>
-              <VirtualKeyboard3D
+              <KeyboardForm3D
+                name="xr-chat"
                 value={text}
                 onChange={setText}
-                prefix="xr-chat-key"
                 maxLength={CHAT_MAX_CHARS}
+                sendLabel={t('chat.send')}
+                onCancel={() => setWriting(false)}
+                onSend={send}
               />
-              <Container flexDirection="row" gap={8} justifyContent="flex-end">
-                <PanelButton3D
-                  name="xr-chat-cancel"
-                  label={t('common.cancel')}
-                  onPress={() => setWriting(false)}
-                />
-                <PanelButton3D name="xr-chat-send" label={t('chat.send')} primary onPress={send} />
-              </Container>
             </>
           ) : (
             <PanelButton3D

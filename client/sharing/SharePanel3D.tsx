@@ -10,7 +10,7 @@ import { PanelButton3D } from '../spatial/PanelButton3D.tsx';
 import { ERROR, INK, MUTED, SUCCESS, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
 import { roomColors } from '../spatial/uikitTheme.ts';
 import { named } from '../threads/named.ts';
-import { VirtualKeyboard3D } from '../threads/VirtualKeyboard3D.tsx';
+import { KeyboardForm3D } from '../threads/VirtualKeyboard3D.tsx';
 import { useErrorText } from '../ui/ErrorNotice.tsx';
 import { MEMBER_ROLES, can } from './roles.ts';
 import { createShareStore, type ShareStore } from './shareStore.ts';
@@ -129,20 +129,15 @@ export function SharePanel3DView({
                   onPress={nextRole}
                 />
               </Container>
-              <VirtualKeyboard3D
+              <KeyboardForm3D
+                name="xr-share"
                 value={email}
                 onChange={setEmail}
-                prefix="xr-share-key"
                 maxLength={EMAIL_MAX_CHARS}
+                sendLabel={t('share.send')}
+                onCancel={() => setInviting(false)}
+                onSend={send}
               />
-              <Container flexDirection="row" gap={8} justifyContent="flex-end">
-                <PanelButton3D
-                  name="xr-share-cancel"
-                  label={t('common.cancel')}
-                  onPress={() => setInviting(false)}
-                />
-                <PanelButton3D name="xr-share-send" label={t('share.send')} primary onPress={send} />
-              </Container>
             </>
           ) : (
             <PanelButton3D

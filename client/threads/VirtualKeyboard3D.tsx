@@ -1,4 +1,5 @@
 import { Container } from '@react-three/uikit';
+import { PanelButton3D } from '../spatial/PanelButton3D.tsx';
 import { PanelText } from '../spatial/panelLod.tsx';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -108,6 +109,40 @@ export function VirtualKeyboard3D({
         <Key name={`${prefix}-backspace`} label={t('xrKeyboard.backspace')} width={110} onPress={erase} />
       </Container>
     </Container>
+  );
+}
+
+/**
+ * A short text typed on the virtual keyboard, then sent or not: the keyboard (keys `<name>-key-…`)
+ * and a row with Cancel (`<name>-cancel`) and the send button (`<name>-send`, `sendLabel`), as the
+ * room chat and the invitation panel use it.
+ */
+export function KeyboardForm3D({
+  name,
+  value,
+  onChange,
+  maxLength,
+  sendLabel,
+  onCancel,
+  onSend,
+}: {
+  name: string;
+  value: string;
+  onChange: (next: string) => void;
+  maxLength: number;
+  sendLabel: string;
+  onCancel: () => void;
+  onSend: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <VirtualKeyboard3D value={value} onChange={onChange} prefix={`${name}-key`} maxLength={maxLength} />
+      <Container flexDirection="row" gap={8} justifyContent="flex-end">
+        <PanelButton3D name={`${name}-cancel`} label={t('common.cancel')} onPress={onCancel} />
+        <PanelButton3D name={`${name}-send`} label={sendLabel} primary onPress={onSend} />
+      </Container>
+    </>
   );
 }
 
