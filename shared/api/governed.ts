@@ -4,6 +4,7 @@
  * supabase/functions/_shared (pipeline/, ledger/, nova/) return (camelCase, dates as ISO strings).
  */
 import { z } from 'zod';
+import { PageQuery, pageOf } from './common.ts';
 import type { ApiErrorCode } from './errors.ts';
 import * as t from './tables.generated.ts';
 
@@ -191,6 +192,42 @@ export const ReviewOutcome = z
 export const CancelOutcome = z
   .object({ executionId: z.uuid(), status: z.string() })
   .meta({ id: 'CancelOutcome' });
+
+/**
+ * One governed run of a thread as its readers see it (`GET /agents/executions?thread_id=`): the
+ * agent, the pipeline status as the table keeps it, the tokens estimated, held and used, who ran it
+ * (an identity id: names are the room's to show) and when. The intent is cut to INTENT_EXCERPT_MAX.
+ */
+export const AgentRun = z
+  .object({
+    id: z.uuid(),
+    thread_id: z.uuid(),
+    dataspace_id: z.uuid(),
+    agent_id: z.uuid(),
+    /** null when the catalog no longer offers the agent (inactive agents are not readable). */
+    agent_slug: z.string().nullable(),
+    agent_name: z.string().nullable(),
+    status: t.agentExecutionsRow.shape.status,
+    task_type: z.string(),
+    intent_excerpt: z.string(),
+    tokens_estimated: z.number().int(),
+    tokens_reserved: z.number().int(),
+    tokens_used: z.number().int(),
+    runner_identity_id: z.uuid().nullable(),
+    started_at: z.string().nullable(),
+    finished_at: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .meta({ id: 'AgentRun' });
+
+/** Longest intent excerpt a run list carries (characters). */
+export const INTENT_EXCERPT_MAX = 200;
+
+/** A page of a thread's runs, newest first. */
+export const AgentRunPage = pageOf(AgentRun).meta({ id: 'AgentRunPage' });
+
+/** Query of `GET /agents/executions`: the thread (required), then the usual page (limit 1–100, cursor). */
+export const AgentRunsQuery = PageQuery.extend({ thread_id: z.uuid() });
 
 export const TokenBalance = z
   .object({

@@ -323,6 +323,13 @@ describe('governed endpoints', () => {
       });
       expect(stopped.body).toEqual({ executionId: third.body.executionId, status: 'cancelled' });
       expect((await u.call('GET', '/tokens/balance')).body.reserved).toBe(0);
+      // the thread's runs, newest first, each with the status it ended in
+      const runs = await u.call('GET', '/agents/executions', { query: { thread_id: quote } });
+      expect(runs.body.data.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([
+        [third.body.executionId, 'cancelled'],
+        [second.body.executionId, 'rejected'],
+        [executionId, 'succeeded'],
+      ]);
     } finally {
       await sql`select private.set_staff_role(${reviewer.email}, null, 'api test')`;
     }

@@ -6,7 +6,8 @@
  * is the same request as a dry run (estimateRun.ts): what the run would cost and whether it would pass.
  * A run whose compatibility entry asks for human review answers 202 and waits: reviewers list such
  * runs (`GET /agents/reviews`) and approve (the run executes then) or reject them
- * (`POST /agents/executions/{id}/approve|reject`); the runner may stop a run (`…/cancel`).
+ * (`POST /agents/executions/{id}/approve|reject`); the runner may stop a run (`…/cancel`). A thread's
+ * readers list its runs with their status and tokens (`GET /agents/executions?thread_id=`, listRuns.ts).
  */
 import { z } from 'zod';
 import { IdParam } from '../../../shared/api/common.ts';
@@ -26,6 +27,7 @@ import { crud, mapped } from '../_shared/crud.ts';
 import { EdgeFunction } from '../_shared/edgeFunction.ts';
 import { ApiError } from '../_shared/errors.ts';
 import { estimateRun } from './estimateRun.ts';
+import { listThreadRuns } from './listRuns.ts';
 
 const fn = new EdgeFunction('agents');
 
@@ -92,6 +94,19 @@ for (const decision of ['approve', 'reject'] as const) {
     },
   );
 }
+
+fn.route(
+  {
+    method: 'get',
+    path: '/executions',
+    summary:
+      "List a thread's governed runs, newest first: agent, status, tokens estimated, held and used, runner, times (the thread's readers only; another's thread is a 404)",
+    tag: 'agents',
+    query: g.AgentRunsQuery,
+    response: { status: 200, schema: g.AgentRunPage },
+  },
+  ({ query, caller, db }) => listThreadRuns(db, caller.claims, query),
+);
 
 fn.route(
   {

@@ -7,7 +7,7 @@ alter table public.agent_executions enable row level security;
 
 create policy "Identities can view own or elevated agent executions" on public.agent_executions
   as permissive for select to authenticated
-  using (((identity_id = ( SELECT private.active_identity_id() AS active_identity_id)) OR (( SELECT private.has_elevations() AS has_elevations) AND private.elevated(identity_id, 'read'::text, NULL::uuid, dataspace_id)) OR (( SELECT private.has_shares() AS has_shares) AND (dataspace_id = ANY (( SELECT private.shared_dataspace_ids(1) AS shared_dataspace_ids)::uuid[])))));
+  using (((identity_id = ( SELECT private.active_identity_id() AS active_identity_id)) OR (( SELECT private.has_elevations() AS has_elevations) AND private.elevated(identity_id, 'read'::text, NULL::uuid, dataspace_id)) OR (( SELECT private.has_shares() AS has_shares) AND ((dataspace_id = ANY (( SELECT private.shared_dataspace_ids(1) AS shared_dataspace_ids)::uuid[])) OR (thread_id = ANY (( SELECT private.invited_thread_ids(1) AS invited_thread_ids)::uuid[]))))));
 
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.agent_executions to service_role;
 grant select (id, identity_id, agent_id, thread_id, dataspace_id, status, intent_text, task_type, encoded_intent_id, stages, tokens_estimated, tokens_reserved, tokens_used, reservation_id, idempotency_key, result, error, started_at, finished_at, created_at, updated_at, request_hash, runner_identity_id) on public.agent_executions to authenticated;
