@@ -43,6 +43,8 @@ export type AgentEstimate = z.infer<typeof g.AgentEstimate>;
 export type NovaContext = z.infer<typeof g.NovaContext>;
 export type ExecutionAwaitingReview = z.infer<typeof g.ExecutionAwaitingReview>;
 export type PendingReview = z.infer<typeof g.PendingReview>;
+/** One governed run of a thread, as its readers see it. */
+export type AgentRun = z.infer<typeof g.AgentRun>;
 export type ReviewOutcome = z.infer<typeof g.ReviewOutcome>;
 export type SubscriptionPlan = z.infer<typeof r.SubscriptionPlan>;
 export type UserSubscription = z.infer<typeof r.UserSubscription>;
@@ -180,6 +182,9 @@ export function createChenuApi(sb: SupabaseClient) {
     /** Stops a run of the active identity (held for review, or running). */
     cancelRun: (executionId: string) =>
       call<{ executionId: string; status: string }>(sb, 'POST', `agents/executions/${executionId}/cancel`),
+    /** A thread's governed runs, newest first (agent, status, tokens, runner); at most `limit` (1-100). */
+    threadRuns: (threadId: string, limit: number) =>
+      call<Page<AgentRun>>(sb, 'GET', 'agents/executions', { query: { thread_id: threadId, limit } }),
     /** Runs held for review that the signed-in reviewer may decide (`reviewer: false` for anyone else). */
     reviews: () => call<{ reviewer: boolean; data: PendingReview[] }>(sb, 'GET', 'agents/reviews'),
     decideReview: (executionId: string, decision: 'approve' | 'reject', note?: string) =>

@@ -24,7 +24,7 @@ export default function PlaceScene({
   immersive,
 }: {
   place: string;
-  api: Pick<ChenuApi, 'messagePage'>;
+  api: Pick<ChenuApi, 'messagePage' | 'threadRuns'>;
   spatial: SpatialStore;
   workspace: WorkspaceFeed | null;
   immersive: boolean;

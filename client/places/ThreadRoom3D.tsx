@@ -2,7 +2,8 @@ import { Container, Text } from '@react-three/uikit';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import type { ChenuApi, Decision, Message, Thread } from '../api/chenuApi.ts';
+import type { Object3D } from 'three';
+import type { AgentRun, ChenuApi, Decision, Message, Thread } from '../api/chenuApi.ts';
 import { tokenUseText } from '../bureau/bureauText.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useDataspace, useDataspaceStore } from '../room/DataspaceContext.ts';
@@ -20,6 +21,7 @@ import {
 } from '../spatial/spatialText.ts';
 import { agentStreams, type LiveRun } from '../threads/agentStreams.ts';
 import { named, usePress } from '../threads/named.ts';
+import { runLine, runPhase, useThreadRuns, type RunPhase } from '../threads/threadRuns.ts';
 import { excerpt } from '../ui/text.ts';
 import { WALL_ROWS, loadThreadMessages, mergeMessages, wallStart } from './threadMessages.ts';
 
@@ -159,19 +161,32 @@ function Pinned({ decisions }: { decisions: readonly Decision[] }) {
   );
 }
 
-/** The thread's agent runs (live ones with their status, settled ones counted) and its token use. */
+/** The colour of a run's line by its phase. */
+function phaseColor(phase: RunPhase) {
+  if (phase === 'completed') return SUCCESS;
+  if (phase === 'failed' || phase === 'rejected') return ERROR;
+  if (phase === 'cancelled') return MUTED;
+  return INK;
+}
+
+/**
+ * The thread's agent runs, newest first, each with its agent, status and tokens (the API's list,
+ * RUNS_SHOWN of them; each line named `thread-run-<id>` with its phase in `userData.phase` for
+ * end-to-end tests), a run streaming now that the list has not caught yet, and the token use.
+ */
 function RunsAndTokens({
   thread,
   live,
-  messages,
+  runs,
 }: {
   thread: Thread | undefined;
   live: readonly LiveRun[];
-  messages: readonly Message[];
+  runs: readonly AgentRun[] | null;
 }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const settled = useMemo(() => messages.filter((m) => m.author_kind === 'agent').length, [messages]);
+  const listed = useMemo(() => new Set(runs?.map((r) => r.id)), [runs]);
+  const streaming = live.filter((r) => !listed.has(r.executionId));
   const use = thread
     ? tokenUseText(
         { used: thread.tokens_consumed, budget: thread.token_budget, held: thread.tokens_reserved },
@@ -182,6 +197,7 @@ function RunsAndTokens({
   return (
     <Container
       {...panelFontProps()}
+      ref={named('thread-room-runs')}
       width={px(THREAD_ROOM_PLAN.runs.width)}
       flexDirection="column"
       padding={24}
@@ -194,14 +210,38 @@ function RunsAndTokens({
       <Text fontSize={34} fontWeight="semi-bold" color={AGENT}>
         {t('places.runs')}
       </Text>
-      {live.map((r) => (
+      {streaming.map((r) => (
         <Text key={r.executionId} fontSize={26} color={r.failed ? ERROR : INK}>
-          {`${r.agent} · ${r.failed ? t('places.failed') : t('places.running')}`}
+          {`${r.agent} · ${r.failed ? t('runs.phase.failed') : t('runs.phase.running')}`}
         </Text>
       ))}
-      <Text fontSize={26} color={settled || live.length ? INK : MUTED}>
-        {settled || live.length ? t('places.settled', { count: settled }) : t('places.noRun')}
-      </Text>
+      {runs?.map((r) => {
+        const phase = runPhase(r.status);
+        return (
+          <Text
+            key={r.id}
+            ref={(o: Object3D | null) => {
+              if (!o) return;
+              o.name = `thread-run-${r.id}`;
+              o.userData.phase = phase;
+            }}
+            fontSize={24}
+            color={phaseColor(phase)}
+          >
+            {runLine(r, t, fmt)}
+          </Text>
+        );
+      })}
+      {streaming.length === 0 && runs?.length === 0 && (
+        <Text fontSize={26} color={MUTED}>
+          {t('places.noRun')}
+        </Text>
+      )}
+      {runs === null && (
+        <Text fontSize={26} color={MUTED}>
+          {t('runs.loading')}
+        </Text>
+      )}
       <Text fontSize={30} fontWeight="semi-bold" color={ACCENT}>
         {t('places.tokens')}
       </Text>
@@ -219,11 +259,14 @@ export interface ThreadRoomData {
   decisions: readonly Decision[];
   thread: Thread | undefined;
   live: readonly LiveRun[];
+  /** The thread's newest runs from the API (null while the first read is on its way). */
+  runs: readonly AgentRun[] | null;
 }
 
 /** A thread's room as it is drawn (the data read by ThreadRoom3D): wall, pinned decisions, runs. */
-export function ThreadRoomView({ messages, loading, decisions, thread, live }: ThreadRoomData) {
-  const { wall, pinned, runs } = THREAD_ROOM_PLAN;
+export function ThreadRoomView({ messages, loading, decisions, thread, live, runs }: ThreadRoomData) {
+  const plan = THREAD_ROOM_PLAN;
+  const { wall, pinned } = plan;
   return (
     <group name="thread-room">
       <group position={[wall.x, wall.y, wall.z]}>
@@ -232,8 +275,8 @@ export function ThreadRoomView({ messages, loading, decisions, thread, live }: T
       <group position={[pinned.x, pinned.y, pinned.z]} rotation-y={pinned.rotY}>
         <Pinned decisions={decisions} />
       </group>
-      <group position={[runs.x, runs.y, runs.z]} rotation-y={runs.rotY}>
-        <RunsAndTokens thread={thread} live={live} messages={messages} />
+      <group position={[plan.runs.x, plan.runs.y, plan.runs.z]} rotation-y={plan.runs.rotY}>
+        <RunsAndTokens thread={thread} live={live} runs={runs} />
       </group>
     </group>
   );
@@ -241,7 +284,7 @@ export function ThreadRoomView({ messages, loading, decisions, thread, live }: T
 
 /**
  * A thread entered as a room: its messages as a wall ahead, its decisions pinned on the left, its
- * agent runs and token use on the right. The wall reads the thread's newest messages once, then adds
+ * agent runs (the API's list, read again on the room's run events) and token use on the right. The wall reads the thread's newest messages once, then adds
  * what the room's events bring (the dataspace store's latest page).
  */
 export default function ThreadRoom3D({
@@ -249,7 +292,7 @@ export default function ThreadRoom3D({
   api,
 }: {
   threadId: string;
-  api: Pick<ChenuApi, 'messagePage'>;
+  api: Pick<ChenuApi, 'messagePage' | 'threadRuns'>;
 }) {
   const ds = useDataspaceStore();
   const latest = useDataspace((s) => s.messages[threadId]);
@@ -271,6 +314,7 @@ export default function ThreadRoom3D({
   const thread = useDataspace((s) => s.threads.find((x) => x.id === threadId));
   const runs = useStore(agentStreams, (s) => s.runs);
   const live = useMemo(() => Object.values(runs).filter((r) => r.threadId === threadId), [runs, threadId]);
+  const listed = useThreadRuns(api, threadId);
   return (
     <ThreadRoomView
       messages={merged}
@@ -278,6 +322,7 @@ export default function ThreadRoom3D({
       decisions={decisions}
       thread={thread}
       live={live}
+      runs={listed.runs}
     />
   );
 }

@@ -15,6 +15,8 @@ import { can } from '../sharing/roles.ts';
 import { GovernedAction } from './GovernedAction.tsx';
 import { usePlace } from '../places/PlaceContext.ts';
 import { LiveRuns } from './LiveRuns.tsx';
+import { ThreadRuns } from './ThreadRuns.tsx';
+import { useSessionStore } from '../session/SessionContext.ts';
 
 type Dialog = 'new' | 'rename' | null;
 
@@ -26,6 +28,7 @@ export function ThreadPanel() {
   const { t } = useTranslation();
   const fmt = useFormat();
   const ds = useDataspaceStore();
+  const { api } = useSessionStore();
   const threads = useDataspace((s) => s.threads);
   const error = useDataspace((s) => s.error);
   const { threadId, messages, decisions } = useOpenThread();
@@ -138,6 +141,7 @@ export function ThreadPanel() {
             </ol>
           )}
           <LiveRuns threadId={thread.id} />
+          <ThreadRuns api={api} threadId={thread.id} />
           {posting ? (
             <Form className="row" onSubmit={post}>
               <TextField

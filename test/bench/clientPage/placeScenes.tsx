@@ -6,12 +6,13 @@
  */
 import { Container, Text } from '@react-three/uikit';
 import { createStore } from 'zustand/vanilla';
-import type { Decision, Message, Thread } from '../../../client/api/chenuApi.ts';
+import type { AgentRun, Decision, Message, Thread } from '../../../client/api/chenuApi.ts';
 import { ThreadRoomView, THREAD_ROOM_PLAN } from '../../../client/places/ThreadRoom3D.tsx';
 import { WorkspaceBoard3D, WORKSPACE_ROOM_PLAN } from '../../../client/places/WorkspaceRoom3D.tsx';
 import type { WorkspaceFeedState } from '../../../client/places/workspaceFeed.ts';
 import { layoutWorkspace } from '../../../client/spatial/spatialLayout.ts';
 import { BORDER, INK, SURFACE, panelFontProps, px } from '../../../client/spatial/spatialText.ts';
+import { RUNS_SHOWN } from '../../../client/threads/threadRuns.ts';
 import { excerpt } from '../../../client/ui/text.ts';
 
 export const THREAD_MESSAGES = 500;
@@ -64,6 +65,26 @@ const decisions: Decision[] = Array.from({ length: 6 }, (_, i) => ({
   decided_at: null,
   created_at: new Date(T0).toISOString(),
 }));
+const RUN_STATUSES = ['succeeded', 'awaiting_review', 'failed', 'cancelled'] as const;
+/** The runs panel full: RUNS_SHOWN runs, as the room shows at most. */
+const runs: AgentRun[] = Array.from({ length: RUNS_SHOWN }, (_, i) => ({
+  id: `00000000-0000-4000-8003-${String(i).padStart(12, '0')}`,
+  thread_id: THREAD_ID,
+  dataspace_id: THREAD_ID,
+  agent_id: THREAD_ID,
+  agent_slug: 'summarizer',
+  agent_name: 'Résumeur',
+  status: RUN_STATUSES[i % RUN_STATUSES.length]!,
+  task_type: 'summarize_thread',
+  intent_excerpt: sentence(2000 + i, 6),
+  tokens_estimated: 400,
+  tokens_reserved: i % 4 === 1 ? 400 : 0,
+  tokens_used: i % 4 === 0 ? 250 : 0,
+  runner_identity_id: null,
+  started_at: new Date(T0 + i * 60_000).toISOString(),
+  finished_at: new Date(T0 + i * 60_000 + 5_000).toISOString(),
+  created_at: new Date(T0 + i * 60_000).toISOString(),
+}));
 const thread = {
   id: THREAD_ID,
   title: 'Bench thread',
@@ -76,7 +97,14 @@ const thread = {
 /** The thread's room as the product draws it. */
 export function ThreadScene() {
   return (
-    <ThreadRoomView messages={messages} loading={false} decisions={decisions} thread={thread} live={[]} />
+    <ThreadRoomView
+      messages={messages}
+      loading={false}
+      decisions={decisions}
+      thread={thread}
+      live={[]}
+      runs={runs}
+    />
   );
 }
 
