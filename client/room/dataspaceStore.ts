@@ -162,7 +162,14 @@ export function createDataspaceStore(api: ChenuApi): DataspaceStore {
     },
     async refreshThread(threadId) {
       try {
-        const [m, d] = await Promise.all([api.messages(threadId), api.decisions(threadId)]);
+        // the thread's row too: a run settled by someone else changed its token use (the thread room's
+        // token line), and the room's messages event of that run is what brings us here
+        const [m, d, row] = await Promise.all([
+          api.messages(threadId),
+          api.decisions(threadId),
+          api.thread(threadId),
+        ]);
+        replaceThread(row);
         // newest first from the API; panels read top-down, oldest first
         set({
           messages: { ...store.getState().messages, [threadId]: [...m.data].reverse() },

@@ -3,11 +3,12 @@
  * DIFFERENT USERS on the seed's shared dataspace (Alice's Triplex Rosemont, where Bob's business
  * identity is an editor member): Alice on a desktop, Bob in IWER's emulated Quest 3. Both enter the
  * thread's room (Alice through the thread panel, Bob through the 3D door on the thread's board) and
- * see each other there; Bob walks through the 3D door to the workspace's room, Alice follows from the
- * Work tab; Alice types in the panel's shared text (2D editor), Bob types on the virtual keyboard in
- * VR; each sees both edits, the caret of the other; both come back to the dataspace's room. Then
- * the realtime server restarts and both edits are still there. Screenshots in
- * test-results/e2e/xr-rooms-*.png.
+ * see each other there; Alice runs an agent there, and both see the run, completed, on the room's
+ * runs panel (Alice also in the thread panel's list). Bob walks through the 3D door to the
+ * workspace's room, Alice follows from the Work tab; Alice types in the panel's shared text (2D
+ * editor), Bob types on the virtual keyboard in VR; each sees both edits, the caret of the other;
+ * both come back to the dataspace's room. Then the realtime server restarts and both edits are still
+ * there. Screenshots in test-results/e2e/xr-rooms-*.png.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -109,6 +110,39 @@ describe('threads and workspaces as rooms, co-editing (two users, one in VR)', (
     await frames(bob, 5);
     await shot(bob, '04-bob-vr-thread-room');
     await shot(alice, '05-alice-sees-bob-in-thread-room');
+
+    // a governed run in the thread's room: Alice asks from the thread panel; the runs panel of the
+    // room (3D) and the thread panel's list (2D) show it from the API, newest first, completed, for
+    // her and for Bob in VR (his list is read again on the room's event of the settled run)
+    await alice.getByRole('button', { name: /Choose an agent/ }).click();
+    await alice.getByRole('option', { name: /Résumeur/ }).click();
+    await alice
+      .getByLabel('Your request')
+      .fill("Peux-tu résumer ce fil de discussion, en liste à puces s'il te plaît ?");
+    await alice.getByRole('button', { name: 'Review' }).click();
+    await alice.getByTestId('estimate-verdict').getByText('Within your balance and budgets').waitFor();
+    await alice.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await alice.getByTestId('run-tokens').waitFor();
+    const runsList = alice.getByRole('list', { name: 'Agent runs' });
+    const newest = runsList.locator('li').first();
+    await newest.and(alice.locator('li[data-status=completed]')).waitFor();
+    const executionId = (await newest.getAttribute('data-execution'))!;
+    expect(await newest.textContent()).toMatch(/Résumeur · completed · [\d,]+ tokens? used · asked by you/);
+    const ranInSql = await stack.sql()<{ status: string; thread_id: string }[]>`
+      select status, thread_id from public.agent_executions where id = ${executionId}::uuid`;
+    expect(ranInSql).toEqual([{ status: 'succeeded', thread_id: THREAD }]);
+    const runLine3D = (page: Page) =>
+      page.waitForFunction((name) => {
+        let root = window.__chenu!.spatial.root!;
+        while (root.parent) root = root.parent;
+        return root.getObjectByName(name)?.userData.phase === 'completed';
+      }, `thread-run-${executionId}`);
+    await runLine3D(alice);
+    await runLine3D(bob);
+    await frames(alice, 3);
+    await frames(bob, 5);
+    await shot(alice, '05b-alice-run-listed');
+    await shot(bob, '05c-bob-vr-run-listed');
 
     // Bob: the door between rooms, to the workspace; Alice: back to the hall, then the Work tab
     await pressNamed(bob, `door-workspace-${WORKSPACE}`);

@@ -37,6 +37,9 @@ describe('dataspace room data (real gateway + Deno functions)', () => {
     const { u, dataspace, threadId, funded } = await setup();
     const ds = createDataspaceStore(createChenuApi(u.sb));
     await ds.load(dataspace, `test-${u.userId}`);
+    // another page in the same room, which only hears of the run through the room's messages event
+    const watcher = createDataspaceStore(createChenuApi(u.sb));
+    await watcher.load(dataspace, `test-watcher-${u.userId}`);
     let s = ds.getState();
     expect(s.error).toBeNull();
     expect(s.threads.map((t) => t.title)).toEqual(['Armoires']);
@@ -73,6 +76,10 @@ describe('dataspace room data (real gateway + Deno functions)', () => {
     // the charts' series: today's spend and this thread's consumption
     expect(spendByDay(s.transactions).spent.at(-1)).toBe(run!.tokens.used);
     expect(spendByThread(s.threads)).toEqual({ titles: ['Armoires'], spent: [run!.tokens.used] });
+    // reading the thread again (what the room's messages event does) brings its token use along
+    expect(watcher.getState().threads[0]!.tokens_consumed).toBe(0);
+    await watcher.refreshThread(threadId);
+    expect(watcher.getState().threads[0]!.tokens_consumed).toBe(run!.tokens.used);
   });
 
   it("loads a space shared with a member without an error: Nova keeps the member's own context", async () => {
