@@ -759,6 +759,7 @@ export const en = {
     failed: 'The runs could not be read.',
     unknownAgent: 'An agent',
     byYou: 'asked by you',
+    byName: 'asked by {{name}}',
     byOther: 'asked by someone else',
     tokensUsed_one: '{{value}} token used',
     tokensUsed_other: '{{value}} tokens used',

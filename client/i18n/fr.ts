@@ -775,6 +775,7 @@ export const fr = {
     failed: 'Les exécutions n’ont pas pu être lues.',
     unknownAgent: 'Un agent',
     byYou: 'demandée par vous',
+    byName: 'demandée par {{name}}',
     byOther: 'demandée par une autre personne',
     tokensUsed_one: '{{value}} jeton utilisé',
     tokensUsed_other: '{{value}} jetons utilisés',

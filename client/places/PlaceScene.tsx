@@ -24,7 +24,7 @@ export default function PlaceScene({
   immersive,
 }: {
   place: string;
-  api: Pick<ChenuApi, 'messagePage' | 'threadRuns'>;
+  api: Pick<ChenuApi, 'messagePage' | 'threadRuns' | 'members'>;
   spatial: SpatialStore;
   workspace: WorkspaceFeed | null;
   immersive: boolean;

@@ -1,5 +1,5 @@
 import { Container, Text } from '@react-three/uikit';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { Object3D } from 'three';
@@ -21,7 +21,15 @@ import {
 } from '../spatial/spatialText.ts';
 import { agentStreams, type LiveRun } from '../threads/agentStreams.ts';
 import { named, usePress } from '../threads/named.ts';
-import { runLine, runPhase, useThreadRuns, type RunPhase } from '../threads/threadRuns.ts';
+import {
+  runLine,
+  runnerText,
+  runPhase,
+  usePeopleNames,
+  useThreadRuns,
+  type RunPhase,
+} from '../threads/threadRuns.ts';
+import { useSession } from '../session/SessionContext.ts';
 import { excerpt } from '../ui/text.ts';
 import { WALL_ROWS, loadThreadMessages, mergeMessages, wallStart } from './threadMessages.ts';
 
@@ -178,10 +186,12 @@ function RunsAndTokens({
   thread,
   live,
   runs,
+  who,
 }: {
   thread: Thread | undefined;
   live: readonly LiveRun[];
   runs: readonly AgentRun[] | null;
+  who: (run: AgentRun) => string;
 }) {
   const { t } = useTranslation();
   const fmt = useFormat();
@@ -228,7 +238,7 @@ function RunsAndTokens({
             fontSize={24}
             color={phaseColor(phase)}
           >
-            {runLine(r, t, fmt)}
+            {[runLine(r, t, fmt), who(r)].filter(Boolean).join(' · ')}
           </Text>
         );
       })}
@@ -261,10 +271,22 @@ export interface ThreadRoomData {
   live: readonly LiveRun[];
   /** The thread's newest runs from the API (null while the first read is on its way). */
   runs: readonly AgentRun[] | null;
+  /** Who asked for a run, in words (default: nobody named). */
+  who?: (run: AgentRun) => string;
 }
 
+const NOBODY = () => '';
+
 /** A thread's room as it is drawn (the data read by ThreadRoom3D): wall, pinned decisions, runs. */
-export function ThreadRoomView({ messages, loading, decisions, thread, live, runs }: ThreadRoomData) {
+export function ThreadRoomView({
+  messages,
+  loading,
+  decisions,
+  thread,
+  live,
+  runs,
+  who = NOBODY,
+}: ThreadRoomData) {
   const plan = THREAD_ROOM_PLAN;
   const { wall, pinned } = plan;
   return (
@@ -276,7 +298,7 @@ export function ThreadRoomView({ messages, loading, decisions, thread, live, run
         <Pinned decisions={decisions} />
       </group>
       <group position={[plan.runs.x, plan.runs.y, plan.runs.z]} rotation-y={plan.runs.rotY}>
-        <RunsAndTokens thread={thread} live={live} runs={runs} />
+        <RunsAndTokens thread={thread} live={live} runs={runs} who={who} />
       </group>
     </group>
   );
@@ -292,7 +314,7 @@ export default function ThreadRoom3D({
   api,
 }: {
   threadId: string;
-  api: Pick<ChenuApi, 'messagePage' | 'threadRuns'>;
+  api: Pick<ChenuApi, 'messagePage' | 'threadRuns' | 'members'>;
 }) {
   const ds = useDataspaceStore();
   const latest = useDataspace((s) => s.messages[threadId]);
@@ -315,6 +337,10 @@ export default function ThreadRoom3D({
   const runs = useStore(agentStreams, (s) => s.runs);
   const live = useMemo(() => Object.values(runs).filter((r) => r.threadId === threadId), [runs, threadId]);
   const listed = useThreadRuns(api, threadId);
+  const { t } = useTranslation();
+  const me = useSession((s) => s.activeIdentityId);
+  const names = usePeopleNames(api, listed.runs?.[0]?.dataspace_id);
+  const who = useCallback((run: AgentRun) => runnerText(run, me, names, t), [me, names, t]);
   return (
     <ThreadRoomView
       messages={merged}
@@ -323,6 +349,7 @@ export default function ThreadRoom3D({
       thread={thread}
       live={live}
       runs={listed.runs}
+      who={who}
     />
   );
 }

@@ -2,17 +2,24 @@ import { useTranslation } from 'react-i18next';
 import type { ChenuApi } from '../api/chenuApi.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useSession } from '../session/SessionContext.ts';
-import { runPhase, runTokensText, useThreadRuns } from './threadRuns.ts';
+import { runnerText, runPhase, runTokensText, usePeopleNames, useThreadRuns } from './threadRuns.ts';
 
 /**
  * The thread's governed runs in the thread panel, newest first (RUNS_SHOWN of them): agent, status,
- * tokens and who asked, read from the API and read again when a run begins, changes or ends.
+ * tokens and who asked (by name when the dataspace's people list has it), read from the API and read again when a run begins, changes or ends.
  */
-export function ThreadRuns({ api, threadId }: { api: Pick<ChenuApi, 'threadRuns'>; threadId: string }) {
+export function ThreadRuns({
+  api,
+  threadId,
+}: {
+  api: Pick<ChenuApi, 'threadRuns' | 'members'>;
+  threadId: string;
+}) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const me = useSession((s) => s.activeIdentityId);
   const { runs, failed } = useThreadRuns(api, threadId);
+  const names = usePeopleNames(api, runs?.[0]?.dataspace_id);
   return (
     <section className="stack" aria-label={t('runs.title')}>
       <h3 className="section-title">{t('runs.title')}</h3>
@@ -30,9 +37,7 @@ export function ThreadRuns({ api, threadId }: { api: Pick<ChenuApi, 'threadRuns'
                 <strong>{r.agent_name ?? t('runs.unknownAgent')}</strong> · {t(`runs.phase.${phase}`)}
                 <span className="muted">
                   {' '}
-                  · {runTokensText(r, t, fmt)} ·{' '}
-                  {r.runner_identity_id === me ? t('runs.byYou') : t('runs.byOther')} ·{' '}
-                  {fmt.relative(r.created_at)}
+                  · {runTokensText(r, t, fmt)} · {runnerText(r, me, names, t)} · {fmt.relative(r.created_at)}
                 </span>
               </li>
             );

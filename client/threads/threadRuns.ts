@@ -60,6 +60,47 @@ export function runLine(run: AgentRun, t: TFunction, fmt: Formatters): string {
 }
 
 /**
+ * Who asked for a run: "you" for the active identity, the name the dataspace's people list gives
+ * (`names`), else "someone else" (a meeting seat, an elevated reader, someone who left).
+ */
+export function runnerText(
+  run: AgentRun,
+  me: string | null,
+  names: ReadonlyMap<string, string>,
+  t: TFunction,
+): string {
+  if (run.runner_identity_id && run.runner_identity_id === me) return t('runs.byYou');
+  const name = run.runner_identity_id ? names.get(run.runner_identity_id) : undefined;
+  return name ? t('runs.byName', { name }) : t('runs.byOther');
+}
+
+const NO_NAMES: ReadonlyMap<string, string> = new Map();
+
+/**
+ * The names of the owner and members of `dataspaceId` (`GET /dataspaces/{id}/members`), read once per
+ * dataspace, to say who asked for each run. Whoever may not list them (a meeting seat) gets none.
+ */
+export function usePeopleNames(
+  api: Pick<ChenuApi, 'members'>,
+  dataspaceId: string | undefined,
+): ReadonlyMap<string, string> {
+  const [names, setNames] = useState<{ dataspaceId: string; names: ReadonlyMap<string, string> } | null>(
+    null,
+  );
+  useEffect(() => {
+    if (!dataspaceId) return;
+    let current = true;
+    api.members(dataspaceId).then(
+      (list) =>
+        current && setNames({ dataspaceId, names: new Map(list.data.map((m) => [m.identity_id, m.name])) }),
+      () => current && setNames({ dataspaceId, names: NO_NAMES }),
+    );
+    return () => void (current = false);
+  }, [api, dataspaceId]);
+  return names && names.dataspaceId === dataspaceId ? names.names : NO_NAMES;
+}
+
+/**
  * The newest RUNS_SHOWN runs of `threadId` from the API (`GET /agents/executions`), read again when
  * something in the room says a run began, changed or ended: a live run starts or ends streaming
  * (agentStreams), the thread's messages are read again (a settled run writes its answer there; the

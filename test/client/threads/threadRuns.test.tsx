@@ -13,6 +13,7 @@ import { agentStreams, applyAgentStream } from '../../../client/threads/agentStr
 import {
   RUNS_SHOWN,
   runLine,
+  runnerText,
   runPhase,
   runTokensText,
   useThreadRuns,
@@ -84,6 +85,26 @@ describe('runTokensText', () => {
     expect(runLine(run('failed'), t, fmt)).toBe('Résumeur · failed · nothing charged');
     expect(runLine(run('running', { agent_name: null, tokens_reserved: 9 }), t, fmt)).toBe(
       'An agent · running · 9 tokens held',
+    );
+  });
+});
+
+describe('runnerText', () => {
+  const t = i18n.t.bind(i18n) as TFunction;
+  it('says you for the active identity, the name the people list gives, else someone else', () => {
+    const me = crypto.randomUUID();
+    const bob = crypto.randomUUID();
+    const names = new Map([[bob, 'Bob — Gagnon Construction']]);
+    expect(runnerText(run('succeeded', { runner_identity_id: me }), me, names, t)).toBe('asked by you');
+    expect(runnerText(run('succeeded', { runner_identity_id: bob }), me, names, t)).toBe(
+      'asked by Bob — Gagnon Construction',
+    );
+    expect(runnerText(run('succeeded', { runner_identity_id: crypto.randomUUID() }), me, names, t)).toBe(
+      'asked by someone else',
+    );
+    // a runner whose identity is gone is nobody's, even with no active identity
+    expect(runnerText(run('succeeded', { runner_identity_id: null }), null, names, t)).toBe(
+      'asked by someone else',
     );
   });
 });
