@@ -10,8 +10,8 @@ export const INTEREST_CELL_M = 1;
 /**
  * How a room makes its clients' views: `per-client` — a StateView per client holding exactly the
  * avatars within the near radius (cheapest when few clients share a cell: a sparse room);
- * `cells` — one StateView per occupied cell shared by its clients (cheapest when many do: a
- * meeting). `auto` chooses per room from the measured occupancy, with hysteresis.
+ * `cells` — StateViews shared by the clients of every cell whose region holds the same occupied
+ * cells (cheapest when many do: a meeting). `auto` chooses per room from the measured occupancy, with hysteresis.
  */
 export type InterestMode = 'per-client' | 'cells';
 
@@ -82,13 +82,17 @@ interface Seen {
  * brought to the rule on both sides: its own view and the views of every client that should (or no
  * longer should) hold it. Colyseus encodes each client's view every patch.
  *
- * Cells mode: one StateView per occupied cell, shared by every client standing in it. Colyseus
- * encodes each distinct view once per patch (its serializer caches the encoding by view), so a
- * dense room costs one view encoding per occupied cell, not per client. A cell's view holds every
- * avatar standing in a cell of its region — the cells within `radiusM` of any point of it, a
- * superset of every near set of its clients. A client walking into another cell gets, for one
- * patch, a bridge view of its own (what it had, plus what the new cell sees, minus what it does
- * not), then shares the new cell's view.
+ * Cells mode: a cell's clients get every avatar standing in a cell of its region — the cells within
+ * `radiusM` of any point of it, a superset of every near set of its clients. Cells whose regions hold
+ * the same occupied cells see the same avatars, so they share one StateView (a `Group`, keyed by
+ * those cells). Colyseus encodes each distinct view once per patch (its serializer caches the
+ * encoding by view), so a meeting, where every cell's region holds every occupied cell, costs one
+ * view encoding per patch whatever its size. When a cell becomes occupied or empty, the groups of the
+ * cells around it are redrawn at the next patch (a group is renamed in place for the cells it still
+ * serves, so its clients read on); a client whose cell is then served by another group — it walked
+ * into a cell another group serves, or its cell's region changed apart from its group's — gets, for
+ * one patch, a bridge view of its own (what it had, plus what the new group holds, minus what it does
+ * not), then shares the new group's view.
  *
  * Switching modes (auto) is the same bridge for every client: for one patch each client's view is
  * its own, holding what it had with the avatars of the new rule added and the others removed, so
@@ -277,7 +281,8 @@ export class CellInterest {
   /**
    * The encode cost of each mode, estimated from the occupancy: a view costs about the avatars it
    * holds. Cells: one view per occupied cell holding its region's avatars (counted for a sample of
-   * about ESTIMATE_SAMPLE cells and scaled). Per-client: one view per client holding the avatars
+   * about ESTIMATE_SAMPLE cells and scaled) — an upper bound, as cells seeing the same share one view,
+   * kept so that the mode chosen for a room is the one it was before views were shared. Per-client: one view per client holding the avatars
    * within the radius — the views' sizes in per-client mode, else counted for a sample of about
    * ESTIMATE_SAMPLE clients and scaled. Bounded work once per INTEREST_EVAL_PATCHES whatever the room.
    */
@@ -430,7 +435,8 @@ export class CellInterest {
   /** Bridges every client whose cell's group is not the one it reads, then retires the groups nobody uses. */
   private rebridge(joined: Set<Avatar>, candidates: Set<Group>): void {
     const hadOf = new Map<Group, Set<Avatar>>();
-    for (const [sessionId, from] of [...this.readerGroup]) {
+    // bridge() re-points the entry being visited (never adds or removes one)
+    for (const [sessionId, from] of this.readerGroup) {
       const avatar = this.avatarBySession.get(sessionId);
       const to = avatar && this.groupOfCell.get(this.cellOfAvatar.get(avatar)!);
       if (!to || to === from) continue;
@@ -624,7 +630,8 @@ export class CellInterest {
   private sync(avatar: Avatar): void {
     const want = this.coveredBy.get(this.cellOfAvatar.get(avatar)!);
     const have = this.heldBy.get(avatar);
-    if (have) for (const group of [...have]) if (!want?.has(group)) this.releaseIn(group, avatar);
+    // releaseIn deletes the group being visited from `have`: a Set iteration allows it
+    if (have) for (const group of have) if (!want?.has(group)) this.releaseIn(group, avatar);
     if (want) for (const group of want) if (!have?.has(group)) this.holdIn(group, avatar);
   }
 
