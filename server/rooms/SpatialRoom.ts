@@ -656,7 +656,8 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     this.state.avatars.forEach((avatar) => {
       if (i++ % SLICES !== slice) return;
       const { coarse } = avatar;
-      for (const key of POSE_KEYS) coarse[key] = avatar[key];
+      // both hold snapped values: an equal one would be refused by the setter after re-quantizing it
+      for (const key of POSE_KEYS) if (coarse[key] !== avatar[key]) coarse[key] = avatar[key];
       this.slice.push(avatar);
     });
     const mode = this.interest.mode;
