@@ -8,7 +8,7 @@
  * A throwaway embedded Postgres (migrations + seed) and the realtime server run here; each step
  * spawns test/bench/realtimeLoad.ts (a separate process) with N clients sending head + hands at
  * 20 Hz. For each room the ladder stops at the first N whose probe p99 self-echo is >= 100 ms;
- * the largest N below is its capacity (a failing step is retried once: the machine is shared). Prints p50/p99, server CPU, downlink per client, the ratio.
+ * the largest N below is its capacity (a failing step is retried once: the machine is shared). Prints p50/p99, server CPU (the whole step, and the measured window alone), downlink per client, the ratio.
  * Bounded: at most LADDER.length steps of WARMUP_MS + MEASURE_MS per room; loopback only.
  * `-- dense profile=400` runs only the step N=400 of each room (once), with the server's CPU profile
  * (cpuProfile.ts) written under the OS temp dir and its top self-time functions printed.
@@ -49,6 +49,8 @@ interface Step {
   p50: number;
   p99: number;
   serverCpu: number;
+  /** Server CPU over the load generator's measured window only (the steady state, joins excluded). */
+  windowCpu: number;
   loadCpu: number;
   probeDownlinkBps: number;
   samples: number;
@@ -60,7 +62,10 @@ interface Window {
   end(): Promise<void> | void;
 }
 
-function runLoad(spec: Record<string, unknown>, window?: Window): Promise<Omit<Step, 'n' | 'serverCpu'>> {
+function runLoad(
+  spec: Record<string, unknown>,
+  window?: Window,
+): Promise<Omit<Step, 'n' | 'serverCpu' | 'windowCpu'>> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       path.resolve('node_modules/.bin/tsx'),
@@ -128,21 +133,30 @@ async function main(): Promise<void> {
         for (let attempt = 0; attempt < attempts && !(step && step.p99 < P99_LIMIT_MS); attempt += 1) {
           const profileFile = path.join(os.tmpdir(), `chenu-bench-${room}-${areaM}m-${n}.cpuprofile`);
           let stopProfile: (() => Promise<void>) | undefined;
-          const profiling: Window | undefined = profileN
-            ? {
-                start: async () => {
-                  const stop = await startCpuProfile(profileFile);
-                  stopProfile = async () => {
-                    const profile = await stop();
-                    console.log(
-                      `CPU profile of the server, ${room} ${areaM} m N=${n}, measured window: ${profileFile}`,
-                    );
-                    for (const line of topSelf(profile)) console.log(`  ${line}`);
-                  };
-                },
-                end: () => stopProfile?.(),
+          let windowStart: { cpu: NodeJS.CpuUsage; at: number } | undefined;
+          let windowCpu = NaN;
+          const measured: Window = {
+            start: async () => {
+              if (profileN) {
+                const stop = await startCpuProfile(profileFile);
+                stopProfile = async () => {
+                  const profile = await stop();
+                  console.log(
+                    `CPU profile of the server, ${room} ${areaM} m N=${n}, measured window: ${profileFile}`,
+                  );
+                  for (const line of topSelf(profile)) console.log(`  ${line}`);
+                };
               }
-            : undefined;
+              windowStart = { cpu: process.cpuUsage(), at: performance.now() };
+            },
+            end: async () => {
+              if (windowStart) {
+                const used = process.cpuUsage(windowStart.cpu);
+                windowCpu = (used.user + used.system) / 1000 / (performance.now() - windowStart.at);
+              }
+              await stopProfile?.();
+            },
+          };
           const cpu0 = process.cpuUsage();
           const t0 = performance.now();
           const load = await runLoad(
@@ -158,19 +172,19 @@ async function main(): Promise<void> {
               seed: 1234 + n,
               areaM,
             },
-            profiling,
+            measured,
           );
           // server CPU over the whole step (join, warmup, measure): an upper bound of the steady state
           const cpu = process.cpuUsage(cpu0);
           const serverCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
-          const attemptStep = { n, ...load, serverCpu };
+          const attemptStep = { n, ...load, serverCpu, windowCpu };
           if (!step || attemptStep.p99 < step.p99) step = attemptStep;
         }
         const load = step!;
         steps.push(load);
         console.log(
           `${room.padEnd(7)} ${String(areaM).padStart(2)} m  N=${String(n).padStart(3)}  p50 ${String(load.p50).padStart(4)} ms  p99 ${String(load.p99).padStart(4)} ms  ` +
-            `server CPU ${(load.serverCpu * 100).toFixed(0).padStart(3)}%  load CPU ${(load.loadCpu * 100).toFixed(0).padStart(3)}%  ` +
+            `server CPU ${(load.serverCpu * 100).toFixed(0).padStart(3)}% (measured window ${(load.windowCpu * 100).toFixed(0).padStart(3)}%)  load CPU ${(load.loadCpu * 100).toFixed(0).padStart(3)}%  ` +
             `downlink/client ${(load.probeDownlinkBps / 1024).toFixed(1).padStart(6)} KB/s  (${load.samples} echoes)`,
         );
         if (!(load.p99 < P99_LIMIT_MS)) break;
