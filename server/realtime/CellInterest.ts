@@ -10,8 +10,8 @@ export const INTEREST_CELL_M = 1;
 /**
  * How a room makes its clients' views: `per-client` — a StateView per client holding exactly the
  * avatars within the near radius (cheapest when few clients share a cell: a sparse room);
- * `cells` — one StateView per occupied cell shared by its clients (cheapest when many do: a
- * meeting). `auto` chooses per room from the measured occupancy, with hysteresis.
+ * `cells` — StateViews shared by the clients of every cell whose region holds the same occupied
+ * cells (cheapest when many do: a meeting). `auto` chooses per room from the measured occupancy, with hysteresis.
  */
 export type InterestMode = 'per-client' | 'cells';
 
@@ -31,10 +31,25 @@ const ESTIMATE_SAMPLE = 16;
 /** Packs a cell's integer coordinates into one number (rooms span ±64 m: far inside ±512 cells). */
 const key = (i: number, j: number) => (i + 512) * 1024 + (j + 512);
 
-interface SharedView {
+/**
+ * A shared view of cells mode: the avatars standing in `cells`, which are the occupied cells within
+ * the radius of every cell it serves (its users): cells whose regions hold the same occupied cells
+ * see the same avatars, so they share one view, encoded once per patch.
+ */
+interface Group {
   readonly view: StateView;
-  /** Clients attached to it (a view nobody uses is disposed). */
-  clients: number;
+  /** Its occupied cells, ascending, joined by ',' (the key in `groups`). */
+  sig: string;
+  /** The occupied cells whose avatars it holds. */
+  cells: number[];
+  /** The occupied cells whose clients read it. */
+  readonly users: Set<number>;
+  /** Sessions reading it (after their bridge, if they have one this patch). */
+  readonly readers: Set<string>;
+  /** The avatars it holds (NEAR_TAG). */
+  readonly held: Set<Avatar>;
+  /** Since the last patch: whether each avatar added or removed here was held before (its first change). */
+  readonly touched: Map<Avatar, boolean>;
 }
 
 interface OwnView {
@@ -67,13 +82,17 @@ interface Seen {
  * brought to the rule on both sides: its own view and the views of every client that should (or no
  * longer should) hold it. Colyseus encodes each client's view every patch.
  *
- * Cells mode: one StateView per occupied cell, shared by every client standing in it. Colyseus
- * encodes each distinct view once per patch (its serializer caches the encoding by view), so a
- * dense room costs one view encoding per occupied cell, not per client. A cell's view holds every
- * avatar standing in a cell of its region — the cells within `radiusM` of any point of it, a
- * superset of every near set of its clients. A client walking into another cell gets, for one
- * patch, a bridge view of its own (what it had, plus what the new cell sees, minus what it does
- * not), then shares the new cell's view.
+ * Cells mode: a cell's clients get every avatar standing in a cell of its region — the cells within
+ * `radiusM` of any point of it, a superset of every near set of its clients. Cells whose regions hold
+ * the same occupied cells see the same avatars, so they share one StateView (a `Group`, keyed by
+ * those cells). Colyseus encodes each distinct view once per patch (its serializer caches the
+ * encoding by view), so a meeting, where every cell's region holds every occupied cell, costs one
+ * view encoding per patch whatever its size. When a cell becomes occupied or empty, the groups of the
+ * cells around it are redrawn at the next patch (a group is renamed in place for the cells it still
+ * serves, so its clients read on); a client whose cell is then served by another group — it walked
+ * into a cell another group serves, or its cell's region changed apart from its group's — gets, for
+ * one patch, a bridge view of its own (what it had, plus what the new group holds, minus what it does
+ * not), then shares the new group's view.
  *
  * Switching modes (auto) is the same bridge for every client: for one patch each client's view is
  * its own, holding what it had with the avatars of the new rule added and the others removed, so
@@ -86,9 +105,18 @@ export class CellInterest {
   private readonly clientBySession = new Map<string, Client>();
   private readonly avatarBySession = new Map<string, Avatar>();
   // cells mode
-  private readonly views = new Map<number, SharedView>();
-  /** Cell of the shared view each client is (or will be, after its bridge) attached to. */
-  private readonly viewCellOf = new Map<string, number>();
+  /** The shared views by the occupied cells they hold (`Group.sig`). */
+  private readonly groups = new Map<string, Group>();
+  /** The group serving each occupied cell. */
+  private readonly groupOfCell = new Map<number, Group>();
+  /** The groups holding the avatars of each cell. */
+  private readonly coveredBy = new Map<number, Set<Group>>();
+  /** The groups holding each avatar. */
+  private readonly heldBy = new Map<Avatar, Set<Group>>();
+  /** The group each client reads (or will read, after its bridge). */
+  private readonly readerGroup = new Map<string, Group>();
+  /** Cells that became occupied or empty since the last patch: the groups near them are redrawn. */
+  private readonly dirty = new Set<number>();
   private readonly bridges = new Map<string, StateView>();
   /** Avatars seated since the last patch: shared views still owe their near fields. */
   private joined = new Set<Avatar>();
@@ -103,6 +131,8 @@ export class CellInterest {
   private readonly radiusSq: number;
   /** Reused by `refresh`. */
   private readonly scratch = new Set<Avatar>();
+  /** Reused by `dropUnencoded`. */
+  private readonly readGroups = new Set<Group>();
   private current: InterestMode;
   private patches = 0;
   private sinceSwitch = 0;
@@ -136,7 +166,7 @@ export class CellInterest {
 
   /** Distinct views the clients have now (what the next patch encodes). */
   get viewCount(): number {
-    return this.current === 'cells' ? this.views.size + this.bridges.size : this.own.size;
+    return this.current === 'cells' ? this.groups.size + this.bridges.size : this.own.size;
   }
 
   /** Seats a client's avatar and gives the client its view (call in onJoin). */
@@ -148,8 +178,17 @@ export class CellInterest {
     this.avatarBySession.set(client.sessionId, avatar);
     if (this.current === 'cells') {
       this.joined.add(avatar);
-      this.attach(client.sessionId, cell);
-      client.view = this.views.get(cell)!.view;
+      // a cell just occupied has no group yet: the one of its occupied region (the groups around it
+      // are redrawn at the next patch, `reconcile`)
+      let group = this.groupOfCell.get(cell);
+      if (!group) {
+        const [sig, cells] = this.signature(cell);
+        group = this.groups.get(sig) ?? this.newGroup(sig, cells);
+        this.use(group, cell);
+      }
+      this.sync(avatar);
+      this.read(client.sessionId, group);
+      client.view = group.view;
     } else {
       const own: OwnView = { view: new StateView(), me: avatar, near: new Set() };
       this.own.set(client.sessionId, own);
@@ -167,8 +206,8 @@ export class CellInterest {
     this.avatarBySession.delete(sessionId);
     this.bridges.get(sessionId)?.dispose();
     this.bridges.delete(sessionId);
-    const cell = this.viewCellOf.get(sessionId);
-    if (cell !== undefined) this.detach(sessionId, cell);
+    this.readerGroup.get(sessionId)?.readers.delete(sessionId);
+    this.readerGroup.delete(sessionId);
     const mine = this.own.get(sessionId);
     if (mine) {
       for (const other of mine.near) this.holders.get(other)?.delete(mine);
@@ -181,7 +220,13 @@ export class CellInterest {
     if (at !== undefined) this.unplace(avatar, at);
     this.cellOfAvatar.delete(avatar);
     this.seen.delete(avatar);
-    // it leaves the state for everyone; per-client views forget it (as shared views do)
+    // it leaves the state for everyone (Colyseus drops it from every view): the groups forget it
+    for (const group of this.heldBy.get(avatar) ?? []) {
+      group.held.delete(avatar);
+      group.touched.delete(avatar);
+    }
+    this.heldBy.delete(avatar);
+    // per-client views forget it too
     for (const own of this.holders.get(avatar) ?? []) own.near.delete(avatar);
     this.holders.delete(avatar);
   }
@@ -196,7 +241,7 @@ export class CellInterest {
   update(avatars: Iterable<Avatar>): void {
     for (const avatar of avatars) this.look(avatar);
     for (const [sessionId, bridge] of this.bridges) {
-      this.client(sessionId)!.view = this.views.get(this.viewCellOf.get(sessionId)!)!.view;
+      this.client(sessionId)!.view = this.readerGroup.get(sessionId)!.view;
       bridge.dispose();
     }
     this.bridges.clear();
@@ -223,18 +268,21 @@ export class CellInterest {
    * gets the whole view in its full state, a bridged one got it through its bridge. Forget it.
    */
   private dropUnencoded(): void {
-    const read = new Set<number>();
-    for (const [sessionId, cell] of this.viewCellOf) {
-      if (!this.bridges.has(sessionId) && this.clientOf(sessionId)?.state === ClientState.JOINED)
-        read.add(cell);
+    const read = this.readGroups;
+    read.clear();
+    for (const [sessionId, group] of this.readerGroup) {
+      if (read.has(group) || this.bridges.has(sessionId)) continue;
+      if (this.clientOf(sessionId)?.state === ClientState.JOINED) read.add(group);
     }
-    for (const [cell, shared] of this.views) if (!read.has(cell)) shared.view.changes.clear();
+    for (const group of this.groups.values()) if (!read.has(group)) group.view.changes.clear();
+    read.clear();
   }
 
   /**
    * The encode cost of each mode, estimated from the occupancy: a view costs about the avatars it
    * holds. Cells: one view per occupied cell holding its region's avatars (counted for a sample of
-   * about ESTIMATE_SAMPLE cells and scaled). Per-client: one view per client holding the avatars
+   * about ESTIMATE_SAMPLE cells and scaled) — an upper bound, as cells seeing the same share one view,
+   * kept so that the mode chosen for a room is the one it was before views were shared. Per-client: one view per client holding the avatars
    * within the radius — the views' sizes in per-client mode, else counted for a sample of about
    * ESTIMATE_SAMPLE clients and scaled. Bounded work once per INTEREST_EVAL_PATCHES whatever the room.
    */
@@ -368,53 +416,277 @@ export class CellInterest {
     }
   }
 
+  /**
+   * Cells mode, each patch: the slice's avatars that changed cell move; the groups near a cell that
+   * became occupied or empty are redrawn (`reconcile`); each moved avatar is held by exactly the
+   * groups whose cells hold its new cell; and a client whose cell is now served by another group
+   * than the one it reads gets its bridge to it. An avatar moving between two cells one group serves
+   * (a meeting, where everyone sees everyone) changes nothing but its place.
+   */
   private updateCells(avatars: Iterable<Avatar>, joined: Set<Avatar>): void {
     const moved = this.moves(avatars);
-    if (moved.length === 0) return;
-    // what each moving client has on its screen now, before anything changes: its view's region,
-    // but not the avatars that joined since the last patch (their near fields are still pending)
-    const known: { sessionId: string; had: Set<Avatar> }[] = [];
-    for (const [avatar] of moved) {
-      const cell = this.viewCellOf.get(avatar.sessionId);
-      if (cell === undefined) continue;
-      known.push({ sessionId: avatar.sessionId, had: this.received(cell, joined) });
-    }
     for (const [avatar, from, to] of moved) this.move(avatar, from, to);
-    for (const { sessionId, had } of known) {
+    const candidates = this.reconcile();
+    for (const [avatar] of moved) this.sync(avatar);
+    if (moved.length > 0 || candidates.size > 0) this.rebridge(joined, candidates);
+    this.patched();
+  }
+
+  /** Bridges every client whose cell's group is not the one it reads, then retires the groups nobody uses. */
+  private rebridge(joined: Set<Avatar>, candidates: Set<Group>): void {
+    const hadOf = new Map<Group, Set<Avatar>>();
+    // bridge() re-points the entry being visited (never adds or removes one)
+    for (const [sessionId, from] of this.readerGroup) {
+      const avatar = this.avatarBySession.get(sessionId);
+      const to = avatar && this.groupOfCell.get(this.cellOfAvatar.get(avatar)!);
+      if (!to || to === from) continue;
+      let had = hadOf.get(from);
+      if (!had) hadOf.set(from, (had = this.received(from, joined)));
       const view = new StateView();
       for (const a of had) view.add(a, NEAR_TAG);
       view.changes.clear();
-      this.bridge(sessionId, view, had);
+      this.bridge(sessionId, view, had, to);
     }
+    for (const group of candidates) if (group.users.size === 0) this.retire(group);
+    for (const group of hadOf.keys()) if (group.users.size === 0) this.retire(group);
   }
 
-  /** What the clients of a shared view have received: its region, less the avatars still pending. */
-  private received(cell: number, joined: Set<Avatar>): Set<Avatar> {
-    const had = this.regionMembers(cell);
+  /**
+   * What the clients of a group have received: what it held at the last patch (its avatars, with
+   * the changes since undone), less the avatars that joined since (their near fields are pending).
+   */
+  private received(group: Group, joined: Set<Avatar>): Set<Avatar> {
+    const had = new Set(group.held);
+    for (const [avatar, was] of group.touched) {
+      if (was) had.add(avatar);
+      else had.delete(avatar);
+    }
     for (const a of joined) had.delete(a);
     return had;
   }
 
   /**
-   * Per-client → cells: every client's own view becomes its bridge (it holds what the client has,
-   * pending additions included); after this patch the client shares its cell's view.
+   * Redraws the groups near the cells that became occupied or empty since the last patch: every
+   * occupied cell within the radius of one gets its new signature (the occupied cells of its region),
+   * each signature the existing group that serves the most of its clients (renamed in place: its
+   * clients read on, its view gains the avatars of the cells it now holds) or a new group, and the
+   * avatars of every cell whose groups changed are held again by exactly the groups holding their
+   * cell. A group still serving a cell nothing changed around keeps its signature. Returns the
+   * groups that lost cells (retired once no cell uses them).
+   */
+  private reconcile(): Set<Group> {
+    const candidates = new Set<Group>();
+    if (this.dirty.size === 0) return candidates;
+    const affected = new Set<number>();
+    for (const d of this.dirty) {
+      for (const c of this.regionCells(d)) if (this.members.has(c)) affected.add(c);
+      if (this.members.has(d)) continue;
+      const group = this.groupOfCell.get(d);
+      if (group) {
+        group.users.delete(d);
+        candidates.add(group);
+      }
+      this.groupOfCell.delete(d);
+    }
+    this.dirty.clear();
+    const wanted = new Map<string, { cells: number[]; users: number[] }>();
+    for (const c of affected) {
+      const [sig, cells] = this.signature(c);
+      let w = wanted.get(sig);
+      if (!w) wanted.set(sig, (w = { cells, users: [] }));
+      w.users.push(c);
+      const group = this.groupOfCell.get(c);
+      if (group) candidates.add(group);
+    }
+    // a group also serving a cell whose region did not change keeps its signature
+    const pinned = new Set<Group>();
+    for (const group of candidates) {
+      for (const u of group.users) {
+        if (!affected.has(u)) {
+          pinned.add(group);
+          break;
+        }
+      }
+    }
+    const target = new Map<string, Group>();
+    const claimed = new Set<Group>();
+    for (const sig of wanted.keys()) {
+      const existing = this.groups.get(sig);
+      if (existing && (pinned.has(existing) || !candidates.has(existing))) {
+        target.set(sig, existing);
+        claimed.add(existing);
+      }
+    }
+    // the other signatures: the free group serving most of their clients, greedily
+    const claims: { sig: string; group: Group; weight: number }[] = [];
+    for (const [sig, w] of wanted) {
+      if (target.has(sig)) continue;
+      const weight = new Map<Group, number>();
+      for (const u of w.users) {
+        const group = this.groupOfCell.get(u);
+        if (!group || pinned.has(group)) continue;
+        weight.set(group, (weight.get(group) ?? 0) + this.members.get(u)!.size);
+      }
+      for (const [group, clients] of weight) {
+        claims.push({ sig, group, weight: clients + (group.sig === sig ? 0.5 : 0) });
+      }
+    }
+    claims.sort((a, b) => b.weight - a.weight);
+    for (const { sig, group } of claims) {
+      if (target.has(sig) || claimed.has(group)) continue;
+      target.set(sig, group);
+      claimed.add(group);
+    }
+    const changed = new Set<number>();
+    for (const [sig, w] of wanted) {
+      let group = target.get(sig);
+      if (!group) group = this.newGroup(sig, w.cells);
+      else if (group.sig !== sig) this.redraw(group, sig, w.cells, changed);
+      for (const u of w.users) {
+        const old = this.groupOfCell.get(u);
+        if (old === group) continue;
+        old?.users.delete(u);
+        this.use(group, u);
+      }
+    }
+    for (const c of changed) for (const a of this.members.get(c) ?? []) this.sync(a);
+    return candidates;
+  }
+
+  /** The occupied cells of a cell's region, ascending, as a key and as a list. */
+  private signature(cell: number): [string, number[]] {
+    const cells: number[] = [];
+    // region offsets ascend in (di, dj), so their cells ascend in key
+    for (const c of this.regionCells(cell)) if (this.members.has(c)) cells.push(c);
+    return [cells.join(','), cells];
+  }
+
+  /** A group holding the avatars of `cells` (registered under `sig`). */
+  private newGroup(sig: string, cells: number[]): Group {
+    const group: Group = {
+      view: new StateView(),
+      sig,
+      cells,
+      users: new Set(),
+      readers: new Set(),
+      held: new Set(),
+      touched: new Map(),
+    };
+    this.groups.set(sig, group);
+    for (const c of cells) {
+      this.cover(c).add(group);
+      for (const a of this.members.get(c) ?? []) this.holdIn(group, a);
+    }
+    return group;
+  }
+
+  /** Renames a group in place to hold `cells`: the cells whose coverage changed are noted in `changed`. */
+  private redraw(group: Group, sig: string, cells: number[], changed: Set<number>): void {
+    if (this.groups.get(group.sig) === group) this.groups.delete(group.sig);
+    group.sig = sig;
+    this.groups.set(sig, group);
+    const next = new Set(cells);
+    for (const c of group.cells) {
+      if (next.has(c)) continue;
+      this.coveredBy.get(c)?.delete(group);
+      changed.add(c);
+    }
+    const before = new Set(group.cells);
+    for (const c of cells) {
+      if (before.has(c)) continue;
+      this.cover(c).add(group);
+      changed.add(c);
+    }
+    group.cells = cells;
+  }
+
+  /** Disposes a group no cell uses. */
+  private retire(group: Group): void {
+    if (this.groups.get(group.sig) === group) this.groups.delete(group.sig);
+    for (const c of group.cells) this.coveredBy.get(c)?.delete(group);
+    for (const a of group.held) this.heldBy.get(a)?.delete(group);
+    group.held.clear();
+    group.view.dispose();
+  }
+
+  private cover(cell: number): Set<Group> {
+    let set = this.coveredBy.get(cell);
+    if (!set) this.coveredBy.set(cell, (set = new Set()));
+    return set;
+  }
+
+  private use(group: Group, cell: number): void {
+    group.users.add(cell);
+    this.groupOfCell.set(cell, group);
+  }
+
+  private read(sessionId: string, group: Group): void {
+    this.readerGroup.get(sessionId)?.readers.delete(sessionId);
+    group.readers.add(sessionId);
+    this.readerGroup.set(sessionId, group);
+  }
+
+  /** Makes exactly the groups holding an avatar's cell hold the avatar. */
+  private sync(avatar: Avatar): void {
+    const want = this.coveredBy.get(this.cellOfAvatar.get(avatar)!);
+    const have = this.heldBy.get(avatar);
+    // releaseIn deletes the group being visited from `have`: a Set iteration allows it
+    if (have) for (const group of have) if (!want?.has(group)) this.releaseIn(group, avatar);
+    if (want) for (const group of want) if (!have?.has(group)) this.holdIn(group, avatar);
+  }
+
+  private holdIn(group: Group, avatar: Avatar): void {
+    if (group.held.has(avatar)) return;
+    if (!group.touched.has(avatar)) group.touched.set(avatar, false);
+    group.held.add(avatar);
+    group.view.add(avatar, NEAR_TAG);
+    let holding = this.heldBy.get(avatar);
+    if (!holding) this.heldBy.set(avatar, (holding = new Set()));
+    holding.add(group);
+  }
+
+  private releaseIn(group: Group, avatar: Avatar): void {
+    if (!group.held.delete(avatar)) return;
+    if (!group.touched.has(avatar)) group.touched.set(avatar, true);
+    group.view.remove(avatar, NEAR_TAG);
+    this.heldBy.get(avatar)?.delete(group);
+  }
+
+  /** The patch is encoded next: what the groups hold now is what their clients will have. */
+  private patched(): void {
+    for (const group of this.groups.values()) group.touched.clear();
+  }
+
+  /**
+   * Per-client → cells: the groups of the occupied cells are drawn, and every client's own view
+   * becomes its bridge (it holds what the client has, pending additions included); after this patch
+   * the client reads its cell's group.
    */
   private toCells(avatars: Iterable<Avatar>): void {
     for (const [avatar, from, to] of this.moves(avatars)) this.move(avatar, from, to);
     this.current = 'cells';
     this.switched();
-    for (const [sessionId, own] of this.own) this.bridge(sessionId, own.view, own.near);
+    this.dirty.clear();
+    for (const cell of this.members.keys()) {
+      const [sig, cells] = this.signature(cell);
+      this.use(this.groups.get(sig) ?? this.newGroup(sig, cells), cell);
+    }
+    for (const [sessionId, own] of this.own) {
+      const group = this.groupOfCell.get(this.cellOfAvatar.get(own.me)!)!;
+      this.bridge(sessionId, own.view, own.near, group);
+    }
     this.own.clear();
     this.holders.clear();
+    this.patched();
   }
 
   /**
    * Cells → per-client: each client gets its own view at once, holding what it received from its
-   * shared view, then every pair is brought to the per-client rule; the shared views go.
+   * group, then every pair is brought to the per-client rule; the groups go.
    */
   private toPerClient(avatars: Iterable<Avatar>, joined: Set<Avatar>): void {
     const had = new Map<string, Set<Avatar>>();
-    for (const [sessionId, cell] of this.viewCellOf) had.set(sessionId, this.received(cell, joined));
+    for (const [sessionId, group] of this.readerGroup) had.set(sessionId, this.received(group, joined));
     for (const [avatar, from, to] of this.moves(avatars)) this.move(avatar, from, to);
     this.current = 'per-client';
     this.switched();
@@ -431,9 +703,13 @@ export class CellInterest {
     }
     for (const own of this.own.values()) this.refresh(own.me);
     for (const [sessionId, own] of this.own) this.unsentWhileJoining(sessionId, own.view);
-    for (const shared of this.views.values()) shared.view.dispose();
-    this.views.clear();
-    this.viewCellOf.clear();
+    for (const group of this.groups.values()) group.view.dispose();
+    this.groups.clear();
+    this.groupOfCell.clear();
+    this.coveredBy.clear();
+    this.heldBy.clear();
+    this.readerGroup.clear();
+    this.dirty.clear();
   }
 
   private switched(): void {
@@ -453,12 +729,6 @@ export class CellInterest {
     for (const [di, dj] of this.region) yield key(i + di, j + dj);
   }
 
-  private regionMembers(cell: number): Set<Avatar> {
-    const out = new Set<Avatar>();
-    for (const c of this.regionCells(cell)) for (const a of this.members.get(c) ?? []) out.add(a);
-    return out;
-  }
-
   private regionCount(cell: number): number {
     const i = Math.floor(cell / 1024) - 512;
     const j = (cell % 1024) - 512;
@@ -467,81 +737,46 @@ export class CellInterest {
     return count;
   }
 
+  /** Puts an avatar in a cell; in cells mode a cell that becomes occupied is noted for `reconcile`. */
   private place(avatar: Avatar, cell: number): void {
     let set = this.members.get(cell);
-    if (!set) this.members.set(cell, (set = new Set()));
+    if (!set) {
+      this.members.set(cell, (set = new Set()));
+      if (this.current === 'cells') this.dirty.add(cell);
+    }
     set.add(avatar);
     this.cellOfAvatar.set(avatar, cell);
-    if (this.current !== 'cells') return;
-    for (const c of this.regionCells(cell)) this.views.get(c)?.view.add(avatar, NEAR_TAG);
   }
 
   private unplace(avatar: Avatar, cell: number): void {
     const set = this.members.get(cell);
     if (!set) return;
     set.delete(avatar);
-    if (set.size === 0) this.members.delete(cell);
+    if (set.size > 0) return;
+    this.members.delete(cell);
+    if (this.current === 'cells') this.dirty.add(cell);
   }
 
-  /** Moves an avatar between cells: in cells mode the shared views whose region it entered or left follow. */
+  /** Moves an avatar between cells (which groups hold it follows in `updateCells`). */
   private move(avatar: Avatar, from: number, to: number): void {
     this.unplace(avatar, from);
-    let set = this.members.get(to);
-    if (!set) this.members.set(to, (set = new Set()));
-    set.add(avatar);
-    this.cellOfAvatar.set(avatar, to);
-    if (this.current !== 'cells') return;
-    const before = new Set(this.regionCells(from));
-    const after = new Set(this.regionCells(to));
-    for (const c of before) if (!after.has(c)) this.views.get(c)?.view.remove(avatar, NEAR_TAG);
-    for (const c of after) if (!before.has(c)) this.views.get(c)?.view.add(avatar, NEAR_TAG);
-  }
-
-  /** Attaches a session to its cell's shared view, making the view when the cell has none. */
-  private attach(sessionId: string, cell: number): SharedView {
-    let shared = this.views.get(cell);
-    if (!shared) {
-      const view = new StateView();
-      for (const a of this.regionMembers(cell)) view.add(a, NEAR_TAG);
-      shared = { view, clients: 0 };
-      this.views.set(cell, shared);
-    }
-    shared.clients += 1;
-    this.viewCellOf.set(sessionId, cell);
-    return shared;
-  }
-
-  private detach(sessionId: string, cell: number): void {
-    this.viewCellOf.delete(sessionId);
-    const shared = this.views.get(cell);
-    if (!shared) return;
-    shared.clients -= 1;
-    if (shared.clients > 0) return;
-    this.views.delete(cell);
-    shared.view.dispose();
+    this.place(avatar, to);
   }
 
   /**
    * For one patch, the client gets `view`, a view of its own already holding what it `had` (on its
-   * screen, or pending in this view): the new cell's region members are added, the others removed.
-   * After the patch it shares the new cell's view, which then shows exactly what the client has.
+   * screen, or pending in this view): the avatars of the group it moves to are added, the others
+   * removed. After the patch it reads that group's view, which then shows exactly what it has.
    */
-  private bridge(sessionId: string, view: StateView, had: Set<Avatar>): void {
-    const avatar = this.avatarBySession.get(sessionId);
+  private bridge(sessionId: string, view: StateView, had: Set<Avatar>, to: Group): void {
     const client = this.client(sessionId);
-    if (!avatar || !client) {
+    if (!client || !this.avatarBySession.has(sessionId)) {
       view.dispose();
       return;
     }
-    const to = this.cellOfAvatar.get(avatar)!;
-    const target = this.regionMembers(to);
-    for (const a of target) if (!had.has(a)) view.add(a, NEAR_TAG);
-    for (const a of had) if (!target.has(a)) view.remove(a, NEAR_TAG);
-    const from = this.viewCellOf.get(sessionId);
-    if (from !== undefined) this.detach(sessionId, from);
-    const shared = this.attach(sessionId, to);
-    // a view just made for this client shows what the bridge delivers: nothing left to send
-    if (shared.clients === 1) shared.view.changes.clear();
+    for (const a of to.held) if (!had.has(a)) view.add(a, NEAR_TAG);
+    for (const a of had) if (!to.held.has(a)) view.remove(a, NEAR_TAG);
+    this.read(sessionId, to);
     this.unsentWhileJoining(sessionId, view);
     client.view = view;
     this.bridges.set(sessionId, view);

@@ -656,7 +656,8 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
     this.state.avatars.forEach((avatar) => {
       if (i++ % SLICES !== slice) return;
       const { coarse } = avatar;
-      for (const key of POSE_KEYS) coarse[key] = avatar[key];
+      // both hold snapped values: an equal one would be refused by the setter after re-quantizing it
+      for (const key of POSE_KEYS) if (coarse[key] !== avatar[key]) coarse[key] = avatar[key];
       this.slice.push(avatar);
     });
     const mode = this.interest.mode;
@@ -671,18 +672,41 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
   }
 }
 
+/**
+ * Writes a pose's three parts, each quaternion made unit (as `normalize`), without allocating: this
+ * runs for every pose message (POSE_HZ per client).
+ */
 function writePose(pose: Avatar, h: PartPose, l: PartPose, r: PartPose): void {
-  const [hq, lq, rq] = [
-    normalize([h[3], h[4], h[5], h[6]]),
-    normalize([l[3], l[4], l[5], l[6]]),
-    normalize([r[3], r[4], r[5], r[6]]),
-  ];
-  [pose.hx, pose.hy, pose.hz] = [h[0], h[1], h[2]];
-  [pose.hqx, pose.hqy, pose.hqz, pose.hqw] = hq;
-  [pose.lx, pose.ly, pose.lz] = [l[0], l[1], l[2]];
-  [pose.lqx, pose.lqy, pose.lqz, pose.lqw] = lq;
-  [pose.rx, pose.ry, pose.rz] = [r[0], r[1], r[2]];
-  [pose.rqx, pose.rqy, pose.rqz, pose.rqw] = rq;
+  pose.hx = h[0];
+  pose.hy = h[1];
+  pose.hz = h[2];
+  const hn = unitNorm(h);
+  pose.hqx = hn ? h[3] / hn : 0;
+  pose.hqy = hn ? h[4] / hn : 0;
+  pose.hqz = hn ? h[5] / hn : 0;
+  pose.hqw = hn ? h[6] / hn : 1;
+  pose.lx = l[0];
+  pose.ly = l[1];
+  pose.lz = l[2];
+  const ln = unitNorm(l);
+  pose.lqx = ln ? l[3] / ln : 0;
+  pose.lqy = ln ? l[4] / ln : 0;
+  pose.lqz = ln ? l[5] / ln : 0;
+  pose.lqw = ln ? l[6] / ln : 1;
+  pose.rx = r[0];
+  pose.ry = r[1];
+  pose.rz = r[2];
+  const rn = unitNorm(r);
+  pose.rqx = rn ? r[3] / rn : 0;
+  pose.rqy = rn ? r[4] / rn : 0;
+  pose.rqz = rn ? r[5] / rn : 0;
+  pose.rqw = rn ? r[6] / rn : 1;
+}
+
+/** The norm of a part's quaternion, or 0 when it is too small to divide by (`normalize` makes it the identity). */
+function unitNorm(p: PartPose): number {
+  const n = Math.hypot(p[3], p[4], p[5], p[6]);
+  return n < 1e-6 ? 0 : n;
 }
 
 /**

@@ -8,8 +8,10 @@
  * A throwaway embedded Postgres (migrations + seed) and the realtime server run here; each step
  * spawns test/bench/realtimeLoad.ts (a separate process) with N clients sending head + hands at
  * 20 Hz. For each room the ladder stops at the first N whose probe p99 self-echo is >= 100 ms;
- * the largest N below is its capacity (a failing step is retried once: the machine is shared). Prints p50/p99, server CPU, downlink per client, the ratio.
+ * the largest N below is its capacity (a failing step is retried once: the machine is shared). Prints p50/p99, server CPU (the whole step, and the measured window alone), downlink per client, the ratio.
  * Bounded: at most LADDER.length steps of WARMUP_MS + MEASURE_MS per room; loopback only.
+ * `-- dense profile=400` runs only the step N=400 of each room (once), with the server's CPU profile
+ * (cpuProfile.ts) written under the OS temp dir and its top self-time functions printed.
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -22,6 +24,7 @@ import { migrate, seed } from '../../server/db/migrate.ts';
 import { parseEnv } from '../../server/env.ts';
 import { createRealtimeServer } from '../../server/realtime/createRealtimeServer.ts';
 import { BareRoom } from './BareRoom.ts';
+import { startCpuProfile, topSelf } from './cpuProfile.ts';
 import { encodeCost } from './encodeCost.ts';
 
 type EncodeResult = ReturnType<typeof encodeCost>;
@@ -46,12 +49,23 @@ interface Step {
   p50: number;
   p99: number;
   serverCpu: number;
+  /** Server CPU over the load generator's measured window only (the steady state, joins excluded). */
+  windowCpu: number;
   loadCpu: number;
   probeDownlinkBps: number;
   samples: number;
 }
 
-function runLoad(spec: Record<string, unknown>): Promise<Omit<Step, 'n' | 'serverCpu'>> {
+/** What the bench does when the load generator starts and ends its measured window. */
+interface Window {
+  start(): Promise<void> | void;
+  end(): Promise<void> | void;
+}
+
+function runLoad(
+  spec: Record<string, unknown>,
+  window?: Window,
+): Promise<Omit<Step, 'n' | 'serverCpu' | 'windowCpu'>> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       path.resolve('node_modules/.bin/tsx'),
@@ -61,8 +75,15 @@ function runLoad(spec: Record<string, unknown>): Promise<Omit<Step, 'n' | 'serve
       },
     );
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => {
+    let pending = Promise.resolve();
+    child.stdout.on('data', (d: Buffer) => {
+      const text = d.toString();
+      if (window && text.includes('measure-start')) pending = pending.then(() => window.start());
+      if (window && text.includes('measure-end')) pending = pending.then(() => window.end());
+      out += text;
+    });
+    child.once('exit', async (code) => {
+      await pending.catch(() => undefined);
       const line = out.trim().split('\n').pop() ?? '';
       if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line));
       else reject(new Error(`load generator failed (${code}): ${out}`));
@@ -93,9 +114,12 @@ async function main(): Promise<void> {
       .setExpirationTime('2h')
       .sign(new TextEncoder().encode(env.CHENU_JWT_SECRET));
 
+    const which = process.argv.slice(2);
+    const profileArg = which.find((w) => w.startsWith('profile='));
+    const profileN = profileArg ? Number(profileArg.slice('profile='.length)) : undefined;
     const ladder = async (room: 'spatial' | 'bare', areaM: number): Promise<Step[]> => {
       const steps: Step[] = [];
-      for (const n of LADDER) {
+      for (const n of profileN ? [profileN] : LADDER) {
         // a fresh dataspace (and room) per step, sized for the step
         const [ds] = await sql<{ id: string }[]>`
           insert into public.dataspaces (identity_id, user_id, sphere_id, name, kind)
@@ -105,32 +129,62 @@ async function main(): Promise<void> {
                   values (${A1}, ${ds!.id}, 'Bench', 'dataspace', 500)`;
         // this machine is shared: a failing step is measured once more, the better attempt counts
         let step: Step | undefined;
-        for (let attempt = 0; attempt < ATTEMPTS && !(step && step.p99 < P99_LIMIT_MS); attempt += 1) {
+        const attempts = profileN ? 1 : ATTEMPTS;
+        for (let attempt = 0; attempt < attempts && !(step && step.p99 < P99_LIMIT_MS); attempt += 1) {
+          const profileFile = path.join(os.tmpdir(), `chenu-bench-${room}-${areaM}m-${n}.cpuprofile`);
+          let stopProfile: (() => Promise<void>) | undefined;
+          let windowStart: { cpu: NodeJS.CpuUsage; at: number } | undefined;
+          let windowCpu = NaN;
+          const measured: Window = {
+            start: async () => {
+              if (profileN) {
+                const stop = await startCpuProfile(profileFile);
+                stopProfile = async () => {
+                  const profile = await stop();
+                  console.log(
+                    `CPU profile of the server, ${room} ${areaM} m N=${n}, measured window: ${profileFile}`,
+                  );
+                  for (const line of topSelf(profile)) console.log(`  ${line}`);
+                };
+              }
+              windowStart = { cpu: process.cpuUsage(), at: performance.now() };
+            },
+            end: async () => {
+              if (windowStart) {
+                const used = process.cpuUsage(windowStart.cpu);
+                windowCpu = (used.user + used.system) / 1000 / (performance.now() - windowStart.at);
+              }
+              await stopProfile?.();
+            },
+          };
           const cpu0 = process.cpuUsage();
           const t0 = performance.now();
-          const load = await runLoad({
-            url: `ws://127.0.0.1:${port}`,
-            room,
-            options: room === 'spatial' ? { dataspaceId: ds!.id } : { step: n, attempt, areaM },
-            token,
-            bots: n - PROBES,
-            probes: PROBES,
-            warmupMs: WARMUP_MS,
-            measureMs: MEASURE_MS,
-            seed: 1234 + n,
-            areaM,
-          });
+          const load = await runLoad(
+            {
+              url: `ws://127.0.0.1:${port}`,
+              room,
+              options: room === 'spatial' ? { dataspaceId: ds!.id } : { step: n, attempt, areaM },
+              token,
+              bots: n - PROBES,
+              probes: PROBES,
+              warmupMs: WARMUP_MS,
+              measureMs: MEASURE_MS,
+              seed: 1234 + n,
+              areaM,
+            },
+            measured,
+          );
           // server CPU over the whole step (join, warmup, measure): an upper bound of the steady state
           const cpu = process.cpuUsage(cpu0);
           const serverCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
-          const attemptStep = { n, ...load, serverCpu };
+          const attemptStep = { n, ...load, serverCpu, windowCpu };
           if (!step || attemptStep.p99 < step.p99) step = attemptStep;
         }
         const load = step!;
         steps.push(load);
         console.log(
           `${room.padEnd(7)} ${String(areaM).padStart(2)} m  N=${String(n).padStart(3)}  p50 ${String(load.p50).padStart(4)} ms  p99 ${String(load.p99).padStart(4)} ms  ` +
-            `server CPU ${(load.serverCpu * 100).toFixed(0).padStart(3)}%  load CPU ${(load.loadCpu * 100).toFixed(0).padStart(3)}%  ` +
+            `server CPU ${(load.serverCpu * 100).toFixed(0).padStart(3)}% (measured window ${(load.windowCpu * 100).toFixed(0).padStart(3)}%)  load CPU ${(load.loadCpu * 100).toFixed(0).padStart(3)}%  ` +
             `downlink/client ${(load.probeDownlinkBps / 1024).toFixed(1).padStart(6)} KB/s  (${load.samples} echoes)`,
         );
         if (!(load.p99 < P99_LIMIT_MS)) break;
@@ -138,9 +192,8 @@ async function main(): Promise<void> {
       return steps;
     };
 
-    const which = process.argv.slice(2);
     const encodeOnly = which.includes('encode');
-    const named = which.filter((w) => w !== 'encode');
+    const named = which.filter((w) => w !== 'encode' && w !== profileArg);
     const areas = (Object.keys(AREAS_M) as (keyof typeof AREAS_M)[]).filter(
       (name) => named.length === 0 || named.includes(name),
     );
@@ -151,7 +204,7 @@ async function main(): Promise<void> {
     for (const name of areas) {
       const areaM = AREAS_M[name];
       // what the views cost per patch, in process: apart from sockets and the machine's scheduling
-      for (const n of ENCODE_SIZES) {
+      for (const n of profileN ? [] : ENCODE_SIZES) {
         const [perClient, cells, auto] = (['per-client', 'cells', 'auto'] as const).map((mode) =>
           encodeCost(n, areaM, mode),
         ) as [EncodeResult, EncodeResult, EncodeResult];

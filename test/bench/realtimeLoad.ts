@@ -2,7 +2,8 @@
  * Load generator process for `npm run bench:realtime`: N bots + a few probes join one room and send
  * head + hands poses at 20 Hz, each with its own random send phase. Bots skip state decoding (their
  * socket frames are only counted); probes decode and time their own echo (their avatar's `echo`
- * stamp). Prints one JSON line with the probes' latency percentiles and downlink bytes/s.
+ * stamp). Prints `measure-start` / `measure-end` around the measured window, then one JSON line with
+ * the probes' latency percentiles and downlink bytes/s.
  * Input: one JSON argument (see LoadSpec).
  */
 import { Client, type Room } from '@colyseus/sdk';
@@ -127,10 +128,13 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, spec.warmupMs));
   for (const a of agents) a.bytes = 0;
   const cpu0 = process.cpuUsage();
+  // the bench may profile the server over exactly this window (realtime.bench.ts `profile=N`)
+  process.stdout.write('measure-start\n');
   measuring = true;
   const start = performance.now();
   await new Promise((r) => setTimeout(r, spec.measureMs));
   measuring = false;
+  process.stdout.write('measure-end\n');
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
   for (const t of timers) clearTimeout(t);
