@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import { Color, Mesh, MeshBasicMaterial, PlaneGeometry, type CanvasTexture, type Object3D } from 'three';
 import { useTranslation } from 'react-i18next';
 import { ACCENT, BORDER, INK, SURFACE_ACTIVE } from '../spatial/spatialText.ts';
+import { PanelText } from '../spatial/panelLod.tsx';
 import { roomColors } from '../spatial/uikitTheme.ts';
 import {
   KEY_GAP_PX,
@@ -162,7 +163,7 @@ export function VirtualKeyboard3D({
       {rows.map((row, r) => (
         <Container key={r} flexDirection="row" gap={KEY_GAP_PX}>
           {row.map((key) => (
-            <Key key={key.name} spec={key} keys={keys} />
+            <Key key={key.name} spec={key} keys={keys} faced={texture !== null} />
           ))}
         </Container>
       ))}
@@ -341,7 +342,7 @@ export function KeyboardForm3D({
   );
 }
 
-function Key({ spec, keys }: { spec: KeySpec; keys: VanillaContainer[] }) {
+function Key({ spec, keys, faced }: { spec: KeySpec; keys: VanillaContainer[]; faced: boolean }) {
   const press = usePress(spec.onPress);
   const ref = useRef<VanillaContainer>(null);
   useEffect(() => {
@@ -351,17 +352,44 @@ function Key({ spec, keys }: { spec: KeySpec; keys: VanillaContainer[] }) {
     keys.push(key);
     return () => void keys.splice(keys.indexOf(key), 1);
   }, [keys, spec.name]);
-  // the face is in the keyboard's texture: the key draws only the hover tint over it
+  if (faced) {
+    // the face is in the keyboard's texture: the key draws only the hover tint over it
+    return (
+      <Container
+        ref={ref}
+        width={spec.width}
+        height={KEY_PX}
+        borderRadius={8}
+        zIndex={1}
+        hover={{ backgroundColor: roomColors.ring, opacity: 0.45 }}
+        cursor="pointer"
+        {...press}
+      />
+    );
+  }
+  // no 2D canvas to draw the faces on (jsdom): the key draws its own face
   return (
     <Container
       ref={ref}
       width={spec.width}
       height={KEY_PX}
+      alignItems="center"
+      justifyContent="center"
       borderRadius={8}
-      zIndex={1}
-      hover={{ backgroundColor: roomColors.ring, opacity: 0.45 }}
+      borderWidth={1}
+      borderColor={BORDER}
+      backgroundColor={spec.active ? ACCENT : SURFACE_ACTIVE}
+      hover={{ backgroundColor: roomColors.ring }}
       cursor="pointer"
       {...press}
-    />
+    >
+      <PanelText
+        fontSize={20}
+        lines={spec.width !== KEY_PX}
+        color={spec.active ? roomColors.primaryForeground : INK}
+      >
+        {spec.label}
+      </PanelText>
+    </Container>
   );
 }
