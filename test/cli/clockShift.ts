@@ -3,7 +3,8 @@
  * `.chenu` artifacts) run again with the clock moved far from today and onto calendar boundaries,
  * through Debian's `faketime`, which shifts Node, the Deno functions and the Postgres they spawn
  * together. Each run starts 30 s before a boundary, so the seed is loaded on one side of it and the
- * suites run on the other. `.ci/run` runs it after `npm run check`.
+ * suites run on the other. `.ci/run` runs it after `npm run check`. Postgres detects no deadlock
+ * under faketime: the tests' global setup then runs test/helpers/deadlockWatch.ts.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

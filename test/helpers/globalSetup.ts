@@ -7,6 +7,7 @@ import { freePort, startEmbeddedPostgres } from '../../server/db/embeddedPostgre
 import { migrate, seed } from '../../server/db/migrate.ts';
 import { ensureSystemAccounts } from '../../server/ledger/systemAccounts.ts';
 import { withDatabase } from './databaseUrl.ts';
+import { watchDeadlocks } from './deadlockWatch.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -55,7 +56,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('databaseUrl', db.url);
   project.provide('templateDatabase', TEMPLATE);
+  // under faketime (the clock-shift run) Postgres detects no deadlock: watch for them from here
+  const watch = process.env.FAKETIME ? connect(db.url, { max: 1 }) : null;
+  const stopWatch = watch ? watchDeadlocks(watch) : () => {};
   return async () => {
+    stopWatch();
+    await watch?.end();
     await db.stop();
     await rm(dir, { recursive: true, force: true });
   };
