@@ -5,7 +5,8 @@ import type { DataspaceStore } from '../room/dataspaceStore.ts';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import { errorText } from '../i18n/uiError.ts';
-import { ERROR, INK, MUTED, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
+import { ERROR, INK, MUTED } from '../spatial/spatialText.ts';
+import { Panel3D } from '../spatial/Panel3D.tsx';
 import { dashboardLines, sectionView } from './bureauContent.ts';
 import type { BureauStore } from './bureauStore.ts';
 import { countText, dashboardText, itemDetail } from './bureauText.ts';
@@ -44,61 +45,54 @@ export default function BureauPanel3D({
   const visible = new Set(layout.visible_sections);
   const sections = layout.section_order.filter((s) => visible.has(s));
   return (
-    <group
+    <Panel3D
       name="bureau-panel"
-      position={[...BUREAU_PANEL_POSITION]}
-      rotation={[0, BUREAU_PANEL_ROT_Y, 0]}
+      position={BUREAU_PANEL_POSITION}
+      rotationY={BUREAU_PANEL_ROT_Y}
       userData={{ sections }}
+      width={620}
+      padding={22}
+      gap={12}
+      title={t('bureau.title')}
+      titleSize={28}
+      lod={false}
     >
-      <Container
-        {...panelFontProps()}
-        width={620}
-        flexDirection="column"
-        padding={22}
-        gap={12}
-        backgroundColor={SURFACE}
-        borderRadius={16}
-      >
-        <Text fontSize={28} fontWeight="semi-bold" color={INK}>
-          {t('bureau.title')}
-        </Text>
-        {sections.map((s) => {
-          const view = sectionView(content, s);
-          const loading = view.status === 'loading' || view.status === 'idle';
-          const lines =
-            s === 'dashboard'
-              ? dashboardLines(content, liveBalance).map((line) => {
-                  const { label, value } = dashboardText(line, t, fmt);
-                  return { id: line.id, text: `${label} · ${value}` };
-                })
-              : view.items.slice(0, PANEL_ITEMS).map((i) => {
-                  const detail = itemDetail(i, t, fmt);
-                  return { id: i.id, text: detail ? `${i.title} · ${detail}` : i.title };
-                });
-          return (
-            <Container key={s} id={`bureau-section-${s}`} flexDirection="column" gap={4}>
-              <Container flexDirection="row" justifyContent="space-between">
-                <Text fontSize={22} fontWeight="semi-bold" color={INK}>
-                  {t(`bureau.sections.${s}`)}
-                </Text>
-                <Text fontSize={18} color={MUTED}>
-                  {s === 'dashboard' ? '' : loading ? t('common.loading') : countText(view, t, fmt)}
-                </Text>
-              </Container>
-              {view.error && (
-                <Text fontSize={18} color={ERROR}>
-                  {errorText(t, i18n, view.error)}
-                </Text>
-              )}
-              {lines.map((l) => (
-                <Text key={l.id} fontSize={18} color={INK}>
-                  {l.text}
-                </Text>
-              ))}
+      {sections.map((s) => {
+        const view = sectionView(content, s);
+        const loading = view.status === 'loading' || view.status === 'idle';
+        const lines =
+          s === 'dashboard'
+            ? dashboardLines(content, liveBalance).map((line) => {
+                const { label, value } = dashboardText(line, t, fmt);
+                return { id: line.id, text: `${label} · ${value}` };
+              })
+            : view.items.slice(0, PANEL_ITEMS).map((i) => {
+                const detail = itemDetail(i, t, fmt);
+                return { id: i.id, text: detail ? `${i.title} · ${detail}` : i.title };
+              });
+        return (
+          <Container key={s} id={`bureau-section-${s}`} flexDirection="column" gap={4}>
+            <Container flexDirection="row" justifyContent="space-between">
+              <Text fontSize={22} fontWeight="semi-bold" color={INK}>
+                {t(`bureau.sections.${s}`)}
+              </Text>
+              <Text fontSize={18} color={MUTED}>
+                {s === 'dashboard' ? '' : loading ? t('common.loading') : countText(view, t, fmt)}
+              </Text>
             </Container>
-          );
-        })}
-      </Container>
-    </group>
+            {view.error && (
+              <Text fontSize={18} color={ERROR}>
+                {errorText(t, i18n, view.error)}
+              </Text>
+            )}
+            {lines.map((l) => (
+              <Text key={l.id} fontSize={18} color={INK}>
+                {l.text}
+              </Text>
+            ))}
+          </Container>
+        );
+      })}
+    </Panel3D>
   );
 }

@@ -1,7 +1,8 @@
 import { Container, Text } from '@react-three/uikit';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import { ACCENT, INK, MUTED, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
+import { ACCENT, INK, MUTED } from '../spatial/spatialText.ts';
+import { Panel3D } from '../spatial/Panel3D.tsx';
 import { roomColors } from '../spatial/uikitTheme.ts';
 import { named, usePress } from '../threads/named.ts';
 import type { MeetingsStore } from './meetingStore.ts';
@@ -20,41 +21,34 @@ export default function MeetingPanel3D({ meetings }: { meetings: MeetingsStore }
   const me = live.participants.find((p) => p.sessionId === live.selfId);
   const nameOf = (id: string) => live.participants.find((p) => p.sessionId === id)?.displayName ?? '-';
   return (
-    <group position={[1.6, 1.35, -0.4]} rotation-y={-1.15}>
-      <Container
-        {...panelFontProps()}
-        width={460}
-        flexDirection="column"
-        padding={22}
-        gap={10}
-        backgroundColor={SURFACE}
-        borderRadius={16}
-      >
-        <Text fontSize={24} fontWeight="semi-bold" color={INK}>
-          {live.title}
-        </Text>
-        <Text fontSize={18} color={INK}>
-          {live.speaker
-            ? t('meetings.speaking', { name: nameOf(live.speaker) })
-            : t('meetings.nobodySpeaking')}
-        </Text>
-        <Text fontSize={18} color={MUTED}>
-          {live.speakerQueue.length === 0
-            ? t('meetings.queueEmpty')
-            : `${t('meetings.queue')}: ${live.speakerQueue.map(nameOf).join(', ')}`}
-        </Text>
-        {me?.handRaised ? (
-          <HandButton name="xr-lower-hand" label={t('meetings.lowerHand')} onPress={() => feed.lowerHand()} />
-        ) : (
-          <HandButton
-            name="xr-raise-hand"
-            label={t('meetings.raiseHand')}
-            primary
-            onPress={() => feed.raiseHand()}
-          />
-        )}
-      </Container>
-    </group>
+    <Panel3D
+      position={[1.6, 1.35, -0.4]}
+      rotationY={-1.15}
+      width={460}
+      padding={22}
+      gap={10}
+      title={live.title}
+      lod={false}
+    >
+      <Text fontSize={18} color={INK}>
+        {live.speaker ? t('meetings.speaking', { name: nameOf(live.speaker) }) : t('meetings.nobodySpeaking')}
+      </Text>
+      <Text fontSize={18} color={MUTED}>
+        {live.speakerQueue.length === 0
+          ? t('meetings.queueEmpty')
+          : `${t('meetings.queue')}: ${live.speakerQueue.map(nameOf).join(', ')}`}
+      </Text>
+      {me?.handRaised ? (
+        <HandButton name="xr-lower-hand" label={t('meetings.lowerHand')} onPress={() => feed.lowerHand()} />
+      ) : (
+        <HandButton
+          name="xr-raise-hand"
+          label={t('meetings.raiseHand')}
+          primary
+          onPress={() => feed.raiseHand()}
+        />
+      )}
+    </Panel3D>
   );
 }
 

@@ -1,19 +1,19 @@
 import { Container } from '@react-three/uikit';
-import { useRef, useState } from 'react';
-import type { Group } from 'three';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { CHAT_MAX_CHARS } from '../../shared/protocol/limits.ts';
 import { canModerate, canSpeak } from '../../shared/protocol/roomRules.ts';
 import { PanelButton3D } from '../spatial/PanelButton3D.tsx';
-import { ACCENT, ERROR, INK, MUTED, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
+import { ACCENT, ERROR, INK, MUTED } from '../spatial/spatialText.ts';
+import { Panel3D } from '../spatial/Panel3D.tsx';
 import { roomColors } from '../spatial/uikitTheme.ts';
 import { named } from '../threads/named.ts';
 import { KeyboardForm3D } from '../threads/VirtualKeyboard3D.tsx';
 import { useErrorText } from '../ui/ErrorNotice.tsx';
 import type { VoiceSession } from '../voice/voiceSession.ts';
 import type { PeopleStore, Person } from './peopleStore.ts';
-import { PanelLod, PanelText } from '../spatial/panelLod.tsx';
+import { PanelText } from '../spatial/panelLod.tsx';
 
 /** Chat lines the panel shows (the newest). */
 const CHAT_LINES = 6;
@@ -53,93 +53,74 @@ export default function PeoplePanel3D({
       setWriting(false);
     }
   };
-  const at = useRef<Group>(null);
   return (
-    <group ref={at} position={[...PEOPLE_PANEL_POSITION]} rotation-y={1.9}>
-      <PanelLod at={at}>
-        <Container
-          {...panelFontProps()}
-          width={600}
-          flexDirection="column"
-          padding={20}
-          gap={8}
-          backgroundColor={SURFACE}
-          borderRadius={16}
-        >
-          <PanelText fontSize={24} fontWeight="semi-bold" color={INK}>
-            {t('people.here', { count: list.length })}
-          </PanelText>
-          {list.map((p) => (
-            <PersonRow key={p.identityId} person={p} moderates={moderates} people={people} voice={voice} />
-          ))}
-          {moderates && (
-            <Container flexDirection="row" gap={8}>
-              <PanelButton3D
-                name="xr-mute-all"
-                label={t('voice.muteAll')}
-                onPress={() => voice?.muteAll(true)}
-              />
-              <PanelButton3D
-                name="xr-unmute-all"
-                label={t('voice.unmuteAll')}
-                onPress={() => voice?.muteAll(false)}
-              />
-            </Container>
-          )}
-          <PanelText fontSize={20} fontWeight="semi-bold" color={INK} marginTop={6}>
-            {t('chat.title')}
-          </PanelText>
-          <Container ref={named('xr-chat-log')} flexDirection="column" gap={4}>
-            {chat.length === 0 ? (
-              <PanelText fontSize={17} color={MUTED}>
-                {speaks ? t('chat.empty') : t('chat.emptyViewer')}
-              </PanelText>
-            ) : (
-              chat.slice(-CHAT_LINES).map((line) => (
-                <PanelText key={line.key} fontSize={17} color={line.mine ? ACCENT : INK}>
-                  {`${line.name}: ${line.text}`}
-                </PanelText>
-              ))
-            )}
-          </Container>
-          {chatError && (
-            <PanelText fontSize={17} color={ERROR}>
-              {errorText(chatError)}
-            </PanelText>
-          )}
-          {!speaks ? (
-            myRole && (
-              <PanelText fontSize={17} color={MUTED}>
-                {t('chat.viewer')}
-              </PanelText>
-            )
-          ) : writing ? (
-            <>
-              <Container backgroundColor={roomColors.muted} borderRadius={8} padding={10} minHeight={44}>
-                <PanelText ref={named('xr-chat-draft')} fontSize={19} color={text ? INK : MUTED}>
-                  {text ? `${text}|` : t('chat.placeholder')}
-                </PanelText>
-              </Container>
-              <KeyboardForm3D
-                name="xr-chat"
-                value={text}
-                onChange={setText}
-                maxLength={CHAT_MAX_CHARS}
-                sendLabel={t('chat.send')}
-                onCancel={() => setWriting(false)}
-                onSend={send}
-              />
-            </>
-          ) : (
-            <PanelButton3D
-              name="xr-chat-write"
-              label={t('xrComposer.write')}
-              onPress={() => setWriting(true)}
-            />
-          )}
+    <Panel3D
+      position={PEOPLE_PANEL_POSITION}
+      rotationY={1.9}
+      width={600}
+      title={t('people.here', { count: list.length })}
+    >
+      {list.map((p) => (
+        <PersonRow key={p.identityId} person={p} moderates={moderates} people={people} voice={voice} />
+      ))}
+      {moderates && (
+        <Container flexDirection="row" gap={8}>
+          <PanelButton3D name="xr-mute-all" label={t('voice.muteAll')} onPress={() => voice?.muteAll(true)} />
+          <PanelButton3D
+            name="xr-unmute-all"
+            label={t('voice.unmuteAll')}
+            onPress={() => voice?.muteAll(false)}
+          />
         </Container>
-      </PanelLod>
-    </group>
+      )}
+      <PanelText fontSize={20} fontWeight="semi-bold" color={INK} marginTop={6}>
+        {t('chat.title')}
+      </PanelText>
+      <Container ref={named('xr-chat-log')} flexDirection="column" gap={4}>
+        {chat.length === 0 ? (
+          <PanelText fontSize={17} color={MUTED}>
+            {speaks ? t('chat.empty') : t('chat.emptyViewer')}
+          </PanelText>
+        ) : (
+          chat.slice(-CHAT_LINES).map((line) => (
+            <PanelText key={line.key} fontSize={17} color={line.mine ? ACCENT : INK}>
+              {`${line.name}: ${line.text}`}
+            </PanelText>
+          ))
+        )}
+      </Container>
+      {chatError && (
+        <PanelText fontSize={17} color={ERROR}>
+          {errorText(chatError)}
+        </PanelText>
+      )}
+      {!speaks ? (
+        myRole && (
+          <PanelText fontSize={17} color={MUTED}>
+            {t('chat.viewer')}
+          </PanelText>
+        )
+      ) : writing ? (
+        <>
+          <Container backgroundColor={roomColors.muted} borderRadius={8} padding={10} minHeight={44}>
+            <PanelText ref={named('xr-chat-draft')} fontSize={19} color={text ? INK : MUTED}>
+              {text ? `${text}|` : t('chat.placeholder')}
+            </PanelText>
+          </Container>
+          <KeyboardForm3D
+            name="xr-chat"
+            value={text}
+            onChange={setText}
+            maxLength={CHAT_MAX_CHARS}
+            sendLabel={t('chat.send')}
+            onCancel={() => setWriting(false)}
+            onSend={send}
+          />
+        </>
+      ) : (
+        <PanelButton3D name="xr-chat-write" label={t('xrComposer.write')} onPress={() => setWriting(true)} />
+      )}
+    </Panel3D>
   );
 }
 

@@ -1,20 +1,20 @@
 import { Container } from '@react-three/uikit';
-import { useEffect, useRef, useState } from 'react';
-import type { Group } from 'three';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { Dataspace, MemberRole } from '../api/chenuApi.ts';
 import { useDataspace } from '../room/DataspaceContext.ts';
 import { useSessionStore } from '../session/SessionContext.ts';
 import { PanelButton3D } from '../spatial/PanelButton3D.tsx';
-import { ERROR, INK, MUTED, SUCCESS, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
+import { ERROR, INK, MUTED, SUCCESS } from '../spatial/spatialText.ts';
+import { Panel3D } from '../spatial/Panel3D.tsx';
 import { roomColors } from '../spatial/uikitTheme.ts';
 import { named } from '../threads/named.ts';
 import { KeyboardForm3D } from '../threads/VirtualKeyboard3D.tsx';
 import { useErrorText } from '../ui/ErrorNotice.tsx';
 import { MEMBER_ROLES, can } from './roles.ts';
 import { createShareStore, type ShareStore } from './shareStore.ts';
-import { PanelLod, PanelText } from '../spatial/panelLod.tsx';
+import { PanelText } from '../spatial/panelLod.tsx';
 
 /** An e-mail address is at most this long (RFC 5321). */
 const EMAIL_MAX_CHARS = 254;
@@ -69,99 +69,84 @@ export function SharePanel3DView({
       setInviting(false);
     });
   };
-  const at = useRef<Group>(null);
   return (
-    <group ref={at} position={[...SHARE_PANEL_POSITION]} rotation-y={-1.9}>
-      <PanelLod at={at}>
-        <Container
-          {...panelFontProps()}
-          width={620}
-          flexDirection="column"
-          padding={20}
-          gap={8}
-          backgroundColor={SURFACE}
-          borderRadius={16}
-        >
-          <PanelText fontSize={24} fontWeight="semi-bold" color={INK}>
-            {t('share.title', { name: dataspace.name })}
-          </PanelText>
+    <Panel3D
+      position={SHARE_PANEL_POSITION}
+      rotationY={-1.9}
+      width={620}
+      title={t('share.title', { name: dataspace.name })}
+    >
+      <PanelText fontSize={17} color={MUTED}>
+        {t('share.people', { count: members.length })}
+      </PanelText>
+      {members.map((m) => (
+        <PanelText key={m.identity_id} fontSize={18} color={INK}>
+          {`${m.name} · ${t(`memberRoles.${m.role}`)}`}
+        </PanelText>
+      ))}
+      {invitations.length > 0 && (
+        <Container ref={named('xr-share-pending')} flexDirection="column" gap={4}>
           <PanelText fontSize={17} color={MUTED}>
-            {t('share.people', { count: members.length })}
+            {t('share.pending')}
           </PanelText>
-          {members.map((m) => (
-            <PanelText key={m.identity_id} fontSize={18} color={INK}>
-              {`${m.name} · ${t(`memberRoles.${m.role}`)}`}
+          {invitations.map((i) => (
+            <PanelText key={i.id} fontSize={18} color={INK}>
+              {`${i.invitee_email} · ${t(`memberRoles.${i.role}`)}`}
             </PanelText>
           ))}
-          {invitations.length > 0 && (
-            <Container ref={named('xr-share-pending')} flexDirection="column" gap={4}>
-              <PanelText fontSize={17} color={MUTED}>
-                {t('share.pending')}
-              </PanelText>
-              {invitations.map((i) => (
-                <PanelText key={i.id} fontSize={18} color={INK}>
-                  {`${i.invitee_email} · ${t(`memberRoles.${i.role}`)}`}
-                </PanelText>
-              ))}
-            </Container>
-          )}
-          {!hosting ? (
-            <PanelText fontSize={17} color={MUTED}>
-              {t('share.notHost')}
-            </PanelText>
-          ) : inviting ? (
-            <>
-              <PanelText fontSize={20} fontWeight="semi-bold" color={INK}>
-                {t('share.inviteTitle')}
-              </PanelText>
-              <Container backgroundColor={roomColors.muted} borderRadius={8} padding={10} minHeight={44}>
-                <PanelText ref={named('xr-share-email')} fontSize={19} color={email ? INK : MUTED}>
-                  {email ? `${email}|` : t('share.emailPlaceholder')}
-                </PanelText>
-              </Container>
-              <Container flexDirection="row" gap={8} alignItems="center">
-                <PanelText fontSize={17} color={MUTED}>
-                  {t('share.role')}
-                </PanelText>
-                <PanelButton3D
-                  name="xr-share-role"
-                  label={`${t(`memberRoles.${role}`)} »`}
-                  onPress={nextRole}
-                />
-              </Container>
-              <KeyboardForm3D
-                name="xr-share"
-                value={email}
-                onChange={setEmail}
-                maxLength={EMAIL_MAX_CHARS}
-                sendLabel={t('share.send')}
-                onCancel={() => setInviting(false)}
-                onSend={send}
-              />
-            </>
-          ) : (
-            <PanelButton3D
-              name="xr-share-invite"
-              label={t('share.inviteTitle')}
-              onPress={() => {
-                share.clearError();
-                setSent(null);
-                setInviting(true);
-              }}
-            />
-          )}
-          {sent && (
-            <PanelText ref={named('xr-share-sent')} fontSize={17} color={SUCCESS}>
-              {t('share.sent', { email: sent })}
-            </PanelText>
-          )}
-          {error && (
-            <PanelText fontSize={17} color={ERROR}>
-              {errorText(error)}
-            </PanelText>
-          )}
         </Container>
-      </PanelLod>
-    </group>
+      )}
+      {!hosting ? (
+        <PanelText fontSize={17} color={MUTED}>
+          {t('share.notHost')}
+        </PanelText>
+      ) : inviting ? (
+        <>
+          <PanelText fontSize={20} fontWeight="semi-bold" color={INK}>
+            {t('share.inviteTitle')}
+          </PanelText>
+          <Container backgroundColor={roomColors.muted} borderRadius={8} padding={10} minHeight={44}>
+            <PanelText ref={named('xr-share-email')} fontSize={19} color={email ? INK : MUTED}>
+              {email ? `${email}|` : t('share.emailPlaceholder')}
+            </PanelText>
+          </Container>
+          <Container flexDirection="row" gap={8} alignItems="center">
+            <PanelText fontSize={17} color={MUTED}>
+              {t('share.role')}
+            </PanelText>
+            <PanelButton3D name="xr-share-role" label={`${t(`memberRoles.${role}`)} »`} onPress={nextRole} />
+          </Container>
+          <KeyboardForm3D
+            name="xr-share"
+            value={email}
+            onChange={setEmail}
+            maxLength={EMAIL_MAX_CHARS}
+            sendLabel={t('share.send')}
+            onCancel={() => setInviting(false)}
+            onSend={send}
+          />
+        </>
+      ) : (
+        <PanelButton3D
+          name="xr-share-invite"
+          label={t('share.inviteTitle')}
+          onPress={() => {
+            share.clearError();
+            setSent(null);
+            setInviting(true);
+          }}
+        />
+      )}
+      {sent && (
+        <PanelText ref={named('xr-share-sent')} fontSize={17} color={SUCCESS}>
+          {t('share.sent', { email: sent })}
+        </PanelText>
+      )}
+      {error && (
+        <PanelText fontSize={17} color={ERROR}>
+          {errorText(error)}
+        </PanelText>
+      )}
+    </Panel3D>
   );
 }

@@ -1,15 +1,26 @@
-import { Container } from '@react-three/uikit';
+import { orderInfoKey, reversePainterSortStableCacheKey } from '@pmndrs/uikit/dist/order.js';
+import { useFrame, useThree } from '@react-three/fiber';
+import { Container, type VanillaContainer } from '@react-three/uikit';
 import { PanelButton3D } from '../spatial/PanelButton3D.tsx';
-import { PanelText } from '../spatial/panelLod.tsx';
-import { useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import { Color, Mesh, MeshBasicMaterial, PlaneGeometry, type CanvasTexture, type Object3D } from 'three';
 import { useTranslation } from 'react-i18next';
 import { ACCENT, BORDER, INK, SURFACE_ACTIVE } from '../spatial/spatialText.ts';
+import { PanelText } from '../spatial/panelLod.tsx';
 import { roomColors } from '../spatial/uikitTheme.ts';
-import { named, usePress } from './named.ts';
+import {
+  KEY_GAP_PX,
+  KEY_PX,
+  createKeyboardTexture,
+  drawKeyboard,
+  keyboardSize,
+  type KeyColors,
+  type KeyFace,
+} from './keyboardTexture.ts';
+import { usePress } from './named.ts';
 
 /** Keys by row; French letters on their own row so a headset user can write either language. */
 const ROWS: readonly string[] = ['1234567890', 'qwertyuiop', "asdfghjkl'", 'zxcvbnm,.?', 'éèàçêù-:!@'];
-const KEY_PX = 46;
 
 /** Longest text the keyboard builds (a thread message's cap is the API's; this keeps the panel readable). */
 export const KEYBOARD_MAX_CHARS = 500;
@@ -81,35 +92,220 @@ export function VirtualKeyboard3D({
     const { text, at } = now();
     caret?.onCaret(step(text, at));
   };
+  const letter = (char: string): KeySpec => ({
+    name: `${prefix}-${char}`,
+    label: shift ? char.toUpperCase() : char,
+    width: KEY_PX,
+    active: false,
+    onPress: () => type(char),
+  });
+  const rows: KeySpec[][] = [
+    ...ROWS.map((row) => [...row].map(letter)),
+    [
+      {
+        name: `${prefix}-shift`,
+        label: t('xrKeyboard.shift'),
+        width: 110,
+        active: shift,
+        onPress: () => setShift(!shift),
+      },
+      ...(caret
+        ? [
+            {
+              name: `${prefix}-left`,
+              label: '‹',
+              width: KEY_PX,
+              active: false,
+              onPress: () => move(stepBack),
+            },
+          ]
+        : []),
+      {
+        name: `${prefix}-space`,
+        label: t('xrKeyboard.space'),
+        width: 260,
+        active: false,
+        onPress: () => type(' '),
+      },
+      ...(caret
+        ? [
+            {
+              name: `${prefix}-right`,
+              label: '›',
+              width: KEY_PX,
+              active: false,
+              onPress: () => move(stepForward),
+            },
+          ]
+        : []),
+      {
+        name: `${prefix}-backspace`,
+        label: t('xrKeyboard.backspace'),
+        width: 110,
+        active: false,
+        onPress: erase,
+      },
+    ],
+  ];
+  const texture = useKeyboardTexture(rows);
+  const box = useRef<VanillaContainer>(null);
+  const [keys] = useState<VanillaContainer[]>(() => []);
+  const { width, height } = keyboardSize(rows);
   return (
-    <Container flexDirection="column" gap={6} alignItems="center">
-      {ROWS.map((row) => (
-        <Container key={row} flexDirection="row" gap={6}>
-          {[...row].map((char) => (
-            <Key
-              key={char}
-              name={`${prefix}-${char}`}
-              label={shift ? char.toUpperCase() : char}
-              onPress={() => type(char)}
-            />
+    <Container
+      ref={box}
+      flexDirection="column"
+      gap={KEY_GAP_PX}
+      alignItems="center"
+      width={width}
+      height={height}
+    >
+      {rows.map((row, r) => (
+        <Container key={r} flexDirection="row" gap={KEY_GAP_PX}>
+          {row.map((key) => (
+            <Key key={key.name} spec={key} keys={keys} faced={texture !== null} />
           ))}
         </Container>
       ))}
-      <Container flexDirection="row" gap={6}>
-        <Key
-          name={`${prefix}-shift`}
-          label={t('xrKeyboard.shift')}
-          width={110}
-          active={shift}
-          onPress={() => setShift(!shift)}
-        />
-        {caret && <Key name={`${prefix}-left`} label="‹" onPress={() => move(stepBack)} />}
-        <Key name={`${prefix}-space`} label={t('xrKeyboard.space')} width={260} onPress={() => type(' ')} />
-        {caret && <Key name={`${prefix}-right`} label="›" onPress={() => move(stepForward)} />}
-        <Key name={`${prefix}-backspace`} label={t('xrKeyboard.backspace')} width={110} onPress={erase} />
-      </Container>
+      {texture && <KeyboardFace box={box} keys={keys} texture={texture} />}
     </Container>
   );
+}
+
+/** The face quad's geometry (1 x 1, scaled to the keyboard by the box's matrix), shared by every keyboard. */
+const facePlane = new PlaneGeometry(1, 1);
+/**
+ * Where the face sorts among its panel's uikit parts (reversePainterSortStable): after the panel's own
+ * surfaces and texts (z index 0, as an Image would), before the keys' hover tints (z index 1).
+ */
+const FACE_ORDER = {
+  value: { majorIndex: 0, minorIndex: Number.MAX_SAFE_INTEGER, elementType: 1, patchIndex: 0 },
+};
+
+/** True when `o` and every ancestor are visible (a hidden panel hides its keyboard's face too). */
+function shown(o: Object3D | null): boolean {
+  for (let p = o; p; p = p.parent) if (!p.visible) return false;
+  return o !== null;
+}
+
+/**
+ * The keyboard's face: ONE quad with the keys' texture, drawn over the keyboard's box. uikit containers
+ * take no other children, so the quad lives in the scene and follows the box's world matrix as it is
+ * rendered (uikit computes it during the frame's matrix update, so it is copied in onBeforeRender),
+ * sorted with the box's panel as a uikit Image would be. Rays pass through it to the keys.
+ */
+function KeyboardFace({
+  box,
+  keys,
+  texture,
+}: {
+  box: RefObject<VanillaContainer | null>;
+  /** The keys' containers (KeyboardKeys registers them). */
+  keys: readonly VanillaContainer[];
+  texture: CanvasTexture<OffscreenCanvas>;
+}) {
+  const scene = useThree((s) => s.scene);
+  const [face] = useState(() => {
+    const mesh = new Mesh(
+      facePlane,
+      new MeshBasicMaterial({ map: texture, transparent: true, depthWrite: false, toneMapped: false }),
+    );
+    mesh.name = 'keyboard-face';
+    mesh.matrixAutoUpdate = false;
+    mesh.matrixWorldAutoUpdate = false;
+    mesh.frustumCulled = false;
+    mesh.visible = false;
+    mesh.raycast = () => {};
+    return mesh;
+  });
+  useEffect(() => {
+    face.material.map = texture;
+    face.material.needsUpdate = true;
+  }, [face, texture]);
+  useEffect(() => {
+    scene.add(face);
+    return () => {
+      scene.remove(face);
+    };
+  }, [scene, face]);
+  useEffect(() => () => face.material.dispose(), [face]);
+  useEffect(() => {
+    face.onBeforeRender = () => {
+      const b = box.current;
+      if (!b) return;
+      // a uikit component's world matrix is its panel's (the unit quad scaled to its box); uikit
+      // computes it only for components that draw, which this box (and its keys) no longer do
+      b.updateWorldMatrix(false, false);
+      face.matrixWorld.copy(b.matrixWorld);
+    };
+  }, [face, box]);
+  useFrame(() => {
+    // the keys draw nothing until hovered, so uikit leaves their world matrices alone: kept current
+    // here for whatever reads a key's place (end-to-end tests aim a controller at it)
+    for (let i = 0; i < keys.length; i++) keys[i]!.updateWorldMatrix(false, false);
+    const b = box.current;
+    // uikit hides its own containers that draw nothing (these keys): the box's visibility is uikit's
+    // isVisible, and above the uikit root the scene's own
+    const visible =
+      b !== null && b.isVisible.value && b.size.value !== undefined && shown(b.root.peek().component.parent);
+    face.visible = visible;
+    if (!visible) return;
+    const tagged = face as unknown as Record<symbol, unknown>;
+    tagged[reversePainterSortStableCacheKey] = b.root;
+    tagged[orderInfoKey] = FACE_ORDER;
+  });
+  return null;
+}
+
+/** A key: its name (for tests), what its face shows (keyboardTexture.ts) and what a press does. */
+interface KeySpec extends KeyFace {
+  readonly name: string;
+  readonly onPress: () => void;
+}
+
+/** A colour as the canvas takes it (the tokens' roles are CSS colour strings already). */
+function cssColor(c: string | number | Color | readonly number[]): string {
+  if (typeof c === 'string') return c;
+  return `#${(Array.isArray(c) ? new Color().fromArray(c) : new Color(c as number | Color)).getHexString()}`;
+}
+
+/** The theme's colours for the keys' faces, read from the uikit signals the panels use. */
+function keyColors(): KeyColors {
+  return {
+    face: cssColor(SURFACE_ACTIVE.value),
+    border: cssColor(BORDER.value),
+    ink: cssColor(INK.value),
+    activeFace: cssColor(ACCENT.value),
+    activeInk: cssColor(roomColors.primaryForeground.value),
+  };
+}
+
+/**
+ * The keyboard's texture, drawn again when a label or the shift state changes (the key faces as a
+ * string) or the theme does; disposed with the keyboard.
+ */
+function useKeyboardTexture(rows: readonly (readonly KeyFace[])[]) {
+  const [texture] = useState(createKeyboardTexture);
+  const latest = useRef(rows);
+  latest.current = rows;
+  const faces = rows.map((row) => row.map((k) => `${k.label}|${k.width}|${k.active}`).join(' ')).join('\n');
+  const [scheme, setScheme] = useState(0);
+  useEffect(() => {
+    // the theme's roles are signals: a scheme change draws the faces again
+    const stops = [SURFACE_ACTIVE, BORDER, INK, ACCENT, roomColors.primaryForeground].map((signal) => {
+      let first = true;
+      return signal.subscribe(() => {
+        if (first) first = false;
+        else setScheme((n) => n + 1);
+      });
+    });
+    return () => stops.forEach((stop) => stop());
+  }, []);
+  useEffect(() => {
+    if (texture) drawKeyboard(texture, latest.current, keyColors());
+  }, [texture, faces, scheme]);
+  useEffect(() => () => texture?.dispose(), [texture]);
+  return texture;
 }
 
 /**
@@ -146,38 +342,53 @@ export function KeyboardForm3D({
   );
 }
 
-function Key({
-  name,
-  label,
-  onPress,
-  width = KEY_PX,
-  active = false,
-}: {
-  name: string;
-  label: string;
-  onPress: () => void;
-  width?: number;
-  active?: boolean;
-}) {
-  const press = usePress(onPress);
+function Key({ spec, keys, faced }: { spec: KeySpec; keys: VanillaContainer[]; faced: boolean }) {
+  const press = usePress(spec.onPress);
+  const ref = useRef<VanillaContainer>(null);
+  useEffect(() => {
+    const key = ref.current;
+    if (!key) return;
+    key.name = spec.name;
+    keys.push(key);
+    return () => void keys.splice(keys.indexOf(key), 1);
+  }, [keys, spec.name]);
+  if (faced) {
+    // the face is in the keyboard's texture: the key draws only the hover tint over it
+    return (
+      <Container
+        ref={ref}
+        width={spec.width}
+        height={KEY_PX}
+        borderRadius={8}
+        zIndex={1}
+        hover={{ backgroundColor: roomColors.ring, opacity: 0.45 }}
+        cursor="pointer"
+        {...press}
+      />
+    );
+  }
+  // no 2D canvas to draw the faces on (jsdom): the key draws its own face
   return (
     <Container
-      ref={named(name)}
-      width={width}
+      ref={ref}
+      width={spec.width}
       height={KEY_PX}
       alignItems="center"
       justifyContent="center"
       borderRadius={8}
       borderWidth={1}
       borderColor={BORDER}
-      backgroundColor={active ? ACCENT : SURFACE_ACTIVE}
+      backgroundColor={spec.active ? ACCENT : SURFACE_ACTIVE}
       hover={{ backgroundColor: roomColors.ring }}
       cursor="pointer"
       {...press}
     >
-      {/* too small to read (a far panel): the key without its letter, one quad fewer per key */}
-      <PanelText fontSize={20} lines={width !== KEY_PX} color={active ? roomColors.primaryForeground : INK}>
-        {label}
+      <PanelText
+        fontSize={20}
+        lines={spec.width !== KEY_PX}
+        color={spec.active ? roomColors.primaryForeground : INK}
+      >
+        {spec.label}
       </PanelText>
     </Container>
   );

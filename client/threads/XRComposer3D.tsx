@@ -1,16 +1,16 @@
 import { Container } from '@react-three/uikit';
-import { useRef, useState } from 'react';
-import type { Group } from 'three';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import { useDataspace, useDataspaceStore } from '../room/DataspaceContext.ts';
-import { ACCENT, ERROR, INK, MUTED, SUCCESS, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
+import { ACCENT, ERROR, INK, MUTED, SUCCESS } from '../spatial/spatialText.ts';
+import { Panel3D } from '../spatial/Panel3D.tsx';
 import { roomColors } from '../spatial/uikitTheme.ts';
 import { useErrorText } from '../ui/ErrorNotice.tsx';
 import { useTaskName } from './EstimateReview.tsx';
 import { named, usePress } from './named.ts';
 import { VirtualKeyboard3D } from './VirtualKeyboard3D.tsx';
-import { PanelLod, PanelText } from '../spatial/panelLod.tsx';
+import { PanelText } from '../spatial/panelLod.tsx';
 
 type Mode = 'closed' | 'write' | 'act';
 
@@ -53,135 +53,119 @@ export function XRComposer3D({ threadId }: { threadId: string | null }) {
     if (await ds.confirmDraft()) open('closed');
   };
   const estimate = draft?.estimate ?? null;
-  const at = useRef<Group>(null);
   return (
-    <group ref={at} position={[0, 1.02, -0.82]} rotation-x={-0.55}>
-      <PanelLod at={at}>
-        <Container
-          {...panelFontProps()}
-          anchorY="top"
-          width={620}
-          flexDirection="column"
-          padding={20}
-          gap={10}
-          backgroundColor={SURFACE}
-          borderRadius={16}
-        >
-          <Container flexDirection="row" gap={10}>
-            <Action
-              name="xr-write"
-              label={t('xrComposer.write')}
-              active={mode === 'write'}
-              onPress={() => open('write')}
-            />
-            <Action
-              name="xr-act"
-              label={t('xrComposer.act')}
-              active={mode === 'act'}
-              onPress={() => open('act')}
-            />
-            {mode !== 'closed' && (
-              <Action name="xr-close" label={t('common.cancel')} onPress={() => open('closed')} />
-            )}
-          </Container>
-          {lastRun && mode === 'closed' && (
-            <PanelText ref={named('xr-receipt')} fontSize={18} color={SUCCESS}>
-              {t('xrComposer.receipt', {
-                agent: lastRun.agentName,
-                used: fmt.tokens(lastRun.run.tokens.used),
-                estimated: fmt.tokens(lastRun.run.tokens.estimated),
-              })}
+    <Panel3D position={[0, 1.02, -0.82]} rotationX={-0.55} anchorY="top" width={620} gap={10}>
+      <Container flexDirection="row" gap={10}>
+        <Action
+          name="xr-write"
+          label={t('xrComposer.write')}
+          active={mode === 'write'}
+          onPress={() => open('write')}
+        />
+        <Action
+          name="xr-act"
+          label={t('xrComposer.act')}
+          active={mode === 'act'}
+          onPress={() => open('act')}
+        />
+        {mode !== 'closed' && (
+          <Action name="xr-close" label={t('common.cancel')} onPress={() => open('closed')} />
+        )}
+      </Container>
+      {lastRun && mode === 'closed' && (
+        <PanelText ref={named('xr-receipt')} fontSize={18} color={SUCCESS}>
+          {t('xrComposer.receipt', {
+            agent: lastRun.agentName,
+            used: fmt.tokens(lastRun.run.tokens.used),
+            estimated: fmt.tokens(lastRun.run.tokens.estimated),
+          })}
+        </PanelText>
+      )}
+      {mode === 'act' && (
+        <Container flexDirection="row" gap={10} alignItems="center">
+          <PanelText fontSize={18} color={MUTED}>
+            {t('governed.agent')}
+          </PanelText>
+          <Action
+            name="xr-next-agent"
+            label={agent ? `${agent.name} »` : t('xrComposer.noAgent')}
+            onPress={() => {
+              ds.cancelDraft();
+              setAgentIndex((i) => i + 1);
+            }}
+          />
+        </Container>
+      )}
+      {mode !== 'closed' && (
+        <>
+          <Container backgroundColor={roomColors.muted} borderRadius={8} padding={10} minHeight={48}>
+            <PanelText ref={named('xr-draft-text')} fontSize={20} color={text ? INK : MUTED}>
+              {text ? `${text}|` : t(mode === 'write' ? 'xrComposer.messageHint' : 'xrComposer.intentHint')}
             </PanelText>
-          )}
-          {mode === 'act' && (
-            <Container flexDirection="row" gap={10} alignItems="center">
-              <PanelText fontSize={18} color={MUTED}>
-                {t('governed.agent')}
-              </PanelText>
-              <Action
-                name="xr-next-agent"
-                label={agent ? `${agent.name} »` : t('xrComposer.noAgent')}
-                onPress={() => {
-                  ds.cancelDraft();
-                  setAgentIndex((i) => i + 1);
-                }}
-              />
+          </Container>
+          {mode === 'act' && draft && (
+            <Container ref={named('xr-estimate')} flexDirection="column" gap={4}>
+              {!estimate ? (
+                <PanelText fontSize={18} color={MUTED}>
+                  {t('governed.estimating')}
+                </PanelText>
+              ) : (
+                <>
+                  <Line label={t('governed.task')}>
+                    {estimate.taskType ? taskName(estimate.taskType) : t('governed.taskUnclear')}
+                  </Line>
+                  <Line label={t('governed.quality')}>
+                    {t('governed.qualityValue', {
+                      value: fmt.number(estimate.encoded.eqs),
+                      min: fmt.number(estimate.encoded.minEqs),
+                    })}
+                  </Line>
+                  <Line label={t('governed.cost')}>
+                    {estimate.estimate
+                      ? t('governed.costValue', {
+                          count: estimate.estimate.tokens,
+                          tokens: fmt.tokens(estimate.estimate.tokens),
+                        })
+                      : t('governed.costNone')}
+                  </Line>
+                  <Line label={t('governed.balance')}>
+                    {t('tokens.amount', {
+                      count: estimate.balance.available,
+                      value: fmt.tokens(estimate.balance.available),
+                    })}
+                  </Line>
+                  <Line label={t('governed.verdict')} color={estimate.refusal ? ERROR : SUCCESS}>
+                    {estimate.refusal
+                      ? errorText({ code: estimate.refusal.code, message: estimate.refusal.message })
+                      : t('governed.accepted')}
+                  </Line>
+                </>
+              )}
             </Container>
           )}
-          {mode !== 'closed' && (
-            <>
-              <Container backgroundColor={roomColors.muted} borderRadius={8} padding={10} minHeight={48}>
-                <PanelText ref={named('xr-draft-text')} fontSize={20} color={text ? INK : MUTED}>
-                  {text
-                    ? `${text}|`
-                    : t(mode === 'write' ? 'xrComposer.messageHint' : 'xrComposer.intentHint')}
-                </PanelText>
-              </Container>
-              {mode === 'act' && draft && (
-                <Container ref={named('xr-estimate')} flexDirection="column" gap={4}>
-                  {!estimate ? (
-                    <PanelText fontSize={18} color={MUTED}>
-                      {t('governed.estimating')}
-                    </PanelText>
-                  ) : (
-                    <>
-                      <Line label={t('governed.task')}>
-                        {estimate.taskType ? taskName(estimate.taskType) : t('governed.taskUnclear')}
-                      </Line>
-                      <Line label={t('governed.quality')}>
-                        {t('governed.qualityValue', {
-                          value: fmt.number(estimate.encoded.eqs),
-                          min: fmt.number(estimate.encoded.minEqs),
-                        })}
-                      </Line>
-                      <Line label={t('governed.cost')}>
-                        {estimate.estimate
-                          ? t('governed.costValue', {
-                              count: estimate.estimate.tokens,
-                              tokens: fmt.tokens(estimate.estimate.tokens),
-                            })
-                          : t('governed.costNone')}
-                      </Line>
-                      <Line label={t('governed.balance')}>
-                        {t('tokens.amount', {
-                          count: estimate.balance.available,
-                          value: fmt.tokens(estimate.balance.available),
-                        })}
-                      </Line>
-                      <Line label={t('governed.verdict')} color={estimate.refusal ? ERROR : SUCCESS}>
-                        {estimate.refusal
-                          ? errorText({ code: estimate.refusal.code, message: estimate.refusal.message })
-                          : t('governed.accepted')}
-                      </Line>
-                    </>
-                  )}
-                </Container>
-              )}
-              {error && (
-                <PanelText fontSize={18} color={ERROR}>
-                  {errorText(error)}
-                </PanelText>
-              )}
-              <VirtualKeyboard3D value={text} onChange={setText} />
-              <Container flexDirection="row" gap={10} justifyContent="flex-end">
-                {mode === 'write' && (
-                  <Action name="xr-post" label={t('xrComposer.post')} primary onPress={() => void post()} />
-                )}
-                {mode === 'act' && <Action name="xr-review" label={t('governed.review')} onPress={review} />}
-                {mode === 'act' && estimate?.accepted && (
-                  <Action
-                    name="xr-confirm"
-                    label={t('governed.confirm')}
-                    primary
-                    onPress={() => void confirm()}
-                  />
-                )}
-              </Container>
-            </>
+          {error && (
+            <PanelText fontSize={18} color={ERROR}>
+              {errorText(error)}
+            </PanelText>
           )}
-        </Container>
-      </PanelLod>
-    </group>
+          <VirtualKeyboard3D value={text} onChange={setText} />
+          <Container flexDirection="row" gap={10} justifyContent="flex-end">
+            {mode === 'write' && (
+              <Action name="xr-post" label={t('xrComposer.post')} primary onPress={() => void post()} />
+            )}
+            {mode === 'act' && <Action name="xr-review" label={t('governed.review')} onPress={review} />}
+            {mode === 'act' && estimate?.accepted && (
+              <Action
+                name="xr-confirm"
+                label={t('governed.confirm')}
+                primary
+                onPress={() => void confirm()}
+              />
+            )}
+          </Container>
+        </>
+      )}
+    </Panel3D>
   );
 }
 

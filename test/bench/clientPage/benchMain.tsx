@@ -1,6 +1,7 @@
 import { Canvas, useThree } from '@react-three/fiber';
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { Scene, WebGLRenderer } from 'three';
 import { AvatarInstances } from '../../../client/avatars/AvatarInstances.tsx';
 import { loadUiFont } from '../../../client/app/loadUiFont.ts';
 import { ObjectInstances } from '../../../client/objects/ObjectInstances.tsx';
@@ -32,6 +33,13 @@ declare global {
   interface Window {
     runBench?: (frames: number) => Promise<BenchResult>;
     benchError?: string;
+    /** The scene and a frame stepper, for profiling scripts (BENCH_PROFILE). */
+    benchProbe?: {
+      scene: Scene;
+      gl: WebGLRenderer;
+      advance: (t: number) => void;
+      settle: () => Promise<void>;
+    };
   }
 }
 
@@ -59,7 +67,7 @@ const SETTLE_MS = 2_000;
 const SETTLE_MAX_MS = 30_000;
 
 function Driver({ crowd }: { crowd: ReturnType<typeof createCrowdSimulation> }) {
-  const { advance, gl, camera } = useThree();
+  const { advance, gl, camera, scene: threeScene } = useThree();
   useEffect(() => {
     const view = VIEWS[scene] ?? VIEWS.room!;
     camera.position.set(...view.from);
@@ -84,6 +92,7 @@ function Driver({ crowd }: { crowd: ReturnType<typeof createCrowdSimulation> }) 
     };
     const context = gl.getContext();
     const pixel = new Uint8Array(4);
+    window.benchProbe = { scene: threeScene, gl, advance, settle };
     window.runBench = async (frames) => {
       await settle();
       const times: number[] = [];
@@ -113,7 +122,7 @@ function Driver({ crowd }: { crowd: ReturnType<typeof createCrowdSimulation> }) 
         frames,
       };
     };
-  }, [advance, gl, camera, crowd]);
+  }, [advance, gl, camera, crowd, threeScene]);
   return null;
 }
 

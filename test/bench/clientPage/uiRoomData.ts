@@ -100,7 +100,8 @@ export const workspaces = Array.from({ length: WORKSPACES }, (_, w) => ({
     row<Panel>({
       id: id(7100 + w * 10 + p),
       workspace_id: id(7000 + w),
-      kind: 'note',
+      // a kind the database accepts (panels_kind_check): 'notes', as the product writes it
+      kind: 'notes',
       title: `Panneau ${p + 1}`,
       content: { text: 'Liste des tâches du chantier' },
       position: p,

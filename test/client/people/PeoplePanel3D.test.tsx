@@ -66,7 +66,7 @@ describe('PeoplePanel3D', () => {
   it('offers a moderator mute and remove for everyone but the host and itself, and mute all', async () => {
     const { store } = peopleAs('moderator');
     const r = await ReactThreeTestRenderer.create(<PeoplePanel3D people={store} voice={null} />);
-    await r.advanceFrames(1, 16);
+    await ReactThreeTestRenderer.act(() => r.advanceFrames(1, 16));
     const shown = names(r.scene.instance);
     expect(shown).toEqual(
       expect.arrayContaining([
@@ -87,7 +87,7 @@ describe('PeoplePanel3D', () => {
     const participant = await ReactThreeTestRenderer.create(
       <PeoplePanel3D people={peopleAs('participant').store} voice={null} />,
     );
-    await participant.advanceFrames(1, 16);
+    await ReactThreeTestRenderer.act(() => participant.advanceFrames(1, 16));
     const asParticipant = names(participant.scene.instance);
     expect(asParticipant).toContain('xr-chat-write');
     expect(asParticipant.filter((n) => n.startsWith('xr-mute') || n.startsWith('xr-kick'))).toEqual([]);
@@ -95,7 +95,7 @@ describe('PeoplePanel3D', () => {
     const viewer = await ReactThreeTestRenderer.create(
       <PeoplePanel3D people={peopleAs('viewer').store} voice={null} writing />,
     );
-    await viewer.advanceFrames(1, 16);
+    await ReactThreeTestRenderer.act(() => viewer.advanceFrames(1, 16));
     expect(names(viewer.scene.instance).filter((n) => n.startsWith('xr-chat'))).toEqual(['xr-chat-log']);
     await viewer.unmount();
   });
@@ -104,7 +104,7 @@ describe('PeoplePanel3D', () => {
     const r = await ReactThreeTestRenderer.create(
       <PeoplePanel3D people={peopleAs('participant').store} voice={null} writing />,
     );
-    await r.advanceFrames(1, 16);
+    await ReactThreeTestRenderer.act(() => r.advanceFrames(1, 16));
     const shown = names(r.scene.instance);
     expect(shown).toEqual(expect.arrayContaining(['xr-chat-key-a', 'xr-chat-key-space', 'xr-chat-send']));
     expect(shown.filter((n) => n.startsWith('xr-key-'))).toEqual([]);
