@@ -40,11 +40,11 @@ describe('private.ledger_charge locks', () => {
     >`select spent::int from public.token_budgets where id = ${target!.id}`;
     const scopes = sql.json({ dataspace: A1_DATASPACE });
 
-    const firstCharged = Promise.withResolvers<void>();
+    const firstCharged = Promise.withResolvers<true>();
     const secondStarted = Promise.withResolvers<number>();
     const first = sql.begin(async (tx) => {
       await tx`select private.ledger_charge(${SEED.a1}, 1000000, 60, ${scopes}, null, 60, 0)`;
-      firstCharged.resolve();
+      firstCharged.resolve(true);
       await waitsForLock(await secondStarted.promise);
     });
     const second = sql.begin(async (tx) => {
