@@ -7,21 +7,12 @@
  * and the budget's spending must count both attempts exactly once.
  */
 import { describe, expect, it } from 'vitest';
+import { deferred, waitsForLock } from '../helpers/db.ts';
 import { useIsolatedDatabase } from '../helpers/isolatedDatabase.ts';
 import { SEED, seedId } from '../helpers/personas.ts';
 
 const sql = useIsolatedDatabase('charge_locks', 3).sql();
 const A1_DATASPACE = seedId('a1', '0003');
-
-/** Resolves once backend `pid` waits for a heavyweight lock (bounded: 200 polls). */
-async function waitsForLock(pid: number): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
-    const [row] = await sql`select wait_event_type from pg_stat_activity where pid = ${pid}`;
-    if (row?.wait_event_type === 'Lock') return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`backend ${pid} never waited for a lock`);
-}
 
 describe('private.ledger_charge locks', () => {
   it('makes a concurrent charge on the same budget wait, then decide on the committed spending', async () => {
@@ -40,12 +31,12 @@ describe('private.ledger_charge locks', () => {
     >`select spent::int from public.token_budgets where id = ${target!.id}`;
     const scopes = sql.json({ dataspace: A1_DATASPACE });
 
-    const firstCharged = Promise.withResolvers<true>();
-    const secondStarted = Promise.withResolvers<number>();
+    const firstCharged = deferred<true>();
+    const secondStarted = deferred<number>();
     const first = sql.begin(async (tx) => {
       await tx`select private.ledger_charge(${SEED.a1}, 1000000, 60, ${scopes}, null, 60, 0)`;
       firstCharged.resolve(true);
-      await waitsForLock(await secondStarted.promise);
+      await waitsForLock(sql, await secondStarted.promise);
     });
     const second = sql.begin(async (tx) => {
       await firstCharged.promise;

@@ -8,7 +8,7 @@
  * aborted one side with 40P01, and under faketime, where its deadlock timer does not fire, both hung).
  */
 import { describe, expect, it } from 'vitest';
-import { useDatabase } from '../helpers/db.ts';
+import { deferred, useDatabase, waitsForLock } from '../helpers/db.ts';
 import { SEED } from '../helpers/personas.ts';
 
 const { sql } = useDatabase(3);
@@ -17,42 +17,23 @@ const ROLLBACK = new Error('rollback');
 /** Far after every seeded subscription's period: the sweep renews and grants them all (a1's too). */
 const SWEEP_AT = '2031-06-01T00:00:00Z';
 
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-/** Resolves once backend `pid` waits for a heavyweight lock (bounded: 200 polls). */
-async function waitsForLock(pid: number): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
-    const [row] = await sql`select wait_event_type from pg_stat_activity where pid = ${pid}`;
-    if (row?.wait_event_type === 'Lock') return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`backend ${pid} never waited for a lock`);
-}
-
 describe('plan functions and the ledger lock order', () => {
   it('lets a run on the same identity audit while the sweep waits for its account', async () => {
-    const runHoldsAccount = deferred();
-    const sweepPid = deferred();
-    let pid = 0;
+    const runHoldsAccount = deferred<true>();
+    const sweepPid = deferred<number>();
     const order: string[] = [];
 
     const run = sql.begin(async (tx) => {
       await tx`select 1 from private.ledger_lock_account(${SEED.a1})`;
-      runHoldsAccount.resolve();
-      await sweepPid.promise;
-      await waitsForLock(pid);
+      runHoldsAccount.resolve(true);
+      await waitsForLock(sql, await sweepPid.promise);
       await tx`select private.audit(${SEED.a1}, 'test.lock_order', 'identity', ${SEED.a1}, '{}'::jsonb)`;
       order.push('run audited');
       throw ROLLBACK;
     });
     const sweep = sql.begin(async (tx) => {
       await runHoldsAccount.promise;
-      pid = (await tx`select pg_backend_pid() as pid`)[0]!.pid as number;
-      sweepPid.resolve();
+      sweepPid.resolve((await tx`select pg_backend_pid() as pid`)[0]!.pid as number);
       await tx`select set_config('chenu.clock', ${SWEEP_AT}, true)`;
       await tx`select private.renew_subscriptions(), private.ledger_grant_plans()`;
       order.push('sweep done');
