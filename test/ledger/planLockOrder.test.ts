@@ -14,8 +14,6 @@ import { SEED } from '../helpers/personas.ts';
 const { sql } = useDatabase(3);
 
 const ROLLBACK = new Error('rollback');
-/** Far after every seeded subscription's period: the sweep renews and grants them all (a1's too). */
-const SWEEP_AT = '2031-06-01T00:00:00Z';
 
 describe('plan functions and the ledger lock order', () => {
   it('lets a run on the same identity audit while the sweep waits for its account', async () => {
@@ -34,7 +32,10 @@ describe('plan functions and the ledger lock order', () => {
     const sweep = sql.begin(async (tx) => {
       await runHoldsAccount.promise;
       sweepPid.resolve((await tx`select pg_backend_pid() as pid`)[0]!.pid as number);
-      await tx`select set_config('chenu.clock', ${SWEEP_AT}, true)`;
+      // the sweep runs a day after a1's current period ends: it renews and grants a1's subscription
+      await tx`select set_config('chenu.clock', (select (us.current_period_end + interval '1 day')::text
+                                                  from public.user_subscriptions us
+                                                  where us.identity_id = ${SEED.a1} and us.status = 'active'), true)`;
       await tx`select private.renew_subscriptions(), private.ledger_grant_plans()`;
       order.push('sweep done');
       throw ROLLBACK;
