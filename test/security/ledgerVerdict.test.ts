@@ -96,7 +96,11 @@ describe('the ledger verdict a user may ask', () => {
         where p.pronamespace = 'private'::regnamespace and p.proname like 'ledger\\_%'
           and has_function_privilege('authenticated', p.oid, 'EXECUTE')
         order by 1`;
-      expect(rows.map((r) => r.name)).toEqual(['ledger_budget_ids', 'ledger_budget_scopes', 'ledger_verdict']);
+      expect(rows.map((r) => r.name)).toEqual([
+        'ledger_budget_ids',
+        'ledger_budget_scopes',
+        'ledger_verdict',
+      ]);
     });
   });
 });
