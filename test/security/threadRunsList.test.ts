@@ -142,13 +142,14 @@ describe('thread runs list door', () => {
 
   it('refuses a cursor the API did not make, SQL-shaped or forged, and writes nothing', async () => {
     const [before] = await sql`select count(*)::int as n from public.agent_executions`;
+    const stamp = new Date().toISOString();
     const forged = [
       "' or 1=1 --",
       "1'); delete from public.agent_executions; --",
-      Buffer.from(`["2026-01-01T00:00:00Z' or 1=1 --","${run}"]`).toString('base64url'),
+      Buffer.from(`["${stamp}' or 1=1 --","${run}"]`).toString('base64url'),
       Buffer.from(JSON.stringify(['not a date', run])).toString('base64url'),
-      Buffer.from(JSON.stringify(['2026-01-01T00:00:00Z', "x' or '1'='1"])).toString('base64url'),
-      Buffer.from(JSON.stringify({ created_at: '2026-01-01T00:00:00Z', id: run })).toString('base64url'),
+      Buffer.from(JSON.stringify([stamp, "x' or '1'='1"])).toString('base64url'),
+      Buffer.from(JSON.stringify({ created_at: stamp, id: run })).toString('base64url'),
       'A'.repeat(5000),
     ];
     for (const cursor of forged) {
@@ -158,7 +159,10 @@ describe('thread runs list door', () => {
     }
     // a well-made cursor answers from where it points, nothing more: before every run, an empty
     // page for the member, the stranger's 404 for anyone else
-    const real = encodeKeysetCursor('2000-01-01T00:00:00.000000+00:00', crypto.randomUUID());
+    const real = encodeKeysetCursor(
+      new Date(Date.now() - 365 * 86_400_000).toISOString(),
+      crypto.randomUUID(),
+    );
     const r = await list(bob, { thread_id: place.thread, cursor: real });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ data: [], next_cursor: null });

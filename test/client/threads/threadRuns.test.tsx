@@ -45,7 +45,7 @@ function run(status: AgentRun['status'], over: Partial<AgentRun> = {}): AgentRun
     runner_identity_id: null,
     started_at: null,
     finished_at: null,
-    created_at: '2026-01-01T00:00:00.000Z',
+    created_at: new Date().toISOString(),
     ...over,
   };
 }
