@@ -22,6 +22,7 @@ import {
   SpatialState,
 } from '../../shared/schema/SpatialState.ts';
 import type { Admission } from '../realtime/roomAccess.ts';
+import { isPlainPose } from '../../shared/protocol/poseCheck.ts';
 import { registerGuardedMessages, sendError } from '../realtime/guardedMessages.ts';
 import { realtimeDeps, type RealtimeDeps } from '../realtime/realtimeContext.ts';
 import { authenticateJoin, RoomSeats, type RoomAuth } from '../realtime/RoomSeats.ts';
@@ -200,6 +201,7 @@ export class SpatialRoom extends Room<{ state: SpatialState }> {
       new Set(['pose']),
       this.deps.timings,
       (client, type, msg) => this.dispatch(client, type, msg),
+      { pose: isPlainPose },
     );
     this.unsubscribe.push(
       this.deps.bridge.subscribe(`dataspace:${dataspaceId}`, (event) =>

@@ -29,7 +29,11 @@ import { encodeCost } from './encodeCost.ts';
 
 type EncodeResult = ReturnType<typeof encodeCost>;
 
-const LADDER = [50, 100, 150, 200, 250, 300, 400, 500, 600, 800];
+/**
+ * Room sizes tried, in steps of 50 up to 600 (a capacity is known to within 50 where the two rooms'
+ * capacities lie: with steps of 100 there, the ratio could only read 0.67, 0.75 or 0.8).
+ */
+const LADDER = [50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 550, 600, 800];
 const PROBES = 4;
 const WARMUP_MS = 2500;
 const MEASURE_MS = 5000;
