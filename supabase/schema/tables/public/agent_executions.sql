@@ -13,5 +13,6 @@ grant delete, insert, maintain, references, select, trigger, truncate, update on
 grant select (id, identity_id, agent_id, thread_id, dataspace_id, status, intent_text, task_type, encoded_intent_id, stages, tokens_estimated, tokens_reserved, tokens_used, reservation_id, idempotency_key, result, error, started_at, finished_at, created_at, updated_at, request_hash, runner_identity_id) on public.agent_executions to authenticated;
 
 CREATE TRIGGER agent_executions_default_runner BEFORE INSERT ON public.agent_executions FOR EACH ROW EXECUTE FUNCTION private.default_runner();
+CREATE TRIGGER agent_executions_notify_review AFTER UPDATE OF status ON public.agent_executions FOR EACH ROW WHEN (((old.status IS DISTINCT FROM new.status) AND (new.status = ANY (ARRAY['awaiting_review'::text, 'approved'::text, 'rejected'::text, 'cancelled'::text, 'failed'::text, 'refused'::text])))) EXECUTE FUNCTION private.notify_run_changed();
 CREATE TRIGGER agent_executions_stamp_owner BEFORE INSERT OR UPDATE OF identity_id, user_id ON public.agent_executions FOR EACH ROW EXECUTE FUNCTION private.stamp_owner_user();
 CREATE TRIGGER agent_executions_touch_updated_at BEFORE UPDATE ON public.agent_executions FOR EACH ROW EXECUTE FUNCTION extensions.moddatetime('updated_at');
