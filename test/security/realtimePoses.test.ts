@@ -5,6 +5,9 @@
  * out-of-range numbers, missing and extra parts, strings and nulls in a part, a negative or
  * fractional echo stamp. Each is refused with an `invalid_message` error to Bob alone; Alice keeps
  * Bob's last good pose, every field of it finite, full-rate and coarse; Bob's connection stays usable.
+ * The room checks poses with a fast path first (shared/protocol/poseCheck.ts); each of these must
+ * fall through it to the zod schema, which refuses it (test/realtime/poseCheck.test.ts checks the
+ * fast path against the schema on random and hostile messages).
  */
 import type { Room as SdkRoom } from '@colyseus/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
