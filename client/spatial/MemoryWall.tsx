@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Group } from 'three';
 import { LodText } from './LodText.tsx';
 import { useSmallestReadable } from './textLod.ts';
+import { BAKE_TEXELS_PER_PX, usePanelBake } from './panelBake.ts';
 import { useViewCull } from './viewCull.ts';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
@@ -17,6 +18,7 @@ import type { MemoryItem } from '../api/chenuApi.ts';
 import { MEMORY_CARD, memoryWall } from './spatialLayout.ts';
 import { excerpt } from '../ui/text.ts';
 import { ACCENT, ERROR, MUTED, panelFontProps, px } from './spatialText.ts';
+import { BakedGroup } from './BakedGroup.tsx';
 
 /** Card colour per memory kind (the back of the card). */
 export const MEMORY_KIND_COLORS: Readonly<Record<MemoryItem['kind'], string>> = {
@@ -96,9 +98,10 @@ export function MemoryWall({
   const cards = useRef<Group>(null);
   const smallest = useSmallestReadable(cards, CARD_FONT_SIZES);
   useViewCull(cards, Math.hypot(wall.width, wall.height) / 2);
+  usePanelBake(cards, BAKE_TEXELS_PER_PX.far);
   return (
     <group name="memory-wall">
-      <group position={[0, top + 0.2, 0]}>
+      <BakedGroup position={[0, top + 0.2, 0]}>
         <Container {...panelFontProps()} flexDirection="column" alignItems="center" gap={6}>
           <Text fontSize={spatialFontSizes.sign} fontWeight="semi-bold" color={ACCENT}>
             {title}
@@ -114,7 +117,7 @@ export function MemoryWall({
             </Text>
           )}
         </Container>
-      </group>
+      </BakedGroup>
       <primitive object={mesh} />
       {items.length > 0 && (
         <group ref={cards} position={[0, 0, 0.004]}>

@@ -1,6 +1,7 @@
 import { Container, Text } from '@react-three/uikit';
 import { useRef, type ReactNode } from 'react';
 import type { Group } from 'three';
+import { PanelBakeContext, usePanelBake } from './panelBake.ts';
 import { PanelLod, PanelText } from './panelLod.tsx';
 import { INK, SURFACE, panelFontProps } from './spatialText.ts';
 
@@ -45,6 +46,7 @@ export function Panel3D({
   children: ReactNode;
 }) {
   const at = useRef<Group>(null);
+  usePanelBake(at);
   const surface = (
     <Container
       {...panelFontProps()}
@@ -77,7 +79,9 @@ export function Panel3D({
       rotation={[rotationX, rotationY, 0]}
       {...(userData ? { userData } : {})}
     >
-      {lod ? <PanelLod at={at}>{surface}</PanelLod> : surface}
+      <PanelBakeContext.Provider value={at}>
+        {lod ? <PanelLod at={at}>{surface}</PanelLod> : surface}
+      </PanelBakeContext.Provider>
     </group>
   );
 }

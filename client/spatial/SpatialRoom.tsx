@@ -17,6 +17,7 @@ import type { RoomStore } from '../state/roomStore.ts';
 import type { SpatialStore } from './spatialStore.ts';
 import { ThreadBoards } from './ThreadBoards.tsx';
 import { WorkspacePanels } from './WorkspacePanels.tsx';
+import { BakedGroup } from './BakedGroup.tsx';
 
 /**
  * Where each part of a dataspace stands in its room: the desktop viewer enters at z = 4 looking at -z,
@@ -42,13 +43,13 @@ const SIGN_Y_M = 2.95;
 /** A zone's name in large type over it (Threads, Workspaces): what is where, seen from the door. */
 function ZoneSign({ label }: { label: string }) {
   return (
-    <group position={[0, SIGN_Y_M, 0]} name="zone-sign">
+    <BakedGroup position={[0, SIGN_Y_M, 0]} name="zone-sign">
       <Container {...panelFontProps()} flexDirection="column" alignItems="center">
         <Text fontSize={spatialFontSizes.sign} fontWeight="semi-bold" color={ACCENT}>
           {label}
         </Text>
       </Container>
-    </group>
+    </BakedGroup>
   );
 }
 

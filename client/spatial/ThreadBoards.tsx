@@ -7,6 +7,7 @@ import { useDataspace, useDataspaceStore } from '../room/DataspaceContext.ts';
 import { arcPlacements } from './spatialLayout.ts';
 import { LodText } from './LodText.tsx';
 import { useSmallestReadable } from './textLod.ts';
+import { BAKE_TEXELS_PER_PX, usePanelBake } from './panelBake.ts';
 import { useViewCull } from './viewCull.ts';
 import type { Group } from 'three';
 import { tokenUseText } from '../bureau/bureauText.ts';
@@ -27,6 +28,7 @@ import {
   panelFontProps,
   px,
 } from './spatialText.ts';
+import { BakedGroup } from './BakedGroup.tsx';
 
 /** Most thread panels floating in the room (the dataspace's first open threads). */
 export const MAX_THREAD_BOARDS = 6;
@@ -65,6 +67,7 @@ function Board({
   const smallest = useSmallestReadable(at, BOARD_FONT_SIZES);
   // the board grows with its text past its minimum height: a generous bound
   useViewCull(at, Math.hypot(THREAD_BOARD.width, 2 * THREAD_BOARD.height) / 2);
+  usePanelBake(at, BAKE_TEXELS_PER_PX.far);
   const inner = px(THREAD_BOARD.width) - 44;
   // hover: a thicker accent frame, the same feedback the selected board keeps
   return (
@@ -182,13 +185,13 @@ export function ThreadBoards() {
   return (
     <group name="thread-boards">
       {shown.length === 0 && (
-        <group position={[0, 1.5, 0]}>
+        <BakedGroup position={[0, 1.5, 0]}>
           <Container {...panelFontProps()} flexDirection="column" alignItems="center" maxWidth={px(2.4)}>
             <Text fontSize={30} color={MUTED} textAlign="center">
               {translate('spatial.threadsEmpty')}
             </Text>
           </Container>
-        </group>
+        </BakedGroup>
       )}
       {placements.map((p, i) => {
         const t = shown[i]!;

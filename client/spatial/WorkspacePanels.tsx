@@ -13,11 +13,13 @@ import { lookState } from '../controls/DesktopControls.tsx';
 import { EnterButton } from './ThreadBoards.tsx';
 import { LodText } from './LodText.tsx';
 import { useSmallestReadable } from './textLod.ts';
+import { BAKE_TEXELS_PER_PX, usePanelBake } from './panelBake.ts';
 import { useViewCull } from './viewCull.ts';
 
 /** A panel's text sizes (uikit px), for its text level of detail (textLod.ts). */
 const PANEL_FONT_SIZES = [24, 26, 44] as const;
 import { ACCENT, ERROR, INK, MUTED, SURFACE, SURFACE_ACTIVE, panelFontProps, px } from './spatialText.ts';
+import { BakedGroup } from './BakedGroup.tsx';
 
 /** Frame colour per panel kind. */
 export const PANEL_KIND_COLORS: Readonly<Record<Panel['kind'], string>> = {
@@ -59,6 +61,7 @@ function FramedPanel({
   const at = useRef<Group>(null);
   const smallest = useSmallestReadable(at, PANEL_FONT_SIZES);
   useViewCull(at, Math.hypot(width, height) / 2);
+  usePanelBake(at, BAKE_TEXELS_PER_PX.far);
   const inner = px(width) - 48;
   return (
     <group ref={at}>
@@ -116,7 +119,7 @@ function WorkspaceGroup({
   const top = placements.reduce((t, p) => Math.max(t, p.y + p.height / 2), PANEL_BASE_Y);
   return (
     <group name={`workspace-${view.workspace.id}`}>
-      <group position={[0, top + 0.14, 0]}>
+      <BakedGroup position={[0, top + 0.14, 0]}>
         <Container {...panelFontProps()} flexDirection="column" alignItems="center" gap={4}>
           <Text fontSize={48} fontWeight="semi-bold" color={selected ? ACCENT : INK}>
             {view.workspace.name}
@@ -138,7 +141,7 @@ function WorkspaceGroup({
             place={`workspace:${view.workspace.id}`}
           />
         </Container>
-      </group>
+      </BakedGroup>
       {placements.map((p) => (
         <group
           key={p.id}
@@ -186,13 +189,13 @@ export function WorkspacePanels({
   return (
     <group name="workspaces">
       {(error || views.length === 0) && (
-        <group position={[0, 1.5, 0]}>
+        <BakedGroup position={[0, 1.5, 0]}>
           <Container {...panelFontProps()} flexDirection="column" alignItems="center" gap={6}>
             <Text fontSize={40} color={error ? ERROR : MUTED}>
               {error ? errorText(t, i18n, error) : t('spatial.workspacesEmpty')}
             </Text>
           </Container>
-        </group>
+        </BakedGroup>
       )}
       {laid.map(({ view, placements, x }) => (
         <group key={view.workspace.id} position={[x, 0, 0]}>

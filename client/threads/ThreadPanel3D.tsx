@@ -6,6 +6,7 @@ import { useFormat } from '../i18n/format.ts';
 import { useDataspace, useDataspaceStore, useOpenThread } from '../room/DataspaceContext.ts';
 import { ACCENT, AGENT, INK, SUCCESS, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
 import { roomColors } from '../spatial/uikitTheme.ts';
+import { usePanelBake } from '../spatial/panelBake.ts';
 import { PanelLod, PanelText } from '../spatial/panelLod.tsx';
 import { XRComposer3D } from './XRComposer3D.tsx';
 
@@ -28,6 +29,7 @@ export default function ThreadPanel3D() {
   const balance = useDataspace((s) => s.balance);
   const thread = threads.find((t) => t.id === threadId);
   const at = useRef<Group>(null);
+  usePanelBake(at);
   const next = () => {
     if (threads.length === 0) return;
     const i = threads.findIndex((t) => t.id === threadId);

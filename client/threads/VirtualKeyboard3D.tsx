@@ -7,6 +7,7 @@ import { Color, Mesh, MeshBasicMaterial, PlaneGeometry, type CanvasTexture, type
 import { useTranslation } from 'react-i18next';
 import { ACCENT, BORDER, INK, SURFACE_ACTIVE } from '../spatial/spatialText.ts';
 import { PanelText } from '../spatial/panelLod.tsx';
+import { usePanelBakeGroup } from '../spatial/panelBake.ts';
 import { roomColors } from '../spatial/uikitTheme.ts';
 import {
   KEY_GAP_PX,
@@ -205,6 +206,8 @@ function KeyboardFace({
   texture: CanvasTexture<OffscreenCanvas>;
 }) {
   const scene = useThree((s) => s.scene);
+  // inside a baked panel the face joins the panel's group, so it is baked with the keys
+  const bakeGroup = usePanelBakeGroup();
   const [face] = useState(() => {
     const mesh = new Mesh(
       facePlane,
@@ -223,11 +226,12 @@ function KeyboardFace({
     face.material.needsUpdate = true;
   }, [face, texture]);
   useEffect(() => {
-    scene.add(face);
+    const parent = bakeGroup?.current ?? scene;
+    parent.add(face);
     return () => {
-      scene.remove(face);
+      parent.remove(face);
     };
-  }, [scene, face]);
+  }, [scene, bakeGroup, face]);
   useEffect(() => () => face.material.dispose(), [face]);
   useEffect(() => {
     face.onBeforeRender = () => {

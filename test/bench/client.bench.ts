@@ -18,6 +18,8 @@
  *   indicators (speakers only); heads, hands and indicators outside the view are left out. Objects: one
  *   draw per kind of a room-space vertex batch, objects outside the view left out and slabs under 0.5 px
  *   thick on screen drawn as their two large faces.
+ *   In the full-UI scene every uikit root (room boards, walls, signs, headset panels) is the product's
+ *   baked panel (client/spatial/panelBake.ts): one textured quad, rendered again only when it changes.
  * - naive: one mesh (one draw call) per head, hand, tag, indicator and object, every part at full
  *   detail, three's per-mesh frustum culling and opaque sorting (test/bench/clientPage/NaiveRoom.tsx).
  * Run: `npm run bench:client`.
