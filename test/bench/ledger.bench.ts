@@ -244,24 +244,11 @@ async function phase(
   ms: number,
   op: (worker: number, i: number) => Promise<unknown>,
 ): Promise<PhaseResult> {
-  const run = async (until: number, counting: boolean) => {
-    let done = 0;
-    await Promise.all(
-      Array.from({ length: CONNECTIONS }, async (_, worker) => {
-        for (let i = 0; performance.now() < until; i++) {
-          await op(worker, counting ? i : -1 - i);
-          done++;
-        }
-      }),
-    );
-    return done;
-  };
-  await run(performance.now() + WARMUP_MS, false);
-  const started = performance.now();
+  // warm-up calls are numbered apart from the measured ones (their idempotency keys never repeat)
+  await loops(op, WARMUP_MS, -1e7);
   let finished = false;
   const waits = sampleWaits(() => finished);
-  const ops = await run(started + ms, true);
-  const seconds = (performance.now() - started) / 1000;
+  const { ops, seconds } = await loops(op, ms, 0);
   finished = true;
   const histogram = [...(await waits)].sort((x, y) => y[1] - x[1]).slice(0, 8);
   if (profiled) await topStatements(profiled, name);
@@ -275,6 +262,8 @@ interface Ledger {
   db: EmbeddedDb;
   sql: Sql;
   targets: Target[];
+  /** The account worker `worker`'s call `i` uses (spread over the ACCOUNTS, the same in every phase). */
+  pick: (worker: number, i: number) => Target;
   /** Phase (a)/(b)/(c)'s operation; `i` numbers the worker's calls (unique per call, never reused). */
   ops: Record<'a' | 'b' | 'c', (worker: number, i: number) => Promise<unknown>>;
 }
@@ -357,7 +346,7 @@ async function prepareLedger(dir: string, supabaseDir: string): Promise<Ledger> 
     console.log(
       `history: ${HISTORY} ledger operations in ${((performance.now() - h0) / 1000).toFixed(1)} s, then vacuum analyze`,
     );
-    return { db, sql, targets, ops };
+    return { db, sql, targets, pick, ops };
   } catch (error) {
     await sql.end({ timeout: 5 });
     await db.stop();
@@ -389,7 +378,7 @@ async function main(): Promise<void> {
   try {
     if (AGAINST) return await abRun(dir);
     ledger = await prepareLedger(dir, path.resolve('supabase'));
-    const { sql, targets, ops } = ledger;
+    const { sql, targets, pick, ops } = ledger;
     await sql.begin((tx) => tx.unsafe(FLOORS));
     await sql`analyze`;
     if (PROFILE) await sql`create extension pg_stat_statements`;
@@ -399,7 +388,6 @@ async function main(): Promise<void> {
       await sql`select pg_stat_statements_reset()`;
     }
     console.log(`${ACCOUNTS} funded accounts, ${CONNECTIONS} connections, ${PHASE_MS / 1000} s per phase`);
-    const pick = (worker: number, i: number) => targets[(worker * 7 + Math.abs(i) * 13) % ACCOUNTS]!;
 
     const baseline = await phase('baseline: one-row update, 50 rows', PHASE_MS, (worker, i) => {
       const id = ((worker * 7 + Math.abs(i) * 13) % ACCOUNTS) + 1;
