@@ -18,13 +18,31 @@ export interface ProjectKeys {
 /** Expiry of the project keys: fixed, so the anon key is the same on every start. */
 const PROJECT_KEY_EXP = 1983812996;
 
-function key(secret: string): Uint8Array {
-  return new TextEncoder().encode(secret);
+const signingKeys = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * The HMAC key of `secret`, imported once: given the raw secret, jose imports it again on every
+ * signature, which cost about as much as the signature itself on each sign-in (the loop the rooms
+ * share runs it). The verifier does the same (shared/auth).
+ */
+function signingKey(secret: string): Promise<CryptoKey> {
+  let key = signingKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    signingKeys.set(secret, key);
+  }
+  return key;
 }
 
 /** Signs claims as an HS256 JWT. */
-export function signJwt(claims: JWTPayload, secret: string): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(key(secret));
+export async function signJwt(claims: JWTPayload, secret: string): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(await signingKey(secret));
 }
 
 const verifiers = new Map<string, AccessTokenVerifier>();

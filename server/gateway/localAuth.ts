@@ -12,8 +12,9 @@
  * throttled per account and per address (`signInThrottle.ts`); bcrypt runs on libuv's thread pool
  * (`@node-rs/bcrypt`), never on the event loop the realtime rooms share. FOR LOCAL USE ONLY.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
+import type { JWTPayload } from 'jose';
 import type { Sql, TransactionSql } from 'postgres';
 import { z } from 'zod';
 import { createAuthMail, safeRedirect, type AuthMailOptions, type LinkKind } from './authMail.ts';
@@ -116,6 +117,17 @@ function userJson(u: UserRow) {
   };
 }
 
+interface SessionOptions {
+  /** The session to issue new tokens for (a refresh); a new session otherwise. */
+  sessionId?: string;
+  /** The refresh token this one replaces. */
+  parent?: string;
+  /** How the user authenticated (the `amr` claim). */
+  method?: string;
+  /** A sign-in: stamps the user's `last_sign_in_at` in the same statement. */
+  signIn?: boolean;
+}
+
 /** The local auth handlers, on one pool. */
 export function createLocalAuth(options: LocalAuthOptions) {
   const { sql, secret, accessTokenTtl, issuer } = options;
@@ -139,14 +151,9 @@ export function createLocalAuth(options: LocalAuthOptions) {
       },
     );
 
-  async function accessToken(
-    tx: TransactionSql,
-    user: UserRow,
-    sessionId: string,
-    method = 'password',
-  ): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
-    const base = {
+  /** The access token's claims before the hook: Supabase Auth's shape. */
+  function baseClaims(user: UserRow, sessionId: string, method: string, now: number) {
+    return {
       iss: issuer,
       aud: 'authenticated',
       sub: user.id,
@@ -162,38 +169,47 @@ export function createLocalAuth(options: LocalAuthOptions) {
       session_id: sessionId,
       is_anonymous: false,
     };
-    const [hook] = await tx<{ claims: Record<string, unknown> }[]>`
-      select (public.custom_access_token_hook(${tx.json({ user_id: user.id, claims: base, authentication_method: method } as never)})) -> 'claims' as claims`;
-    return signJwt(hook!.claims, secret);
   }
 
-  async function issueSession(
-    tx: TransactionSql,
-    user: UserRow,
-    sessionId?: string,
-    parent?: string,
-    method = 'password',
-  ) {
-    let sid = sessionId;
-    if (!sid) {
-      const [s] = await tx<
-        { id: string }[]
-      >`insert into auth.sessions (user_id) values (${user.id}) returning id`;
-      sid = s!.id;
-    } else {
-      await tx`update auth.sessions set updated_at = now() where id = ${sid}`;
-    }
+  /**
+   * A session's tokens: opens the session (or touches `sessionId`'s), stores its refresh token and
+   * runs the access token hook, in ONE statement, so it is atomic without a transaction of its own
+   * and costs one round trip (it was five: each costs the loop the rooms share a write and a parse).
+   * The session id is made here, so the hook sees it. `signIn` also stamps the user's
+   * `last_sign_in_at` in that statement (the password grant, which has no transaction around it).
+   */
+  async function issueSession(db: Sql | TransactionSql, user: UserRow, options: SessionOptions = {}) {
+    const { parent, method = 'password', signIn = false } = options;
+    const sid = options.sessionId ?? randomUUID();
     const refreshToken = randomBytes(24).toString('base64url');
-    await tx`insert into auth.refresh_tokens (token, user_id, session_id, parent)
-             values (${refreshToken}, ${user.id}, ${sid}, ${parent ?? null})`;
-    const token = await accessToken(tx, user, sid, method);
+    const now = Math.floor(Date.now() / 1000);
+    const event = {
+      user_id: user.id,
+      claims: baseClaims(user, sid, method, now),
+      authentication_method: method,
+    };
+    const session = options.sessionId
+      ? db`update auth.sessions set updated_at = now() where id = ${sid} returning id`
+      : db`insert into auth.sessions (id, user_id) values (${sid}, ${user.id}) returning id`;
+    const [row] = await db<{ claims: JWTPayload; issued: boolean; last_sign_in_at: Date | null }[]>`
+      with ${signIn ? db`signed_in as (update auth.users set last_sign_in_at = now() where id = ${user.id} returning last_sign_in_at),` : db``}
+        session as (${session}),
+        refresh as (insert into auth.refresh_tokens (token, user_id, session_id, parent)
+                    select ${refreshToken}, ${user.id}, session.id, ${parent ?? null} from session
+                    returning 1)
+      select (public.custom_access_token_hook(${db.json(event as never)})) -> 'claims' as claims,
+             exists (select from refresh) as issued,
+             ${signIn ? db`(select last_sign_in_at from signed_in)` : db`null::timestamptz`} as last_sign_in_at`;
+    // the session ended (or the user went) between reading and this statement: nothing was stored
+    if (!row?.issued) throw new Error('local auth: the session ended while its tokens were issued');
+    const fresh = signIn ? { ...user, last_sign_in_at: row.last_sign_in_at } : user;
     return {
-      access_token: token,
+      access_token: await signJwt(row.claims, secret),
       token_type: 'bearer',
       expires_in: accessTokenTtl,
-      expires_at: Math.floor(Date.now() / 1000) + accessTokenTtl,
+      expires_at: now + accessTokenTtl,
       refresh_token: refreshToken,
-      user: userJson(user),
+      user: userJson(fresh),
     };
   }
 
@@ -308,7 +324,7 @@ export function createLocalAuth(options: LocalAuthOptions) {
         where id = ${userId} returning *`;
       if (!user) return fail(403, 'otp_expired', 'Email link is invalid or has expired');
       const method = kind === 'recovery' ? 'recovery' : kind === 'signup' ? 'email/signup' : 'otp';
-      return { status: 200, body: await issueSession(tx, user, undefined, undefined, method) };
+      return { status: 200, body: await issueSession(tx, user, { method }) };
     }) as Promise<AuthReply>;
   }
 
@@ -385,11 +401,7 @@ export function createLocalAuth(options: LocalAuthOptions) {
     }
     await throttle.succeeded(email);
     if (!user.email_confirmed_at) return fail(400, 'email_not_confirmed', 'Email not confirmed');
-    return sql.begin(async (tx) => {
-      const [fresh] = await tx<UserRow[]>`
-        update auth.users set last_sign_in_at = now() where id = ${user.id} returning *`;
-      return { status: 200, body: await issueSession(tx, fresh!) };
-    }) as Promise<AuthReply>;
+    return { status: 200, body: await issueSession(sql, user, { signIn: true }) };
   }
 
   async function refreshGrant(body: unknown): Promise<AuthReply> {
@@ -410,7 +422,10 @@ export function createLocalAuth(options: LocalAuthOptions) {
       await tx`update auth.refresh_tokens set revoked = true, updated_at = now() where id = ${rt.id}`;
       const [user] = await tx<UserRow[]>`select * from auth.users where id = ${rt.user_id}::uuid`;
       if (!user) return fail(400, 'user_not_found', 'User from sub claim in JWT does not exist');
-      return { status: 200, body: await issueSession(tx, user, rt.session_id, parsed.data.refresh_token) };
+      return {
+        status: 200,
+        body: await issueSession(tx, user, { sessionId: rt.session_id, parent: parsed.data.refresh_token }),
+      };
     }) as Promise<AuthReply>;
   }
 

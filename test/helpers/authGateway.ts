@@ -73,5 +73,5 @@ export function useAuthGateway(name: string) {
       req.end(JSON.stringify(body));
     });
 
-  return { client, post, sql: iso.sql };
+  return { client, post, sql: iso.sql, url: () => state.url!, keys: () => state.keys! };
 }
