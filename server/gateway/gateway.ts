@@ -188,18 +188,19 @@ function forwardToFunctions(
  * Hono's `bodyLimit`, without its cost on a request that states its length. Hono's middleware reads
  * `c.req.raw.body` first, which makes @hono/node-server build a whole web `Request` and stream around
  * Node's request (about a third of a small auth request's CPU on the loop the rooms share); then
- * `c.req.text()` reads through that stream. A `content-length` without a `transfer-encoding` is what
- * Node's parser holds the body to, so comparing it is the same check, and `c.req.text()` then reads
- * Node's request directly. A chunked body still goes through Hono's middleware, which counts what
- * arrives and stops at the limit.
+ * `c.req.text()` reads through that stream. Node's parser holds a request's body to its
+ * `content-length`, and a request with neither that nor a `transfer-encoding` has no body (RFC 9112
+ * 6.3), so comparing the header is the same check, and `c.req.text()` then reads Node's request
+ * directly. A chunked body still goes through Hono's middleware, which counts what arrives and stops
+ * at the limit.
  */
 function limitBody(maxSize: number, onError: (c: Context<Env>) => Response): MiddlewareHandler<Env> {
   const counted = bodyLimit({ maxSize, onError });
   return (c, next) => {
     const { headers } = c.env.incoming;
+    if (headers['transfer-encoding'] !== undefined) return counted(c, next);
     const length = headers['content-length'];
-    if (length === undefined || headers['transfer-encoding'] !== undefined) return counted(c, next);
-    return Number(length) > maxSize ? Promise.resolve(onError(c)) : next();
+    return length !== undefined && Number(length) > maxSize ? Promise.resolve(onError(c)) : next();
   };
 }
 
