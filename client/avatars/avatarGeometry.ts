@@ -8,7 +8,7 @@ import {
   type BufferGeometry,
 } from 'three';
 import { mergeGeometries } from 'three/addons/utils/BufferGeometryUtils.js';
-import { LOD_MAX_ERROR_PX, slabFacesGeometry, sphereSagFraction } from '../scene/instanceLod.ts';
+import { slabFacesGeometry, sphereSagFraction } from '../scene/instanceLod.ts';
 
 /**
  * An avatar people recognise, built once per module and sized in metres: a stylised head (about a
@@ -93,13 +93,36 @@ function torsoPart(radial: number, cap: number): BufferGeometry {
   );
 }
 
-/** Levels of detail, finest first: [head width, head height, torso radial, torso cap] segments. */
-const LEVELS: readonly (readonly [number, number, number, number])[] = [
+/** Segments of one level of detail: [head width, head height, torso radial, torso cap]. */
+type Level = readonly [number, number, number, number];
+
+/**
+ * Largest on-screen silhouette error (px) a coarser level may add to a body: 1 px, where objects and
+ * hands keep LOD_MAX_ERROR_PX (0.5). Level 0, what anyone near sees (a head over ~20 px in radius on the
+ * render target), is never coarsened; below that a body is a few dozen pixels across, and a software
+ * rasteriser pays per triangle for every body of the crowd a few metres away (the bulk of a room's
+ * frame): halving the triangles there costs a silhouette within one pixel of the exact one.
+ */
+export const AVATAR_LOD_ERROR_PX = 1;
+
+/**
+ * Silhouette error of a level as a fraction of the head's radius: the head's sphere, and the torso's
+ * radial and cap steps (each cap a quarter circle in `cap` steps) measured at the shoulders, wider
+ * than the head by WIDEST_M / HEAD_RADIUS_M.
+ */
+export function levelError([w, h, radial, cap]: Level): number {
+  const torso = Math.max(1 - Math.cos(Math.PI / radial), 1 - Math.cos(Math.PI / (4 * cap)));
+  return Math.max(sphereSagFraction(w, h), torso * (WIDEST_M / HEAD_RADIUS_M));
+}
+
+/**
+ * Levels of detail, finest first. The torso's radial and cap steps are the same angle (radial = 4 x
+ * cap), so neither is finer than the other needs; the head, narrower than the shoulders, takes fewer.
+ */
+export const LEVELS: readonly Level[] = [
   [16, 12, 16, 4],
-  // ~300 triangles up to a 10 px head: the crowd a few metres away no longer takes the 720 of the
-  // finest level (a software rasteriser's cost there is per triangle, most of the room's frame)
-  [12, 6, 12, 3],
-  [8, 4, 8, 2],
+  [10, 5, 12, 3],
+  [7, 4, 8, 2],
   [6, 3, 6, 1],
 ];
 
@@ -119,14 +142,11 @@ export const headLodGeometries = LEVELS.map(([w, h, radial, cap], level) => {
 });
 
 /**
- * Largest on-screen head radius (px) each level may be drawn at, so the silhouette of its widest
- * part (the shoulders, wider than the head) stays within LOD_MAX_ERROR_PX of the finest level's.
+ * Largest on-screen head radius (px) each level may be drawn at, so the silhouette of every part (the
+ * shoulders' wider than the head's) stays within AVATAR_LOD_ERROR_PX of the exact shape.
  */
-export const headLodMaxRadiusPx = LEVELS.map(([w, h, radial], level) =>
-  level === 0
-    ? Infinity
-    : LOD_MAX_ERROR_PX /
-      (Math.max(sphereSagFraction(w, h), 1 - Math.cos(Math.PI / radial)) * (WIDEST_M / HEAD_RADIUS_M)),
+export const headLodMaxRadiusPx = LEVELS.map((segments, level) =>
+  level === 0 ? Infinity : AVATAR_LOD_ERROR_PX / levelError(segments),
 );
 
 /** A hand as its top and bottom faces, for when its thickness is under LOD_MAX_ERROR_PX on screen. */

@@ -3,6 +3,7 @@ import {
   Group,
   InstancedBufferAttribute,
   InstancedMesh,
+  Matrix3,
   Matrix4,
   MeshBasicMaterial,
   MeshLambertMaterial,
@@ -50,6 +51,34 @@ const _offset = new Vector3();
 const _body = new Vector3();
 const _color = new Color();
 const _view = new ViewSample();
+const _fix = new Quaternion();
+const _yaw = new Quaternion();
+const _fixMatrix = new Matrix4();
+const _fix3 = new Matrix3();
+const _forward = new Vector3();
+const _up = new Vector3();
+const Y_AXIS = new Vector3(0, 1, 0);
+
+/**
+ * Writes at `slot` of `bodyFix` the turn that keeps an avatar's torso upright under head pose `head`
+ * (createAvatarMaterial.ts): applied before the head's own rotation, it leaves only the yaw of where
+ * the person faces. Looking straight down or up, the head's up vector says where the body faces.
+ */
+export function writeBodyFix(bodyFix: InstancedBufferAttribute, slot: number, head: Quaternion): void {
+  _forward.set(0, 0, -1).applyQuaternion(head);
+  let x = _forward.x;
+  let z = _forward.z;
+  if (Math.hypot(x, z) <= 0.2) {
+    _up.set(0, 1, 0).applyQuaternion(head);
+    const sign = _forward.y < 0 ? 1 : -1;
+    x = sign * _up.x;
+    z = sign * _up.z;
+  }
+  _yaw.setFromAxisAngle(Y_AXIS, Math.atan2(-x, -z));
+  _fix.copy(head).invert().multiply(_yaw);
+  _fix3.setFromMatrix4(_fixMatrix.makeRotationFromQuaternion(_fix));
+  _fix3.toArray(bodyFix.array as Float32Array, slot * 9);
+}
 /** Radius (m) of the sphere around a hand's centre that holds the whole hand. */
 const HAND_RADIUS_M = Math.hypot(HAND_SIZE_M.width, HAND_SIZE_M.thickness, HAND_SIZE_M.length) / 2;
 const SPEAKING_RADIUS_M = SPEAKING_RING_M.outer;
@@ -114,7 +143,11 @@ export function createAvatarParts(capacity: number): AvatarParts {
   const atlas = new NameTagAtlas(capacity, createTagCanvas(1, 1));
   const tagMaterial = createNameTagMaterial(atlas.texture);
   const speakingMaterial = new MeshBasicMaterial({ toneMapped: false });
-  const headBuckets = headLodGeometries.map(
+  // own geometry copies: each carries this mesh's per-instance torso turn (`bodyFix`)
+  const headGeometries = headLodGeometries.map((geometry) =>
+    geometry.clone().setAttribute('bodyFix', new InstancedBufferAttribute(new Float32Array(capacity * 9), 9)),
+  );
+  const headBuckets = headGeometries.map(
     (geometry, level) =>
       new InstanceBucket(
         instanced(
@@ -123,6 +156,7 @@ export function createAvatarParts(capacity: number): AvatarParts {
           capacity,
           level === 0 ? 'avatar-heads' : `avatar-heads-lod${level}`,
         ),
+        [geometry.getAttribute('bodyFix') as InstancedBufferAttribute],
       ),
   );
   const handBuckets = [handGeometry, handFacesGeometry].map(
@@ -219,7 +253,10 @@ export function createAvatarParts(capacity: number): AvatarParts {
         if (_view.sees(_body, AVATAR_BOUNDS.radius)) {
           const level = lodLevelFor(_view.sizePx(_p, HEAD_RADIUS_M), headLodMaxRadiusPx);
           const bucket = headBuckets[level]!;
-          if (bucket.claim(i, moved[i] === 1)) bucket.write(composePose(current, 0), _color);
+          if (bucket.claim(i, moved[i] === 1)) {
+            bucket.write(composePose(current, 0), _color);
+            writeBodyFix(bucket.extras[0]!, bucket.slot, _q);
+          }
         }
         placeHand(i, 2 * i, current, 1);
         placeHand(i, 2 * i + 1, current, 2);
@@ -261,6 +298,7 @@ export function createAvatarParts(capacity: number): AvatarParts {
     dispose() {
       atlas.dispose();
       tagGeometryWithCells.dispose();
+      for (const g of headGeometries) g.dispose();
       for (const m of [headMaterial, handMaterial, tagMaterial, speakingMaterial]) m.dispose();
       for (const mesh of [...heads, ...hands, tags, speaking]) mesh.dispose();
     },

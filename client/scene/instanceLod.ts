@@ -8,6 +8,7 @@ import {
   type BufferGeometry,
   type Camera,
   type Color,
+  type InstancedBufferAttribute,
   type InstancedMesh,
   type WebGLRenderer,
 } from 'three';
@@ -135,20 +136,26 @@ export function slabFacesGeometry(width: number, height: number, depth: number, 
 /**
  * The instances one InstancedMesh draws this frame, refilled every frame in order (LOD level, culling):
  * a slot's matrix and colour are written only when it gets another occupant or its occupant moved, and
- * only the changed span of the instance buffers is uploaded.
+ * only the changed span of the instance buffers is uploaded. `extras` are further per-instance
+ * attributes of the mesh's geometry that the caller writes at `slot` after a `write`; their changed
+ * span is uploaded with the matrices'.
  */
 export class InstanceBucket {
   readonly mesh: InstancedMesh;
+  readonly extras: readonly InstancedBufferAttribute[];
   /** Occupant (caller's entry index) of each slot as last written; -1 when none. */
   private readonly occupants: Int32Array;
   private readonly matrixRange: UpdateRange = { start: 0, count: 0 };
   private readonly colorRange: UpdateRange = { start: 0, count: 0 };
+  private readonly extraRanges: readonly UpdateRange[];
   private next = 0;
   private low = Infinity;
   private high = -1;
 
-  constructor(mesh: InstancedMesh) {
+  constructor(mesh: InstancedMesh, extras: readonly InstancedBufferAttribute[] = []) {
     this.mesh = mesh;
+    this.extras = extras;
+    this.extraRanges = extras.map(() => ({ start: 0, count: 0 }));
     this.occupants = new Int32Array(mesh.instanceMatrix.count).fill(-1);
     mesh.count = 0;
     mesh.visible = false;
@@ -184,6 +191,11 @@ export class InstanceBucket {
     return true;
   }
 
+  /** The slot just claimed (where the caller writes its `extras`). */
+  get slot(): number {
+    return this.next - 1;
+  }
+
   /** Writes the slot just claimed. */
   write(matrix: Matrix4, color?: Color): void {
     const slot = this.next - 1;
@@ -204,5 +216,9 @@ export class InstanceBucket {
     const span = this.high - this.low + 1;
     uploadRange(mesh.instanceMatrix, this.matrixRange, this.low * 16, span * 16);
     if (mesh.instanceColor) uploadRange(mesh.instanceColor, this.colorRange, this.low * 3, span * 3);
+    for (let i = 0; i < this.extras.length; i++) {
+      const extra = this.extras[i]!;
+      uploadRange(extra, this.extraRanges[i]!, this.low * extra.itemSize, span * extra.itemSize);
+    }
   }
 }

@@ -49,12 +49,14 @@ describe('createAvatarParts: culling and levels of detail', () => {
       ...cell,
     ]);
 
-    // the same room on a render target twice as high: the far head is ~4 px, the third level; four
-    // times as high, ~8 px: the second (up to 10 px), where the first takes over
+    // the same room on a render target twice as high: the far head is ~4 px, the third level (up to
+    // 9 px); eight times as high, ~16 px: the second (up to 20 px); sixteen times, ~32 px: the full one
     parts.update(avatars, 0, camera, HEIGHT_PX * 2);
     expect(parts.heads.map((m) => m.count)).toEqual([1, 0, 1, 0]);
-    parts.update(avatars, 0, camera, HEIGHT_PX * 4);
+    parts.update(avatars, 0, camera, HEIGHT_PX * 8);
     expect(parts.heads.map((m) => m.count)).toEqual([1, 1, 0, 0]);
+    parts.update(avatars, 0, camera, HEIGHT_PX * 16);
+    expect(parts.heads.map((m) => m.count)).toEqual([2, 0, 0, 0]);
 
     // turn around: only the one behind is in view
     camera.rotation.y = Math.PI;
@@ -146,5 +148,34 @@ describe('the avatar people recognise', () => {
     expect(tagTextColor('#2456c7')).toBe('#ffffff');
     expect(tagTextColor('#f5d90a')).toBe('#17202e');
     expect(tagTextColor('#ffffff')).toBe('#17202e');
+  });
+});
+
+describe('the torso under a nodding head', () => {
+  it('keeps only the yaw of the head pose (the turn the shader applies before the head rotation)', async () => {
+    const { writeBodyFix } = await import('../../../client/avatars/createAvatarParts.ts');
+    const { Euler, InstancedBufferAttribute, Matrix3, Matrix4, Quaternion } = await import('three');
+    const fix = new InstancedBufferAttribute(new Float32Array(18), 9);
+    const yawOnly = (yaw: number) => new Matrix3().setFromMatrix4(new Matrix4().makeRotationY(yaw));
+    const cases: [Euler, number][] = [
+      // looking ahead, turned: nothing to undo
+      [new Euler(0, 0.7, 0, 'YXZ'), 0.7],
+      // turned and nodding down with a tilt: the torso keeps the turn only
+      [new Euler(-0.6, 0.7, 0.3, 'YXZ'), 0.7],
+      // looking straight down: the head's up vector says where the body faces
+      [new Euler(-Math.PI / 2, -1.2, 0, 'YXZ'), -1.2],
+    ];
+    for (const [euler, yaw] of cases) {
+      const head = new Quaternion().setFromEuler(euler);
+      writeBodyFix(fix, 1, head);
+      const turn = new Matrix3().fromArray(fix.array as Float32Array, 9);
+      const world = new Matrix3()
+        .setFromMatrix4(new Matrix4().makeRotationFromQuaternion(head))
+        .multiply(turn);
+      const expected = yawOnly(yaw).elements;
+      world.elements.forEach((v, k) => expect(v).toBeCloseTo(expected[k]!, 5));
+    }
+    // slot 0 untouched
+    expect([...(fix.array as Float32Array).subarray(0, 9)]).toEqual(new Array(9).fill(0));
   });
 });

@@ -1,9 +1,14 @@
 import { BoxGeometry, InstancedMesh, Matrix4, MeshBasicMaterial, PerspectiveCamera, Vector3 } from 'three';
 import { describe, expect, it } from 'vitest';
-import { HEAD_RADIUS_M, headLodMaxRadiusPx } from '../../../client/avatars/avatarGeometry.ts';
+import {
+  AVATAR_LOD_ERROR_PX,
+  HEAD_RADIUS_M,
+  LEVELS,
+  headLodMaxRadiusPx,
+  levelError,
+} from '../../../client/avatars/avatarGeometry.ts';
 import {
   InstanceBucket,
-  LOD_MAX_ERROR_PX,
   ViewSample,
   lodLevelFor,
   slabFacesGeometry,
@@ -39,17 +44,24 @@ describe('view sample', () => {
 });
 
 describe('levels of detail', () => {
-  it('picks the coarsest level whose silhouette error stays under LOD_MAX_ERROR_PX', () => {
+  it('picks the coarsest level whose silhouette error stays under AVATAR_LOD_ERROR_PX', () => {
     expect(sphereSagFraction(8, 4)).toBeCloseTo(1 - Math.cos(Math.PI / 8), 12);
     expect(headLodMaxRadiusPx[0]).toBe(Infinity);
     for (let level = 1; level < headLodMaxRadiusPx.length; level++) {
       expect(headLodMaxRadiusPx[level]).toBeLessThan(headLodMaxRadiusPx[level - 1]!);
+      expect(headLodMaxRadiusPx[level]! * levelError(LEVELS[level]!)).toBeCloseTo(AVATAR_LOD_ERROR_PX, 12);
     }
     const [, fine, mid, coarse] = headLodMaxRadiusPx as [number, number, number, number];
-    // measured on the avatar's widest part: the shoulders, wider than the head by WIDEST / HEAD
+    // measured on the avatar's widest part: the shoulders, wider than the head by WIDEST / HEAD (the
+    // torso's radial and cap steps, 12 and 3 x 4 at level 1, 8 and 2 x 4 at level 2)
     const widest = (0.13 * 1.35) / HEAD_RADIUS_M;
-    expect(mid * sphereSagFraction(8, 4) * widest).toBeCloseTo(LOD_MAX_ERROR_PX, 12);
-    expect(fine * sphereSagFraction(12, 6) * widest).toBeCloseTo(LOD_MAX_ERROR_PX, 12);
+    expect(mid * (1 - Math.cos(Math.PI / 8)) * widest).toBeCloseTo(AVATAR_LOD_ERROR_PX, 12);
+    expect(fine * (1 - Math.cos(Math.PI / 12)) * widest).toBeCloseTo(AVATAR_LOD_ERROR_PX, 12);
+    // the head, narrower, is never the coarser part
+    for (const [w, h] of LEVELS)
+      expect(sphereSagFraction(w, h)).toBeLessThanOrEqual(levelError([w, h, 64, 16]) + 1e-12);
+    // a near body (level 0) keeps its full detail: the crowd a few metres away is what gets coarser
+    expect(fine).toBeGreaterThanOrEqual(20);
     expect(lodLevelFor(coarse - 0.01, headLodMaxRadiusPx)).toBe(3);
     expect(lodLevelFor(coarse + 0.01, headLodMaxRadiusPx)).toBe(2);
     expect(lodLevelFor(mid + 0.01, headLodMaxRadiusPx)).toBe(1);
