@@ -174,7 +174,8 @@ export function createLocalAuth(options: LocalAuthOptions) {
   /**
    * A session's tokens: opens the session (or touches `sessionId`'s), stores its refresh token and
    * runs the access token hook, in ONE statement, so it is atomic without a transaction of its own
-   * and costs one round trip (it was five: each costs the loop the rooms share a write and a parse).
+   * and costs one round trip (a password sign-in made six: begin, the user's stamp, the session, the
+   * refresh token, the hook, commit; each costs the loop the rooms share a write and a parse).
    * The session id is made here, so the hook sees it. `signIn` also stamps the user's
    * `last_sign_in_at` in that statement (the password grant, which has no transaction around it).
    */

@@ -1,6 +1,6 @@
-import { PerspectiveCamera } from 'three';
+import { Euler, InstancedBufferAttribute, Matrix3, Matrix4, PerspectiveCamera, Quaternion } from 'three';
 import { describe, expect, it } from 'vitest';
-import { capacityFor, createAvatarParts } from '../../../client/avatars/createAvatarParts.ts';
+import { capacityFor, createAvatarParts, writeBodyFix } from '../../../client/avatars/createAvatarParts.ts';
 import { bindRoomFeed } from '../../../client/state/bindRoomFeed.ts';
 import { createLocalRoomFeed } from '../../../client/state/createLocalRoomFeed.ts';
 import type { Pose } from '../../../client/state/RoomFeed.ts';
@@ -152,9 +152,7 @@ describe('the avatar people recognise', () => {
 });
 
 describe('the torso under a nodding head', () => {
-  it('keeps only the yaw of the head pose (the turn the shader applies before the head rotation)', async () => {
-    const { writeBodyFix } = await import('../../../client/avatars/createAvatarParts.ts');
-    const { Euler, InstancedBufferAttribute, Matrix3, Matrix4, Quaternion } = await import('three');
+  it('keeps only the yaw of the head pose (the turn the shader applies before the head rotation)', () => {
     const fix = new InstancedBufferAttribute(new Float32Array(18), 9);
     const yawOnly = (yaw: number) => new Matrix3().setFromMatrix4(new Matrix4().makeRotationY(yaw));
     const cases: [Euler, number][] = [
