@@ -5,6 +5,7 @@
 import { SignJWT, type JWTPayload } from 'jose';
 import {
   createAccessTokenVerifier,
+  importHmacKey,
   type AccessTokenVerifier,
   type VerifiedClaims,
 } from '../../shared/auth/verifyAccessToken.ts';
@@ -18,25 +19,12 @@ export interface ProjectKeys {
 /** Expiry of the project keys: fixed, so the anon key is the same on every start. */
 const PROJECT_KEY_EXP = 1983812996;
 
+/** Local auth's signing key per secret, imported once (see `importHmacKey`). */
 const signingKeys = new Map<string, Promise<CryptoKey>>();
 
-/**
- * The HMAC key of `secret`, imported once: given the raw secret, jose imports it again on every
- * signature, which cost about as much as the signature itself on each sign-in (the loop the rooms
- * share runs it). The verifier does the same (shared/auth).
- */
 function signingKey(secret: string): Promise<CryptoKey> {
   let key = signingKeys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey(
-      'raw',
-      new TextEncoder().encode(secret),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign'],
-    );
-    signingKeys.set(secret, key);
-  }
+  if (!key) signingKeys.set(secret, (key = importHmacKey(secret, 'sign')));
   return key;
 }
 

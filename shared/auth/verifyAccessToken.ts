@@ -78,6 +78,21 @@ export type VerifiedClaims = JWTPayload & { exp: number };
 export type AccessTokenVerifier = (token: string | undefined | null) => Promise<VerifiedClaims>;
 
 /**
+ * The HS256 key of `secret`, for `usage`. Import it once and keep it: given the raw secret, jose
+ * imports it again on every signature or verification, which costs about as much as the HMAC itself.
+ * Local auth signs with it (server/gateway/jwt.ts); the verifier below verifies with it.
+ */
+export function importHmacKey(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey> {
+  return crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    [usage],
+  );
+}
+
+/**
  * The one verifier of access tokens for the realtime server, the gateway and the edge functions
  * (browser, Node and Deno alike), so all of them accept exactly the same tokens: the project's JWKS
  * when `jwksUrl` is set (keys fetched and cached by jose, rotated keys picked up by `kid`), else
@@ -103,13 +118,7 @@ export function createAccessTokenVerifier(keys: AccessTokenKeys): AccessTokenVer
     let hmacKey: Promise<CryptoKey> | undefined;
     const algorithms = [...SECRET_ALGORITHMS];
     verify = async (token) => {
-      hmacKey ??= crypto.subtle.importKey(
-        'raw',
-        new TextEncoder().encode(secret),
-        { name: 'HMAC', hash: 'SHA-256' },
-        false,
-        ['verify'],
-      );
+      hmacKey ??= importHmacKey(secret!, 'verify');
       return (await jwtVerify(token, await hmacKey, { ...options, algorithms })).payload;
     };
   }

@@ -57,9 +57,12 @@ describe('levels of detail', () => {
     const widest = (0.13 * 1.35) / HEAD_RADIUS_M;
     expect(mid * (1 - Math.cos(Math.PI / 8)) * widest).toBeCloseTo(AVATAR_LOD_ERROR_PX, 12);
     expect(fine * (1 - Math.cos(Math.PI / 12)) * widest).toBeCloseTo(AVATAR_LOD_ERROR_PX, 12);
-    // the head, narrower, is never the coarser part
-    for (const [w, h] of LEVELS)
-      expect(sphereSagFraction(w, h)).toBeLessThanOrEqual(levelError([w, h, 64, 16]) + 1e-12);
+    // the head, narrower, is never the coarser part: at every level its sphere's error is at most the
+    // torso's at the shoulders, so the torso sets the level's error
+    for (const [w, h, radial, cap] of LEVELS) {
+      const torso = Math.max(1 - Math.cos(Math.PI / radial), 1 - Math.cos(Math.PI / (4 * cap))) * widest;
+      expect(sphereSagFraction(w, h)).toBeLessThanOrEqual(torso);
+    }
     // a near body (level 0) keeps its full detail: the crowd a few metres away is what gets coarser
     expect(fine).toBeGreaterThanOrEqual(20);
     expect(lodLevelFor(coarse - 0.01, headLodMaxRadiusPx)).toBe(3);
