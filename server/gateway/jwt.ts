@@ -2,10 +2,10 @@
  * JWTs of local auth: HS256 with the local secret and Supabase's claim shape, and the project's
  * anon / service_role keys (long-lived JWTs with only a role), as `supabase start` prints them.
  */
-import { SignJWT, type JWTPayload } from 'jose';
+import { createSigner } from 'fast-jwt';
+import type { JWTPayload } from 'jose';
 import {
   createAccessTokenVerifier,
-  importHmacKey,
   type AccessTokenVerifier,
   type VerifiedClaims,
 } from '../../shared/auth/verifyAccessToken.ts';
@@ -19,18 +19,22 @@ export interface ProjectKeys {
 /** Expiry of the project keys: fixed, so the anon key is the same on every start. */
 const PROJECT_KEY_EXP = 1983812996;
 
-/** Local auth's signing key per secret, imported once (see `importHmacKey`). */
-const signingKeys = new Map<string, Promise<CryptoKey>>();
+/** Local auth's signer per secret (fast-jwt's, made once). */
+const signers = new Map<string, (claims: JWTPayload) => string>();
 
-function signingKey(secret: string): Promise<CryptoKey> {
-  let key = signingKeys.get(secret);
-  if (!key) signingKeys.set(secret, (key = importHmacKey(secret, 'sign')));
-  return key;
-}
-
-/** Signs claims as an HS256 JWT. */
-export async function signJwt(claims: JWTPayload, secret: string): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(await signingKey(secret));
+/**
+ * Signs claims as an HS256 JWT (header `{"alg":"HS256","typ":"JWT"}`, the claims as given: no `iat`
+ * added). Signed on the calling thread with node:crypto's HMAC (fast-jwt), a few microseconds: WebCrypto
+ * (jose) runs every HMAC as a job on libuv's thread pool, where a sign-in's token then waited behind
+ * the other sign-ins' bcrypt jobs (tens of milliseconds each) and the answers went out in a clump
+ * (bench:auth: latency and the shared loop's delay). Verifying stays with shared/auth's verifier.
+ */
+export function signJwt(claims: JWTPayload, secret: string): string {
+  let sign = signers.get(secret);
+  if (!sign) {
+    signers.set(secret, (sign = createSigner({ key: secret, algorithm: 'HS256', noTimestamp: true })));
+  }
+  return sign(claims);
 }
 
 const verifiers = new Map<string, AccessTokenVerifier>();
@@ -53,7 +57,7 @@ export function verifyJwt(token: string, secret: string, issuer: string): Promis
 export async function projectKeys(secret: string): Promise<ProjectKeys> {
   const base = { iss: 'supabase-demo', exp: PROJECT_KEY_EXP };
   return {
-    anonKey: await signJwt({ ...base, role: 'anon' }, secret),
-    serviceRoleKey: await signJwt({ ...base, role: 'service_role' }, secret),
+    anonKey: signJwt({ ...base, role: 'anon' }, secret),
+    serviceRoleKey: signJwt({ ...base, role: 'service_role' }, secret),
   };
 }

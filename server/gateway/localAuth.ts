@@ -205,7 +205,7 @@ export function createLocalAuth(options: LocalAuthOptions) {
     if (!row?.issued) throw new Error('local auth: the session ended while its tokens were issued');
     const fresh = signIn ? { ...user, last_sign_in_at: row.last_sign_in_at } : user;
     return {
-      access_token: await signJwt(row.claims, secret),
+      access_token: signJwt(row.claims, secret),
       token_type: 'bearer',
       expires_in: accessTokenTtl,
       expires_at: now + accessTokenTtl,

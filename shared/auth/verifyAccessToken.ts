@@ -78,17 +78,16 @@ export type VerifiedClaims = JWTPayload & { exp: number };
 export type AccessTokenVerifier = (token: string | undefined | null) => Promise<VerifiedClaims>;
 
 /**
- * The HS256 key of `secret`, for `usage`. Import it once and keep it: given the raw secret, jose
- * imports it again on every signature or verification, which costs about as much as the HMAC itself.
- * Local auth signs with it (server/gateway/jwt.ts); the verifier below verifies with it.
+ * The HS256 verification key of `secret`. Import it once and keep it: given the raw secret, jose
+ * imports it again on every verification, which costs about as much as the HMAC itself.
  */
-export function importHmacKey(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey> {
+function importHmacKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey(
     'raw',
     new TextEncoder().encode(secret),
     { name: 'HMAC', hash: 'SHA-256' },
     false,
-    [usage],
+    ['verify'],
   );
 }
 
@@ -118,7 +117,7 @@ export function createAccessTokenVerifier(keys: AccessTokenKeys): AccessTokenVer
     let hmacKey: Promise<CryptoKey> | undefined;
     const algorithms = [...SECRET_ALGORITHMS];
     verify = async (token) => {
-      hmacKey ??= importHmacKey(secret!, 'verify');
+      hmacKey ??= importHmacKey(secret!);
       return (await jwtVerify(token, await hmacKey, { ...options, algorithms })).payload;
     };
   }
