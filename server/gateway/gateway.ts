@@ -13,7 +13,6 @@ import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import type { Sql } from 'postgres';
 import { API_ERRORS, type ApiErrorCode } from '../../shared/api/errors.ts';
 import { readHealth } from '../http/readHealth.ts';
@@ -57,12 +56,25 @@ const CORS_ANSWER_HEADERS = {
   'access-control-allow-origin': CORS_OPTIONS.origin,
   'access-control-expose-headers': CORS_OPTIONS.exposeHeaders.join(','),
 };
-const CORS_ANSWER_ENTRIES = Object.entries(CORS_ANSWER_HEADERS);
 
 type Env = { Bindings: HttpBindings };
 
-function apiError(c: Context, status: number, code: ApiErrorCode, message: string): Response {
-  return c.json({ error: { code, message } }, status as ContentfulStatusCode);
+/**
+ * An answer of the gateway's own: JSON (or no body) with the CORS headers, its headers a plain
+ * object. @hono/node-server writes such a Response straight to Node's; Hono's `c.json` would build a
+ * web `Headers` for it (validated name by name) on the loop the rooms share.
+ */
+function answer(status: number, body: unknown, headers?: Record<string, string>): Response {
+  if (body === undefined)
+    return new Response(null, { status, headers: { ...CORS_ANSWER_HEADERS, ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { ...CORS_ANSWER_HEADERS, 'content-type': 'application/json', ...headers },
+  });
+}
+
+function apiError(status: number, code: ApiErrorCode, message: string): Response {
+  return answer(status, { error: { code, message } });
 }
 
 /** The API code of an HTTP error status the functions process answered without a JSON error. */
@@ -217,16 +229,11 @@ function createGatewayApp(
 ): Hono<Env> {
   const startedAt = Date.now();
   const app = new Hono<Env>();
-  // Preflights are hono/cors's. An actual request's two CORS headers go in as `c.header`s: hono/cors
-  // sets them on `c.res` before the route runs, and a route's answer to a context that already has a
-  // `c.res` is copied by Hono (`new Response(res.body, res)`), which turns its string body into a web
-  // stream that the Node adapter then reads chunk by chunk (about a sixth of a sign-in's CPU on the
-  // loop the rooms share: bench:auth's profile). `c.header` before the answer exists goes straight in.
-  app.use((c, next) => {
-    if (c.req.method === 'OPTIONS') return CORS(c, next);
-    for (const [name, value] of CORS_ANSWER_ENTRIES) c.header(name, value);
-    return next();
-  });
+  // Preflights are hono/cors's. Every actual answer is built by `answer`, with the CORS headers:
+  // hono/cors would set them on `c.res` before the route runs, and Hono then copies a route's answer
+  // (`new Response(res.body, res)`), which turns its string body into a web stream that the Node
+  // adapter reads back chunk by chunk (bench:auth's profile of a sign-in).
+  app.use((c, next) => (c.req.method === 'OPTIONS' ? CORS(c, next) : next()));
   app.use(async (c, next) => {
     await next();
     // answered before the whole body arrived (a 413, a refusal before reading): the rest cannot be
@@ -237,9 +244,9 @@ function createGatewayApp(
   // a well-formed function request with the functions up never reaches Hono (forwardToFunctions)
   const onFunction = (c: Context<Env>): Response => {
     if (!FUNCTION_PATH.test(c.req.path)) {
-      return apiError(c, 404, 'not_found', 'name a function: /functions/v1/<name>');
+      return apiError(404, 'not_found', 'name a function: /functions/v1/<name>');
     }
-    return apiError(c, 503, 'unavailable', 'the functions are starting');
+    return apiError(503, 'unavailable', 'the functions are starting');
   };
   app.all('/functions/v1', onFunction);
   app.all('/functions/v1/*', onFunction);
@@ -252,15 +259,15 @@ function createGatewayApp(
       // a mailed link is opened by a browser, without the project key (Supabase's gateway lets /verify through too)
       const link = c.req.method === 'GET' && c.req.path === '/auth/v1/verify';
       if (!link && apikey !== options.keys.anonKey && apikey !== options.keys.serviceRoleKey) {
-        return c.json(
-          { message: 'Invalid API key', error: { code: 'unauthorized', message: 'Invalid API key' } },
-          401,
-        );
+        return answer(401, {
+          message: 'Invalid API key',
+          error: { code: 'unauthorized', message: 'Invalid API key' },
+        });
       }
       await next();
     },
-    limitBody(options.maxAuthBodyBytes ?? 64 * 1024, (c) =>
-      apiError(c, 413, 'payload_too_large', 'auth request body too large'),
+    limitBody(options.maxAuthBodyBytes ?? 64 * 1024, () =>
+      apiError(413, 'payload_too_large', 'auth request body too large'),
     ),
     async (c) => {
       const text = await c.req.text();
@@ -268,7 +275,7 @@ function createGatewayApp(
       try {
         body = text.length ? JSON.parse(text) : undefined;
       } catch {
-        return apiError(c, 400, 'bad_request', 'malformed JSON body');
+        return apiError(400, 'bad_request', 'malformed JSON body');
       }
       const url = new URL(c.req.url);
       const reply = await authFor()(
@@ -279,19 +286,18 @@ function createGatewayApp(
         body,
         c.env.incoming.socket.remoteAddress,
       );
-      if (reply.body === undefined) return c.body(null, reply.status as StatusCode, reply.headers);
-      return c.json(reply.body, reply.status as ContentfulStatusCode, reply.headers);
+      return answer(reply.status, reply.body, reply.headers);
     },
   );
 
-  app.get('/health', async (c) => {
+  app.get('/health', async () => {
     const health = await readHealth(options.sql, startedAt);
-    return c.json(health, health.status === 'ok' ? 200 : 503);
+    return answer(health.status === 'ok' ? 200 : 503, health);
   });
-  app.notFound((c) => apiError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
-  app.onError((error, c) => {
+  app.notFound((c) => apiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((error) => {
     console.error('gateway:', error);
-    return apiError(c, 500, 'internal', 'internal error');
+    return apiError(500, 'internal', 'internal error');
   });
   return app;
 }

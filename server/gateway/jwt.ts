@@ -19,22 +19,31 @@ export interface ProjectKeys {
 /** Expiry of the project keys: fixed, so the anon key is the same on every start. */
 const PROJECT_KEY_EXP = 1983812996;
 
-/** Local auth's signer per secret (fast-jwt's, made once). */
-const signers = new Map<string, (claims: JWTPayload) => string>();
+/** Local auth's signers per secret (fast-jwt's, made once): for claims with an `iat`, and without. */
+const signers = new Map<
+  string,
+  { timed: (claims: JWTPayload) => string; untimed: (claims: JWTPayload) => string }
+>();
 
 /**
- * Signs claims as an HS256 JWT (header `{"alg":"HS256","typ":"JWT"}`, the claims as given: no `iat`
- * added). Signed on the calling thread with node:crypto's HMAC (fast-jwt), a few microseconds: WebCrypto
+ * Signs claims as an HS256 JWT (header `{"alg":"HS256","typ":"JWT"}`), the claims exactly as given.
+ * Signed on the calling thread with node:crypto's HMAC (fast-jwt), a few microseconds: WebCrypto
  * (jose) runs every HMAC as a job on libuv's thread pool, where a sign-in's token then waited behind
  * the other sign-ins' bcrypt jobs (tens of milliseconds each) and the answers went out in a clump
- * (bench:auth: latency and the shared loop's delay). Verifying stays with shared/auth's verifier.
+ * (bench:auth). fast-jwt keeps a given `iat` and adds the clock's when there is none, or drops it
+ * with `noTimestamp`: the project keys have none and must stay the same on every start, a session
+ * token always has the hook's. Verifying stays with shared/auth's verifier.
  */
 export function signJwt(claims: JWTPayload, secret: string): string {
   let sign = signers.get(secret);
   if (!sign) {
-    signers.set(secret, (sign = createSigner({ key: secret, algorithm: 'HS256', noTimestamp: true })));
+    sign = {
+      timed: createSigner({ key: secret, algorithm: 'HS256' }),
+      untimed: createSigner({ key: secret, algorithm: 'HS256', noTimestamp: true }),
+    };
+    signers.set(secret, sign);
   }
-  return sign(claims);
+  return claims.iat === undefined ? sign.untimed(claims) : sign.timed(claims);
 }
 
 const verifiers = new Map<string, AccessTokenVerifier>();
