@@ -7,7 +7,7 @@ import { useDataspace } from '../room/DataspaceContext.ts';
 import { PanelButton3D } from '../spatial/PanelButton3D.tsx';
 import { ACCENT, INK, MUTED, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
 import { named } from '../threads/named.ts';
-import { usePanelBake } from '../spatial/panelBake.ts';
+import { BAKE_TEXELS_PER_PX, usePanelBake } from '../spatial/panelBake.ts';
 import { PanelLod, PanelText } from '../spatial/panelLod.tsx';
 
 /** Above the thread panel, where a headset user looks to act. */
@@ -23,7 +23,7 @@ export default function TokenHud3D() {
   const balance = useDataspace((s) => s.balance);
   const [explained, setExplained] = useState(false);
   const at = useRef<Group>(null);
-  usePanelBake(at);
+  usePanelBake(at, BAKE_TEXELS_PER_PX.near, 'covering');
   return (
     <group ref={at} position={[...TOKEN_HUD_POSITION]}>
       <PanelLod at={at}>

@@ -1,7 +1,7 @@
 import { Container, Text } from '@react-three/uikit';
 import { useRef, type ReactNode } from 'react';
 import type { Group } from 'three';
-import { PanelBakeContext, usePanelBake } from './panelBake.ts';
+import { BAKE_TEXELS_PER_PX, PanelBakeContext, usePanelBake } from './panelBake.ts';
 import { PanelLod, PanelText } from './panelLod.tsx';
 import { INK, SURFACE, panelFontProps } from './spatialText.ts';
 
@@ -46,7 +46,7 @@ export function Panel3D({
   children: ReactNode;
 }) {
   const at = useRef<Group>(null);
-  usePanelBake(at);
+  usePanelBake(at, BAKE_TEXELS_PER_PX.near, 'covering');
   const surface = (
     <Container
       {...panelFontProps()}

@@ -67,7 +67,7 @@ function Board({
   const smallest = useSmallestReadable(at, BOARD_FONT_SIZES);
   // the board grows with its text past its minimum height: a generous bound
   useViewCull(at, Math.hypot(THREAD_BOARD.width, 2 * THREAD_BOARD.height) / 2);
-  usePanelBake(at, BAKE_TEXELS_PER_PX.far);
+  usePanelBake(at, BAKE_TEXELS_PER_PX.far, 'covering');
   const inner = px(THREAD_BOARD.width) - 44;
   // hover: a thicker accent frame, the same feedback the selected board keeps
   return (

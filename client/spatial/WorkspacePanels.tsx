@@ -61,7 +61,7 @@ function FramedPanel({
   const at = useRef<Group>(null);
   const smallest = useSmallestReadable(at, PANEL_FONT_SIZES);
   useViewCull(at, Math.hypot(width, height) / 2);
-  usePanelBake(at, BAKE_TEXELS_PER_PX.far);
+  usePanelBake(at, BAKE_TEXELS_PER_PX.far, 'covering');
   const inner = px(width) - 48;
   return (
     <group ref={at}>

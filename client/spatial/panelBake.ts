@@ -51,6 +51,29 @@ const MIN_DENSITY_STEP = 1 / 16;
 /** Half the depth of the slab around the panel's plane that the bake's camera sees (m). */
 const SLAB_M = 0.25;
 
+/**
+ * How a baked quad is drawn, chosen per panel by what its texture holds:
+ * - `covering` (a panel with an opaque face: the headset panels, thread boards, workspace panels, the
+ *   token HUD): in the opaque pass, before the room's other opaque meshes (COVERING_ORDER), writing
+ *   depth, its texture's alpha turned into MSAA sample coverage (alpha to coverage) instead of
+ *   blending. Everything the face hides — floor, objects, avatars, tags behind it — fails the early
+ *   depth test and is never shaded, and no sample is blended: on SwiftShader the full-UI view shaded
+ *   those pixels twice (scene, then the blended quad). Only its rounded, anti-aliased outline has
+ *   partial alpha, which becomes partial coverage (the levels of 4x MSAA, as any mesh edge); a texel
+ *   with alpha 0 covers nothing, neither colour nor depth. The texture holds premultiplied colour
+ *   (uikit blends into a transparent target), so the shader divides it back by alpha.
+ * - `blended` (text on a clear background: headings, zone signs, the memory cards' words over their
+ *   backs): a transparent quad blended over the room (premultiplied), as its glyphs' soft edges need.
+ */
+export type BakedQuadDraw = 'covering' | 'blended';
+export const COVERING_ORDER = -1;
+const UNPREMULTIPLY = `#include <map_fragment>
+diffuseColor.rgb /= max(diffuseColor.a, 1.0 / 255.0);`;
+/** A covering quad's shader: the texture's premultiplied colour divided back by its alpha. */
+function unpremultiply(shader: { fragmentShader: string }): void {
+  shader.fragmentShader = shader.fragmentShader.replace('#include <map_fragment>', UNPREMULTIPLY);
+}
+
 const _position = new Vector3();
 const _quaternion = new Quaternion();
 const _scale = new Vector3();
@@ -94,6 +117,7 @@ export class PanelBake {
   constructor(
     readonly group: Object3D,
     private readonly texelsPerPx: number = BAKE_TEXELS_PER_PX.near,
+    readonly draw: BakedQuadDraw = 'blended',
   ) {
     // uikit's panel and MSDF shaders smooth their own edges, and it orders its parts itself: no
     // multisampling and no depth buffer (a bake's memory is its colour and mip levels)
@@ -103,17 +127,23 @@ export class PanelBake {
       minFilter: LinearMipmapLinearFilter,
       depthBuffer: false,
     });
+    const covering = draw === 'covering';
     const quad = new Mesh(
       quadPlane,
       new MeshBasicMaterial({
         map: this.target.texture,
-        transparent: true,
-        premultipliedAlpha: true,
-        depthWrite: false,
+        transparent: !covering,
+        premultipliedAlpha: !covering,
+        depthWrite: covering,
+        alphaToCoverage: covering,
         // uikit's own materials are not tone mapped either
         toneMapped: false,
       }),
     );
+    if (covering) {
+      quad.material.onBeforeCompile = unpremultiply;
+      quad.renderOrder = COVERING_ORDER;
+    }
     quad.name = 'panel-bake';
     quad.matrixAutoUpdate = false;
     quad.matrixWorldAutoUpdate = false;
@@ -265,6 +295,7 @@ export function usePanelBakeGroup(): RefObject<Object3D | null> | null {
 export function usePanelBake(
   group: RefObject<Object3D | null>,
   texelsPerPx: number = BAKE_TEXELS_PER_PX.near,
+  draw: BakedQuadDraw = 'blended',
 ): PanelBake | null {
   const scene = useThree((s) => s.scene);
   const gl = useThree((s) => s.gl);
@@ -273,14 +304,14 @@ export function usePanelBake(
     const canBake =
       typeof WebGL2RenderingContext !== 'undefined' && gl.getContext() instanceof WebGL2RenderingContext;
     if (!group.current || !canBake) return;
-    const b = new PanelBake(group.current, texelsPerPx);
+    const b = new PanelBake(group.current, texelsPerPx, draw);
     scene.add(b.quad);
     setBake(b);
     return () => {
       b.dispose();
       setBake(null);
     };
-  }, [group, scene, gl, texelsPerPx]);
+  }, [group, scene, gl, texelsPerPx, draw]);
   useFrame(({ camera }) => bake?.update(gl, camera));
   return bake;
 }

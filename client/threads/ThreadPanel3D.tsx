@@ -6,7 +6,7 @@ import { useFormat } from '../i18n/format.ts';
 import { useDataspace, useDataspaceStore, useOpenThread } from '../room/DataspaceContext.ts';
 import { ACCENT, AGENT, INK, SUCCESS, SURFACE, panelFontProps } from '../spatial/spatialText.ts';
 import { roomColors } from '../spatial/uikitTheme.ts';
-import { usePanelBake } from '../spatial/panelBake.ts';
+import { BAKE_TEXELS_PER_PX, usePanelBake } from '../spatial/panelBake.ts';
 import { PanelLod, PanelText } from '../spatial/panelLod.tsx';
 import { XRComposer3D } from './XRComposer3D.tsx';
 
@@ -29,7 +29,7 @@ export default function ThreadPanel3D() {
   const balance = useDataspace((s) => s.balance);
   const thread = threads.find((t) => t.id === threadId);
   const at = useRef<Group>(null);
-  usePanelBake(at);
+  usePanelBake(at, BAKE_TEXELS_PER_PX.near, 'covering');
   const next = () => {
     if (threads.length === 0) return;
     const i = threads.findIndex((t) => t.id === threadId);

@@ -19,7 +19,9 @@
  *   draw per kind of a room-space vertex batch, objects outside the view left out and slabs under 0.5 px
  *   thick on screen drawn as their two large faces.
  *   In the full-UI scene every uikit root (room boards, walls, signs, headset panels) is the product's
- *   baked panel (client/spatial/panelBake.ts): one textured quad, rendered again only when it changes.
+ *   baked panel (client/spatial/panelBake.ts): one textured quad, rendered again only when it changes;
+ *   panels with an opaque face draw it in the opaque pass first, writing depth, edges as MSAA coverage
+ *   (what they hide is not shaded), text-only signs and headings blend it as a transparent quad.
  * - naive: one mesh (one draw call) per head, hand, tag, indicator and object, every part at full
  *   detail, three's per-mesh frustum culling and opaque sorting (test/bench/clientPage/NaiveRoom.tsx).
  * Run: `npm run bench:client`.
