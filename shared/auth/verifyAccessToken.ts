@@ -78,20 +78,6 @@ export type VerifiedClaims = JWTPayload & { exp: number };
 export type AccessTokenVerifier = (token: string | undefined | null) => Promise<VerifiedClaims>;
 
 /**
- * The HS256 verification key of `secret`. Import it once and keep it: given the raw secret, jose
- * imports it again on every verification, which costs about as much as the HMAC itself.
- */
-function importHmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['verify'],
-  );
-}
-
-/**
  * The one verifier of access tokens for the realtime server, the gateway and the edge functions
  * (browser, Node and Deno alike), so all of them accept exactly the same tokens: the project's JWKS
  * when `jwksUrl` is set (keys fetched and cached by jose, rotated keys picked up by `kid`), else
@@ -117,7 +103,13 @@ export function createAccessTokenVerifier(keys: AccessTokenKeys): AccessTokenVer
     let hmacKey: Promise<CryptoKey> | undefined;
     const algorithms = [...SECRET_ALGORITHMS];
     verify = async (token) => {
-      hmacKey ??= importHmacKey(secret!);
+      hmacKey ??= crypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(secret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      );
       return (await jwtVerify(token, await hmacKey, { ...options, algorithms })).payload;
     };
   }
